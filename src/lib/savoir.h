@@ -1,0 +1,371 @@
+/*
+ * savoir.h - private prototypes of libsavoir, the core shared by the daemon
+ * and the CLI.  One section per file, in the file's order of concepts.
+ *
+ * Conventions: functions return 0 / -1 (or a pointer / NULL); where a
+ * person must see why, the callee allocates *cause and the caller frees it.
+ * Every _free accepts NULL.
+ */
+#ifndef SAVOIR_H
+#define SAVOIR_H
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "savoir/plugin.h"
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+#define SAVOIR_PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
+
+/* log.c */
+void	log_init(const char *name, int level, int use_syslog);
+void	log_set_level(int level);
+int	log_get_level(void);
+void	log_debug(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);
+void	log_info(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);
+void	log_warnx(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);
+void	log_warn(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* + errno */
+void	log_vlog(int level, const char *, va_list);
+__dead void fatal(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* + errno */
+__dead void fatalx(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);
+
+/* util.c */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
+int	 xvasprintf(char **, const char *, va_list);
+char	*xsprintf(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* returns */
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);		/* frees data, resets */
+void	 buf_reset(struct buf *);		/* keeps capacity */
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_printf(struct buf *, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
+char	*buf_steal(struct buf *);		/* caller frees */
+
+/* Is [s, s+len) valid UTF-8 (no overlongs, no surrogates)?  On failure
+ * *bad gets the offset of the first bad byte. */
+int	 utf8_valid(const char *, size_t, size_t *bad);
+/* Copy s into out with every invalid sequence replaced by U+FFFD and every
+ * C0 control but \t and \n dropped; returns how many were replaced. */
+size_t	 utf8_repair(const char *, size_t, struct buf *);
+/* Lower-case hex SHA-256 of a buffer, into out[65]. */
+void	 sha256_hex(const void *, size_t, char out[65]);
+/* Read a whole file up to max bytes: 0, -1 with *cause (size too large,
+ * unreadable, not a regular file).  *data is malloc'd and NUL-terminated. */
+int	 file_read(const char *path, size_t max, char **data, size_t *len,
+	    char **cause);
+int64_t	 now_ms(void);		/* CLOCK_REALTIME in milliseconds */
+int64_t	 mono_us(void);		/* CLOCK_MONOTONIC in microseconds */
+/* Parse a decimal integer in [min, max] (whole string): 0 or -1. */
+int	 parse_int(const char *, long long min, long long max, long long *);
+
+/* tokenizer_fr.c - the savoir_fr FTS5 tokenizer and French text helpers */
+/* Register savoir_fr (and the SQL function savoir_fold) on a connection. */
+int	 tokenizer_fr_register(sqlite3 *);
+/* Fold text as the index does for facet values: lower case, no diacritics,
+ * ligatures expanded, words joined by one space.  Caller frees. */
+char	*fr_fold(const char *, size_t);
+/* Is this folded word a French stopword (never required in a query)? */
+int	 fr_is_stopword(const char *folded, size_t len);
+/*
+ * Find the next legal article reference (L1115-1, L. 1115-1, R1115-8,
+ * LO1114-1, D. 1115-10) in text at or after *pos.  On success returns 1,
+ * sets [*start, *end) to its bytes and writes the normal form ("L1115-1",
+ * upper-case prefix, no dot, no space) to norm (size >= 32); 0 if none.
+ */
+int	 article_ref_next(const char *text, size_t len, size_t *pos,
+	    size_t *start, size_t *end, char norm[32]);
+
+/* cite.c - citations of legal articles in running text */
+/*
+ * Call cb for each article cited in text, with the document id it names
+ * ("cgct/L1115-1"): the code named after it ("du CGCT", "du code du
+ * travail") or else default_code.  "ancien article …" and "ex-L…"
+ * references, and numbers without a dash, are not citations.
+ */
+struct cite_code {
+	const char	*short_name;	/* "cgct" */
+	const char	*pattern;	/* folded words after "du": "cgct" */
+};
+void	 cite_scan(const char *text, size_t len, const char *default_code,
+	    void (*cb)(const char *target, const char *label, void *),
+	    void *arg);
+
+/* doc.c - one extracted document, as plugins build it */
+struct kv {
+	char	*key;
+	char	*label;		/* may be NULL */
+	char	*value;
+};
+struct kvlist {
+	struct kv	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+void	 kvlist_add(struct kvlist *, const char *key, const char *label,
+	    const char *value);
+void	 kvlist_free(struct kvlist *);
+
+struct xdoc {
+	char		*id;
+	char		*type;
+	struct buf	 text[3];	/* enum savoir_column */
+	struct kvlist	 facets;	/* key, -, value */
+	struct kvlist	 links;		/* target, label, rel */
+	struct kvlist	 meta;		/* key, label, value */
+	char		*html;
+};
+struct xdoc	*xdoc_new(const char *id, const char *type);
+void		 xdoc_free(struct xdoc *);
+/* The title: the title column up to its first newline. */
+const char	*xdoc_title(const struct xdoc *, size_t *len);
+
+/* A file's worth of extraction: documents and per-part warnings. */
+struct xfile {
+	struct xdoc	**docs;
+	size_t		  ndocs;
+	char		**warnings;	/* "line 12: pays is empty" */
+	size_t		  nwarnings;
+	char		 *error;	/* set when the whole file failed */
+	char		 *plugin;	/* name of the plugin that ran */
+	char		 *plugin_version;
+};
+void	 xfile_clear(struct xfile *);
+
+/* sanitize.c - the allow-list HTML sanitizer (libxml2) */
+/* Return sanitized HTML (caller frees): allowed elements and attributes
+ * only, href restricted to http(s), mailto, relative and /doc/ links. */
+char	*html_sanitize(const char *html, size_t len);
+
+/* plugin.c - finding and loading plugins */
+struct plugin {
+	char				*path;
+	void				*handle;
+	const struct savoir_plugin	*desc;
+};
+struct plugins {
+	struct plugin	*v;
+	size_t		 n;
+	char		**refused;	/* "path: reason" for each refused */
+	size_t		 nrefused;
+};
+/* Load every *.so of a colon-separated list of directories.  A plugin that
+ * cannot be loaded is refused with a one-line reason (kept in ->refused and
+ * logged); the others load.  Never NULL. */
+struct plugins	*plugins_load(const char *dirs);
+void		 plugins_free(struct plugins *);
+/* The default directory list: $SAVOIR_PLUGINS, else the built-in one. */
+const char	*plugins_default_dirs(void);
+/* Plugins claiming a file by its extension, best first; returns count. */
+size_t		 plugins_for_path(const struct plugins *, const char *path,
+		    const struct plugin **out, size_t max);
+/* The declared type, and the plugin declaring it, or NULL. */
+const struct savoir_type_decl *plugins_type(const struct plugins *,
+		    const char *type, const struct plugin **);
+/* The host function table passed to plugins (log only outside extract). */
+const struct savoir_host *plugin_host(void);
+
+/* extract.c - running plugins on one file in a sandboxed child */
+struct extract_limits {
+	size_t	 max_file;	/* bytes; larger files are refused */
+	int	 timeout_ms;	/* wall-clock per file */
+	int	 cpu_s;		/* RLIMIT_CPU */
+	size_t	 mem;		/* RLIMIT_AS in bytes, 0 = none */
+	uint32_t flags;		/* SAVOIR_INPUT_* */
+};
+void	 extract_limits_default(struct extract_limits *);
+/*
+ * Extract root/relpath with the best plugin that accepts it, in a child
+ * process under the limits.  Returns 0 and fills out (documents and
+ * warnings) or -1 with out->error set (no plugin, crash, timeout, plugin
+ * error, too large...).  The child never touches the database.
+ */
+int	 extract_file(const struct plugins *, const char *root,
+	    const char *relpath, const struct extract_limits *,
+	    struct xfile *out);
+
+/* store.c - the index database */
+#define STORE_SCHEMA_VERSION	1
+#define STORE_APPLICATION_ID	0x53565231	/* "SVR1" */
+#define STORE_RDONLY	0x1
+#define STORE_CREATE	0x2
+struct store;
+/* Open (and with STORE_CREATE create or migrate) an index.  Refuses, with a
+ * reason, a file that is not a Savoir index or has a newer schema. */
+struct store	*store_open(const char *path, int flags, char **cause);
+void		 store_close(struct store *);
+sqlite3		*store_db(struct store *);
+int		 store_begin(struct store *);
+int		 store_commit(struct store *);
+int		 store_rollback(struct store *);
+/* A prepared statement cached on the store (finalized by store_close). */
+sqlite3_stmt	*store_stmt(struct store *, const char *sql);
+/* Meta table accessors (caller frees the string). */
+char		*store_meta_get(struct store *, const char *key);
+int		 store_meta_set(struct store *, const char *key,
+		    const char *value);
+
+/* Sources: what the indexer knows of each file. */
+struct source {
+	int64_t	 id;
+	char	*path;
+	int64_t	 size;
+	int64_t	 mtime_ns;
+	char	 hash[65];
+	char	*plugin;	/* "notes 1.0.0" */
+	char	*error;
+};
+int	 store_source_get(struct store *, const char *root, const char *path,
+	    struct source *);		/* 1 found, 0 not, -1 error */
+void	 source_clear(struct source *);
+/* Replace all documents of a source with docs (in the open transaction). */
+int	 store_put_file(struct store *, const char *root, const char *path,
+	    const struct source *, const struct xfile *, char **cause);
+/* Record a source's new stat without touching its documents. */
+int	 store_touch_source(struct store *, int64_t id, int64_t size,
+	    int64_t mtime_ns);
+/* Delete a source and its documents (logged in the change feed). */
+int	 store_delete_source(struct store *, int64_t id);
+/* Register the declared types and facets of the loaded plugins. */
+int	 store_put_types(struct store *, const struct plugins *);
+/* Integrity: SQLite integrity_check, FTS5 integrity-check, schema.  Each
+ * problem is appended to out; returns the number of problems or -1. */
+int	 store_check(struct store *, struct buf *out);
+
+/* query.c - the query language */
+enum qnode_kind {
+	Q_WORD,		/* a plain word: optional unless all match */
+	Q_PHRASE,	/* "a phrase": required */
+	Q_PREFIX,	/* coop*: optional like a word */
+	Q_ARTICLE,	/* L1115-1: a word, plus first rank for that article */
+	Q_OR,		/* a OR b: children, one group counted as one word */
+	Q_NOT,		/* -word, -"phrase": excluded */
+	Q_FILTER	/* key:value */
+};
+struct qnode {
+	enum qnode_kind	  kind;
+	char		 *text;		/* word, phrase, prefix, article ref */
+	char		 *key;		/* Q_FILTER key; Q_ARTICLE code or NULL */
+	struct qnode	**kids;		/* Q_OR, Q_NOT */
+	size_t		  nkids;
+	int		  stopword;	/* Q_WORD that is a stopword */
+};
+struct query {
+	struct qnode	**nodes;	/* top level, implicitly combined */
+	size_t		  nnodes;
+	char		**notices;	/* French messages for the person */
+	size_t		  nnotices;
+};
+/*
+ * Parse what a person typed.  Never fails on any NUL-terminated input: at
+ * worst the query is empty (query_is_empty) and a notice says why.  The
+ * known filter keys are given (NULL-terminated); an unknown key:value is
+ * searched as text with a notice.
+ */
+struct query	*query_parse(const char *input, const char *const *keys);
+void		 query_free(struct query *);
+int		 query_is_empty(const struct query *);
+/*
+ * FTS5 MATCH expressions.  Every term is a quoted FTS5 string, so nothing
+ * of the input reaches FTS5's syntax.  all: every significant word and
+ * every phrase required (NULL if nothing can be matched); any: at least one
+ * of them (NULL likewise).  Exclusions are in both.  Caller frees.
+ */
+char		*query_fts_all(const struct query *);
+char		*query_fts_any(const struct query *);
+/* The number of significant units (words, prefixes, OR groups, phrases,
+ * articles) a document may match: the "coverage" denominator. */
+size_t		 query_units(const struct query *);
+/* Normalized query back as text, for display and logs. */
+char		*query_describe(const struct query *);
+
+/* search.c - running a query */
+struct search_opts {
+	int	 offset;
+	int	 limit;
+	int	 budget_ms;	/* 0 = none */
+	int	 want_facets;
+	int	 want_snippets;
+	const char *const *filters;	/* extra key, value pairs; NULL end */
+};
+struct hit {
+	char	*id;
+	char	*type;
+	char	*title;
+	char	*snippet;	/* HTML: escaped text with <mark> */
+	char	*breadcrumb;
+	double	 score;
+	int	 matched;	/* units matched */
+};
+struct facet_count {
+	char	*key;
+	char	*value;
+	int64_t	 count;
+};
+struct results {
+	int64_t		  total;
+	int64_t		  took_us;
+	struct hit	 *hits;
+	size_t		  nhits;
+	struct facet_count *facets;
+	size_t		  nfacets;
+	char		**notices;	/* French */
+	size_t		  nnotices;
+	int		  partial;	/* some hits miss some words */
+	int		  timeout;	/* the budget ran out */
+};
+/* Run q on the store; -1 with *cause on an internal error (not on a query
+ * that matches nothing: that is total == 0 with a notice). */
+int	 search_run(struct store *, const char *q, const struct search_opts *,
+	    struct results *, char **cause);
+void	 results_clear(struct results *);
+/* Escape text for HTML and turn the FTS5 markers into <mark>. */
+char	*snippet_html(const char *text, size_t len);
+#define SNIPPET_OPEN	"\x01"
+#define SNIPPET_CLOSE	"\x02"
+
+/* indexer.c - walking a tree and keeping the index in step */
+struct index_opts {
+	struct extract_limits	 limits;
+	int			 strict;
+	int			 progress;	/* draw a progress bar */
+	int			 batch_docs;	/* docs per transaction */
+	int			 force;		/* re-extract everything */
+};
+struct index_stats {
+	int64_t	 files_seen;
+	int64_t	 files_indexed;
+	int64_t	 files_unchanged;
+	int64_t	 files_failed;
+	int64_t	 files_removed;
+	int64_t	 docs;
+	int64_t	 bytes;
+	int64_t	 warnings;
+	int64_t	 elapsed_us;
+};
+/* Index root into the store.  Failed files are reported on stderr and
+ * counted; returns 0, or -1 on an error that stopped the run. */
+int	 indexer_run(struct store *, const struct plugins *, const char *root,
+	    const struct index_opts *, struct index_stats *, char **cause);
+
+#endif /* SAVOIR_H */

@@ -1,0 +1,3 @@
+/* search.c - STUB */
+#include "config.h"
+#include "savoir.h"

@@ -1,0 +1,383 @@
+/*
+ * util.c - allocation that cannot fail, growable buffers, UTF-8 checks,
+ * hashing and whole-file reads.  Allocation failure is fatal: the callers
+ * are a CLI and a daemon whose memory use is bounded by their limits.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mbedtls/sha256.h>
+
+#include "savoir.h"
+
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	if ((p = malloc(size)) == NULL)
+		fatalx("out of memory (%zu bytes)", size);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((p = calloc(n, size)) == NULL)
+		fatalx("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *
+xreallocarray(void *old, size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if (n > SIZE_MAX / size)
+		fatalx("allocation overflow (%zu x %zu)", n, size);
+	if ((p = realloc(old, n * size)) == NULL)
+		fatalx("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int
+xvasprintf(char **ret, const char *fmt, va_list ap)
+{
+	va_list	 ap2;
+	int	 n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		fatalx("vsnprintf failed");
+	*ret = xmalloc((size_t)n + 1);
+	vsnprintf(*ret, (size_t)n + 1, fmt, ap);
+	return n;
+}
+
+int
+xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(ret, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+char *
+xsprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+static void
+buf_grow(struct buf *b, size_t more)
+{
+	size_t	 want;
+
+	if (more > SIZE_MAX - b->len - 1)
+		fatalx("buffer overflow");
+	want = b->len + more + 1;
+	if (want <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < want)
+		b->cap = b->cap > SIZE_MAX / 2 ? want : b->cap * 2;
+	b->data = xreallocarray(b->data, 1, b->cap);
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	if (n != 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	buf_add(b, s, (size_t)n);
+	free(s);
+}
+
+char *
+buf_steal(struct buf *b)
+{
+	char	*p;
+
+	if (b->data == NULL)
+		return xstrdup("");
+	p = b->data;
+	buf_init(b);
+	return p;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	uint32_t	 cp;
+	size_t		 len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, cp = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, cp = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+int
+utf8_valid(const char *s, size_t n, size_t *bad)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, k;
+
+	while (i < n) {
+		if ((k = utf8_seq(p + i, n - i)) == 0) {
+			if (bad != NULL)
+				*bad = i;
+			return 0;
+		}
+		i += k;
+	}
+	return 1;
+}
+
+size_t
+utf8_repair(const char *s, size_t n, struct buf *out)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, k, fixed = 0;
+
+	while (i < n) {
+		if ((k = utf8_seq(p + i, n - i)) == 0) {
+			buf_add(out, "\xEF\xBF\xBD", 3);
+			fixed++;
+			i++;
+			continue;
+		}
+		if (k == 1 && (p[i] < 0x20 || p[i] == 0x7F) &&
+		    p[i] != '\t' && p[i] != '\n') {
+			if (p[i] != '\r')
+				fixed++;
+			i++;
+			continue;
+		}
+		buf_add(out, p + i, k);
+		i += k;
+	}
+	return fixed;
+}
+
+void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[32];
+	int			 i;
+
+	mbedtls_sha256_ret(data, len, md, 0);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+int
+file_read(const char *path, size_t max, char **data, size_t *len,
+    char **cause)
+{
+	struct stat	 st;
+	char		*p = NULL;
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	*data = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		xasprintf(cause, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		xasprintf(cause, "cannot stat: %s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "not a regular file");
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		xasprintf(cause, "file too large (%jd bytes, limit %zu)",
+		    (intmax_t)st.st_size, max);
+		goto fail;
+	}
+	p = xmalloc((size_t)st.st_size + 1);
+	for (;;) {
+		if (got == (size_t)st.st_size + 1) {
+			xasprintf(cause, "file grew while being read");
+			goto fail;
+		}
+		n = read(fd, p + got, (size_t)st.st_size + 1 - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "read error: %s", strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	p[got] = '\0';
+	*data = p;
+	*len = got;
+	return 0;
+fail:
+	free(p);
+	close(fd);
+	return -1;
+}
+
+int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+parse_int(const char *s, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,1 @@
+/* cmd_index.c - STUB */

@@ -1,0 +1,1 @@
+/* savoir.h (CLI) - STUB */
