@@ -1,1 +1,668 @@
-/* notes.c - STUB */
+/*
+ * notes.c - the `notes` plugin: Markdown course notes, case studies, legal
+ * fiches and glossary entries (doc/formats.md), one document per file.
+ *
+ * It reads the YAML front matter (frontmatter.c) and the CommonMark body
+ * with cmark, and emits the title, the headings and the plain text of the
+ * body as separate columns, the facets and metadata of the front matter,
+ * the body as HTML rendered by cmark, and a link for every [text](/doc/id).
+ *
+ * It must never pass raw HTML through (cmark runs without
+ * CMARK_OPT_UNSAFE, which replaces raw HTML by a comment and drops unsafe
+ * link schemes), and never call a host symbol: everything it asks of the
+ * host goes through the function table it was given.
+ *
+ * Built against cmark-gfm when HAVE_CMARK_GFM is defined, to read pipe
+ * tables; plain cmark reads a table as a paragraph of text with pipes.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef HAVE_CMARK_GFM
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#else
+#include <cmark.h>
+#endif
+
+#include "savoir/plugin.h"
+#include "../common/frontmatter.h"
+
+#define NOTES_VERSION	"1.0.0"
+#define NOTES_TYPES	"note, cas, fiche, glossaire"
+
+/* Set by the entry point: the only way to reach the host. */
+static const struct savoir_host *host;
+
+static const struct savoir_facet_decl notes_facets[] = {
+	{ "module", "Module", SAVOIR_FACET_KEYWORD },
+	{ "theme", "Thème", SAVOIR_FACET_KEYWORD },
+	{ "pays", "Pays", SAVOIR_FACET_KEYWORD },
+	{ "annee", "Année", SAVOIR_FACET_YEAR },
+	{ NULL, NULL, 0 }
+};
+
+static const struct savoir_type_decl notes_types[] = {
+	{ "note", "Note de cours", "Notes de cours", notes_facets },
+	{ "cas", "Étude de cas", "Études de cas", notes_facets },
+	{ "fiche", "Fiche juridique", "Fiches juridiques", notes_facets },
+	{ "glossaire", "Glossaire", "Glossaire", notes_facets },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const char *const notes_extensions[] = { ".md", ".markdown", NULL };
+static const char *const notes_mime_types[] = { "text/markdown", NULL };
+
+/* The front matter keys this plugin reads; others draw a warning. */
+static const char *const notes_keys[] = { "title", "type", "id", "module",
+	"themes", "pays", "annee", "auteur", "date", "sources", NULL };
+
+/* A /doc/ link found in the body. */
+struct notes_link {
+	char	*target;
+	char	*label;
+};
+
+struct notes {
+	struct savoir_sink	*sink;
+	const struct frontmatter *fm;
+	long			 line0;		/* file line of body line 1 */
+	struct sbuf		 headings;
+	struct sbuf		 body;
+	struct sbuf		 block;		/* text of the current block */
+	struct notes_link	*links;
+	size_t			 nlinks;
+	int			 failed;	/* out of memory */
+};
+
+static int	notes_extract(void *, const struct savoir_input *,
+		    struct savoir_sink *);
+
+static const struct savoir_plugin notes_plugin = {
+	.abi = SAVOIR_PLUGIN_ABI,
+	.size = sizeof(struct savoir_plugin),
+	.name = "notes",
+	.version = NOTES_VERSION,
+	.description = "Markdown course notes, case studies, fiches and "
+	    "glossary entries with a YAML front matter",
+	.types = notes_types,
+	.extensions = notes_extensions,
+	.mime_types = notes_mime_types,
+	.init = NULL,
+	.fini = NULL,
+	.probe = NULL,
+	.extract = notes_extract
+};
+
+SAVOIR_EXPORT const struct savoir_plugin *
+savoir_plugin_entry(const struct savoir_host *h)
+{
+	/* Every function this plugin calls is in the first version. */
+	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
+	    h->size < sizeof(struct savoir_host))
+		return NULL;
+	host = h;
+	return &notes_plugin;
+}
+
+/* Is s (NUL-terminated) a usable document id: no blanks, no empty or
+ * dot segments, no leading or trailing slash? */
+static int
+notes_id_valid(const char *s)
+{
+	const char	*seg = s, *p;
+
+	if (*s == '\0')
+		return 0;
+	for (p = s;; p++) {
+		if (*p == '/' || *p == '\0') {
+			if (p == seg || (p - seg == 1 && seg[0] == '.') ||
+			    (p - seg == 2 && seg[0] == '.' && seg[1] == '.'))
+				return 0;
+			if (*p == '\0')
+				return 1;
+			seg = p + 1;
+		} else if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		    *p == '?' || *p == '#')
+			return 0;
+	}
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The document id a /doc/ URL names: what follows /doc/ up to any ?query
+ * or #fragment, percent-decoded, without trailing slashes.  NULL if it is
+ * not a valid id.  Caller frees.
+ */
+static char *
+notes_link_target(const char *url)
+{
+	struct sbuf	 b = { 0 };
+	const char	*p, *end;
+	char		*err = NULL;
+	int		 hi, lo;
+
+	p = url + strlen("/doc/");
+	end = p + strcspn(p, "?#");
+	while (end > p && end[-1] == '/')
+		end--;
+	for (; p < end; p++) {
+		if (*p == '%' && end - p >= 3 && (hi = hexval(p[1])) != -1 &&
+		    (lo = hexval(p[2])) != -1) {
+			sbuf_addc(&b, (char)(hi * 16 + lo));
+			p += 2;
+		} else
+			sbuf_addc(&b, *p);
+	}
+	if (b.failed || b.s == NULL || memchr(b.s, '\0', b.len) != NULL ||
+	    text_check(b.s, b.len, &err) == -1 || !notes_id_valid(b.s)) {
+		free(err);
+		sbuf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}
+
+static void
+notes_add_link(struct notes *n, const char *url, const char *label,
+    size_t labellen, long line)
+{
+	struct notes_link	*l;
+	char			*target;
+	size_t			 i;
+
+	if ((target = notes_link_target(url)) == NULL) {
+		host->warn(n->sink, line, "link to `%s` does not name a "
+		    "document (ignored)", url);
+		return;
+	}
+	for (i = 0; i < n->nlinks; i++) {
+		if (strcmp(n->links[i].target, target) == 0) {
+			free(target);	/* the first label is kept */
+			return;
+		}
+	}
+	l = reallocarray(n->links, n->nlinks + 1, sizeof *l);
+	if (l == NULL) {
+		free(target);
+		n->failed = 1;
+		return;
+	}
+	n->links = l;
+	l = &n->links[n->nlinks];
+	l->target = target;
+	if ((l->label = strndup(label, labellen)) == NULL) {
+		free(target);
+		n->failed = 1;
+		return;
+	}
+	n->nlinks++;
+}
+
+static int
+notes_is(cmark_node *node, const char *type)
+{
+	const char	*t = cmark_node_get_type_string(node);
+
+	return t != NULL && strcmp(t, type) == 0;
+}
+
+/*
+ * Append the plain text of a block's inlines to out: text and code as
+ * they are, breaks as spaces or newlines, raw HTML dropped, table cells
+ * separated by " | ".  With n, /doc/ links are recorded (their label is
+ * the text they add to out).
+ */
+static void
+notes_inlines(struct notes *n, cmark_node *block, struct sbuf *out)
+{
+	cmark_iter		*it;
+	cmark_event_type	 ev;
+	cmark_node		*node;
+	const char		*lit, *url;
+	size_t			 start = out->len, linkstart = 0;
+	long			 line;
+
+	if ((it = cmark_iter_new(block)) == NULL) {
+		out->failed = 1;
+		return;
+	}
+	line = cmark_node_get_start_line(block);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if ((lit = cmark_node_get_literal(node)) != NULL)
+				sbuf_adds(out, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			sbuf_addc(out, ' ');
+			break;
+		case CMARK_NODE_LINEBREAK:
+			sbuf_addc(out, '\n');
+			break;
+		case CMARK_NODE_LINK:
+			if (ev == CMARK_EVENT_ENTER) {
+				linkstart = out->len;
+				break;
+			}
+			url = cmark_node_get_url(node);
+			if (n != NULL && url != NULL && !out->failed &&
+			    strncmp(url, "/doc/", 5) == 0)
+				notes_add_link(n, url, out->s + linkstart,
+				    out->len - linkstart, n->line0 + line - 1);
+			break;
+		default:
+			if (ev == CMARK_EVENT_ENTER &&
+			    notes_is(node, "table_cell") &&
+			    out->len > start)
+				sbuf_adds(out, " | ");
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+/* Add a block's text as one line of a column. */
+static void
+notes_line(struct sbuf *col, struct sbuf *text)
+{
+	sbuf_rtrim(text);
+	if (text->len == 0)
+		return;
+	if (col->len > 0)
+		sbuf_addc(col, '\n');
+	sbuf_add(col, text->s, text->len);
+	if (text->failed)
+		col->failed = 1;
+}
+
+/* Walk the blocks: headings to their column, the rest to the body. */
+static int
+notes_walk(struct notes *n, cmark_node *root)
+{
+	cmark_iter		*it;
+	cmark_event_type	 ev;
+	cmark_node		*node;
+	const char		*lit;
+
+	if ((it = cmark_iter_new(root)) == NULL)
+		return -1;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		node = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_PARAGRAPH:
+		case CMARK_NODE_HEADING:
+			sbuf_reset(&n->block);
+			notes_inlines(n, node, &n->block);
+			notes_line(cmark_node_get_type(node) ==
+			    CMARK_NODE_HEADING ? &n->headings : &n->body,
+			    &n->block);
+			/* Its inlines are read: go on after it. */
+			cmark_iter_reset(it, node, CMARK_EVENT_EXIT);
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			if ((lit = cmark_node_get_literal(node)) != NULL) {
+				sbuf_reset(&n->block);
+				sbuf_adds(&n->block, lit);
+				notes_line(&n->body, &n->block);
+			}
+			break;
+		default:
+			if (notes_is(node, "table_row") ||
+			    notes_is(node, "table_header")) {
+				sbuf_reset(&n->block);
+				notes_inlines(n, node, &n->block);
+				notes_line(&n->body, &n->block);
+				cmark_iter_reset(it, node, CMARK_EVENT_EXIT);
+			}
+			/* Raw HTML and thematic breaks carry no text. */
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return n->failed || n->headings.failed || n->body.failed ? -1 : 0;
+}
+
+/* Compare two strings ignoring surrounding white space. */
+static int
+notes_same_text(const char *a, size_t alen, const char *b)
+{
+	size_t	 blen = strlen(b);
+
+	while (alen > 0 && isspace((unsigned char)*a))
+		a++, alen--;
+	while (alen > 0 && isspace((unsigned char)a[alen - 1]))
+		alen--;
+	while (blen > 0 && isspace((unsigned char)*b))
+		b++, blen--;
+	while (blen > 0 && isspace((unsigned char)b[blen - 1]))
+		blen--;
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* Drop a first "# Title" that only repeats the front matter's title: the
+ * page shows the title already. */
+static void
+notes_drop_title(cmark_node *root, const char *title)
+{
+	cmark_node	*first = cmark_node_first_child(root);
+	struct sbuf	 text = { 0 };
+
+	if (first == NULL || cmark_node_get_type(first) != CMARK_NODE_HEADING ||
+	    cmark_node_get_heading_level(first) != 1)
+		return;
+	notes_inlines(NULL, first, &text);
+	if (!text.failed && notes_same_text(sbuf_str(&text), text.len, title)) {
+		cmark_node_unlink(first);
+		cmark_node_free(first);
+	}
+	sbuf_free(&text);
+}
+
+static void
+notes_free(struct notes *n)
+{
+	size_t	 i;
+
+	sbuf_free(&n->headings);
+	sbuf_free(&n->body);
+	sbuf_free(&n->block);
+	for (i = 0; i < n->nlinks; i++) {
+		free(n->links[i].target);
+		free(n->links[i].label);
+	}
+	free(n->links);
+}
+
+/* The value of a key that must be text, or NULL (with a warning if it is
+ * there but is a list). */
+static const char *
+notes_text_key(struct notes *n, const char *key)
+{
+	const struct fm_entry	*e = frontmatter_get(n->fm, key);
+
+	if (e != NULL && e->kind != FM_SCALAR)
+		host->warn(n->sink, e->line, "`%s` must be text, not a list "
+		    "(ignored)", key);
+	return frontmatter_scalar(n->fm, key);
+}
+
+/* Join a list with ", " into b; returns b's text. */
+static const char *
+notes_join(struct sbuf *b, char *const *items, size_t nitems)
+{
+	size_t	 i;
+
+	sbuf_reset(b);
+	for (i = 0; i < nitems; i++) {
+		if (i > 0)
+			sbuf_adds(b, ", ");
+		sbuf_adds(b, items[i]);
+	}
+	return sbuf_str(b);
+}
+
+/* The front matter checks that do not need the body. */
+static int
+notes_check(struct notes *n, const char **title, const char **type,
+    const char **id, const char *id_prefix)
+{
+	const struct fm_entry	*e;
+	size_t			 i, j;
+
+	for (i = 0; i < n->fm->nwarnings; i++)
+		host->warn(n->sink, n->fm->warnings[i].line, "%s",
+		    n->fm->warnings[i].text);
+	for (i = 0; i < n->fm->n; i++) {
+		for (j = 0; notes_keys[j] != NULL; j++)
+			if (strcmp(n->fm->v[i].key, notes_keys[j]) == 0)
+				break;
+		if (notes_keys[j] == NULL)
+			host->warn(n->sink, n->fm->v[i].line, "unknown front "
+			    "matter key `%s` (ignored)", n->fm->v[i].key);
+	}
+
+	if ((e = frontmatter_get(n->fm, "title")) != NULL &&
+	    e->kind != FM_SCALAR) {
+		host->error(n->sink, "front matter line %ld: `title` must be "
+		    "text", e->line);
+		return -1;
+	}
+	if ((*title = frontmatter_scalar(n->fm, "title")) == NULL) {
+		host->error(n->sink, "the front matter has no `title`");
+		return -1;
+	}
+	e = frontmatter_get(n->fm, "type");
+	if ((*type = frontmatter_scalar(n->fm, "type")) == NULL) {
+		host->error(n->sink, "the front matter has no `type` "
+		    "(one of: " NOTES_TYPES ")");
+		return -1;
+	}
+	for (i = 0; notes_types[i].name != NULL; i++)
+		if (strcmp(*type, notes_types[i].name) == 0)
+			break;
+	if (notes_types[i].name == NULL) {
+		host->error(n->sink, "front matter line %ld: unknown type `%s` "
+		    "(one of: " NOTES_TYPES ")", e->line, *type);
+		return -1;
+	}
+	if ((e = frontmatter_get(n->fm, "id")) != NULL) {
+		if ((*id = frontmatter_scalar(n->fm, "id")) == NULL ||
+		    !notes_id_valid(*id)) {
+			host->error(n->sink, "front matter line %ld: `id` must "
+			    "be a path like cas/chambery-ouahigouya, without "
+			    "blanks, ? or #", e->line);
+			return -1;
+		}
+	} else
+		*id = id_prefix;
+	if (*id == NULL || !notes_id_valid(*id)) {
+		host->error(n->sink, "cannot make a document id from `%s`",
+		    *id != NULL ? *id : "(none)");
+		return -1;
+	}
+
+	e = frontmatter_get(n->fm, "sources");
+	if (e == NULL || (e->kind == FM_SCALAR && e->value[0] == '\0'))
+		host->warn(n->sink, 1, "the front matter has no `sources`");
+	else if (e->kind != FM_SOURCES)
+		host->warn(n->sink, e->line, "`sources` must be a list of "
+		    "`- titre: …` entries with `url: …` (ignored)");
+	else if (e->nsources == 0)
+		host->warn(n->sink, e->line, "`sources` is empty");
+	return 0;
+}
+
+/* Facets and metadata from the front matter. */
+static int
+notes_emit_meta(struct notes *n)
+{
+	struct savoir_sink	*sink = n->sink;
+	const struct fm_entry	*e;
+	struct sbuf		 b = { 0 };
+	const char		*auteur, *date, *annee;
+	char *const		*module, *const *themes, *const *pays;
+	size_t			 nmodule, nthemes, npays, i;
+	char			*fr = NULL;
+	int			 rc = -1;
+
+	module = frontmatter_list(n->fm, "module", &nmodule);
+	themes = frontmatter_list(n->fm, "themes", &nthemes);
+	pays = frontmatter_list(n->fm, "pays", &npays);
+	auteur = notes_text_key(n, "auteur");
+	date = notes_text_key(n, "date");
+	if ((annee = notes_text_key(n, "annee")) != NULL &&
+	    !year_valid(annee)) {
+		host->warn(sink, frontmatter_get(n->fm, "annee")->line,
+		    "`annee` is not a four-digit year: `%s` (ignored)", annee);
+		annee = NULL;
+	}
+	if (date != NULL && (fr = date_french(date)) == NULL)
+		host->warn(sink, frontmatter_get(n->fm, "date")->line,
+		    "`date` is not a YYYY-MM-DD date: `%s`", date);
+
+	for (i = 0; i < nmodule; i++)
+		if (host->doc_facet(sink, "module", module[i]) == -1)
+			goto out;
+	for (i = 0; i < nthemes; i++)
+		if (host->doc_facet(sink, "theme", themes[i]) == -1)
+			goto out;
+	for (i = 0; i < npays; i++)
+		if (host->doc_facet(sink, "pays", pays[i]) == -1)
+			goto out;
+	if (annee != NULL && host->doc_facet(sink, "annee", annee) == -1)
+		goto out;
+
+	if (auteur != NULL &&
+	    host->doc_meta(sink, "auteur", "Auteur", auteur) == -1)
+		goto out;
+	if (date != NULL && host->doc_meta(sink, "date", "Date",
+	    fr != NULL ? fr : date) == -1)
+		goto out;
+	if (nmodule > 0 && host->doc_meta(sink, "module", "Module",
+	    notes_join(&b, module, nmodule)) == -1)
+		goto out;
+	if (annee != NULL && host->doc_meta(sink, "annee", "Année",
+	    annee) == -1)
+		goto out;
+	if (nthemes > 0 && host->doc_meta(sink, "themes", "Thèmes",
+	    notes_join(&b, themes, nthemes)) == -1)
+		goto out;
+	if (npays > 0 && host->doc_meta(sink, "pays", "Pays",
+	    notes_join(&b, pays, npays)) == -1)
+		goto out;
+	e = frontmatter_get(n->fm, "sources");
+	for (i = 0; e != NULL && e->kind == FM_SOURCES && i < e->nsources;
+	    i++) {
+		sbuf_reset(&b);
+		sbuf_adds(&b, e->sources[i].titre);
+		if (e->sources[i].url != NULL) {
+			sbuf_adds(&b, " — ");
+			sbuf_adds(&b, e->sources[i].url);
+		}
+		if (b.failed)
+			break;
+		if (host->doc_meta(sink, "source", "Source", b.s) == -1)
+			goto out;
+	}
+	if (b.failed) {
+		host->error(sink, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(fr);
+	sbuf_free(&b);
+	return rc;
+}
+
+static int
+notes_extract(void *state, const struct savoir_input *in,
+    struct savoir_sink *sink)
+{
+	struct notes		 n;
+	struct frontmatter	*fm = NULL;
+	cmark_parser		*parser = NULL;
+	cmark_node		*root = NULL;
+	const char		*data = (const char *)in->data;
+	const char		*title, *type, *id;
+	char			*cause = NULL, *html = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&n, 0, sizeof n);
+	n.sink = sink;
+	if (text_check(data, in->len, &cause) == -1 ||
+	    frontmatter_parse(data, in->len, &fm, &cause) == -1) {
+		host->error(sink, "%s", cause != NULL ? cause :
+		    "out of memory");
+		free(cause);
+		return -1;
+	}
+	n.fm = fm;
+	n.line0 = fm->body_line;
+	if (notes_check(&n, &title, &type, &id, in->id_prefix) == -1)
+		goto out;
+
+#ifdef HAVE_CMARK_GFM
+	cmark_gfm_core_extensions_ensure_registered();
+#endif
+	if ((parser = cmark_parser_new(CMARK_OPT_DEFAULT)) == NULL)
+		goto oom;
+#ifdef HAVE_CMARK_GFM
+	{
+		cmark_syntax_extension *table;
+
+		if ((table = cmark_find_syntax_extension("table")) != NULL)
+			cmark_parser_attach_syntax_extension(parser, table);
+	}
+#endif
+	cmark_parser_feed(parser, data + fm->body, in->len - fm->body);
+	if ((root = cmark_parser_finish(parser)) == NULL)
+		goto oom;
+	notes_drop_title(root, title);
+	if (notes_walk(&n, root) == -1)
+		goto oom;
+	if (n.body.len == 0 && n.headings.len == 0)
+		host->warn(sink, n.line0, "the document has no text after its "
+		    "front matter");
+#ifdef HAVE_CMARK_GFM
+	html = cmark_render_html(root, CMARK_OPT_DEFAULT,
+	    cmark_parser_get_syntax_extensions(parser));
+#else
+	html = cmark_render_html(root, CMARK_OPT_DEFAULT);
+#endif
+	if (html == NULL)
+		goto oom;
+
+	if (host->doc_begin(sink, id, type) == -1 ||
+	    host->doc_text(sink, SAVOIR_COL_TITLE, title, strlen(title)) == -1)
+		goto out;
+	if (n.headings.len > 0 && host->doc_text(sink, SAVOIR_COL_HEADINGS,
+	    n.headings.s, n.headings.len) == -1)
+		goto out;
+	if (n.body.len > 0 && host->doc_text(sink, SAVOIR_COL_BODY,
+	    n.body.s, n.body.len) == -1)
+		goto out;
+	if (notes_emit_meta(&n) == -1)
+		goto out;
+	if (host->doc_html(sink, html, strlen(html)) == -1)
+		goto out;
+	for (i = 0; i < n.nlinks; i++)
+		if (host->doc_link(sink, n.links[i].target, "lien",
+		    n.links[i].label) == -1)
+			goto out;
+	if (host->doc_end(sink) == -1)
+		goto out;
+	rc = 0;
+	goto out;
+oom:
+	host->error(sink, "out of memory");
+out:
+	free(html);
+	if (root != NULL)
+		cmark_node_free(root);
+	if (parser != NULL)
+		cmark_parser_free(parser);
+	notes_free(&n);
+	frontmatter_free(fm);
+	return rc;
+}

@@ -1,0 +1,544 @@
+/*
+ * indexer.c - keeps an index in step with a folder tree: walks it, skips
+ * what has not changed (size and mtime, then content hash), extracts the
+ * rest through the sandboxed extractor, records citations, writes in
+ * batched transactions and removes documents whose file disappeared.
+ *
+ * It is the writer: the only code that changes the index.  It never runs
+ * plugin code itself (extract.c forks for that).  A file that fails keeps
+ * the documents of its last good version; the failure is reported.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "savoir.h"
+
+#define INDEXER_MAX_DEPTH	32
+#define INDEXER_MAX_IGNORES	256
+
+struct walk {
+	char	**paths;	/* relative to the root, sorted */
+	size_t	  n;
+	size_t	  cap;
+	int64_t	  bytes;
+};
+
+struct run {
+	struct store			*st;
+	const struct plugins		*pl;
+	const struct index_opts		*opts;
+	struct index_stats		*stats;
+	const char			*root;
+	int				 in_tx;
+	int				 tx_docs;
+	int64_t				 tx_start;
+	int64_t				 bytes_done;
+	int64_t				 start;
+	int64_t				 last_draw;
+	int64_t				 total_bytes;
+	int64_t				 total_files;
+};
+
+static int
+walk_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Patterns of a folder's .savoirignore, one per line, '#' comments. */
+static size_t
+walk_ignores(const char *dir, char **pat, size_t max)
+{
+	char	*path, *data, *line, *next, *cause = NULL;
+	size_t	 len, n = 0;
+
+	path = xsprintf("%s/.savoirignore", dir);
+	if (file_read(path, 65536, &data, &len, &cause) == -1) {
+		free(cause);
+		free(path);
+		return 0;
+	}
+	free(path);
+	for (line = data; line != NULL && n < max; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '\0' || *line == '#')
+			continue;
+		pat[n++] = xstrdup(line);
+	}
+	free(data);
+	return n;
+}
+
+static int
+walk_dir(struct walk *w, const char *root, const char *rel, int depth,
+    char **cause)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	char		*dir, *path, *child, *pat[INDEXER_MAX_IGNORES];
+	size_t		 npat, i;
+	int		 ret = 0, skip;
+
+	if (depth > INDEXER_MAX_DEPTH) {
+		log_warnx("%s: folders nested too deep, skipped", rel);
+		return 0;
+	}
+	dir = *rel != '\0' ? xsprintf("%s/%s", root, rel) : xstrdup(root);
+	if ((d = opendir(dir)) == NULL) {
+		if (depth == 0) {
+			xasprintf(cause, "cannot read %s: %s", dir,
+			    strerror(errno));
+			free(dir);
+			return -1;
+		}
+		log_warnx("%s: cannot read folder: %s", dir, strerror(errno));
+		free(dir);
+		return 0;
+	}
+	npat = walk_ignores(dir, pat, INDEXER_MAX_IGNORES);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;	/* hidden files, . and .. */
+		for (skip = 0, i = 0; i < npat && !skip; i++)
+			skip = fnmatch(pat[i], de->d_name, FNM_PERIOD) == 0;
+		if (skip)
+			continue;
+		child = *rel != '\0' ? xsprintf("%s/%s", rel, de->d_name) :
+		    xstrdup(de->d_name);
+		path = xsprintf("%s/%s", root, child);
+		if (lstat(path, &sb) == -1) {
+			log_warnx("%s: %s", path, strerror(errno));
+			free(path);
+			free(child);
+			continue;
+		}
+		/* Follow links to files, never to folders (no loops). */
+		if (S_ISLNK(sb.st_mode) && stat(path, &sb) == 0 &&
+		    S_ISDIR(sb.st_mode)) {
+			free(path);
+			free(child);
+			continue;
+		}
+		free(path);
+		if (S_ISDIR(sb.st_mode)) {
+			ret = walk_dir(w, root, child, depth + 1, cause);
+			free(child);
+			if (ret == -1)
+				break;
+			continue;
+		}
+		if (w->n == w->cap) {
+			w->cap = w->cap == 0 ? 256 : w->cap * 2;
+			w->paths = xreallocarray(w->paths, w->cap,
+			    sizeof *w->paths);
+		}
+		w->paths[w->n++] = child;
+		if (S_ISREG(sb.st_mode))
+			w->bytes += sb.st_size;
+	}
+	closedir(d);
+	for (i = 0; i < npat; i++)
+		free(pat[i]);
+	free(dir);
+	return ret;
+}
+
+static void
+walk_free(struct walk *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->paths[i]);
+	free(w->paths);
+}
+
+static void
+fmt_duration(char *out, size_t len, int64_t s)
+{
+	if (s >= 3600)
+		snprintf(out, len, "%lld:%02lld:%02lld", (long long)s / 3600,
+		    (long long)s / 60 % 60, (long long)s % 60);
+	else
+		snprintf(out, len, "%lld:%02lld", (long long)s / 60,
+		    (long long)s % 60);
+}
+
+/* A one-line progress bar on a terminal, redrawn at most 10 times/s. */
+static void
+run_progress(struct run *r, int force)
+{
+	struct index_stats	*s = r->stats;
+	int64_t			 now = mono_us(), done, el;
+	double			 frac, mbs;
+	char			 eta[32], bar[31];
+	int			 i, fill;
+
+	if (!r->opts->progress || (!force && now - r->last_draw < 100000))
+		return;
+	r->last_draw = now;
+	done = s->files_seen;
+	frac = r->total_files > 0 ? (double)done / r->total_files : 1.0;
+	fill = (int)(frac * 30);
+	for (i = 0; i < 30; i++)
+		bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
+	bar[30] = '\0';
+	el = now - r->start;
+	mbs = el > 0 ? r->bytes_done / (double)el : 0;	/* bytes/us = MB/s */
+	if (r->bytes_done > 0 && r->total_bytes > r->bytes_done)
+		fmt_duration(eta, sizeof eta, (int64_t)((r->total_bytes -
+		    r->bytes_done) / (mbs * 1e6 + 1)));
+	else
+		snprintf(eta, sizeof eta, "0:00");
+	fprintf(stderr, "\r[%s] %lld/%lld files, %lld docs, %.1f MB/s, "
+	    "ETA %s\033[K", bar, (long long)done, (long long)r->total_files,
+	    (long long)s->docs, mbs, eta);
+	fflush(stderr);
+}
+
+/* Print above the progress bar. */
+static void
+run_report(struct run *r, const char *path, const char *what)
+{
+	if (r->opts->progress)
+		fprintf(stderr, "\r\033[K");
+	fprintf(stderr, "savoir: %s: %s\n", path, what);
+	run_progress(r, 1);
+}
+
+static int
+run_tx(struct run *r, char **cause)
+{
+	if (r->in_tx)
+		return 0;
+	if (store_begin(r->st) == -1) {
+		xasprintf(cause, "cannot start a transaction: %s",
+		    sqlite3_errmsg(store_db(r->st)));
+		return -1;
+	}
+	r->in_tx = 1;
+	r->tx_docs = 0;
+	r->tx_start = mono_us();
+	return 0;
+}
+
+/* Commit between files once a batch is big or old enough. */
+static int
+run_maybe_commit(struct run *r, int force, char **cause)
+{
+	if (!r->in_tx)
+		return 0;
+	if (!force && r->tx_docs < r->opts->batch_docs &&
+	    mono_us() - r->tx_start < 2000000)
+		return 0;
+	if (store_commit(r->st) == -1) {
+		xasprintf(cause, "cannot commit: %s",
+		    sqlite3_errmsg(store_db(r->st)));
+		return -1;
+	}
+	r->in_tx = 0;
+	return 0;
+}
+
+struct cite_ctx {
+	struct xdoc	*doc;
+};
+
+static void
+cite_add(const char *target, const char *label, void *arg)
+{
+	struct cite_ctx	*c = arg;
+	size_t		 i;
+
+	for (i = 0; i < c->doc->links.n; i++)
+		if (strcmp(c->doc->links.v[i].key, target) == 0 &&
+		    strcmp(c->doc->links.v[i].value, "cite") == 0)
+			return;
+	kvlist_add(&c->doc->links, target, label, "cite");
+}
+
+/* Record the articles a document cites, in its own code by default. */
+static void
+run_citations(struct xdoc *d)
+{
+	struct cite_ctx	 c = { d };
+	char		*code = NULL;
+	size_t		 i;
+	int		 col;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, "code") == 0)
+			code = fr_fold(d->facets.v[i].value,
+			    strlen(d->facets.v[i].value));
+	for (col = SAVOIR_COL_HEADINGS; col <= SAVOIR_COL_BODY; col++)
+		if (d->text[col].len > 0)
+			cite_scan(d->text[col].data, d->text[col].len,
+			    code != NULL && *code != '\0' ? code : "cgct",
+			    cite_add, &c);
+	free(code);
+}
+
+/* Is this stored plugin string one of the loaded plugins? */
+static int
+run_plugin_current(struct run *r, const char *plugin)
+{
+	char	 name[256];
+	size_t	 i;
+
+	if (plugin == NULL)
+		return 0;
+	for (i = 0; i < r->pl->n; i++) {
+		snprintf(name, sizeof name, "%s %s", r->pl->v[i].desc->name,
+		    r->pl->v[i].desc->version);
+		if (strcmp(name, plugin) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+run_file(struct run *r, const char *rel, char **cause)
+{
+	struct stat	 sb;
+	struct source	 src;
+	struct xfile	 xf;
+	char		*path, *data = NULL, *why = NULL, hash[65];
+	size_t		 len, i;
+	int64_t		 mtime_ns;
+	int		 found, ret = -1;
+
+	memset(&xf, 0, sizeof xf);
+	memset(&src, 0, sizeof src);
+	found = 0;
+	path = xsprintf("%s/%s", r->root, rel);
+	r->stats->files_seen++;
+	if (stat(path, &sb) == -1) {
+		why = xsprintf("cannot stat: %s", strerror(errno));
+		goto failed;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		why = xstrdup("not a regular file");
+		goto failed;
+	}
+	mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+	    sb.st_mtim.tv_nsec;
+	if ((found = store_source_get(r->st, r->root, rel, &src)) == -1) {
+		xasprintf(cause, "cannot read the index: %s",
+		    sqlite3_errmsg(store_db(r->st)));
+		free(path);
+		return -1;
+	}
+	if (found && !r->opts->force && src.error == NULL &&
+	    src.size == sb.st_size && src.mtime_ns == mtime_ns &&
+	    run_plugin_current(r, src.plugin)) {
+		r->stats->files_unchanged++;
+		r->bytes_done += sb.st_size;
+		ret = 0;
+		goto out;
+	}
+	if ((size_t)sb.st_size > r->opts->limits.max_file) {
+		why = xsprintf("file too large (%lld bytes, limit %zu)",
+		    (long long)sb.st_size, r->opts->limits.max_file);
+		goto failed;
+	}
+	if (file_read(path, r->opts->limits.max_file, &data, &len,
+	    &why) == -1)
+		goto failed;
+	sha256_hex(data, len, hash);
+	free(data);
+	r->bytes_done += (int64_t)len;
+	if (found && !r->opts->force && src.error == NULL &&
+	    strcmp(src.hash, hash) == 0 && run_plugin_current(r, src.plugin)) {
+		/* Touched but identical: remember the new stat only. */
+		if (run_tx(r, cause) == -1 ||
+		    store_touch_source(r->st, src.id, (int64_t)len,
+		    mtime_ns) == -1)
+			goto out;
+		r->stats->files_unchanged++;
+		ret = 0;
+		goto out;
+	}
+	if (extract_file(r->pl, r->root, rel, &r->opts->limits, &xf) == -1) {
+		why = xstrdup(xf.error != NULL ? xf.error : "extraction failed");
+		goto failed;
+	}
+	for (i = 0; i < xf.nwarnings; i++)
+		run_report(r, rel, xf.warnings[i]);
+	r->stats->warnings += (int64_t)xf.nwarnings;
+	for (i = 0; i < xf.ndocs; i++)
+		run_citations(xf.docs[i]);
+	source_clear(&src);
+	src.size = (int64_t)len;
+	src.mtime_ns = mtime_ns;
+	memcpy(src.hash, hash, sizeof hash);
+	if (run_tx(r, cause) == -1)
+		goto out;
+	if (store_put_file(r->st, r->root, rel, &src, &xf, cause) == -1)
+		goto out;
+	r->stats->files_indexed++;
+	r->stats->docs += (int64_t)xf.ndocs;
+	r->tx_docs += (int)xf.ndocs + 1;
+	ret = run_maybe_commit(r, 0, cause);
+	goto out;
+
+failed:
+	/* Keep the last good documents; remember the error for next time. */
+	run_report(r, rel, why);
+	r->stats->files_failed++;
+	if (run_tx(r, cause) == -1)
+		goto out;
+	if (found) {
+		sqlite3_stmt *stmt = store_stmt(r->st,
+		    "UPDATE sources SET error = ? WHERE id = ?");
+		if (stmt == NULL)
+			goto out;
+		sqlite3_bind_text(stmt, 1, why, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, src.id);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			goto sqlfail;
+	} else {
+		struct source	 s0;
+
+		memset(&s0, 0, sizeof s0);
+		xf.error = why;
+		why = NULL;
+		if (store_put_file(r->st, r->root, rel, &s0, &xf, cause) == -1)
+			goto out;
+	}
+	ret = 0;
+	goto out;
+sqlfail:
+	xasprintf(cause, "cannot write the index: %s",
+	    sqlite3_errmsg(store_db(r->st)));
+out:
+	run_progress(r, 0);
+	free(why);
+	free(path);
+	xfile_clear(&xf);
+	source_clear(&src);
+	return ret;
+}
+
+/* Delete the sources of this root whose file is gone. */
+static int
+run_removed(struct run *r, struct walk *w, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		*gone = NULL;
+	size_t		 ngone = 0, i;
+	const char	*p;
+	int		 rc, ret = -1;
+
+	stmt = store_stmt(r->st, "SELECT id, path FROM sources WHERE root = ?");
+	if (stmt == NULL)
+		goto sqlfail;
+	sqlite3_bind_text(stmt, 1, r->root, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		p = (const char *)sqlite3_column_text(stmt, 1);
+		if (bsearch(&p, w->paths, w->n, sizeof *w->paths,
+		    walk_cmp) != NULL)
+			continue;
+		gone = xreallocarray(gone, ngone + 1, sizeof *gone);
+		gone[ngone++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	for (i = 0; i < ngone; i++) {
+		if (run_tx(r, cause) == -1)
+			goto out;
+		if (store_delete_source(r->st, gone[i]) == -1)
+			goto sqlfail;
+		r->stats->files_removed++;
+	}
+	ret = 0;
+	goto out;
+sqlfail:
+	xasprintf(cause, "cannot remove deleted files from the index: %s",
+	    sqlite3_errmsg(store_db(r->st)));
+out:
+	free(gone);
+	return ret;
+}
+
+int
+indexer_run(struct store *st, const struct plugins *pl, const char *root,
+    const struct index_opts *opts, struct index_stats *stats, char **cause)
+{
+	struct walk	 w;
+	struct run	 r;
+	char		 real[PATH_MAX], *summary;
+	size_t		 i;
+	int		 ret = -1;
+
+	memset(stats, 0, sizeof *stats);
+	memset(&w, 0, sizeof w);
+	memset(&r, 0, sizeof r);
+	if (realpath(root, real) == NULL) {
+		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
+		return -1;
+	}
+	r.st = st;
+	r.pl = pl;
+	r.opts = opts;
+	r.stats = stats;
+	r.root = real;
+	r.start = mono_us();
+
+	if (walk_dir(&w, real, "", 0, cause) == -1)
+		return -1;
+	qsort(w.paths, w.n, sizeof *w.paths, walk_cmp);
+	r.total_files = (int64_t)w.n;
+	r.total_bytes = w.bytes;
+
+	if (run_tx(&r, cause) == -1 || store_put_types(st, pl) == -1)
+		goto out;
+	for (i = 0; i < w.n; i++)
+		if (run_file(&r, w.paths[i], cause) == -1)
+			goto out;
+	if (run_removed(&r, &w, cause) == -1)
+		goto out;
+	stats->bytes = r.bytes_done;
+	stats->elapsed_us = mono_us() - r.start;
+	if (run_tx(&r, cause) == -1)
+		goto out;
+	summary = xsprintf("{\"at\":%lld,\"files\":%lld,\"indexed\":%lld,"
+	    "\"failed\":%lld,\"removed\":%lld,\"docs\":%lld,\"ms\":%lld}",
+	    (long long)now_ms(), (long long)stats->files_seen,
+	    (long long)stats->files_indexed, (long long)stats->files_failed,
+	    (long long)stats->files_removed, (long long)stats->docs,
+	    (long long)stats->elapsed_us / 1000);
+	if (store_meta_set(st, "last_index", summary) == -1) {
+		free(summary);
+		xasprintf(cause, "cannot write the index: %s",
+		    sqlite3_errmsg(store_db(st)));
+		goto out;
+	}
+	free(summary);
+	if (run_maybe_commit(&r, 1, cause) == -1)
+		goto out;
+	sqlite3_exec(store_db(st), "PRAGMA optimize;"
+	    "PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
+	ret = 0;
+out:
+	if (r.in_tx)
+		store_rollback(st);
+	if (opts->progress)
+		fprintf(stderr, "\r\033[K");
+	walk_free(&w);
+	return ret;
+}

@@ -339,6 +339,8 @@ struct results {
 int	 search_run(struct store *, const char *q, const struct search_opts *,
 	    struct results *, char **cause);
 void	 results_clear(struct results *);
+/* Register the savoir_cover FTS5 function on a connection. */
+int	 search_register(sqlite3 *);
 /* Escape text for HTML and turn the FTS5 markers into <mark>. */
 char	*snippet_html(const char *text, size_t len);
 #define SNIPPET_OPEN	"\x01"

@@ -1,0 +1,907 @@
+/*
+ * store.c - the index: one SQLite file in WAL mode holding sources,
+ * documents, their FTS5 index, facets, links, declared types and the change
+ * feed.  Owns the schema, its version (PRAGMA user_version) and migrations.
+ *
+ * Only the writer (savoir index, the daemon's indexer) opens it read-write;
+ * every write of a file's documents happens inside the caller's transaction
+ * so a crash leaves the previous consistent state.  This file never parses
+ * documents and never loads plugins.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "savoir.h"
+
+#define STORE_MAX_STMTS	48
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 flags;
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*stmt;
+	}		 stmts[STORE_MAX_STMTS];
+	size_t		 nstmts;
+};
+
+/*
+ * Schema version 1.  Text ids are the stable names of documents; rowids are
+ * private to one index file (a copy made with VACUUM INTO keeps them, but a
+ * sync peer must only ever use ids).
+ */
+static const char store_schema_v1[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+	"CREATE TABLE sources("
+	"  id INTEGER PRIMARY KEY,"
+	"  root TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime_ns INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  plugin TEXT,"
+	"  error TEXT,"
+	"  indexed_at INTEGER NOT NULL,"
+	"  UNIQUE(root, path));"
+	"CREATE TABLE docs("
+	"  rowid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  source INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  ord INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  meta TEXT NOT NULL DEFAULT '[]',"
+	"  html TEXT NOT NULL DEFAULT '',"
+	"  hash TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX docs_source ON docs(source);"
+	"CREATE INDEX docs_type ON docs(type);"
+	"CREATE VIRTUAL TABLE fts USING fts5(title, headings, body,"
+	"  tokenize = 'savoir_fr');"
+	"CREATE TABLE facets("
+	"  doc INTEGER NOT NULL REFERENCES docs(rowid) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  norm TEXT NOT NULL);"
+	"CREATE INDEX facets_key ON facets(key, norm, doc);"
+	"CREATE INDEX facets_doc ON facets(doc);"
+	"CREATE TABLE links("
+	"  src INTEGER NOT NULL REFERENCES docs(rowid) ON DELETE CASCADE,"
+	"  target TEXT NOT NULL,"
+	"  rel TEXT NOT NULL,"
+	"  label TEXT,"
+	"  UNIQUE(src, target, rel));"
+	"CREATE INDEX links_target ON links(target);"
+	"CREATE TABLE types("
+	"  name TEXT PRIMARY KEY,"
+	"  label TEXT NOT NULL,"
+	"  label_plural TEXT NOT NULL,"
+	"  plugin TEXT NOT NULL,"
+	"  facets TEXT NOT NULL DEFAULT '[]');"
+	"CREATE TABLE changes("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  doc TEXT NOT NULL,"
+	"  op TEXT NOT NULL CHECK (op IN ('put', 'del')),"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX changes_doc ON changes(doc);"
+	"CREATE TRIGGER docs_delete AFTER DELETE ON docs BEGIN"
+	"  DELETE FROM fts WHERE rowid = old.rowid;"
+	"END;";
+
+/*
+ * Migrations: migrations[v] takes schema v to v + 1.  Each runs in one
+ * transaction with the user_version bump, so an interrupted migration
+ * leaves the old schema.
+ */
+static const char *const store_migrations[] = {
+	store_schema_v1,	/* 0 -> 1: an empty file becomes an index */
+};
+
+static int
+store_exec(struct store *st, const char *sql, char **cause)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: %s", st->path,
+			    err != NULL ? err : sqlite3_errmsg(st->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_pragma_int(struct store *st, const char *pragma, long long *out)
+{
+	sqlite3_stmt	*stmt;
+	char		*sql;
+	int		 rc;
+
+	sql = xsprintf("PRAGMA %s", pragma);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+store_count_tables(struct store *st, long long *n)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(st->db,
+	    "SELECT count(*) FROM sqlite_schema", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Bring the schema to STORE_SCHEMA_VERSION, or explain why not. */
+static int
+store_upgrade(struct store *st, char **cause)
+{
+	long long	 version, appid, ntables;
+	char		*sql;
+
+	if (store_pragma_int(st, "application_id", &appid) == -1 ||
+	    store_pragma_int(st, "user_version", &version) == -1 ||
+	    store_count_tables(st, &ntables) == -1) {
+		xasprintf(cause, "%s is not a Savoir index (%s)", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (appid == 0 && version == 0 && ntables == 0) {
+		if (!(st->flags & STORE_CREATE)) {
+			xasprintf(cause, "%s is an empty database, not a "
+			    "Savoir index (create one with savoir index)",
+			    st->path);
+			return -1;
+		}
+	} else if (appid != STORE_APPLICATION_ID) {
+		xasprintf(cause, "%s is an SQLite database but not a Savoir "
+		    "index (application_id 0x%llx); refusing to touch it",
+		    st->path, appid);
+		return -1;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		xasprintf(cause, "%s was written by a newer Savoir (schema "
+		    "%lld; this version reads up to %d): upgrade Savoir",
+		    st->path, version, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == STORE_SCHEMA_VERSION)
+		return 0;
+	if (st->flags & STORE_RDONLY) {
+		xasprintf(cause, "%s has schema %lld and needs migrating to "
+		    "%d: run savoir index once", st->path, version,
+		    STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	for (; version < STORE_SCHEMA_VERSION; version++) {
+		if (store_exec(st, "BEGIN IMMEDIATE", cause) == -1)
+			return -1;
+		if (store_exec(st, store_migrations[version], cause) == -1)
+			goto fail;
+		sql = xsprintf("PRAGMA application_id = %d;"
+		    "PRAGMA user_version = %lld;"
+		    "INSERT OR REPLACE INTO meta VALUES ('created', '%lld');",
+		    STORE_APPLICATION_ID, version + 1, (long long)now_ms());
+		if (store_exec(st, sql, cause) == -1) {
+			free(sql);
+			goto fail;
+		}
+		free(sql);
+		if (store_exec(st, "COMMIT", cause) == -1)
+			goto fail;
+		log_debug("%s: schema migrated to %lld", st->path, version + 1);
+	}
+	return 0;
+fail:
+	store_exec(st, "ROLLBACK", NULL);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, int flags, char **cause)
+{
+	struct store	*st;
+	struct stat	 sb;
+	int		 oflags, rc;
+
+	st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	st->flags = flags;
+	if (stat(path, &sb) == -1) {
+		if (errno != ENOENT || !(flags & STORE_CREATE)) {
+			xasprintf(cause, "cannot open index %s: %s%s", path,
+			    strerror(errno), errno == ENOENT ?
+			    " (create it with savoir index)" : "");
+			goto fail;
+		}
+	} else if (!S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "%s is not a regular file", path);
+		goto fail;
+	}
+	if (flags & STORE_RDONLY)
+		oflags = SQLITE_OPEN_READONLY;
+	else
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		xasprintf(cause, "cannot open index %s: %s", path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) :
+		    sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (tokenizer_fr_register(st->db) != SQLITE_OK) {
+		xasprintf(cause, "cannot register the savoir_fr tokenizer: %s",
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (search_register(st->db) != SQLITE_OK) {
+		xasprintf(cause, "cannot register search functions: %s",
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (store_exec(st, "PRAGMA foreign_keys = ON", cause) == -1)
+		goto fail;
+	if (store_upgrade(st, cause) == -1)
+		goto fail;
+	if (!(flags & STORE_RDONLY) && store_exec(st,
+	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+	    cause) == -1)
+		goto fail;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t	 i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nstmts; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", NULL);
+}
+
+int
+store_commit(struct store *st)
+{
+	return store_exec(st, "COMMIT", NULL);
+}
+
+int
+store_rollback(struct store *st)
+{
+	return store_exec(st, "ROLLBACK", NULL);
+}
+
+/*
+ * Statements are cached by the identity of their SQL text, which callers
+ * pass as string literals.  A cached statement comes back reset.
+ */
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+
+	for (i = 0; i < st->nstmts; i++) {
+		if (st->stmts[i].sql == sql) {
+			stmt = st->stmts[i].stmt;
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			return stmt;
+		}
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL) != SQLITE_OK) {
+		log_warnx("%s: cannot prepare statement: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	if (st->nstmts == STORE_MAX_STMTS)
+		fatalx("store: statement cache full");
+	st->stmts[st->nstmts].sql = sql;
+	st->stmts[st->nstmts].stmt = stmt;
+	st->nstmts++;
+	return stmt;
+}
+
+char *
+store_meta_get(struct store *st, const char *key)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = ?";
+	sqlite3_stmt	*stmt;
+	char		*value = NULL;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_text(stmt, 0) != NULL)
+		value = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_reset(stmt);
+	return value;
+}
+
+int
+store_meta_set(struct store *st, const char *key, const char *value)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_source_get(struct store *st, const char *root, const char *path,
+    struct source *src)
+{
+	static const char sql[] = "SELECT id, size, mtime_ns, hash, plugin, "
+	    "error FROM sources WHERE root = ? AND path = ?";
+	sqlite3_stmt	*stmt;
+	const char	*s;
+	int		 rc;
+
+	memset(src, 0, sizeof *src);
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, root, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		src->id = sqlite3_column_int64(stmt, 0);
+		src->path = xstrdup(path);
+		src->size = sqlite3_column_int64(stmt, 1);
+		src->mtime_ns = sqlite3_column_int64(stmt, 2);
+		s = (const char *)sqlite3_column_text(stmt, 3);
+		snprintf(src->hash, sizeof src->hash, "%s", s ? s : "");
+		if ((s = (const char *)sqlite3_column_text(stmt, 4)) != NULL)
+			src->plugin = xstrdup(s);
+		if ((s = (const char *)sqlite3_column_text(stmt, 5)) != NULL)
+			src->error = xstrdup(s);
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+source_clear(struct source *src)
+{
+	free(src->path);
+	free(src->plugin);
+	free(src->error);
+	memset(src, 0, sizeof *src);
+}
+
+/* Append a row to the change feed, keeping only the newest per doc. */
+static int
+store_change(struct store *st, const char *id, const char *op,
+    int64_t *seq)
+{
+	static const char del[] = "DELETE FROM changes WHERE doc = ?";
+	static const char ins[] =
+	    "INSERT INTO changes (doc, op, at) VALUES (?, ?, ?)";
+	sqlite3_stmt	*stmt;
+
+	if ((stmt = store_stmt(st, del)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return -1;
+	if ((stmt = store_stmt(st, ins)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, op, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, now_ms());
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return -1;
+	if (seq != NULL)
+		*seq = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* A digest of everything stored for a document, to skip unchanged ones. */
+static void
+xdoc_hash(const struct xdoc *d, char out[65])
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 c;
+
+	buf_init(&b);
+	buf_printf(&b, "%s\x1f%s\x1f", d->id, d->type);
+	for (c = 0; c < 3; c++) {
+		buf_add(&b, d->text[c].data ? d->text[c].data : "",
+		    d->text[c].len);
+		buf_addc(&b, '\x1f');
+	}
+	for (i = 0; i < d->facets.n; i++)
+		buf_printf(&b, "f%s=%s\x1f", d->facets.v[i].key,
+		    d->facets.v[i].value);
+	for (i = 0; i < d->links.n; i++)
+		buf_printf(&b, "l%s %s %s\x1f", d->links.v[i].key,
+		    d->links.v[i].value, d->links.v[i].label ?
+		    d->links.v[i].label : "");
+	for (i = 0; i < d->meta.n; i++)
+		buf_printf(&b, "m%s|%s|%s\x1f", d->meta.v[i].key,
+		    d->meta.v[i].label ? d->meta.v[i].label : "",
+		    d->meta.v[i].value);
+	buf_adds(&b, d->html ? d->html : "");
+	sha256_hex(b.data, b.len, out);
+	buf_free(&b);
+}
+
+static char *
+xdoc_meta_json(const struct xdoc *d)
+{
+	json_t	*a;
+	char	*s;
+	size_t	 i;
+
+	a = json_array();
+	for (i = 0; i < d->meta.n; i++)
+		json_array_append_new(a, json_pack("[sss]", d->meta.v[i].key,
+		    d->meta.v[i].label ? d->meta.v[i].label : d->meta.v[i].key,
+		    d->meta.v[i].value));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if (s == NULL)
+		fatalx("json_dumps failed");
+	return s;
+}
+
+/* Insert one document and everything hanging off it. */
+static int
+store_insert_doc(struct store *st, int64_t source, int ord,
+    const struct xdoc *d, const char *hash, char **cause)
+{
+	static const char ins_doc[] = "INSERT INTO docs (id, source, ord, "
+	    "type, title, meta, html, hash, seq, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char ins_fts[] = "INSERT INTO fts (rowid, title, "
+	    "headings, body) VALUES (?, ?, ?, ?)";
+	static const char ins_facet[] = "INSERT INTO facets (doc, key, value, "
+	    "norm) VALUES (?, ?, ?, ?)";
+	static const char ins_link[] = "INSERT OR IGNORE INTO links (src, "
+	    "target, rel, label) VALUES (?, ?, ?, ?)";
+	sqlite3_stmt	*stmt;
+	const char	*title;
+	char		*meta, *norm;
+	size_t		 tlen, i;
+	int64_t		 rowid, seq;
+	int		 c, rc;
+
+	if (store_change(st, d->id, "put", &seq) == -1)
+		goto sqlfail;
+	title = xdoc_title(d, &tlen);
+	if (tlen == 0) {
+		title = d->id;
+		tlen = strlen(d->id);
+	}
+	if ((stmt = store_stmt(st, ins_doc)) == NULL)
+		goto sqlfail;
+	meta = xdoc_meta_json(d);
+	sqlite3_bind_text(stmt, 1, d->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, source);
+	sqlite3_bind_int(stmt, 3, ord);
+	sqlite3_bind_text(stmt, 4, d->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, title, (int)tlen, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, meta, -1, free);
+	sqlite3_bind_text(stmt, 7, d->html ? d->html : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 9, seq);
+	sqlite3_bind_int64(stmt, 10, now_ms());
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		xasprintf(cause, "duplicate document id %s (already "
+		    "defined by another file)", d->id);
+		return 1;
+	}
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	rowid = sqlite3_last_insert_rowid(st->db);
+
+	if ((stmt = store_stmt(st, ins_fts)) == NULL)
+		goto sqlfail;
+	sqlite3_bind_int64(stmt, 1, rowid);
+	for (c = 0; c < 3; c++)
+		sqlite3_bind_text(stmt, 2 + c, d->text[c].data ?
+		    d->text[c].data : "", (int)d->text[c].len, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		goto sqlfail;
+
+	if ((stmt = store_stmt(st, ins_facet)) == NULL)
+		goto sqlfail;
+	for (i = 0; i <= d->facets.n; i++) {
+		/* The type is a facet like any other: type:note. */
+		const char *k = i < d->facets.n ? d->facets.v[i].key : "type";
+		const char *v = i < d->facets.n ? d->facets.v[i].value :
+		    d->type;
+
+		norm = fr_fold(v, strlen(v));
+		if (*norm == '\0') {
+			free(norm);
+			continue;
+		}
+		sqlite3_reset(stmt);
+		sqlite3_bind_int64(stmt, 1, rowid);
+		sqlite3_bind_text(stmt, 2, k, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, v, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, norm, -1, free);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			goto sqlfail;
+	}
+
+	if ((stmt = store_stmt(st, ins_link)) == NULL)
+		goto sqlfail;
+	for (i = 0; i < d->links.n; i++) {
+		if (strcmp(d->links.v[i].key, d->id) == 0)
+			continue;	/* an article citing itself */
+		sqlite3_reset(stmt);
+		sqlite3_bind_int64(stmt, 1, rowid);
+		sqlite3_bind_text(stmt, 2, d->links.v[i].key, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, d->links.v[i].value, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, d->links.v[i].label, -1,
+		    SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			goto sqlfail;
+	}
+	return 0;
+sqlfail:
+	xasprintf(cause, "cannot store %s: %s", d->id, sqlite3_errmsg(st->db));
+	return -1;
+}
+
+static int
+store_delete_doc(struct store *st, int64_t rowid, const char *id)
+{
+	static const char sql[] = "DELETE FROM docs WHERE rowid = ?";
+	sqlite3_stmt	*stmt;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rowid);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return -1;
+	return store_change(st, id, "del", NULL);
+}
+
+struct olddoc {
+	int64_t	 rowid;
+	char	*id;
+	char	 hash[65];
+	int	 kept;
+};
+
+int
+store_put_file(struct store *st, const char *root, const char *path,
+    const struct source *src, const struct xfile *xf, char **cause)
+{
+	static const char upsert[] = "INSERT INTO sources (root, path, size, "
+	    "mtime_ns, hash, plugin, error, indexed_at) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (root, path) DO UPDATE SET "
+	    "size = excluded.size, mtime_ns = excluded.mtime_ns, "
+	    "hash = excluded.hash, plugin = excluded.plugin, "
+	    "error = excluded.error, indexed_at = excluded.indexed_at "
+	    "RETURNING id";
+	static const char olds[] = "SELECT rowid, id, hash FROM docs "
+	    "WHERE source = ?";
+	static const char reord[] = "UPDATE docs SET ord = ? WHERE rowid = ?";
+	sqlite3_stmt	*stmt;
+	struct olddoc	*old = NULL;
+	size_t		 nold = 0, cap = 0, i, j;
+	char		 hash[65], *plugin = NULL, *why = NULL;
+	int64_t		 sid;
+	int		 rc, ret = -1;
+
+	if ((stmt = store_stmt(st, upsert)) == NULL)
+		goto sqlfail;
+	if (xf->plugin != NULL)
+		plugin = xsprintf("%s %s", xf->plugin,
+		    xf->plugin_version ? xf->plugin_version : "");
+	sqlite3_bind_text(stmt, 1, root, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, src->size);
+	sqlite3_bind_int64(stmt, 4, src->mtime_ns);
+	sqlite3_bind_text(stmt, 5, src->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, plugin, -1, free);
+	sqlite3_bind_text(stmt, 7, xf->error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 8, now_ms());
+	if (sqlite3_step(stmt) != SQLITE_ROW)
+		goto sqlfail;
+	sid = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+
+	if ((stmt = store_stmt(st, olds)) == NULL)
+		goto sqlfail;
+	sqlite3_bind_int64(stmt, 1, sid);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (nold == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			old = xreallocarray(old, cap, sizeof *old);
+		}
+		old[nold].rowid = sqlite3_column_int64(stmt, 0);
+		old[nold].id = xstrdup((const char *)
+		    sqlite3_column_text(stmt, 1));
+		snprintf(old[nold].hash, sizeof old[nold].hash, "%s",
+		    (const char *)sqlite3_column_text(stmt, 2));
+		old[nold].kept = 0;
+		nold++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+
+	/*
+	 * Unchanged documents keep their row, their FTS entry and their
+	 * place in the change feed: re-indexing a large code where one
+	 * article changed rewrites one article.
+	 */
+	for (i = 0; i < xf->ndocs; i++) {
+		xdoc_hash(xf->docs[i], hash);
+		for (j = 0; j < nold; j++)
+			if (!old[j].kept && strcmp(old[j].id,
+			    xf->docs[i]->id) == 0)
+				break;
+		if (j < nold && strcmp(old[j].hash, hash) == 0) {
+			old[j].kept = 1;
+			if ((stmt = store_stmt(st, reord)) == NULL)
+				goto sqlfail;
+			sqlite3_bind_int(stmt, 1, (int)i);
+			sqlite3_bind_int64(stmt, 2, old[j].rowid);
+			if (sqlite3_step(stmt) != SQLITE_DONE)
+				goto sqlfail;
+			continue;
+		}
+		if (j < nold) {
+			old[j].kept = 1;	/* replaced, not deleted */
+			if (store_delete_doc(st, old[j].rowid, old[j].id) == -1)
+				goto sqlfail;
+		}
+		rc = store_insert_doc(st, sid, (int)i, xf->docs[i], hash, &why);
+		if (rc == -1) {
+			*cause = why;
+			why = NULL;
+			goto out;
+		}
+		if (rc == 1) {
+			log_warnx("%s: %s", path, why);
+			free(why);
+			why = NULL;
+		}
+	}
+	for (j = 0; j < nold; j++)
+		if (!old[j].kept &&
+		    store_delete_doc(st, old[j].rowid, old[j].id) == -1)
+			goto sqlfail;
+	ret = 0;
+	goto out;
+sqlfail:
+	xasprintf(cause, "cannot store %s: %s", path, sqlite3_errmsg(st->db));
+out:
+	for (j = 0; j < nold; j++)
+		free(old[j].id);
+	free(old);
+	return ret;
+}
+
+int
+store_touch_source(struct store *st, int64_t id, int64_t size,
+    int64_t mtime_ns)
+{
+	static const char sql[] =
+	    "UPDATE sources SET size = ?, mtime_ns = ? WHERE id = ?";
+	sqlite3_stmt	*stmt;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, size);
+	sqlite3_bind_int64(stmt, 2, mtime_ns);
+	sqlite3_bind_int64(stmt, 3, id);
+	return sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_delete_source(struct store *st, int64_t id)
+{
+	static const char docs[] = "SELECT rowid, id FROM docs WHERE source = ?";
+	static const char del[] = "DELETE FROM sources WHERE id = ?";
+	sqlite3_stmt	*stmt;
+	char		**ids = NULL;
+	int64_t		*rowids = NULL;
+	size_t		 n = 0, i;
+	int		 rc, ret = -1;
+
+	if ((stmt = store_stmt(st, docs)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		rowids = xreallocarray(rowids, n + 1, sizeof *rowids);
+		rowids[n] = sqlite3_column_int64(stmt, 0);
+		ids[n++] = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (store_delete_doc(st, rowids[i], ids[i]) == -1)
+			goto out;
+	if ((stmt = store_stmt(st, del)) == NULL)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_DONE)
+		ret = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(rowids);
+	return ret;
+}
+
+int
+store_put_types(struct store *st, const struct plugins *pl)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO types (name, label, "
+	    "label_plural, plugin, facets) VALUES (?, ?, ?, ?, ?)";
+	const struct savoir_type_decl	*t;
+	const struct savoir_facet_decl	*f;
+	sqlite3_stmt			*stmt;
+	json_t				*a;
+	char				*s;
+	size_t				 i;
+
+	for (i = 0; i < pl->n; i++) {
+		for (t = pl->v[i].desc->types; t->name != NULL; t++) {
+			a = json_array();
+			for (f = t->facets; f != NULL && f->key != NULL; f++)
+				json_array_append_new(a, json_pack("{s:s,s:s,"
+				    "s:i}", "key", f->key, "label", f->label ?
+				    f->label : f->key, "kind", f->kind));
+			s = json_dumps(a, JSON_COMPACT);
+			json_decref(a);
+			if ((stmt = store_stmt(st, sql)) == NULL) {
+				free(s);
+				return -1;
+			}
+			sqlite3_bind_text(stmt, 1, t->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 2, t->label ? t->label :
+			    t->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 3, t->label_plural ?
+			    t->label_plural : t->label ? t->label : t->name,
+			    -1, SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 4, pl->v[i].desc->name, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 5, s, -1, free);
+			if (sqlite3_step(stmt) != SQLITE_DONE)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Run a check statement; every row that is not "ok" is a problem. */
+static int
+store_check_rows(struct store *st, const char *sql, const char *what,
+    struct buf *out)
+{
+	sqlite3_stmt	*stmt;
+	const char	*s;
+	int		 n = 0, rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		buf_printf(out, "%s: %s\n", what, sqlite3_errmsg(st->db));
+		return 1;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		s = (const char *)sqlite3_column_text(stmt, 0);
+		if (s != NULL && strcmp(s, "ok") == 0)
+			continue;
+		buf_printf(out, "%s: %s\n", what, s != NULL ? s : "(row)");
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		buf_printf(out, "%s: %s\n", what, sqlite3_errmsg(st->db));
+		n++;
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+int
+store_check(struct store *st, struct buf *out)
+{
+	long long	 version, appid;
+	char		*err = NULL;
+	int		 n = 0;
+
+	if (store_pragma_int(st, "user_version", &version) == -1 ||
+	    store_pragma_int(st, "application_id", &appid) == -1)
+		return -1;
+	if (appid != STORE_APPLICATION_ID) {
+		buf_printf(out, "schema: application_id 0x%llx\n", appid);
+		n++;
+	}
+	if (version != STORE_SCHEMA_VERSION) {
+		buf_printf(out, "schema: version %lld, expected %d\n", version,
+		    STORE_SCHEMA_VERSION);
+		n++;
+	}
+	n += store_check_rows(st, "PRAGMA integrity_check", "sqlite", out);
+	n += store_check_rows(st, "SELECT 'foreign key: ' || \"table\" || "
+	    "' row ' || rowid FROM pragma_foreign_key_check", "sqlite", out);
+	if (sqlite3_exec(st->db, "INSERT INTO fts (fts, rank) VALUES "
+	    "('integrity-check', 1)", NULL, NULL, &err) != SQLITE_OK) {
+		buf_printf(out, "fts5: %s\n", err ? err :
+		    sqlite3_errmsg(st->db));
+		n++;
+	}
+	sqlite3_free(err);
+	n += store_check_rows(st, "SELECT 'document ' || d.id || ' has no "
+	    "full-text row' FROM docs d WHERE NOT EXISTS (SELECT 1 FROM fts "
+	    "WHERE fts.rowid = d.rowid)", "index", out);
+	n += store_check_rows(st, "SELECT 'full-text row ' || rowid || ' has "
+	    "no document' FROM fts WHERE rowid NOT IN (SELECT rowid FROM docs)",
+	    "index", out);
+	return n;
+}

@@ -1,1 +1,229 @@
-/* cmd_search.c - STUB */
+/*
+ * cmd_search.c - savoir search: ranked hits as text or JSON.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "savoir.h"
+
+static void
+search_usage(FILE *f)
+{
+	fprintf(f, "usage: savoir search [--db FILE] [--json] [--limit N] "
+	    "[--page N]\n"
+	    "                     [--filter KEY=VALUE]... QUERY...\n\n"
+	    "Words (all first, then the closest matches), \"a phrase\", a OR b, "
+	    "-word,\nprefix*, key:value filters (type:, pays:, annee:, theme:, "
+	    "module:, code:),\narticle references (L1115-1, L. 1115-1).\n");
+}
+
+/*
+ * Snippets are stored as HTML (escaped text with <mark>); on a terminal
+ * show marks in bold, elsewhere between [ and ].
+ */
+static void
+print_snippet(const char *html, int tty)
+{
+	static const struct {
+		const char	*from;
+		const char	*to;
+	} ent[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+		{ "&quot;", "\"" }, { "&#39;", "'" },
+	};
+	const char	*p;
+	size_t		 i, n;
+
+	for (p = html; *p != '\0'; ) {
+		if (strncmp(p, "<mark>", 6) == 0) {
+			fputs(tty ? "\033[1m" : "[", stdout);
+			p += 6;
+			continue;
+		}
+		if (strncmp(p, "</mark>", 7) == 0) {
+			fputs(tty ? "\033[0m" : "]", stdout);
+			p += 7;
+			continue;
+		}
+		for (i = 0; i < sizeof ent / sizeof ent[0]; i++) {
+			n = strlen(ent[i].from);
+			if (strncmp(p, ent[i].from, n) == 0)
+				break;
+		}
+		if (i < sizeof ent / sizeof ent[0]) {
+			fputs(ent[i].to, stdout);
+			p += strlen(ent[i].from);
+		} else
+			putchar(*p++);
+	}
+}
+
+static json_t *
+results_json(const char *q, const struct results *r, int page, int limit)
+{
+	json_t	*o, *hits, *facets, *vals, *notices;
+	size_t	 i;
+
+	hits = json_array();
+	for (i = 0; i < r->nhits; i++)
+		json_array_append_new(hits, json_pack("{s:s,s:s,s:s,s:s,s:s,"
+		    "s:f,s:i}", "id", r->hits[i].id, "type", r->hits[i].type,
+		    "title", r->hits[i].title, "snippet", r->hits[i].snippet,
+		    "breadcrumb", r->hits[i].breadcrumb, "score",
+		    r->hits[i].score, "matched", r->hits[i].matched));
+	facets = json_object();
+	for (i = 0; i < r->nfacets; i++) {
+		vals = json_object_get(facets, r->facets[i].key);
+		if (vals == NULL) {
+			vals = json_array();
+			json_object_set_new(facets, r->facets[i].key, vals);
+		}
+		json_array_append_new(vals, json_pack("{s:s,s:I}", "value",
+		    r->facets[i].value, "count", (json_int_t)r->facets[i].count));
+	}
+	notices = json_array();
+	for (i = 0; i < r->nnotices; i++)
+		json_array_append_new(notices, json_string(r->notices[i]));
+	o = json_pack("{s:s,s:I,s:f,s:i,s:i,s:b,s:b,s:o,s:o,s:o}", "query", q,
+	    "total", (json_int_t)r->total, "took_ms", r->took_us / 1000.0,
+	    "page", page, "limit", limit, "partial", r->partial, "timeout",
+	    r->timeout, "hits", hits, "facets", facets, "notices", notices);
+	return o;
+}
+
+int
+cmd_search(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "page", required_argument, NULL, 'p' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct search_opts	 so;
+	struct results		 res;
+	struct store		*st;
+	struct buf		 q;
+	const char		**filters = NULL;
+	char			*cause = NULL, *eq;
+	long long		 v;
+	size_t			 nf = 0, i;
+	int			 ch, json = 0, page = 1, limit = 10, tty, ret = 0;
+	json_t			*o;
+
+	buf_init(&q);
+	while ((ch = getopt_long(argc, argv, "d:jl:p:f:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			cli.db = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'l':
+			if (parse_int(optarg, 1, 100, &v) == -1) {
+				cli_usage_error("search", "--limit wants 1 to "
+				    "100, not '%s'", optarg);
+				return 2;
+			}
+			limit = (int)v;
+			break;
+		case 'p':
+			if (parse_int(optarg, 1, 10000, &v) == -1) {
+				cli_usage_error("search", "--page wants 1 to "
+				    "10000, not '%s'", optarg);
+				return 2;
+			}
+			page = (int)v;
+			break;
+		case 'f':
+			if ((eq = strchr(optarg, '=')) == NULL ||
+			    eq == optarg || eq[1] == '\0') {
+				cli_usage_error("search", "--filter wants "
+				    "KEY=VALUE, not '%s'", optarg);
+				free(filters);
+				return 2;
+			}
+			*eq = '\0';
+			filters = (const char **)xreallocarray(filters,
+			    nf + 3, sizeof *filters);
+			filters[nf++] = optarg;
+			filters[nf++] = eq + 1;
+			filters[nf] = NULL;
+			break;
+		case 'h':
+			search_usage(stdout);
+			return 0;
+		default:
+			search_usage(stderr);
+			return 2;
+		}
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (q.len > 0)
+			buf_addc(&q, ' ');
+		buf_adds(&q, argv[i]);
+	}
+	if (q.len == 0 && nf == 0) {
+		cli_usage_error("search", "what to search? e.g. savoir search "
+		    "'coopération décentralisée'");
+		return 2;
+	}
+	if ((st = cli_open(STORE_RDONLY)) == NULL) {
+		buf_free(&q);
+		free(filters);
+		return 2;
+	}
+	memset(&so, 0, sizeof so);
+	so.limit = limit;
+	so.offset = (page - 1) * limit;
+	so.want_facets = json;
+	so.want_snippets = 1;
+	so.budget_ms = 10000;
+	so.filters = filters;
+	if (search_run(st, q.data != NULL ? q.data : "", &so, &res,
+	    &cause) == -1) {
+		fprintf(stderr, "savoir: %s\n", cause);
+		free(cause);
+		ret = 2;
+		goto out;
+	}
+	if (json) {
+		o = results_json(q.data != NULL ? q.data : "", &res, page,
+		    limit);
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII * 0);
+		putchar('\n');
+		json_decref(o);
+	} else {
+		tty = isatty(STDOUT_FILENO);
+		for (i = 0; i < res.nnotices; i++)
+			printf("%s\n", res.notices[i]);
+		printf("%lld résultat%s (%.1f ms)\n", (long long)res.total,
+		    res.total > 1 ? "s" : "", res.took_us / 1000.0);
+		for (i = 0; i < res.nhits; i++) {
+			printf("\n%zu. %s%s%s  [%s]  %s\n   ",
+			    (size_t)so.offset + i + 1, tty ? "\033[1m" : "",
+			    res.hits[i].title, tty ? "\033[0m" : "",
+			    res.hits[i].breadcrumb, res.hits[i].id);
+			print_snippet(res.hits[i].snippet, tty);
+			putchar('\n');
+		}
+	}
+	results_clear(&res);
+out:
+	store_close(st);
+	buf_free(&q);
+	free(filters);
+	return ret;
+}

@@ -1,2 +1,128 @@
-/* main.c - STUB */
-int main(void) { return 0; }
+/*
+ * main.c - the savoir command: global options, then one subcommand.
+ * Owns the process-wide SQLite configuration, which must be set before
+ * any connection is opened.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "savoir.h"
+
+struct cli cli;
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*help;
+} cmds[] = {
+	{ "index", cmd_index, "index a folder tree (again: only what changed)" },
+	{ "search", cmd_search, "search the index" },
+	{ "doc", cmd_doc, "show one document by id" },
+	{ "stats", cmd_stats, "documents per type, index size, last indexing" },
+	{ "check", cmd_check, "verify the index (SQLite, FTS5, schema)" },
+	{ "plugins", cmd_plugins, "list the plugins, or why one was refused" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: savoir [--db FILE] [--plugins DIRS] [-v] COMMAND "
+	    "[ARGS]\n\ncommands:\n");
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\n'savoir COMMAND --help' describes a command.\n"
+	    "The index is --db, else $SAVOIR_DB, else ./savoir.db.\n");
+}
+
+void
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fprintf(stderr, "savoir %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'savoir %s --help')\n", cmd);
+}
+
+struct store *
+cli_open(int flags)
+{
+	struct store	*st;
+	char		*cause = NULL;
+
+	if ((st = store_open(cli.db, flags, &cause)) == NULL) {
+		fprintf(stderr, "savoir: %s\n", cause);
+		free(cause);
+	}
+	return st;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "plugins", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch, verbose = 0;
+	size_t	 i;
+
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	cli.db = getenv("SAVOIR_DB") != NULL ? getenv("SAVOIR_DB") :
+	    "savoir.db";
+	cli.plugins = plugins_default_dirs();
+	/* '+': stop at the subcommand, its options are its own. */
+	while ((ch = getopt_long(argc, argv, "+d:p:vhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			cli.db = optarg;
+			break;
+		case 'p':
+			cli.plugins = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("savoir %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	log_init("savoir", verbose ? SAVOIR_LOG_DEBUG : SAVOIR_LOG_INFO, 0);
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		if (strcmp(argv[optind], cmds[i].name) == 0) {
+			argc -= optind;
+			argv += optind;
+			optind = 0;	/* reset getopt for the subcommand */
+			return cmds[i].fn(argc, argv);
+		}
+	}
+	fprintf(stderr, "savoir: unknown command '%s'\n\n", argv[optind]);
+	usage(stderr);
+	return 2;
+}

@@ -1,1 +1,38 @@
-/* savoir.h (CLI) - STUB */
+/*
+ * savoir.h (CLI) - the savoir command's subcommands.  Each cmd_* takes the
+ * arguments after its name and returns the process exit status: 0 success,
+ * 1 the command ran but found a problem (--strict failures, check errors,
+ * unknown id), 2 it could not run (bad usage, unreadable index).
+ */
+#ifndef SAVOIR_CLI_H
+#define SAVOIR_CLI_H
+
+#include "../lib/savoir.h"
+
+struct cli {
+	const char	*db;		/* --db, $SAVOIR_DB or ./savoir.db */
+	const char	*plugins;	/* --plugins or plugins_default_dirs() */
+	int		 json;
+};
+
+/* main.c */
+extern struct cli cli;
+struct store	*cli_open(int flags);
+void		 cli_usage_error(const char *cmd, const char *fmt, ...)
+		    SAVOIR_PRINTFLIKE(2, 3);
+
+/* cmd_index.c */
+int	cmd_index(int, char **);
+
+/* cmd_search.c */
+int	cmd_search(int, char **);
+
+/* cmd_doc.c */
+int	cmd_doc(int, char **);
+
+/* cmd_info.c */
+int	cmd_stats(int, char **);
+int	cmd_check(int, char **);
+int	cmd_plugins(int, char **);
+
+#endif
