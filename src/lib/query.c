@@ -47,8 +47,9 @@ struct qparse {
 
 /*
  * Codes named in full after an article, with their short name.  Compared
- * after fr_fold() on both sides, so accents and case do not matter.  An
- * acronym ("du CGCT") needs no entry.
+ * after fr_fold() on both sides, so accents and case do not matter.  The
+ * short name alone ("L1115-1 CGCT") is recognized too; after "du" any
+ * acronym is ("du CJA"), so most codes need no entry.
  */
 static const struct {
 	const char	*name;
@@ -423,7 +424,7 @@ q_article_code(const struct qparse *p, size_t i, char **key)
 	size_t		 ws[QUERY_CODE_WORDS], we[QUERY_CODE_WORDS];
 	char		*f[QUERY_CODE_WORDS], *name, *tok, *save;
 	size_t		 nw = 0, k, j, at, w, end = i;
-	int		 ok, upper;
+	int		 ok;
 
 	*key = NULL;
 	for (j = i; nw < QUERY_CODE_WORDS; j = we[nw++]) {
@@ -456,19 +457,24 @@ q_article_code(const struct qparse *p, size_t i, char **key)
 		free(name);
 	}
 
-	/* An acronym: upper case, or any case after "du". */
-	if (*key == NULL && at < nw && we[at] - ws[at] >= 2 &&
+	/* A short name we know ("CGCT"), or after "du" any acronym. */
+	for (k = 0; *key == NULL && at < nw &&
+	    k < sizeof q_code_names / sizeof q_code_names[0]; k++) {
+		if (strcmp(f[at], q_code_names[k].code) == 0) {
+			*key = xstrdup(q_code_names[k].code);
+			end = we[at];
+		}
+	}
+	if (*key == NULL && at > 0 && we[at] - ws[at] >= 2 &&
 	    we[at] - ws[at] <= 10 && strcmp(f[at], "code") != 0 &&
 	    !fr_is_stopword(f[at], strlen(f[at]))) {
-		ok = upper = 1;
+		ok = 1;
 		for (j = ws[at]; j < we[at]; j++) {
-			if (p->s[j] >= 'A' && p->s[j] <= 'Z')
-				continue;
-			upper = 0;
-			if (p->s[j] < 'a' || p->s[j] > 'z')
+			if ((p->s[j] < 'A' || p->s[j] > 'Z') &&
+			    (p->s[j] < 'a' || p->s[j] > 'z'))
 				ok = 0;
 		}
-		if (ok && (upper || at > 0)) {
+		if (ok) {
 			*key = xstrdup(f[at]);
 			end = we[at];
 		}
@@ -490,6 +496,20 @@ q_lex_article(struct qparse *p, const struct qart *a, int exclude)
 	q_add(p, exclude ? q_negate(n) : n);
 }
 
+/* Is there a word character in [a, b)?  Pure punctuation is no phrase. */
+static int
+q_has_word(const struct qparse *p, size_t a, size_t b)
+{
+	uint32_t	 c;
+	size_t		 l;
+
+	for (; a < b && (l = q_cp(p->s, b, a, &c)) != 0; a += l) {
+		if (q_is_word(c))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 q_lex_phrase(struct qparse *p, size_t i, int exclude)
 {
@@ -505,7 +525,7 @@ q_lex_phrase(struct qparse *p, size_t i, int exclude)
 
 	text = q_collapse(p, start, end);
 	f = q_fold(text, strlen(text));
-	if (*f == '\0')
+	if (*f == '\0' || !q_has_word(p, start, end))
 		free(text);
 	else if (exclude)
 		q_add(p, q_negate(q_node_new(Q_PHRASE, text)));
@@ -872,36 +892,19 @@ q_fts_string(struct buf *b, const char *s)
 	buf_addc(b, '"');
 }
 
+/*
+ * One unit.  An article is a plain string: savoir_fr indexes "L1115-1" and
+ * "L. 1115-1" alike as one token.
+ */
 static void
 q_fts_term(struct buf *b, const struct qnode *n)
 {
-	const char	*s;
-	size_t		 i, letters;
+	size_t		 i;
 
 	switch (n->kind) {
 	case Q_PREFIX:
 		q_fts_string(b, n->text);
 		buf_adds(b, " *");
-		break;
-	case Q_ARTICLE:
-		/* Texts write both "L1115-1" and "L. 1115-1". */
-		s = n->text;
-		for (letters = 0; (s[letters] >= 'A' && s[letters] <= 'Z') ||
-		    (s[letters] >= 'a' && s[letters] <= 'z'); letters++)
-			;
-		if (letters == 0 || s[letters] < '0' || s[letters] > '9') {
-			q_fts_string(b, s);
-			break;
-		}
-		buf_addc(b, '(');
-		q_fts_string(b, s);
-		buf_printf(b, " OR \"%.*s ", (int)letters, s);
-		for (s += letters; *s != '\0'; s++) {
-			if (*s == '"')
-				buf_addc(b, '"');
-			buf_addc(b, *s);
-		}
-		buf_adds(b, "\")");
 		break;
 	case Q_OR:
 		if (n->nkids == 1) {

@@ -1,6 +1,164 @@
-/* test_indexer.c - STUB */
+/*
+ * test_indexer.c - incremental indexing: unchanged files skipped, touched
+ * files hashed, changed files re-read, removed files dropped, failures
+ * reported without losing the last good documents, ignore files.
+ * Uses the "good" and "crash" test plugins (tests/plugins/broken.c).
+ */
 #include "config.h"
+
+#include <sys/time.h>
+
 #include "testutil.h"
 #include "savoir.h"
-static void t_stub(void **s) { (void)s; }
-int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(t_stub) }; return cmocka_run_group_tests(t, NULL, NULL); }
+
+static struct plugins	*pl;
+
+static void
+run(struct store *st, const char *root, struct index_stats *s)
+{
+	struct index_opts	 o;
+	char			*cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	extract_limits_default(&o.limits);
+	o.limits.timeout_ms = 5000;
+	o.batch_docs = 2;
+	if (indexer_run(st, pl, root, &o, s, &cause) != 0)
+		fail_msg("indexer_run: %s", cause);
+}
+
+static int64_t
+scalar(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static void
+set_mtime(const char *dir, const char *rel, time_t t)
+{
+	struct timeval	 tv[2];
+	char		*p = xsprintf("%s/%s", dir, rel);
+
+	tv[0].tv_sec = tv[1].tv_sec = t;
+	tv[0].tv_usec = tv[1].tv_usec = 0;
+	assert_int_equal(utimes(p, tv), 0);
+	free(p);
+}
+
+static void
+t_incremental(void **state)
+{
+	struct index_stats	 s;
+	struct store		*st;
+	char			*dir, *tree, *db, *cause = NULL, *p;
+
+	(void)state;
+	dir = t_mkdtemp();
+	tree = xsprintf("%s/tree", dir);
+	db = xsprintf("%s/kb.db", dir);
+	t_writes(tree, "a.good", "alpha\nbeta\n");
+	t_writes(tree, "sub/b.good", "gamma\n");
+	t_writes(tree, "sub/skip.good", "ignored\n");
+	t_writes(tree, "sub/.savoirignore", "# not documents\nskip.*\n");
+	t_writes(tree, ".hidden.good", "hidden\n");
+	st = store_open(db, STORE_CREATE, &cause);
+	assert_non_null(st);
+
+	run(st, tree, &s);
+	assert_int_equal(s.files_seen, 2);
+	assert_int_equal(s.files_indexed, 2);
+	assert_int_equal(s.docs, 3);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 3);
+
+	run(st, tree, &s);
+	assert_int_equal(s.files_indexed, 0);
+	assert_int_equal(s.files_unchanged, 2);
+
+	/* Same content, new mtime: hashed, not extracted. */
+	set_mtime(tree, "a.good", 2000000000);
+	run(st, tree, &s);
+	assert_int_equal(s.files_indexed, 0);
+	assert_int_equal(s.files_unchanged, 2);
+
+	/* Changed content. */
+	t_writes(tree, "a.good", "alpha\nbeta\ndelta\n");
+	set_mtime(tree, "a.good", 2000000100);
+	run(st, tree, &s);
+	assert_int_equal(s.files_indexed, 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 4);
+
+	/* A removed file takes its documents with it. */
+	p = xsprintf("%s/sub/b.good", tree);
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	run(st, tree, &s);
+	assert_int_equal(s.files_removed, 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 3);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM sources"), 1);
+
+	store_close(st);
+	t_rmrf(dir);
+	free(dir);
+	free(tree);
+	free(db);
+}
+
+static void
+t_failure_keeps_last_good(void **state)
+{
+	struct index_stats	 s;
+	struct store		*st;
+	char			*dir, *tree, *db, *cause = NULL;
+
+	(void)state;
+	dir = t_mkdtemp();
+	tree = xsprintf("%s/tree", dir);
+	db = xsprintf("%s/kb.db", dir);
+	t_writes(tree, "a.good", "one\ntwo\n");
+	t_writes(tree, "boom.crash", "anything\n");
+	t_writes(tree, "what.xyz", "no plugin\n");
+	st = store_open(db, STORE_CREATE, &cause);
+	assert_non_null(st);
+	run(st, tree, &s);
+	assert_int_equal(s.files_failed, 2);
+	assert_int_equal(s.files_indexed, 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 2);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM sources WHERE "
+	    "error IS NOT NULL"), 2);
+
+	/* Failed files are tried again on the next run. */
+	run(st, tree, &s);
+	assert_int_equal(s.files_failed, 2);
+	assert_int_equal(s.files_unchanged, 1);
+
+	store_close(st);
+	t_rmrf(dir);
+	free(dir);
+	free(tree);
+	free(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_incremental),
+		cmocka_unit_test(t_failure_keeps_last_good),
+	};
+	const char	*dirs = getenv("SAVOIR_TEST_PLUGINS");
+	int		 ret;
+
+	log_init("test_indexer", SAVOIR_LOG_ERROR, 0);
+	pl = plugins_load(dirs != NULL ? dirs : "tests/plugins/.libs");
+	ret = cmocka_run_group_tests(tests, NULL, NULL);
+	plugins_free(pl);
+	return ret;
+}

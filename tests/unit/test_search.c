@@ -1,6 +1,261 @@
-/* test_search.c - STUB */
+/*
+ * test_search.c - ranking (all words first, then partial matches, the
+ * cited article first), filters, facet counts, snippets, time budget and
+ * hostile input, on a small index built in the test.
+ */
 #include "config.h"
+
 #include "testutil.h"
 #include "savoir.h"
-static void t_stub(void **s) { (void)s; }
-int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(t_stub) }; return cmocka_run_group_tests(t, NULL, NULL); }
+
+static char		*dir;
+static struct store	*st;
+
+static void
+add(const char *id, const char *type, const char *title, const char *body,
+    const char *pays, const char *annee)
+{
+	struct xdoc	*d = xdoc_new(id, type);
+	struct source	 src;
+	struct xfile	 xf;
+	char		*cause = NULL;
+
+	buf_adds(&d->text[SAVOIR_COL_TITLE], title);
+	buf_adds(&d->text[SAVOIR_COL_BODY], body);
+	if (pays != NULL)
+		kvlist_add(&d->facets, "pays", NULL, pays);
+	if (annee != NULL)
+		kvlist_add(&d->facets, "annee", NULL, annee);
+	memset(&src, 0, sizeof src);
+	memset(&xf, 0, sizeof xf);
+	xf.docs = &d;
+	xf.ndocs = 1;
+	assert_int_equal(store_put_file(st, "/r", id, &src, &xf, &cause), 0);
+	xdoc_free(d);
+}
+
+static int
+setup(void **state)
+{
+	char		*path, *cause = NULL;
+	struct plugins	 none;
+
+	(void)state;
+	dir = t_mkdtemp();
+	path = xsprintf("%s/kb.db", dir);
+	st = store_open(path, STORE_CREATE, &cause);
+	free(path);
+	assert_non_null(st);
+	memset(&none, 0, sizeof none);
+	assert_int_equal(store_begin(st), 0);
+	add("n/all", "note", "Coopération décentralisée au Sénégal",
+	    "Les collectivités territoriales coopèrent avec le Sénégal.",
+	    "Sénégal", "2007");
+	add("n/two", "note", "Coopération au Mali",
+	    "Coopération décentralisée des collectivités.", "Mali", "2014");
+	add("n/one", "cas", "Jumelage", "Un jumelage avec le Sénégal.",
+	    "Sénégal", "1978");
+	add("cgct/L1115-1", "article", "Article L1115-1 du CGCT",
+	    "Action extérieure des collectivités territoriales.", NULL, "2021");
+	add("cgct/L1115-5", "article", "Article L1115-5 du CGCT",
+	    "Pas de convention avec un État étranger ; voir L1115-1.", NULL,
+	    "2016");
+	add("n/xss", "note", "Page piégée", "du texte <script>alert(1)</script>"
+	    " et & des chevrons", NULL, NULL);
+	assert_int_equal(store_commit(st), 0);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	t_rmrf(dir);
+	free(dir);
+	return 0;
+}
+
+static void
+run(const char *q, struct results *res)
+{
+	struct search_opts	 o;
+	char			*cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.limit = 10;
+	o.want_facets = 1;
+	o.budget_ms = 5000;
+	if (search_run(st, q, &o, res, &cause) != 0)
+		fail_msg("search '%s' failed: %s", q, cause);
+}
+
+static int
+has_notice(const struct results *res, const char *part)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nnotices; i++)
+		if (strstr(res->notices[i], part) != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+t_all_words_first(void **state)
+{
+	struct results	 res;
+
+	(void)state;
+	run("coopération décentralisée Sénégal", &res);
+	assert_true(res.total >= 3);
+	assert_string_equal(res.hits[0].id, "n/all");
+	/* Partial matches follow; the page is not empty. */
+	assert_string_equal(res.hits[1].id, "n/two");
+	assert_false(res.partial);
+	results_clear(&res);
+}
+
+static void
+t_never_strict_and(void **state)
+{
+	struct results	 res;
+
+	(void)state;
+	run("Quelle est la coopération avec le Zanzibar ?", &res);
+	assert_true(res.total >= 2);
+	assert_true(res.partial);
+	assert_true(has_notice(&res, "tous les mots"));
+	results_clear(&res);
+}
+
+static void
+t_article_first(void **state)
+{
+	struct results	 res;
+
+	(void)state;
+	run("L. 1115-1", &res);
+	assert_true(res.total >= 2);	/* the article and the one citing it */
+	assert_string_equal(res.hits[0].id, "cgct/L1115-1");
+	results_clear(&res);
+	run("article L1115-5 du CGCT", &res);
+	assert_string_equal(res.hits[0].id, "cgct/L1115-5");
+	results_clear(&res);
+}
+
+static void
+t_filters_and_facets(void **state)
+{
+	struct results	 res;
+	size_t		 i;
+	int		 seen = 0;
+
+	(void)state;
+	run("collectivités pays:senegal", &res);
+	assert_int_equal(res.total, 1);
+	assert_string_equal(res.hits[0].id, "n/all");
+	results_clear(&res);
+
+	run("type:cas", &res);		/* browse by filter alone */
+	assert_int_equal(res.total, 1);
+	assert_string_equal(res.hits[0].id, "n/one");
+	results_clear(&res);
+
+	run("collectivités annee:2000..2015", &res);
+	assert_int_equal(res.total, 2);
+	results_clear(&res);
+
+	run("collectivités", &res);
+	for (i = 0; i < res.nfacets; i++)
+		if (strcmp(res.facets[i].key, "type") == 0 &&
+		    strcmp(res.facets[i].value, "note") == 0) {
+			assert_int_equal(res.facets[i].count, 2);
+			seen = 1;
+		}
+	assert_true(seen);
+	results_clear(&res);
+}
+
+static void
+t_snippets_escaped(void **state)
+{
+	struct results	 res;
+
+	(void)state;
+	run("script", &res);
+	assert_int_equal(res.total, 1);
+	assert_non_null(strstr(res.hits[0].snippet, "&lt;"));
+	assert_null(strstr(res.hits[0].snippet, "<script"));
+	assert_non_null(strstr(res.hits[0].snippet, "<mark>script</mark>"));
+	assert_non_null(strstr(res.hits[0].snippet, "&amp;"));
+	results_clear(&res);
+}
+
+static void
+t_empty_and_hostile(void **state)
+{
+	static const char *const nasty[] = {
+		"", " ", "\"", "\"\"", "(", ")", "*", "-", "OR", "AND", "NOT",
+		"NEAR(a b)", "a OR", "-\"", "title:x", "^x", "x:", ":x",
+		"pays:", "type:\"", "annee:1..2", "{a b}: c", "'; DROP TABLE docs;",
+		"\xff\xfe\xfd", "L.", "L. ", "article du", "a* * **", NULL
+	};
+	struct results	 res;
+	size_t		 i;
+
+	(void)state;
+	run("", &res);
+	assert_int_equal(res.total, 0);
+	assert_true(res.nnotices > 0);
+	results_clear(&res);
+	for (i = 0; nasty[i] != NULL; i++) {
+		run(nasty[i], &res);
+		results_clear(&res);
+	}
+}
+
+static void
+t_budget(void **state)
+{
+	struct search_opts	 o;
+	struct results		 res;
+	char			*cause = NULL, title[64];
+	int			 i;
+
+	(void)state;
+	assert_int_equal(store_begin(st), 0);
+	for (i = 0; i < 4000; i++) {
+		snprintf(title, sizeof title, "bulk/%d", i);
+		add(title, "note", title, "coopération collectivités "
+		    "décentralisée territoriales action extérieure", NULL,
+		    NULL);
+	}
+	assert_int_equal(store_commit(st), 0);
+	memset(&o, 0, sizeof o);
+	o.limit = 10;
+	o.want_facets = 1;
+	o.budget_ms = 1;
+	assert_int_equal(search_run(st, "coopération OR collectivités OR "
+	    "action", &o, &res, &cause), 0);
+	assert_true(res.timeout);
+	assert_true(has_notice(&res, "trop coûteuse"));
+	results_clear(&res);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_all_words_first),
+		cmocka_unit_test(t_never_strict_and),
+		cmocka_unit_test(t_article_first),
+		cmocka_unit_test(t_filters_and_facets),
+		cmocka_unit_test(t_snippets_escaped),
+		cmocka_unit_test(t_empty_and_hostile),
+		cmocka_unit_test(t_budget),
+	};
+
+	log_init("test_search", SAVOIR_LOG_ERROR, 0);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

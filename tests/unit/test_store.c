@@ -1,6 +1,248 @@
-/* test_store.c - STUB */
+/*
+ * test_store.c - the index file: creation, refusal of foreign or newer
+ * files, replacing a file's documents, unchanged documents kept as they
+ * were, the change feed, integrity checks.
+ */
 #include "config.h"
+
 #include "testutil.h"
 #include "savoir.h"
-static void t_stub(void **s) { (void)s; }
-int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(t_stub) }; return cmocka_run_group_tests(t, NULL, NULL); }
+
+static struct xdoc *
+mkdoc(const char *id, const char *type, const char *title, const char *body)
+{
+	struct xdoc	*d = xdoc_new(id, type);
+
+	buf_adds(&d->text[SAVOIR_COL_TITLE], title);
+	buf_adds(&d->text[SAVOIR_COL_BODY], body);
+	kvlist_add(&d->facets, "pays", NULL, "Sénégal");
+	kvlist_add(&d->links, "cgct/L1115-1", "L1115-1", "cite");
+	kvlist_add(&d->meta, "auteur", "Auteur", "Moi");
+	d->html = xstrdup("<p>x</p>");
+	return d;
+}
+
+static void
+put(struct store *st, const char *path, struct xdoc **docs, size_t n)
+{
+	struct source	 src;
+	struct xfile	 xf;
+	char		*cause = NULL;
+
+	memset(&src, 0, sizeof src);
+	memset(&xf, 0, sizeof xf);
+	src.size = 1;
+	snprintf(src.hash, sizeof src.hash, "h");
+	xf.docs = docs;
+	xf.ndocs = n;
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_put_file(st, "/root", path, &src, &xf, &cause),
+	    0);
+	assert_int_equal(store_commit(st), 0);
+}
+
+static int64_t
+scalar(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static void
+t_create_and_reopen(void **state)
+{
+	struct store	*st;
+	char		*dir, *path, *cause = NULL;
+
+	(void)state;
+	dir = t_mkdtemp();
+	path = xsprintf("%s/kb.db", dir);
+	assert_null(store_open(path, STORE_RDONLY, &cause));
+	assert_non_null(strstr(cause, "create it with savoir index"));
+	free(cause);
+	cause = NULL;
+	st = store_open(path, STORE_CREATE, &cause);
+	assert_non_null(st);
+	assert_int_equal(scalar(st, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(scalar(st, "PRAGMA application_id"),
+	    STORE_APPLICATION_ID);
+	store_close(st);
+	st = store_open(path, STORE_RDONLY, &cause);
+	assert_non_null(st);
+	store_close(st);
+	free(path);
+	t_rmrf(dir);
+	free(dir);
+}
+
+static void
+t_refuse_foreign(void **state)
+{
+	struct store	*st;
+	sqlite3		*db;
+	char		*dir, *path, *cause = NULL;
+
+	(void)state;
+	dir = t_mkdtemp();
+	t_writes(dir, "text.db", "this is not a database at all, just text.");
+	path = xsprintf("%s/text.db", dir);
+	assert_null(store_open(path, STORE_CREATE, &cause));
+	assert_non_null(strstr(cause, "not a Savoir index"));
+	free(cause);
+	cause = NULL;
+	free(path);
+
+	path = xsprintf("%s/other.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", 0, 0, 0), 0);
+	sqlite3_close(db);
+	assert_null(store_open(path, STORE_CREATE, &cause));
+	assert_non_null(strstr(cause, "application_id"));
+	free(cause);
+	cause = NULL;
+	free(path);
+
+	path = xsprintf("%s/newer.db", dir);
+	st = store_open(path, STORE_CREATE, &cause);
+	assert_non_null(st);
+	assert_int_equal(sqlite3_exec(store_db(st), "PRAGMA user_version = 7",
+	    0, 0, 0), 0);
+	store_close(st);
+	assert_null(store_open(path, STORE_CREATE, &cause));
+	assert_non_null(strstr(cause, "newer Savoir"));
+	free(cause);
+	free(path);
+	t_rmrf(dir);
+	free(dir);
+}
+
+static void
+t_put_replace_keep(void **state)
+{
+	struct store	*st;
+	struct xdoc	*docs[3];
+	struct buf	 out;
+	char		*dir, *path, *cause = NULL;
+	int64_t		 seq_a, seq_b, rowid_a;
+
+	(void)state;
+	dir = t_mkdtemp();
+	path = xsprintf("%s/kb.db", dir);
+	st = store_open(path, STORE_CREATE, &cause);
+	assert_non_null(st);
+
+	docs[0] = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
+	docs[1] = mkdoc("t/b", "note", "Beta", "jumelage");
+	put(st, "f.md", docs, 2);
+	xdoc_free(docs[0]);
+	xdoc_free(docs[1]);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 2);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM fts"), 2);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM facets WHERE "
+	    "key = 'type'"), 2);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM facets WHERE "
+	    "key = 'pays' AND norm = 'senegal'"), 2);
+	seq_a = scalar(st, "SELECT seq FROM docs WHERE id = 't/a'");
+	rowid_a = scalar(st, "SELECT rowid FROM docs WHERE id = 't/a'");
+	seq_b = scalar(st, "SELECT seq FROM docs WHERE id = 't/b'");
+
+	/* a unchanged, b changed, c new. */
+	docs[0] = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
+	docs[1] = mkdoc("t/b", "note", "Beta", "jumelage franco-allemand");
+	docs[2] = mkdoc("t/c", "cas", "Gamma", "eau");
+	put(st, "f.md", docs, 3);
+	assert_int_equal(scalar(st, "SELECT seq FROM docs WHERE id = 't/a'"),
+	    seq_a);
+	assert_int_equal(scalar(st, "SELECT rowid FROM docs WHERE id = 't/a'"),
+	    rowid_a);
+	assert_true(scalar(st, "SELECT seq FROM docs WHERE id = 't/b'") >
+	    seq_b);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM fts WHERE fts "
+	    "MATCH 'allemand'"), 1);
+
+	/* Dropping b from the file deletes it and logs the deletion. */
+	put(st, "f.md", docs, 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM changes WHERE doc = "
+	    "'t/b' AND op = 'del'"), 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM fts"), 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM facets"), 2);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM links"), 1);
+
+	/* Another file may not steal an id. */
+	put(st, "g.md", docs, 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs WHERE id = "
+	    "'t/a'"), 1);
+
+	buf_init(&out);
+	assert_int_equal(store_check(st, &out), 0);
+	buf_free(&out);
+
+	/* Deleting the source deletes its documents. */
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_delete_source(st, scalar(st, "SELECT id FROM "
+	    "sources WHERE path = 'f.md'")), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 0);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM fts"), 0);
+	/* b and c (dropped from the file), then a: one 'del' each. */
+	assert_int_equal(scalar(st, "SELECT count(*) FROM changes WHERE op = "
+	    "'del'"), 3);
+	xdoc_free(docs[0]);
+	xdoc_free(docs[1]);
+	xdoc_free(docs[2]);
+	store_close(st);
+	free(path);
+	t_rmrf(dir);
+	free(dir);
+}
+
+static void
+t_check_finds_damage(void **state)
+{
+	struct store	*st;
+	struct xdoc	*d;
+	struct buf	 out;
+	char		*dir, *path, *cause = NULL;
+
+	(void)state;
+	dir = t_mkdtemp();
+	path = xsprintf("%s/kb.db", dir);
+	st = store_open(path, STORE_CREATE, &cause);
+	d = mkdoc("t/a", "note", "Alpha", "texte");
+	put(st, "f.md", &d, 1);
+	xdoc_free(d);
+	/* A document whose full-text row went missing. */
+	assert_int_equal(sqlite3_exec(store_db(st), "DROP TRIGGER docs_delete;"
+	    "DELETE FROM fts", 0, 0, 0), 0);
+	buf_init(&out);
+	assert_true(store_check(st, &out) > 0);
+	assert_non_null(strstr(out.data, "has no full-text row"));
+	buf_free(&out);
+	store_close(st);
+	free(path);
+	t_rmrf(dir);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_create_and_reopen),
+		cmocka_unit_test(t_refuse_foreign),
+		cmocka_unit_test(t_put_replace_keep),
+		cmocka_unit_test(t_check_finds_damage),
+	};
+
+	log_init("test_store", SAVOIR_LOG_ERROR, 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

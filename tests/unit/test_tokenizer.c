@@ -1,6 +1,555 @@
-/* test_tokenizer.c - STUB */
+/*
+ * test_tokenizer.c - the savoir_fr tokenizer through a real FTS5 table, as
+ * a search would use it (every query term quoted, as query.c writes them),
+ * the loadable extension, and the French text helpers.
+ */
 #include "config.h"
+
 #include "testutil.h"
+
 #include "savoir.h"
-static void t_stub(void **s) { (void)s; }
-int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(t_stub) }; return cmocka_run_group_tests(t, NULL, NULL); }
+
+static sqlite3 *
+db_open(void)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(tokenizer_fr_register(db), 0);
+	return db;
+}
+
+static void
+exec(sqlite3 *db, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+}
+
+/* A fresh one-column table holding docs (NULL-terminated). */
+static void
+load(sqlite3 *db, const char *const *docs)
+{
+	sqlite3_stmt	*st;
+
+	exec(db, "DROP TABLE IF EXISTS t;"
+	    "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='savoir_fr')");
+	assert_int_equal(sqlite3_prepare_v2(db,
+	    "INSERT INTO t(rowid, body) VALUES (?, ?)", -1, &st, NULL),
+	    SQLITE_OK);
+	for (int i = 0; docs[i] != NULL; i++) {
+		sqlite3_bind_int(st, 1, i + 1);
+		sqlite3_bind_text(st, 2, docs[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
+/* The rowids matching an FTS5 expression, as "1,3" ("" for none). */
+static char *
+rows(sqlite3 *db, const char *match)
+{
+	sqlite3_stmt	*st;
+	static char	 out[256];
+	size_t		 n = 0;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(db,
+	    "SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid", -1, &st,
+	    NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n += snprintf(out + n, sizeof out - n, "%s%lld", n ? "," : "",
+		    (long long)sqlite3_column_int64(st, 0));
+	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+	return out;
+}
+
+/* Does the single document doc match the quoted term q? */
+static int
+finds(const char *doc, const char *q)
+{
+	const char	*docs[] = { doc, NULL };
+	char		*match;
+	sqlite3		*db = db_open();
+	int		 found;
+
+	load(db, docs);
+	if (asprintf(&match, "\"%s\"", q) == -1)
+		abort();
+	found = strcmp(rows(db, match), "1") == 0;
+	free(match);
+	sqlite3_close(db);
+	return found;
+}
+
+static void
+t_accents_and_plurals(void **state)
+{
+	(void)state;
+	assert_true(finds("Les collectivités territoriales", "collectivite"));
+	assert_true(finds("la collectivite", "collectivités"));
+	assert_true(finds("une coopération réussie", "cooperations"));
+	assert_true(finds("les coopérations", "coopération"));
+	assert_true(finds("des zones protégées", "protege"));
+	assert_true(finds("des zones protégées", "protégé"));
+	assert_true(finds("une association créée en 2007", "créer"));
+	assert_true(finds("une association créée en 2007", "creer"));
+	assert_true(finds("ÉTATS GÉNÉRAUX", "etat"));
+	/* Stemming must not merge everything. */
+	assert_false(finds("Les collectivités territoriales", "collège"));
+	assert_false(finds("une coopération réussie", "opération"));
+	assert_false(finds("des zones protégées", "protestation"));
+}
+
+static void
+t_ligatures(void **state)
+{
+	(void)state;
+	assert_true(finds("la mise en œuvre", "oeuvre"));
+	assert_true(finds("la mise en oeuvre", "œuvre"));
+	assert_true(finds("L'ŒUVRE", "oeuvres"));
+	assert_true(finds("un curriculum vitæ", "vitae"));
+	assert_true(finds("le ﬁnancement des projets", "financements"));
+	assert_true(finds("le financement", "ﬁnancement"));
+	assert_true(finds("un eﬀort", "effort"));
+}
+
+static void
+t_elisions(void **state)
+{
+	(void)state;
+	assert_true(finds("l’action extérieure", "action"));
+	assert_true(finds("l'action extérieure", "action"));
+	assert_true(finds("L'ACTION", "actions"));
+	assert_true(finds("I'action (OCR)", "action"));
+	assert_true(finds("jusqu’aux communes", "aux"));
+	assert_true(finds("lorsqu'il", "il"));
+	assert_true(finds("d'une part", "une"));
+	/* The elided article itself is not indexed... */
+	assert_false(finds("l’action extérieure", "l"));
+	assert_false(finds("qu'elle", "qu"));
+	/* ... but a letter that is not elided is. */
+	assert_true(finds("la lettre l seule", "l"));
+	/* A query written with an elision finds the bare word. */
+	assert_true(finds("une action", "l’action"));
+}
+
+static void
+t_article_refs(void **state)
+{
+	const char *const docs[] = {
+		"Selon l'article L1115-1 du CGCT,",		/* 1 */
+		"voir l’article L. 1115-1 pour le principe",	/* 2 */
+		"le L.1115-1 et le reste",			/* 3 */
+		"Article L 1115-1",				/* 4 */
+		"Article L.\xc2\xa0" "1115-1 (espace insécable)", /* 5 */
+		"Article L\xe2\x80\xaf" "1115-1 (espace fine)",	/* 6 */
+		"seulement l'article L1115-1-1",		/* 7 */
+		"l'article LO1114-1 et R. 1115-8",		/* 8 */
+		"le numéro 1115-1 seul",			/* 9 */
+		NULL
+	};
+	sqlite3	*db = db_open();
+
+	(void)state;
+	load(db, docs);
+	assert_string_equal(rows(db, "\"L1115-1\""), "1,2,3,4,5,6");
+	assert_string_equal(rows(db, "\"L. 1115-1\""), "1,2,3,4,5,6");
+	assert_string_equal(rows(db, "\"l1115-1\""), "1,2,3,4,5,6");
+	assert_string_equal(rows(db, "\"L1115-1-1\""), "7");
+	assert_string_equal(rows(db, "\"LO1114-1\""), "8");
+	assert_string_equal(rows(db, "\"R1115-8\""), "8");
+	/* An article is one token, not its numbers. */
+	assert_string_equal(rows(db, "\"1115\""), "9");
+	/* A prefix query reaches the sub-articles. */
+	assert_string_equal(rows(db, "\"L1115-1\"*"), "1,2,3,4,5,6,7");
+	/* Words next to a reference are still words. */
+	assert_string_equal(rows(db, "\"principe\""), "2");
+	assert_string_equal(rows(db, "\"insécable\""), "5");
+	sqlite3_close(db);
+}
+
+static void
+t_prefix(void **state)
+{
+	const char *const docs[] = {
+		"la décentralisation de 1982",
+		"une coopération décentralisée",
+		"le centre",
+		NULL
+	};
+	sqlite3	*db = db_open();
+
+	(void)state;
+	load(db, docs);
+	assert_string_equal(rows(db, "\"décentralis\"*"), "1,2");
+	assert_string_equal(rows(db, "\"decentralisation\"*"), "1");
+	assert_string_equal(rows(db, "\"coop\"*"), "2");
+	assert_string_equal(rows(db, "\"cent\"*"), "3");
+	sqlite3_close(db);
+}
+
+static char *
+highlight(sqlite3 *db, const char *match)
+{
+	sqlite3_stmt	*st;
+	char		*out = NULL;
+
+	assert_int_equal(sqlite3_prepare_v2(db,
+	    "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?", -1,
+	    &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_non_null(out);
+	return out;
+}
+
+static void
+t_highlight_offsets(void **state)
+{
+	const char *const docs[] = {
+		"L’Œuvre des collectivités : l'action extérieure, le "
+		"ﬁnancement (article L.\xc2\xa0" "1115-1) créée.",
+		NULL
+	};
+	sqlite3	*db = db_open();
+	char	*h;
+
+	(void)state;
+	load(db, docs);
+	h = highlight(db, "\"oeuvre\" OR \"collectivite\" OR \"action\" OR "
+	    "\"L1115-1\" OR \"financement\" OR \"creer\" OR \"exterieur\"");
+	assert_string_equal(h, "L’[Œuvre] des [collectivités] : l'[action] "
+	    "[extérieure], le [ﬁnancement] (article [L.\xc2\xa0" "1115-1]) "
+	    "[créée].");
+	free(h);
+	/* A phrase spanning an elision and a reference. */
+	h = highlight(db, "\"article L. 1115-1\"");
+	assert_string_equal(h, "L’Œuvre des collectivités : l'action "
+	    "extérieure, le ﬁnancement ([article L.\xc2\xa0" "1115-1]) créée.");
+	free(h);
+	sqlite3_close(db);
+}
+
+/* A small fixed-seed generator: the same bytes on every run. */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static size_t
+enc(uint32_t c, char *o)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xC0 | (c >> 6));
+		o[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	o[0] = (char)(0xE0 | (c >> 12));
+	o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+	o[2] = (char)(0x80 | (c & 0x3F));
+	return 3;
+}
+
+static void
+fuzz_one(sqlite3 *db, const char *text, size_t len)
+{
+	sqlite3_stmt	*st;
+	size_t		 pos = 0, start, end, last = 0;
+	char		 norm[32], *f;
+
+	exec(db, "DELETE FROM t");
+	assert_int_equal(sqlite3_prepare_v2(db,
+	    "INSERT INTO t(rowid, body) VALUES (1, ?)", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_blob(st, 1, text, (int)len, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	/* FTS5 re-tokenizes and compares with what it indexed. */
+	exec(db, "INSERT INTO t(t) VALUES ('integrity-check')");
+	exec(db, "SELECT highlight(t, 0, '[', ']'), snippet(t, 0, '[', ']', "
+	    "'…', 20) FROM t WHERE t MATCH '\"a\" OR \"l1115-1\" OR \"é\"*'");
+
+	while (article_ref_next(text, len, &pos, &start, &end, norm)) {
+		assert_true(start >= last && end > start && end <= len);
+		assert_true(strlen(norm) < 32);
+		last = end;
+	}
+	f = fr_fold(text, len);
+	assert_non_null(f);
+	assert_true(strlen(f) <= len);
+	free(f);
+}
+
+static void
+t_random_input(void **state)
+{
+	const char *const none[] = { NULL };
+	static const uint32_t pick[] = {
+		'a', 'e', 'L', 'l', 'R', '-', '.', ' ', '\'', '1', '5', 0xE9,
+		0x153, 0x2019, 0xA0, 0x202F, 0x301, 0xFB01, 0xC6, 0x3B1,
+		0x4E2D, 0xFFFD, 0xAD
+	};
+	enum { LEN = 10 * 1024 };
+	sqlite3		*db = db_open();
+	char		*buf = malloc(LEN + 4);
+	uint32_t	 seed = 0x5eed1234, c;
+	size_t		 n;
+	int		 round;
+
+	(void)state;
+	assert_non_null(buf);
+	load(db, none);
+	for (round = 0; round < 4; round++) {
+		/* Valid UTF-8, biased towards what the tokenizer treats. */
+		for (n = 0; n < LEN;) {
+			c = rnd(&seed) % 3 == 0 ? rnd(&seed) % 0xD000 + 1 :
+			    pick[rnd(&seed) % (sizeof pick / sizeof pick[0])];
+			n += enc(c, buf + n);
+		}
+		fuzz_one(db, buf, n);
+		/* Any bytes at all. */
+		for (n = 0; n < LEN; n++)
+			buf[n] = (char)(rnd(&seed) & 0xFF);
+		fuzz_one(db, buf, n);
+	}
+	/* Long words are indexed whole, folded. */
+	memset(buf, 'a', LEN);
+	memcpy(buf, "élan", 5);
+	fuzz_one(db, buf, LEN);
+	free(buf);
+	sqlite3_close(db);
+}
+
+static void
+t_fold(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} cases[] = {
+		{ "Burkina Faso", "burkina faso" },
+		{ "Sénégal", "senegal" },
+		{ "Île-de-France", "ile de france" },
+		{ "  L’ŒUVRE  d'Ælia !", "l oeuvre d aelia" },
+		{ "Cœur, ﬁn, ŒIL", "coeur fin oeil" },
+		{ "Łódź Çà Ñ ß", "lodz ca n ss" },
+		{ "e\xcc\x81t\xc3\xa9", "ete" },	/* NFD é, then NFC */
+		{ "co\xc2\xad" "op\xc3\xa9ration", "cooperation" },
+		{ "Côte d\xe2\x80\x99Ivoire\xc2\xa0(CI)", "cote d ivoire ci" },
+		{ "2007 — 2012", "2007 2012" },
+		{ "", "" },
+		{ " ,;. ", "" },
+		{ "ab\xff\xfe" "cd", "ab cd" },
+		{ "\xc3", "" },			/* truncated */
+		{ "ΑΘΗΝΑ Москва", "αθηνα москва" },
+	};
+	char	*f;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		f = fr_fold(cases[i].in, strlen(cases[i].in));
+		assert_non_null(f);
+		assert_string_equal(f, cases[i].out);
+		free(f);
+	}
+	/* Only n bytes are read. */
+	f = fr_fold("Sénégal et Mali", 9);
+	assert_string_equal(f, "senegal");
+	free(f);
+}
+
+static void
+t_fold_sql(void **state)
+{
+	sqlite3		*db = db_open();
+	sqlite3_stmt	*st;
+
+	(void)state;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	    "SELECT savoir_fold('Île-de-France'), savoir_fold(NULL), "
+	    "savoir_fold(42)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(st, 0), "ile de france");
+	assert_int_equal(sqlite3_column_type(st, 1), SQLITE_NULL);
+	assert_string_equal(sqlite3_column_text(st, 2), "42");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void
+t_stopwords(void **state)
+{
+	static const char *const yes[] = {
+		"le", "la", "les", "de", "des", "du", "et", "en", "un", "une",
+		"au", "aux", "a", "est", "que", "qui", "dans", "pour", "par",
+		"sur", "l", "d", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+		"meme", "ete", "y", "vous", "avec", "ce", "etaient"
+	};
+	static const char *const no[] = {
+		"", "collectivite", "action", "loi", "l1115-1", "aa", "zz",
+		"lee", "lesx", "d ", "ave", "mem", "cooperation", "france"
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		assert_true(fr_is_stopword(yes[i], strlen(yes[i])));
+	for (i = 0; i < sizeof no / sizeof no[0]; i++)
+		assert_false(fr_is_stopword(no[i], strlen(no[i])));
+	/* Length-bounded: "les" is three letters of "lesquels". */
+	assert_true(fr_is_stopword("lesquels", 3));
+	assert_false(fr_is_stopword("lesquels", 8));
+}
+
+static void
+t_article_ref_next(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*norm;	/* NULL: no reference */
+		size_t		 start;
+		size_t		 end;
+	} cases[] = {
+		{ "L1115-1", "L1115-1", 0, 7 },
+		{ "art. L. 1115-1.", "L1115-1", 5, 14 },
+		{ "(L.1115-1)", "L1115-1", 1, 9 },
+		{ "L 1115-1", "L1115-1", 0, 8 },
+		{ "L.\xc2\xa0" "1115-1", "L1115-1", 0, 10 },
+		{ "L\xe2\x80\xaf" "1115-1", "L1115-1", 0, 10 },
+		{ "l1115-1", "L1115-1", 0, 7 },
+		{ "voir l. 1115-1", "L1115-1", 5, 14 },
+		{ "L1115-4-2,", "L1115-4-2", 0, 9 },
+		{ "LO1114-1", "LO1114-1", 0, 8 },
+		{ "lo 1114-1", "LO1114-1", 0, 9 },
+		{ "R. 1115-8", "R1115-8", 0, 9 },
+		{ "D. 1115-10", "D1115-10", 0, 10 },
+		{ "A. 123-4", "A123-4", 0, 8 },
+		{ "la série L. 1114", "L1114", 10, 17 },
+		{ "A380", "A380", 0, 4 },
+		{ "ex-L1114-1", "L1114-1", 3, 10 },
+		{ "L1115-1-", "L1115-1", 0, 7 },
+		{ "CL1115-1", NULL, 0, 0 },	/* preceded by a letter */
+		{ "éL1115-1", NULL, 0, 0 },
+		{ "3L1115-1", NULL, 0, 0 },
+		{ "L1115-1a", NULL, 0, 0 },	/* followed by a letter */
+		{ "L1115-1é", NULL, 0, 0 },
+		{ "L11", NULL, 0, 0 },		/* fewer than 3 digits */
+		{ "L. 11-5", NULL, 0, 0 },
+		{ "L  1115-1", NULL, 0, 0 },	/* two spaces */
+		{ "L..1115", NULL, 0, 0 },
+		{ "il y a 1000-1500 projets", NULL, 0, 0 },
+		{ "d 1000-2", NULL, 0, 0 },
+		{ "X1115-1", NULL, 0, 0 },
+		{ "LOL1115", NULL, 0, 0 },
+		{ "L12345678901234567890123456789012345-1", NULL, 0, 0 },
+		{ "", NULL, 0, 0 },
+	};
+	const char	*s;
+	size_t		 i, pos, start, end;
+	char		 norm[32];
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		pos = 0;
+		if (cases[i].norm == NULL) {
+			if (article_ref_next(cases[i].in, strlen(cases[i].in),
+			    &pos, &start, &end, norm))
+				fail_msg("%s: found %s", cases[i].in, norm);
+			continue;
+		}
+		if (!article_ref_next(cases[i].in, strlen(cases[i].in), &pos,
+		    &start, &end, norm))
+			fail_msg("%s: not found", cases[i].in);
+		assert_string_equal(norm, cases[i].norm);
+		assert_int_equal(start, cases[i].start);
+		assert_int_equal(end, cases[i].end);
+	}
+
+	/* Successive references, and only len bytes are read. */
+	s = "articles L1115-4, L. 1115-5 et R1115-8-1 ; L9999-9";
+	pos = 0;
+	assert_true(article_ref_next(s, strlen(s), &pos, &start, &end, norm));
+	assert_string_equal(norm, "L1115-4");
+	assert_true(article_ref_next(s, strlen(s), &pos, &start, &end, norm));
+	assert_string_equal(norm, "L1115-5");
+	assert_true(article_ref_next(s, strlen(s) - 10, &pos, &start, &end,
+	    norm));
+	assert_string_equal(norm, "R1115-8-1");
+	assert_false(article_ref_next(s, strlen(s) - 10, &pos, &start, &end,
+	    norm));
+	/* Truncated inside the number: "L9" is not enough. */
+	pos = 0;
+	assert_false(article_ref_next(s + strlen(s) - 7, 2, &pos, &start, &end,
+	    norm));
+}
+
+static void
+t_extension(void **state)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*path, *err = NULL;
+
+	(void)state;
+	if (asprintf(&path, "%s/.libs/savoir_fr", t_builddir()) == -1)
+		abort();
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_enable_load_extension(db, 1), SQLITE_OK);
+	/* No entry point given: SQLite must derive it from the name. */
+	if (sqlite3_load_extension(db, path, NULL, &err) != SQLITE_OK)
+		fail_msg("load %s: %s", path, err);
+	exec(db, "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='savoir_fr');"
+	    "INSERT INTO t VALUES ('l’œuvre des collectivités, article "
+	    "L. 1115-1')");
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), "
+	    "savoir_fold('Île-de-France') FROM t WHERE t MATCH "
+	    "'\"oeuvre\" \"collectivite\" \"L1115-1\"'", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	assert_string_equal(sqlite3_column_text(st, 1), "ile de france");
+	sqlite3_finalize(st);
+	/* savoir_fr takes no option: a typo is an error, not a surprise. */
+	assert_int_not_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE u USING "
+	    "fts5(b, tokenize='savoir_fr remove_diacritics 0')", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_accents_and_plurals),
+		cmocka_unit_test(t_ligatures),
+		cmocka_unit_test(t_elisions),
+		cmocka_unit_test(t_article_refs),
+		cmocka_unit_test(t_prefix),
+		cmocka_unit_test(t_highlight_offsets),
+		cmocka_unit_test(t_random_input),
+		cmocka_unit_test(t_fold),
+		cmocka_unit_test(t_fold_sql),
+		cmocka_unit_test(t_stopwords),
+		cmocka_unit_test(t_article_ref_next),
+		cmocka_unit_test(t_extension),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,6 +1,687 @@
-/* test_util.c - STUB */
+/*
+ * test_notes.c - the notes plugin, loaded with dlopen from $SAVOIR_PLUGINS
+ * as the host would, driven through a fake host table that records what it
+ * emits (documents, columns, facets, links, metadata, HTML, warnings,
+ * errors) and counts every misuse of the ABI.  It does not use the host's
+ * extractor: what is tested is the plugin alone.
+ */
 #include "config.h"
-#include "testutil.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+
+#include "../../../tests/unit/testutil.h"
 #include "savoir.h"
-static void t_stub(void **s) { (void)s; }
-int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(t_stub) }; return cmocka_run_group_tests(t, NULL, NULL); }
+
+/* The fake host's collector: one file's worth of output. */
+struct savoir_sink {
+	const struct savoir_plugin *plugin;
+	struct xfile	 f;
+	struct xdoc	*cur;
+	long		*wlines;	/* line of each warning */
+	int		 misuse;	/* calls that break the ABI's rules */
+	int		 nerrors;
+};
+
+static void
+h_misuse(struct savoir_sink *s, const char *what)
+{
+	fprintf(stderr, "ABI misuse: %s\n", what);
+	s->misuse++;
+}
+
+static int
+h_utf8(struct savoir_sink *s, const char *p, size_t len)
+{
+	size_t	 bad;
+
+	if (p == NULL || !utf8_valid(p, len, &bad)) {
+		h_misuse(s, "NULL or invalid UTF-8 string");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+h_log(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static int
+h_doc_begin(struct savoir_sink *s, const char *id, const char *type)
+{
+	const struct savoir_type_decl	*t;
+	size_t				 i;
+
+	if (s->cur != NULL)
+		h_misuse(s, "doc_begin inside a document");
+	if (!h_utf8(s, id, strlen(id)) || !h_utf8(s, type, strlen(type)))
+		return -1;
+	for (t = s->plugin->types; t->name != NULL; t++)
+		if (strcmp(t->name, type) == 0)
+			break;
+	if (t->name == NULL)
+		h_misuse(s, "undeclared type");
+	for (i = 0; i < s->f.ndocs; i++)
+		if (strcmp(s->f.docs[i]->id, id) == 0)
+			h_misuse(s, "two documents with one id");
+	s->cur = xdoc_new(id, type);
+	return 0;
+}
+
+static int
+h_doc_text(struct savoir_sink *s, int col, const char *text, size_t len)
+{
+	if (s->cur == NULL || col < 0 || col > 2) {
+		h_misuse(s, "doc_text outside a document or bad column");
+		return -1;
+	}
+	if (!h_utf8(s, text, len))
+		return -1;
+	if (s->cur->text[col].len > 0)
+		buf_addc(&s->cur->text[col], '\n');
+	buf_add(&s->cur->text[col], text, len);
+	return 0;
+}
+
+static int
+h_doc_facet(struct savoir_sink *s, const char *key, const char *value)
+{
+	const struct savoir_type_decl	*t;
+	const struct savoir_facet_decl	*fd;
+
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_facet outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, value, strlen(value)))
+		return -1;
+	for (t = s->plugin->types; t->name != NULL; t++)
+		if (strcmp(t->name, s->cur->type) == 0)
+			break;
+	for (fd = t->facets; fd != NULL && fd->key != NULL; fd++)
+		if (strcmp(fd->key, key) == 0)
+			break;
+	if (fd == NULL || fd->key == NULL)
+		h_misuse(s, "undeclared facet");
+	if (*value == '\0')
+		h_misuse(s, "empty facet value");
+	kvlist_add(&s->cur->facets, key, NULL, value);
+	return 0;
+}
+
+static int
+h_doc_link(struct savoir_sink *s, const char *target, const char *rel,
+    const char *label)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_link outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, target, strlen(target)) ||
+	    !h_utf8(s, rel, strlen(rel)) ||
+	    (label != NULL && !h_utf8(s, label, strlen(label))))
+		return -1;
+	kvlist_add(&s->cur->links, target, label, rel);
+	return 0;
+}
+
+static int
+h_doc_html(struct savoir_sink *s, const char *html, size_t len)
+{
+	if (s->cur == NULL || s->cur->html != NULL) {
+		h_misuse(s, "doc_html outside a document or twice");
+		return -1;
+	}
+	if (!h_utf8(s, html, len))
+		return -1;
+	s->cur->html = xstrndup(html, len);
+	return 0;
+}
+
+static int
+h_doc_meta(struct savoir_sink *s, const char *key, const char *label,
+    const char *value)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_meta outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, label, strlen(label)) ||
+	    !h_utf8(s, value, strlen(value)))
+		return -1;
+	kvlist_add(&s->cur->meta, key, label, value);
+	return 0;
+}
+
+static int
+h_doc_end(struct savoir_sink *s)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_end outside a document");
+		return -1;
+	}
+	s->f.docs = xreallocarray(s->f.docs, s->f.ndocs + 1,
+	    sizeof *s->f.docs);
+	s->f.docs[s->f.ndocs++] = s->cur;
+	s->cur = NULL;
+	return 0;
+}
+
+static void
+h_warn(struct savoir_sink *s, long line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	s->f.warnings = xreallocarray(s->f.warnings, s->f.nwarnings + 1,
+	    sizeof *s->f.warnings);
+	s->wlines = xreallocarray(s->wlines, s->f.nwarnings + 1,
+	    sizeof *s->wlines);
+	s->wlines[s->f.nwarnings] = line;
+	s->f.warnings[s->f.nwarnings++] = msg;
+}
+
+static void
+h_error(struct savoir_sink *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	free(s->f.error);
+	xvasprintf(&s->f.error, fmt, ap);
+	va_end(ap);
+	s->nerrors++;
+}
+
+static const struct savoir_host fake_host = {
+	.abi = SAVOIR_PLUGIN_ABI,
+	.size = sizeof(struct savoir_host),
+	.log = h_log,
+	.doc_begin = h_doc_begin,
+	.doc_text = h_doc_text,
+	.doc_facet = h_doc_facet,
+	.doc_link = h_doc_link,
+	.doc_html = h_doc_html,
+	.doc_meta = h_doc_meta,
+	.doc_end = h_doc_end,
+	.warn = h_warn,
+	.error = h_error
+};
+
+static void			*handle;
+static const struct savoir_plugin *plugin;
+static void			*pstate;
+
+static int
+setup(void **st)
+{
+	const char	*dir = getenv("SAVOIR_PLUGINS");
+	char		*path;
+	savoir_plugin_entry_fn entry;
+
+	if (dir == NULL)
+		dir = "plugins-dev";
+	path = xsprintf("%s/notes.so", dir);
+	if ((handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+		free(path);
+		return -1;
+	}
+	free(path);
+	entry = (savoir_plugin_entry_fn)dlsym(handle, "savoir_plugin_entry");
+	if (entry == NULL || (plugin = entry(&fake_host)) == NULL)
+		return -1;
+	if (plugin->init != NULL && plugin->init(&fake_host, &pstate) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+teardown(void **st)
+{
+	if (plugin != NULL && plugin->fini != NULL)
+		plugin->fini(pstate);
+	if (handle != NULL)
+		dlclose(handle);
+	return 0;
+}
+
+/* Run the plugin on bytes as if they were the file rel (id_prefix is rel
+ * without its extension). */
+static int
+run_mem(struct savoir_sink *s, const char *rel, const char *data, size_t len,
+    uint32_t flags)
+{
+	struct savoir_input	 in;
+	char			*prefix, *dot;
+	int			 rc;
+
+	memset(s, 0, sizeof *s);
+	s->plugin = plugin;
+	prefix = xstrdup(rel);
+	if ((dot = strrchr(prefix, '.')) != NULL)
+		*dot = '\0';
+	memset(&in, 0, sizeof in);
+	in.abi = SAVOIR_PLUGIN_ABI;
+	in.size = sizeof in;
+	in.path = rel;
+	in.abspath = rel;
+	in.data = (const unsigned char *)data;
+	in.len = len;
+	in.id_prefix = prefix;
+	in.flags = flags;
+	rc = plugin->extract(pstate, &in, s);
+	free(prefix);
+	if (s->cur != NULL) {
+		/* Only an error may leave a document open. */
+		if (rc == 0)
+			h_misuse(s, "extract returned with a document open");
+		xdoc_free(s->cur);
+		s->cur = NULL;
+	}
+	/* The rules: -1 always with a message, 0 never with one. */
+	if ((rc == -1) != (s->f.error != NULL))
+		h_misuse(s, "return value and error() disagree");
+	return rc;
+}
+
+/* Run the plugin on a file of tests/data. */
+static int
+run(struct savoir_sink *s, const char *name, uint32_t flags)
+{
+	char	*path, *data, *cause, *rel;
+	size_t	 len;
+	int	 rc;
+
+	path = xsprintf("%s/plugins/notes/tests/data/%s", t_srcdir(), name);
+	if (file_read(path, 1 << 20, &data, &len, &cause) == -1)
+		fail_msg("%s", cause);
+	free(path);
+	rel = xsprintf("notes/tests/%s", name);
+	rc = run_mem(s, rel, data, len, flags);
+	free(rel);
+	free(data);
+	return rc;
+}
+
+static void
+sink_clear(struct savoir_sink *s)
+{
+	xfile_clear(&s->f);
+	free(s->wlines);
+	memset(s, 0, sizeof *s);
+}
+
+/* The n-th value of a facet key, or NULL. */
+static const char *
+facet(const struct xdoc *d, const char *key, int nth)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, key) == 0 && nth-- == 0)
+			return d->facets.v[i].value;
+	return NULL;
+}
+
+static size_t
+nfacets(const struct xdoc *d, const char *key)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, key) == 0)
+			n++;
+	return n;
+}
+
+static int
+has_warning(const struct savoir_sink *s, const char *needle, long line)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.nwarnings; i++)
+		if (strstr(s->f.warnings[i], needle) != NULL &&
+		    (line < 0 || s->wlines[i] == line))
+			return 1;
+	return 0;
+}
+
+static void
+t_descriptor(void **st)
+{
+	const struct savoir_type_decl	*t;
+	const char *const		 names[] = { "note", "cas", "fiche",
+	    "glossaire" };
+	const char *const		 labels[] = { "Note de cours",
+	    "Étude de cas", "Fiche juridique", "Glossaire" };
+	size_t				 i;
+
+	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
+	assert_string_equal(plugin->name, "notes");
+	assert_string_equal(plugin->extensions[0], ".md");
+	assert_string_equal(plugin->extensions[1], ".markdown");
+	for (i = 0, t = plugin->types; t->name != NULL; t++, i++) {
+		assert_string_equal(t->name, names[i]);
+		assert_string_equal(t->label, labels[i]);
+		assert_string_equal(t->facets[0].key, "module");
+		assert_string_equal(t->facets[1].key, "theme");
+		assert_string_equal(t->facets[2].key, "pays");
+		assert_string_equal(t->facets[3].key, "annee");
+		assert_int_equal(t->facets[3].kind, SAVOIR_FACET_YEAR);
+	}
+	assert_int_equal(i, 4);
+	assert_string_equal(plugin->types[1].label_plural, "Études de cas");
+}
+
+static void
+t_good(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+	const char		*body, *heads;
+
+	assert_int_equal(run(&s, "good.md", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.nwarnings, 0);
+	assert_int_equal(s.f.ndocs, 1);
+	d = s.f.docs[0];
+	assert_string_equal(d->id, "notes/etapes");	/* id: wins */
+	assert_string_equal(d->type, "note");
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Les étapes législatives de l'action extérieure");
+
+	/* The H1 repeating the title is gone from every column and the page. */
+	heads = d->text[SAVOIR_COL_HEADINGS].data;
+	assert_string_equal(heads, "La loi Thiollière\nUn exemple de "
+	    "délibération");
+	body = d->text[SAVOIR_COL_BODY].data;
+	assert_null(strstr(body, "Les étapes législatives"));
+	assert_null(strstr(d->html, "<h1>"));
+
+	/* Plain text: paragraphs joined, lists, code, table; no markup. */
+	assert_non_null(strstr(body, "La loi de 1992 ouvre la voie aux "
+	    "conventions avec des autorités locales étrangères ; voir le cas "
+	    "de Chambéry et la fiche L1115-5."));
+	assert_non_null(strstr(body, "\nseconde étape : l'extension aux "
+	    "actions humanitaires.\n"));
+	assert_non_null(strstr(body, "Le conseil municipal approuve la "
+	    "convention."));
+	assert_non_null(strstr(body, "45,4 M€"));
+	assert_null(strstr(body, "**"));
+	assert_null(strstr(body, "https://"));
+	assert_null(strstr(body, "](/doc"));
+#ifdef HAVE_CMARK_GFM
+	assert_non_null(strstr(body, "\n2003 | 45,4 M€\n"));
+	assert_non_null(strstr(d->html, "<table>"));
+	assert_non_null(strstr(d->html, "<td>45,4 M€</td>"));
+#endif
+
+	/* Facets. */
+	assert_string_equal(facet(d, "module", 0), "2-cadre-juridique");
+	assert_string_equal(facet(d, "theme", 0), "cadre juridique");
+	assert_string_equal(facet(d, "theme", 1), "loi Thiollière");
+	assert_int_equal(nfacets(d, "theme"), 2);
+	assert_string_equal(facet(d, "pays", 0), "Burkina Faso");
+	assert_string_equal(facet(d, "pays", 1), "Sénégal");
+	assert_string_equal(facet(d, "annee", 0), "2007");
+	assert_int_equal(d->facets.n, 6);
+
+	/* Metadata, in order, labels in French. */
+	assert_int_equal(d->meta.n, 8);
+	assert_string_equal(d->meta.v[0].key, "auteur");
+	assert_string_equal(d->meta.v[0].label, "Auteur");
+	assert_string_equal(d->meta.v[0].value, "Équipe pédagogique");
+	assert_string_equal(d->meta.v[1].label, "Date");
+	assert_string_equal(d->meta.v[1].value, "26 novembre 2026");
+	assert_string_equal(d->meta.v[2].value, "2-cadre-juridique");
+	assert_string_equal(d->meta.v[3].label, "Année");
+	assert_string_equal(d->meta.v[3].value, "2007");
+	assert_string_equal(d->meta.v[4].label, "Thèmes");
+	assert_string_equal(d->meta.v[4].value,
+	    "cadre juridique, loi Thiollière");
+	assert_string_equal(d->meta.v[5].value, "Burkina Faso, Sénégal");
+	assert_string_equal(d->meta.v[6].key, "source");
+	assert_string_equal(d->meta.v[6].label, "Source");
+	assert_string_equal(d->meta.v[6].value, "Rapport d'information du "
+	    "Sénat n° 123 (2012-2013) — "
+	    "https://www.senat.fr/rap/r12-123/r12-1231.html");
+	assert_string_equal(d->meta.v[7].value,
+	    "Entretien avec un élu (non publié)");
+
+	/* HTML from cmark. */
+	assert_non_null(strstr(d->html, "<h2>La loi Thiollière</h2>"));
+	assert_non_null(strstr(d->html, "<em>conventions</em>"));
+	assert_non_null(strstr(d->html, "<li>première étape"));
+	assert_non_null(strstr(d->html, "<pre><code>Le conseil"));
+
+	/* Links: /doc/ only, decoded, no #fragment or ?query, one per target
+	 * (links.v: key target, label, value rel). */
+	assert_int_equal(d->links.n, 2);
+	assert_string_equal(d->links.v[0].key, "cas/chambéry-ouahigouya");
+	assert_string_equal(d->links.v[0].value, "lien");
+	assert_string_equal(d->links.v[0].label, "le cas de Chambéry");
+	assert_string_equal(d->links.v[1].key, "cgct/L1115-5");
+	assert_string_equal(d->links.v[1].label, "la fiche L1115-5");
+	sink_clear(&s);
+}
+
+static void
+t_defaults_and_warnings(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	assert_int_equal(run(&s, "minimal.md", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 1);
+	d = s.f.docs[0];
+	/* No id: key, so the path without its extension. */
+	assert_string_equal(d->id, "notes/tests/minimal");
+	assert_string_equal(d->type, "glossaire");
+	assert_int_equal(d->facets.n, 0);
+	assert_int_equal(d->meta.n, 0);
+	assert_int_equal(d->links.n, 0);
+	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
+	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "L'AECT est "
+	    "l'action extérieure des collectivités territoriales.");
+	/* A typo'd key and the missing sources are reported, with lines. */
+	assert_int_equal(s.f.nwarnings, 2);
+	assert_true(has_warning(&s, "unknown front matter key `theme`", 4));
+	assert_true(has_warning(&s, "no `sources`", -1));
+	sink_clear(&s);
+}
+
+static void
+t_unsafe_html(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	assert_int_equal(run(&s, "unsafe.md", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 1);
+	d = s.f.docs[0];
+	assert_null(strstr(d->html, "<script"));
+	assert_null(strstr(d->html, "alert"));
+	assert_null(strstr(d->html, "onerror"));
+	assert_null(strstr(d->html, "<img"));
+	assert_null(strstr(d->html, "javascript:"));
+	/* The safe text around it survives, in the page and the index. */
+	assert_non_null(strstr(d->html, "Texte avant le script."));
+	assert_non_null(strstr(d->html, "et un texte sûr."));
+	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "alert"));
+	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
+	    "Un lien piégé et un texte sûr."));
+	assert_int_equal(d->links.n, 0);
+	sink_clear(&s);
+}
+
+/* A file the plugin must refuse, with a message saying why. */
+static void
+expect_error(const char *name, const char *msg)
+{
+	struct savoir_sink	 s;
+
+	assert_int_equal(run(&s, name, 0), -1);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 0);
+	assert_non_null(s.f.error);
+	if (strstr(s.f.error, msg) == NULL)
+		fail_msg("%s: error \"%s\" does not contain \"%s\"", name,
+		    s.f.error, msg);
+	sink_clear(&s);
+}
+
+static void
+t_yaml_error(void **st)
+{
+	/* libyaml's own words, and the line in the file (not in the YAML). */
+	expect_error("yaml-error.md", "front matter line 4: mapping values "
+	    "are not allowed");
+}
+
+static void
+t_no_front_matter(void **st)
+{
+	expect_error("no-frontmatter.md", "no front matter");
+}
+
+static void
+t_unknown_type(void **st)
+{
+	expect_error("unknown-type.md", "front matter line 3: unknown type "
+	    "`memo` (one of: note, cas, fiche, glossaire)");
+}
+
+static void
+t_empty(void **st)
+{
+	expect_error("empty.md", "empty file");
+}
+
+static void
+t_latin1(void **st)
+{
+	expect_error("latin1.md", "invalid UTF-8 at line 8 (is the file in "
+	    "Latin-1?)");
+}
+
+/* Front matter shapes that must be refused with the line to fix. */
+static void
+t_front_matter_errors(void **st)
+{
+	static const struct {
+		const char	*text;
+		const char	*msg;
+	} cases[] = {
+		{ "---\ntitle: a\ntype: note\n", "never closed" },
+		{ "---\n---\nText.\n", "front matter is empty" },
+		{ "---\n- a\n- b\n---\n", "line 2: expected `key: value`" },
+		{ "---\ntitle: a\ntype: note\ntitle: b\n---\n",
+		    "line 4: `title` is already given on line 2" },
+		{ "---\ntitle: a\ntype: note\nmodule: {a: b}\n---\n",
+		    "line 4: the value of `module` must be text or a list" },
+		{ "---\ntitle: a\ntype: note\nthemes: [[a]]\n---\n",
+		    "line 4: the items of `themes` must be text" },
+		{ "---\ntitle: a\ntype: note\nsources:\n  - url: x\n---\n",
+		    "line 5: a source has no `titre`" },
+		{ "---\ntitle: a\ntype: note\nsources:\n  - juste un titre\n"
+		    "---\n", "line 5: each source must be written" },
+		{ "---\ntitle: \"a\n---\nText\n", "front matter line 3" },
+		{ "---\ntype: note\n---\n", "no `title`" },
+		{ "---\ntitle: [a, b]\ntype: note\n---\n",
+		    "line 2: `title` must be text" },
+		{ "---\ntitle: a\n---\n", "no `type`" },
+		{ "---\ntitle: a\ntype: note\nid: \"a b\"\n---\n",
+		    "line 4: `id` must be a path" },
+		{ "\xef\xbb\xbf---\ntitle: a\ntype: note\n---\n",
+		    "byte order mark" },
+	};
+	struct savoir_sink	 s;
+	size_t			 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(run_mem(&s, "x.md", cases[i].text,
+		    strlen(cases[i].text), 0), -1);
+		assert_int_equal(s.misuse, 0);
+		assert_int_equal(s.f.ndocs, 0);
+		if (strstr(s.f.error, cases[i].msg) == NULL)
+			fail_msg("case %zu: \"%s\" does not contain \"%s\"",
+			    i, s.f.error, cases[i].msg);
+		sink_clear(&s);
+	}
+}
+
+/* Odd but valid front matter: CRLF, nulls, a scalar where a list goes, an
+ * unknown source key, a bad year, a bad /doc/ link. */
+static void
+t_lenient(void **st)
+{
+	static const char text[] =
+	    "---\r\n"
+	    "title: Titre\r\n"
+	    "type: cas\r\n"
+	    "themes: eau\r\n"
+	    "pays: ~\r\n"
+	    "annee: vers 1990\r\n"
+	    "sources:\r\n"
+	    "  - titre: Un livre\r\n"
+	    "    page: 12\r\n"
+	    "---\r\n"
+	    "\r\n"
+	    "# Un autre titre\r\n"
+	    "\r\n"
+	    "Voir [rien](/doc/) et [ici](/doc/a%20b).\r\n";
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	assert_int_equal(run_mem(&s, "cas/x.md", text, strlen(text), 0), 0);
+	assert_int_equal(s.misuse, 0);
+	d = s.f.docs[0];
+	assert_string_equal(d->id, "cas/x");
+	assert_string_equal(facet(d, "theme", 0), "eau");
+	assert_null(facet(d, "pays", 0));
+	assert_null(facet(d, "annee", 0));
+	/* A first H1 that differs from the title is a heading like others. */
+	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
+	    "Un autre titre");
+	assert_int_equal(d->links.n, 0);
+	assert_true(has_warning(&s, "unknown key `page` in a source", 9));
+	assert_true(has_warning(&s, "`annee` is not a four-digit year", 6));
+	assert_true(has_warning(&s, "link to `/doc/` does not name", 14));
+	assert_true(has_warning(&s, "link to `/doc/a%20b` does not name",
+	    14));
+	assert_int_equal(s.f.nwarnings, 4);
+	sink_clear(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_descriptor),
+		cmocka_unit_test(t_good),
+		cmocka_unit_test(t_defaults_and_warnings),
+		cmocka_unit_test(t_unsafe_html),
+		cmocka_unit_test(t_yaml_error),
+		cmocka_unit_test(t_no_front_matter),
+		cmocka_unit_test(t_unknown_type),
+		cmocka_unit_test(t_empty),
+		cmocka_unit_test(t_latin1),
+		cmocka_unit_test(t_front_matter_errors),
+		cmocka_unit_test(t_lenient),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,1 @@
+/* partenariat.c - STUB */

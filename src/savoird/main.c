@@ -1,0 +1,2 @@
+/* main.c (savoird) - STUB */
+int main(void) { return 0; }
