@@ -2,8 +2,8 @@
  * frontmatter.c - the YAML front matter block at the top of notes and legal
  * texts, read with libyaml into a flat list of keys (scalars, lists of
  * scalars, and `sources` as a list of {titre, url}), plus the checks every
- * plugin input needs first (empty file, UTF-8) and the date helpers both
- * plugins share.
+ * plugin input needs first (empty file, UTF-8), and the date helpers and
+ * string buffer both plugins share.
  *
  * Compiled into each plugin: it must never call a host symbol (the plugins
  * are linked with -Wl,--no-undefined and loaded without -export-dynamic),
@@ -164,8 +164,9 @@ fm_list(yaml_document_t *doc, yaml_node_t *seq, struct fm_entry *e,
 			    item != NULL ? fm_line(item) : e->line, e->key);
 			return -1;
 		}
-		if (fm_is_null(item))
-			continue;	/* "themes: [a, ]" */
+		/* "themes: [a, ]" or [a, ""]: nothing to index. */
+		if (fm_is_null(item) || item->data.scalar.length == 0)
+			continue;
 		e->items[e->nitems] = fm_strndup(item->data.scalar.value,
 		    item->data.scalar.length);
 		if (e->items[e->nitems] == NULL)

@@ -64,6 +64,7 @@ struct article {
 	const char	*body;		/* from its first text line */
 	const char	*end;		/* to the next article */
 	long		 body_line;
+	const struct article *dup_of;	/* the first with this ref */
 };
 enum { M_VERSION, M_ETAT, M_TITRE, M_ANNEE };
 static const char *const legal_meta_keys[] = { "version", "etat", "titre",
@@ -539,6 +540,46 @@ out:
 	return rc;
 }
 
+static int
+legal_refcmp(const void *a, const void *b)
+{
+	const struct article	*x = *(const struct article *const *)a;
+	const struct article	*y = *(const struct article *const *)b;
+	size_t			 n = x->reflen < y->reflen ? x->reflen :
+				    y->reflen;
+	int			 c;
+
+	if ((c = memcmp(x->ref, y->ref, n)) != 0)
+		return c;
+	if (x->reflen != y->reflen)
+		return x->reflen < y->reflen ? -1 : 1;
+	return x < y ? -1 : x > y;	/* file order among equals */
+}
+
+/* Point each repeated ref at its first occurrence; sorting keeps a file of
+ * thousands of articles (a whole code) from costing a quadratic scan. */
+static int
+legal_dups(struct legal *l)
+{
+	struct article	**v;
+	size_t		  i;
+
+	if ((v = calloc(l->nart, sizeof *v)) == NULL) {
+		host->error(l->sink, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < l->nart; i++)
+		v[i] = &l->art[i];
+	qsort(v, l->nart, sizeof *v, legal_refcmp);
+	for (i = 1; i < l->nart; i++)
+		if (v[i]->reflen == v[i - 1]->reflen &&
+		    memcmp(v[i]->ref, v[i - 1]->ref, v[i]->reflen) == 0)
+			v[i]->dup_of = v[i - 1]->dup_of != NULL ?
+			    v[i - 1]->dup_of : v[i - 1];
+	free(v);
+	return 0;
+}
+
 /* The header: required keys, the court as an id part, warnings. */
 static int
 legal_header(struct legal *l)
@@ -607,7 +648,7 @@ legal_extract(void *state, const struct savoir_input *in,
 	struct frontmatter	*fm = NULL;
 	const char		*data = (const char *)in->data;
 	char			*cause = NULL;
-	size_t			 i, j;
+	size_t			 i;
 	int			 rc = -1;
 
 	memset(&l, 0, sizeof l);
@@ -624,17 +665,14 @@ legal_extract(void *state, const struct savoir_input *in,
 	    legal_split(&l, data + fm->body, data + in->len,
 	    fm->body_line) == -1)
 		goto out;
+	if (legal_dups(&l) == -1)
+		goto out;
 	for (i = 0; i < l.nart; i++) {
-		for (j = 0; j < i; j++)
-			if (l.art[j].reflen == l.art[i].reflen &&
-			    memcmp(l.art[j].ref, l.art[i].ref,
-			    l.art[i].reflen) == 0)
-				break;
-		if (j < i) {
+		if (l.art[i].dup_of != NULL) {
 			host->warn(sink, l.art[i].line, "article %.*s is "
 			    "already on line %ld: this one is skipped",
 			    (int)l.art[i].reflen, l.art[i].ref,
-			    l.art[j].line);
+			    l.art[i].dup_of->line);
 			continue;
 		}
 		if (l.art[i].abroge && !(in->flags &

@@ -24,6 +24,7 @@
 #ifdef HAVE_CMARK_GFM
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm/registry.h>
 #else
 #include <cmark.h>
 #endif
@@ -73,6 +74,7 @@ struct notes {
 	struct sbuf		 headings;
 	struct sbuf		 body;
 	struct sbuf		 block;		/* text of the current block */
+	struct sbuf		 title;		/* on one line */
 	struct notes_link	*links;
 	size_t			 nlinks;
 	int			 failed;	/* out of memory */
@@ -80,6 +82,31 @@ struct notes {
 
 static int	notes_extract(void *, const struct savoir_input *,
 		    struct savoir_sink *);
+
+#ifdef HAVE_CMARK_GFM
+static int
+notes_init(const struct savoir_host *h, void **state)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	*state = NULL;
+	return 0;
+}
+
+/*
+ * cmark-gfm keeps its extensions in a registry global to the library:
+ * release it before the host unloads us, or it is lost with the library.
+ */
+static void
+notes_fini(void *state)
+{
+	cmark_release_plugins();
+}
+#define NOTES_INIT	notes_init
+#define NOTES_FINI	notes_fini
+#else
+#define NOTES_INIT	NULL
+#define NOTES_FINI	NULL
+#endif
 
 static const struct savoir_plugin notes_plugin = {
 	.abi = SAVOIR_PLUGIN_ABI,
@@ -91,8 +118,8 @@ static const struct savoir_plugin notes_plugin = {
 	.types = notes_types,
 	.extensions = notes_extensions,
 	.mime_types = notes_mime_types,
-	.init = NULL,
-	.fini = NULL,
+	.init = NOTES_INIT,
+	.fini = NOTES_FINI,
 	.probe = NULL,
 	.extract = notes_extract
 };
@@ -108,8 +135,11 @@ savoir_plugin_entry(const struct savoir_host *h)
 	return &notes_plugin;
 }
 
-/* Is s (NUL-terminated) a usable document id: no blanks, no empty or
- * dot segments, no leading or trailing slash? */
+/*
+ * Is s (NUL-terminated) usable as a document id in /doc/<id>: no control
+ * characters, no ? or # (they would end the path of the URL), no empty,
+ * "." or ".." segments, so no leading or trailing slash?
+ */
 static int
 notes_id_valid(const char *s)
 {
@@ -125,7 +155,7 @@ notes_id_valid(const char *s)
 			if (*p == '\0')
 				return 1;
 			seg = p + 1;
-		} else if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		} else if ((unsigned char)*p < ' ' || *p == 0x7f ||
 		    *p == '?' || *p == '#')
 			return 0;
 	}
@@ -341,6 +371,25 @@ notes_walk(struct notes *n, cmark_node *root)
 	return n->failed || n->headings.failed || n->body.failed ? -1 : 0;
 }
 
+/* Copy s to out with each run of white space (a YAML block scalar's
+ * newlines too) made one space, none at either end: a title is one line. */
+static void
+notes_squash(struct sbuf *out, const char *s)
+{
+	int	 space = 0;
+
+	for (; *s != '\0'; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			sbuf_addc(out, ' ');
+		space = 0;
+		sbuf_addc(out, *s);
+	}
+}
+
 /* Compare two strings ignoring surrounding white space. */
 static int
 notes_same_text(const char *a, size_t alen, const char *b)
@@ -385,6 +434,7 @@ notes_free(struct notes *n)
 	sbuf_free(&n->headings);
 	sbuf_free(&n->body);
 	sbuf_free(&n->block);
+	sbuf_free(&n->title);
 	for (i = 0; i < n->nlinks; i++) {
 		free(n->links[i].target);
 		free(n->links[i].label);
@@ -468,8 +518,8 @@ notes_check(struct notes *n, const char **title, const char **type,
 		if ((*id = frontmatter_scalar(n->fm, "id")) == NULL ||
 		    !notes_id_valid(*id)) {
 			host->error(n->sink, "front matter line %ld: `id` must "
-			    "be a path like cas/chambery-ouahigouya, without "
-			    "blanks, ? or #", e->line);
+			    "be a path like cas/chambery-ouahigouya, without ? "
+			    "or #, empty, . or .. parts", e->line);
 			return -1;
 		}
 	} else
@@ -601,8 +651,13 @@ notes_extract(void *state, const struct savoir_input *in,
 	n.line0 = fm->body_line;
 	if (notes_check(&n, &title, &type, &id, in->id_prefix) == -1)
 		goto out;
+	notes_squash(&n.title, title);
+	if (n.title.failed)
+		goto oom;
+	title = n.title.s;
 
 #ifdef HAVE_CMARK_GFM
+	/* Done by init already; this only costs a test of a flag. */
 	cmark_gfm_core_extensions_ensure_registered();
 #endif
 	if ((parser = cmark_parser_new(CMARK_OPT_DEFAULT)) == NULL)

@@ -1,1 +1,1560 @@
-/* partenariat.c - STUB */
+/*
+ * partenariat.c - the `partenariat` plugin: partnership records between a
+ * French local authority and a foreign partner, one document per record
+ * (`partenariat/<id>`), read from CSV (libcsv) or JSON Lines (jansson).
+ *
+ * It owns the record format: the columns, which are required, the values
+ * they may take, and how a record reads as a document (title, a French
+ * sentence for the index, facets, metadata, an HTML record card, links
+ * between records that share an authority or a partner).  A bad row costs
+ * that row (a warning naming its line and field), never the file; only a
+ * file that cannot be read as records at all (empty, not UTF-8, a header
+ * without the required columns) is an error.
+ *
+ * It must never hand-parse CSV or JSON, never write a value into HTML
+ * without escaping it (every text goes through pt_html_text), and never
+ * call a host symbol: everything it asks of the host goes through the
+ * function table it was given.  It keeps no state between files.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <csv.h>
+#include <jansson.h>
+
+#include "savoir/plugin.h"
+
+#define PT_VERSION	"1.0.0"
+#define PT_ID_PREFIX	"partenariat/"
+/* The host refuses ids over 200 bytes; keep room for the prefix. */
+#define PT_ID_MAX	(200 - (sizeof(PT_ID_PREFIX) - 1))
+/* Links per record and relation: a file where one authority has thousands
+ * of partners would otherwise emit a quadratic number of links (and pass
+ * the host's 10,000 per document).  The first ones in file order are kept. */
+#define PT_LINKS_MAX	1000
+/* Amounts above this are typing mistakes, not budgets (and fit a long long
+ * with room to spare). */
+#define PT_MONTANT_MAX	999999999999LL
+
+/* Set by the entry point: the only way to reach the host. */
+static const struct savoir_host *host;
+
+/* The columns, in the documented order. */
+enum pt_col {
+	PT_ID,
+	PT_COLLECTIVITE,
+	PT_TYPE,
+	PT_PARTENAIRE,
+	PT_PAYS,
+	PT_DEBUT,
+	PT_FIN,
+	PT_THEMES,
+	PT_STATUT,
+	PT_FINANCEURS,
+	PT_MONTANT,
+	PT_DESCRIPTION,
+	PT_SOURCE,
+	PT_EXEMPLE,
+	PT_NCOLS
+};
+
+#define PT_REQUIRED	0x1	/* a row without it is skipped */
+#define PT_LIST		0x2	/* ';'-separated text, or a JSON array */
+#define PT_NUMBER	0x4	/* may be a JSON integer */
+#define PT_MULTILINE	0x8	/* line breaks are kept */
+
+static const struct pt_column {
+	const char	*name;
+	const char	*label;		/* French, for metadata and the card */
+	int		 flags;
+} pt_columns[PT_NCOLS] = {
+	{ "id", "Identifiant", PT_REQUIRED },
+	{ "collectivite", "Collectivité", PT_REQUIRED },
+	{ "type_collectivite", "Type de collectivité", PT_REQUIRED },
+	{ "partenaire", "Partenaire", PT_REQUIRED },
+	{ "pays", "Pays", PT_REQUIRED },
+	{ "annee_debut", "Année de début", PT_REQUIRED | PT_NUMBER },
+	{ "annee_fin", "Année de fin", PT_NUMBER },
+	{ "themes", "Thèmes", PT_REQUIRED | PT_LIST },
+	{ "statut", "Statut", PT_REQUIRED },
+	{ "financeurs", "Financeurs", PT_LIST },
+	{ "montant_eur", "Montant", PT_NUMBER },
+	{ "description", "Description", PT_MULTILINE },
+	{ "source", "Source", 0 },
+	{ "exemple", "Exemple fictif", PT_REQUIRED }
+};
+
+static const char *const pt_types_collectivite[] = { "commune", "EPCI",
+	"département", "région", NULL };
+static const char *const pt_statuts[] = { "actif", "terminé", NULL };
+static const char *const pt_oui_non[] = { "oui", "non", NULL };
+
+static const struct savoir_facet_decl pt_facets[] = {
+	{ "pays", "Pays", SAVOIR_FACET_KEYWORD },
+	{ "type_collectivite", "Type de collectivité", SAVOIR_FACET_KEYWORD },
+	{ "theme", "Thème", SAVOIR_FACET_KEYWORD },
+	{ "statut", "Statut", SAVOIR_FACET_KEYWORD },
+	{ "annee", "Année de début", SAVOIR_FACET_YEAR },
+	{ "financeur", "Financeur", SAVOIR_FACET_KEYWORD },
+	{ "exemple", "Exemple fictif", SAVOIR_FACET_KEYWORD },
+	{ NULL, NULL, 0 }
+};
+
+static const struct savoir_type_decl pt_types[] = {
+	{ "partenariat", "Fiche partenariat", "Fiches partenariat", pt_facets },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const char *const pt_extensions[] = { ".csv", ".jsonl", NULL };
+static const char *const pt_mime_types[] = { "text/csv", "application/jsonl",
+	NULL };
+
+/* A growable string.  An allocation failure is sticky: later adds do
+ * nothing and ->failed stays set, so a caller checks once at the end.
+ * (The plugin cannot use libsavoir's struct buf.) */
+struct pt_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;
+};
+
+struct pt_list {
+	char	**v;
+	size_t	  n;
+};
+
+/* One record, its values cleaned: NULL where a value is empty or absent. */
+struct pt_rec {
+	long		 line;		/* where the record starts */
+	char		*v[PT_NCOLS];	/* list columns: NULL, see lists */
+	struct pt_list	 themes;
+	struct pt_list	 financeurs;
+	long long	 montant;	/* -1 without one */
+	char		*docid;
+	char		*title;
+	int		 bad;		/* a warning skips it */
+	/* Other records with the same authority / partner: a run of
+	 * pt_file.order[] sorted by that key. */
+	size_t		 grp[2][2];
+};
+
+/* One file being read. */
+struct pt_file {
+	struct savoir_sink	*sink;		/* NULL while probing */
+	struct pt_rec		*recs;
+	size_t			 nrecs;
+	size_t			 caprecs;
+	size_t			*order[2];	/* record indexes by key */
+	int			 failed;	/* out of memory */
+	int			 stop;		/* a file error was reported */
+
+	/* CSV only. */
+	int			 probe;		/* stop after the header */
+	int			 probe_ok;
+	int			 header_done;
+	int			*colmap;	/* header position -> pt_col */
+	size_t			 ncolmap;
+	struct pt_list		 fields;	/* the row being read */
+	long			 line;		/* line being fed */
+	long			 rec_line;	/* where that row started */
+	int			 in_rec;
+	size_t			 nrows;		/* rows after the header */
+};
+
+static int	pt_probe(void *, const struct savoir_input *);
+static int	pt_extract(void *, const struct savoir_input *,
+		    struct savoir_sink *);
+
+static const struct savoir_plugin pt_plugin = {
+	.abi = SAVOIR_PLUGIN_ABI,
+	.size = sizeof(struct savoir_plugin),
+	.name = "partenariat",
+	.version = PT_VERSION,
+	.description = "Partnership records between French local authorities "
+	    "and foreign partners, from CSV or JSON Lines",
+	.types = pt_types,
+	.extensions = pt_extensions,
+	.mime_types = pt_mime_types,
+	.init = NULL,
+	.fini = NULL,
+	.probe = pt_probe,
+	.extract = pt_extract
+};
+
+SAVOIR_EXPORT const struct savoir_plugin *
+savoir_plugin_entry(const struct savoir_host *h)
+{
+	/* Every function this plugin calls is in the first version. */
+	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
+	    h->size < sizeof(struct savoir_host))
+		return NULL;
+	host = h;
+	return &pt_plugin;
+}
+
+/* --- strings ------------------------------------------------------- */
+
+static void
+pt_buf_add(struct pt_buf *b, const char *s, size_t len)
+{
+	size_t	 cap;
+	char	*p;
+
+	if (b->failed)
+		return;
+	if (b->len + len + 1 > b->cap) {
+		cap = b->cap > 0 ? b->cap : 64;
+		while (cap < b->len + len + 1) {
+			if (cap > ((size_t)-1) / 2) {
+				b->failed = 1;
+				return;
+			}
+			cap *= 2;
+		}
+		if ((p = realloc(b->s, cap)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	if (len > 0)
+		memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+static void
+pt_buf_adds(struct pt_buf *b, const char *s)
+{
+	pt_buf_add(b, s, strlen(s));
+}
+
+static void
+pt_buf_reset(struct pt_buf *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
+static void
+pt_buf_free(struct pt_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+/* The one way text enters the HTML: escaped. */
+static void
+pt_html_text(struct pt_buf *b, const char *s)
+{
+	const char	*esc;
+
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			esc = "&amp;";
+			break;
+		case '<':
+			esc = "&lt;";
+			break;
+		case '>':
+			esc = "&gt;";
+			break;
+		case '"':
+			esc = "&quot;";
+			break;
+		case '\'':
+			esc = "&#39;";
+			break;
+		default:
+			pt_buf_add(b, s, 1);
+			continue;
+		}
+		pt_buf_adds(b, esc);
+	}
+}
+
+static void
+pt_list_free(struct pt_list *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* Take s into the list; 0 or -1 (s freed) when out of memory. */
+static int
+pt_list_take(struct pt_list *l, char *s)
+{
+	char	**v;
+
+	if ((v = reallocarray(l->v, l->n + 1, sizeof *v)) == NULL) {
+		free(s);
+		return -1;
+	}
+	l->v = v;
+	l->v[l->n++] = s;
+	return 0;
+}
+
+/* Join a list with sep into b, reset first; returns b's text or "". */
+static const char *
+pt_join(struct pt_buf *b, const struct pt_list *l, const char *sep)
+{
+	size_t	 i;
+
+	pt_buf_reset(b);
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			pt_buf_adds(b, sep);
+		pt_buf_adds(b, l->v[i]);
+	}
+	return b->s != NULL ? b->s : "";
+}
+
+static int
+pt_oneof(const char *s, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A value as the record keeps it: control characters become spaces, runs
+ * of blanks one space, no blanks at either end.  With multiline, line
+ * breaks stay (CR LF and CR become LF, at most one blank line in a row) so
+ * a description keeps its paragraphs.  NULL with *oom unset if nothing is
+ * left.  Caller frees.
+ */
+static char *
+pt_clean(const char *s, size_t len, int multiline, int *oom)
+{
+	char	*out, *o;
+	size_t	 i, nl = 0;
+	int	 space = 0;
+	unsigned char c;
+
+	if ((out = malloc(len + 1)) == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	o = out;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (multiline && (c == '\n' || c == '\r')) {
+			if (c == '\r' && i + 1 < len && s[i + 1] == '\n')
+				i++;
+			nl++;
+			space = 0;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f || c == ' ') {
+			space = 1;
+			continue;
+		}
+		if (o > out) {
+			if (nl > 0) {
+				*o++ = '\n';
+				if (nl > 1)
+					*o++ = '\n';
+			} else if (space)
+				*o++ = ' ';
+		}
+		nl = 0;
+		space = 0;
+		*o++ = (char)c;
+	}
+	*o = '\0';
+	if (o == out) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* --- messages ------------------------------------------------------ */
+
+static void
+pt_warn(struct pt_file *f, long line, const char *fmt, ...)
+    SAVOIR_PRINTF(3, 4);
+
+/* A warning for the file; nothing while probing (no sink). */
+static void
+pt_warn(struct pt_file *f, long line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	if (f->sink == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	host->warn(f->sink, line, "%s", msg);
+}
+
+static void
+pt_error(struct pt_file *f, const char *fmt, ...) SAVOIR_PRINTF(2, 3);
+
+/* The file's error: reading stops. */
+static void
+pt_error(struct pt_file *f, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	f->stop = 1;
+	if (f->sink == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	host->error(f->sink, "%s", msg);
+}
+
+/*
+ * The length of the valid UTF-8 sequence at s (n bytes left), or 0.  A
+ * NUL byte counts as invalid: every value goes to the host as a C string.
+ */
+static size_t
+pt_utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char	 c = s[0], lo = 0x80, hi = 0xbf;
+	size_t		 len, i;
+
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;		/* overlong */
+		else if (c == 0xed)
+			hi = 0x9f;		/* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;		/* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f;		/* over U+10FFFF */
+	} else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * The checks before any parsing: something that is not blank, valid UTF-8
+ * without NUL bytes (the line of the first bad byte: a Latin-1 export from
+ * a spreadsheet is the usual culprit).  0 or -1 with the file's error.
+ */
+static int
+pt_text_check(struct pt_file *f, const unsigned char *s, size_t len)
+{
+	size_t	 i = 0, k;
+	long	 line = 1;
+	int	 blank = 1;
+
+	while (i < len) {
+		if (s[i] == '\n')
+			line++;
+		else if (!isspace(s[i]))
+			blank = 0;
+		if ((k = pt_utf8_seq(s + i, len - i)) == 0) {
+			if (s[i] == 0)
+				pt_error(f, "NUL byte at line %ld (is this a "
+				    "text file?)", line);
+			else
+				pt_error(f, "invalid UTF-8 at line %ld (is the "
+				    "file in Latin-1?)", line);
+			return -1;
+		}
+		i += k;
+	}
+	if (blank) {
+		pt_error(f, "empty file");
+		return -1;
+	}
+	return 0;
+}
+
+/* --- records ------------------------------------------------------- */
+
+static void
+pt_rec_free(struct pt_rec *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < PT_NCOLS; i++)
+		free(r->v[i]);
+	pt_list_free(&r->themes);
+	pt_list_free(&r->financeurs);
+	free(r->docid);
+	free(r->title);
+}
+
+static void
+pt_file_free(struct pt_file *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nrecs; i++)
+		pt_rec_free(&f->recs[i]);
+	free(f->recs);
+	free(f->order[0]);
+	free(f->order[1]);
+	free(f->colmap);
+	pt_list_free(&f->fields);
+}
+
+/* A new record at the end of the file's list; NULL when out of memory. */
+static struct pt_rec *
+pt_rec_new(struct pt_file *f, long line)
+{
+	struct pt_rec	*r;
+	size_t		 cap;
+
+	if (f->nrecs == f->caprecs) {
+		cap = f->caprecs > 0 ? f->caprecs * 2 : 16;
+		r = reallocarray(f->recs, cap, sizeof *r);
+		if (r == NULL) {
+			f->failed = 1;
+			return NULL;
+		}
+		f->recs = r;
+		f->caprecs = cap;
+	}
+	r = &f->recs[f->nrecs++];
+	memset(r, 0, sizeof *r);
+	r->line = line;
+	r->montant = -1;
+	return r;
+}
+
+/* Forget the last record (a row that was skipped). */
+static void
+pt_rec_drop(struct pt_file *f)
+{
+	pt_rec_free(&f->recs[--f->nrecs]);
+}
+
+static struct pt_list *
+pt_rec_list(struct pt_rec *r, enum pt_col col)
+{
+	return col == PT_THEMES ? &r->themes : &r->financeurs;
+}
+
+/* Add the items of a ';'-separated text to a list column. */
+static void
+pt_rec_split(struct pt_file *f, struct pt_rec *r, enum pt_col col,
+    const char *s, size_t len)
+{
+	const char	*end = s + len, *semi;
+	char		*item;
+	int		 oom = 0;
+
+	while (s < end) {
+		if ((semi = memchr(s, ';', end - s)) == NULL)
+			semi = end;
+		item = pt_clean(s, semi - s, 0, &oom);
+		if (item != NULL && pt_list_take(pt_rec_list(r, col), item) ==
+		    -1)
+			oom = 1;
+		s = semi + 1;
+	}
+	if (oom)
+		f->failed = 1;
+}
+
+/* Set a column from text as the file gives it. */
+static void
+pt_rec_set(struct pt_file *f, struct pt_rec *r, enum pt_col col,
+    const char *s, size_t len)
+{
+	int	 oom = 0;
+
+	if (pt_columns[col].flags & PT_LIST) {
+		pt_rec_split(f, r, col, s, len);
+		return;
+	}
+	free(r->v[col]);
+	r->v[col] = pt_clean(s, len, pt_columns[col].flags & PT_MULTILINE,
+	    &oom);
+	if (oom)
+		f->failed = 1;
+}
+
+/* A skipped row's reason. */
+static void
+pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
+    SAVOIR_PRINTF(3, 4);
+
+static void
+pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[900];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	pt_warn(f, r->line, "%s (row skipped)", msg);
+	r->bad = 1;
+}
+
+static int
+pt_year(const char *s)
+{
+	return strlen(s) == 4 && (s[0] == '1' || s[0] == '2') &&
+	    isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
+	    isdigit((unsigned char)s[3]);
+}
+
+/* Can s follow "partenariat/" in a document id and in a /doc/ URL? */
+static const char *
+pt_id_problem(const char *s)
+{
+	const unsigned char	*p;
+
+	if (strlen(s) > PT_ID_MAX)
+		return "is too long";
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return "cannot be . or ..";
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p <= ' ' || *p == 0x7f)
+			return "has a space";
+		if (strchr("/?#%\\", *p) != NULL)
+			return "has one of / ? # % \\";
+		/* U+00A0 and U+202F, which spreadsheets like to insert */
+		if ((p[0] == 0xc2 && p[1] == 0xa0) ||
+		    (p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0xaf))
+			return "has a non-breaking space";
+	}
+	return NULL;
+}
+
+static int
+pt_http_url(const char *s)
+{
+	const char	*p;
+
+	if (strncasecmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else if (strncasecmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else
+		return 0;
+	if (*p == '\0' || *p == '/')
+		return 0;
+	return strpbrk(s, " \t\n<>\"") == NULL;
+}
+
+/*
+ * Check a record read from the file: every problem is reported with the
+ * field it is in, and makes the row skipped.  A source that is not a web
+ * address only loses the source.
+ */
+static void
+pt_rec_check(struct pt_file *f, struct pt_rec *r)
+{
+	const char	*why, *s;
+	size_t		 i;
+
+	for (i = 0; i < PT_NCOLS; i++) {
+		if (!(pt_columns[i].flags & PT_REQUIRED))
+			continue;
+		if (pt_columns[i].flags & PT_LIST ?
+		    pt_rec_list(r, i)->n == 0 : r->v[i] == NULL)
+			pt_rec_bad(f, r, "field %s: missing",
+			    pt_columns[i].name);
+	}
+	if ((s = r->v[PT_ID]) != NULL && (why = pt_id_problem(s)) != NULL)
+		pt_rec_bad(f, r, "field id: `%s` %s; an id is made of letters, "
+		    "digits, - and _", s, why);
+	if ((s = r->v[PT_TYPE]) != NULL &&
+	    !pt_oneof(s, pt_types_collectivite))
+		pt_rec_bad(f, r, "field type_collectivite: `%s` is not one of "
+		    "commune, EPCI, département, région", s);
+	if ((s = r->v[PT_DEBUT]) != NULL && !pt_year(s))
+		pt_rec_bad(f, r, "field annee_debut: `%s` is not a four-digit "
+		    "year", s);
+	if ((s = r->v[PT_FIN]) != NULL) {
+		if (!pt_year(s))
+			pt_rec_bad(f, r, "field annee_fin: `%s` is not a "
+			    "four-digit year", s);
+		else if (r->v[PT_DEBUT] != NULL && pt_year(r->v[PT_DEBUT]) &&
+		    strcmp(s, r->v[PT_DEBUT]) < 0)
+			pt_rec_bad(f, r, "field annee_fin: %s is before "
+			    "annee_debut %s", s, r->v[PT_DEBUT]);
+	}
+	if ((s = r->v[PT_STATUT]) != NULL && !pt_oneof(s, pt_statuts))
+		pt_rec_bad(f, r, "field statut: `%s` is not one of actif, "
+		    "terminé", s);
+	if ((s = r->v[PT_EXEMPLE]) != NULL && !pt_oneof(s, pt_oui_non))
+		pt_rec_bad(f, r, "field exemple: `%s` is not oui or non", s);
+	if ((s = r->v[PT_MONTANT]) != NULL) {
+		for (i = 0; isdigit((unsigned char)s[i]); i++)
+			;
+		if (i == 0 || s[i] != '\0' || i > 15 ||
+		    (r->montant = strtoll(s, NULL, 10)) > PT_MONTANT_MAX)
+			pt_rec_bad(f, r, "field montant_eur: `%s` is not a "
+			    "whole number of euros (digits only, no spaces "
+			    "or decimals)", s);
+	}
+	if ((s = r->v[PT_SOURCE]) != NULL && !pt_http_url(s)) {
+		pt_warn(f, r->line, "field source: `%s` is not an http(s) "
+		    "address (source ignored)", s);
+		free(r->v[PT_SOURCE]);
+		r->v[PT_SOURCE] = NULL;
+	}
+}
+
+/* Check the record just read; keep it or drop it. */
+static void
+pt_rec_done(struct pt_file *f, struct pt_rec *r)
+{
+	if (f->failed) {
+		pt_rec_drop(f);
+		return;
+	}
+	pt_rec_check(f, r);
+	if (r->bad)
+		pt_rec_drop(f);
+}
+
+/* --- CSV ----------------------------------------------------------- */
+
+static int
+pt_col_find(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < PT_NCOLS; i++)
+		if (strcmp(pt_columns[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* The header line: which column is which. */
+static void
+pt_csv_header(struct pt_file *f)
+{
+	struct pt_buf	 missing = { 0 };
+	size_t		 i, j;
+	int		 col, seen[PT_NCOLS] = { 0 };
+
+	if ((f->colmap = calloc(f->fields.n, sizeof *f->colmap)) == NULL) {
+		f->failed = 1;
+		return;
+	}
+	f->ncolmap = f->fields.n;
+	for (i = 0; i < f->fields.n; i++) {
+		col = f->colmap[i] = pt_col_find(f->fields.v[i]);
+		if (col == -1) {
+			pt_warn(f, f->rec_line, "unknown column `%s` "
+			    "(ignored)", f->fields.v[i]);
+			continue;
+		}
+		if (seen[col]) {
+			pt_error(f, "line %ld: column `%s` appears twice in "
+			    "the header", f->rec_line, f->fields.v[i]);
+			return;
+		}
+		seen[col] = 1;
+	}
+	for (j = 0; j < PT_NCOLS; j++) {
+		if (!(pt_columns[j].flags & PT_REQUIRED) || seen[j])
+			continue;
+		if (missing.len > 0)
+			pt_buf_adds(&missing, ", ");
+		pt_buf_adds(&missing, pt_columns[j].name);
+	}
+	if (missing.failed)
+		f->failed = 1;
+	else if (missing.len > 0)
+		pt_error(f, "line %ld: the header lacks the required "
+		    "column%s %s (the header line names the columns: id,"
+		    "collectivite,type_collectivite,partenaire,pays,"
+		    "annee_debut,annee_fin,themes,statut,financeurs,"
+		    "montant_eur,description,source,exemple)", f->rec_line,
+		    strchr(missing.s, ',') != NULL ? "s" : "", missing.s);
+	else
+		f->probe_ok = 1;
+	pt_buf_free(&missing);
+	f->header_done = 1;
+	if (f->probe)
+		f->stop = 1;
+}
+
+/* One data row. */
+static void
+pt_csv_row(struct pt_file *f)
+{
+	struct pt_rec	*r;
+	size_t		 i;
+
+	f->nrows++;
+	if ((r = pt_rec_new(f, f->rec_line)) == NULL)
+		return;
+	if (f->fields.n < f->ncolmap) {
+		pt_rec_bad(f, r, "field %s: missing, the row has %zu fields "
+		    "where the header has %zu", f->colmap[f->fields.n] >= 0 ?
+		    pt_columns[f->colmap[f->fields.n]].name : "?",
+		    f->fields.n, f->ncolmap);
+		pt_rec_drop(f);
+		return;
+	}
+	if (f->fields.n > f->ncolmap) {
+		pt_rec_bad(f, r, "field count: the row has %zu fields where "
+		    "the header has %zu (a comma in a value without quotes "
+		    "around it?)", f->fields.n, f->ncolmap);
+		pt_rec_drop(f);
+		return;
+	}
+	for (i = 0; i < f->ncolmap; i++)
+		if (f->colmap[i] >= 0)
+			pt_rec_set(f, r, f->colmap[i], f->fields.v[i],
+			    strlen(f->fields.v[i]));
+	pt_rec_done(f, r);
+}
+
+/* libcsv: a field has been read. */
+static void
+pt_csv_field(void *s, size_t len, void *arg)
+{
+	struct pt_file	*f = arg;
+	char		*v;
+
+	if (f->failed || f->stop)
+		return;
+	if ((v = strndup(s != NULL ? s : "", len)) == NULL ||
+	    pt_list_take(&f->fields, v) == -1)
+		f->failed = 1;
+}
+
+/* libcsv: a row has ended. */
+static void
+pt_csv_end(int c, void *arg)
+{
+	struct pt_file	*f = arg;
+
+	(void)c;
+	f->in_rec = 0;
+	if (!f->failed && !f->stop) {
+		if (!f->header_done)
+			pt_csv_header(f);
+		else
+			pt_csv_row(f);
+	}
+	pt_list_free(&f->fields);
+}
+
+/* Does this piece of a line hold anything but blanks and line ends? */
+static int
+pt_blank(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
+		    s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/*
+ * Read CSV text with libcsv, the header first, then each row.  libcsv
+ * does not count lines, so it is fed one physical line at a time (each
+ * piece ends with its line break): a row can then only end at the end of
+ * a piece, and the line a row started on is known.  A quoting error
+ * costs the row it is in; reading resumes on the next line.
+ */
+static void
+pt_csv_read(struct pt_file *f, const char *data, size_t len)
+{
+	struct csv_parser	 p;
+	const unsigned char	 opts = CSV_STRICT | CSV_STRICT_FINI |
+	    CSV_APPEND_NULL;
+	size_t			 off = 0, n;
+	const char		*brk;
+	int			 quoted_open;
+
+	if (csv_init(&p, opts) != 0) {
+		f->failed = 1;
+		return;
+	}
+	f->line = 1;
+	while (off < len && !f->failed && !f->stop) {
+		brk = data + off;
+		for (n = 0; off + n < len; n++)
+			if (brk[n] == '\r' || brk[n] == '\n') {
+				n++;
+				break;
+			}
+		if (!f->in_rec && !pt_blank(brk, n)) {
+			f->in_rec = 1;
+			f->rec_line = f->line;
+		}
+		if (csv_parse(&p, brk, n, pt_csv_field, pt_csv_end, f) != n) {
+			if (csv_error(&p) != CSV_EPARSE) {
+				f->failed = 1;
+				break;
+			}
+			if (!f->header_done) {
+				pt_error(f, "line %ld: the header line is not "
+				    "valid CSV (a quote inside a value "
+				    "without quotes, or text after a closing "
+				    "quote)", f->rec_line);
+				break;
+			}
+			pt_warn(f, f->rec_line, "a quote (\") inside a value "
+			    "that is not in quotes, or text after a closing "
+			    "quote: write the value in quotes and double its "
+			    "quotes (row skipped)");
+			pt_list_free(&f->fields);
+			f->in_rec = 0;
+			csv_free(&p);
+			if (csv_init(&p, opts) != 0) {
+				f->failed = 1;
+				return;
+			}
+		}
+		if (brk[n - 1] == '\n' || (brk[n - 1] == '\r' &&
+		    (off + n == len || brk[n] != '\n')))
+			f->line++;
+		off += n;
+	}
+	if (!f->failed && !f->stop) {
+		quoted_open = csv_fini(&p, pt_csv_field, pt_csv_end, f) != 0;
+		if (quoted_open && f->header_done)
+			pt_warn(f, f->rec_line, "a quoted value is never "
+			    "closed: the rest of the file is in it (row "
+			    "skipped)");
+		else if (quoted_open)
+			pt_error(f, "line %ld: a quoted column name is never "
+			    "closed", f->rec_line);
+	}
+	csv_free(&p);
+	pt_list_free(&f->fields);
+}
+
+/* Skip a UTF-8 byte order mark: spreadsheets ("CSV UTF-8") write one. */
+static void
+pt_skip_bom(const char **data, size_t *len)
+{
+	if (*len >= 3 && memcmp(*data, "\xef\xbb\xbf", 3) == 0) {
+		*data += 3;
+		*len -= 3;
+	}
+}
+
+/* --- JSON Lines ---------------------------------------------------- */
+
+/* Set a column from a JSON value. */
+static void
+pt_json_value(struct pt_file *f, struct pt_rec *r, enum pt_col col,
+    json_t *v)
+{
+	const int	 flags = pt_columns[col].flags;
+	const char	*name = pt_columns[col].name;
+	char		 num[32];
+	json_t		*item;
+	size_t		 i;
+
+	switch (json_typeof(v)) {
+	case JSON_NULL:
+		return;
+	case JSON_STRING:
+		pt_rec_set(f, r, col, json_string_value(v),
+		    json_string_length(v));
+		return;
+	case JSON_INTEGER:
+		if (!(flags & PT_NUMBER))
+			break;
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		pt_rec_set(f, r, col, num, strlen(num));
+		return;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		if (col != PT_EXEMPLE)
+			break;
+		pt_rec_set(f, r, col, json_is_true(v) ? "oui" : "non", 3);
+		return;
+	case JSON_ARRAY:
+		if (!(flags & PT_LIST))
+			break;
+		json_array_foreach(v, i, item) {
+			if (!json_is_string(item)) {
+				pt_rec_bad(f, r, "field %s: the items of the "
+				    "list must be text", name);
+				return;
+			}
+			pt_rec_set(f, r, col, json_string_value(item),
+			    json_string_length(item));
+		}
+		return;
+	default:
+		break;
+	}
+	pt_rec_bad(f, r, "field %s: must be text%s", name,
+	    flags & PT_LIST ? " or a list of texts" :
+	    flags & PT_NUMBER ? " or a whole number" : "");
+}
+
+/* One line of a .jsonl file. */
+static void
+pt_json_line(struct pt_file *f, const char *s, size_t len, long line)
+{
+	struct pt_rec	*r;
+	json_error_t	 err;
+	json_t		*obj, *v;
+	const char	*key;
+	int		 col;
+
+	if ((r = pt_rec_new(f, line)) == NULL)
+		return;
+	obj = json_loadb(s, len, JSON_REJECT_DUPLICATES, &err);
+	if (obj == NULL) {
+		pt_rec_bad(f, r, "not valid JSON: %s (column %d)", err.text,
+		    err.column);
+		pt_rec_drop(f);
+		return;
+	}
+	if (!json_is_object(obj)) {
+		pt_rec_bad(f, r, "not a JSON object: each line must be one "
+		    "{\"id\": …} record");
+		json_decref(obj);
+		pt_rec_drop(f);
+		return;
+	}
+	json_object_foreach(obj, key, v) {
+		if ((col = pt_col_find(key)) == -1) {
+			pt_warn(f, line, "unknown key `%s` (ignored)", key);
+			continue;
+		}
+		pt_json_value(f, r, col, v);
+	}
+	json_decref(obj);
+	if (r->bad)
+		pt_rec_drop(f);
+	else
+		pt_rec_done(f, r);
+}
+
+static void
+pt_json_read(struct pt_file *f, const char *data, size_t len)
+{
+	const char	*s = data, *end = data + len, *nl;
+	size_t		 n;
+	long		 line = 1;
+
+	for (; s < end && !f->failed; s = nl + 1, line++) {
+		if ((nl = memchr(s, '\n', end - s)) == NULL)
+			nl = end;
+		n = nl - s;
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (!pt_blank(s, n))
+			pt_json_line(f, s, n, line);
+	}
+}
+
+/* --- the documents ------------------------------------------------- */
+
+/* An amount the French way: "2 400 000 €" with no-break spaces. */
+static void
+pt_montant(struct pt_buf *b, long long v)
+{
+	char	 digits[32];
+	size_t	 n, i;
+
+	snprintf(digits, sizeof digits, "%lld", v);
+	n = strlen(digits);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			pt_buf_adds(b, "\xc2\xa0");
+		pt_buf_add(b, digits + i, 1);
+	}
+	pt_buf_adds(b, "\xc2\xa0€");
+}
+
+/* The period: "depuis 1991", "de 2007 à 2009", "en 2021"... */
+static void
+pt_periode(struct pt_buf *b, const struct pt_rec *r)
+{
+	const char	*debut = r->v[PT_DEBUT], *fin = r->v[PT_FIN];
+	int		 actif = strcmp(r->v[PT_STATUT], "actif") == 0;
+
+	if (fin == NULL) {
+		pt_buf_adds(b, actif ? "actif depuis " :
+		    "terminé, commencé en ");
+		pt_buf_adds(b, debut);
+		return;
+	}
+	pt_buf_adds(b, actif ? "actif" : "terminé");
+	if (strcmp(debut, fin) == 0) {
+		pt_buf_adds(b, ", en ");
+		pt_buf_adds(b, debut);
+		return;
+	}
+	pt_buf_adds(b, ", de ");
+	pt_buf_adds(b, debut);
+	pt_buf_adds(b, " à ");
+	pt_buf_adds(b, fin);
+}
+
+/* The record as French sentences, for the index and the snippets. */
+static void
+pt_sentences(struct pt_buf *b, const struct pt_rec *r)
+{
+	struct pt_buf	 j = { 0 };
+
+	pt_buf_adds(b, "Partenariat entre ");
+	pt_buf_adds(b, r->v[PT_COLLECTIVITE]);
+	pt_buf_adds(b, " (");
+	pt_buf_adds(b, r->v[PT_TYPE]);
+	pt_buf_adds(b, ") et ");
+	pt_buf_adds(b, r->v[PT_PARTENAIRE]);
+	pt_buf_adds(b, " (");
+	pt_buf_adds(b, r->v[PT_PAYS]);
+	pt_buf_adds(b, "), ");
+	pt_periode(b, r);
+	pt_buf_adds(b, ".\n");
+	pt_buf_adds(b, r->themes.n > 1 ? "Thèmes : " : "Thème : ");
+	pt_buf_adds(b, pt_join(&j, &r->themes, ", "));
+	pt_buf_adds(b, ".");
+	if (r->financeurs.n > 0) {
+		pt_buf_adds(b, r->financeurs.n > 1 ? "\nFinanceurs : " :
+		    "\nFinanceur : ");
+		pt_buf_adds(b, pt_join(&j, &r->financeurs, ", "));
+		pt_buf_adds(b, ".");
+	}
+	if (r->montant >= 0) {
+		pt_buf_adds(b, "\nMontant : ");
+		pt_montant(b, r->montant);
+		pt_buf_adds(b, ".");
+	}
+	if (strcmp(r->v[PT_EXEMPLE], "oui") == 0)
+		pt_buf_adds(b, "\nExemple fictif : ce partenariat a été "
+		    "inventé pour le cours.");
+	if (j.failed)
+		b->failed = 1;
+	pt_buf_free(&j);
+}
+
+/* One entry of the card's <dl>: the label and the value, escaped. */
+static void
+pt_html_dl(struct pt_buf *h, const char *label, const char *value)
+{
+	pt_buf_adds(h, "<dt>");
+	pt_html_text(h, label);
+	pt_buf_adds(h, "</dt><dd>");
+	pt_html_text(h, value);
+	pt_buf_adds(h, "</dd>\n");
+}
+
+/* The description's paragraphs, each in a <p>. */
+static void
+pt_html_paragraphs(struct pt_buf *h, const char *s)
+{
+	struct pt_buf	 para = { 0 };
+	const char	*end;
+
+	while (*s != '\0') {
+		if ((end = strstr(s, "\n\n")) == NULL)
+			end = s + strlen(s);
+		pt_buf_reset(&para);
+		pt_buf_add(&para, s, end - s);
+		pt_buf_adds(h, "<p class=\"description\">");
+		pt_html_text(h, para.s != NULL ? para.s : "");
+		pt_buf_adds(h, "</p>\n");
+		s = *end != '\0' ? end + 2 : end;
+	}
+	if (para.failed)
+		h->failed = 1;
+	pt_buf_free(&para);
+}
+
+/*
+ * Metadata and the HTML card, from one table so the page and the metadata
+ * say the same thing.
+ */
+static int
+pt_emit_meta(struct pt_file *f, const struct pt_rec *r, struct pt_buf *h)
+{
+	static const enum pt_col order[] = { PT_COLLECTIVITE, PT_TYPE,
+	    PT_PARTENAIRE, PT_PAYS, PT_DEBUT, PT_FIN, PT_STATUT, PT_THEMES,
+	    PT_FINANCEURS, PT_MONTANT, PT_EXEMPLE };
+	struct pt_buf	 v = { 0 };
+	const char	*value;
+	size_t		 i;
+	int		 rc = -1;
+
+	pt_buf_adds(h, "<article class=\"partenariat\">\n");
+	if (strcmp(r->v[PT_EXEMPLE], "oui") == 0)
+		pt_buf_adds(h, "<p class=\"exemple-fictif\"><strong>« Exemple "
+		    "fictif »</strong> : ce partenariat a été inventé pour le "
+		    "cours ; les collectivités, les montants et les dates ne "
+		    "sont pas réels.</p>\n");
+	pt_buf_adds(h, "<dl class=\"fiche-partenariat\">\n");
+	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+		switch (order[i]) {
+		case PT_THEMES:
+		case PT_FINANCEURS:
+			value = pt_join(&v, order[i] == PT_THEMES ?
+			    &r->themes : &r->financeurs, ", ");
+			break;
+		case PT_MONTANT:
+			pt_buf_reset(&v);
+			if (r->montant >= 0)
+				pt_montant(&v, r->montant);
+			value = v.s != NULL ? v.s : "";
+			break;
+		default:
+			value = r->v[order[i]] != NULL ? r->v[order[i]] : "";
+			break;
+		}
+		if (v.failed) {
+			f->failed = 1;
+			goto out;
+		}
+		if (*value == '\0')
+			continue;
+		if (host->doc_meta(f->sink, pt_columns[order[i]].name,
+		    pt_columns[order[i]].label, value) == -1)
+			goto out;
+		pt_html_dl(h, pt_columns[order[i]].label, value);
+	}
+	if ((value = r->v[PT_SOURCE]) != NULL) {
+		if (host->doc_meta(f->sink, "source", "Source", value) == -1)
+			goto out;
+		/* pt_http_url() vouched for the scheme. */
+		pt_buf_adds(h, "<dt>Source</dt><dd><a href=\"");
+		pt_html_text(h, value);
+		pt_buf_adds(h, "\">");
+		pt_html_text(h, value);
+		pt_buf_adds(h, "</a></dd>\n");
+	}
+	pt_buf_adds(h, "</dl>\n");
+	if (r->v[PT_DESCRIPTION] != NULL)
+		pt_html_paragraphs(h, r->v[PT_DESCRIPTION]);
+	pt_buf_adds(h, "</article>\n");
+	rc = 0;
+out:
+	pt_buf_free(&v);
+	return rc;
+}
+
+static int
+pt_emit_facets(struct pt_file *f, const struct pt_rec *r)
+{
+	struct savoir_sink	*sink = f->sink;
+	size_t			 i;
+
+	if (host->doc_facet(sink, "pays", r->v[PT_PAYS]) == -1 ||
+	    host->doc_facet(sink, "type_collectivite", r->v[PT_TYPE]) == -1)
+		return -1;
+	for (i = 0; i < r->themes.n; i++)
+		if (host->doc_facet(sink, "theme", r->themes.v[i]) == -1)
+			return -1;
+	if (host->doc_facet(sink, "statut", r->v[PT_STATUT]) == -1 ||
+	    host->doc_facet(sink, "annee", r->v[PT_DEBUT]) == -1)
+		return -1;
+	for (i = 0; i < r->financeurs.n; i++)
+		if (host->doc_facet(sink, "financeur",
+		    r->financeurs.v[i]) == -1)
+			return -1;
+	return host->doc_facet(sink, "exemple", r->v[PT_EXEMPLE]);
+}
+
+static const char *const pt_rels[2] = { "meme-collectivite",
+	"meme-partenaire" };
+
+/* Links to the other records with the same authority, then partner. */
+static int
+pt_emit_links(struct pt_file *f, size_t self)
+{
+	const struct pt_rec	*r = &f->recs[self], *o;
+	size_t			 k, i, n;
+
+	for (k = 0; k < 2; k++) {
+		n = 0;
+		for (i = r->grp[k][0]; i < r->grp[k][1]; i++) {
+			if (f->order[k][i] == self)
+				continue;
+			if (n++ == PT_LINKS_MAX) {
+				/* Once for the group, not once a record. */
+				if (f->order[k][r->grp[k][0]] == self)
+					pt_warn(f, r->line, "more than %d records "
+					    "share this %s: each is linked to "
+					    "the first %d only", PT_LINKS_MAX,
+					    k == 0 ? "collectivite" :
+					    "partenaire", PT_LINKS_MAX);
+				break;
+			}
+			o = &f->recs[f->order[k][i]];
+			if (host->doc_link(f->sink, o->docid, pt_rels[k],
+			    o->title) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+pt_emit(struct pt_file *f, size_t i)
+{
+	const struct pt_rec	*r = &f->recs[i];
+	struct savoir_sink	*sink = f->sink;
+	struct pt_buf		 body = { 0 }, html = { 0 };
+	int			 rc = -1;
+
+	pt_sentences(&body, r);
+	if (body.failed) {
+		f->failed = 1;
+		goto out;
+	}
+	if (host->doc_begin(sink, r->docid, "partenariat") == -1 ||
+	    host->doc_text(sink, SAVOIR_COL_TITLE, r->title,
+	    strlen(r->title)) == -1 ||
+	    host->doc_text(sink, SAVOIR_COL_BODY, body.s, body.len) == -1)
+		goto out;
+	if (r->v[PT_DESCRIPTION] != NULL && host->doc_text(sink,
+	    SAVOIR_COL_BODY, r->v[PT_DESCRIPTION],
+	    strlen(r->v[PT_DESCRIPTION])) == -1)
+		goto out;
+	if (pt_emit_facets(f, r) == -1 || pt_emit_meta(f, r, &html) == -1)
+		goto out;
+	if (html.failed) {
+		f->failed = 1;
+		goto out;
+	}
+	if (host->doc_html(sink, html.s, html.len) == -1 ||
+	    pt_emit_links(f, i) == -1 || host->doc_end(sink) == -1)
+		goto out;
+	rc = 0;
+out:
+	pt_buf_free(&body);
+	pt_buf_free(&html);
+	return rc;
+}
+
+/* qsort has no argument: the file and key being sorted on. */
+static const struct pt_file	*pt_sort_file;
+static enum pt_col		 pt_sort_col;
+
+/* By the key, then by position in the file. */
+static int
+pt_sort_cmp(const void *a, const void *b)
+{
+	size_t	 i = *(const size_t *)a, j = *(const size_t *)b;
+	int	 c;
+
+	c = strcmp(pt_sort_file->recs[i].v[pt_sort_col],
+	    pt_sort_file->recs[j].v[pt_sort_col]);
+	if (c != 0)
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+/* Sort the records by a key; returns the index array or NULL. */
+static size_t *
+pt_sort(struct pt_file *f, enum pt_col col)
+{
+	size_t	*v, i;
+
+	if ((v = reallocarray(NULL, f->nrecs, sizeof *v)) == NULL)
+		return NULL;
+	for (i = 0; i < f->nrecs; i++)
+		v[i] = i;
+	pt_sort_file = f;
+	pt_sort_col = col;
+	qsort(v, f->nrecs, sizeof *v, pt_sort_cmp);
+	return v;
+}
+
+/*
+ * A later record with an id already used is skipped (the first stays, so
+ * adding a row at the end never changes what an existing id shows).
+ * Sorting finds them without comparing every pair.
+ */
+static int
+pt_dedup(struct pt_file *f)
+{
+	size_t	*v, i, n, first = 0;
+	char	*dead;
+
+	if (f->nrecs == 0)
+		return 0;
+	if ((v = pt_sort(f, PT_ID)) == NULL)
+		return -1;
+	if ((dead = calloc(f->nrecs, 1)) == NULL) {
+		free(v);
+		return -1;
+	}
+	for (i = 1; i < f->nrecs; i++) {
+		if (strcmp(f->recs[v[i]].v[PT_ID],
+		    f->recs[v[first]].v[PT_ID]) != 0) {
+			first = i;
+			continue;
+		}
+		pt_warn(f, f->recs[v[i]].line, "field id: `%s` is already "
+		    "used on line %ld (row skipped)", f->recs[v[i]].v[PT_ID],
+		    f->recs[v[first]].line);
+		dead[v[i]] = 1;
+	}
+	for (i = n = 0; i < f->nrecs; i++) {
+		if (dead[i])
+			pt_rec_free(&f->recs[i]);
+		else
+			f->recs[n++] = f->recs[i];
+	}
+	f->nrecs = n;
+	free(dead);
+	free(v);
+	return 0;
+}
+
+/* Ids, titles, and the groups of records that share a key. */
+static int
+pt_prepare(struct pt_file *f)
+{
+	static const enum pt_col keys[2] = { PT_COLLECTIVITE, PT_PARTENAIRE };
+	struct pt_rec	*r;
+	size_t		 i, j, k, start, *v;
+
+	if (pt_dedup(f) == -1)
+		return -1;
+	for (i = 0; i < f->nrecs; i++) {
+		r = &f->recs[i];
+		if (asprintf(&r->docid, PT_ID_PREFIX "%s", r->v[PT_ID]) == -1) {
+			r->docid = NULL;
+			return -1;
+		}
+		if (asprintf(&r->title, "%s – %s (%s)", r->v[PT_COLLECTIVITE],
+		    r->v[PT_PARTENAIRE], r->v[PT_PAYS]) == -1) {
+			r->title = NULL;
+			return -1;
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		if (f->nrecs == 0)
+			break;
+		if ((v = f->order[k] = pt_sort(f, keys[k])) == NULL)
+			return -1;
+		for (i = 0; i < f->nrecs; i = j) {
+			for (j = i + 1; j < f->nrecs &&
+			    strcmp(f->recs[v[i]].v[keys[k]],
+			    f->recs[v[j]].v[keys[k]]) == 0; j++)
+				;
+			for (start = i; i < j; i++) {
+				f->recs[v[i]].grp[k][0] = start;
+				f->recs[v[i]].grp[k][1] = j;
+			}
+		}
+	}
+	return 0;
+}
+
+/* --- the plugin's callbacks ---------------------------------------- */
+
+static int
+pt_has_suffix(const char *path, const char *suffix)
+{
+	size_t	 n = strlen(path), m = strlen(suffix);
+
+	return n >= m && strcasecmp(path + n - m, suffix) == 0;
+}
+
+/*
+ * A .csv file is ours if its header names the required columns (other
+ * plugins may read other CSV files).  A .jsonl file is taken as it comes
+ * (the score an extension match gets): looking at its first record would
+ * turn one bad record into a file nobody reads, with no warning at all.
+ */
+static int
+pt_probe(void *state, const struct savoir_input *in)
+{
+	struct pt_file	 f;
+	const char	*data = (const char *)in->data;
+	size_t		 len = in->len;
+	int		 ok;
+
+	(void)state;
+	if (in->path != NULL && pt_has_suffix(in->path, ".jsonl"))
+		return 50;
+	memset(&f, 0, sizeof f);
+	f.probe = 1;
+	pt_skip_bom(&data, &len);
+	pt_csv_read(&f, data, len);
+	ok = f.probe_ok;
+	pt_file_free(&f);
+	return ok ? 80 : 0;
+}
+
+static int
+pt_extract(void *state, const struct savoir_input *in,
+    struct savoir_sink *sink)
+{
+	struct pt_file	 f;
+	const char	*data = (const char *)in->data;
+	size_t		 len = in->len, i;
+	int		 rc = -1;
+
+	(void)state;
+	memset(&f, 0, sizeof f);
+	f.sink = sink;
+	if (pt_text_check(&f, in->data, in->len) == -1)
+		return -1;
+	pt_skip_bom(&data, &len);
+	if (in->path != NULL && pt_has_suffix(in->path, ".jsonl"))
+		pt_json_read(&f, data, len);
+	else {
+		pt_csv_read(&f, data, len);
+		if (!f.header_done && !f.stop && !f.failed)
+			pt_error(&f, "empty file");
+		else if (f.header_done && !f.stop && !f.failed &&
+		    f.nrows == 0)
+			pt_warn(&f, 1, "no record after the header line");
+	}
+	if (f.stop)
+		goto out;
+	if (f.failed || pt_prepare(&f) == -1)
+		goto oom;
+	for (i = 0; i < f.nrecs; i++) {
+		if (pt_emit(&f, i) == -1) {
+			if (f.failed)
+				goto oom;
+			goto out;
+		}
+	}
+	rc = 0;
+	goto out;
+oom:
+	host->error(sink, "out of memory");
+out:
+	pt_file_free(&f);
+	return rc;
+}

@@ -78,16 +78,24 @@ ends_with_word(const char *s, size_t n, const char *w)
 	    (n == len || s[n - len - 1] == ' ');
 }
 
-/* The code named by the words right after a reference. */
+/*
+ * The code named by the words right after a reference, up to the end of
+ * its clause: "du code." names no code, "du code civil" one we cannot
+ * name.  A dot ends the clause only before a space, so "C.G.C.T." stays.
+ */
 static const char *
 cite_named(const char *text, size_t len, size_t end)
 {
 	const char	*code = CODE_NONE, *p;
 	char		*f;
-	size_t		 i;
+	size_t		 i, to;
 
-	f = cite_fold(text, end, end + CITE_AFTER < len ? end + CITE_AFTER :
-	    len);
+	to = end + CITE_AFTER < len ? end + CITE_AFTER : len;
+	for (i = end; i < to; i++)
+		if (strchr(",;:()[]\n", text[i]) != NULL ||
+		    (text[i] == '.' && (i + 1 == len || text[i + 1] == ' ')))
+			break;
+	f = cite_fold(text, end, i);
 	p = f;
 	if (starts_with_words(p, "du"))
 		p += 3;
@@ -100,7 +108,7 @@ cite_named(const char *text, size_t len, size_t end)
 				break;
 			}
 		/* "du code civil": a link to cgct/ would be false. */
-		if (code == CODE_NONE && p != f && starts_with_words(p, "code"))
+		if (code == CODE_NONE && p != f && strncmp(p, "code ", 5) == 0)
 			code = code_unknown;
 	}
 	free(f);
@@ -133,10 +141,14 @@ cite_old(const char *text, size_t start, int *group)
 	from = start > CITE_BEFORE ? start - CITE_BEFORE : 0;
 	f = cite_fold(text, from, start);
 	n = strlen(f);
-	if (ends_with_word(f, n, "article") || ends_with_word(f, n, "art"))
-		n -= strlen(ends_with_word(f, n, "art") ? "art" : "article");
+	if (ends_with_word(f, n, "article"))
+		n -= strlen("article");
 	else if (ends_with_word(f, n, "articles"))
 		n -= strlen("articles");
+	else if (ends_with_word(f, n, "art"))
+		n -= strlen("art");
+	else
+		n = 0;
 	if (n > 0 && f[n - 1] == ' ')
 		n--;
 	if (ends_with_word(f, n, "ancien") || ends_with_word(f, n, "anciens"))
@@ -213,9 +225,9 @@ cite_scan(const char *text, size_t len, const char *default_code,
 				code = refs[k].named;
 			refs[k].code = code;
 		}
+		/* "du même code" after "du code civil" is no link either. */
 		for (k = i; k < j; k++)
-			if (refs[k].named != CODE_NONE &&
-			    refs[k].named != code_unknown)
+			if (refs[k].named != CODE_NONE)
 				last = refs[k].code;
 	}
 

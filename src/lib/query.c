@@ -19,8 +19,8 @@
 
 #include "savoir.h"
 
-#define QUERY_MAX_INPUT	1000	/* bytes of input looked at */
-#define QUERY_MAX_TERMS	32	/* terms kept, each OR member counted */
+#define QUERY_MAX_INPUT	1000	/* bytes of input looked at (notice) */
+#define QUERY_MAX_TERMS	32	/* terms kept, OR members each (notice) */
 #define QUERY_MAX_KEY	32	/* longest key: in "key:value" */
 #define QUERY_CODE_WORDS 8	/* words looked at after an article */
 
@@ -376,8 +376,8 @@ q_add(struct qparse *p, struct qnode *n)
 
 	cost = n->kind == Q_NOT ? n->nkids : 1;
 	if (p->nterms + cost > QUERY_MAX_TERMS) {
-		q_notice(q, "La recherche a trop de termes : seuls les %d "
-		    "premiers sont pris en compte.", QUERY_MAX_TERMS);
+		q_notice(q, "La recherche a trop de termes : seuls les 32 "
+		    "premiers sont pris en compte.");
 		q_node_free(n);
 		p->full = 1;
 		return;
@@ -550,6 +550,23 @@ q_known_key(const struct qparse *p, const char *folded)
 	return found;
 }
 
+/* Does a known "key:" start at i? */
+static int
+q_key_ahead(const struct qparse *p, size_t i)
+{
+	size_t	 e;
+	char	*f;
+	int	 k;
+
+	e = q_word_end(p, i);
+	if (e == i || q_at(p, e) != ':')
+		return 0;
+	f = q_fold(p->s + i, e - i);
+	k = q_known_key(p, f);
+	free(f);
+	return k != -1;
+}
+
 /*
  * A word followed by ':'.  A known key takes the value after it (quoted,
  * or up to the next space): returns 1 with p->i past it.  An unknown key
@@ -594,9 +611,14 @@ q_lex_filter(struct qparse *p, size_t i, size_t e, const char *folded,
 		return 0;
 	}
 
+	/* "pays: Mali" is kept, "type: -chat" and "type: pays:Mali" not. */
 	j = q_skip_space(p, e + 1);
 	l = q_cp(p->s, p->n, j, &c);
-	if (q_is_open_quote(c)) {
+	if (j > e + 1 && (!(q_is_word(c) || q_is_open_quote(c)) ||
+	    q_key_ahead(p, j))) {
+		p->i = e + 1;
+		value = xstrdup("");
+	} else if (q_is_open_quote(c)) {
 		end = j + l;
 		while ((l = q_cp(p->s, p->n, end, &c)) != 0 &&
 		    !q_closes(q_at(p, j), c))
@@ -783,8 +805,8 @@ query_parse(const char *input, const char *const *keys)
 		while (cut > QUERY_MAX_INPUT - 4 &&
 		    ((unsigned char)input[cut] & 0xC0) == 0x80)
 			cut--;
-		q_notice(q, "La recherche est trop longue : seuls ses %d "
-		    "premiers octets sont pris en compte.", QUERY_MAX_INPUT);
+		q_notice(q, "La recherche est trop longue : seuls ses 1 000 "
+		    "premiers octets sont pris en compte.");
 	}
 	buf_init(&text);
 	if (utf8_repair(input, cut, &text) > 0)

@@ -3,7 +3,7 @@
 # incremental runs, bad input, search, doc, stats, check, plugins, crash
 # safety.
 . "$(dirname "$0")/lib.sh"
-plan 51
+plan 50
 
 mini="$top_srcdir/tests/data/mini"
 kb="$T_TMP/kb.db"
@@ -13,7 +13,7 @@ sv() { "$SAVOIR" --db "$kb" "$@"; }
 
 # --- a first run ---
 check "index a tree" sv index "$tree"
-has "summary line counts files and documents" '^indexed 4 files \(4 read.*: 6 documents' "$T_TMP/out"
+has "summary line counts files and documents" '^indexed 4 files \(4 read.*: 5 documents' "$T_TMP/out"
 check "index passes check" sv check
 has "check says ok" 'ok \(schema 1' "$T_TMP/out"
 
@@ -23,14 +23,14 @@ has "search finds the note" 'notes/cooperation' "$T_TMP/out"
 hasnt "exclusion drops the jumelage note" 'notes/jumelage' "$T_TMP/out"
 hasnt "type:note drops the case study" 'cas/exemple' "$T_TMP/out"
 has "matched words are marked" '\[(collectivités|action)\]' "$T_TMP/out"
-check "search --json" sv search --json 'collectivités'
+sv search --json 'collectivités' >"$T_TMP/json" 2>/dev/null
 check "--json output is valid JSON with hits" python3 -c '
-import json,sys; d=json.load(open(sys.argv[1])); assert d["total"]>=3, d; assert all("snippet" in h for h in d["hits"])' "$T_TMP/out"
-sv search --json 'L. 1115-5' >"$T_TMP/art" 2>&1
+import json,sys; d=json.load(open(sys.argv[1])); assert d["total"]>=3, d; assert all("snippet" in h for h in d["hits"])' "$T_TMP/json"
+sv search --json 'L. 1115-5' >"$T_TMP/art" 2>/dev/null
 check "an article reference ranks its article first" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1])); assert d["hits"][0]["id"]=="cgct/L1115-5", d["hits"][:2]' "$T_TMP/art"
-sv search --json 'script alert' >"$T_TMP/xss" 2>&1
-has "snippets escape HTML" '&lt;script&gt;' "$T_TMP/xss"
+sv search --json 'script alert' >"$T_TMP/xss" 2>/dev/null
+has "snippets escape HTML" '&lt;(<mark>)?script(</mark>)?&gt;' "$T_TMP/xss"
 hasnt "no raw script tag in snippets" '<script>' "$T_TMP/xss"
 check "a query with FTS5 syntax does not fail" sv search 'NEAR( "a" OR ) ^* col:x "'
 
@@ -89,7 +89,7 @@ has "it says to upgrade" 'newer Savoir' "$T_TMP/out"
 big="$T_TMP/big"
 mkdir -p "$big"
 for i in $(seq 1 1500); do
-	printf -- '---\ntitle: "Note %d"\ntype: note\nsources: [test]\n---\n\nLa collectivité numéro %d coopère.\n' "$i" "$i" >"$big/n$i.md"
+	printf -- '---\ntitle: "Note %d"\ntype: note\nsources:\n  - titre: test\n---\n\nLa collectivité numéro %d coopère.\n' "$i" "$i" >"$big/n$i.md"
 done
 "$SAVOIR" --db "$T_TMP/big.db" index --quiet "$big" >/dev/null 2>&1 &
 pid=$!

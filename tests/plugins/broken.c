@@ -14,6 +14,12 @@
  * misbehave on purpose.  Only the host's function table is used: these
  * plugins never link against host symbols.
  */
+/* Plugins are built like third-party code: no config.h. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <sys/resource.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,15 +109,21 @@ good_probe(void *state, const struct savoir_input *in)
  *   !end          end a document that was never begun
  *   !noend        begin a document and return without ending it
  *   !ignore       begin with a bad id, ignore the -1, return 0
- *   !html <html>  the next document's HTML body
- *   !link <id>    the next document links to id
+ *   !html <html>  the next document's HTML body (*html, malloc'd)
+ *   !link <id>    the next document links to id (*link, malloc'd)
+ *   !idprefix     the next document's id is the host's default id
+ *   !fd <n>       warn whether descriptor n is open in the child
+ *   !limits       warn the child's core and CPU limits
  * Returns 1 if handled, -1 to stop with an error, 0 if not a directive.
  */
 static int
-good_directive(struct savoir_sink *sink, long lineno, const char *line,
-    char *id, size_t idsz, char *type, size_t typesz, const char **html,
-    const char **link)
+good_directive(const struct savoir_input *in, struct savoir_sink *sink,
+    long lineno, const char *line, char *id, size_t idsz, char *type,
+    size_t typesz, char **html, char **link)
 {
+	struct rlimit	 core, cpu;
+	int		 fd;
+
 	if (strncmp(line, "!id ", 4) == 0) {
 		snprintf(id, idsz, "%s", line + 4);
 		return 1;
@@ -121,11 +133,29 @@ good_directive(struct savoir_sink *sink, long lineno, const char *line,
 		return 1;
 	}
 	if (strncmp(line, "!html ", 6) == 0) {
-		*html = line + 6;
-		return 1;
+		free(*html);
+		return (*html = strdup(line + 6)) == NULL ? -1 : 1;
 	}
 	if (strncmp(line, "!link ", 6) == 0) {
-		*link = line + 6;
+		free(*link);
+		return (*link = strdup(line + 6)) == NULL ? -1 : 1;
+	}
+	if (strcmp(line, "!idprefix") == 0) {
+		snprintf(id, idsz, "%s", in->id_prefix);
+		return 1;
+	}
+	if (strncmp(line, "!fd ", 4) == 0) {
+		fd = atoi(line + 4);
+		host->warn(sink, lineno, "fd %d %s", fd,
+		    fcntl(fd, F_GETFD) == -1 ? "closed" : "open");
+		return 1;
+	}
+	if (strcmp(line, "!limits") == 0) {
+		getrlimit(RLIMIT_CORE, &core);
+		getrlimit(RLIMIT_CPU, &cpu);
+		host->warn(sink, lineno, "core %llu cpu %llu",
+		    (unsigned long long)core.rlim_cur,
+		    (unsigned long long)cpu.rlim_cur);
 		return 1;
 	}
 	if (strncmp(line, "!warn ", 6) == 0) {
@@ -160,8 +190,8 @@ good_extract(void *state, const struct savoir_input *in,
 {
 	struct good_state	*st = state;
 	const char		*p = (const char *)in->data, *end, *nl, *next;
-	const char		*html = NULL, *link = NULL;
-	char			*line = NULL, id[512] = "", type[64] = "good";
+	char			*html = NULL, *link = NULL, *line = NULL;
+	char			 id[512] = "", type[64] = "good";
 	char			 num[32];
 	long			 lineno = 0;
 	size_t			 len;
@@ -185,7 +215,7 @@ good_extract(void *state, const struct savoir_input *in,
 		memcpy(line, p, len);
 		line[len] = '\0';
 		if (line[0] == '!') {
-			r = good_directive(sink, lineno, line, id, sizeof id,
+			r = good_directive(in, sink, lineno, line, id, sizeof id,
 			    type, sizeof type, &html, &link);
 			if (r == -1)
 				goto out;
@@ -212,10 +242,14 @@ good_extract(void *state, const struct savoir_input *in,
 			goto out;
 		id[0] = '\0';
 		snprintf(type, sizeof type, "good");
+		free(html);
+		free(link);
 		html = link = NULL;
 	}
 	ret = 0;
 out:
+	free(html);
+	free(link);
 	free(line);
 	return ret;
 }
@@ -228,7 +262,7 @@ static int
 crash_extract(void *state, const struct savoir_input *in,
     struct savoir_sink *sink)
 {
-	int *volatile	 p = NULL;
+	volatile int *volatile	 p = NULL;
 
 	(void)state;
 	(void)in;

@@ -80,6 +80,8 @@ t_codes(void **state)
 	assert_string_equal(scan("l'article L1221-1 du code du travail et "
 	    "l'article L1221-2 du même code"),
 	    "ct/L1221-1=L1221-1 | ct/L1221-2=L1221-2");
+	assert_string_equal(scan("l'article L. 121-1 du code civil et "
+	    "l'article L. 121-2 du même code"), "");
 	/* As written, no-break spaces included. */
 	assert_string_equal(scan("l’article L.\xc2\xa0" "1115-1"),
 	    "cgct/L1115-1=L.\xc2\xa0" "1115-1");

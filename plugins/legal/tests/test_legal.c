@@ -674,6 +674,33 @@ t_edge_values(void **st)
 	sink_clear(&s);
 }
 
+/* Each repeat names the first occurrence, whatever their order. */
+static void
+t_many_duplicates(void **st)
+{
+	static const char text[] = "---\ncode: X\ncourt: X\nsources:\n"
+	    "  - titre: t\n---\n"
+	    "Article L2\n\nB.\n"		/* line 7 */
+	    "Article L1\n\nA.\n"		/* line 10 */
+	    "Article L2\n\nB2.\n"		/* line 13 */
+	    "Article L1\n\nA2.\n"		/* line 16 */
+	    "Article L2\n\nB3.\n";		/* line 19 */
+	struct savoir_sink	 s;
+
+	assert_int_equal(run_mem(&s, "x.txt", text, strlen(text), 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 2);
+	assert_string_equal(s.f.docs[0]->id, "x/L2");
+	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data, "B.");
+	assert_string_equal(s.f.docs[1]->id, "x/L1");
+	assert_string_equal(s.f.docs[1]->text[SAVOIR_COL_BODY].data, "A.");
+	assert_int_equal(s.f.nwarnings, 3);
+	assert_true(has_warning(&s, "L2 is already on line 7", 13));
+	assert_true(has_warning(&s, "L1 is already on line 10", 16));
+	assert_true(has_warning(&s, "L2 is already on line 7", 19));
+	sink_clear(&s);
+}
+
 int
 main(void)
 {
@@ -688,6 +715,7 @@ main(void)
 		cmocka_unit_test(t_yaml_error),
 		cmocka_unit_test(t_edge_cases),
 		cmocka_unit_test(t_edge_values),
+		cmocka_unit_test(t_many_duplicates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

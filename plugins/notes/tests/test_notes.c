@@ -603,7 +603,11 @@ t_front_matter_errors(void **st)
 		{ "---\ntitle: [a, b]\ntype: note\n---\n",
 		    "line 2: `title` must be text" },
 		{ "---\ntitle: a\n---\n", "no `type`" },
-		{ "---\ntitle: a\ntype: note\nid: \"a b\"\n---\n",
+		{ "---\ntitle: a\ntype: note\nid: \"../a\"\n---\n",
+		    "line 4: `id` must be a path" },
+		{ "---\ntitle: a\ntype: note\nid: \"/a\"\n---\n",
+		    "line 4: `id` must be a path" },
+		{ "---\ntitle: a\ntype: note\nid: \"a?b\"\n---\n",
 		    "line 4: `id` must be a path" },
 		{ "\xef\xbb\xbf---\ntitle: a\ntype: note\n---\n",
 		    "byte order mark" },
@@ -642,7 +646,7 @@ t_lenient(void **st)
 	    "\r\n"
 	    "# Un autre titre\r\n"
 	    "\r\n"
-	    "Voir [rien](/doc/) et [ici](/doc/a%20b).\r\n";
+	    "Voir [rien](/doc/) et [là](/doc/%2e%2E/x), [ici](/doc/a%20b/).\r\n";
 	struct savoir_sink	 s;
 	const struct xdoc	*d;
 
@@ -656,13 +660,50 @@ t_lenient(void **st)
 	/* A first H1 that differs from the title is a heading like others. */
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
 	    "Un autre titre");
-	assert_int_equal(d->links.n, 0);
+	/* Decoded, without its trailing slash; a space is allowed. */
+	assert_int_equal(d->links.n, 1);
+	assert_string_equal(d->links.v[0].key, "a b");
 	assert_true(has_warning(&s, "unknown key `page` in a source", 9));
 	assert_true(has_warning(&s, "`annee` is not a four-digit year", 6));
 	assert_true(has_warning(&s, "link to `/doc/` does not name", 14));
-	assert_true(has_warning(&s, "link to `/doc/a%20b` does not name",
+	/* A decoded ".." is refused like a literal one. */
+	assert_true(has_warning(&s, "link to `/doc/%2e%2E/x` does not name",
 	    14));
 	assert_int_equal(s.f.nwarnings, 4);
+	sink_clear(&s);
+}
+
+/* A title written as a YAML block is one line, and still recognised in a
+ * first "# …" heading written on one line. */
+static void
+t_title_block(void **st)
+{
+	static const char text[] =
+	    "---\n"
+	    "title: >\n"
+	    "  Un titre\n"
+	    "  sur deux lignes\n"
+	    "type: note\n"
+	    "themes: [\"\", eau]\n"
+	    "sources:\n"
+	    "  - titre: t\n"
+	    "---\n"
+	    "# Un titre sur deux lignes\n"
+	    "\n"
+	    "Texte.\n";
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	assert_int_equal(run_mem(&s, "x.md", text, strlen(text), 0), 0);
+	assert_int_equal(s.misuse, 0);
+	d = s.f.docs[0];
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Un titre sur deux lignes");
+	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
+	assert_null(strstr(d->html, "<h1>"));
+	/* An empty list item is no facet value. */
+	assert_int_equal(nfacets(d, "theme"), 1);
+	assert_string_equal(facet(d, "theme", 0), "eau");
 	sink_clear(&s);
 }
 
@@ -681,6 +722,7 @@ main(void)
 		cmocka_unit_test(t_latin1),
 		cmocka_unit_test(t_front_matter_errors),
 		cmocka_unit_test(t_lenient),
+		cmocka_unit_test(t_title_block),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
