@@ -560,6 +560,12 @@ text_check(const char *data, size_t len, char **cause)
 	while (i < len) {
 		if (s[i] == '\n')
 			line++;
+		/* Valid UTF-8, but the host's strings end at a NUL. */
+		if (s[i] == '\0') {
+			fm_cause(cause, "NUL byte at line %ld: this is not a "
+			    "text file", line);
+			return -1;
+		}
 		if ((k = utf8_seq(s + i, len - i)) == 0) {
 			fm_cause(cause, "invalid UTF-8 at line %ld (is the "
 			    "file in Latin-1?)", line);

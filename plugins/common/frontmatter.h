@@ -34,7 +34,7 @@ struct fm_entry {
 	size_t		  nitems;
 	struct fm_source *sources;	/* FM_SOURCES */
 	size_t		  nsources;
-	long		  line;		/* line of the key in the file */
+	long		  line;		/* of the key, in the file */
 };
 
 /* Something odd that does not stop the file, for host->warn. */
@@ -48,8 +48,8 @@ struct frontmatter {
 	size_t			 n;
 	struct fm_warning	*warnings;
 	size_t			 nwarnings;
-	size_t			 body;	/* offset of the byte after "---\n" */
-	long			 body_line;	/* its line number (1-based) */
+	size_t			 body;	/* offset after the closing "---" */
+	long			 body_line;	/* its line (from 1) */
 };
 
 /*
@@ -81,7 +81,8 @@ char *const *frontmatter_list(const struct frontmatter *, const char *key,
 	    size_t *n);
 
 /*
- * The checks before any parsing: not empty, valid UTF-8.  The message
+ * The checks before any parsing: not empty, no NUL byte, valid UTF-8.  The
+ * message
  * names the line of the first bad byte, since a Latin-1 file is the usual
  * culprit.
  */
@@ -100,7 +101,7 @@ int	 year_valid(const char *s);
  * ->failed stays set, so a caller checks once at the end.
  */
 struct sbuf {
-	char	*s;		/* NUL-terminated once anything was added */
+	char	*s;		/* NUL-terminated once added to */
 	size_t	 len;
 	size_t	 cap;
 	int	 failed;

@@ -60,6 +60,7 @@ struct article {
 	long		 line;
 	const char	*meta[4];	/* version, etat, titre, annee */
 	size_t		 metalen[4];
+	long		 metaline[4];
 	int		 abroge;
 	const char	*body;		/* from its first text line */
 	const char	*end;		/* to the next article */
@@ -74,7 +75,7 @@ struct legal {
 	struct savoir_sink	*sink;
 	const struct frontmatter *fm;
 	const char		*code;		/* full name */
-	const char		*court;		/* as written: "CGCT" */
+	const char		*court;		/* as written, "CGCT" */
 	char			*court_id;	/* "cgct" */
 	const char		*chemin;
 	const char		*nature;
@@ -247,6 +248,7 @@ legal_article_meta(struct legal *l, struct article *a, const char *p,
 		else {
 			a->meta[i] = val;
 			a->metalen[i] = vallen;
+			a->metaline[i] = *line;
 		}
 		if (nl == NULL)
 			return end;
@@ -325,8 +327,8 @@ legal_split(struct legal *l, const char *p, const char *end, long line)
 			a->abroge = 1;
 		else if (!legal_eq(a->meta[M_ETAT], n, "vigueur") &&
 		    !legal_eq(a->meta[M_ETAT], n, "en vigueur"))
-			host->warn(l->sink, a->line, "article %.*s: etat "
-			    "`%.*s` is neither `vigueur` nor `abroge` (taken "
+			host->warn(l->sink, a->metaline[M_ETAT], "article "
+			    "%.*s: etat `%.*s` is neither `vigueur` nor `abroge` (taken "
 			    "as vigueur)", (int)a->reflen, a->ref, (int)n,
 			    a->meta[M_ETAT]);
 	}
@@ -417,10 +419,11 @@ legal_emit(struct legal *l, const struct article *a)
 	const struct fm_entry	*e;
 	char			 year[5] = "";
 	char			*version = NULL, *fr = NULL, *annee = NULL;
-	const char		*etat = a->abroge ? ETAT_ABROGE : ETAT_VIGUEUR;
+	const char		*etat;
 	size_t			 i;
 	int			 y, m, d, rc = -1;
 
+	etat = a->abroge ? ETAT_ABROGE : ETAT_VIGUEUR;
 	/* l->s1: id, then title; l->s2: reference. */
 	sbuf_reset(&l->s1);
 	sbuf_adds(&l->s1, l->court_id);
@@ -446,9 +449,9 @@ legal_emit(struct legal *l, const struct article *a)
 		    a->metalen[M_VERSION])) == NULL)
 			goto oom;
 		if (!date_parse(version, &y, &m, &d)) {
-			host->warn(sink, a->line, "article %.*s: version `%s` "
-			    "is not a YYYY-MM-DD date", (int)a->reflen, a->ref,
-			    version);
+			host->warn(sink, a->metaline[M_VERSION], "article %.*s: "
+			    "version `%s` is not a YYYY-MM-DD date",
+			    (int)a->reflen, a->ref, version);
 		} else {
 			if ((fr = date_french(version)) == NULL)
 				goto oom;
@@ -460,9 +463,9 @@ legal_emit(struct legal *l, const struct article *a)
 		    a->metalen[M_ANNEE])) == NULL)
 			goto oom;
 		if (!year_valid(annee)) {
-			host->warn(sink, a->line, "article %.*s: annee `%s` is "
-			    "not a four-digit year", (int)a->reflen, a->ref,
-			    annee);
+			host->warn(sink, a->metaline[M_ANNEE], "article %.*s: "
+			    "annee `%s` is not a four-digit year",
+			    (int)a->reflen, a->ref, annee);
 			free(annee);
 			annee = NULL;
 		}
@@ -675,8 +678,12 @@ legal_extract(void *state, const struct savoir_input *in,
 			    l.art[i].dup_of->line);
 			continue;
 		}
+		/* Official texts keep repealed articles only on request;
+		 * an explanatory fiche about a repealed article is still
+		 * worth reading (it tells the history). */
 		if (l.art[i].abroge && !(in->flags &
-		    SAVOIR_INPUT_WITH_REPEALED))
+		    SAVOIR_INPUT_WITH_REPEALED) &&
+		    strcmp(l.nature, "fiche explicative") != 0)
 			continue;
 		if (legal_emit(&l, &l.art[i]) == -1)
 			goto out;

@@ -70,10 +70,10 @@ struct notes_link {
 struct notes {
 	struct savoir_sink	*sink;
 	const struct frontmatter *fm;
-	long			 line0;		/* file line of body line 1 */
+	long			 line0;	/* file line of body line 1 */
 	struct sbuf		 headings;
 	struct sbuf		 body;
-	struct sbuf		 block;		/* text of the current block */
+	struct sbuf		 block;	/* text of the current block */
 	struct sbuf		 title;		/* on one line */
 	struct notes_link	*links;
 	size_t			 nlinks;
@@ -198,7 +198,7 @@ notes_link_target(const char *url)
 		} else
 			sbuf_addc(&b, *p);
 	}
-	if (b.failed || b.s == NULL || memchr(b.s, '\0', b.len) != NULL ||
+	if (b.failed || b.s == NULL ||
 	    text_check(b.s, b.len, &err) == -1 || !notes_id_valid(b.s)) {
 		free(err);
 		sbuf_free(&b);
@@ -654,6 +654,10 @@ notes_extract(void *state, const struct savoir_input *in,
 	notes_squash(&n.title, title);
 	if (n.title.failed)
 		goto oom;
+	if (n.title.len == 0) {
+		host->error(sink, "the front matter's `title` is blank");
+		goto out;
+	}
 	title = n.title.s;
 
 #ifdef HAVE_CMARK_GFM

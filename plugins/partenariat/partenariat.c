@@ -388,6 +388,24 @@ pt_clean(const char *s, size_t len, int multiline, int *oom)
 
 /* --- messages ------------------------------------------------------ */
 
+/* A message cut by vsnprintf may end inside a UTF-8 sequence: drop the
+ * incomplete sequence, since the host wants valid UTF-8. */
+static void
+pt_utf8_tail(char *s)
+{
+	size_t	 n = strlen(s), i = n, need;
+
+	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
+		return;
+	i--;				/* the lead byte */
+	need = ((unsigned char)s[i] & 0xe0) == 0xc0 ? 2 :
+	    ((unsigned char)s[i] & 0xf0) == 0xe0 ? 3 : 4;
+	if (n - i < need)
+		s[i] = '\0';
+}
+
 static void
 pt_warn(struct pt_file *f, long line, const char *fmt, ...)
     SAVOIR_PRINTF(3, 4);
@@ -404,6 +422,7 @@ pt_warn(struct pt_file *f, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	pt_utf8_tail(msg);
 	host->warn(f->sink, line, "%s", msg);
 }
 
@@ -423,6 +442,7 @@ pt_error(struct pt_file *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	pt_utf8_tail(msg);
 	host->error(f->sink, "%s", msg);
 }
 
@@ -477,9 +497,10 @@ pt_text_check(struct pt_file *f, const unsigned char *s, size_t len)
 	int	 blank = 1;
 
 	while (i < len) {
+		/* Not isspace(): the answer must not depend on a locale. */
 		if (s[i] == '\n')
 			line++;
-		else if (!isspace(s[i]))
+		else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
 			blank = 0;
 		if ((k = pt_utf8_seq(s + i, len - i)) == 0) {
 			if (s[i] == 0)
@@ -619,6 +640,7 @@ pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	pt_utf8_tail(msg);
 	pt_warn(f, r->line, "%s (row skipped)", msg);
 	r->bad = 1;
 }
@@ -818,10 +840,16 @@ pt_csv_row(struct pt_file *f)
 	if ((r = pt_rec_new(f, f->rec_line)) == NULL)
 		return;
 	if (f->fields.n < f->ncolmap) {
-		pt_rec_bad(f, r, "field %s: missing, the row has %zu fields "
-		    "where the header has %zu", f->colmap[f->fields.n] >= 0 ?
-		    pt_columns[f->colmap[f->fields.n]].name : "?",
-		    f->fields.n, f->ncolmap);
+		/* Name the first field that is not there. */
+		if (f->colmap[f->fields.n] >= 0)
+			pt_rec_bad(f, r, "field %s: missing, the row has %zu "
+			    "fields where the header has %zu",
+			    pt_columns[f->colmap[f->fields.n]].name,
+			    f->fields.n, f->ncolmap);
+		else
+			pt_rec_bad(f, r, "field %zu: missing, the row has %zu "
+			    "fields where the header has %zu",
+			    f->fields.n + 1, f->fields.n, f->ncolmap);
 		pt_rec_drop(f);
 		return;
 	}
@@ -1216,8 +1244,7 @@ pt_emit_meta(struct pt_file *f, const struct pt_rec *r, struct pt_buf *h)
 	if (strcmp(r->v[PT_EXEMPLE], "oui") == 0)
 		pt_buf_adds(h, "<p class=\"exemple-fictif\"><strong>« Exemple "
 		    "fictif »</strong> : ce partenariat a été inventé pour le "
-		    "cours ; les collectivités, les montants et les dates ne "
-		    "sont pas réels.</p>\n");
+		    "cours, il ne décrit pas une coopération réelle.</p>\n");
 	pt_buf_adds(h, "<dl class=\"fiche-partenariat\">\n");
 	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
 		switch (order[i]) {

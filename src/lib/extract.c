@@ -87,6 +87,20 @@ struct savoir_sink {
 /* Child only: the one sink of this process, NULL in the parent. */
 static struct savoir_sink	*x_sink;
 
+/*
+ * Child only: what the child holds for its run, kept reachable from here
+ * until _exit so that a leak checker following the fork (valgrind does)
+ * finds nothing lost and does not turn a good exit status into a bad one.
+ */
+static struct {
+	const struct plugin	**cand;
+	const char		 *abspath;
+	char			 *data;
+	char			 *prefix;
+	void			**states;
+	struct buf		  tried;
+} x_child;
+
 struct x_part {
 	const void	*p;
 	size_t		 n;
@@ -756,6 +770,10 @@ child_rlimit(int resource, rlim_t soft, rlim_t hard, const char *what)
 static void
 child_limits(const struct extract_limits *lim)
 {
+#ifndef SAVOIR_SANITIZERS
+	rlim_t	 as;
+#endif
+
 	child_rlimit(RLIMIT_CORE, 0, 0, "core");
 	/* SIGXCPU at the soft limit, SIGKILL a second later if ignored. */
 	if (lim->cpu_s > 0)
@@ -769,9 +787,10 @@ child_limits(const struct extract_limits *lim)
 	 * ASan reserves terabytes of shadow memory, so sanitizer builds
 	 * run without it.
 	 */
-	if (lim->mem > 0)
-		child_rlimit(RLIMIT_AS, (rlim_t)(lim->mem + child_vsize()),
-		    (rlim_t)(lim->mem + child_vsize()), "memory");
+	if (lim->mem > 0) {
+		as = (rlim_t)lim->mem + (rlim_t)child_vsize();
+		child_rlimit(RLIMIT_AS, as, as, "memory");
+	}
 #endif
 }
 
@@ -883,12 +902,12 @@ extract_child(const struct plugins *ps, const struct plugin **cand,
 	struct savoir_sink		*s;
 	struct savoir_input		 in;
 	const struct savoir_plugin	*d;
-	struct buf			 tried;
-	void				**states;
-	char				*data, *cause, *prefix;
+	char				*cause;
 	size_t				 len, i, ninit = 0, best = 0;
 	int				 score, best_score = 0, r;
 
+	x_child.cand = cand;
+	x_child.abspath = abspath;
 	fd = child_setup(fd, parent);
 	child_limits(lim);
 	s = xcalloc(1, sizeof *s);
@@ -896,50 +915,55 @@ extract_child(const struct plugins *ps, const struct plugin **cand,
 	s->fd = fd;
 	x_sink = s;
 
-	if (file_read(abspath, lim->max_file, &data, &len, &cause) == -1) {
+	if (file_read(abspath, lim->max_file, &x_child.data, &len, &cause) ==
+	    -1) {
 		sink_fail(s, "%s", cause);
+		free(cause);
 		child_finish(s, NULL);
 	}
-	prefix = child_id_prefix(relpath);
+	x_child.prefix = child_id_prefix(relpath);
 	memset(&in, 0, sizeof in);
 	in.abi = SAVOIR_PLUGIN_ABI;
 	in.size = sizeof in;
 	in.path = relpath;
 	in.abspath = abspath;
-	in.data = (const unsigned char *)data;
+	in.data = (const unsigned char *)x_child.data;
 	in.len = len;
-	in.id_prefix = prefix;
+	in.id_prefix = x_child.prefix;
 	in.flags = lim->flags;
 
 	/* Every candidate probes; the highest score wins, ties go to the
 	 * first loaded. */
-	states = xcalloc(ncand, sizeof *states);
-	buf_init(&tried);
+	x_child.states = xcalloc(ncand, sizeof *x_child.states);
+	buf_init(&x_child.tried);
 	for (i = 0; i < ncand; i++, ninit++) {
 		d = cand[i]->desc;
 		child_announce(s, cand[i]);
-		if (d->init != NULL && d->init(plugin_host(), &states[i]) != 0) {
+		if (d->init != NULL &&
+		    d->init(plugin_host(), &x_child.states[i]) != 0) {
 			sink_fail(s, "init failed");
 			child_finish(s, d->name);
 		}
-		score = d->probe != NULL ? d->probe(states[i], &in) : 50;
+		score = d->probe != NULL ?
+		    d->probe(x_child.states[i], &in) : 50;
 		if (score > 100)
 			score = 100;
 		if (score > best_score) {
 			best_score = score;
 			best = i;
 		}
-		buf_printf(&tried, "%s%s", i > 0 ? ", " : "", d->name);
+		buf_printf(&x_child.tried, "%s%s", i > 0 ? ", " : "",
+		    d->name);
 	}
-	if (best_score == 0) {
+	if (best_score <= 0) {
 		sink_fail(s, "no plugin accepts this file (tried: %s)",
-		    tried.data);
+		    x_child.tried.data);
 		child_finish(s, NULL);
 	}
 
 	d = cand[best]->desc;
 	child_announce(s, cand[best]);
-	r = d->extract(states[best], &in, s);
+	r = d->extract(x_child.states[best], &in, s);
 	if (r == 0 && s->in_doc)
 		sink_fail(s, "document %s was begun but not ended", s->docid);
 	if (r != 0)
@@ -947,7 +971,7 @@ extract_child(const struct plugins *ps, const struct plugin **cand,
 	for (i = 0; i < ninit; i++) {
 		if (cand[i]->desc->fini != NULL) {
 			child_announce(s, cand[i]);
-			cand[i]->desc->fini(states[i]);
+			cand[i]->desc->fini(x_child.states[i]);
 		}
 	}
 	/* The last plugin announced is the one the file is credited to. */

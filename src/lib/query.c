@@ -48,8 +48,8 @@ struct qparse {
 /*
  * Codes named in full after an article, with their short name.  Compared
  * after fr_fold() on both sides, so accents and case do not matter.  The
- * short name alone ("L1115-1 CGCT") is recognized too; after "du" any
- * acronym is ("du CJA"), so most codes need no entry.
+ * short name alone ("L1115-1 cgct") is recognized too; after "du" any
+ * upper-case acronym is ("du CJA"), so most codes need no entry.
  */
 static const struct {
 	const char	*name;
@@ -457,7 +457,7 @@ q_article_code(const struct qparse *p, size_t i, char **key)
 		free(name);
 	}
 
-	/* A short name we know ("CGCT"), or after "du" any acronym. */
+	/* A short name we know ("cgct"), or after "du" an acronym ("CJA"). */
 	for (k = 0; *key == NULL && at < nw &&
 	    k < sizeof q_code_names / sizeof q_code_names[0]; k++) {
 		if (strcmp(f[at], q_code_names[k].code) == 0) {
@@ -470,8 +470,7 @@ q_article_code(const struct qparse *p, size_t i, char **key)
 	    !fr_is_stopword(f[at], strlen(f[at]))) {
 		ok = 1;
 		for (j = ws[at]; j < we[at]; j++) {
-			if ((p->s[j] < 'A' || p->s[j] > 'Z') &&
-			    (p->s[j] < 'a' || p->s[j] > 'z'))
+			if (p->s[j] < 'A' || p->s[j] > 'Z')
 				ok = 0;
 		}
 		if (ok) {

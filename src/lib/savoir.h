@@ -82,6 +82,9 @@ int	 parse_int(const char *, long long min, long long max, long long *);
 /* tokenizer_fr.c - the savoir_fr FTS5 tokenizer and French text helpers */
 /* Register savoir_fr (and the SQL function savoir_fold) on a connection. */
 int	 tokenizer_fr_register(sqlite3 *);
+/* The same, through a loadable extension's API table (sqlite_ext.c). */
+int	 tokenizer_fr_register_api(sqlite3 *, const sqlite3_api_routines *,
+	    char **);
 /* Fold text as the index does for facet values: lower case, no diacritics,
  * ligatures expanded, words joined by one space.  Caller frees. */
 char	*fr_fold(const char *, size_t);

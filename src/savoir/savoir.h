@@ -30,6 +30,9 @@ int	cmd_search(int, char **);
 /* cmd_doc.c */
 int	cmd_doc(int, char **);
 
+/* cmd_passwd.c */
+int	cmd_passwd(int, char **);
+
 /* cmd_info.c */
 int	cmd_stats(int, char **);
 int	cmd_check(int, char **);

@@ -1,1 +1,1507 @@
-/* tls.c - STUB */
+/*
+ * tls.c - mbedTLS under libevent 2.1's evhttp: the server's certificate and
+ * keys (struct tls_ctx), the self-signed certificate generator, each
+ * worker's TLS configuration (struct tls_worker) and the bufferevent
+ * adapter evhttp reads and writes through (struct tls_conn).
+ *
+ * The adapter is a filtering bufferevent (what evhttp sees, plaintext)
+ * over a socket bufferevent (ciphertext).  mbedTLS's BIO callbacks read
+ * and write the socket bufferevent's evbuffers, so the handshake and
+ * records never block and partial records simply wait for more bytes.
+ * libevent 2.1's filter has traps this file works around (each is
+ * explained where it is handled):
+ *   - evhttp adds a response while writing is disabled and then enables
+ *     it, and the filter does not look at its output on enable: output is
+ *     encrypted from a per-connection event activated by an evbuffer
+ *     callback, which also puts headers and body in one record;
+ *   - plaintext is drained only once its ciphertext has left the socket
+ *     bufferevent, else evhttp frees a "Connection: close" connection
+ *     while its response still sits in the socket's buffer;
+ *   - the filter runs evhttp's callbacks without holding a reference, and
+ *     evhttp may free the connection inside them: every entry point from
+ *     the socket bufferevent holds one;
+ *   - close_notify is sent from evhttp's close callback, before evhttp
+ *     shuts the socket down;
+ *   - both bufferevents are BEV_OPT_CLOSE_ON_FREE: evhttp only calls
+ *     shutdown().
+ *
+ * This file never parses HTTP (but for recognising plain HTTP sent to the
+ * TLS port), never touches the index and never blocks.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include <mbedtls/asn1write.h>
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ticket.h>
+#include <mbedtls/x509_crt.h>
+
+#include "savoir.h"
+#include "tls.h"
+
+#define TLS_PEM_MAX		(1024 * 1024)
+/* Ciphertext queued on the socket before we wait for it to drain. */
+#define TLS_OUT_HIGH		(256 * 1024)
+#define TLS_TICKET_LIFETIME	86400		/* seconds; keys rotate */
+#define TLS_CERT_DAYS		397
+#define TLS_RENEW_DAYS		30
+
+/*
+ * TLS 1.2 only (Debian's 2.28 has no 1.3): forward secrecy and AEAD, the
+ * suites Mozilla's "intermediate" profile keeps.  These arrays must outlive
+ * every mbedtls_ssl_config pointing at them: they are static.
+ */
+static const int tls_suites[] = {
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	0
+};
+/* The default order starts with P-521, ~6 ms of CPU per handshake. */
+static const mbedtls_ecp_group_id tls_curves[] = {
+	MBEDTLS_ECP_DP_CURVE25519,
+	MBEDTLS_ECP_DP_SECP256R1,
+	MBEDTLS_ECP_DP_SECP384R1,
+	MBEDTLS_ECP_DP_NONE
+};
+
+/*
+ * What survives reloads: the entropy source (thread-safe: it has its own
+ * mutex in a MBEDTLS_THREADING_C build), a generator for ticket keys and
+ * the ticket context (also mutex-protected).  Shared by all workers, so a
+ * ticket issued by one worker resumes on any other.
+ */
+struct tls_shared {
+	atomic_int			 refs;
+	mbedtls_entropy_context		 entropy;
+	mbedtls_ctr_drbg_context	 drbg;
+	mbedtls_ssl_ticket_context	 ticket;
+};
+
+struct tls_ctx {
+	atomic_int		 refs;
+	struct tls_shared	*shared;
+	/*
+	 * The PEM text, parsed again by each worker: mbedTLS's ECP code
+	 * caches a precomputed table in the key's group on first use, a
+	 * data race if two threads sign with one mbedtls_pk_context.
+	 */
+	unsigned char		*cert_pem;
+	size_t			 cert_len;	/* with the NUL */
+	unsigned char		*key_pem;
+	size_t			 key_len;
+	char			*describe;
+};
+
+/* One worker's configuration for one tls_ctx; used on that thread only. */
+struct tls_conf {
+	int				 refs;
+	struct tls_worker		*w;
+	struct tls_ctx			*ctx;
+	mbedtls_ctr_drbg_context	 drbg;
+	mbedtls_x509_crt		 chain;
+	mbedtls_pk_context		 key;
+	mbedtls_ssl_config		 ssl;
+};
+
+struct tls_worker {
+	atomic_int		 refs;	/* owner + open connections */
+	struct event_base	*base;
+	struct tls_conf		*conf;	/* for new connections */
+	_Atomic(struct tls_ctx *) pending;
+	atomic_int		 handshake_ms;
+	struct {
+		atomic_ullong	 handshakes;
+		atomic_ullong	 resumed;
+		atomic_ullong	 failed;
+		atomic_ullong	 timeouts;
+		atomic_ullong	 plain_http;
+		atomic_llong	 active;
+	} st;
+};
+
+struct tls_conn {
+	struct tls_worker	*w;
+	struct tls_conf		*conf;
+	mbedtls_ssl_context	 ssl;
+	struct bufferevent	*bev;		/* the filter: plaintext */
+	struct bufferevent	*under;		/* the socket: ciphertext */
+	struct event		*kick;		/* deferred output and close */
+	struct event		*deadline;	/* handshake deadline */
+	struct evhttp_connection *evcon;
+	/* The filter's own callbacks on the socket bufferevent. */
+	bufferevent_data_cb	 under_readcb;
+	bufferevent_data_cb	 under_writecb;
+	bufferevent_event_cb	 under_eventcb;
+	void			*under_arg;
+	/* Plaintext at the head of the filter's output already encrypted,
+	 * drained once the socket's output is empty. */
+	size_t			 sent;
+	int			 handshake_ms;
+	unsigned		 started:1;	/* first bytes seen */
+	unsigned		 handshaken:1;
+	unsigned		 failed:1;	/* fatal: close once drained */
+	unsigned		 close_now:1;	/* kick: make evhttp close */
+	unsigned		 closed:1;	/* evhttp closed it */
+	unsigned		 notified:1;	/* close_notify queued */
+	unsigned		 draining:1;	/* our own evbuffer_drain */
+	unsigned		 dead:1;	/* the filter is being freed */
+	char			 peer[INET6_ADDRSTRLEN + 8];
+};
+
+static void	tls_conf_free(struct tls_conf *);
+static void	tls_worker_unref(struct tls_worker *);
+
+/* mbedTLS's message for an error code, in a caller's buffer. */
+static const char *
+tls_strerror(int r, char *buf, size_t size)
+{
+	mbedtls_strerror(r, buf, size);
+	return buf;
+}
+
+/* --- the shared part: entropy, ticket keys --- */
+
+static struct tls_shared *
+tls_shared_new(char **cause)
+{
+	static const char	 pers[] = "savoir tls tickets";
+	struct tls_shared	*sh;
+	char			 e[128];
+	int			 r;
+
+	sh = xcalloc(1, sizeof *sh);
+	atomic_init(&sh->refs, 1);
+	mbedtls_entropy_init(&sh->entropy);
+	mbedtls_ctr_drbg_init(&sh->drbg);
+	mbedtls_ssl_ticket_init(&sh->ticket);
+	if ((r = mbedtls_ctr_drbg_seed(&sh->drbg, mbedtls_entropy_func,
+	    &sh->entropy, (const unsigned char *)pers, sizeof pers - 1)) != 0) {
+		xasprintf(cause, "cannot seed the random generator: %s",
+		    tls_strerror(r, e, sizeof e));
+		goto fail;
+	}
+	if ((r = mbedtls_ssl_ticket_setup(&sh->ticket, mbedtls_ctr_drbg_random,
+	    &sh->drbg, MBEDTLS_CIPHER_AES_256_GCM, TLS_TICKET_LIFETIME)) != 0) {
+		xasprintf(cause, "cannot set up session tickets: %s",
+		    tls_strerror(r, e, sizeof e));
+		goto fail;
+	}
+	return sh;
+fail:
+	mbedtls_ssl_ticket_free(&sh->ticket);
+	mbedtls_ctr_drbg_free(&sh->drbg);
+	mbedtls_entropy_free(&sh->entropy);
+	free(sh);
+	return NULL;
+}
+
+static void
+tls_shared_free(struct tls_shared *sh)
+{
+	if (sh == NULL || atomic_fetch_sub(&sh->refs, 1) != 1)
+		return;
+	mbedtls_ssl_ticket_free(&sh->ticket);
+	mbedtls_ctr_drbg_free(&sh->drbg);
+	mbedtls_entropy_free(&sh->entropy);
+	free(sh);
+}
+
+/* --- the server's identity --- */
+
+/*
+ * Read a PEM file whole, following symbolic links (file_read refuses
+ * them, and certbot's live/ directory is nothing but links).
+ */
+static int
+tls_read_pem(const char *path, unsigned char **data, size_t *len,
+    char **cause)
+{
+	char	 real[PATH_MAX], *text, *why;
+	size_t	 n;
+
+	if (realpath(path, real) == NULL) {
+		xasprintf(cause, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (file_read(real, TLS_PEM_MAX, &text, &n, &why) == -1) {
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
+		return -1;
+	}
+	/* mbedTLS wants PEM input with its terminating NUL counted. */
+	*data = (unsigned char *)text;
+	*len = n + 1;
+	return 0;
+}
+
+static void
+tls_time_str(const mbedtls_x509_time *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d UTC", t->year,
+	    t->mon, t->day, t->hour, t->min, t->sec);
+}
+
+static time_t
+tls_time_t(const mbedtls_x509_time *t)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = t->year - 1900;
+	tm.tm_mon = t->mon - 1;
+	tm.tm_mday = t->day;
+	tm.tm_hour = t->hour;
+	tm.tm_min = t->min;
+	tm.tm_sec = t->sec;
+	return timegm(&tm);
+}
+
+/* Parse a chain and a key from PEM text and check that they belong
+ * together; names are for messages. */
+static int
+tls_parse_pair(const unsigned char *cpem, size_t clen, const char *cname,
+    const unsigned char *kpem, size_t klen, const char *kname,
+    mbedtls_x509_crt *chain, mbedtls_pk_context *key, char **cause)
+{
+	char	e[128];
+	int	r;
+
+	r = mbedtls_x509_crt_parse(chain, cpem, clen);
+	if (r < 0) {
+		xasprintf(cause, "%s: not a PEM certificate (%s)", cname,
+		    tls_strerror(r, e, sizeof e));
+		return -1;
+	}
+	if (r > 0) {
+		xasprintf(cause, "%s: %d of the certificates in the file cannot "
+		    "be parsed", cname, r);
+		return -1;
+	}
+	if (chain->version == 0) {
+		xasprintf(cause, "%s: no certificate in the file", cname);
+		return -1;
+	}
+	r = mbedtls_pk_parse_key(key, kpem, klen, NULL, 0);
+	if (r == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
+		xasprintf(cause, "%s: the key is encrypted; savoird needs it "
+		    "without a passphrase (readable by its user only)", kname);
+		return -1;
+	}
+	if (r != 0) {
+		xasprintf(cause, "%s: not a PEM private key (%s)", kname,
+		    tls_strerror(r, e, sizeof e));
+		return -1;
+	}
+	if (!mbedtls_pk_can_do(key, MBEDTLS_PK_ECDSA) &&
+	    !mbedtls_pk_can_do(key, MBEDTLS_PK_RSA)) {
+		xasprintf(cause, "%s: unsupported key type %s (ECDSA or RSA "
+		    "only)", kname, mbedtls_pk_get_name(key));
+		return -1;
+	}
+	if (mbedtls_pk_check_pair(&chain->pk, key) != 0) {
+		xasprintf(cause, "%s: the key does not match the certificate "
+		    "%s", kname, cname);
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+tls_describe_crt(const mbedtls_x509_crt *crt)
+{
+	unsigned char	 md[32];
+	char		 subject[256], fp[3 * 32], to[32];
+	int		 i;
+
+	if (mbedtls_x509_dn_gets(subject, sizeof subject, &crt->subject) < 0)
+		snprintf(subject, sizeof subject, "?");
+	mbedtls_sha256_ret(crt->raw.p, crt->raw.len, md, 0);
+	for (i = 0; i < 32; i++)
+		snprintf(fp + 3 * i, 4, "%02X%s", md[i], i < 31 ? ":" : "");
+	tls_time_str(&crt->valid_to, to, sizeof to);
+	return xsprintf("%s, expires %s, sha256 %s", subject, to, fp);
+}
+
+struct tls_ctx *
+tls_ctx_new(const char *cert, const char *key, struct tls_ctx *prev,
+    char **cause)
+{
+	struct tls_ctx		*ctx;
+	mbedtls_x509_crt	 chain;
+	mbedtls_pk_context	 pk;
+	char			 when[32];
+
+	ctx = xcalloc(1, sizeof *ctx);
+	atomic_init(&ctx->refs, 1);
+	mbedtls_x509_crt_init(&chain);
+	mbedtls_pk_init(&pk);
+	if (tls_read_pem(cert, &ctx->cert_pem, &ctx->cert_len, cause) == -1 ||
+	    tls_read_pem(key, &ctx->key_pem, &ctx->key_len, cause) == -1)
+		goto fail;
+	if (tls_parse_pair(ctx->cert_pem, ctx->cert_len, cert, ctx->key_pem,
+	    ctx->key_len, key, &chain, &pk, cause) == -1)
+		goto fail;
+	if (mbedtls_x509_time_is_past(&chain.valid_to)) {
+		tls_time_str(&chain.valid_to, when, sizeof when);
+		xasprintf(cause, "%s: the certificate expired on %s", cert, when);
+		goto fail;
+	}
+	if (mbedtls_x509_time_is_future(&chain.valid_from)) {
+		tls_time_str(&chain.valid_from, when, sizeof when);
+		xasprintf(cause, "%s: the certificate is not valid before %s "
+		    "(is the clock right?)", cert, when);
+		goto fail;
+	}
+	ctx->describe = tls_describe_crt(&chain);
+	if (prev != NULL) {
+		ctx->shared = prev->shared;
+		atomic_fetch_add(&ctx->shared->refs, 1);
+	} else if ((ctx->shared = tls_shared_new(cause)) == NULL)
+		goto fail;
+	mbedtls_x509_crt_free(&chain);
+	mbedtls_pk_free(&pk);
+	return ctx;
+fail:
+	mbedtls_x509_crt_free(&chain);
+	mbedtls_pk_free(&pk);
+	tls_ctx_free(ctx);
+	return NULL;
+}
+
+struct tls_ctx *
+tls_ctx_ref(struct tls_ctx *ctx)
+{
+	atomic_fetch_add(&ctx->refs, 1);
+	return ctx;
+}
+
+void
+tls_ctx_free(struct tls_ctx *ctx)
+{
+	if (ctx == NULL || atomic_fetch_sub(&ctx->refs, 1) != 1)
+		return;
+	if (ctx->key_pem != NULL) {
+		mbedtls_platform_zeroize(ctx->key_pem, ctx->key_len);
+		free(ctx->key_pem);
+	}
+	free(ctx->cert_pem);
+	free(ctx->describe);
+	tls_shared_free(ctx->shared);
+	free(ctx);
+}
+
+char *
+tls_ctx_describe(const struct tls_ctx *ctx)
+{
+	return xstrdup(ctx->describe);
+}
+
+/* --- the self-signed certificate --- */
+
+/* Write a file so that readers see the old one or the whole new one. */
+static int
+tls_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    char **cause)
+{
+	const char	*p = data;
+	char		*tmp, *dir, *slash;
+	ssize_t		 n;
+	size_t		 off = 0;
+	int		 fd, dfd;
+
+	tmp = xsprintf("%s.tmpXXXXXX", path);
+	/* mkstemp creates the file 0600: the key is never readable by others,
+	 * not even for an instant. */
+	if ((fd = mkstemp(tmp)) == -1) {
+		xasprintf(cause, "%s: cannot create: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (fchmod(fd, mode) == -1)
+		goto fail;
+	while (off < len) {
+		if ((n = write(fd, p + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	/* Make the rename itself durable. */
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (*dir == '\0')
+			snprintf(dir, 2, "/");
+	} else
+		snprintf(dir, 2, ".");
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	free(tmp);
+	return 0;
+fail:
+	xasprintf(cause, "%s: cannot write: %s", path, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+/* One GeneralName (context tag, IMPLICIT): written backwards. */
+static int
+tls_asn1_name(unsigned char **p, unsigned char *start, int tag,
+    const void *val, size_t len)
+{
+	int	r, n = 0;
+
+	if ((r = mbedtls_asn1_write_raw_buffer(p, start, val, len)) < 0)
+		return r;
+	n += r;
+	if ((r = mbedtls_asn1_write_len(p, start, len)) < 0)
+		return r;
+	n += r;
+	if ((r = mbedtls_asn1_write_tag(p, start,
+	    MBEDTLS_ASN1_CONTEXT_SPECIFIC | tag)) < 0)
+		return r;
+	return n + r;
+}
+
+/* Wrap the n bytes just written at *p in a SEQUENCE. */
+static int
+tls_asn1_seq(unsigned char **p, unsigned char *start, int n)
+{
+	int	r, m = n;
+
+	if (n < 0)
+		return n;
+	if ((r = mbedtls_asn1_write_len(p, start, (size_t)n)) < 0)
+		return r;
+	m += r;
+	if ((r = mbedtls_asn1_write_tag(p, start,
+	    MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
+		return r;
+	return m + r;
+}
+
+/*
+ * subjectAltName and extKeyUsage: mbedTLS 2.28 has no setter for either,
+ * so they are built with its ASN.1 writer.  Browsers ignore the CN and
+ * need the names here.
+ */
+static int
+tls_crt_extensions(mbedtls_x509write_cert *w, const char *host)
+{
+	static const unsigned char ip4[4] = { 127, 0, 0, 1 };
+	static const unsigned char ip6[16] = { [15] = 1 };
+	unsigned char	 buf[1024], *p;
+	int		 n = 0, r;
+
+	p = buf + sizeof buf;
+	if ((r = tls_asn1_name(&p, buf, 7, ip6, sizeof ip6)) < 0)
+		return r;
+	n += r;
+	if ((r = tls_asn1_name(&p, buf, 7, ip4, sizeof ip4)) < 0)
+		return r;
+	n += r;
+	if (host != NULL && *host != '\0' && strcmp(host, "localhost") != 0) {
+		if ((r = tls_asn1_name(&p, buf, 2, host, strlen(host))) < 0)
+			return r;
+		n += r;
+	}
+	if ((r = tls_asn1_name(&p, buf, 2, "localhost", 9)) < 0)
+		return r;
+	n += r;
+	if ((n = tls_asn1_seq(&p, buf, n)) < 0)
+		return n;
+	if ((r = mbedtls_x509write_crt_set_extension(w,
+	    MBEDTLS_OID_SUBJECT_ALT_NAME,
+	    MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), 0, p,
+	    (size_t)n)) != 0)
+		return r;
+
+	p = buf + sizeof buf;
+	if ((n = mbedtls_asn1_write_oid(&p, buf, MBEDTLS_OID_SERVER_AUTH,
+	    MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH))) < 0)
+		return n;
+	if ((n = tls_asn1_seq(&p, buf, n)) < 0)
+		return n;
+	return mbedtls_x509write_crt_set_extension(w,
+	    MBEDTLS_OID_EXTENDED_KEY_USAGE,
+	    MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), 0, p, (size_t)n);
+}
+
+static int
+tls_issue(mbedtls_pk_context *key, const char *host,
+    mbedtls_ctr_drbg_context *drbg, unsigned char *out, size_t size)
+{
+	mbedtls_x509write_cert	 w;
+	mbedtls_mpi		 serial;
+	unsigned char		 sn[16];
+	char			 subject[320], from[16], to[16];
+	time_t			 now;
+	struct tm		 tm;
+	int			 r;
+
+	mbedtls_x509write_crt_init(&w);
+	mbedtls_mpi_init(&serial);
+	if ((r = mbedtls_ctr_drbg_random(drbg, sn, sizeof sn)) != 0)
+		goto out;
+	sn[0] = (sn[0] & 0x7f) | 0x40;	/* positive, 16 bytes long */
+	if ((r = mbedtls_mpi_read_binary(&serial, sn, sizeof sn)) != 0)
+		goto out;
+	/* An hour back for clients whose clock runs a little late. */
+	now = time(NULL);
+	gmtime_r(&(time_t){ now - 3600 }, &tm);
+	strftime(from, sizeof from, "%Y%m%d%H%M%S", &tm);
+	gmtime_r(&(time_t){ now + (time_t)TLS_CERT_DAYS * 86400 }, &tm);
+	strftime(to, sizeof to, "%Y%m%d%H%M%S", &tm);
+	/* Commas would start a new RDN: keep the host name out of the DN if
+	 * it has any. */
+	snprintf(subject, sizeof subject, "CN=%s,O=Savoir (self-signed)",
+	    host != NULL && *host != '\0' && strpbrk(host, ",=+\\\"<>;") == NULL ?
+	    host : "localhost");
+
+	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
+	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
+	mbedtls_x509write_crt_set_subject_key(&w, key);
+	mbedtls_x509write_crt_set_issuer_key(&w, key);
+	if ((r = mbedtls_x509write_crt_set_serial(&w, &serial)) != 0 ||
+	    (r = mbedtls_x509write_crt_set_validity(&w, from, to)) != 0 ||
+	    (r = mbedtls_x509write_crt_set_subject_name(&w, subject)) != 0 ||
+	    (r = mbedtls_x509write_crt_set_issuer_name(&w, subject)) != 0 ||
+	    (r = mbedtls_x509write_crt_set_basic_constraints(&w, 0, -1)) != 0 ||
+	    (r = mbedtls_x509write_crt_set_key_usage(&w,
+	    MBEDTLS_X509_KU_DIGITAL_SIGNATURE)) != 0 ||
+	    (r = mbedtls_x509write_crt_set_subject_key_identifier(&w)) != 0 ||
+	    (r = mbedtls_x509write_crt_set_authority_key_identifier(&w)) != 0 ||
+	    (r = tls_crt_extensions(&w, host)) != 0)
+		goto out;
+	r = mbedtls_x509write_crt_pem(&w, out, size, mbedtls_ctr_drbg_random,
+	    drbg);
+out:
+	mbedtls_mpi_free(&serial);
+	mbedtls_x509write_crt_free(&w);
+	return r;
+}
+
+/* Is the certificate at path one we can keep serving with key? */
+static int
+tls_crt_reusable(const char *path, mbedtls_pk_context *key, const char *host)
+{
+	mbedtls_x509_crt		 crt;
+	const mbedtls_x509_sequence	*san;
+	unsigned char			*pem;
+	size_t				 len;
+	char				*why;
+	int				 ok = 0, named = 0;
+
+	if (access(path, F_OK) == -1)
+		return 0;
+	if (tls_read_pem(path, &pem, &len, &why) == -1) {
+		log_warnx("tls: %s; issuing a new certificate", why);
+		free(why);
+		return 0;
+	}
+	mbedtls_x509_crt_init(&crt);
+	if (mbedtls_x509_crt_parse(&crt, pem, len) != 0) {
+		log_warnx("tls: %s: not a certificate; issuing a new one", path);
+		goto out;
+	}
+	if (mbedtls_pk_check_pair(&crt.pk, key) != 0) {
+		log_warnx("tls: %s: made for another key; issuing a new one",
+		    path);
+		goto out;
+	}
+	if (tls_time_t(&crt.valid_to) <
+	    time(NULL) + (time_t)TLS_RENEW_DAYS * 86400) {
+		log_info("tls: %s expires within %d days; issuing a new one",
+		    path, TLS_RENEW_DAYS);
+		goto out;
+	}
+	if (host == NULL || *host == '\0')
+		named = 1;
+	for (san = &crt.subject_alt_names; !named && san != NULL;
+	    san = san->next) {
+		if (san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2) &&
+		    san->buf.len == strlen(host) &&
+		    strncasecmp((const char *)san->buf.p, host,
+		    san->buf.len) == 0)
+			named = 1;
+	}
+	if (!named) {
+		log_info("tls: %s does not name %s; issuing a new one", path,
+		    host);
+		goto out;
+	}
+	ok = 1;
+out:
+	mbedtls_x509_crt_free(&crt);
+	free(pem);
+	return ok;
+}
+
+int
+tls_selfsigned(const char *dir, const char *host, char **certp,
+    char **keyp, char **cause)
+{
+	static const char		 pers[] = "savoir selfsigned";
+	mbedtls_entropy_context		 entropy;
+	mbedtls_ctr_drbg_context	 drbg;
+	mbedtls_pk_context		 key;
+	unsigned char			 out[4096], *pem = NULL;
+	char				*certpath, *keypath, e[128];
+	size_t				 len;
+	struct stat			 st;
+	int				 r, rc = -1;
+
+	*certp = *keyp = NULL;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		xasprintf(cause, "%s: cannot create: %s", dir, strerror(errno));
+		return -1;
+	}
+	certpath = xsprintf("%s/selfsigned.crt", dir);
+	keypath = xsprintf("%s/selfsigned.key", dir);
+	mbedtls_entropy_init(&entropy);
+	mbedtls_ctr_drbg_init(&drbg);
+	mbedtls_pk_init(&key);
+	if ((r = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
+	    (const unsigned char *)pers, sizeof pers - 1)) != 0) {
+		xasprintf(cause, "cannot seed the random generator: %s",
+		    tls_strerror(r, e, sizeof e));
+		goto out;
+	}
+
+	if (stat(keypath, &st) == 0) {
+		/* Never replace a key silently: a client may have pinned it. */
+		if (tls_read_pem(keypath, &pem, &len, cause) == -1)
+			goto out;
+		if ((r = mbedtls_pk_parse_key(&key, pem, len, NULL, 0)) != 0) {
+			xasprintf(cause, "%s: not a private key (%s); remove it "
+			    "to have a new one generated", keypath,
+			    tls_strerror(r, e, sizeof e));
+			goto out;
+		}
+		if (st.st_mode & 077)
+			log_warnx("tls: %s is readable by others (mode %03o); "
+			    "chmod 600 it", keypath, st.st_mode & 0777);
+	} else if (errno != ENOENT) {
+		xasprintf(cause, "%s: %s", keypath, strerror(errno));
+		goto out;
+	} else {
+		if ((r = mbedtls_pk_setup(&key,
+		    mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))) != 0 ||
+		    (r = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
+		    mbedtls_pk_ec(key), mbedtls_ctr_drbg_random, &drbg)) != 0 ||
+		    (r = mbedtls_pk_write_key_pem(&key, out, sizeof out)) != 0) {
+			xasprintf(cause, "cannot generate a key: %s",
+			    tls_strerror(r, e, sizeof e));
+			goto out;
+		}
+		r = tls_write_atomic(keypath, out, strlen((char *)out), 0600,
+		    cause);
+		mbedtls_platform_zeroize(out, sizeof out);
+		if (r == -1)
+			goto out;
+		log_info("tls: generated an ECDSA P-256 key in %s", keypath);
+	}
+
+	if (!tls_crt_reusable(certpath, &key, host)) {
+		if ((r = tls_issue(&key, host, &drbg, out, sizeof out)) != 0) {
+			xasprintf(cause, "cannot issue a certificate: %s",
+			    tls_strerror(r, e, sizeof e));
+			goto out;
+		}
+		if (tls_write_atomic(certpath, out, strlen((char *)out), 0644,
+		    cause) == -1)
+			goto out;
+		log_info("tls: issued a self-signed certificate for localhost%s%s "
+		    "in %s, valid %d days", host != NULL && *host != '\0' ?
+		    ", " : "", host != NULL ? host : "", certpath,
+		    TLS_CERT_DAYS);
+	}
+	*certp = certpath;
+	*keyp = keypath;
+	certpath = keypath = NULL;
+	rc = 0;
+out:
+	if (pem != NULL) {
+		mbedtls_platform_zeroize(pem, len);
+		free(pem);
+	}
+	mbedtls_pk_free(&key);
+	mbedtls_ctr_drbg_free(&drbg);
+	mbedtls_entropy_free(&entropy);
+	free(certpath);
+	free(keypath);
+	return rc;
+}
+
+/* --- a worker's configuration --- */
+
+/* The ticket callbacks, wrapped to count resumptions per worker. */
+static int
+tls_ticket_write(void *arg, const mbedtls_ssl_session *s,
+    unsigned char *start, const unsigned char *end, size_t *len,
+    uint32_t *lifetime)
+{
+	struct tls_conf	*cf = arg;
+
+	return mbedtls_ssl_ticket_write(&cf->ctx->shared->ticket, s, start,
+	    end, len, lifetime);
+}
+
+static int
+tls_ticket_parse(void *arg, mbedtls_ssl_session *s, unsigned char *buf,
+    size_t len)
+{
+	struct tls_conf	*cf = arg;
+	int		 r;
+
+	r = mbedtls_ssl_ticket_parse(&cf->ctx->shared->ticket, s, buf, len);
+	if (r == 0)
+		atomic_fetch_add(&cf->w->st.resumed, 1);
+	return r;
+}
+
+static struct tls_conf *
+tls_conf_new(struct tls_worker *w, struct tls_ctx *ctx, char **cause)
+{
+	static const char	 pers[] = "savoir tls worker";
+	struct tls_conf		*cf;
+	char			 e[128];
+	int			 r;
+
+	cf = xcalloc(1, sizeof *cf);
+	cf->refs = 1;
+	cf->w = w;
+	cf->ctx = tls_ctx_ref(ctx);
+	mbedtls_ctr_drbg_init(&cf->drbg);
+	mbedtls_x509_crt_init(&cf->chain);
+	mbedtls_pk_init(&cf->key);
+	mbedtls_ssl_config_init(&cf->ssl);
+
+	/* Each worker its own generator: no lock on the handshake path. */
+	if ((r = mbedtls_ctr_drbg_seed(&cf->drbg, mbedtls_entropy_func,
+	    &ctx->shared->entropy, (const unsigned char *)pers,
+	    sizeof pers - 1)) != 0) {
+		xasprintf(cause, "cannot seed the random generator: %s",
+		    tls_strerror(r, e, sizeof e));
+		goto fail;
+	}
+	if (tls_parse_pair(ctx->cert_pem, ctx->cert_len, "certificate",
+	    ctx->key_pem, ctx->key_len, "key", &cf->chain, &cf->key,
+	    cause) == -1)
+		goto fail;
+	if ((r = mbedtls_ssl_config_defaults(&cf->ssl, MBEDTLS_SSL_IS_SERVER,
+	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
+		xasprintf(cause, "cannot configure TLS: %s",
+		    tls_strerror(r, e, sizeof e));
+		goto fail;
+	}
+	/* Debian builds TLS 1.0 and 1.1 in, and has no 1.3. */
+	mbedtls_ssl_conf_min_version(&cf->ssl, MBEDTLS_SSL_MAJOR_VERSION_3,
+	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_max_version(&cf->ssl, MBEDTLS_SSL_MAJOR_VERSION_3,
+	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_ciphersuites(&cf->ssl, tls_suites);
+	mbedtls_ssl_conf_curves(&cf->ssl, tls_curves);
+	mbedtls_ssl_conf_rng(&cf->ssl, mbedtls_ctr_drbg_random, &cf->drbg);
+	mbedtls_ssl_conf_renegotiation(&cf->ssl,
+	    MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+	if ((r = mbedtls_ssl_conf_own_cert(&cf->ssl, &cf->chain,
+	    &cf->key)) != 0) {
+		xasprintf(cause, "cannot use the certificate: %s",
+		    tls_strerror(r, e, sizeof e));
+		goto fail;
+	}
+	mbedtls_ssl_conf_session_tickets_cb(&cf->ssl, tls_ticket_write,
+	    tls_ticket_parse, cf);
+	return cf;
+fail:
+	tls_conf_free(cf);
+	return NULL;
+}
+
+static struct tls_conf *
+tls_conf_ref(struct tls_conf *cf)
+{
+	cf->refs++;
+	return cf;
+}
+
+static void
+tls_conf_free(struct tls_conf *cf)
+{
+	if (cf == NULL || --cf->refs > 0)
+		return;
+	mbedtls_ssl_config_free(&cf->ssl);
+	mbedtls_pk_free(&cf->key);
+	mbedtls_x509_crt_free(&cf->chain);
+	mbedtls_ctr_drbg_free(&cf->drbg);
+	tls_ctx_free(cf->ctx);
+	free(cf);
+}
+
+struct tls_worker *
+tls_worker_new(struct event_base *base, struct tls_ctx *ctx,
+    int handshake_ms, char **cause)
+{
+	struct tls_worker	*w;
+
+	w = xcalloc(1, sizeof *w);
+	atomic_init(&w->refs, 1);
+	w->base = base;
+	atomic_init(&w->pending, NULL);
+	atomic_init(&w->handshake_ms, handshake_ms);
+	if ((w->conf = tls_conf_new(w, ctx, cause)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void
+tls_worker_unref(struct tls_worker *w)
+{
+	if (atomic_fetch_sub(&w->refs, 1) != 1)
+		return;
+	tls_ctx_free(atomic_exchange(&w->pending, NULL));
+	tls_conf_free(w->conf);
+	free(w);
+}
+
+void
+tls_worker_free(struct tls_worker *w)
+{
+	if (w != NULL)
+		tls_worker_unref(w);
+}
+
+void
+tls_worker_set_ctx(struct tls_worker *w, struct tls_ctx *ctx)
+{
+	tls_ctx_free(atomic_exchange(&w->pending, tls_ctx_ref(ctx)));
+}
+
+void
+tls_worker_set_handshake_ms(struct tls_worker *w, int ms)
+{
+	atomic_store(&w->handshake_ms, ms);
+}
+
+void
+tls_worker_stats(struct tls_worker *w, struct tls_stats *st)
+{
+	st->handshakes = atomic_load(&w->st.handshakes);
+	st->resumed = atomic_load(&w->st.resumed);
+	st->failed = atomic_load(&w->st.failed);
+	st->timeouts = atomic_load(&w->st.timeouts);
+	st->plain_http = atomic_load(&w->st.plain_http);
+	st->active = atomic_load(&w->st.active);
+}
+
+/* On the worker's thread: switch to a context handed over by a reload. */
+static void
+tls_worker_update(struct tls_worker *w)
+{
+	struct tls_ctx	*ctx;
+	struct tls_conf	*cf;
+	char		*cause;
+
+	if (atomic_load(&w->pending) == NULL ||
+	    (ctx = atomic_exchange(&w->pending, NULL)) == NULL)
+		return;
+	if ((cf = tls_conf_new(w, ctx, &cause)) == NULL) {
+		log_warnx("tls: keeping the previous certificate: %s", cause);
+		free(cause);
+	} else {
+		tls_conf_free(w->conf);
+		w->conf = cf;
+	}
+	tls_ctx_free(ctx);
+}
+
+/* --- connections --- */
+
+/*
+ * Take a reference on the filter before calling anything that may reach
+ * evhttp, which can free the connection from inside.  A filter freed by
+ * its owner has its callbacks cleared by bufferevent_free() and may
+ * already be at refcount 0 waiting for finalization: taking a reference
+ * then would free it twice, so such a connection is left alone.
+ */
+static int
+tls_conn_hold(struct tls_conn *c)
+{
+	bufferevent_event_cb	ecb;
+
+	if (c->dead)
+		return 0;
+	bufferevent_getcb(c->bev, NULL, NULL, &ecb, NULL);
+	if (ecb == NULL) {
+		c->dead = 1;
+		return 0;
+	}
+	bufferevent_incref(c->bev);
+	return 1;
+}
+
+static void
+tls_conn_release(struct tls_conn *c)
+{
+	bufferevent_decref(c->bev);
+}
+
+static void
+tls_conn_peer(struct tls_conn *c)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 host[INET6_ADDRSTRLEN];
+	int			 fd;
+
+	snprintf(c->peer, sizeof c->peer, "?");
+	if ((fd = bufferevent_getfd(c->under)) == -1 ||
+	    getpeername(fd, (struct sockaddr *)&ss, &len) == -1)
+		return;
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
+		snprintf(c->peer, sizeof c->peer, "%s:%u", host,
+		    ntohs(sin->sin_port));
+	} else if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof host);
+		snprintf(c->peer, sizeof c->peer, "[%s]:%u", host,
+		    ntohs(sin6->sin6_port));
+	}
+}
+
+/*
+ * The connection cannot go on: say why once, then close as soon as what
+ * is queued for the peer (an alert, a 400) has left.
+ */
+static void SAVOIR_PRINTFLIKE(2, 3)
+tls_conn_fail(struct tls_conn *c, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (c->failed)
+		return;
+	c->failed = 1;
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	log_info("tls: %s: %s", c->peer, msg);
+	free(msg);
+	if (evbuffer_get_length(bufferevent_get_output(c->under)) == 0) {
+		c->close_now = 1;
+		event_active(c->kick, EV_WRITE, 0);
+	}
+}
+
+static int
+tls_bio_send(void *arg, const unsigned char *buf, size_t len)
+{
+	struct tls_conn	*c = arg;
+
+	if (evbuffer_add(bufferevent_get_output(c->under), buf, len) == -1)
+		return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+	return (int)len;
+}
+
+static int
+tls_bio_recv(void *arg, unsigned char *buf, size_t len)
+{
+	struct tls_conn	*c = arg;
+	int		 n;
+
+	n = evbuffer_remove(bufferevent_get_input(c->under), buf, len);
+	if (n <= 0)
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	return n;
+}
+
+/* Our close callback on evhttp's connection: close_notify, then push
+ * whatever is queued out now, for evhttp shuts the socket down next. */
+static void
+tls_closecb(struct evhttp_connection *evcon, void *arg)
+{
+	struct tls_conn	*c = arg;
+	struct evbuffer	*out = bufferevent_get_output(c->under);
+	int		 fd;
+
+	c->closed = 1;
+	log_debug("tls: %s: closing", c->peer);
+	if (c->handshaken && !c->failed && !c->notified) {
+		c->notified = 1;
+		int r = mbedtls_ssl_close_notify(&c->ssl);
+		log_debug("close_notify %d, %zu queued", r, evbuffer_get_length(out));
+	}
+	if ((fd = bufferevent_getfd(c->under)) == -1)
+		return;
+	while (evbuffer_get_length(out) > 0) {
+		int n = evbuffer_write(out, fd);
+		log_debug("fd %d wrote %d: %s", fd, n, strerror(errno));
+		if (n <= 0)
+			break;
+	}
+}
+
+/*
+ * evhttp passes its connection as the argument of the callbacks it sets on
+ * our bufferevent (every libevent 2.x does): the only way to reach it, to
+ * own its close callback, since 2.1 has no "new connection" hook.
+ */
+static void
+tls_conn_find_evcon(struct tls_conn *c)
+{
+	bufferevent_event_cb	 ecb;
+	void			*arg;
+
+	bufferevent_getcb(c->bev, NULL, NULL, &ecb, &arg);
+	if (ecb == NULL || arg == NULL)
+		return;
+	if (evhttp_connection_get_bufferevent(arg) != c->bev) {
+		log_debug("tls: %s: no evhttp connection", c->peer);
+		return;
+	}
+	c->evcon = arg;
+	evhttp_connection_set_closecb(c->evcon, tls_closecb, c);
+}
+
+/*
+ * Encrypt plaintext from the filter's output that is not yet encrypted,
+ * record by record, until the socket has TLS_OUT_HIGH queued.  The
+ * plaintext stays where it is (c->sent counts it): it is drained when the
+ * socket's output is empty.  16 kB at a time, so evhttp's headers and
+ * body go out in one record.
+ */
+static int
+tls_encrypt(struct tls_conn *c)
+{
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
+	struct evbuffer		*wire = bufferevent_get_output(c->under);
+	struct evbuffer_ptr	 pos;
+	unsigned char		 rec[MBEDTLS_SSL_OUT_CONTENT_LEN];
+	size_t			 len, n, max;
+	ev_ssize_t		 got;
+	char			 e[128];
+	int			 r, done = 0;
+
+	if (!c->handshaken || c->failed || c->closed)
+		return 0;
+	if ((r = mbedtls_ssl_get_max_out_record_payload(&c->ssl)) <= 0)
+		max = sizeof rec;
+	else
+		max = (size_t)r < sizeof rec ? (size_t)r : sizeof rec;
+	len = evbuffer_get_length(out);
+	if (c->sent > len)
+		c->sent = len;
+	while (c->sent < len && evbuffer_get_length(wire) < TLS_OUT_HIGH) {
+		n = len - c->sent < max ? len - c->sent : max;
+		if (evbuffer_ptr_set(out, &pos, c->sent, EVBUFFER_PTR_SET) == -1)
+			break;
+		if ((got = evbuffer_copyout_from(out, &pos, rec, n)) <= 0)
+			break;
+		r = mbedtls_ssl_write(&c->ssl, rec, (size_t)got);
+		if (r < 0) {
+			tls_conn_fail(c, "cannot encrypt: %s",
+			    tls_strerror(r, e, sizeof e));
+			return -1;
+		}
+		c->sent += (size_t)r;
+		done = 1;
+	}
+	return done;
+}
+
+/*
+ * The filter's input side: the handshake, then records to plaintext.
+ * libevent calls it with the socket's input and the filter's input.
+ */
+static enum bufferevent_filter_result
+tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
+    enum bufferevent_flush_mode mode, void *arg)
+{
+	struct tls_conn	*c = arg;
+	struct iovec	 iov;
+	unsigned char	 first;
+	size_t		 total = 0;
+	char		 e[128];
+	int		 r;
+
+	if (c->failed || c->closed) {
+		evbuffer_drain(src, evbuffer_get_length(src));
+		return BEV_ERROR;
+	}
+	if (!c->started) {
+		c->started = 1;
+		tls_conn_peer(c);
+		tls_conn_find_evcon(c);
+		/*
+		 * A TLS record starts with a content type (20-24) or, for an
+		 * SSLv2 hello, 0x80: a capital letter is a browser speaking
+		 * plain HTTP to this port.  Tell the person what to type.
+		 */
+		if (evbuffer_copyout(src, &first, 1) == 1 &&
+		    first >= 'A' && first <= 'Z') {
+			static const char body[] = "Ce serveur n'accepte que "
+			    "HTTPS : utilisez une adresse en https://\n";
+
+			atomic_fetch_add(&c->w->st.plain_http, 1);
+			evbuffer_add_printf(bufferevent_get_output(c->under),
+			    "HTTP/1.1 400 Bad Request\r\n"
+			    "Content-Type: text/plain; charset=utf-8\r\n"
+			    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+			    sizeof body - 1, body);
+			evbuffer_drain(src, evbuffer_get_length(src));
+			tls_conn_fail(c, "plain HTTP on the TLS port; "
+			    "answered 400");
+			return BEV_ERROR;
+		}
+	}
+	if (!c->handshaken) {
+		r = mbedtls_ssl_handshake(&c->ssl);
+		if (r == MBEDTLS_ERR_SSL_WANT_READ ||
+		    r == MBEDTLS_ERR_SSL_WANT_WRITE)
+			return BEV_NEED_MORE;
+		if (r != 0) {
+			atomic_fetch_add(&c->w->st.failed, 1);
+			evbuffer_drain(src, evbuffer_get_length(src));
+			tls_conn_fail(c, "handshake failed: %s",
+			    tls_strerror(r, e, sizeof e));
+			return BEV_ERROR;
+		}
+		c->handshaken = 1;
+		if (c->deadline != NULL)
+			evtimer_del(c->deadline);
+		atomic_fetch_add(&c->w->st.handshakes, 1);
+		log_debug("tls: %s: %s %s", c->peer,
+		    mbedtls_ssl_get_version(&c->ssl),
+		    mbedtls_ssl_get_ciphersuite(&c->ssl));
+		/* Anything evhttp queued meanwhile can go now. */
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+			event_active(c->kick, EV_WRITE, 0);
+	}
+
+	/*
+	 * Read every record there is, so no plaintext is left inside
+	 * mbedTLS where nothing would wake us up for it.  evhttp sets no
+	 * read watermark, so lim is -1 in practice.
+	 */
+	(void)lim;
+	(void)mode;
+	for (;;) {
+		if (evbuffer_reserve_space(dst, MBEDTLS_SSL_IN_CONTENT_LEN,
+		    &iov, 1) < 1)
+			return BEV_ERROR;
+		r = mbedtls_ssl_read(&c->ssl, iov.iov_base, iov.iov_len);
+		if (r > 0) {
+			iov.iov_len = (size_t)r;
+			evbuffer_commit_space(dst, &iov, 1);
+			total += (size_t)r;
+			continue;
+		}
+		iov.iov_len = 0;
+		evbuffer_commit_space(dst, &iov, 1);
+		if (r == MBEDTLS_ERR_SSL_WANT_READ ||
+		    r == MBEDTLS_ERR_SSL_WANT_WRITE)
+			break;
+		if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == 0) {
+			/* The peer is done sending; its FIN follows and the
+			 * socket's EOF closes the connection. */
+			evbuffer_drain(src, evbuffer_get_length(src));
+			break;
+		}
+		evbuffer_drain(src, evbuffer_get_length(src));
+		tls_conn_fail(c, "cannot decrypt: %s",
+		    tls_strerror(r, e, sizeof e));
+		return total > 0 ? BEV_OK : BEV_ERROR;
+	}
+	return total > 0 ? BEV_OK : BEV_NEED_MORE;
+}
+
+/*
+ * The filter's output side.  Called by libevent only while writing is
+ * enabled, which evhttp enables after queuing its response: the actual
+ * work happens in tls_kick, scheduled by tls_outbuf_cb.  On an explicit
+ * flush, encrypt now.
+ */
+static enum bufferevent_filter_result
+tls_filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
+    enum bufferevent_flush_mode mode, void *arg)
+{
+	struct tls_conn	*c = arg;
+	int		 r;
+
+	(void)src;
+	(void)dst;
+	(void)lim;
+	if (mode == BEV_NORMAL) {
+		event_active(c->kick, EV_WRITE, 0);
+		return BEV_NEED_MORE;
+	}
+	if ((r = tls_encrypt(c)) == -1)
+		return BEV_ERROR;
+	return r > 0 ? BEV_OK : BEV_NEED_MORE;
+}
+
+/* Something changed the filter's output. */
+static void
+tls_outbuf_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	(void)buf;
+	if (info->n_added > 0 && !c->dead)
+		event_active(c->kick, EV_WRITE, 0);
+	/* Somebody else dropped output (evhttp on an error): what we
+	 * counted as encrypted shrinks with it. */
+	if (info->n_deleted > 0 && !c->draining)
+		c->sent = c->sent > info->n_deleted ?
+		    c->sent - info->n_deleted : 0;
+}
+
+/* Deferred work: encrypt what evhttp queued, or have evhttp close. */
+static void
+tls_kick(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (!tls_conn_hold(c))
+		return;
+	if (c->close_now) {
+		c->close_now = 0;
+		/* evhttp answers an error event by freeing the connection. */
+		bufferevent_trigger_event(c->bev,
+		    BEV_EVENT_ERROR | BEV_EVENT_READING, 0);
+	} else
+		(void)tls_encrypt(c);
+	tls_conn_release(c);
+}
+
+static void
+tls_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->handshaken || c->failed || c->dead)
+		return;
+	if (!c->started)
+		tls_conn_peer(c);
+	atomic_fetch_add(&c->w->st.timeouts, 1);
+	tls_conn_fail(c, "no TLS handshake within %d ms; closing",
+	    c->handshake_ms);
+}
+
+/*
+ * The socket bufferevent's callbacks.  They stand in front of the filter's
+ * own, which in 2.1 run evhttp's callbacks without holding a reference.
+ */
+static void
+tls_under_read(struct bufferevent *under, void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	if (!tls_conn_hold(c))
+		return;
+	c->under_readcb(under, c->under_arg);
+	tls_conn_release(c);
+}
+
+/*
+ * The socket's output is empty: the ciphertext of everything counted in
+ * c->sent has left, so its plaintext can go, and once the filter's output
+ * is empty evhttp may learn that its response was sent (and, on
+ * "Connection: close", free the connection).  The filter's own write
+ * callback is not called: it would only re-run an output filter that
+ * does its work elsewhere.
+ */
+static void
+tls_under_write(struct bufferevent *under, void *arg)
+{
+	struct tls_conn	*c = arg;
+	struct evbuffer	*out;
+	int		 progress = 0;
+
+	(void)under;
+	if (!tls_conn_hold(c))
+		return;
+	if (c->failed) {
+		/* The alert or the 400 has left: now close. */
+		if (!c->closed)
+			bufferevent_trigger_event(c->bev,
+			    BEV_EVENT_ERROR | BEV_EVENT_WRITING, 0);
+		goto out;
+	}
+	out = bufferevent_get_output(c->bev);
+	if (c->sent > 0) {
+		c->draining = 1;
+		evbuffer_drain(out, c->sent);
+		c->draining = 0;
+		c->sent = 0;
+		progress = 1;
+	}
+	if (tls_encrypt(c) == -1)
+		goto out;
+	if (progress && !c->closed) {
+		if (evbuffer_get_length(out) == 0)
+			bufferevent_trigger(c->bev, EV_WRITE, 0);
+		else if (bufferevent_get_enabled(c->bev) & EV_WRITE)
+			/* Progress: push evhttp's write timeout back. */
+			bufferevent_enable(c->bev, EV_WRITE);
+	}
+out:
+	tls_conn_release(c);
+}
+
+static void
+tls_under_event(struct bufferevent *under, short what, void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	if (!tls_conn_hold(c))
+		return;
+	if (!c->started && !c->failed)
+		log_debug("tls: connection closed before any byte");
+	c->under_eventcb(under, what, c->under_arg);
+	tls_conn_release(c);
+}
+
+/* The filter's destructor: runs once both bufferevents are done. */
+static void
+tls_conn_free(void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	if (c->kick != NULL)
+		event_free(c->kick);
+	if (c->deadline != NULL)
+		event_free(c->deadline);
+	mbedtls_ssl_free(&c->ssl);
+	atomic_fetch_sub(&c->w->st.active, 1);
+	tls_conf_free(c->conf);
+	tls_worker_unref(c->w);
+	free(c);
+}
+
+/*
+ * evhttp's bufferevent callback: a new connection.  Returning NULL would
+ * make evhttp serve plain HTTP on this socket, so failures to set up TLS
+ * still return a bufferevent, one that closes at once.
+ */
+static struct bufferevent *
+tls_bevcb(struct event_base *base, void *arg)
+{
+	struct tls_worker	*w = arg;
+	struct tls_conn		*c;
+	struct bufferevent	*under, *bev;
+	struct timeval		 tv;
+	char			 e[128];
+	int			 r;
+
+	tls_worker_update(w);
+	c = xcalloc(1, sizeof *c);
+	c->w = w;
+	atomic_fetch_add(&w->refs, 1);
+	atomic_fetch_add(&w->st.active, 1);
+	c->conf = tls_conf_ref(w->conf);
+	snprintf(c->peer, sizeof c->peer, "?");
+	mbedtls_ssl_init(&c->ssl);
+
+	/* evhttp sets the descriptor later, through the filter. */
+	if ((under = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		fatalx("tls: cannot create a bufferevent");
+	if ((bev = bufferevent_filter_new(under, tls_filter_in, tls_filter_out,
+	    BEV_OPT_CLOSE_ON_FREE, tls_conn_free, c)) == NULL)
+		fatalx("tls: cannot create a filtering bufferevent");
+	c->bev = bev;
+	c->under = under;
+	bufferevent_getcb(under, &c->under_readcb, &c->under_writecb,
+	    &c->under_eventcb, &c->under_arg);
+	bufferevent_setcb(under, tls_under_read, tls_under_write,
+	    tls_under_event, c);
+	evbuffer_add_cb(bufferevent_get_output(bev), tls_outbuf_cb, c);
+	if ((c->kick = event_new(base, -1, 0, tls_kick, c)) == NULL)
+		fatalx("tls: cannot create an event");
+
+	c->handshake_ms = atomic_load(&w->handshake_ms);
+	if (c->handshake_ms > 0) {
+		if ((c->deadline = evtimer_new(base, tls_deadline, c)) == NULL)
+			fatalx("tls: cannot create a timer");
+		tv.tv_sec = c->handshake_ms / 1000;
+		tv.tv_usec = (c->handshake_ms % 1000) * 1000;
+		evtimer_add(c->deadline, &tv);
+	}
+
+	if ((r = mbedtls_ssl_setup(&c->ssl, &c->conf->ssl)) != 0) {
+		c->failed = 1;
+		c->close_now = 1;
+		event_active(c->kick, EV_WRITE, 0);
+		log_warnx("tls: cannot set up a connection: %s",
+		    tls_strerror(r, e, sizeof e));
+		return bev;
+	}
+	mbedtls_ssl_set_bio(&c->ssl, c, tls_bio_send, tls_bio_recv, NULL);
+	return bev;
+}
+
+void
+tls_worker_attach(struct tls_worker *w, struct evhttp *http)
+{
+	evhttp_set_bevcb(http, tls_bevcb, w);
+}

@@ -99,6 +99,46 @@ good_probe(void *state, const struct savoir_input *in)
 	return 60;
 }
 
+static int
+good_facets(struct savoir_sink *sink, int n)
+{
+	char	 v[32];
+	int	 i;
+
+	if (host->doc_begin(sink, "good/facets", "good") == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		snprintf(v, sizeof v, "%d", i);
+		if (host->doc_facet(sink, "ligne", v) == -1)
+			return -1;
+	}
+	return host->doc_end(sink) == -1 ? -1 : 1;
+}
+
+static int
+good_bigtext(struct savoir_sink *sink, const char *args)
+{
+	char	*text, id[32];
+	size_t	 len;
+	int	 mb = 0, count = 0, i, r = 1;
+
+	if (sscanf(args, "%d %d", &mb, &count) != 2 || mb <= 0)
+		return -1;
+	len = (size_t)mb << 20;
+	if ((text = malloc(len)) == NULL)
+		return -1;
+	memset(text, 'x', len);
+	for (i = 0; i < count && r == 1; i++) {
+		snprintf(id, sizeof id, "good/big%d", i);
+		if (host->doc_begin(sink, id, "good") == -1 ||
+		    host->doc_text(sink, SAVOIR_COL_BODY, text, len) == -1 ||
+		    host->doc_end(sink) == -1)
+			r = -1;
+	}
+	free(text);
+	return r;
+}
+
 /*
  * Directives, one per line, to make the host's checks fire:
  *   !id <id>      the next document gets this id
@@ -114,6 +154,8 @@ good_probe(void *state, const struct savoir_input *in)
  *   !idprefix     the next document's id is the host's default id
  *   !fd <n>       warn whether descriptor n is open in the child
  *   !limits       warn the child's core and CPU limits
+ *   !facets <n>   a document with n facets
+ *   !bigtext <mb> <count>  count documents of mb megabytes of text each
  * Returns 1 if handled, -1 to stop with an error, 0 if not a directive.
  */
 static int
@@ -158,6 +200,10 @@ good_directive(const struct savoir_input *in, struct savoir_sink *sink,
 		    (unsigned long long)cpu.rlim_cur);
 		return 1;
 	}
+	if (strncmp(line, "!facets ", 8) == 0)
+		return good_facets(sink, atoi(line + 8));
+	if (strncmp(line, "!bigtext ", 9) == 0)
+		return good_bigtext(sink, line + 9);
 	if (strncmp(line, "!warn ", 6) == 0) {
 		host->warn(sink, lineno, "%s", line + 6);
 		return 1;

@@ -486,6 +486,24 @@ t_extract_misuse(void **state)
 }
 
 static void
+t_extract_caps(void **state)
+{
+	struct xfile	 xf;
+
+	(void)state;
+	assert_int_equal(run("c.good", "!facets 10000\n", NULL, &xf), 0);
+	assert_int_equal(xf.ndocs, 1);
+	assert_int_equal(xf.docs[0]->facets.n, 10000);
+	xfile_clear(&xf);
+	expect_error("c.good", "!facets 10001\n", "more than 10000 facets");
+	expect_error("c.good", "!bigtext 17 1\n", "text over 16 MB");
+	assert_int_equal(run("c.good", "!bigtext 15 1\n", NULL, &xf), 0);
+	assert_int_equal(xf.docs[0]->text[SAVOIR_COL_BODY].len, 15 << 20);
+	xfile_clear(&xf);
+	expect_error("c.good", "!bigtext 15 5\n", "output exceeds 64 MB");
+}
+
+static void
 t_extract_bad_ids(void **state)
 {
 	static const char *const bad[] = {
@@ -648,6 +666,15 @@ t_extract_cpu(void **state)
 	xfile_clear(&xf);
 }
 
+/* Valgrind serves the child's memory itself and ignores RLIMIT_AS. */
+static int
+under_valgrind(void)
+{
+	const char	*p = getenv("LD_PRELOAD");
+
+	return p != NULL && strstr(p, "vgpreload") != NULL;
+}
+
 static void
 t_extract_memhog(void **state)
 {
@@ -660,6 +687,11 @@ t_extract_memhog(void **state)
 	    "limit (ASan reserves terabytes of address space)\n");
 	skip();
 #endif
+	if (under_valgrind()) {
+		print_message("memhog skipped: valgrind does not enforce "
+		    "RLIMIT_AS on the program it runs\n");
+		skip();
+	}
 	extract_limits_default(&lim);
 	lim.mem = (size_t)256 << 20;
 	assert_int_equal(run("x.memhog", "...\n", &lim, &xf), -1);
@@ -742,6 +774,7 @@ main(void)
 		cmocka_unit_test(t_extract_warnings),
 		cmocka_unit_test(t_extract_plugin_error),
 		cmocka_unit_test(t_extract_misuse),
+		cmocka_unit_test(t_extract_caps),
 		cmocka_unit_test(t_extract_bad_ids),
 		cmocka_unit_test(t_extract_utf8),
 		cmocka_unit_test(t_extract_sandbox),

@@ -199,7 +199,6 @@ check_input(const char *input, size_t len)
 	const char	*tables[] = { "u", "f" };
 	size_t		 i, t;
 
-	(void)len;
 	q = query_parse(input, keys);
 	assert_non_null(q);
 	all = query_fts_all(q);
@@ -608,6 +607,14 @@ t_articles(void **state)
 	assert_int_equal(q->nnodes, 2);
 	assert_null(node(q, 0)->key);
 	query_free(q);
+	q = query_parse("R1115-2 cgct D. 1234-5 du CJA L1234-5 du Mali", keys);
+	assert_int_equal(q->nnodes, 5);
+	assert_node(node(q, 0), Q_ARTICLE, "R1115-2");
+	assert_string_equal(node(q, 0)->key, "cgct");
+	assert_node(node(q, 1), Q_ARTICLE, "D1234-5");
+	assert_string_equal(node(q, 1)->key, "cja");
+	assert_null(node(q, 2)->key);
+	query_free(q);
 
 	assert_fts("article L1115-5 du CGCT", "\"L1115-5\"", "\"L1115-5\"");
 	/* savoir_fr finds both written forms of a reference. */
@@ -655,6 +662,48 @@ t_saint_louis_elision(void **state)
 	assert_int_equal(matches(s), 1);
 	free(s);
 	query_free(q);
+}
+
+/* What the expressions find through the real tokenizer. */
+static void
+t_savoir_fr(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 all, any;
+	} cases[] = {
+		{ "l’action extérieure", 1, 1 },
+		{ "Saint-Louis", 1, 1 },
+		{ "coop*", 2, 2 },
+		{ "cooperation decentralisee", 1, 2 },	/* cooper- stems */
+		{ "collectivités territoriales -CGCT", 1, 2 },
+		{ "\"chat noir\" coopérative jumelage", 0, 1 },
+		{ "chat OR jumelage", 3, 3 },
+		{ "article L1115-1 du CGCT", 1, 1 },
+		{ "L. 1115-5", 1, 1 },
+		{ "le la", 1, 5 },		/* "les" stems to "le" */
+	};
+	struct query	*q;
+	char		*all, *any;
+	size_t		 i;
+
+	(void)state;
+	if (!fx.have_fr)
+		skip();
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		q = query_parse(cases[i].in, keys);
+		all = query_fts_all(q);
+		any = query_fts_any(q);
+		if (fr_matches(all) != cases[i].all ||
+		    fr_matches(any) != cases[i].any)
+			fail_msg("%s: %d/%d matches for <%s> / <%s>, want "
+			    "%d/%d", cases[i].in, fr_matches(all),
+			    fr_matches(any), all, any, cases[i].all,
+			    cases[i].any);
+		free(all);
+		free(any);
+		query_free(q);
+	}
 }
 
 static void
@@ -916,6 +965,7 @@ main(void)
 		cmocka_unit_test(t_articles),
 		cmocka_unit_test(t_saint_louis_elision),
 		cmocka_unit_test(t_fts_text),
+		cmocka_unit_test(t_savoir_fr),
 		cmocka_unit_test(t_limits),
 		cmocka_unit_test(t_describe),
 		cmocka_unit_test(t_nasty),

@@ -19,7 +19,7 @@ struct savoir_sink {
 	struct xfile	 f;
 	struct xdoc	*cur;
 	long		*wlines;	/* line of each warning */
-	int		 misuse;	/* calls that break the ABI's rules */
+	int		 misuse;	/* calls breaking the ABI */
 	int		 nerrors;
 };
 
@@ -517,13 +517,19 @@ t_repealed_skipped(void **st)
 {
 	struct savoir_sink	 s;
 
-	/* Without the flag the host does not want repealed articles. */
-	assert_int_equal(run(&s, "cgct-extrait.txt", 0), 0);
+	/* Without the flag the host does not want repealed articles of an
+	 * official text... */
+	assert_int_equal(run(&s, "cgct-officiel.txt", 0), 0);
 	assert_int_equal(s.misuse, 0);
 	assert_int_equal(s.f.ndocs, 2);
 	assert_non_null(doc(&s, "cgct/L1115-1"));
 	assert_null(doc(&s, "cgct/L1114-1"));
 	assert_non_null(doc(&s, "cgct/L1115-4-2"));
+	sink_clear(&s);
+	/* ...but a fiche explaining a repealed article is kept. */
+	assert_int_equal(run(&s, "cgct-extrait.txt", 0), 0);
+	assert_int_equal(s.f.ndocs, 3);
+	assert_non_null(doc(&s, "cgct/L1114-1"));
 	sink_clear(&s);
 }
 
@@ -598,7 +604,7 @@ t_edge_cases(void **st)
 {
 	static const struct {
 		const char	*text;
-		const char	*error;		/* NULL: must succeed */
+		const char	*error;	/* NULL: must succeed */
 		size_t		 ndocs;
 		const char	*warning;
 	} cases[] = {
@@ -620,8 +626,9 @@ t_edge_cases(void **st)
 		{ "---\ncode: X\ncourt: X\nsources:\n  - titre: t\n---\n"
 		    "Article D3-1\nTout de suite le texte.\n", NULL, 1, NULL },
 		{ "---\ncode: X\ncourt: X\nsources:\n  - titre: t\n---\n"
-		    "Article A4\netat: bof\nversion: 2021-02-30\n\nTexte.\n",
-		    NULL, 1, "version `2021-02-30` is not a YYYY-MM-DD date" },
+		    "Article A4\netat: bof\nversion: 2021-02-30\nannee: 21\n"
+		    "\nTexte.\n", NULL, 1,
+		    "version `2021-02-30` is not a YYYY-MM-DD date" },
 		{ "---\ncode: X\ncourt: X\n---\nArticle L5\n\nTexte.\n",
 		    NULL, 1, "no `sources`" },
 	};
@@ -670,7 +677,7 @@ t_edge_values(void **st)
 	assert_string_equal(facet(d, "annee", 0), "2001");
 	/* An unknown etat is read as in force, with a warning. */
 	assert_string_equal(facet(d, "etat", 0), "en vigueur");
-	assert_true(has_warning(&s, "etat `bof` is neither", 7));
+	assert_true(has_warning(&s, "etat `bof` is neither", 10));
 	sink_clear(&s);
 }
 

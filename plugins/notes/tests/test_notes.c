@@ -19,7 +19,7 @@ struct savoir_sink {
 	struct xfile	 f;
 	struct xdoc	*cur;
 	long		*wlines;	/* line of each warning */
-	int		 misuse;	/* calls that break the ABI's rules */
+	int		 misuse;	/* calls breaking the ABI */
 	int		 nerrors;
 };
 
@@ -527,6 +527,19 @@ t_unsafe_html(void **st)
 	sink_clear(&s);
 }
 
+static void
+t_nul(void **st)
+{
+	static const char text[] = "---\ntitle: a\ntype: note\n---\n\nA\0B\n";
+	struct savoir_sink	 s;
+
+	assert_int_equal(run_mem(&s, "x.md", text, sizeof text - 1, 0), -1);
+	assert_int_equal(s.misuse, 0);
+	assert_string_equal(s.f.error, "NUL byte at line 6: this is not a "
+	    "text file");
+	sink_clear(&s);
+}
+
 /* A file the plugin must refuse, with a message saying why. */
 static void
 expect_error(const char *name, const char *msg)
@@ -600,6 +613,7 @@ t_front_matter_errors(void **st)
 		    "---\n", "line 5: each source must be written" },
 		{ "---\ntitle: \"a\n---\nText\n", "front matter line 3" },
 		{ "---\ntype: note\n---\n", "no `title`" },
+		{ "---\ntitle: \"  \"\ntype: note\n---\n", "`title` is blank" },
 		{ "---\ntitle: [a, b]\ntype: note\n---\n",
 		    "line 2: `title` must be text" },
 		{ "---\ntitle: a\n---\n", "no `type`" },
@@ -646,7 +660,8 @@ t_lenient(void **st)
 	    "\r\n"
 	    "# Un autre titre\r\n"
 	    "\r\n"
-	    "Voir [rien](/doc/) et [là](/doc/%2e%2E/x), [ici](/doc/a%20b/).\r\n";
+	    "Voir [rien](/doc/) et [là](/doc/%2e%2E/x), "
+	    "[ici](/doc/a%20b/).\r\n";
 	struct savoir_sink	 s;
 	const struct xdoc	*d;
 
@@ -720,6 +735,7 @@ main(void)
 		cmocka_unit_test(t_unknown_type),
 		cmocka_unit_test(t_empty),
 		cmocka_unit_test(t_latin1),
+		cmocka_unit_test(t_nul),
 		cmocka_unit_test(t_front_matter_errors),
 		cmocka_unit_test(t_lenient),
 		cmocka_unit_test(t_title_block),

@@ -1,0 +1,3 @@
+/* access.c - STUB */
+#include "config.h"
+#include "savoird.h"

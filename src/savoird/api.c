@@ -1,0 +1,3 @@
+/* api.c - STUB */
+#include "config.h"
+#include "savoird.h"

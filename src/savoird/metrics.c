@@ -1,0 +1,3 @@
+/* metrics.c - STUB */
+#include "config.h"
+#include "savoird.h"

@@ -1,0 +1,3 @@
+/* render.c - STUB */
+#include "config.h"
+#include "savoird.h"

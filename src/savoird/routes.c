@@ -1,0 +1,3 @@
+/* routes.c - STUB */
+#include "config.h"
+#include "savoird.h"

@@ -1,0 +1,214 @@
+/*
+ * savoird.h - private prototypes of the daemon, one section per file.
+ *
+ * Threads: the main thread owns the configuration, signals and reloads;
+ * each worker thread owns an event_base, its evhttp listeners and a
+ * read-only index connection, so nothing is shared on the request path
+ * but the refcounted TLS context and atomic counters.
+ */
+#ifndef SAVOIRD_H
+#define SAVOIRD_H
+
+#include <sys/types.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+
+#include "../lib/savoir.h"
+#include "tls.h"
+
+#define SAVOIRD_MAX_LISTEN	8
+#define SAVOIRD_MAX_WORKERS	64
+
+/* config.c */
+struct listen_addr {
+	char	*host;		/* "127.0.0.1", "::1", "0.0.0.0" */
+	char	*port;
+};
+struct config {
+	char		*path;		/* NULL: embedded defaults */
+	/* [server] */
+	struct listen_addr listen[SAVOIRD_MAX_LISTEN];	/* HTTPS */
+	int		 nlisten;
+	struct listen_addr http_listen[SAVOIRD_MAX_LISTEN]; /* plain HTTP */
+	int		 nhttp_listen;
+	struct listen_addr redirect_listen[SAVOIRD_MAX_LISTEN];
+	int		 nredirect_listen;
+	int		 workers;	/* 0: number of CPUs */
+	char		*user;		/* drop to this user if root */
+	char		*state_dir;	/* generated certificate */
+	char		*db;
+	char		*www;		/* templates/ and static/ */
+	int		 use_syslog;
+	int		 log_level;
+	int		 log_queries;
+	char		*public_url;	/* for opensearch.xml; "" = from Host */
+	/* [tls] */
+	char		*cert;
+	char		*key;
+	int		 handshake_ms;
+	int		 hsts_max_age;
+	/* [limits] */
+	int		 max_header;
+	int		 max_uri;
+	int		 max_body;
+	int		 request_timeout;	/* s: whole request, slow clients */
+	int		 idle_timeout;		/* s: keep-alive */
+	int		 max_connections;	/* per worker */
+	/* [search] */
+	int		 budget_ms;
+	int		 page_size;
+	/* [access] */
+	char		*users;		/* user:hash file, "" = open */
+	char		*realm;
+	int		 auth_failures;	/* per address per minute */
+};
+/* Load and validate path (NULL: defaults only).  On error *cause says
+ * "file:line: reason". */
+int	 config_load(const char *path, struct config *, char **cause);
+void	 config_free(struct config *);
+void	 config_defaults(struct config *);
+
+/* server.c */
+struct metrics;
+struct worker {
+	int			 id;
+	pthread_t		 thread;
+	struct server		*server;
+	struct event_base	*base;
+	struct evhttp		*https;		/* TLS listeners */
+	struct evhttp		*http;		/* plain HTTP, may be NULL */
+	struct evhttp		*redirect;	/* http -> https, may be NULL */
+	struct store		*store;		/* read-only */
+	struct tls_worker	*tls;
+	struct event		*reload_ev;	/* wakes the worker on reload */
+	struct event		*stop_ev;
+	int			 running;
+	int			 fds[3][SAVOIRD_MAX_LISTEN];	/* https, http,
+							   redirect */
+	int			 nfds[3];
+	int64_t			 store_checked;	/* mono_us of last stat */
+	int64_t			 store_failed;	/* mono_us of last failure */
+	ino_t			 store_ino;
+	dev_t			 store_dev;
+};
+#define SERVER_MAX_RETIRED	64
+struct server {
+	/* Read by every worker on every request; swapped by the main
+	 * thread on reload (atomic loads and stores). */
+	struct config *_Atomic	 conf;
+	struct templates *_Atomic templates;
+	struct tls_ctx		*tls;
+	struct worker		 workers[SAVOIRD_MAX_WORKERS];
+	int			 nworkers;
+	struct metrics		*metrics;
+	int64_t			 started;	/* now_ms at start */
+	struct config		*retired_conf[SERVER_MAX_RETIRED];
+	struct templates	*retired_templates[SERVER_MAX_RETIRED];
+	int			 nretired;
+};
+/* Bind every listener (before dropping privileges). */
+int	 server_bind(struct server *, char **cause);
+/* Start the workers; returns when they run. */
+int	 server_start(struct server *, char **cause);
+/* Ask every worker to stop and join them. */
+void	 server_stop(struct server *);
+/* Apply a new, validated configuration, TLS context (NULL: keep) and
+ * templates (NULL: keep).  The server takes them over. */
+void	 server_reload(struct server *, struct config *, struct tls_ctx *,
+	    struct templates *);
+
+/* http.c - shared request machinery */
+struct req {
+	struct evhttp_request	*r;
+	struct worker		*w;
+	struct evkeyvalq	 args;		/* decoded query string */
+	const char		*path;		/* decoded path */
+	char			*path_buf;
+	int64_t			 start_us;
+	int			 tls;
+	int			 status;
+	const char		*route;		/* for metrics: "/recherche" */
+};
+/* Dispatch one request (evhttp generic callbacks: HTTPS, plain HTTP and
+ * the http -> https redirect listener). */
+void	 http_dispatch(struct evhttp_request *, void *worker);
+void	 http_dispatch_plain(struct evhttp_request *, void *worker);
+void	 http_dispatch_redirect(struct evhttp_request *, void *worker);
+/* The client's address as text. */
+void	 http_peer(struct evhttp_request *, char *, size_t);
+/* Headers every response carries (CSP, nosniff, HSTS on TLS ...). */
+void	 http_security_headers(struct req *);
+/* Send a response and log it. body may be NULL. */
+void	 http_send(struct req *, int status, const char *ctype,
+	    struct evbuffer *body);
+/* An error page (HTML) or error object (JSON under /api/). */
+void	 http_error(struct req *, int status, const char *code,
+	    const char *message_fr);
+/* A query parameter, NULL if absent; "" if present and empty. */
+const char *http_arg(struct req *, const char *name);
+/* Parse an integer parameter in [min, max]; def if absent; -1 on error
+ * (an error response has then been sent). */
+int	 http_arg_int(struct req *, const char *name, int min, int max,
+	    int def, long long *out);
+
+/* routes.c - HTML pages */
+void	 page_home(struct req *);
+void	 page_search(struct req *);
+void	 page_doc(struct req *, const char *id);
+void	 page_opensearch(struct req *);
+
+/* api.c - JSON API */
+void	 api_search(struct req *);
+void	 api_doc(struct req *, const char *id);
+void	 api_suggest(struct req *);
+void	 api_changes(struct req *);
+/* Send a JSON value (stolen) with status. */
+void	 api_send(struct req *, int status, json_t *);
+/* One document as the API returns it (also used by the HTML page): id,
+ * type, type_label, title, breadcrumb, meta [{key,label,value}], html,
+ * source, seq, links [{id,title,rel,exists}], cited_by [{id,title,type}].
+ * NULL if there is no such document. */
+json_t	*api_doc_json(struct worker *, const char *id);
+/* The content types with French labels, document counts and facets:
+ * [{name,label,label_plural,count,facets:[{key,label,kind}]}]. */
+json_t	*api_types_json(struct worker *);
+/* The worker's read-only index, opened on first use (NULL if absent: the
+ * caller answers 503). */
+struct store *worker_store(struct worker *);
+
+/* static.c - files under www/static */
+void	 static_serve(struct req *, const char *rel);
+
+/* render.c - templates with structural escaping */
+struct templates;
+/* Load every .html file of www/templates; -1 with *cause naming file and line. */
+struct templates *templates_load(const char *dir, char **cause);
+void	 templates_free(struct templates *);
+/*
+ * Render template name with data into out.  {{x}} inserts escaped text,
+ * {{#x}}...{{/x}} repeats over arrays or shows when truthy, {{^x}} when
+ * falsy, {{> name}} includes; raw HTML is only ever inserted from keys
+ * ending in "_html", which hold HTML the index sanitized.
+ */
+int	 templates_render(struct templates *, const char *name, json_t *data,
+	    struct evbuffer *out);
+
+/* metrics.c - Prometheus text */
+struct metrics	*metrics_new(void);
+void		 metrics_free(struct metrics *);
+void		 metrics_observe(struct metrics *, const char *route,
+		    int status, int64_t us);
+void		 metrics_page(struct req *);
+
+/* access.c - optional HTTP Basic access control */
+/* 1 if the request may go on, 0 if a 401/429 was sent. */
+int	 access_check(struct req *);
+
+#endif

@@ -1,0 +1,3 @@
+/* static.c - STUB */
+#include "config.h"
+#include "savoird.h"
