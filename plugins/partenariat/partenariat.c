@@ -2,11 +2,13 @@
  * partenariat.c - the `partenariat` plugin: partnership records between a
  * French local authority and a foreign partner, one document per record
  * (`partenariat/<id>`), read from CSV (libcsv) or JSON Lines (jansson).
+ * The format is corpus/partenariats/README.md; a .jsonl file holds the
+ * same records, one JSON object a line with the same keys.
  *
- * It owns the record format: the columns, which are required, the values
- * they may take, and how a record reads as a document (title, a French
- * sentence for the index, facets, metadata, an HTML record card, links
- * between records that share an authority or a partner).  A bad row costs
+ * It owns the reading of that format: the columns, which are required,
+ * the values they may take, and how a record reads as a document (title,
+ * French sentences for the index, facets, metadata, an HTML record card,
+ * links between records that share an authority or a partner).  A bad row costs
  * that row (a warning naming its line and field), never the file; only a
  * file that cannot be read as records at all (empty, not UTF-8, a header
  * without the required columns) is an error.
@@ -653,27 +655,27 @@ pt_year(const char *s)
 	    isdigit((unsigned char)s[3]);
 }
 
-/* Can s follow "partenariat/" in a document id and in a /doc/ URL? */
-static const char *
-pt_id_problem(const char *s)
+/*
+ * Is s an id as the format wants it, [a-z0-9]+(-[a-z0-9]+)*?  It is
+ * part of a URL (/doc/partenariat/<id>) that other documents cite, so it
+ * needs no escaping and cannot be mistyped with a look-alike character.
+ */
+static int
+pt_id_valid(const char *s)
 {
-	const unsigned char	*p;
+	size_t	 i;
 
-	if (strlen(s) > PT_ID_MAX)
-		return "is too long";
-	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return "cannot be . or ..";
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p <= ' ' || *p == 0x7f)
-			return "has a space";
-		if (strchr("/?#%\\", *p) != NULL)
-			return "has one of / ? # % \\";
-		/* U+00A0 and U+202F, which spreadsheets like to insert */
-		if ((p[0] == 0xc2 && p[1] == 0xa0) ||
-		    (p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0xaf))
-			return "has a non-breaking space";
+	if (*s == '\0' || strlen(s) > PT_ID_MAX)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '-') {
+			if (i == 0 || s[i - 1] == '-' || s[i + 1] == '\0')
+				return 0;
+		} else if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9')))
+			return 0;
 	}
-	return NULL;
+	return 1;
 }
 
 static int
@@ -700,8 +702,9 @@ pt_http_url(const char *s)
 static void
 pt_rec_check(struct pt_file *f, struct pt_rec *r)
 {
-	const char	*why, *s;
+	const char	*s;
 	size_t		 i;
+	int		 exemple;
 
 	for (i = 0; i < PT_NCOLS; i++) {
 		if (!(pt_columns[i].flags & PT_REQUIRED))
@@ -711,9 +714,10 @@ pt_rec_check(struct pt_file *f, struct pt_rec *r)
 			pt_rec_bad(f, r, "field %s: missing",
 			    pt_columns[i].name);
 	}
-	if ((s = r->v[PT_ID]) != NULL && (why = pt_id_problem(s)) != NULL)
-		pt_rec_bad(f, r, "field id: `%s` %s; an id is made of letters, "
-		    "digits, - and _", s, why);
+	if ((s = r->v[PT_ID]) != NULL && !pt_id_valid(s))
+		pt_rec_bad(f, r, "field id: `%s` is not made of lower-case "
+		    "letters without accents, digits and single hyphens, like "
+		    "lille-saint-louis", s);
 	if ((s = r->v[PT_TYPE]) != NULL &&
 	    !pt_oneof(s, pt_types_collectivite))
 		pt_rec_bad(f, r, "field type_collectivite: `%s` is not one of "
@@ -750,6 +754,28 @@ pt_rec_check(struct pt_file *f, struct pt_rec *r)
 		free(r->v[PT_SOURCE]);
 		r->v[PT_SOURCE] = NULL;
 	}
+	if (r->bad || r->v[PT_EXEMPLE] == NULL)
+		return;
+
+	/*
+	 * The rules of corpus/partenariats/README.md that tie fields
+	 * together.  A real record is only admitted with its source; the
+	 * others cost a value, not the record.
+	 */
+	exemple = strcmp(r->v[PT_EXEMPLE], "oui") == 0;
+	if (!exemple && r->v[PT_SOURCE] == NULL)
+		pt_rec_bad(f, r, "field source: missing, a real partnership "
+		    "(exemple non) needs the web address of its source");
+	else if (exemple && r->v[PT_SOURCE] != NULL) {
+		/* A made-up record must not look sourced. */
+		pt_warn(f, r->line, "field source: an example (exemple oui) "
+		    "has no source (source ignored)");
+		free(r->v[PT_SOURCE]);
+		r->v[PT_SOURCE] = NULL;
+	}
+	if (r->v[PT_FIN] != NULL && strcmp(r->v[PT_STATUT], "actif") == 0)
+		pt_warn(f, r->line, "field annee_fin: a partnership still "
+		    "active (statut actif) has no end year; is it terminé?");
 }
 
 /* Check the record just read; keep it or drop it. */
@@ -1185,8 +1211,8 @@ pt_sentences(struct pt_buf *b, const struct pt_rec *r)
 		pt_buf_adds(b, ".");
 	}
 	if (strcmp(r->v[PT_EXEMPLE], "oui") == 0)
-		pt_buf_adds(b, "\nExemple fictif : ce partenariat a été "
-		    "inventé pour le cours.");
+		pt_buf_adds(b, "\nExemple fictif : cette fiche a été inventée "
+		    "pour la formation.");
 	if (j.failed)
 		b->failed = 1;
 	pt_buf_free(&j);
@@ -1243,8 +1269,9 @@ pt_emit_meta(struct pt_file *f, const struct pt_rec *r, struct pt_buf *h)
 	pt_buf_adds(h, "<article class=\"partenariat\">\n");
 	if (strcmp(r->v[PT_EXEMPLE], "oui") == 0)
 		pt_buf_adds(h, "<p class=\"exemple-fictif\"><strong>« Exemple "
-		    "fictif »</strong> : ce partenariat a été inventé pour le "
-		    "cours, il ne décrit pas une coopération réelle.</p>\n");
+		    "fictif »</strong> : cette fiche a été inventée pour la "
+		    "formation ; elle ne décrit pas une coopération réelle et "
+		    "ne doit pas être citée comme un fait.</p>\n");
 	pt_buf_adds(h, "<dl class=\"fiche-partenariat\">\n");
 	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
 		switch (order[i]) {
@@ -1316,35 +1343,34 @@ pt_emit_facets(struct pt_file *f, const struct pt_rec *r)
 	return host->doc_facet(sink, "exemple", r->v[PT_EXEMPLE]);
 }
 
-static const char *const pt_rels[2] = { "meme-collectivite",
-	"meme-partenaire" };
-
 /* Links to the other records with the same authority, then partner. */
 static int
 pt_emit_links(struct pt_file *f, size_t self)
 {
+	static const char *const rels[2] = { "meme-collectivite",
+	    "meme-partenaire" };
+	static const enum pt_col keys[2] = { PT_COLLECTIVITE, PT_PARTENAIRE };
 	const struct pt_rec	*r = &f->recs[self], *o;
-	size_t			 k, i, n;
+	size_t			 k, i, n, first;
 
 	for (k = 0; k < 2; k++) {
+		first = r->grp[k][0];
+		/* Said once for the group, not once a record. */
+		if (r->grp[k][1] - first > PT_LINKS_MAX + 1 &&
+		    f->order[k][first] == self)
+			pt_warn(f, r->line, "field %s: %zu records share `%s`, "
+			    "each is linked to %d of the others only",
+			    pt_columns[keys[k]].name, r->grp[k][1] - first,
+			    r->v[keys[k]], PT_LINKS_MAX);
 		n = 0;
-		for (i = r->grp[k][0]; i < r->grp[k][1]; i++) {
+		for (i = first; i < r->grp[k][1] && n < PT_LINKS_MAX; i++) {
 			if (f->order[k][i] == self)
 				continue;
-			if (n++ == PT_LINKS_MAX) {
-				/* Once for the group, not once a record. */
-				if (f->order[k][r->grp[k][0]] == self)
-					pt_warn(f, r->line, "more than %d records "
-					    "share this %s: each is linked to "
-					    "the first %d only", PT_LINKS_MAX,
-					    k == 0 ? "collectivite" :
-					    "partenaire", PT_LINKS_MAX);
-				break;
-			}
 			o = &f->recs[f->order[k][i]];
-			if (host->doc_link(f->sink, o->docid, pt_rels[k],
+			if (host->doc_link(f->sink, o->docid, rels[k],
 			    o->title) == -1)
 				return -1;
+			n++;
 		}
 	}
 	return 0;

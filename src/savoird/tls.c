@@ -1079,20 +1079,19 @@ tls_closecb(struct evhttp_connection *evcon, void *arg)
 	int		 fd;
 
 	c->closed = 1;
-	log_debug("tls: %s: closing", c->peer);
 	if (c->handshaken && !c->failed && !c->notified) {
 		c->notified = 1;
-		int r = mbedtls_ssl_close_notify(&c->ssl);
-		log_debug("close_notify %d, %zu queued", r, evbuffer_get_length(out));
+		(void)mbedtls_ssl_close_notify(&c->ssl);
 	}
 	if ((fd = bufferevent_getfd(c->under)) == -1)
 		return;
-	while (evbuffer_get_length(out) > 0) {
-		int n = evbuffer_write(out, fd);
-		log_debug("fd %d wrote %d: %s", fd, n, strerror(errno));
-		if (n <= 0)
+	/* The socket bufferevent keeps the start of its output frozen but
+	 * while it writes itself. */
+	evbuffer_unfreeze(out, 1);
+	while (evbuffer_get_length(out) > 0)
+		if (evbuffer_write(out, fd) <= 0)
 			break;
-	}
+	evbuffer_freeze(out, 1);
 }
 
 /*

@@ -596,12 +596,15 @@ t_good_csv(void **st)
 	    "Bade-Wurtemberg (Allemagne), terminé, de 1960 à 2000.\n"
 	    "Thème : jumelage.");
 	assert_string_equal(meta(d, "annee_fin"), "2000");
-	assert_null(meta(d, "source"));
+	assert_string_equal(meta(d, "source"),
+	    "https://example.org/ludwigsburg");
 	assert_null(meta(d, "financeurs"));
 	assert_null(meta(d, "montant_eur"));
 	assert_int_equal(nfacets(d, "financeur"), 0);
 	assert_null(strstr(d->html, "description"));
-	assert_null(strstr(d->html, "<a "));
+	assert_non_null(strstr(d->html, "<dt>Source</dt><dd><a href=\""
+	    "https://example.org/ludwigsburg\">https://example.org/ludwigsburg"
+	    "</a></dd>"));
 	sink_clear(&s);
 }
 
@@ -617,12 +620,15 @@ t_example_and_escaping(void **st)
 	assert_string_equal(facet(d, "exemple", 0), "oui");
 	assert_string_equal(meta(d, "exemple"), "oui");
 	assert_non_null(strstr(d->html, "<p class=\"exemple-fictif\"><strong>"
-	    "« Exemple fictif »</strong> : ce partenariat a été inventé pour le "
-	    "cours, il ne décrit pas une coopération réelle.</p>"));
+	    "« Exemple fictif »</strong> : cette fiche a été inventée pour la "
+	    "formation ; elle ne décrit pas une coopération réelle et ne doit "
+	    "pas être citée comme un fait.</p>"));
+	assert_null(meta(d, "source"));
+	assert_null(strstr(d->html, "<a "));
 	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
-	    "\nExemple fictif : ce partenariat a été inventé pour le cours."));
+	    "\nExemple fictif : cette fiche a été inventée pour la formation."));
 	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
-	    "actif, en 2011.\n"));
+	    "terminé, en 2011.\n"));
 	assert_string_equal(meta(d, "montant_eur"),
 	    "2\xc2\xa0" "400\xc2\xa0" "000\xc2\xa0€");
 	/* The title's apostrophe and the description's markup. */
@@ -778,12 +784,15 @@ t_bad_rows(void **st)
 	assert_int_equal(run(&s, "bad-rows.csv", 0), 0);
 	assert_int_equal(s.misuse, 0);
 	assert_null(s.f.error);
-	assert_int_equal(s.f.ndocs, 3);
+	assert_int_equal(s.f.ndocs, 5);
 	assert_string_equal(s.f.docs[0]->id, "partenariat/ok-1");
 	assert_string_equal(s.f.docs[1]->id, "partenariat/ok-2");
 	assert_string_equal(s.f.docs[2]->id, "partenariat/ok-3");
+	assert_string_equal(s.f.docs[3]->id, "partenariat/ex-with-source");
+	assert_string_equal(s.f.docs[4]->id, "partenariat/active-with-end");
 	/* The first ok-1 (line 2) is the one kept. */
-	assert_string_equal(facet(s.f.docs[0], "annee", 0), "1978");
+	assert_string_equal(meta(s.f.docs[0], "source"),
+	    "https://example.org/ok-1");
 	assert_string_equal(s.f.docs[2]->text[SAVOIR_COL_BODY].data +
 	    s.f.docs[2]->text[SAVOIR_COL_BODY].len - strlen("Sur\ndeux lignes"),
 	    "Sur\ndeux lignes");
@@ -808,18 +817,31 @@ t_bad_rows(void **st)
 	expect_warning(&s, "field annee_fin: 1970 is before annee_debut 1978",
 	    12);
 	expect_warning(&s, "field themes: missing (row skipped)", 13);
-	expect_warning(&s, "field id: `mon id` has a space", 14);
+	expect_warning(&s, "field id: `mon id` is not made of lower-case "
+	    "letters without accents, digits and single hyphens", 14);
 	expect_warning(&s, "a quote (\") inside a value", 15);
-	/* A source that is not a web address costs the source only. */
+	/* A source that is not a web address costs the source only (in a
+	 * fictitious example, which needs none). */
 	expect_warning(&s, "field source: `ftp://example.org/x` is not an "
 	    "http(s) address (source ignored)", 16);
 	assert_null(meta(s.f.docs[1], "source"));
+	/* A real record needs its source, an example must have none; an
+	 * active partnership has no end year (a warning only). */
+	expect_warning(&s, "field source: missing, a real partnership "
+	    "(exemple non) needs the web address of its source (row "
+	    "skipped)", 21);
+	expect_warning(&s, "field source: an example (exemple oui) has no "
+	    "source (source ignored)", 22);
+	assert_null(meta(s.f.docs[3], "source"));
+	expect_warning(&s, "field annee_fin: a partnership still active "
+	    "(statut actif) has no end year", 23);
+	assert_string_equal(meta(s.f.docs[4], "annee_fin"), "1990");
 	/* After a value on two lines and a blank line, lines still count;
 	 * every problem of a row is reported. */
 	expect_warning(&s, "field annee_debut: missing", 20);
 	expect_warning(&s, "field statut: missing", 20);
 	dump_warnings(&s);
-	assert_int_equal(s.f.nwarnings, 16);
+	assert_int_equal(s.f.nwarnings, 19);
 	sink_clear(&s);
 }
 
@@ -830,7 +852,7 @@ t_bad_jsonl(void **st)
 	    "{\"id\": \"a\", \"collectivite\": \"C\", \"type_collectivite\": "
 	    "\"région\", \"partenaire\": \"P\", \"pays\": \"Mali\", "
 	    "\"annee_debut\": 2001, \"themes\": [\"eau\"], \"statut\": "
-	    "\"actif\", \"exemple\": \"non\", \"couleur\": \"bleu\"}\n"
+	    "\"actif\", \"exemple\": \"oui\", \"couleur\": \"bleu\"}\n"
 	    "{\"id\": \"b\",\n"
 	    "[\"id\", \"b\"]\n"
 	    "{\"id\": \"c\", \"collectivite\": \"C\", \"type_collectivite\": "
@@ -846,7 +868,8 @@ t_bad_jsonl(void **st)
 	    "{\"id\": \"f\", \"collectivite\": \"C\", \"type_collectivite\": "
 	    "\"région\", \"partenaire\": \"P\", \"pays\": \"Mali\", "
 	    "\"annee_debut\": \"2002\", \"themes\": \"eau\", \"statut\": "
-	    "\"terminé\", \"exemple\": \"non\"}\r\n";
+	    "\"terminé\", \"exemple\": \"non\", \"source\": "
+	    "\"http://example.org\"}\r\n";
 	struct savoir_sink	 s;
 
 	assert_int_equal(run_mem(&s, "p/x.jsonl", text, strlen(text), 0), 0);
@@ -957,7 +980,7 @@ t_unclosed_quote(void **st)
 {
 	static const char text[] = "id,collectivite,type_collectivite,"
 	    "partenaire,pays,annee_debut,themes,statut,exemple\n"
-	    "a,C,commune,P,Mali,2001,eau,actif,non\n"
+	    "a,C,commune,P,Mali,2001,eau,actif,oui\n"
 	    "b,C,commune,\"P,Mali,2001,eau,actif,non\n"
 	    "c,C,commune,P,Mali,2001,eau,actif,non\n";
 	struct savoir_sink	 s;

@@ -1,0 +1,1 @@
+/* legi.c - STUB */
