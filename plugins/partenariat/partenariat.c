@@ -168,6 +168,7 @@ struct pt_file {
 	long			 rec_line;	/* where that row started */
 	int			 in_rec;
 	size_t			 nrows;		/* rows after the header */
+	char			 colname[24];	/* see pt_col_name */
 };
 
 static int	pt_probe(void *, const struct savoir_input *);
@@ -855,6 +856,16 @@ pt_csv_header(struct pt_file *f)
 		f->stop = 1;
 }
 
+/* The name of the column at a position of the header, for messages. */
+static const char *
+pt_col_name(struct pt_file *f, size_t i)
+{
+	if (i < f->ncolmap && f->colmap[i] >= 0)
+		return pt_columns[f->colmap[i]].name;
+	snprintf(f->colname, sizeof f->colname, "%zu", i + 1);
+	return f->colname;
+}
+
 /* One data row. */
 static void
 pt_csv_row(struct pt_file *f)
@@ -867,15 +878,9 @@ pt_csv_row(struct pt_file *f)
 		return;
 	if (f->fields.n < f->ncolmap) {
 		/* Name the first field that is not there. */
-		if (f->colmap[f->fields.n] >= 0)
-			pt_rec_bad(f, r, "field %s: missing, the row has %zu "
-			    "fields where the header has %zu",
-			    pt_columns[f->colmap[f->fields.n]].name,
-			    f->fields.n, f->ncolmap);
-		else
-			pt_rec_bad(f, r, "field %zu: missing, the row has %zu "
-			    "fields where the header has %zu",
-			    f->fields.n + 1, f->fields.n, f->ncolmap);
+		pt_rec_bad(f, r, "field %s: missing, the row has %zu fields "
+		    "where the header has %zu", pt_col_name(f, f->fields.n),
+		    f->fields.n, f->ncolmap);
 		pt_rec_drop(f);
 		return;
 	}
@@ -982,10 +987,12 @@ pt_csv_read(struct pt_file *f, const char *data, size_t len)
 				    "quote)", f->rec_line);
 				break;
 			}
-			pt_warn(f, f->rec_line, "a quote (\") inside a value "
-			    "that is not in quotes, or text after a closing "
-			    "quote: write the value in quotes and double its "
-			    "quotes (row skipped)");
+			f->nrows++;
+			pt_warn(f, f->rec_line, "field %s: a quote (\") inside "
+			    "a value that is not in quotes, or text after a "
+			    "closing quote: write the value in quotes and "
+			    "double its quotes (row skipped)",
+			    pt_col_name(f, f->fields.n));
 			pt_list_free(&f->fields);
 			f->in_rec = 0;
 			csv_free(&p);
@@ -1002,9 +1009,9 @@ pt_csv_read(struct pt_file *f, const char *data, size_t len)
 	if (!f->failed && !f->stop) {
 		quoted_open = csv_fini(&p, pt_csv_field, pt_csv_end, f) != 0;
 		if (quoted_open && f->header_done)
-			pt_warn(f, f->rec_line, "a quoted value is never "
-			    "closed: the rest of the file is in it (row "
-			    "skipped)");
+			pt_warn(f, f->rec_line, "field %s: a quoted value is "
+			    "never closed, the rest of the file is in it "
+			    "(row skipped)", pt_col_name(f, f->fields.n));
 		else if (quoted_open)
 			pt_error(f, "line %ld: a quoted column name is never "
 			    "closed", f->rec_line);

@@ -152,9 +152,13 @@ plugins_load_one(struct plugins *ps, const char *path)
 	}
 	dlerror();
 	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		why = dlerror();
-		plugins_refuse(ps, path, "%s", why != NULL ? why :
-		    "dlopen failed");
+		if ((why = dlerror()) == NULL)
+			why = "dlopen failed";
+		/* glibc starts with the path, which the refusal already has. */
+		if (strncmp(why, path, strlen(path)) == 0 &&
+		    strncmp(why + strlen(path), ": ", 2) == 0)
+			why += strlen(path) + 2;
+		plugins_refuse(ps, path, "%s", why);
 		return;
 	}
 	/* POSIX blesses this conversion of dlsym's result. */

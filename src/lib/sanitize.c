@@ -360,7 +360,7 @@ san_open(struct san *s, xmlNode *n, const struct san_elem *e)
 			continue;
 		v = san_attr_value(a);
 		if (san_attr_ok(e, a->name, v)) {
-			/* Write our own lower-case spelling of the name. */
+			/* It matched the list case aside: write it lower. */
 			buf_addc(&s->out, ' ');
 			for (i = 0; a->name[i] != '\0'; i++) {
 				buf_addc(&s->out, (char)((a->name[i] >= 'A' &&

@@ -78,7 +78,7 @@ api_send(struct req *q, int status, json_t *j)
 	}
 	b = evbuffer_new();
 	if (b == NULL || json_dump_callback(j, api_dump_cb, b,
-	    JSON_COMPACT) == -1)
+	    JSON_COMPACT | JSON_REAL_PRECISION(6)) == -1)
 		fatalx("api_send: out of memory");
 	evbuffer_add(b, "\n", 1);
 	json_decref(j);
@@ -561,7 +561,8 @@ api_deadline(void *arg)
 /*
  * The FTS5 expression for what was typed so far: the folded words, each a
  * quoted string, stopwords dropped but for the last word, which is a
- * prefix unless the input ends with a space.  Restricted to cols.  NULL
+ * prefix unless the input ends with a space (and needs two letters when it
+ * is the only word).  Restricted to cols.  NULL
  * when nothing is worth completing.  *last is the folded last word when it
  * is a prefix (caller frees).
  */
@@ -585,7 +586,8 @@ api_suggest_expr(const char *input, const char *cols, char **last)
 	    w = next) {
 		next = strtok_r(NULL, " ", &save);
 		if (next == NULL && prefix) {
-			if (strlen(w) < 2)
+			/* One letter alone would match half the index. */
+			if (strlen(w) < 2 && nterms == 0)
 				break;
 			*last = xstrdup(w);
 		} else if (fr_is_stopword(w, strlen(w)))

@@ -227,12 +227,10 @@ static void
 metrics_server(struct evbuffer *b, struct server *s)
 {
 	struct tls_stats	 ts, sum;
-	long long		 conns = 0;
 	int			 i;
 
 	memset(&sum, 0, sizeof sum);
 	for (i = 0; i < s->nworkers; i++) {
-		conns += atomic_load(&s->workers[i].conns);
 		if (s->workers[i].tls == NULL)
 			continue;
 		tls_worker_stats(s->workers[i].tls, &ts);
@@ -241,12 +239,14 @@ metrics_server(struct evbuffer *b, struct server *s)
 		sum.failed += ts.failed;
 		sum.timeouts += ts.timeouts;
 		sum.plain_http += ts.plain_http;
+		sum.active += ts.active;
 	}
 	metrics_head(b, "savoir_workers", "gauge", "Worker threads.");
 	evbuffer_add_printf(b, "savoir_workers %d\n", s->nworkers);
-	metrics_head(b, "savoir_connections", "gauge",
-	    "Client connections open now.");
-	evbuffer_add_printf(b, "savoir_connections %lld\n", conns);
+	metrics_head(b, "savoir_tls_connections", "gauge",
+	    "TLS connections open now.");
+	evbuffer_add_printf(b, "savoir_tls_connections %lld\n",
+	    (long long)sum.active);
 	metrics_head(b, "savoir_tls_handshakes_total", "counter",
 	    "TLS handshakes, by outcome.");
 	evbuffer_add_printf(b,

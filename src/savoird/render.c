@@ -13,7 +13,8 @@
  * Supported: {{name}}, {{a.b.c}}, {{.}}, {{#name}}...{{/name}} (repeat over
  * an array, the element becoming the context while outer names still
  * resolve; else shown once when truthy), {{^name}}...{{/name}} (when falsy
- * or empty), {{> partial}}, {{! comment}}.  Truthiness is JavaScript's:
+ * or empty), {{> partial}}, {{! comment}}; {{list.0}} is a list's first
+ * element.  Truthiness is JavaScript's:
  * null, false, 0, "" and [] are false.  A tag alone on its line (section,
  * close, partial, comment) takes its line with it, as Mustache says, so
  * templates can be indented for people.  Not supported, and refused:
@@ -23,6 +24,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,6 +570,20 @@ render_escape(struct evbuffer *out, const char *s, size_t len)
 		evbuffer_add(out, s + run, len - run);
 }
 
+/* A key of an object, or an element of an array by its index, so that
+ * {{#hits.0}} can wrap a list that is not empty. */
+static json_t *
+render_child(json_t *v, const char *key)
+{
+	long long	 i;
+
+	if (json_is_object(v))
+		return json_object_get(v, key);
+	if (json_is_array(v) && parse_int(key, 0, INT32_MAX, &i) == 0)
+		return json_array_get(v, (size_t)i);
+	return NULL;
+}
+
 /* Mustache name resolution: the first name up the context stack, the
  * rest inside it (a missing inner key does not fall back outwards). */
 static json_t *
@@ -584,7 +600,7 @@ render_lookup(struct render *r, const struct tnode *n)
 		    r->stack[i], n->path[0])) != NULL)
 			break;
 	for (k = 1; v != NULL && k < n->npath; k++)
-		v = json_is_object(v) ? json_object_get(v, n->path[k]) : NULL;
+		v = render_child(v, n->path[k]);
 	return v;
 }
 

@@ -9,6 +9,7 @@
 #ifndef SAVOIRD_H
 #define SAVOIRD_H
 
+#include <sys/queue.h>
 #include <sys/types.h>
 
 #include <pthread.h>

@@ -1,5 +1,434 @@
-/* test_config.c - STUB */
+/*
+ * test_config.c - savoir.conf as config.c reads it: the embedded defaults,
+ * every key of every section, and each kind of bad file refused with the
+ * file, the line and the reason an administrator needs to fix it.
+ */
 #include "config.h"
+
 #include "testutil.h"
-static void t_stub(void **s) { (void)s; }
-int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(t_stub) }; return cmocka_run_group_tests(t, NULL, NULL); }
+
+#include "savoird.h"
+
+struct fixture {
+	char	*dir;
+	char	*path;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof *f);
+
+	f->dir = t_mkdtemp();
+	if (asprintf(&f->path, "%s/savoir.conf", f->dir) == -1)
+		abort();
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	t_rmrf(f->dir);
+	free(f->dir);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+/* Load text as a config file; returns config_load's result. */
+static int
+load(struct fixture *f, const char *text, struct config *c, char **cause)
+{
+	*cause = NULL;
+	t_writes(f->dir, "savoir.conf", text);
+	return config_load(f->path, c, cause);
+}
+
+static void
+t_defaults(void **state)
+{
+	struct config	 c;
+	char		*cause = NULL;
+
+	(void)state;
+	assert_int_equal(config_load(NULL, &c, &cause), 0);
+	assert_null(cause);
+	assert_null(c.path);
+	/* HTTPS on loopback only, nothing in clear. */
+	assert_int_equal(c.nlisten, 1);
+	assert_string_equal(c.listen[0].host, "127.0.0.1");
+	assert_string_equal(c.listen[0].port, "8443");
+	assert_int_equal(c.nhttp_listen, 0);
+	assert_int_equal(c.nredirect_listen, 0);
+	assert_int_equal(c.workers, 0);
+	assert_string_equal(c.user, "savoir");
+	assert_string_equal(c.db, "savoir.db");
+	assert_string_equal(c.state_dir, ".");
+	assert_non_null(strstr(c.www, "www"));
+	assert_int_equal(c.use_syslog, 0);
+	assert_int_equal(c.log_level, SAVOIR_LOG_INFO);
+	assert_int_equal(c.log_queries, 1);
+	assert_string_equal(c.public_url, "");
+	/* No certificate configured: a self-signed one. */
+	assert_string_equal(c.cert, "");
+	assert_string_equal(c.key, "");
+	assert_int_equal(c.handshake_ms, 10000);
+	assert_int_equal(c.hsts_max_age, 31536000);
+	assert_int_equal(c.max_header, 8192);
+	assert_int_equal(c.max_uri, 4096);
+	assert_int_equal(c.max_body, 65536);
+	assert_int_equal(c.request_timeout, 20);
+	assert_int_equal(c.idle_timeout, 60);
+	assert_int_equal(c.max_connections, 1024);
+	assert_int_equal(c.budget_ms, 2000);
+	assert_int_equal(c.page_size, 10);
+	/* Open to everyone unless a users file is set. */
+	assert_string_equal(c.users, "");
+	assert_string_equal(c.realm, "Savoir");
+	assert_int_equal(c.auth_failures, 10);
+	config_free(&c);
+}
+
+/* An empty file is the defaults, and remembers its path. */
+static void
+t_empty_file(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	 c;
+	char		*cause;
+
+	assert_int_equal(load(f, "; nothing here\n\n# nor here\n", &c,
+	    &cause), 0);
+	assert_string_equal(c.path, f->path);
+	assert_int_equal(c.nlisten, 1);
+	assert_string_equal(c.listen[0].port, "8443");
+	assert_int_equal(c.page_size, 10);
+	config_free(&c);
+	/* config_free leaves nothing behind and takes NULL. */
+	assert_null(c.path);
+	assert_int_equal(c.nlisten, 0);
+	config_free(NULL);
+}
+
+static void
+t_every_key(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	 c;
+	char		*cause;
+
+	assert_int_equal(load(f,
+	    "# every key of savoir.conf(5)\n"
+	    "[server]\n"
+	    "listen = 127.0.0.1:9443, [::1]:9444\n"
+	    "http_listen = :8080\n"
+	    "redirect_listen = 0.0.0.0:8081\n"
+	    "workers = 3\n"
+	    "user = www-savoir\n"
+	    "state_dir = /var/lib/savoir\n"
+	    "db = /srv/savoir/kb.db\n"
+	    "www = /usr/share/savoir/www\n"
+	    "public_url = https://savoir.example.fr\n"
+	    "log = syslog\n"
+	    "log_level = debug\n"
+	    "log_queries = no\n"
+	    "\n"
+	    "[tls]\n"
+	    "cert = /etc/ssl/savoir.crt\n"
+	    "key = /etc/ssl/private/savoir.key\n"
+	    "handshake_timeout = 5\n"
+	    "hsts_max_age = 0\n"
+	    "\n"
+	    "[limits]\n"
+	    "max_header_size = 16384\n"
+	    "max_uri = 2048\n"
+	    "max_body = 0\n"
+	    "request_timeout = 7\n"
+	    "idle_timeout = 30\n"
+	    "max_connections = 500\n"
+	    "\n"
+	    "[search]\n"
+	    "budget_ms = 500\n"
+	    "page_size = 20\n"
+	    "\n"
+	    "[access]\n"
+	    "users = /etc/savoir/users\n"
+	    "realm = Base de connaissances de la région\n"
+	    "max_failures = 5\n", &c, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(c.nlisten, 2);
+	assert_string_equal(c.listen[0].host, "127.0.0.1");
+	assert_string_equal(c.listen[0].port, "9443");
+	assert_string_equal(c.listen[1].host, "::1");
+	assert_string_equal(c.listen[1].port, "9444");
+	assert_int_equal(c.nhttp_listen, 1);
+	/* ":port" means every IPv4 address. */
+	assert_string_equal(c.http_listen[0].host, "0.0.0.0");
+	assert_string_equal(c.http_listen[0].port, "8080");
+	assert_int_equal(c.nredirect_listen, 1);
+	assert_string_equal(c.redirect_listen[0].port, "8081");
+	assert_int_equal(c.workers, 3);
+	assert_string_equal(c.user, "www-savoir");
+	assert_string_equal(c.state_dir, "/var/lib/savoir");
+	assert_string_equal(c.db, "/srv/savoir/kb.db");
+	assert_string_equal(c.www, "/usr/share/savoir/www");
+	assert_string_equal(c.public_url, "https://savoir.example.fr");
+	assert_int_equal(c.use_syslog, 1);
+	assert_int_equal(c.log_level, SAVOIR_LOG_DEBUG);
+	assert_int_equal(c.log_queries, 0);
+	assert_string_equal(c.cert, "/etc/ssl/savoir.crt");
+	assert_string_equal(c.key, "/etc/ssl/private/savoir.key");
+	assert_int_equal(c.handshake_ms, 5000);
+	assert_int_equal(c.hsts_max_age, 0);
+	assert_int_equal(c.max_header, 16384);
+	assert_int_equal(c.max_uri, 2048);
+	assert_int_equal(c.max_body, 0);
+	assert_int_equal(c.request_timeout, 7);
+	assert_int_equal(c.idle_timeout, 30);
+	assert_int_equal(c.max_connections, 500);
+	assert_int_equal(c.budget_ms, 500);
+	assert_int_equal(c.page_size, 20);
+	assert_string_equal(c.users, "/etc/savoir/users");
+	assert_string_equal(c.realm, "Base de connaissances de la région");
+	assert_int_equal(c.auth_failures, 5);
+	config_free(&c);
+}
+
+/* Every spelling of yes and no, any case; the other log values. */
+static void
+t_values(void **state)
+{
+	static const struct {
+		const char	*text;
+		int		 value;
+	} bools[] = {
+		{ "yes", 1 }, { "YES", 1 }, { "true", 1 }, { "On", 1 },
+		{ "1", 1 }, { "no", 0 }, { "False", 0 }, { "off", 0 },
+		{ "0", 0 },
+	};
+	static const struct {
+		const char	*text;
+		int		 level;
+	} levels[] = {
+		{ "debug", SAVOIR_LOG_DEBUG }, { "info", SAVOIR_LOG_INFO },
+		{ "warn", SAVOIR_LOG_WARN }, { "error", SAVOIR_LOG_ERROR },
+	};
+	struct fixture	*f = *state;
+	struct config	 c;
+	char		*cause, *text;
+	size_t		 i;
+
+	for (i = 0; i < sizeof bools / sizeof bools[0]; i++) {
+		if (asprintf(&text, "[server]\nlog_queries = %s\n",
+		    bools[i].text) == -1)
+			abort();
+		assert_int_equal(load(f, text, &c, &cause), 0);
+		assert_int_equal(c.log_queries, bools[i].value);
+		config_free(&c);
+		free(text);
+	}
+	for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+		if (asprintf(&text, "[server]\nlog_level = %s\n",
+		    levels[i].text) == -1)
+			abort();
+		assert_int_equal(load(f, text, &c, &cause), 0);
+		assert_int_equal(c.log_level, levels[i].level);
+		config_free(&c);
+		free(text);
+	}
+	assert_int_equal(load(f, "[server]\nlog = stderr\n", &c, &cause), 0);
+	assert_int_equal(c.use_syslog, 0);
+	config_free(&c);
+
+	/* Limits are inclusive. */
+	assert_int_equal(load(f, "[search]\npage_size = 100\nbudget_ms = 10\n"
+	    "[server]\nworkers = 64\nlisten = [::]:443\n", &c, &cause), 0);
+	assert_int_equal(c.page_size, 100);
+	assert_int_equal(c.budget_ms, 10);
+	assert_int_equal(c.workers, 64);
+	assert_string_equal(c.listen[0].host, "::");
+	assert_string_equal(c.listen[0].port, "443");
+	config_free(&c);
+
+	/* A key given twice: the last one wins, addresses are not added
+	 * up. */
+	assert_int_equal(load(f, "[server]\nlisten = 127.0.0.1:1, "
+	    "127.0.0.1:2\nlisten = 127.0.0.1:3\n", &c, &cause), 0);
+	assert_int_equal(c.nlisten, 1);
+	assert_string_equal(c.listen[0].port, "3");
+	config_free(&c);
+
+	/* Only plain HTTP, e.g. behind a reverse proxy. */
+	assert_int_equal(load(f, "[server]\nlisten =\nhttp_listen = "
+	    "127.0.0.1:8080\n", &c, &cause), 0);
+	assert_int_equal(c.nlisten, 0);
+	assert_int_equal(c.nhttp_listen, 1);
+	config_free(&c);
+
+	/* Sections may come back, in any order. */
+	assert_int_equal(load(f, "[search]\npage_size = 5\n[server]\n"
+	    "workers = 2\n[search]\nbudget_ms = 100\n", &c, &cause), 0);
+	assert_int_equal(c.page_size, 5);
+	assert_int_equal(c.workers, 2);
+	assert_int_equal(c.budget_ms, 100);
+	config_free(&c);
+}
+
+/* A line's value may be followed by a ; comment. */
+static void
+t_inline_comment(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	 c;
+	char		*cause;
+
+	assert_int_equal(load(f, "[server]\nworkers = 2 ; two threads\n", &c,
+	    &cause), 0);
+	assert_int_equal(c.workers, 2);
+	config_free(&c);
+}
+
+static const struct bad {
+	const char	*what;
+	const char	*text;
+	const char	*want;		/* in the message */
+} bad_files[] = {
+	{ "unknown key", "[server]\nlisten = 127.0.0.1:1\nlisten_on = x\n",
+	    "line 3: unknown key 'listen_on' in [server]" },
+	{ "key of another section", "[tls]\n\nworkers = 2\n",
+	    "line 3: unknown key 'workers' in [tls]" },
+	{ "unknown section", "[server]\nworkers = 1\n\n[serveur]\nworkers = 1\n",
+	    "line 5: unknown section [serveur]" },
+	{ "key before any section", "workers = 2\n",
+	    "line 1: unknown section []" },
+	{ "not a number", "[server]\nworkers = lots\n",
+	    "line 2: workers: 'lots' is not a whole number from 0 to 64" },
+	{ "number too large", "\n[server]\nworkers = 65\n",
+	    "line 3: workers: '65' is not a whole number from 0 to 64" },
+	{ "negative number", "[search]\nbudget_ms = -5\n",
+	    "line 2: budget_ms: '-5' is not a whole number from 10 to 60000" },
+	{ "number with a unit", "[limits]\nrequest_timeout = 20s\n",
+	    "line 2: request_timeout: '20s' is not a whole number" },
+	{ "page size zero", "[search]\npage_size = 0\n",
+	    "line 2: page_size: '0' is not a whole number from 1 to 100" },
+	{ "empty number", "[limits]\nmax_uri =\n",
+	    "line 2: max_uri: '' is not a whole number" },
+	{ "port too large", "[server]\nlisten = 127.0.0.1:99999\n",
+	    "line 2: listen: '99999' is not a port number" },
+	{ "port not a number", "[server]\nhttp_listen = 127.0.0.1:http\n",
+	    "line 2: http_listen: 'http' is not a port number" },
+	{ "address without port", "[server]\nlisten = localhost\n",
+	    "line 2: listen: 'localhost' is not host:port" },
+	{ "IPv6 without port", "[server]\nredirect_listen = [::1]\n",
+	    "line 2: redirect_listen: '[::1]' is not [address]:port" },
+	{ "second address bad", "[server]\nlisten = 127.0.0.1:443 :x\n",
+	    "line 2: listen: 'x' is not a port number" },
+	{ "IPv6 without brackets", "[server]\nlisten = ::1\n",
+	    "line 2: listen: '::1' is not" },
+	{ "too many addresses", "[server]\nlisten = :1 :2 :3 :4 :5 :6 :7 :8 "
+	    ":9\n", "line 2: listen: at most 8 addresses" },
+	{ "bad bool", "[server]\nlog_queries = maybe\n",
+	    "line 2: log_queries: 'maybe' is not yes or no" },
+	{ "bad log", "[server]\nlog = /var/log/savoir.log\n",
+	    "line 2: log: '/var/log/savoir.log' is not stderr or syslog" },
+	{ "bad log level", "[server]\nlog_level = verbose\n",
+	    "line 2: log_level: 'verbose' is not debug, info, warn or error" },
+	{ "handshake timeout zero", "[tls]\nhandshake_timeout = 0\n",
+	    "line 2: handshake_timeout: '0' is not a whole number from 1 "
+	    "to 300" },
+	{ "max_failures zero", "[access]\nmax_failures = 0\n",
+	    "line 2: max_failures: '0' is not a whole number from 1" },
+	{ "not key = value", "[server]\nworkers 2\n",
+	    "line 2: not a 'key = value' line or a [section]" },
+	{ "unclosed section", "[server]\nworkers = 2\n[tls\n",
+	    "line 3: not a 'key = value' line or a [section]" },
+	{ "first error wins", "[server]\nworkers = x\nnope = 1\n",
+	    "line 2: workers" },
+	{ "cert without key", "[tls]\ncert = /etc/ssl/savoir.crt\n",
+	    "[tls] cert and key go together" },
+	{ "key without cert", "[tls]\nkey = /etc/ssl/savoir.key\n",
+	    "[tls] cert and key go together" },
+	{ "nothing to listen on", "[server]\nlisten =\n",
+	    "nothing to listen on" },
+};
+
+static void
+t_bad_files(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	 c;
+	char		*cause;
+	size_t		 i, n;
+	int		 failed = 0;
+
+	/* Every case is tried and reported before the test fails. */
+	for (i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {
+		memset(&c, 0xa5, sizeof c);
+		if (load(f, bad_files[i].text, &c, &cause) != -1) {
+			print_error("%s: accepted\n", bad_files[i].what);
+			config_free(&c);
+			failed++;
+			continue;
+		}
+		if (cause == NULL) {
+			print_error("%s: refused without a reason\n",
+			    bad_files[i].what);
+			failed++;
+			continue;
+		}
+		/* "FILE: line N: reason", the file first. */
+		n = strlen(f->path);
+		if (strncmp(cause, f->path, n) != 0 || cause[n] != ':') {
+			print_error("%s: message does not start with the "
+			    "file: %s\n", bad_files[i].what, cause);
+			failed++;
+		} else if (strstr(cause, bad_files[i].want) == NULL) {
+			print_error("%s: wanted \"%s\" in \"%s\"\n",
+			    bad_files[i].what, bad_files[i].want, cause);
+			failed++;
+		}
+		/* A refused file leaves nothing allocated behind. */
+		assert_null(c.path);
+		assert_int_equal(c.nlisten, 0);
+		free(cause);
+	}
+	assert_int_equal(failed, 0);
+}
+
+static void
+t_unreadable(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	 c;
+	char		*cause = NULL, *path;
+
+	if (asprintf(&path, "%s/absent.conf", f->dir) == -1)
+		abort();
+	assert_int_equal(config_load(path, &c, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, path));
+	assert_non_null(strstr(cause, "cannot read"));
+	assert_non_null(strstr(cause, "No such file"));
+	free(cause);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_defaults),
+		cmocka_unit_test_setup_teardown(t_empty_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_every_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_inline_comment, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(t_bad_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_unreadable, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -142,6 +142,13 @@ t_dotted(void **state)
 	assert_renders("{{hit.title}} {{hit.meta.year}} {{hit.nope.x}}.",
 	    "{\"hit\": {\"title\": \"A<B\", \"meta\": {\"year\": 2007}}}",
 	    "A&lt;B 2007 .");
+	/* Numbers index arrays: a wrapper shown only for a non-empty list. */
+	assert_renders("{{#l.0}}<ul>{{#l}}<li>{{.}}</li>{{/l}}</ul>{{/l.0}}"
+	    "{{^l.0}}vide{{/l.0}}{{l.1}}{{l.9}}{{o.0}}",
+	    "{\"l\": [\"a\", \"b\"], \"o\": {\"0\": \"z\"}}",
+	    "<ul><li>a</li><li>b</li></ul>bz");
+	assert_renders("{{#l.0}}x{{/l.0}}{{^l.0}}vide{{/l.0}}", "{\"l\": []}",
+	    "vide");
 	/* A dotted name resolves its first part up the stack, then stays
 	 * inside it. */
 	assert_renders("{{#a}}{{b.c}}{{/a}}",
@@ -401,7 +408,7 @@ t_shipped_templates(void **state)
 	assert_non_null(strstr(s, "Rien &lt;ici&gt;."));
 	assert_non_null(strstr(s, "<main"));
 	free(s);
-	s = render(t, "search", "{\"q\": \"eau \\\"potable\\\"\", \"total\": 1,"
+	s = render(t, "search", "{\"q\": \"eau \\\"potable\\\"\", \"searched\": true,"
 	    " \"hits\": [{\"url\": \"/doc/a?q=eau\", \"title\": \"<T>\", "
 	    "\"snippet_html\": \"<mark>eau</mark>\"}]}");
 	assert_non_null(s);

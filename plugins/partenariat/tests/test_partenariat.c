@@ -304,7 +304,8 @@ run(struct savoir_sink *s, const char *name, uint32_t flags)
 	size_t	 len;
 	int	 rc;
 
-	path = xsprintf("%s/plugins/partenariat/tests/data/%s", t_srcdir(), name);
+	path = xsprintf("%s/plugins/partenariat/tests/data/%s", t_srcdir(),
+	    name);
 	if (file_read(path, 1 << 20, &data, &len, &cause) == -1)
 		fail_msg("%s", cause);
 	free(path);
@@ -516,7 +517,8 @@ t_good_csv(void **st)
 	assert_string_equal(s.f.docs[0]->id, "partenariat/chambery-ouahigouya");
 	assert_string_equal(s.f.docs[1]->id,
 	    "partenariat/grand-chambery-ouahigouya");
-	assert_string_equal(s.f.docs[2]->id, "partenariat/chambery-ludwigsburg");
+	assert_string_equal(s.f.docs[2]->id,
+	    "partenariat/chambery-ludwigsburg");
 	assert_string_equal(s.f.docs[3]->id, "partenariat/ex-valbrume-aval");
 
 	d = s.f.docs[0];
@@ -626,7 +628,8 @@ t_example_and_escaping(void **st)
 	assert_null(meta(d, "source"));
 	assert_null(strstr(d->html, "<a "));
 	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
-	    "\nExemple fictif : cette fiche a été inventée pour la formation."));
+	    "\nExemple fictif : cette fiche a été inventée pour la "
+	    "formation."));
 	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
 	    "terminé, en 2011.\n"));
 	assert_string_equal(meta(d, "montant_eur"),
@@ -819,7 +822,8 @@ t_bad_rows(void **st)
 	expect_warning(&s, "field themes: missing (row skipped)", 13);
 	expect_warning(&s, "field id: `mon id` is not made of lower-case "
 	    "letters without accents, digits and single hyphens", 14);
-	expect_warning(&s, "a quote (\") inside a value", 15);
+	expect_warning(&s, "field collectivite: a quote (\") inside a value",
+	    15);
 	/* A source that is not a web address costs the source only (in a
 	 * fictitious example, which needs none). */
 	expect_warning(&s, "field source: `ftp://example.org/x` is not an "
@@ -988,7 +992,8 @@ t_unclosed_quote(void **st)
 	assert_int_equal(run_mem(&s, "x.csv", text, strlen(text), 0), 0);
 	assert_int_equal(s.misuse, 0);
 	assert_int_equal(s.f.ndocs, 1);
-	expect_warning(&s, "a quoted value is never closed", 3);
+	expect_warning(&s, "field partenaire: a quoted value is never closed",
+	    3);
 	assert_int_equal(s.f.nwarnings, 1);
 	sink_clear(&s);
 }
