@@ -1,1 +1,1879 @@
-/* legi.c - STUB */
+/*
+ * legi.c - the `legi` plugin: a whole code in the JSON tree of the DILA's
+ * LEGI base, as the Légifrance API gives it and @socialgouv/legi-data
+ * packages it (one file per code, e.g. LEGITEXT000006072050.json for the
+ * Code du travail): a root {"type": "code", "data": {...}, "children": [...]}
+ * whose children are sections, themselves holding sections and articles.
+ * Each article in force becomes one document, id "<short name>/<num>"
+ * ("ct/L1234-1"), so that it can be cited and linked on its own.
+ *
+ * The file is parsed once with jansson and the tree walked three times:
+ * collect the articles (with their section path), give each a unique id
+ * (an article in force keeps the plain number when two share one), emit
+ * them in file order.  The article text comes as HTML; it is parsed with
+ * libxml2's HTML parser and written out again by this file as plain text
+ * (the body column) and as HTML built from an allow-list, every piece of
+ * text escaped, so nothing of the file reaches the page as markup.
+ *
+ * The `code` facet holds the short name in capitals ("CT", like the legal
+ * plugin's "CGCT"): the host folds that facet to choose the code of an
+ * article reference that names none (indexer.c, run_citations), so it must
+ * fold to the id prefix.  The full name is the `code` metadata.
+ *
+ * It must never call a host symbol: everything goes through the host's
+ * function table.  It must never call xmlCleanupParser either: libxml2 is
+ * shared with the host's sanitizer in the same process.  Repealed articles
+ * are skipped unless the host asks for them (SAVOIR_INPUT_WITH_REPEALED).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "savoir/plugin.h"
+
+#define LEGI_VERSION	"1.0.0"
+#define LEGI_TYPE	"article-officiel"
+
+/* Sections deeper than this are not walked (real codes have about 10). */
+#define LEGI_MAX_DEPTH		64
+/* How many top section levels make the `section` facet. */
+#define LEGI_FACET_LEVELS	3
+/* How many of the innermost section titles go in the headings column. */
+#define LEGI_HEADING_LEVELS	3
+/* How much of the file's head the probe reads. */
+#define LEGI_PROBE_HEAD		65536
+#define LEGI_PROBE_TAIL		4096
+/* Document ids are at most 200 bytes (the host refuses longer ones). */
+#define LEGI_ID_MAX		200
+/* "Modifié par ..." lines shown per article. */
+#define LEGI_MAX_MODIFS		8
+/* Distinct unknown `etat` values warned about. */
+#define LEGI_MAX_ODD_ETATS	8
+
+#define LEGIFRANCE_ARTICLE	"https://www.legifrance.gouv.fr/codes/article_lc/"
+
+static const struct savoir_host *host;
+
+static const struct savoir_facet_decl legi_facets[] = {
+	{ "code", "Code", SAVOIR_FACET_KEYWORD },
+	{ "article", "Article", SAVOIR_FACET_KEYWORD },
+	{ "section", "Section", SAVOIR_FACET_KEYWORD },
+	{ "etat", "État", SAVOIR_FACET_KEYWORD },
+	{ "annee", "Année", SAVOIR_FACET_YEAR },
+	{ NULL, NULL, 0 }
+};
+
+/*
+ * Not "article": the host refuses a plugin that declares a type another
+ * plugin already declared (plugin.c, plugin_check), and the legal plugin
+ * owns "article" for its fiches.
+ */
+static const struct savoir_type_decl legi_types[] = {
+	{ LEGI_TYPE, "Article (texte officiel)", "Articles (textes officiels)",
+	    legi_facets },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const char *const legi_extensions[] = { ".json", NULL };
+static const char *const legi_mime_types[] = { "application/json", NULL };
+
+/*
+ * Codes whose short name is settled, by LEGI id and by title (folded:
+ * lower-case ASCII words).  The names the host's citation finder knows
+ * (cite.c: cgct, ct, cenv) must stay as they are.  The ids were checked
+ * against the LEGI index of codes; where an id is not certain only the
+ * title is given.
+ */
+static const struct legi_code {
+	const char	*cid;
+	const char	*title;
+	const char	*short_name;
+} legi_codes[] = {
+	{ "LEGITEXT000006070633", "code general des collectivites "
+	    "territoriales", "cgct" },
+	{ "LEGITEXT000006072050", "code du travail", "ct" },
+	{ "LEGITEXT000006074220", "code de l environnement", "cenv" },
+	{ "LEGITEXT000006073189", "code de la securite sociale", "css" },
+	{ "LEGITEXT000006071367", "code rural et de la peche maritime",
+	    "crpm" },
+	{ "LEGITEXT000022197698", "code rural et de la peche maritime",
+	    "crpm" },
+	{ "LEGITEXT000031366350", "code des relations entre le public et l "
+	    "administration", "crpa" },
+	{ "LEGITEXT000006070721", "code civil", "cciv" },
+	{ "LEGITEXT000005634379", "code de commerce", "ccom" },
+	{ "LEGITEXT000006070719", "code penal", "cp" },
+	{ "LEGITEXT000006071154", "code de procedure penale", "cpp" },
+	{ "LEGITEXT000006070716", "code de procedure civile", "cpc" },
+	{ "LEGITEXT000006069577", "code general des impots", "cgi" },
+	{ "LEGITEXT000006069583", "livre des procedures fiscales", "lpf" },
+	{ "LEGITEXT000006072665", "code de la sante publique", "csp" },
+	{ "LEGITEXT000006074075", "code de l urbanisme", "curb" },
+	{ "LEGITEXT000006074069", "code de l action sociale et des familles",
+	    "casf" },
+	{ "LEGITEXT000006070933", "code de justice administrative", "cja" },
+	{ "LEGITEXT000006070249", "code des juridictions financieres",
+	    "cjf" },
+	{ "LEGITEXT000006070239", "code electoral", "celec" },
+	{ "LEGITEXT000006071191", "code de l education", "cedu" },
+	{ "LEGITEXT000006070299", "code general de la propriete des "
+	    "personnes publiques", "cg3p" },
+	{ "LEGITEXT000006074228", "code de la route", "croute" },
+	{ "LEGITEXT000006072026", "code monetaire et financier", "cmf" },
+	{ "LEGITEXT000006070158", "code de l entree et du sejour des "
+	    "etrangers et du droit d asile", "ceseda" },
+	{ "LEGITEXT000006069565", "code de la consommation", "cconso" },
+	{ "LEGITEXT000006074096", "code de la construction et de l "
+	    "habitation", "cch" },
+	{ "LEGITEXT000023983208", "code de l energie", "cener" },
+	{ "LEGITEXT000006074236", "code du patrimoine", "cpat" },
+	{ "LEGITEXT000023086525", "code des transports", "ctrans" },
+	{ "LEGITEXT000025503132", "code de la securite interieure", "csi" },
+	{ "LEGITEXT000006073984", "code des assurances", "cassur" },
+	{ "LEGITEXT000006069414", "code de la propriete intellectuelle",
+	    "cpi" },
+	{ "LEGITEXT000006071307", "code de la defense", "cdef" },
+	{ "LEGITEXT000006070667", "code de la voirie routiere", "cvr" },
+	{ "LEGITEXT000006071318", "code du sport", "csport" },
+	{ "LEGITEXT000006074073", "code du tourisme", "ctour" },
+	{ NULL, "code de la commande publique", "ccp" },
+	{ NULL, "code general de la fonction publique", "cgfp" },
+};
+
+/* Words left out of the initials of a code we do not know. */
+static const char *const legi_small_words[] = { "a", "au", "aux", "d", "de",
+	"des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur", NULL };
+
+/* Where an article stands, judged on the code's own version date. */
+enum legi_status {
+	ST_VIGUEUR,		/* in force */
+	ST_FUTURE,		/* in force from a later date */
+	ST_ENDED,		/* its version ended (dateFin passed) */
+	ST_DEAD			/* ABROGE, ANNULE, PERIME ... */
+};
+
+/* LEGI `etat` values, with what a person reads for each. */
+static const struct legi_etat {
+	const char	*etat;
+	const char	*fr;
+	int		 dead;
+} legi_etats[] = {
+	{ "VIGUEUR", "en vigueur", 0 },
+	{ "VIGUEUR_DIFF", "en vigueur différée", 0 },
+	{ "ABROGE_DIFF", "abrogation différée", 0 },
+	{ "MODIFIE", "modifié", 0 },
+	{ "ABROGE", "abrogé", 1 },
+	{ "ANNULE", "annulé", 1 },
+	{ "PERIME", "périmé", 1 },
+	{ "DISJOINT", "disjoint", 1 },
+	{ "TRANSFERE", "transféré", 1 },
+	{ "MODIFIE_MORT_NE", "mort-né", 1 },
+	{ NULL, NULL, 0 }
+};
+
+#define FACET_VIGUEUR	"en vigueur"
+#define FACET_FUTURE	"en vigueur différée"
+#define FACET_ABROGE	"abrogé"
+
+/*
+ * A growable string.  An allocation failure is sticky: later adds do
+ * nothing and ->failed stays set, so a caller checks once at the end.
+ */
+struct lbuf {
+	char	*s;		/* NUL-terminated once added to */
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;
+};
+
+/* One section of the tree; parent is an index + 1 (0: the root). */
+struct legi_sec {
+	const char	*title;
+	size_t		 parent;
+	int		 depth;
+};
+
+/* One article kept for emission; strings belong to the JSON tree. */
+struct legi_art {
+	json_t		*data;
+	size_t		 sec;		/* index + 1 in l->sec, 0: the root */
+	size_t		 order;		/* in the file */
+	enum legi_status status;
+	const char	*etat;		/* as written, may be NULL */
+	char		 debut[11];	/* YYYY-MM-DD or "" */
+	char		 fin[11];	/* "" when open-ended */
+	char		*slug;		/* the id part after "<code>/" */
+	const char	*dup_of;	/* LEGI id of the one that kept it */
+};
+
+struct legi {
+	struct savoir_sink	*sink;
+	uint32_t		 flags;
+	json_t			*root;
+	const char		*title;		/* full name of the code */
+	const char		*cid;		/* LEGITEXT..., may be NULL */
+	const char		*tid;
+	char			*short_name;	/* "ct" */
+	char			*facet_code;	/* "CT" */
+	char			 ref[11];	/* the code's version date */
+	struct legi_sec		*sec;
+	size_t			 nsec;
+	struct legi_art		*art;
+	size_t			 nart;
+	size_t			 narticles;	/* seen, kept or not */
+	size_t			 nskipped;	/* repealed, not asked for */
+	const char		*odd_etats[LEGI_MAX_ODD_ETATS];
+	size_t			 nodd;
+	htmlParserCtxtPtr	 ctxt;
+	/* Scratch buffers, reused from one article to the next. */
+	struct lbuf		 id, title_b, text, html, heads, chemin, facet,
+				 tmp, tmp2;
+	/* The HTML walker's state. */
+	int			 line_start;	/* text is at a line start */
+	int			 pending_space;
+};
+
+static int	legi_probe(void *, const struct savoir_input *);
+static int	legi_extract(void *, const struct savoir_input *,
+		    struct savoir_sink *);
+
+static const struct savoir_plugin legi_plugin = {
+	.abi = SAVOIR_PLUGIN_ABI,
+	.size = sizeof(struct savoir_plugin),
+	.name = "legi",
+	.version = LEGI_VERSION,
+	.description = "Official codes in the LEGI JSON tree (Légifrance, "
+	    "DILA open data), one document per article",
+	.types = legi_types,
+	.extensions = legi_extensions,
+	.mime_types = legi_mime_types,
+	.init = NULL,
+	.fini = NULL,
+	.probe = legi_probe,
+	.extract = legi_extract
+};
+
+SAVOIR_EXPORT const struct savoir_plugin *
+savoir_plugin_entry(const struct savoir_host *h)
+{
+	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
+	    h->size < sizeof(struct savoir_host))
+		return NULL;
+	host = h;
+	return &legi_plugin;
+}
+
+/* --- strings ---------------------------------------------------------- */
+
+static void
+lb_add(struct lbuf *b, const char *p, size_t n)
+{
+	size_t	 cap;
+	char	*s;
+
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap == 0 ? 256 : b->cap;
+		while (cap < b->len + n + 1) {
+			if (cap > SIZE_MAX / 2)
+				goto fail;
+			cap *= 2;
+		}
+		if ((s = realloc(b->s, cap)) == NULL)
+			goto fail;
+		b->s = s;
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return;
+fail:
+	b->failed = 1;
+}
+
+static void
+lb_adds(struct lbuf *b, const char *s)
+{
+	lb_add(b, s, strlen(s));
+}
+
+static void
+lb_addc(struct lbuf *b, char c)
+{
+	lb_add(b, &c, 1);
+}
+
+/* Add text escaped for HTML, in element content and attribute values. */
+static void
+lb_html(struct lbuf *b, const char *s, size_t n)
+{
+	const char	*rep;
+	size_t		 i, from = 0;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
+		}
+		lb_add(b, s + from, i - from);
+		lb_adds(b, rep);
+		from = i + 1;
+	}
+	lb_add(b, s + from, n - from);
+}
+
+static void
+lb_htmls(struct lbuf *b, const char *s)
+{
+	lb_html(b, s, strlen(s));
+}
+
+static const char *
+lb_str(const struct lbuf *b)
+{
+	return b->s != NULL ? b->s : "";
+}
+
+static void
+lb_reset(struct lbuf *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
+static void
+lb_free(struct lbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+/* Drop trailing white space (ASCII). */
+static void
+lb_rtrim(struct lbuf *b)
+{
+	while (b->len > 0 && (b->s[b->len - 1] == ' ' ||
+	    b->s[b->len - 1] == '\n' || b->s[b->len - 1] == '\t'))
+		b->s[--b->len] = '\0';
+}
+
+/*
+ * Add s with its ASCII white space runs made one space and trimmed: LEGI
+ * titles carry trailing blanks ("Partie législative  ") and line breaks.
+ */
+static void
+lb_add_squeezed(struct lbuf *b, const char *s)
+{
+	static const char	 blanks[] = " \t\n\r\f\v";
+	size_t			 n;
+	int			 any = 0;
+
+	for (s += strspn(s, blanks); *s != '\0'; s += strspn(s, blanks)) {
+		n = strcspn(s, blanks);
+		if (any)
+			lb_addc(b, ' ');
+		lb_add(b, s, n);
+		any = 1;
+		s += n;
+	}
+}
+
+/*
+ * Decode one UTF-8 character of s (jansson has validated the text, but
+ * nothing is taken on trust).  Returns its length; *c is U+FFFD for a bad
+ * byte.
+ */
+static size_t
+legi_utf8(const unsigned char *s, uint32_t *c)
+{
+	if (s[0] < 0x80) {
+		*c = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
+		*c = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+		return 2;
+	}
+	if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 &&
+	    (s[2] & 0xC0) == 0x80) {
+		*c = ((uint32_t)(s[0] & 0x0F) << 12) |
+		    ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+		return 3;
+	}
+	if ((s[0] & 0xF8) == 0xF0 && (s[1] & 0xC0) == 0x80 &&
+	    (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80) {
+		*c = ((uint32_t)(s[0] & 0x07) << 18) |
+		    ((uint32_t)(s[1] & 0x3F) << 12) |
+		    ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+		return 4;
+	}
+	*c = 0xFFFD;
+	return 1;
+}
+
+/* ASCII for a Latin-1 or Latin Extended-A letter French uses, or NULL. */
+static const char *
+legi_latin(uint32_t c)
+{
+	static const char *const l1[64] = {
+		"A", "A", "A", "A", "A", "A", "AE", "C",	/* C0 */
+		"E", "E", "E", "E", "I", "I", "I", "I",		/* C8 */
+		"D", "N", "O", "O", "O", "O", "O", NULL,	/* D0 */
+		"O", "U", "U", "U", "U", "Y", "TH", "ss",	/* D8 */
+		"a", "a", "a", "a", "a", "a", "ae", "c",	/* E0 */
+		"e", "e", "e", "e", "i", "i", "i", "i",		/* E8 */
+		"d", "n", "o", "o", "o", "o", "o", NULL,	/* F0 */
+		"o", "u", "u", "u", "u", "y", "th", "y"		/* F8 */
+	};
+
+	if (c >= 0xC0 && c <= 0xFF)
+		return l1[c - 0xC0];
+	if (c == 0x152)
+		return "OE";
+	if (c == 0x153)
+		return "oe";
+	if (c == 0x178)
+		return "Y";
+	return NULL;
+}
+
+/*
+ * Fold s into b as ASCII words: letters lose their accents, anything else
+ * separates words.  For a title (slug == 0) words are lower case and
+ * separated by one space: "Code de l'environnement" gives "code de l
+ * environnement".  For an id part (slug != 0) case is kept, words are
+ * joined by '-' and a '*' vanishes: "R*1233-3-4" gives "R1233-3-4" (the
+ * star marks a decree in Conseil d'État, not a different number) and
+ * "Annexe II à l'article R4312-6" gives "Annexe-II-a-l-article-R4312-6".
+ */
+static void
+legi_fold(struct lbuf *b, const char *s, int slug)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const char		*rep;
+	char			 one[2] = { 0, 0 };
+	size_t			 start = b->len, i;
+	uint32_t		 c;
+	int			 sep = 0;
+
+	while (*p != '\0') {
+		p += legi_utf8(p, &c);
+		if (c < 0x80 && isalnum((int)c)) {
+			one[0] = (char)c;
+			rep = one;
+		} else if (c == '*' && slug)
+			continue;
+		else if ((rep = legi_latin(c)) == NULL) {
+			sep = 1;
+			continue;
+		}
+		if (sep && b->len > start)
+			lb_addc(b, slug ? '-' : ' ');
+		sep = 0;
+		for (i = 0; rep[i] != '\0'; i++)
+			lb_addc(b, slug ? rep[i] :
+			    (char)tolower((unsigned char)rep[i]));
+	}
+}
+
+/* "1er mai 2008" for "2008-05-01" into b. */
+static void
+legi_date_fr(struct lbuf *b, const char *iso)
+{
+	static const char *const months[] = { "janvier", "février", "mars",
+	    "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+	    "novembre", "décembre" };
+	char	 s[64];
+	int	 y, m, d;
+
+	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+		lb_adds(b, iso);
+		return;
+	}
+	snprintf(s, sizeof s, "%d%s %s %d", d, d == 1 ? "er" : "",
+	    months[m - 1], y);
+	lb_adds(b, s);
+}
+
+/* --- JSON ------------------------------------------------------------- */
+
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Is s a non-empty string of something other than white space? */
+static int
+legi_blank(const char *s)
+{
+	if (s == NULL)
+		return 1;
+	for (; *s != '\0'; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Is s "YYYY-MM-DD" (followed by anything, like "T00:00:00Z")? */
+static int
+legi_iso_ok(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return 0;
+		} else if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A LEGI date into out as "YYYY-MM-DD": articles carry milliseconds since
+ * 1970 (UTC midnight), sections and the code carry strings.  Returns 0
+ * when the value is absent or not a date.  Dates from 2999 on are LEGI's
+ * "no end" and come back as "".
+ */
+static int
+legi_date(const json_t *v, char out[11])
+{
+	struct tm	 tm;
+	time_t		 t;
+	double		 ms;
+	const char	*s;
+
+	out[0] = '\0';
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		if (strlen(s) < 10 || !legi_iso_ok(s))
+			return 0;
+		memcpy(out, s, 10);
+		out[10] = '\0';
+	} else if (json_is_number(v)) {
+		ms = json_number_value(v);
+		/* Years 1000 to 9999, whatever time_t allows. */
+		if (ms < -30610224000000.0 || ms > 253402300799000.0)
+			return 0;
+		t = (time_t)(ms / 1000.0);
+		if ((double)t * 1000.0 > ms)
+			t--;
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+			return 0;
+	} else
+		return 0;
+	if (strcmp(out, "2999") >= 0)
+		out[0] = '\0';
+	return 1;
+}
+
+/* --- the probe -------------------------------------------------------- */
+
+/* Does [p, end) hold `"type"`, blanks, ':', blanks, `"code"`? */
+static int
+legi_has_type_code(const char *p, const char *end)
+{
+	static const char	 key[] = "\"type\"", val[] = "\"code\"";
+	const char		*q;
+
+	for (; (size_t)(end - p) >= sizeof key - 1; p++) {
+		if (memcmp(p, key, sizeof key - 1) != 0)
+			continue;
+		q = p + sizeof key - 1;
+		while (q < end && isspace((unsigned char)*q))
+			q++;
+		if (q == end || *q != ':')
+			continue;
+		for (q++; q < end && isspace((unsigned char)*q); q++)
+			;
+		if ((size_t)(end - q) >= sizeof val - 1 &&
+		    memcmp(q, val, sizeof val - 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+legi_has(const char *p, const char *end, const char *needle)
+{
+	size_t	 n = strlen(needle);
+
+	for (; (size_t)(end - p) >= n; p++)
+		if (*p == *needle && memcmp(p, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A .json file is ours when its top looks like a LEGI code tree: an
+ * object, a `"type": "code"`, `"children"` and a LEGI identifier in the
+ * first 64 KB (the code's own `data` comes first in what the Légifrance
+ * API and legi-data write; the type is also looked for at the very end,
+ * for writers that put it last).  This reads the bytes rather than parsing
+ * on purpose: the whole Code du travail is 55 MB, and a file meant for us
+ * whose JSON is broken further down must still come to extract, which
+ * reports the error with its line and column.
+ */
+static int
+legi_probe(void *state, const struct savoir_input *in)
+{
+	const char	*p = (const char *)in->data, *end = p + in->len;
+	const char	*head_end, *tail;
+
+	(void)state;
+	if (in->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (p == end || *p != '{')
+		return 0;
+	head_end = (size_t)(end - p) > LEGI_PROBE_HEAD ? p + LEGI_PROBE_HEAD :
+	    end;
+	tail = (size_t)(end - p) > LEGI_PROBE_TAIL ? end - LEGI_PROBE_TAIL : p;
+	if (!legi_has(p, head_end, "\"children\"") ||
+	    !legi_has(p, head_end, "\"LEGI"))
+		return 0;
+	if (!legi_has_type_code(p, head_end) && !legi_has_type_code(tail, end))
+		return 0;
+	return 90;
+}
+
+/* --- the code --------------------------------------------------------- */
+
+/* The short name of the code: known by its id or title, else made. */
+static int
+legi_short_name(struct legi *l)
+{
+	const struct legi_code	*c;
+	struct lbuf		 fold = { NULL, 0, 0, 0 }, ini = fold;
+	const char		*w, *sp, *digits;
+	size_t			 i, k, n;
+
+	legi_fold(&fold, l->title, 0);
+	for (i = 0; i < sizeof legi_codes / sizeof legi_codes[0]; i++) {
+		c = &legi_codes[i];
+		if ((c->cid != NULL && ((l->cid != NULL &&
+		    strcmp(c->cid, l->cid) == 0) || (l->tid != NULL &&
+		    strcmp(c->cid, l->tid) == 0))) ||
+		    strcmp(c->title, lb_str(&fold)) == 0) {
+			l->short_name = strdup(c->short_name);
+			goto done;
+		}
+	}
+	/*
+	 * Unknown: the initials of its words ("Code de déontologie des
+	 * architectes" gives "cda"), then the last four digits of its LEGI
+	 * id so that two such codes hardly ever meet.  One word of letters
+	 * and digits only: the host folds the `code` facet to name the
+	 * code of citations, and a '-' would fold to a space.
+	 */
+	for (w = lb_str(&fold); *w != '\0'; w = *sp != '\0' ? sp + 1 : sp) {
+		if ((sp = strchr(w, ' ')) == NULL)
+			sp = w + strlen(w);
+		n = (size_t)(sp - w);
+		for (k = 0; legi_small_words[k] != NULL; k++)
+			if (strlen(legi_small_words[k]) == n &&
+			    memcmp(legi_small_words[k], w, n) == 0)
+				break;
+		if (legi_small_words[k] == NULL)
+			lb_addc(&ini, *w);
+	}
+	if (ini.len == 0)
+		lb_adds(&ini, "code");
+	digits = l->cid != NULL ? l->cid : l->tid;
+	if (digits != NULL && (n = strlen(digits)) >= 4 &&
+	    strspn(digits + n - 4, "0123456789") == 4)
+		lb_adds(&ini, digits + n - 4);
+	l->short_name = ini.failed ? NULL : strdup(lb_str(&ini));
+	host->warn(l->sink, 0, "code \"%s\" (%s) is not in the table of "
+	    "known codes: its articles get ids \"%s/...\"", l->title,
+	    l->cid != NULL ? l->cid : "no LEGI id",
+	    l->short_name != NULL ? l->short_name : "?");
+done:
+	lb_free(&fold);
+	lb_free(&ini);
+	if (l->short_name == NULL || (l->facet_code = strdup(l->short_name)) ==
+	    NULL) {
+		host->error(l->sink, "out of memory");
+		return -1;
+	}
+	for (i = 0; l->facet_code[i] != '\0'; i++)
+		l->facet_code[i] = (char)toupper((unsigned char)
+		    l->facet_code[i]);
+	return 0;
+}
+
+/* The root: a code with a title; its version date. */
+static int
+legi_root(struct legi *l)
+{
+	const json_t	*data;
+	const char	*type;
+	struct tm	 tm;
+	time_t		 now;
+
+	if (!json_is_object(l->root)) {
+		host->error(l->sink, "the top level is not a JSON object: not "
+		    "a LEGI code tree");
+		return -1;
+	}
+	if ((type = jstr(l->root, "type")) == NULL ||
+	    strcmp(type, "code") != 0) {
+		host->error(l->sink, "the top level has \"type\": %s%s%s, "
+		    "not \"code\": not a LEGI code tree", type != NULL ?
+		    "\"" : "", type != NULL ? type : "nothing",
+		    type != NULL ? "\"" : "");
+		return -1;
+	}
+	data = json_object_get(l->root, "data");
+	if (!json_is_object(data)) {
+		host->error(l->sink, "the code has no \"data\" object");
+		return -1;
+	}
+	l->title = jstr(data, "title");
+	if (legi_blank(l->title))
+		l->title = jstr(data, "titre");
+	if (legi_blank(l->title)) {
+		host->error(l->sink, "the code has no title (data.title)");
+		return -1;
+	}
+	l->cid = jstr(data, "cid");
+	l->tid = jstr(data, "id");
+	if (!json_is_array(json_object_get(l->root, "children"))) {
+		host->error(l->sink, "the code \"%s\" has no \"children\" "
+		    "array", l->title);
+		return -1;
+	}
+	/* In force means in force on the date of this version of the code. */
+	if (!legi_date(json_object_get(data, "dateDebutVersion"), l->ref) ||
+	    l->ref[0] == '\0') {
+		if (!legi_date(json_object_get(data, "dateModif"), l->ref) ||
+		    l->ref[0] == '\0') {
+			now = time(NULL);
+			if (gmtime_r(&now, &tm) == NULL || strftime(l->ref,
+			    sizeof l->ref, "%Y-%m-%d", &tm) != 10)
+				memcpy(l->ref, "2000-01-01", 11);
+			host->warn(l->sink, 0, "the code has no version date "
+			    "(data.dateDebutVersion): articles are judged in "
+			    "force today, %s", l->ref);
+		}
+	}
+	return legi_short_name(l);
+}
+
+/* --- pass 1: the tree ------------------------------------------------- */
+
+/*
+ * The section path of sec (index + 1) into b, levels joined by sep: all
+ * of them (maxlev 0), the top maxlev levels (maxlev > 0), or the last
+ * -maxlev levels (maxlev < 0).
+ */
+static void
+legi_path(struct legi *l, struct lbuf *b, size_t sec, int maxlev,
+    const char *sep)
+{
+	size_t	 chain[LEGI_MAX_DEPTH + 1], n = 0;
+
+	/* chain[0] is the innermost section, chain[n - 1] the top one. */
+	for (; sec != 0 && n < LEGI_MAX_DEPTH + 1; sec = l->sec[sec - 1].parent)
+		chain[n++] = sec;
+	if (maxlev > 0 && n > (size_t)maxlev) {
+		memmove(chain, chain + n - maxlev, maxlev * sizeof *chain);
+		n = (size_t)maxlev;
+	} else if (maxlev < 0 && n > (size_t)-maxlev)
+		n = (size_t)-maxlev;
+	while (n-- > 0) {
+		lb_add_squeezed(b, l->sec[chain[n] - 1].title);
+		if (n > 0)
+			lb_adds(b, sep);
+	}
+}
+
+/* "the code" or "section <path>", for a message (in l->tmp). */
+static const char *
+legi_secname(struct legi *l, size_t sec)
+{
+	if (sec == 0)
+		return "the code";
+	lb_reset(&l->tmp);
+	lb_adds(&l->tmp, "section ");
+	legi_path(l, &l->tmp, sec, 0, " > ");
+	return l->tmp.failed ? "a section" : lb_str(&l->tmp);
+}
+
+/* Name an article for a message: its number, LEGI id and place. */
+static const char *
+legi_where(struct legi *l, const json_t *data, size_t sec)
+{
+	const char	*num = jstr(data, "num"), *id = jstr(data, "id");
+
+	lb_reset(&l->tmp2);
+	lb_adds(&l->tmp2, "article ");
+	if (!legi_blank(num))
+		lb_add_squeezed(&l->tmp2, num);
+	else
+		lb_adds(&l->tmp2, "without num");
+	lb_adds(&l->tmp2, " (");
+	lb_adds(&l->tmp2, id != NULL ? id : "no LEGI id");
+	if (sec != 0) {
+		lb_adds(&l->tmp2, ", in ");
+		legi_path(l, &l->tmp2, sec, 0, " > ");
+	}
+	lb_adds(&l->tmp2, ")");
+	return l->tmp2.failed ? "article" : lb_str(&l->tmp2);
+}
+
+static const struct legi_etat *
+legi_etat_find(const char *etat)
+{
+	const struct legi_etat	*e;
+
+	for (e = legi_etats; etat != NULL && e->etat != NULL; e++)
+		if (strcmp(e->etat, etat) == 0)
+			return e;
+	return NULL;
+}
+
+/* Judge an article on the code's version date. */
+static void
+legi_judge(struct legi *l, struct legi_art *a)
+{
+	const struct legi_etat	*e;
+	size_t			 i;
+
+	legi_date(json_object_get(a->data, "dateDebut"), a->debut);
+	legi_date(json_object_get(a->data, "dateFin"), a->fin);
+	e = legi_etat_find(a->etat);
+	if (e == NULL && a->etat != NULL) {
+		for (i = 0; i < l->nodd; i++)
+			if (strcmp(l->odd_etats[i], a->etat) == 0)
+				break;
+		if (i == l->nodd && l->nodd < LEGI_MAX_ODD_ETATS) {
+			l->odd_etats[l->nodd++] = a->etat;
+			host->warn(l->sink, 0, "%s: unknown etat \"%s\" (the "
+			    "article is judged by its dates alone)",
+			    legi_where(l, a->data, a->sec), a->etat);
+		}
+	}
+	if (e != NULL && e->dead)
+		a->status = ST_DEAD;
+	else if (a->fin[0] != '\0' && strcmp(a->fin, l->ref) <= 0)
+		a->status = ST_ENDED;
+	else if (a->debut[0] != '\0' && strcmp(a->debut, l->ref) > 0)
+		a->status = ST_FUTURE;
+	else
+		a->status = ST_VIGUEUR;
+}
+
+static int
+legi_oom(struct legi *l)
+{
+	host->error(l->sink, "out of memory");
+	return -1;
+}
+
+static int
+legi_article(struct legi *l, json_t *node, size_t sec)
+{
+	struct legi_art	*v, *a;
+	json_t		*data = json_object_get(node, "data");
+
+	l->narticles++;
+	if (!json_is_object(data)) {
+		host->warn(l->sink, 0, "an article node in %s has no "
+		    "\"data\" object: skipped", legi_secname(l, sec));
+		return 0;
+	}
+	if (l->nart % 1024 == 0) {
+		v = reallocarray(l->art, l->nart + 1024, sizeof *v);
+		if (v == NULL)
+			return legi_oom(l);
+		l->art = v;
+	}
+	a = &l->art[l->nart];
+	memset(a, 0, sizeof *a);
+	a->data = data;
+	a->sec = sec;
+	a->order = l->nart;
+	a->etat = jstr(data, "etat");
+	legi_judge(l, a);
+	if ((a->status == ST_ENDED || a->status == ST_DEAD) &&
+	    !(l->flags & SAVOIR_INPUT_WITH_REPEALED)) {
+		l->nskipped++;
+		return 0;
+	}
+	l->nart++;
+	return 0;
+}
+
+/* Walk the children of a node whose section is sec (index + 1). */
+static int
+legi_walk(struct legi *l, json_t *children, size_t sec, int depth)
+{
+	struct legi_sec	*v;
+	json_t		*node, *data, *kids;
+	const char	*type, *title;
+	size_t		 i, me;
+
+	json_array_foreach(children, i, node) {
+		if (!json_is_object(node) ||
+		    (type = jstr(node, "type")) == NULL) {
+			host->warn(l->sink, 0, "child %zu of %s is not a node "
+			    "with a \"type\": skipped", i + 1,
+			    legi_secname(l, sec));
+			continue;
+		}
+		if (strcmp(type, "article") == 0) {
+			if (legi_article(l, node, sec) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(type, "section") != 0) {
+			host->warn(l->sink, 0, "node of type \"%s\" in %s: "
+			    "skipped", type, legi_secname(l, sec));
+			continue;
+		}
+		if (depth >= LEGI_MAX_DEPTH) {
+			host->warn(l->sink, 0, "sections nested deeper than "
+			    "%d levels: the content of one is skipped",
+			    LEGI_MAX_DEPTH);
+			continue;
+		}
+		data = json_object_get(node, "data");
+		title = json_is_object(data) ? jstr(data, "title") : NULL;
+		if (legi_blank(title)) {
+			title = "(section sans titre)";
+			host->warn(l->sink, 0, "a section in %s has no title",
+			    legi_secname(l, sec));
+		}
+		if (l->nsec % 256 == 0) {
+			v = reallocarray(l->sec, l->nsec + 256, sizeof *v);
+			if (v == NULL)
+				return legi_oom(l);
+			l->sec = v;
+		}
+		l->sec[l->nsec].title = title;
+		l->sec[l->nsec].parent = sec;
+		l->sec[l->nsec].depth = depth + 1;
+		me = ++l->nsec;
+		kids = json_object_get(node, "children");
+		if (kids != NULL && !json_is_array(kids)) {
+			host->warn(l->sink, 0, "%s: \"children\" is not an "
+			    "array: skipped", legi_secname(l, me));
+			continue;
+		}
+		if (kids != NULL && legi_walk(l, kids, me, depth + 1) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- pass 2: ids ------------------------------------------------------ */
+
+static int
+legi_rank(enum legi_status st)
+{
+	return st == ST_VIGUEUR ? 0 : st == ST_FUTURE ? 1 : 2;
+}
+
+static int
+legi_slugcmp(const void *x, const void *y)
+{
+	const struct legi_art	*a = *(const struct legi_art *const *)x;
+	const struct legi_art	*b = *(const struct legi_art *const *)y;
+	int			 c;
+
+	if ((c = strcmp(a->slug, b->slug)) != 0)
+		return c;
+	/* The one in force keeps the plain id, then the first in file. */
+	if ((c = legi_rank(a->status) - legi_rank(b->status)) != 0)
+		return c;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/*
+ * Each article's id part: its number folded ("L1234-1", "R1233-3-4",
+ * "Annexe-I"), or its LEGI id when it has no number.  Numbers met twice
+ * (the Code du travail has several "Annexe") keep the plain id for the
+ * first in force, and "<number>-<LEGI id>" for the others, which stays
+ * the same from one version of the file to the next.
+ */
+static int
+legi_ids(struct legi *l)
+{
+	struct legi_art	**v, *a;
+	const char	 *num, *lid, *first;
+	size_t		  i, j;
+
+	for (i = 0; i < l->nart; i++) {
+		a = &l->art[i];
+		num = jstr(a->data, "num");
+		lid = jstr(a->data, "cid");
+		if (legi_blank(lid))
+			lid = jstr(a->data, "id");
+		lb_reset(&l->tmp);
+		if (num != NULL)
+			legi_fold(&l->tmp, num, 1);
+		if (l->tmp.len == 0) {
+			if (lid != NULL)
+				legi_fold(&l->tmp, lid, 1);
+			host->warn(l->sink, 0, "%s has no number: its id is "
+			    "\"%s/%s\"", legi_where(l, a->data, a->sec),
+			    l->short_name, l->tmp.len > 0 ? lb_str(&l->tmp) :
+			    "article");
+			if (l->tmp.len == 0)
+				lb_adds(&l->tmp, "article");
+		}
+		if (l->tmp.len + strlen(l->short_name) + 1 > LEGI_ID_MAX - 40)
+			l->tmp.len = LEGI_ID_MAX - 40 - strlen(l->short_name) -
+			    1;
+		if (l->tmp.failed || (a->slug = strndup(l->tmp.s,
+		    l->tmp.len)) == NULL)
+			return legi_oom(l);
+	}
+	if (l->nart < 2)
+		return 0;
+	if ((v = calloc(l->nart, sizeof *v)) == NULL)
+		return legi_oom(l);
+	for (i = 0; i < l->nart; i++)
+		v[i] = &l->art[i];
+	qsort(v, l->nart, sizeof *v, legi_slugcmp);
+	for (i = 0; i < l->nart; i = j) {
+		for (j = i + 1; j < l->nart && strcmp(v[j]->slug,
+		    v[i]->slug) == 0; j++) {
+			a = v[j];
+			first = jstr(v[i]->data, "id");
+			a->dup_of = first != NULL ? first : "?";
+			lid = jstr(a->data, "cid");
+			if (legi_blank(lid))
+				lid = jstr(a->data, "id");
+			lb_reset(&l->tmp);
+			lb_adds(&l->tmp, a->slug);
+			lb_addc(&l->tmp, '-');
+			if (!legi_blank(lid))
+				legi_fold(&l->tmp, lid, 1);
+			else {
+				/* No LEGI id to tell them apart. */
+				char	 n[24];
+
+				snprintf(n, sizeof n, "%zu", j - i + 1);
+				lb_adds(&l->tmp, n);
+			}
+			free(a->slug);
+			if (l->tmp.failed || (a->slug = strdup(l->tmp.s)) ==
+			    NULL) {
+				free(v);
+				return legi_oom(l);
+			}
+			host->warn(l->sink, 0, "%s has the same number as "
+			    "article %s: its id is \"%s/%s\"",
+			    legi_where(l, a->data, a->sec), a->dup_of,
+			    l->short_name, a->slug);
+		}
+	}
+	free(v);
+	return 0;
+}
+
+/* --- the article's HTML ----------------------------------------------- */
+
+enum {
+	T_KEEP = 0x01,		/* written out (as out, or its own name) */
+	T_BLOCK = 0x02,		/* a line of its own in the text */
+	T_VOID = 0x04,		/* no content, no end tag */
+	T_BREAK = 0x08,		/* a line break in the text */
+	T_CELL = 0x10,		/* a table cell: a space in the text */
+	T_SKIP = 0x20,		/* dropped with everything inside */
+	T_LINK = 0x40,		/* <a>: see legi_href */
+	T_CELLATTR = 0x80,	/* keeps colspan, rowspan */
+	T_START = 0x100		/* keeps start */
+};
+
+static const struct legi_tag {
+	const char	*name;
+	const char	*out;		/* written as this; NULL: name */
+	int		 flags;
+} legi_tags[] = {
+	{ "a", NULL, T_LINK },
+	{ "address", "p", T_KEEP | T_BLOCK },
+	{ "b", NULL, T_KEEP },
+	{ "blockquote", NULL, T_KEEP | T_BLOCK },
+	{ "br", NULL, T_KEEP | T_VOID | T_BREAK },
+	{ "caption", NULL, T_KEEP | T_BLOCK },
+	{ "center", "div", T_KEEP | T_BLOCK },
+	{ "dd", NULL, T_KEEP | T_BLOCK },
+	{ "div", NULL, T_KEEP | T_BLOCK },
+	{ "dl", NULL, T_KEEP | T_BLOCK },
+	{ "dt", NULL, T_KEEP | T_BLOCK },
+	{ "em", NULL, T_KEEP },
+	{ "embed", NULL, T_SKIP },
+	{ "form", NULL, T_SKIP },
+	{ "h1", "p", T_KEEP | T_BLOCK },
+	{ "h2", "p", T_KEEP | T_BLOCK },
+	{ "h3", "p", T_KEEP | T_BLOCK },
+	{ "h4", "p", T_KEEP | T_BLOCK },
+	{ "h5", "p", T_KEEP | T_BLOCK },
+	{ "h6", "p", T_KEEP | T_BLOCK },
+	{ "head", NULL, T_SKIP },
+	{ "hr", NULL, T_KEEP | T_VOID | T_BLOCK },
+	{ "i", NULL, T_KEEP },
+	{ "iframe", NULL, T_SKIP },
+	{ "li", NULL, T_KEEP | T_BLOCK },
+	{ "math", NULL, T_SKIP },
+	{ "noscript", NULL, T_SKIP },
+	{ "object", NULL, T_SKIP },
+	{ "ol", NULL, T_KEEP | T_BLOCK | T_START },
+	{ "p", NULL, T_KEEP | T_BLOCK },
+	{ "pre", NULL, T_KEEP | T_BLOCK },
+	{ "s", NULL, T_KEEP },
+	{ "script", NULL, T_SKIP },
+	{ "select", NULL, T_SKIP },
+	{ "strike", "s", T_KEEP },
+	{ "strong", NULL, T_KEEP },
+	{ "style", NULL, T_SKIP },
+	{ "sub", NULL, T_KEEP },
+	{ "sup", NULL, T_KEEP },
+	{ "svg", NULL, T_SKIP },
+	{ "table", NULL, T_KEEP | T_BLOCK },
+	{ "tbody", NULL, T_KEEP },
+	{ "td", NULL, T_KEEP | T_CELL | T_CELLATTR },
+	{ "template", NULL, T_SKIP },
+	{ "textarea", NULL, T_SKIP },
+	{ "tfoot", NULL, T_KEEP },
+	{ "th", NULL, T_KEEP | T_CELL | T_CELLATTR },
+	{ "thead", NULL, T_KEEP },
+	{ "title", NULL, T_SKIP },
+	{ "tr", NULL, T_KEEP | T_BLOCK },
+	{ "u", NULL, T_KEEP },
+	{ "ul", NULL, T_KEEP | T_BLOCK },
+};
+
+static int
+legi_tagcmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct legi_tag *)elem)->name);
+}
+
+/* What to do with an element; NULL: keep its content only. */
+static const struct legi_tag *
+legi_tag(const xmlNode *n)
+{
+	char	 name[16];
+	size_t	 i;
+
+	for (i = 0; n->name[i] != '\0' && i < sizeof name - 1; i++)
+		name[i] = (char)tolower(n->name[i]);
+	if (n->name[i] != '\0')
+		return NULL;
+	name[i] = '\0';
+	return bsearch(name, legi_tags, sizeof legi_tags / sizeof legi_tags[0],
+	    sizeof legi_tags[0], legi_tagcmp);
+}
+
+/* Text into the body: white space runs become one space, blocks lines. */
+static void
+legi_text_add(struct legi *l, const char *s, size_t n)
+{
+	size_t	 i, from;
+
+	for (i = 0; i < n; i = from) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+		    s[i] == '\r' || s[i] == '\f') {
+			l->pending_space = 1;
+			from = i + 1;
+			continue;
+		}
+		for (from = i; from < n && s[from] != ' ' && s[from] != '\t' &&
+		    s[from] != '\n' && s[from] != '\r' && s[from] != '\f';
+		    from++)
+			;
+		if (l->pending_space && !l->line_start)
+			lb_addc(&l->text, ' ');
+		l->pending_space = 0;
+		l->line_start = 0;
+		lb_add(&l->text, s + i, from - i);
+	}
+}
+
+/* End the text so far: no trailing blank, the next text on a new line. */
+static void
+legi_text_end(struct legi *l)
+{
+	lb_rtrim(&l->text);
+	l->line_start = l->text.len == 0;
+	l->pending_space = 0;
+}
+
+static void
+legi_text_line(struct legi *l)
+{
+	if (!l->line_start) {
+		lb_addc(&l->text, '\n');
+		l->line_start = 1;
+	}
+	l->pending_space = 0;
+}
+
+/* The value of key=... in a Légifrance query string, into out. */
+static int
+legi_query(const char *href, const char *key, char *out, size_t outlen)
+{
+	const char	*p, *v;
+	size_t		 klen = strlen(key), n;
+
+	if ((p = strchr(href, '?')) == NULL)
+		return 0;
+	for (p++; *p != '\0'; p += strcspn(p, "&"), p += *p == '&') {
+		if (strncmp(p, key, klen) != 0 || p[klen] != '=')
+			continue;
+		v = p + klen + 1;
+		n = strcspn(v, "&#");
+		if (n == 0 || n >= outlen)
+			return 0;
+		memcpy(out, v, n);
+		out[n] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is s, white space aside, one article reference ("L. 1234-5", "R*4451-38",
+ * "D.1142-16")?  Writes it the way ids spell it ("L1234-5") into norm.
+ */
+static int
+legi_ref_norm(const char *s, char norm[32])
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 o = 0;
+	int			 digits;
+
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	if (*p != 'L' && *p != 'R' && *p != 'D' && *p != 'A')
+		return 0;
+	norm[o++] = (char)*p++;
+	if (norm[0] == 'L' && *p == 'O')
+		norm[o++] = (char)*p++;
+	if (*p == '.')
+		p++;
+	for (;;) {
+		if (*p == ' ')
+			p++;
+		else if (p[0] == 0xC2 && p[1] == 0xA0)	/* no-break space */
+			p += 2;
+		else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0xAF)
+			p += 3;
+		else
+			break;
+	}
+	if (*p == '*')
+		p++;
+	for (digits = 0; *p != '\0'; p++) {
+		if (isdigit(*p)) {
+			if (o >= 31)
+				return 0;
+			norm[o++] = (char)*p;
+			digits++;
+		} else if (*p == '-' && digits > 0 && isdigit(p[1])) {
+			if (o >= 31)
+				return 0;
+			norm[o++] = '-';
+			digits = 0;
+		} else
+			break;
+	}
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	norm[o] = '\0';
+	return *p == '\0' && digits > 0 && o >= 2;
+}
+
+/*
+ * Where a link of the article's HTML should go, into b; 0 to drop the
+ * link and keep its text.  Légifrance's own links ("/affichCodeArticle.do?
+ * cidTexte=LEGITEXT…&idArticle=LEGIARTI…") to an article of this code
+ * become links to its document here; to an article of another code known
+ * here, links to Légifrance; absolute http(s) links stay.  Setting *cite
+ * marks a citation, for the page's style.
+ */
+static int
+legi_href(struct legi *l, xmlNode *a, struct lbuf *b, int *cite)
+{
+	char		 cid[64], art[64], norm[32];
+	xmlChar		*href, *text;
+	size_t		 i;
+	int		 ok = 0;
+
+	*cite = 0;
+	if ((href = xmlGetProp(a, (const xmlChar *)"href")) == NULL)
+		return 0;
+	if (strncmp((char *)href, "https://", 8) == 0 ||
+	    strncmp((char *)href, "http://", 7) == 0) {
+		lb_adds(b, (char *)href);
+		ok = 1;
+	} else if (legi_query((char *)href, "cidTexte", cid, sizeof cid) &&
+	    legi_query((char *)href, "idArticle", art, sizeof art) &&
+	    strncmp(art, "LEGIARTI", 8) == 0 &&
+	    strspn(art + 8, "0123456789") == strlen(art + 8)) {
+		if ((l->cid != NULL && strcmp(cid, l->cid) == 0) ||
+		    (l->tid != NULL && strcmp(cid, l->tid) == 0)) {
+			text = xmlNodeGetContent(a);
+			if (text != NULL && legi_ref_norm((char *)text,
+			    norm)) {
+				lb_adds(b, "/doc/");
+				lb_adds(b, l->short_name);
+				lb_addc(b, '/');
+				lb_adds(b, norm);
+				*cite = 1;
+				ok = 1;
+			}
+			xmlFree(text);
+		}
+		for (i = 0; !ok && i < sizeof legi_codes / sizeof legi_codes[0];
+		    i++) {
+			if (legi_codes[i].cid != NULL &&
+			    strcmp(legi_codes[i].cid, cid) == 0) {
+				lb_adds(b, LEGIFRANCE_ARTICLE);
+				lb_adds(b, art);
+				*cite = 1;
+				ok = 1;
+			}
+		}
+	}
+	xmlFree(href);
+	return ok;
+}
+
+/* Copy a numeric attribute (colspan, rowspan, start) if it is one. */
+static void
+legi_num_attr(struct lbuf *b, xmlNode *n, const char *name)
+{
+	xmlChar	*v;
+	size_t	 len;
+
+	if ((v = xmlGetProp(n, (const xmlChar *)name)) == NULL)
+		return;
+	len = strlen((char *)v);
+	if (len > 0 && len <= 4 && strspn((char *)v, "0123456789") == len) {
+		lb_addc(b, ' ');
+		lb_adds(b, name);
+		lb_adds(b, "=\"");
+		lb_adds(b, (char *)v);
+		lb_addc(b, '"');
+	}
+	xmlFree(v);
+}
+
+/*
+ * Write the children of n: text into l->text, HTML into l->html.  The
+ * parser bounds the tree's depth (256 levels), which bounds this
+ * recursion.
+ */
+static void
+legi_nodes(struct legi *l, xmlNode *n)
+{
+	const struct legi_tag	*t;
+	const char		*name;
+	int			 link, cite;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type ==
+		    XML_CDATA_SECTION_NODE) {
+			if (n->content == NULL)
+				continue;
+			name = (const char *)n->content;
+			legi_text_add(l, name, strlen(name));
+			lb_htmls(&l->html, name);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE) {
+			/* Comments, processing instructions: dropped. */
+			continue;
+		}
+		t = legi_tag(n);
+		if (t != NULL && (t->flags & T_SKIP))
+			continue;
+		if (t == NULL) {
+			/* html, body, span, font ...: their content only. */
+			legi_nodes(l, n->children);
+			continue;
+		}
+		if (t->flags & T_LINK) {
+			lb_reset(&l->tmp);
+			link = legi_href(l, n, &l->tmp, &cite);
+			if (link) {
+				lb_adds(&l->html, "<a href=\"");
+				lb_htmls(&l->html, lb_str(&l->tmp));
+				lb_adds(&l->html, cite ? "\" class=\"cite\">" :
+				    "\">");
+			}
+			legi_nodes(l, n->children);
+			if (link)
+				lb_adds(&l->html, "</a>");
+			continue;
+		}
+		name = t->out != NULL ? t->out : t->name;
+		if (t->flags & (T_BLOCK | T_BREAK))
+			legi_text_line(l);
+		if (t->flags & T_CELL)
+			l->pending_space = 1;
+		lb_addc(&l->html, '<');
+		lb_adds(&l->html, name);
+		if (t->flags & T_CELLATTR) {
+			legi_num_attr(&l->html, n, "colspan");
+			legi_num_attr(&l->html, n, "rowspan");
+		}
+		if (t->flags & T_START)
+			legi_num_attr(&l->html, n, "start");
+		lb_addc(&l->html, '>');
+		if (t->flags & T_VOID)
+			continue;
+		legi_nodes(l, n->children);
+		lb_adds(&l->html, "</");
+		lb_adds(&l->html, name);
+		lb_addc(&l->html, '>');
+		if (t->flags & T_BLOCK)
+			legi_text_line(l);
+		if (t->flags & T_CELL)
+			l->pending_space = 1;
+		if (t->flags & T_BLOCK)
+			lb_addc(&l->html, '\n');
+	}
+}
+
+/* Parse one piece of the article's HTML and write it out (see above). */
+static void
+legi_html_piece(struct legi *l, const char *html)
+{
+	htmlDocPtr	 doc;
+	size_t		 len = strlen(html);
+
+	if (legi_blank(html) || len > INT32_MAX)
+		return;
+	doc = htmlCtxtReadMemory(l->ctxt, html, (int)len, NULL, "UTF-8",
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NODEFDTD | HTML_PARSE_NOIMPLIED);
+	if (doc == NULL)
+		return;
+	legi_nodes(l, doc->children);
+	xmlFreeDoc(doc);
+}
+
+/* --- pass 3: documents ------------------------------------------------ */
+
+/* Does num read as an article number ("L1234-1", "R*1233-3", "12")? */
+static int
+legi_num_is_article(const char *num)
+{
+	const unsigned char	*p = (const unsigned char *)num;
+
+	if (*p == 'L' && p[1] == 'O')
+		p += 2;
+	else if (*p == 'L' || *p == 'R' || *p == 'D' || *p == 'A')
+		p++;
+	if (*p == '*')
+		p++;
+	return isdigit(*p);
+}
+
+/*
+ * An article number as people read it, blanks squeezed.  The star of
+ * "R*1233-3-4" (a decree in Conseil d'État taken in the Council of
+ * ministers) stays on the page (keep_star) but not in the title and facet,
+ * where it would keep "R1233-3-4" from matching.
+ */
+static void
+legi_num(struct lbuf *b, const char *num, int keep_star)
+{
+	size_t	 from = b->len, i, o;
+
+	lb_add_squeezed(b, num);
+	if (keep_star || b->failed)
+		return;
+	for (i = o = from; i < b->len; i++)
+		if (b->s[i] != '*')
+			b->s[o++] = b->s[i];
+	b->len = o;
+	b->s[o] = '\0';
+}
+
+/* "Article L1234-1 du Code du travail", "Annexe I du Code du travail". */
+static void
+legi_title(struct legi *l, struct lbuf *b, const char *num, int keep_star)
+{
+	lb_reset(b);
+	if (!legi_blank(num)) {
+		if (legi_num_is_article(num))
+			lb_adds(b, "Article ");
+		legi_num(b, num, keep_star);
+	} else
+		lb_adds(b, "Article sans numéro");
+	lb_adds(b, strncmp(l->title, "Code ", 5) == 0 ? " du " : " — ");
+	lb_add_squeezed(b, l->title);
+}
+
+static const char *
+legi_modif_label(const char *type)
+{
+	if (type == NULL)
+		return "Texte lié";
+	if (strcmp(type, "CREE") == 0 || strcmp(type, "CREATION") == 0)
+		return "Créé par";
+	if (strcmp(type, "MODIFIE") == 0)
+		return "Modifié par";
+	if (strcmp(type, "ABROGE") == 0)
+		return "Abrogé par";
+	if (strcmp(type, "TRANSFERE") == 0)
+		return "Transféré par";
+	if (strcmp(type, "CODIFIE") == 0)
+		return "Codifié par";
+	if (strcmp(type, "RECTIFICATION") == 0)
+		return "Rectifié par";
+	if (strcmp(type, "ANNULE") == 0)
+		return "Annulé par";
+	return "Texte lié";
+}
+
+/* The version and its state, as a person reads them, into l->tmp. */
+static const char *
+legi_state_fr(struct legi *l, const struct legi_art *a)
+{
+	const struct legi_etat	*e = legi_etat_find(a->etat);
+
+	lb_reset(&l->tmp);
+	switch (a->status) {
+	case ST_VIGUEUR:
+		lb_adds(&l->tmp, "en vigueur");
+		if (a->etat != NULL && strcmp(a->etat, "ABROGE_DIFF") == 0 &&
+		    a->fin[0] != '\0') {
+			lb_adds(&l->tmp, " (abrogation différée au ");
+			legi_date_fr(&l->tmp, a->fin);
+			lb_addc(&l->tmp, ')');
+		} else if (a->fin[0] != '\0') {
+			lb_adds(&l->tmp, " jusqu'au ");
+			legi_date_fr(&l->tmp, a->fin);
+			lb_adds(&l->tmp, " (exclu)");
+		}
+		break;
+	case ST_FUTURE:
+		lb_adds(&l->tmp, "en vigueur à compter du ");
+		legi_date_fr(&l->tmp, a->debut);
+		break;
+	case ST_ENDED:
+	case ST_DEAD:
+		lb_adds(&l->tmp, e != NULL && e->dead ? e->fr :
+		    a->etat != NULL && strcmp(a->etat, "MODIFIE") == 0 ?
+		    "version modifiée, plus en vigueur" : "abrogé");
+		if (a->fin[0] != '\0') {
+			lb_adds(&l->tmp, " depuis le ");
+			legi_date_fr(&l->tmp, a->fin);
+		}
+		break;
+	}
+	return lb_str(&l->tmp);
+}
+
+static int
+legi_emit(struct legi *l, struct legi_art *a)
+{
+	struct savoir_sink	*sink = l->sink;
+	const char		*num, *lid, *html, *nota, *facet_etat, *v;
+	json_t			*mods, *m;
+	char			 year[5];
+	size_t			 i, nmods, textlen, htmllen, notalen;
+
+	num = jstr(a->data, "num");
+	lid = jstr(a->data, "id");
+
+	/* Id, title. */
+	lb_reset(&l->id);
+	lb_adds(&l->id, l->short_name);
+	lb_addc(&l->id, '/');
+	lb_adds(&l->id, a->slug);
+	legi_title(l, &l->title_b, num, 0);
+
+	/* Place in the code: breadcrumb, facet, headings. */
+	lb_reset(&l->chemin);
+	legi_path(l, &l->chemin, a->sec, 0, " > ");
+	lb_reset(&l->facet);
+	legi_path(l, &l->facet, a->sec, LEGI_FACET_LEVELS, " > ");
+	/*
+	 * Headings weigh more than the body: the titles of the chapter and
+	 * section say what the article is about; "Partie législative" or
+	 * "Première partie" over thousands of articles would only be noise.
+	 */
+	lb_reset(&l->heads);
+	legi_path(l, &l->heads, a->sec, -LEGI_HEADING_LEVELS, "\n");
+
+	/* The text, as plain text and as HTML. */
+	lb_reset(&l->text);
+	lb_reset(&l->html);
+	l->line_start = 1;
+	l->pending_space = 0;
+	lb_adds(&l->html, "<p class=\"ref\">");
+	lb_reset(&l->tmp);
+	legi_title(l, &l->tmp, num, 1);
+	lb_htmls(&l->html, lb_str(&l->tmp));
+	lb_adds(&l->html, "</p>\n");
+	if (a->status == ST_FUTURE || a->status == ST_ENDED ||
+	    a->status == ST_DEAD) {
+		lb_adds(&l->html, "<p class=\"etat\"><strong>");
+		v = legi_state_fr(l, a);
+		lb_addc(&l->html, (char)toupper((unsigned char)*v));
+		lb_htmls(&l->html, v + 1);
+		lb_adds(&l->html, "</strong></p>\n");
+	}
+	html = jstr(a->data, "texteHtml");
+	if (legi_blank(html))
+		html = jstr(a->data, "texte");
+	if (!legi_blank(html))
+		legi_html_piece(l, html);
+	legi_text_end(l);
+	if (l->text.len == 0)
+		host->warn(sink, 0, "%s has no text", legi_where(l, a->data,
+		    a->sec));
+	nota = jstr(a->data, "notaHtml");
+	if (legi_blank(nota))
+		nota = jstr(a->data, "nota");
+	if (!legi_blank(nota)) {
+		/* Notes are often empty paragraphs: keep only real text. */
+		textlen = l->text.len;
+		htmllen = l->html.len;
+		legi_text_line(l);
+		legi_text_add(l, "NOTA :", 6);
+		legi_text_line(l);
+		notalen = l->text.len;
+		lb_adds(&l->html, "<div class=\"nota\">\n<p><strong>Nota"
+		    "</strong></p>\n");
+		legi_html_piece(l, nota);
+		lb_adds(&l->html, "</div>\n");
+		legi_text_end(l);
+		if (l->text.len < notalen) {
+			l->text.len = textlen;
+			l->html.len = htmllen;
+			if (l->text.s != NULL)
+				l->text.s[textlen] = '\0';
+			if (l->html.s != NULL)
+				l->html.s[htmllen] = '\0';
+		}
+	}
+
+	if (l->id.failed || l->title_b.failed || l->chemin.failed ||
+	    l->facet.failed || l->heads.failed || l->text.failed ||
+	    l->html.failed || l->tmp.failed)
+		return legi_oom(l);
+
+	if (host->doc_begin(sink, lb_str(&l->id), LEGI_TYPE) == -1 ||
+	    host->doc_text(sink, SAVOIR_COL_TITLE, l->title_b.s,
+	    l->title_b.len) == -1 ||
+	    (l->heads.len > 0 && host->doc_text(sink, SAVOIR_COL_HEADINGS,
+	    l->heads.s, l->heads.len) == -1) ||
+	    (l->text.len > 0 && host->doc_text(sink, SAVOIR_COL_BODY,
+	    l->text.s, l->text.len) == -1))
+		return -1;
+
+	/* Facets. */
+	switch (a->status) {
+	case ST_VIGUEUR:
+		facet_etat = FACET_VIGUEUR;
+		break;
+	case ST_FUTURE:
+		facet_etat = FACET_FUTURE;
+		break;
+	default:
+		facet_etat = FACET_ABROGE;
+		break;
+	}
+	lb_reset(&l->tmp);
+	if (!legi_blank(num))
+		legi_num(&l->tmp, num, 0);
+	else
+		lb_adds(&l->tmp, a->slug);
+	if (l->tmp.failed)
+		return legi_oom(l);
+	if (host->doc_facet(sink, "code", l->facet_code) == -1 ||
+	    host->doc_facet(sink, "article", lb_str(&l->tmp)) == -1 ||
+	    (l->facet.len > 0 && host->doc_facet(sink, "section",
+	    l->facet.s) == -1) ||
+	    host->doc_facet(sink, "etat", facet_etat) == -1)
+		return -1;
+	if (a->debut[0] != '\0') {
+		memcpy(year, a->debut, 4);
+		year[4] = '\0';
+		if (year[0] >= '1' && year[0] <= '2' &&
+		    host->doc_facet(sink, "annee", year) == -1)
+			return -1;
+	}
+
+	/* Metadata, in the order the page shows it. */
+	if (host->doc_meta(sink, "code", "Code", l->title) == -1 ||
+	    (l->chemin.len > 0 && host->doc_meta(sink, "chemin",
+	    "Emplacement", l->chemin.s) == -1) ||
+	    host->doc_meta(sink, "nature", "Nature", "texte officiel") == -1)
+		return -1;
+	if (a->debut[0] != '\0') {
+		lb_reset(&l->tmp);
+		if (a->fin[0] != '\0') {
+			lb_adds(&l->tmp, "du ");
+			legi_date_fr(&l->tmp, a->debut);
+			lb_adds(&l->tmp, " au ");
+			legi_date_fr(&l->tmp, a->fin);
+		} else {
+			lb_adds(&l->tmp, "depuis le ");
+			legi_date_fr(&l->tmp, a->debut);
+		}
+		if (l->tmp.failed)
+			return legi_oom(l);
+		if (host->doc_meta(sink, "version", "Version", l->tmp.s) == -1)
+			return -1;
+	}
+	v = legi_state_fr(l, a);
+	if (l->tmp.failed)
+		return legi_oom(l);
+	if (host->doc_meta(sink, "etat", "État", v) == -1)
+		return -1;
+	mods = json_object_get(a->data, "lienModifications");
+	nmods = 0;
+	json_array_foreach(mods, i, m) {
+		v = jstr(m, "textTitle");
+		if (legi_blank(v) || nmods == LEGI_MAX_MODIFS)
+			continue;
+		/* Links where this article is the target, not the source. */
+		if (jstr(m, "linkOrientation") != NULL &&
+		    strcmp(jstr(m, "linkOrientation"), "cible") != 0)
+			continue;
+		lb_reset(&l->tmp);
+		lb_add_squeezed(&l->tmp, v);
+		if (l->tmp.failed)
+			return legi_oom(l);
+		if (host->doc_meta(sink, "modification",
+		    legi_modif_label(jstr(m, "linkType")), l->tmp.s) == -1)
+			return -1;
+		nmods++;
+	}
+	if (!legi_blank(lid)) {
+		if (host->doc_meta(sink, "legi", "Identifiant LEGI", lid) == -1)
+			return -1;
+		lb_reset(&l->tmp);
+		lb_adds(&l->tmp, LEGIFRANCE_ARTICLE);
+		lb_adds(&l->tmp, lid);
+		if (l->tmp.failed)
+			return legi_oom(l);
+		if (host->doc_meta(sink, "url", "Légifrance", l->tmp.s) == -1)
+			return -1;
+	}
+	lb_reset(&l->tmp);
+	lb_adds(&l->tmp, "Légifrance, base LEGI (DILA), version du code du ");
+	legi_date_fr(&l->tmp, l->ref);
+	if (l->tmp.failed)
+		return legi_oom(l);
+	if (host->doc_meta(sink, "source", "Source", l->tmp.s) == -1)
+		return -1;
+
+	if (host->doc_html(sink, l->html.s, l->html.len) == -1 ||
+	    host->doc_end(sink) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+legi_extract(void *state, const struct savoir_input *in,
+    struct savoir_sink *sink)
+{
+	struct legi	 l;
+	json_error_t	 err;
+	size_t		 i;
+	int		 rc = -1;
+
+	(void)state;
+	memset(&l, 0, sizeof l);
+	l.sink = sink;
+	l.flags = in->flags;
+	/* The whole file at once: a code is one tree, walked three times. */
+	l.root = json_loadb((const char *)in->data, in->len, 0, &err);
+	if (l.root == NULL) {
+		host->error(sink, "JSON error at line %d, column %d: %s",
+		    err.line, err.column, err.text);
+		return -1;
+	}
+	if (legi_root(&l) == -1)
+		goto out;
+	if (legi_walk(&l, json_object_get(l.root, "children"), 0, 0) == -1)
+		goto out;
+	if (l.narticles == 0) {
+		host->error(sink, "the code \"%s\" holds no article", l.title);
+		goto out;
+	}
+	if (l.nart == 0) {
+		/* Nothing to index is not an error: all were repealed. */
+		host->warn(sink, 0, "all %zu articles of \"%s\" are repealed "
+		    "or no longer in force on %s (index them with "
+		    "--with-repealed)", l.narticles, l.title, l.ref);
+		rc = 0;
+		goto out;
+	}
+	if (legi_ids(&l) == -1)
+		goto out;
+	if ((l.ctxt = htmlNewParserCtxt()) == NULL) {
+		legi_oom(&l);
+		goto out;
+	}
+	for (i = 0; i < l.nart; i++)
+		if (legi_emit(&l, &l.art[i]) == -1)
+			goto out;
+	rc = 0;
+out:
+	if (l.ctxt != NULL)
+		htmlFreeParserCtxt(l.ctxt);
+	for (i = 0; i < l.nart; i++)
+		free(l.art[i].slug);
+	free(l.art);
+	free(l.sec);
+	free(l.short_name);
+	free(l.facet_code);
+	lb_free(&l.id);
+	lb_free(&l.title_b);
+	lb_free(&l.text);
+	lb_free(&l.html);
+	lb_free(&l.heads);
+	lb_free(&l.chemin);
+	lb_free(&l.facet);
+	lb_free(&l.tmp);
+	lb_free(&l.tmp2);
+	json_decref(l.root);
+	return rc;
+}

@@ -5,9 +5,9 @@
  * It emits the title (the metadata's, else the first line of page 1, else
  * the file name), the outline's entries, subject and keywords as headings,
  * the text of every page as the body, each page introduced by a line
- * "[p. N]" so a search snippet can show where a hit is (plugins/pdf/
- * README.md), the author and year as facets, metadata labelled in French,
- * and an HTML page: the outline as a list of links to the pages, then one
+ * "[p. N]" so a search snippet can show where a hit is (README.md), the
+ * author and year as facets, metadata labelled in French, and an HTML
+ * page: the outline as a list of links to the pages, then one
  * <section id="pN"> per page.
  *
  * A file poppler cannot open (encrypted with a password, damaged,
@@ -53,6 +53,14 @@
 #define PDF_OUTLINE_MAX		2000
 #define PDF_WARN_MAX		20	/* page problems reported one by one */
 #define PDF_PARA_MIN		40	/* see pdf_page_html */
+
+/*
+ * The page marker is "[p. N]" with a no-break space, as French typography
+ * wants it.  It also matters to SQLite: FTS5's snippet() prefers to start
+ * at a token that follows a '.' and white space (a sentence start), and
+ * with a plain space it would start at "N]", cutting the marker.
+ */
+#define PDF_NBSP		"\xc2\xa0"
 
 /* Set by the entry point: the only way to reach the host. */
 static const struct savoir_host *host;
@@ -565,7 +573,8 @@ pdf_read_pages(struct pdf *x)
 			x->ntext++;
 			if (x->body->len > 0)
 				g_string_append_c(x->body, '\n');
-			g_string_append_printf(x->body, "[p. %d]\n", i + 1);
+			g_string_append_printf(x->body, "[p." PDF_NBSP "%d]\n",
+			    i + 1);
 			g_string_append_len(x->body, text, len);
 			pdf_page_html(x->pages, text);
 		} else
@@ -592,6 +601,7 @@ static int
 pdf_action_page(struct pdf *x, PopplerAction *a, const char *title)
 {
 	PopplerDest	*dest;
+	struct pdf_log	*outer = pdf_log_to;
 	int		 page;
 
 	if (a->type != POPPLER_ACTION_GOTO_DEST || a->goto_dest.dest == NULL)
@@ -599,9 +609,14 @@ pdf_action_page(struct pdf *x, PopplerAction *a, const char *title)
 	dest = a->goto_dest.dest;
 	if (dest->type != POPPLER_DEST_NAMED)
 		return dest->page_num;
-	if (dest->named_dest == NULL ||
-	    (dest = poppler_document_find_dest(x->doc, dest->named_dest)) ==
-	    NULL) {
+	if (dest->named_dest != NULL) {
+		/* Poppler's "failed to look up" would repeat our warning. */
+		pdf_log_to = NULL;
+		dest = poppler_document_find_dest(x->doc, dest->named_dest);
+		pdf_log_to = outer;
+	} else
+		dest = NULL;
+	if (dest == NULL) {
 		pdf_warn(x, "outline entry \"%s\": its named destination is "
 		    "not in the document", title);
 		return 0;
@@ -901,10 +916,9 @@ pdf_open(const struct savoir_input *in, struct savoir_sink *sink)
 		return NULL;
 	}
 	if (pdf_magic(in) == NULL) {
-		start[0] = '\0';
 		for (i = 0, p = in->data; i < 8 && i < in->len; i++)
-			snprintf(start + 3 * i, sizeof start - 3 * i, "%s%02X",
-			    i > 0 ? " " : "", p[i]);
+			snprintf(start + 3 * i, sizeof start - 3 * i, "%02X%s",
+			    p[i], i + 1 < 8 && i + 1 < in->len ? " " : "");
 		host->error(sink, "not a PDF: no %%PDF- header in the first "
 		    "%d bytes (the file starts with bytes %s)",
 		    PDF_MAGIC_WINDOW, start);

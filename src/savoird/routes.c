@@ -21,6 +21,8 @@
 #define ROUTE_MAX_FILTERS	32
 #define ROUTE_MAX_VALUE		200	/* bytes of one filter value */
 #define ROUTE_MAX_PAGE		10000
+#define ROUTE_FACET_SHOWN	8	/* values of a facet before "more" */
+#define ROUTE_LIST_SHOWN	12	/* "cité par" before "more" */
 #define ROUTE_PASSAGES		3	/* matching passages on a document */
 #define ROUTE_PASSAGE_BEFORE	140	/* bytes of context before a match */
 #define ROUTE_PASSAGE_AFTER	260
@@ -186,7 +188,8 @@ search_url_q(const char *q)
 
 	buf_init(&b);
 	buf_adds(&b, "/recherche");
-	url_param(&b, "q", q);
+	if (*q != '\0')
+		url_param(&b, "q", q);
 	return buf_steal(&b);
 }
 
@@ -423,7 +426,8 @@ search_url(const struct sparams *sp, ssize_t drop, const char *key,
 
 	buf_init(&b);
 	buf_adds(&b, "/recherche");
-	url_param(&b, "q", sp->q);
+	if (*sp->q != '\0')
+		url_param(&b, "q", sp->q);
 	for (i = 0; i < sp->n; i++)
 		if ((ssize_t)i != drop)
 			url_param(&b, sp->keys[i], sp->values[i]);
@@ -483,7 +487,7 @@ facet_group(json_t *types, const struct sparams *sp,
     const struct results *res, const char *key)
 {
 	const struct facet_count	**v;
-	json_t				*values, *decl;
+	json_t				*values, *more, *decl;
 	size_t				 i, n = 0;
 	ssize_t				 active;
 	char				*url;
@@ -496,20 +500,25 @@ facet_group(json_t *types, const struct sparams *sp,
 	if (decl != NULL && strcmp(jget(decl, "kind"), "year") == 0)
 		qsort(v, n, sizeof *v, year_desc_cmp);
 	values = json_array();
+	more = json_array();
 	for (i = 0; i < n; i++) {
 		active = sparams_find(sp, key, v[i]->value);
 		if (active >= 0)
 			url = search_url(sp, active, NULL, NULL, 1);
 		else
 			url = search_url(sp, -1, key, v[i]->value, 1);
-		json_array_append_new(values, json_pack("{s:o,s:o,s:o,s:b}",
+		/* Long lists fold after the first few; an active value stays
+		 * in sight so that it can be removed. */
+		json_array_append_new(i < ROUTE_FACET_SHOWN || active >= 0 ?
+		    values : more, json_pack("{s:o,s:o,s:o,s:b}",
 		    "label", jstr(facet_value_label(types, key, v[i]->value)),
 		    "count", jstr_free(fmt_int(v[i]->count)), "url",
 		    jstr_free(url), "active", active >= 0));
 	}
 	free(v);
-	return json_pack("{s:o,s:o,s:o}", "key", jstr(key), "label",
-	    jstr(facet_label(types, key)), "values", values);
+	return json_pack("{s:o,s:o,s:o,s:o,s:I}", "key", jstr(key), "label",
+	    jstr(facet_label(types, key)), "values", values, "more", more,
+	    "more_count", (json_int_t)json_array_size(more));
 }
 
 static int
@@ -759,19 +768,23 @@ rel_known(const char *rel)
 static json_t *
 doc_link_groups(json_t *links)
 {
-	json_t		*groups = json_array(), *items, *l;
+	json_t		*groups = json_array(), *items, *l, *seen;
 	const char	*rel, *label;
 	size_t		 r, i, nr = sizeof route_rels / sizeof route_rels[0];
 	int		 take;
 
+	/* A target both cited and linked is listed once, where it comes
+	 * first: a citation says more. */
+	seen = json_object();
 	for (r = 0; r <= nr; r++) {
 		items = json_array();
 		json_array_foreach(links, i, l) {
 			rel = jget(l, "rel");
 			take = r < nr ? strcmp(rel, route_rels[r].rel) == 0 :
 			    !rel_known(rel);
-			if (!take)
+			if (!take || json_object_get(seen, jget(l, "id")) != NULL)
 				continue;
+			json_object_set_new(seen, jget(l, "id"), json_true());
 			json_array_append_new(items, json_pack("{s:o,s:o,s:b}",
 			    "title", jstr(jget(l, "title")), "url",
 			    jstr_free(doc_url(jget(l, "id"), NULL)), "exists",
@@ -785,6 +798,7 @@ doc_link_groups(json_t *links)
 		json_array_append_new(groups, json_pack("{s:s,s:o}", "label",
 		    label, "items", items));
 	}
+	json_decref(seen);
 	return groups;
 }
 
@@ -967,7 +981,7 @@ void
 page_doc(struct req *q, const char *id)
 {
 	struct store	*st;
-	json_t		*doc, *data, *types, *a, *d;
+	json_t		*doc, *data, *types, *a, *more, *d;
 	const char	*text, *type;
 	char		*msg;
 	size_t		 i;
@@ -1008,16 +1022,20 @@ page_doc(struct req *q, const char *id)
 	    json_object_get(doc, "links")));
 
 	a = json_array();
+	more = json_array();
 	json_array_foreach(json_object_get(doc, "cited_by"), i, d)
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "title",
-		    jstr(jget(d, "title")), "url", jstr_free(doc_url(jget(d,
-		    "id"), NULL)), "type_label", jstr(type_label(types, jget(d,
-		    "type"), 0))));
+		json_array_append_new(i < ROUTE_LIST_SHOWN ? a : more,
+		    json_pack("{s:o,s:o,s:o}", "title", jstr(jget(d, "title")),
+		    "url", jstr_free(doc_url(jget(d, "id"), NULL)),
+		    "type_label", jstr(type_label(types, jget(d, "type"), 0))));
 	if (json_array_size(a) > 0)
 		json_object_set_new(data, "cited_by_label", jstr(
 		    strcmp(type, "article") == 0 ? "Cité par" :
 		    "Documents qui renvoient ici"));
 	json_object_set_new(data, "cited_by", a);
+	json_object_set_new(data, "cited_by_more_count",
+	    json_integer((json_int_t)json_array_size(more)));
+	json_object_set_new(data, "cited_by_more", more);
 
 	if (*text != '\0') {
 		json_object_set_new(data, "back_url",

@@ -64,8 +64,9 @@ t_incremental(void **state)
 	dir = t_mkdtemp();
 	tree = xsprintf("%s/tree", dir);
 	db = xsprintf("%s/kb.db", dir);
+	assert_int_equal(mkdir(tree, 0755), 0);
 	t_writes(tree, "a.good", "alpha\nbeta\n");
-	t_writes(tree, "sub/b.good", "gamma\n");
+	t_writes(tree, "sub/b.good", "!id good/b\ngamma\n");
 	t_writes(tree, "sub/skip.good", "ignored\n");
 	t_writes(tree, "sub/.savoirignore", "# not documents\nskip.*\n");
 	t_writes(tree, ".hidden.good", "hidden\n");
@@ -122,6 +123,7 @@ t_failure_keeps_last_good(void **state)
 	dir = t_mkdtemp();
 	tree = xsprintf("%s/tree", dir);
 	db = xsprintf("%s/kb.db", dir);
+	assert_int_equal(mkdir(tree, 0755), 0);
 	t_writes(tree, "a.good", "one\ntwo\n");
 	t_writes(tree, "boom.crash", "anything\n");
 	t_writes(tree, "what.xyz", "no plugin\n");

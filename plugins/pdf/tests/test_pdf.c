@@ -1,5 +1,881 @@
-/* test_pdf.c - STUB */
+/*
+ * test_pdf.c - the pdf plugin, loaded with dlopen from $SAVOIR_PLUGINS as
+ * the host would, driven through a fake host table that records what it
+ * emits (documents, columns, facets, metadata, HTML, warnings, errors) and
+ * counts every misuse of the ABI.  The PDFs in tests/data are made by
+ * tests/make-data.py.  Skipped (77) when the plugin is not built
+ * (configure --without-pdf).
+ */
 #include "config.h"
-#include "testutil.h"
-static void t_stub(void **s) { (void)s; }
-int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(t_stub) }; return cmocka_run_group_tests(t, NULL, NULL); }
+
+#include <dlfcn.h>
+#include <stdarg.h>
+
+#include "../../../tests/unit/testutil.h"
+#include "savoir.h"
+
+/* The fake host's collector: one file's worth of output. */
+struct savoir_sink {
+	const struct savoir_plugin *plugin;
+	struct xfile	 f;
+	struct xdoc	*cur;
+	long		*wlines;	/* line of each warning */
+	int		 misuse;	/* calls breaking the ABI */
+	int		 nerrors;
+};
+
+static void
+h_misuse(struct savoir_sink *s, const char *what)
+{
+	fprintf(stderr, "ABI misuse: %s\n", what);
+	s->misuse++;
+}
+
+static int
+h_utf8(struct savoir_sink *s, const char *p, size_t len)
+{
+	size_t	 bad;
+
+	if (p == NULL || !utf8_valid(p, len, &bad)) {
+		h_misuse(s, "NULL or invalid UTF-8 string");
+		return 0;
+	}
+	return 1;
+}
+
+/* The last message the plugin logged outside a file. */
+static char	*last_log;
+
+static void
+h_log(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	free(last_log);
+	va_start(ap, fmt);
+	xvasprintf(&last_log, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", last_log);
+}
+
+static int
+h_doc_begin(struct savoir_sink *s, const char *id, const char *type)
+{
+	const struct savoir_type_decl	*t;
+	size_t				 i;
+
+	if (s->cur != NULL)
+		h_misuse(s, "doc_begin inside a document");
+	if (!h_utf8(s, id, strlen(id)) || !h_utf8(s, type, strlen(type)))
+		return -1;
+	for (t = s->plugin->types; t->name != NULL; t++)
+		if (strcmp(t->name, type) == 0)
+			break;
+	if (t->name == NULL)
+		h_misuse(s, "undeclared type");
+	for (i = 0; i < s->f.ndocs; i++)
+		if (strcmp(s->f.docs[i]->id, id) == 0)
+			h_misuse(s, "two documents with one id");
+	s->cur = xdoc_new(id, type);
+	return 0;
+}
+
+static int
+h_doc_text(struct savoir_sink *s, int col, const char *text, size_t len)
+{
+	if (s->cur == NULL || col < 0 || col > 2) {
+		h_misuse(s, "doc_text outside a document or bad column");
+		return -1;
+	}
+	if (!h_utf8(s, text, len))
+		return -1;
+	if (s->cur->text[col].len > 0)
+		buf_addc(&s->cur->text[col], '\n');
+	buf_add(&s->cur->text[col], text, len);
+	return 0;
+}
+
+static int
+h_doc_facet(struct savoir_sink *s, const char *key, const char *value)
+{
+	const struct savoir_type_decl	*t;
+	const struct savoir_facet_decl	*fd;
+
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_facet outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, value, strlen(value)))
+		return -1;
+	for (t = s->plugin->types; t->name != NULL; t++)
+		if (strcmp(t->name, s->cur->type) == 0)
+			break;
+	for (fd = t->facets; fd != NULL && fd->key != NULL; fd++)
+		if (strcmp(fd->key, key) == 0)
+			break;
+	if (fd == NULL || fd->key == NULL)
+		h_misuse(s, "undeclared facet");
+	if (*value == '\0')
+		h_misuse(s, "empty facet value");
+	kvlist_add(&s->cur->facets, key, NULL, value);
+	return 0;
+}
+
+static int
+h_doc_link(struct savoir_sink *s, const char *target, const char *rel,
+    const char *label)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_link outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, target, strlen(target)) ||
+	    !h_utf8(s, rel, strlen(rel)) ||
+	    (label != NULL && !h_utf8(s, label, strlen(label))))
+		return -1;
+	kvlist_add(&s->cur->links, target, label, rel);
+	return 0;
+}
+
+static int
+h_doc_html(struct savoir_sink *s, const char *html, size_t len)
+{
+	if (s->cur == NULL || s->cur->html != NULL) {
+		h_misuse(s, "doc_html outside a document or twice");
+		return -1;
+	}
+	if (!h_utf8(s, html, len))
+		return -1;
+	s->cur->html = xstrndup(html, len);
+	return 0;
+}
+
+static int
+h_doc_meta(struct savoir_sink *s, const char *key, const char *label,
+    const char *value)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_meta outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, label, strlen(label)) ||
+	    !h_utf8(s, value, strlen(value)))
+		return -1;
+	kvlist_add(&s->cur->meta, key, label, value);
+	return 0;
+}
+
+static int
+h_doc_end(struct savoir_sink *s)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_end outside a document");
+		return -1;
+	}
+	s->f.docs = xreallocarray(s->f.docs, s->f.ndocs + 1,
+	    sizeof *s->f.docs);
+	s->f.docs[s->f.ndocs++] = s->cur;
+	s->cur = NULL;
+	return 0;
+}
+
+static void
+h_warn(struct savoir_sink *s, long line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	s->f.warnings = xreallocarray(s->f.warnings, s->f.nwarnings + 1,
+	    sizeof *s->f.warnings);
+	s->wlines = xreallocarray(s->wlines, s->f.nwarnings + 1,
+	    sizeof *s->wlines);
+	s->wlines[s->f.nwarnings] = line;
+	s->f.warnings[s->f.nwarnings++] = msg;
+}
+
+static void
+h_error(struct savoir_sink *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	free(s->f.error);
+	xvasprintf(&s->f.error, fmt, ap);
+	va_end(ap);
+	s->nerrors++;
+}
+
+static const struct savoir_host fake_host = {
+	.abi = SAVOIR_PLUGIN_ABI,
+	.size = sizeof(struct savoir_host),
+	.log = h_log,
+	.doc_begin = h_doc_begin,
+	.doc_text = h_doc_text,
+	.doc_facet = h_doc_facet,
+	.doc_link = h_doc_link,
+	.doc_html = h_doc_html,
+	.doc_meta = h_doc_meta,
+	.doc_end = h_doc_end,
+	.warn = h_warn,
+	.error = h_error
+};
+
+static void			*handle;
+static const struct savoir_plugin *plugin;
+static void			*pstate;
+
+static int
+setup(void **st)
+{
+	const char	*dir = getenv("SAVOIR_PLUGINS");
+	char		*path;
+	savoir_plugin_entry_fn entry;
+
+	if (dir == NULL)
+		dir = "plugins-dev";
+	path = xsprintf("%s/pdf.so", dir);
+	if ((handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+		free(path);
+		return -1;
+	}
+	free(path);
+	entry = (savoir_plugin_entry_fn)dlsym(handle, "savoir_plugin_entry");
+	if (entry == NULL || (plugin = entry(&fake_host)) == NULL)
+		return -1;
+	if (plugin->init != NULL && plugin->init(&fake_host, &pstate) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+teardown(void **st)
+{
+	if (plugin != NULL && plugin->fini != NULL)
+		plugin->fini(pstate);
+	if (handle != NULL)
+		dlclose(handle);
+	free(last_log);
+	return 0;
+}
+
+/* Run the plugin on bytes as if they were the file rel (id_prefix is rel
+ * without its extension). */
+static int
+run_mem(struct savoir_sink *s, const char *rel, const char *data, size_t len,
+    uint32_t flags)
+{
+	struct savoir_input	 in;
+	char			*prefix, *dot;
+	int			 rc;
+
+	memset(s, 0, sizeof *s);
+	s->plugin = plugin;
+	prefix = xstrdup(rel);
+	if ((dot = strrchr(prefix, '.')) != NULL)
+		*dot = '\0';
+	memset(&in, 0, sizeof in);
+	in.abi = SAVOIR_PLUGIN_ABI;
+	in.size = sizeof in;
+	in.path = rel;
+	in.abspath = rel;
+	in.data = (const unsigned char *)data;
+	in.len = len;
+	in.id_prefix = prefix;
+	in.flags = flags;
+	rc = plugin->extract(pstate, &in, s);
+	free(prefix);
+	if (s->cur != NULL) {
+		/* Only an error may leave a document open. */
+		if (rc == 0)
+			h_misuse(s, "extract returned with a document open");
+		xdoc_free(s->cur);
+		s->cur = NULL;
+	}
+	/* The rules: -1 always with a message, 0 never with one. */
+	if ((rc == -1) != (s->f.error != NULL))
+		h_misuse(s, "return value and error() disagree");
+	return rc;
+}
+
+/* Run the plugin on a file of tests/data. */
+static int
+run(struct savoir_sink *s, const char *name, uint32_t flags)
+{
+	char	*path, *data, *cause, *rel;
+	size_t	 len;
+	int	 rc;
+
+	path = xsprintf("%s/plugins/pdf/tests/data/%s", t_srcdir(), name);
+	if (file_read(path, 1 << 20, &data, &len, &cause) == -1)
+		fail_msg("%s", cause);
+	free(path);
+	rel = xsprintf("docs/%s", name);
+	rc = run_mem(s, rel, data, len, flags);
+	free(rel);
+	free(data);
+	return rc;
+}
+
+static void
+sink_clear(struct savoir_sink *s)
+{
+	xfile_clear(&s->f);
+	free(s->wlines);
+	memset(s, 0, sizeof *s);
+}
+
+/* The n-th value of a facet key, or NULL. */
+static const char *
+facet(const struct xdoc *d, const char *key, int nth)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, key) == 0 && nth-- == 0)
+			return d->facets.v[i].value;
+	return NULL;
+}
+
+static size_t
+nfacets(const struct xdoc *d, const char *key)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, key) == 0)
+			n++;
+	return n;
+}
+
+static int
+has_warning(const struct savoir_sink *s, const char *needle, long line)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.nwarnings; i++)
+		if (strstr(s->f.warnings[i], needle) != NULL &&
+		    (line < 0 || s->wlines[i] == line))
+			return 1;
+	return 0;
+}
+
+/* The metadata entry with this key, or NULL. */
+static const char *
+meta(const struct xdoc *d, const char *key, const char **label)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->meta.n; i++) {
+		if (strcmp(d->meta.v[i].key, key) == 0) {
+			if (label != NULL)
+				*label = d->meta.v[i].label;
+			return d->meta.v[i].value;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The page a search hit on needle would show: the number of the last
+ * "[p. N]" line (with a no-break space) before it in the body, as a
+ * reader of a snippet would find it.  -1 if the needle is not there.
+ */
+static int
+page_of(const char *body, const char *needle)
+{
+	const char	*hit, *p, *mark = NULL;
+
+	if ((hit = strstr(body, needle)) == NULL)
+		return -1;
+	for (p = body; p != NULL && p < hit; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, "[p.\u00a0", 5) == 0 && p < hit)
+			mark = p;
+	}
+	return mark != NULL ? atoi(mark + 5) : 0;
+}
+
+/* The HTML of the <section> for page n, or NULL; caller frees. */
+static char *
+section(const char *html, int n)
+{
+	char		*open, *out;
+	const char	*s, *e;
+
+	open = xsprintf("<section id=\"p%d\">", n);
+	s = strstr(html, open);
+	free(open);
+	if (s == NULL)
+		return NULL;
+	if ((e = strstr(s, "</section>")) == NULL)
+		return NULL;
+	out = xstrndup(s, e + strlen("</section>") - s);
+	return out;
+}
+
+/* A file the plugin must refuse, with a message saying why. */
+static void
+expect_error(const char *name, const char *msg)
+{
+	struct savoir_sink	 s;
+
+	assert_int_equal(run(&s, name, 0), -1);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 0);
+	assert_non_null(s.f.error);
+	if (strstr(s.f.error, msg) == NULL)
+		fail_msg("%s: error \"%s\" does not contain \"%s\"", name,
+		    s.f.error, msg);
+	sink_clear(&s);
+}
+
+static void
+t_descriptor(void **st)
+{
+	const struct savoir_type_decl	*t = plugin->types;
+
+	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
+	assert_string_equal(plugin->name, "pdf");
+	assert_string_equal(plugin->extensions[0], ".pdf");
+	assert_null(plugin->extensions[1]);
+	assert_string_equal(plugin->mime_types[0], "application/pdf");
+	assert_string_equal(t[0].name, "pdf");
+	assert_string_equal(t[0].label, "Document PDF");
+	assert_string_equal(t[0].label_plural, "Documents PDF");
+	assert_null(t[1].name);
+	assert_string_equal(t[0].facets[0].key, "annee");
+	assert_string_equal(t[0].facets[0].label, "Année");
+	assert_int_equal(t[0].facets[0].kind, SAVOIR_FACET_YEAR);
+	assert_string_equal(t[0].facets[1].key, "auteur");
+	assert_string_equal(t[0].facets[1].label, "Auteur");
+	assert_int_equal(t[0].facets[1].kind, SAVOIR_FACET_KEYWORD);
+	assert_null(t[0].facets[2].key);
+}
+
+static int
+probe_mem(const char *data, size_t len)
+{
+	struct savoir_input	 in;
+
+	memset(&in, 0, sizeof in);
+	in.abi = SAVOIR_PLUGIN_ABI;
+	in.size = sizeof in;
+	in.path = in.abspath = "x.pdf";
+	in.id_prefix = "x";
+	in.data = (const unsigned char *)data;
+	in.len = len;
+	return plugin->probe(pstate, &in);
+}
+
+static void
+t_probe(void **st)
+{
+	char	*junk;
+
+	assert_int_equal(probe_mem("%PDF-1.7\n", 9), 100);
+	/* Readers accept junk before the header, up to 1024 bytes. */
+	assert_int_equal(probe_mem("GARBAGE\r\n%PDF-1.4\n", 18), 100);
+	junk = xmalloc(2048);
+	memset(junk, ' ', 2048);
+	memcpy(junk + 1500, "%PDF-1.4", 8);
+	assert_int_equal(probe_mem(junk, 2048), 1);
+	free(junk);
+	/* Not a PDF: taken at the lowest score, so extract says why. */
+	assert_int_equal(probe_mem("\x89PNG\r\n\x1a\n", 8), 1);
+	assert_int_equal(probe_mem("", 0), 1);
+	assert_int_equal(probe_mem("%PDF", 4), 1);
+}
+
+static void
+t_good(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+	const char		*label;
+
+	assert_int_equal(run(&s, "good.pdf", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.nwarnings, 0);
+	assert_int_equal(s.f.ndocs, 1);
+	d = s.f.docs[0];
+	assert_string_equal(d->id, "docs/good");
+	assert_string_equal(d->type, "pdf");
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Guide de la coopération décentralisée");
+
+	/* The outline's entries, then subject and keywords. */
+	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
+	    "Introduction\nLe cadre juridique\nLa loi Thiollière\nAnnexes\n"
+	    "Action extérieure des collectivités\n"
+	    "coopération, jumelage, CGCT");
+
+	/* Each page's text after its "[p. N]" line; the fi ligature glyph
+	 * is two letters. */
+	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
+	    "[p.\u00a01]\n"
+	    "Guide de la coopération décentralisée\n"
+	    "Ce guide présente l’action extérieure des collectivités "
+	    "territoriales françaises\n"
+	    "et les outils juridiques dont elles disposent pour agir avec "
+	    "leurs partenaires\n"
+	    "étrangers, en toute confiance.\n"
+	    "Sommaire : introduction, cadre juridique, annexes.\n"
+	    "[p.\u00a02]\n"
+	    "Le cadre juridique\n"
+	    "La loi du 6 février 1992 a ouvert la voie aux conventions de "
+	    "jumelage-coopération\n"
+	    "avec des autorités locales étrangères ; la loi Thiollière de "
+	    "2007 l’a étendue\n"
+	    "à l’aide humanitaire d’urgence.\n"
+	    "Seuils : < 5 000 € & > 100 € « sic ».\n"
+	    "[p.\u00a03]\n"
+	    "Annexes\n"
+	    "Article L1115-1 du CGCT : texte intégral en annexe.\n"
+	    "Fin du document.");
+
+	/* Facets: each author of "A; B", the year of the creation date. */
+	assert_string_equal(facet(d, "auteur", 0), "Équipe pédagogique");
+	assert_string_equal(facet(d, "auteur", 1), "Jean Dupont");
+	assert_int_equal(nfacets(d, "auteur"), 2);
+	assert_string_equal(facet(d, "annee", 0), "2019");
+	assert_int_equal(d->facets.n, 3);
+
+	/* Metadata in order, labels in French; the date is the day in the
+	 * PDF's own time zone (09:30 +01:00). */
+	assert_int_equal(d->meta.n, 6);
+	assert_string_equal(d->meta.v[0].key, "auteur");
+	assert_string_equal(d->meta.v[0].label, "Auteur");
+	assert_string_equal(d->meta.v[0].value,
+	    "Équipe pédagogique, Jean Dupont");
+	assert_string_equal(d->meta.v[1].label, "Date");
+	assert_string_equal(d->meta.v[1].value, "5 novembre 2019");
+	assert_string_equal(d->meta.v[2].label, "Pages");
+	assert_string_equal(d->meta.v[2].value, "3");
+	assert_string_equal(meta(d, "sujet", &label),
+	    "Action extérieure des collectivités");
+	assert_string_equal(label, "Sujet");
+	assert_string_equal(meta(d, "motscles", &label),
+	    "coopération, jumelage, CGCT");
+	assert_string_equal(label, "Mots-clés");
+	assert_string_equal(meta(d, "producteur", &label),
+	    "Savoir make-data.py 1.0");
+	assert_string_equal(label, "Producteur");
+	assert_int_equal(d->links.n, 0);
+	sink_clear(&s);
+}
+
+static void
+t_html(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+	char			*p2, *clean;
+
+	assert_int_equal(run(&s, "good.pdf", 0), 0);
+	d = s.f.docs[0];
+	assert_non_null(d->html);
+
+	/* The outline first, as nested lists linking to the pages (the
+	 * named destination of the nested entry resolved). */
+	assert_non_null(strstr(d->html,
+	    "<section class=\"pdf-sommaire\"><h2>Sommaire</h2>\n"
+	    "<ul>\n"
+	    "<li><a href=\"#p1\">Introduction</a></li>\n"
+	    "<li><a href=\"#p2\">Le cadre juridique</a><ul>\n"
+	    "<li><a href=\"#p2\">La loi Thiollière</a></li>\n"
+	    "</ul></li>\n"
+	    "<li><a href=\"#p3\">Annexes</a></li>\n"
+	    "</ul>\n"
+	    "</section>\n"));
+	assert_true(strstr(d->html, "pdf-sommaire") <
+	    strstr(d->html, "<section id=\"p1\">"));
+
+	/* A section per page; short lines end paragraphs, text is
+	 * escaped. */
+	p2 = section(d->html, 2);
+	assert_non_null(p2);
+	assert_string_equal(p2,
+	    "<section id=\"p2\"><h2>Page 2</h2>\n"
+	    "<p>Le cadre juridique</p>\n"
+	    "<p>La loi du 6 février 1992 a ouvert la voie aux conventions "
+	    "de jumelage-coopération\n"
+	    "avec des autorités locales étrangères ; la loi Thiollière de "
+	    "2007 l’a étendue\n"
+	    "à l’aide humanitaire d’urgence.</p>\n"
+	    "<p>Seuils : &lt; 5 000 € &amp; &gt; 100 € « sic ».</p>\n"
+	    "</section>");
+	free(p2);
+	/* A page of short lines only: a paragraph per line. */
+	p2 = section(d->html, 3);
+	assert_non_null(p2);
+	assert_non_null(strstr(p2, "<p>Annexes</p>\n<p>Article L1115-1 du "
+	    "CGCT : texte intégral en annexe.</p>\n<p>Fin du document.</p>"));
+	free(p2);
+	assert_null(strstr(d->html, "<section id=\"p4\">"));
+	assert_null(strstr(d->html, "pdf-tronque"));
+
+	/* What the host keeps of it: ids and in-page links survive. */
+	clean = html_sanitize(d->html, strlen(d->html));
+	assert_non_null(strstr(clean, "<section id=\"p2\">"));
+	assert_non_null(strstr(clean, "href=\"#p2\""));
+	assert_non_null(strstr(clean, "&lt; 5 000"));
+	free(clean);
+	sink_clear(&s);
+}
+
+/* A hit in the body can be traced to its page, in the text and the page. */
+static void
+t_page_of_hit(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+	const char		*body;
+	char			*p;
+
+	assert_int_equal(run(&s, "good.pdf", 0), 0);
+	d = s.f.docs[0];
+	body = d->text[SAVOIR_COL_BODY].data;
+	assert_int_equal(page_of(body, "jumelage-coopération"), 2);
+	assert_int_equal(page_of(body, "humanitaire"), 2);
+	assert_int_equal(page_of(body, "confiance"), 1);
+	assert_int_equal(page_of(body, "Fin du document"), 3);
+	assert_int_equal(page_of(body, "introuvable"), -1);
+	p = section(d->html, 2);
+	assert_non_null(strstr(p, "jumelage-coopération"));
+	free(p);
+	p = section(d->html, 1);
+	assert_null(strstr(p, "jumelage-coopération"));
+	free(p);
+	sink_clear(&s);
+}
+
+/* Run good.pdf with a plugin state made under an environment. */
+static int
+run_env(struct savoir_sink *s, const char *name, const char *value)
+{
+	void	*saved = pstate, *st2 = NULL;
+	int	 rc;
+
+	setenv(name, value, 1);
+	free(last_log);
+	last_log = NULL;
+	assert_int_equal(plugin->init(&fake_host, &st2), 0);
+	unsetenv(name);
+	pstate = st2;
+	rc = run(s, "good.pdf", 0);
+	pstate = saved;
+	plugin->fini(st2);
+	return rc;
+}
+
+static void
+t_page_cap(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	assert_int_equal(run_env(&s, "SAVOIR_PDF_MAX_PAGES", "2"), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 1);
+	d = s.f.docs[0];
+	assert_int_equal(s.f.nwarnings, 1);
+	assert_true(has_warning(&s, "the PDF has 3 pages: only the first 2 "
+	    "are read (page cap, SAVOIR_PDF_MAX_PAGES)", 0));
+	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
+	    "[p.\u00a02]\n"));
+	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "[p.\u00a03]"));
+	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "Fin du document"));
+	/* The page count is the file's, and the page says it stopped. */
+	assert_string_equal(meta(d, "pages", NULL), "3");
+	assert_non_null(strstr(d->html, "<p class=\"pdf-tronque\">Lecture "
+	    "interrompue après la page 2 sur 3"));
+	assert_null(strstr(d->html, "<section id=\"p3\">"));
+	/* The outline entry of an unread page is no dead link. */
+	assert_non_null(strstr(d->html, "<li>Annexes</li>"));
+	assert_null(strstr(d->html, "href=\"#p3\""));
+	sink_clear(&s);
+}
+
+static void
+t_bad_env(void **st)
+{
+	struct savoir_sink	 s;
+
+	/* A bad value is logged, naming the variable, and the default
+	 * (2,000 pages) holds. */
+	assert_int_equal(run_env(&s, "SAVOIR_PDF_MAX_PAGES", "beaucoup"), 0);
+	assert_non_null(last_log);
+	assert_non_null(strstr(last_log, "SAVOIR_PDF_MAX_PAGES=\"beaucoup\""));
+	assert_int_equal(s.f.nwarnings, 0);
+	assert_non_null(strstr(s.f.docs[0]->text[SAVOIR_COL_BODY].data,
+	    "[p.\u00a03]"));
+	sink_clear(&s);
+}
+
+/* A title that is only a Word file name gives way to page 1's first
+ * line; no outline, no author, no date. */
+static void
+t_title_fallback(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	assert_int_equal(run(&s, "notitle.pdf", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.nwarnings, 0);
+	d = s.f.docs[0];
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Rapport d’activité 2021");
+	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
+	assert_int_equal(d->facets.n, 0);
+	assert_int_equal(d->meta.n, 1);
+	assert_string_equal(meta(d, "pages", NULL), "1");
+	assert_null(strstr(d->html, "pdf-sommaire"));
+	assert_non_null(strstr(d->html, "<section id=\"p1\">"));
+	sink_clear(&s);
+}
+
+/* Pages without text: the file name is the title, the page says why it
+ * is empty, a warning suggests OCR. */
+static void
+t_blank(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	assert_int_equal(run(&s, "blank.pdf", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 1);
+	d = s.f.docs[0];
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data, "blank.pdf");
+	assert_int_equal(d->text[SAVOIR_COL_BODY].len, 0);
+	assert_int_equal(s.f.nwarnings, 1);
+	assert_true(has_warning(&s, "no text on any of the 2 pages read (a "
+	    "scan without OCR?)", 0));
+	assert_non_null(strstr(d->html, "ne contient pas de texte"));
+	assert_null(strstr(d->html, "<section id=\"p1\">"));
+	assert_string_equal(meta(d, "pages", NULL), "2");
+	sink_clear(&s);
+}
+
+/* Odd metadata and outline: each oddity is a warning naming it, and the
+ * rest of the document is kept. */
+static void
+t_odd(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	assert_int_equal(run(&s, "odd.pdf", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	d = s.f.docs[0];
+	/* "untitled" is no title. */
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Notes de terrain");
+	assert_true(has_warning(&s, "creation date: year 1970 is not "
+	    "plausible", 0));
+	assert_true(has_warning(&s, "outline entry \"Perdu\": its named "
+	    "destination is not in the document", 0));
+	assert_int_equal(s.f.nwarnings, 2);
+	/* An author of separators only, a 1970 date: no facet at all. */
+	assert_int_equal(d->facets.n, 0);
+	assert_null(meta(d, "auteur", NULL));
+	assert_null(meta(d, "date", NULL));
+	/* The entry without a page is text; markup in a title is text. */
+	assert_non_null(strstr(d->html, "<li>Perdu</li>"));
+	assert_non_null(strstr(d->html, "<li><a href=\"#p1\">Annexe &lt;1&gt; "
+	    "&amp; &quot;notes&quot;</a></li>"));
+	assert_null(strstr(d->html, "<1>"));
+	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
+	    "Perdu\nAnnexe <1> & \"notes\"");
+	sink_clear(&s);
+}
+
+static void
+t_encrypted(void **st)
+{
+	expect_error("encrypted.pdf", "encrypted PDF: a password is needed");
+}
+
+static void
+t_truncated(void **st)
+{
+	/* poppler's words: its error, then the first problem it logged. */
+	expect_error("truncated.pdf", "not a valid PDF: PDF document is "
+	    "damaged (Syntax error: ");
+}
+
+static void
+t_damaged(void **st)
+{
+	expect_error("damaged.pdf", "not a valid PDF: PDF document is "
+	    "damaged (Syntax error: Couldn't find trailer dictionary)");
+}
+
+static void
+t_not_pdf(void **st)
+{
+	expect_error("not-a-pdf.pdf", "not a PDF: no %PDF- header in the "
+	    "first 1024 bytes (the file starts with bytes 89 50 4E 47 0D 0A "
+	    "1A 0A)");
+}
+
+static void
+t_empty(void **st)
+{
+	expect_error("empty.pdf", "empty file");
+}
+
+/* A failed file leaves nothing behind: the next one reads normally. */
+static void
+t_after_error(void **st)
+{
+	struct savoir_sink	 s;
+
+	expect_error("truncated.pdf", "not a valid PDF");
+	assert_int_equal(run(&s, "good.pdf", 0), 0);
+	assert_int_equal(s.f.nwarnings, 0);
+	assert_int_equal(s.f.ndocs, 1);
+	sink_clear(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_descriptor),
+		cmocka_unit_test(t_probe),
+		cmocka_unit_test(t_good),
+		cmocka_unit_test(t_html),
+		cmocka_unit_test(t_page_of_hit),
+		cmocka_unit_test(t_page_cap),
+		cmocka_unit_test(t_bad_env),
+		cmocka_unit_test(t_title_fallback),
+		cmocka_unit_test(t_blank),
+		cmocka_unit_test(t_odd),
+		cmocka_unit_test(t_encrypted),
+		cmocka_unit_test(t_truncated),
+		cmocka_unit_test(t_damaged),
+		cmocka_unit_test(t_not_pdf),
+		cmocka_unit_test(t_empty),
+		cmocka_unit_test(t_after_error),
+	};
+	const char	*dir = getenv("SAVOIR_PLUGINS");
+	char		*path;
+
+	/* configure --without-pdf builds this test but not the plugin. */
+	path = xsprintf("%s/pdf.so", dir != NULL ? dir : "plugins-dev");
+	if (access(path, F_OK) == -1) {
+		fprintf(stderr, "%s: not built (configure --without-pdf?): "
+		    "skipped\n", path);
+		free(path);
+		return 77;
+	}
+	free(path);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
