@@ -1486,7 +1486,7 @@ legi_html_piece(struct legi *l, const char *html)
 		return;
 	doc = htmlCtxtReadMemory(l->ctxt, html, (int)len, NULL, "UTF-8",
 	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NODEFDTD | HTML_PARSE_NOIMPLIED);
+	    HTML_PARSE_NODEFDTD);
 	if (doc == NULL)
 		return;
 	legi_nodes(l, doc->children);
@@ -1501,6 +1501,8 @@ legi_num_is_article(const char *num)
 {
 	const unsigned char	*p = (const unsigned char *)num;
 
+	while (isspace(*p))
+		p++;
 	if (*p == 'L' && p[1] == 'O')
 		p += 2;
 	else if (*p == 'L' || *p == 'R' || *p == 'D' || *p == 'A')

@@ -49,6 +49,7 @@
 
 #define PDF_MAGIC_WINDOW	1024	/* where readers look for %PDF- */
 #define PDF_TITLE_MAX		200	/* bytes of a title or an entry */
+#define PDF_INFO_MAX		1000	/* bytes of a subject, keywords */
 #define PDF_OUTLINE_DEPTH	16
 #define PDF_OUTLINE_MAX		2000
 #define PDF_WARN_MAX		20	/* page problems reported one by one */
@@ -120,8 +121,11 @@ struct pdf {
 	GString			*pages;		/* HTML of the pages */
 	GString			*headings;
 	char			*first_line;	/* of page 1 */
+	char			*subject;	/* metadata, squashed */
+	char			*keywords;
 	struct pdf_entry	*entries;
 	size_t			 nentries;
+	int			 outline_full;	/* the cap was hit */
 	int			 nwarn;		/* problems reported */
 	int			 nsilent;	/* and not reported */
 };
@@ -287,6 +291,49 @@ pdf_probe(void *state, const struct savoir_input *in)
 }
 
 /*
+ * Dot leaders of a table of contents ("Introduction . . . . . . 4") made
+ * one ellipsis ("Introduction … 4"): they carry no words, and a snippet
+ * of a contents page would show little else.  A run of at least four dots,
+ * spaces between them allowed, is a leader.  Takes ownership of s.
+ */
+static char *
+pdf_leaders(char *s)
+{
+	GString		*b;
+	const char	*p, *q, *end;
+	int		 dots;
+
+	if (strstr(s, "....") == NULL && strstr(s, ". . . .") == NULL)
+		return s;
+	b = g_string_sized_new(strlen(s));
+	for (p = s; *p != '\0'; p++) {
+		if (*p != '.') {
+			g_string_append_c(b, *p);
+			continue;
+		}
+		for (q = p, end = p, dots = 0; *q == '.' || *q == ' '; q++)
+			if (*q == '.') {
+				dots++;
+				end = q + 1;
+			}
+		if (dots < 4) {
+			g_string_append_len(b, p, end - p);
+			p = end - 1;
+			continue;
+		}
+		while (b->len > 0 && b->str[b->len - 1] == ' ')
+			g_string_truncate(b, b->len - 1);
+		g_string_append(b, b->len > 0 && b->str[b->len - 1] != '\n' ?
+		    " \u2026" : "\u2026");
+		if (*q != '\0' && *q != '\n')
+			g_string_append_c(b, ' ');
+		p = q - 1;
+	}
+	g_free(s);
+	return g_string_free(b, FALSE);
+}
+
+/*
  * Text as the index wants it: valid UTF-8 without control characters
  * other than newlines (the host would count them as repairs).  Takes
  * ownership of s (g_free); returns a string to g_free.
@@ -309,7 +356,7 @@ pdf_clean(char *s)
 		else if (*p == 0x7f)
 			*p = ' ';
 	}
-	return s;
+	return pdf_leaders(s);
 }
 
 /*
@@ -462,7 +509,7 @@ pdf_page_html(GString *h, const char *text)
 			chars[nfull++] = lines[i].chars;
 	if (nfull > 0) {
 		qsort(chars, nfull, sizeof *chars, pdf_cmp_long);
-		usual = chars[(nfull - 1) * 8 / 10];
+		usual = chars[nfull - 1];
 	}
 	g_free(chars);
 
@@ -587,11 +634,6 @@ pdf_read_pages(struct pdf *x)
 		host->warn(x->sink, 0, "the PDF has %d pages: only the first "
 		    "%d are read (page cap, %s)", x->npages, last,
 		    PDF_ENV_PAGES);
-	if (x->nread < x->npages)
-		g_string_append_printf(x->pages, "<p class=\"pdf-tronque\">"
-		    "Lecture interrompue après la page %d sur %d : la suite du "
-		    "document n’est ni affichée ni indexée.</p>\n", x->nread,
-		    x->npages);
 }
 
 /* --- outline ----------------------------------------------------------- */
@@ -635,9 +677,12 @@ pdf_outline_walk(struct pdf *x, PopplerIndexIter *it, int depth)
 	char			*title;
 
 	do {
-		if (x->nentries >= PDF_OUTLINE_MAX) {
+		if (x->outline_full)
+			return;
+		if (x->nentries == PDF_OUTLINE_MAX) {
 			pdf_warn(x, "the outline has more than %d entries: "
 			    "the rest is left out", PDF_OUTLINE_MAX);
+			x->outline_full = 1;
 			return;
 		}
 		if ((a = poppler_index_iter_get_action(it)) == NULL)
@@ -663,7 +708,7 @@ pdf_outline_walk(struct pdf *x, PopplerIndexIter *it, int depth)
 		else
 			pdf_outline_walk(x, child, depth + 1);
 		poppler_index_iter_free(child);
-	} while (x->nentries < PDF_OUTLINE_MAX && poppler_index_iter_next(it));
+	} while (!x->outline_full && poppler_index_iter_next(it));
 }
 
 static void
@@ -722,6 +767,29 @@ pdf_outline_html(struct pdf *x, GString *h)
 }
 
 /* --- metadata ---------------------------------------------------------- */
+
+/* A line of the headings column. */
+static void
+pdf_heading(struct pdf *x, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (x->headings->len > 0)
+		g_string_append_c(x->headings, '\n');
+	g_string_append(x->headings, s);
+}
+
+/* Metadata text, one line; to g_free, NULL if there is none. */
+static char *
+pdf_info(gchar *(*get)(PopplerDocument *), PopplerDocument *doc)
+{
+	char	*raw, *v;
+
+	raw = get(doc);
+	v = pdf_squash(raw, PDF_INFO_MAX);
+	g_free(raw);
+	return v;
+}
 
 /*
  * A metadata title that only names the file the PDF was made from, or
@@ -835,26 +903,13 @@ pdf_emit_meta(struct pdf *x)
 	snprintf(buf, sizeof buf, "%d", x->npages);
 	if (host->doc_meta(s, "pages", "Pages", buf) == -1)
 		goto out;
-	raw = poppler_document_get_subject(x->doc);
-	v = pdf_squash(raw, 1000);
-	g_free(raw);
-	if (v != NULL && host->doc_meta(s, "sujet", "Sujet", v) == -1) {
-		g_free(v);
+	if (x->subject != NULL &&
+	    host->doc_meta(s, "sujet", "Sujet", x->subject) == -1)
 		goto out;
-	}
-	g_free(v);
-	raw = poppler_document_get_keywords(x->doc);
-	v = pdf_squash(raw, 1000);
-	g_free(raw);
-	if (v != NULL && host->doc_meta(s, "motscles", "Mots-clés", v) ==
-	    -1) {
-		g_free(v);
+	if (x->keywords != NULL &&
+	    host->doc_meta(s, "motscles", "Mots-clés", x->keywords) == -1)
 		goto out;
-	}
-	g_free(v);
-	raw = poppler_document_get_producer(x->doc);
-	v = pdf_squash(raw, PDF_TITLE_MAX);
-	g_free(raw);
+	v = pdf_info(poppler_document_get_producer, x->doc);
 	if (v != NULL && host->doc_meta(s, "producteur", "Producteur", v) ==
 	    -1) {
 		g_free(v);
@@ -869,32 +924,6 @@ out:
 	g_strfreev(parts);
 	g_string_free(authors, TRUE);
 	return rc;
-}
-
-/* Outline entries, subject and keywords: the headings column. */
-static void
-pdf_headings(struct pdf *x)
-{
-	char	*raw, *v;
-	size_t	 i;
-
-	for (i = 0; i < x->nentries; i++) {
-		if (x->headings->len > 0)
-			g_string_append_c(x->headings, '\n');
-		g_string_append(x->headings, x->entries[i].title);
-	}
-	raw = poppler_document_get_subject(x->doc);
-	if ((v = pdf_squash(raw, 1000)) != NULL)
-		g_string_append_printf(x->headings, "%s%s",
-		    x->headings->len > 0 ? "\n" : "", v);
-	g_free(v);
-	g_free(raw);
-	raw = poppler_document_get_keywords(x->doc);
-	if ((v = pdf_squash(raw, 1000)) != NULL)
-		g_string_append_printf(x->headings, "%s%s",
-		    x->headings->len > 0 ? "\n" : "", v);
-	g_free(v);
-	g_free(raw);
 }
 
 /* --- extract ----------------------------------------------------------- */
@@ -967,6 +996,11 @@ pdf_emit(struct pdf *x)
 		g_string_append(html, "<p class=\"pdf-vide\">Ce PDF ne contient "
 		    "pas de texte (un document numérisé sans reconnaissance "
 		    "de caractères ?).</p>\n");
+	if (x->nread < x->npages)
+		g_string_append_printf(html, "<p class=\"pdf-tronque\">"
+		    "Lecture interrompue après la page %d sur %d : la suite du "
+		    "document n’est ni affichée ni indexée.</p>\n", x->nread,
+		    x->npages);
 	if (host->doc_begin(s, x->in->id_prefix, "pdf") == -1 ||
 	    host->doc_text(s, SAVOIR_COL_TITLE, title, strlen(title)) == -1 ||
 	    (x->headings->len > 0 && host->doc_text(s, SAVOIR_COL_HEADINGS,
@@ -1011,21 +1045,30 @@ pdf_extract(void *state, const struct savoir_input *in,
 	x.pages = g_string_new(NULL);
 	x.headings = g_string_new(NULL);
 
+	x.subject = pdf_info(poppler_document_get_subject, x.doc);
+	x.keywords = pdf_info(poppler_document_get_keywords, x.doc);
+
 	pdf_read_pages(&x);
 	pdf_outline(&x);
-	pdf_headings(&x);
+	/* The outline's entries, then subject and keywords. */
+	for (i = 0; i < x.nentries; i++)
+		pdf_heading(&x, x.entries[i].title);
+	pdf_heading(&x, x.subject);
+	pdf_heading(&x, x.keywords);
 	if (x.ntext == 0)
 		pdf_warn(&x, "no text on any of the %d pages read (a scan "
 		    "without OCR?)", x.nread);
 	if (x.nsilent > 0)
-		host->warn(sink, 0, "%d more problems not reported",
-		    x.nsilent);
+		host->warn(sink, 0, "%d more problems with pages or the "
+		    "outline not reported", x.nsilent);
 	rc = pdf_emit(&x);
 out:
 	for (i = 0; i < x.nentries; i++)
 		g_free(x.entries[i].title);
 	g_free(x.entries);
 	g_free(x.first_line);
+	g_free(x.subject);
+	g_free(x.keywords);
 	if (x.body != NULL)
 		g_string_free(x.body, TRUE);
 	if (x.pages != NULL)

@@ -848,7 +848,7 @@ struct passage {
 	size_t	 start;		/* window in the highlighted text */
 	size_t	 end;
 	size_t	 mark;		/* the match it was built around */
-	int	 score;		/* matches inside */
+	int	 score;		/* how well it answers the query */
 };
 
 static int
@@ -896,6 +896,7 @@ doc_passages(struct store *st, const char *id, const char *text,
 	static const char *const keys[] = { "type", "pays", "annee", "theme",
 	    "module", "code", "article", NULL };
 	struct passage	 cand[ROUTE_PASSAGE_MARKS], chosen[ROUTE_PASSAGES];
+	char		*words[ROUTE_PASSAGE_MARKS];
 	struct query	*qr;
 	sqlite3_stmt	*stmt;
 	json_t		*a = json_array();
@@ -904,7 +905,7 @@ doc_passages(struct store *st, const char *id, const char *text,
 	char		*expr, *html;
 	size_t		 len, nc = 0, nch = 0, i, j, k;
 	int64_t		 deadline;
-	int		 best;
+	int		 best, distinct, marks;
 
 	qr = query_parse(text, keys);
 	expr = query_fts_any(qr);
@@ -930,14 +931,35 @@ doc_passages(struct store *st, const char *id, const char *text,
 		    cand[nc].mark - ROUTE_PASSAGE_BEFORE : 0;
 		cand[nc].end = cand[nc].mark + ROUTE_PASSAGE_AFTER < len ?
 		    cand[nc].mark + ROUTE_PASSAGE_AFTER : len;
-		cand[nc].score = 0;
+		k = strcspn(m + 1, "\x02");
+		if ((words[nc] = fr_fold(m + 1, k < 64 ? k : 64)) == NULL)
+			words[nc] = xstrdup("");
 		nc++;
 	}
-	for (i = 0; i < nc; i++)
-		for (j = 0; j < nc; j++)
-			if (cand[j].mark >= cand[i].start &&
-			    cand[j].mark < cand[i].end)
-				cand[i].score++;
+	/*
+	 * A passage is worth more for the different words it holds than for
+	 * one word repeated; a list of web addresses (sources, where words
+	 * repeat inside URLs) makes a poor passage.  Ties go to the earlier.
+	 */
+	for (i = 0; i < nc; i++) {
+		distinct = marks = 0;
+		for (j = 0; j < nc; j++) {
+			if (cand[j].mark < cand[i].start ||
+			    cand[j].mark >= cand[i].end)
+				continue;
+			marks++;
+			for (k = 0; k < j; k++)
+				if (cand[k].mark >= cand[i].start &&
+				    strcmp(words[k], words[j]) == 0)
+					break;
+			if (k == j)
+				distinct++;
+		}
+		cand[i].score = 10 * distinct + (marks < 5 ? marks : 5);
+		if (memmem(s + cand[i].start, cand[i].end - cand[i].start,
+		    "://", 3) != NULL)
+			cand[i].score -= 15;
+	}
 	while (nch < ROUTE_PASSAGES) {
 		best = -1;
 		for (i = 0; i < nc; i++) {
@@ -971,6 +993,8 @@ doc_passages(struct store *st, const char *id, const char *text,
 		    jstr_free(buf_steal(&b))));
 	}
 out:
+	for (i = 0; i < nc; i++)
+		free(words[i]);
 	sqlite3_reset(stmt);
 	sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
 	free(expr);

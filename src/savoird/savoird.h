@@ -94,6 +94,10 @@ struct worker {
 	int			 fds[3][SAVOIRD_MAX_LISTEN];	/* https, http,
 							   redirect */
 	int			 nfds[3];
+	struct evhttp_bound_socket *bound[SAVOIRD_MAX_LISTEN];	/* https */
+	int			 nbound;
+	struct event		*guard_ev;	/* connection cap check */
+	int			 paused;	/* accepting stopped */
 	int64_t			 store_checked;	/* mono_us of last stat */
 	int64_t			 store_failed;	/* mono_us of last failure */
 	ino_t			 store_ino;

@@ -191,6 +191,40 @@ worker_reload_cb(evutil_socket_t fd, short ev, void *arg)
 		    w->server->conf->handshake_ms);
 }
 
+/*
+ * At max_connections TLS connections a worker stops accepting (the kernel
+ * queues new ones in the backlog) until some close, rather than accepting
+ * more than it can serve.
+ */
+static void
+worker_guard_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker		*w = arg;
+	struct tls_stats	 st;
+	int			 i, full;
+
+	if (w->tls == NULL)
+		return;
+	tls_worker_stats(w->tls, &st);
+	full = st.active >= w->server->conf->max_connections;
+	if (full == w->paused)
+		return;
+	for (i = 0; i < w->nbound; i++) {
+		if (full)
+			evconnlistener_disable(
+			    evhttp_bound_socket_get_listener(w->bound[i]));
+		else
+			evconnlistener_enable(
+			    evhttp_bound_socket_get_listener(w->bound[i]));
+	}
+	w->paused = full;
+	if (full)
+		log_warnx("worker %d: %lld connections, the limit: not "
+		    "accepting until some close", w->id, (long long)st.active);
+	else
+		log_info("worker %d: accepting again", w->id);
+}
+
 static void
 worker_stop_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -226,14 +260,18 @@ worker_evhttp(struct worker *w, int kind,
 	if (kind == KIND_HTTPS)
 		tls_worker_attach(w->tls, h);
 	for (i = 0; i < w->nfds[kind]; i++) {
-		if (evhttp_accept_socket_with_handle(h,
-		    w->fds[kind][i]) == NULL) {
+		struct evhttp_bound_socket *b;
+
+		if ((b = evhttp_accept_socket_with_handle(h,
+		    w->fds[kind][i])) == NULL) {
 			xasprintf(cause, "cannot accept on socket %d",
 			    w->fds[kind][i]);
 			evhttp_free(h);
 			return NULL;
 		}
 		w->fds[kind][i] = -1;	/* evhttp owns it now */
+		if (kind == KIND_HTTPS)
+			w->bound[w->nbound++] = b;
 	}
 	return h;
 }
@@ -267,6 +305,13 @@ server_start(struct server *s, char **cause)
 		    http_dispatch_redirect, cause)) == NULL &&
 		    w->nfds[KIND_REDIRECT] > 0)
 			return -1;
+		if (w->tls != NULL) {
+			struct timeval tv = { 0, 200000 };
+
+			w->guard_ev = event_new(w->base, -1, EV_PERSIST,
+			    worker_guard_cb, w);
+			event_add(w->guard_ev, &tv);
+		}
 		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 			xasprintf(cause, "pthread_create: %s", strerror(errno));
 			return -1;
@@ -301,6 +346,8 @@ server_stop(struct server *s)
 			event_free(w->reload_ev);
 		if (w->stop_ev != NULL)
 			event_free(w->stop_ev);
+		if (w->guard_ev != NULL)
+			event_free(w->guard_ev);
 		if (w->base != NULL)
 			event_base_free(w->base);
 		store_close(w->store);

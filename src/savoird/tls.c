@@ -31,6 +31,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -300,6 +301,12 @@ tls_parse_pair(const unsigned char *cpem, size_t clen, const char *cname,
 	int	r;
 
 	r = mbedtls_x509_crt_parse(chain, cpem, clen);
+	if (r < 0 && strstr((const char *)cpem, "PRIVATE KEY-----") != NULL &&
+	    strstr((const char *)cpem, "CERTIFICATE-----") == NULL) {
+		xasprintf(cause, "%s: holds a private key, not a certificate",
+		    cname);
+		return -1;
+	}
 	if (r < 0) {
 		xasprintf(cause, "%s: not a PEM certificate (%s)", cname,
 		    tls_strerror(r, e, sizeof e));
@@ -693,16 +700,29 @@ tls_selfsigned(const char *dir, const char *host, char **certp,
 	mbedtls_ctr_drbg_context	 drbg;
 	mbedtls_pk_context		 key;
 	unsigned char			 out[4096], *pem = NULL;
-	char				*certpath, *keypath, e[128];
+	char				*certpath, *keypath, *lockpath;
+	char				 e[128];
 	size_t				 len;
 	struct stat			 st;
-	int				 r, rc = -1;
+	int				 r, rc = -1, lockfd;
 
 	*certp = *keyp = NULL;
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		xasprintf(cause, "%s: cannot create: %s", dir, strerror(errno));
 		return -1;
 	}
+	/* Two daemons starting on one state directory must not make two
+	 * keys: the second waits and then reuses the first one's. */
+	lockpath = xsprintf("%s/selfsigned.lock", dir);
+	if ((lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(lockfd, LOCK_EX) == -1) {
+		xasprintf(cause, "%s: %s", lockpath, strerror(errno));
+		if (lockfd != -1)
+			close(lockfd);
+		free(lockpath);
+		return -1;
+	}
+	free(lockpath);
 	certpath = xsprintf("%s/selfsigned.crt", dir);
 	keypath = xsprintf("%s/selfsigned.key", dir);
 	mbedtls_entropy_init(&entropy);
@@ -777,6 +797,7 @@ out:
 	mbedtls_entropy_free(&entropy);
 	free(certpath);
 	free(keypath);
+	close(lockfd);		/* releases the lock */
 	return rc;
 }
 

@@ -1,1 +1,319 @@
+// e2e.mjs - Savoir's pages in a real browser (Debian's Chromium, driven by
+// playwright-core): what a person does, from the home page to a cited
+// article and back, with suggestions, a facet, highlighting, a phone-sized
+// screen and an offline reload.  Started by run.sh, which gives it a
+// running savoird:
+//   SAVOIR_URL   https://127.0.0.1:PORT
+//   E2E_OUT      where screenshots go
+//   CHROMIUM     the browser (default /usr/bin/chromium)
+// Prints one line per check: "ok - what" or "not ok - what", with "# "
+// lines of detail; run.sh numbers them into TAP.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
+const base = process.env.SAVOIR_URL;
+const outDir = process.env.E2E_OUT || 'out';
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const origin = new URL(base).origin;
+const QUERY = 'coopération décentralisée Sénégal';
+const TIMEOUT = 15000;
+
+let failed = 0;
+function ok(cond, what, detail) {
+	if (cond) {
+		console.log(`ok - ${what}`);
+	} else {
+		failed++;
+		console.log(`not ok - ${what}`);
+		if (detail !== undefined)
+			for (const l of String(detail).split('\n'))
+				console.log(`# ${l}`);
+	}
+	return cond;
+}
+
+// Run one step; an exception fails it with its message, and the steps
+// after it still run where they can.
+async function step(what, fn) {
+	try {
+		await fn();
+	} catch (e) {
+		ok(false, what, e && e.stack ? e.stack : e);
+	}
+}
+
+mkdirSync(outDir, { recursive: true });
+let shot = 0;
+async function screenshot(page, name) {
+	shot++;
+	const file = join(outDir, `${String(shot).padStart(2, '0')}-${name}.png`);
+	await page.screenshot({ path: file, fullPage: true });
+	return file;
+}
+
+const browser = await chromium.launch({
+	executablePath,
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+		'--no-first-run', '--disable-background-networking',
+		'--disable-component-update', '--disable-sync',
+		'--disable-dev-shm-usage',
+		// ignoreHTTPSErrors covers pages, not the service worker's
+		// script: without this the self-signed certificate stops it.
+		'--ignore-certificate-errors'],
+});
+const context = await browser.newContext({
+	ignoreHTTPSErrors: true,
+	locale: 'fr-FR',
+	viewport: { width: 1280, height: 900 },
+	serviceWorkers: 'allow',
+});
+context.setDefaultTimeout(TIMEOUT);
+
+// Everything the pages ask for must come from Savoir itself, and nothing
+// may complain in the console.
+const foreign = [];
+const consoleErrors = [];
+const failedRequests = [];
+context.on('request', (r) => {
+	const u = r.url();
+	if (/^(data|blob|about|chrome|chrome-extension):/.test(u))
+		return;
+	if (new URL(u).origin !== origin)
+		foreign.push(u);
+});
+context.on('requestfailed', (r) => {
+	failedRequests.push(`${r.url()}: ${r.failure() ? r.failure().errorText : ''}`);
+});
+// Pages we ask for an error status on purpose log that status.
+const expectedStatus = new Set();
+function watch(page) {
+	page.on('console', (m) => {
+		if (m.type() !== 'error')
+			return;
+		if (expectedStatus.has(page.url()) &&
+		    /^Failed to load resource: the server responded with a status of 40[04]/.test(m.text()))
+			return;
+		consoleErrors.push(`${page.url()}: ${m.text()}`);
+	});
+	page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+}
+context.on('page', watch);
+
+const page = await context.newPage();
+
+// 1. The home page.
+await step('home page', async () => {
+	const r = await page.goto(`${base}/`);
+	ok(r.status() === 200, 'home page answers 200', `status ${r.status()}`);
+	ok(await page.getAttribute('html', 'lang') === 'fr', 'home page is in French (lang="fr")');
+	ok((await page.title()) === 'Savoir', 'home page title is Savoir', await page.title());
+	ok(await page.locator('main#contenu').count() === 1 &&
+	    await page.locator('header').count() >= 1 &&
+	    await page.locator('footer').count() >= 1, 'layout has header, main and footer landmarks');
+	const label = await page.locator('label[for="q"]').textContent();
+	ok(/recherche/i.test(label || ''), 'the search field has a label', label);
+	ok(await page.getAttribute('#q', 'placeholder') === 'ex. coopération décentralisée Sénégal',
+	    'the search field shows an example');
+	const kinds = await page.locator('.kind').allTextContents();
+	ok(kinds.length >= 6 && kinds.some((k) => /Articles de loi\s*\d+/.test(k)) &&
+	    kinds.some((k) => /Notes de cours\s*\d+/.test(k)),
+	    'shortcuts to each kind of material, with counts', kinds.join('\n'));
+	ok(await page.locator('.syntax').count() === 1 &&
+	    /L1115-1/.test(await page.locator('.syntax').textContent()),
+	    'home page explains the query syntax');
+	ok(await page.locator('link[rel="search"][href="/opensearch.xml"]').count() === 1,
+	    'layout links the OpenSearch description');
+	await screenshot(page, 'accueil');
+});
+
+// 2. Suggestions while typing: an ARIA combobox.
+await step('suggestions', async () => {
+	const input = page.locator('#q');
+	await input.click();
+	await input.pressSequentially('coopé', { delay: 40 });
+	const list = page.locator('[role="listbox"]');
+	await list.waitFor({ state: 'visible' });
+	const n = await page.locator('[role="option"]').count();
+	ok(n > 0, 'suggestions appear while typing', `${n} options`);
+	ok(await input.getAttribute('role') === 'combobox' &&
+	    await input.getAttribute('aria-expanded') === 'true' &&
+	    await input.getAttribute('aria-controls') === await list.getAttribute('id'),
+	    'the field is an expanded combobox controlling the listbox');
+	await input.press('ArrowDown');
+	const active = await input.getAttribute('aria-activedescendant');
+	ok(active !== null && await page.locator(`#${active}`).getAttribute('aria-selected') === 'true',
+	    'ArrowDown selects the first suggestion (aria-activedescendant)', active);
+	await screenshot(page, 'suggestions');
+	await input.press('Escape');
+	ok(await input.getAttribute('aria-expanded') === 'false' && !(await list.isVisible()),
+	    'Escape closes the suggestions');
+});
+
+// 3. A search, submitted with Enter.
+await step('search', async () => {
+	const input = page.locator('#q');
+	// Escape would also empty a search field whose list is closed.
+	await input.fill(QUERY);
+	await Promise.all([page.waitForURL(/\/recherche\?/), input.press('Enter')]);
+	await page.waitForLoadState('load');
+	ok(await page.inputValue('#q') === QUERY, 'the query comes back intact (accents, spaces)',
+	    await page.inputValue('#q'));
+	const summary = await page.locator('.summary').textContent();
+	ok(/^\d[\d\u202f]* résultats? \(/.test(summary.trim()), 'result count and time are shown', summary);
+	const hits = page.locator('.hit');
+	ok(await hits.count() > 1, 'ranked results are listed', `${await hits.count()} hits`);
+	ok(await page.locator('.hit__snippet mark').count() > 0, 'snippets mark the words found');
+	const first = await page.locator('.hit__title a').first().textContent();
+	ok(/Sénégal|coopération/i.test(first), 'the first result is about the query', first);
+	ok(await page.locator('.facet').count() >= 2, 'facets are shown');
+	ok(await page.locator('.pagination').count() === 1 &&
+	    /Page 1 sur \d+/.test(await page.locator('.pagination').textContent()),
+	    'pagination says which page');
+	await screenshot(page, 'resultats');
+});
+
+// 4. A facet: filter on the notes, then remove the filter.
+let filteredUrl = '';
+await step('facet', async () => {
+	const before = await page.locator('.summary').textContent();
+	const facet = page.locator('.facet', { has: page.locator('h3', { hasText: 'Type de document' }) });
+	const link = facet.locator('a', { hasText: 'Notes de cours' });
+	await Promise.all([page.waitForURL(/type=note/), link.click()]);
+	filteredUrl = page.url();
+	ok(/[?&]q=/.test(filteredUrl), 'the facet keeps the query', filteredUrl);
+	const chip = page.locator('.chip', { hasText: 'Type de document : Notes de cours' });
+	ok(await chip.count() === 1, 'the active filter is shown');
+	ok(await page.locator('.facet__link.is-active').count() === 1, 'the facet value is marked active');
+	const badges = await page.locator('.hit .badge').allTextContents();
+	ok(badges.length > 0 && badges.every((b) => b === 'Note de cours'),
+	    'every result is a note', badges.join(', '));
+	const after = await page.locator('.summary').textContent();
+	ok(parseInt(after.replace(/\D.*/, ''), 10) < parseInt(before.replace(/\D.*/, ''), 10),
+	    'the filter narrows the results', `${before} -> ${after}`);
+	await screenshot(page, 'facette');
+});
+
+// 5. A document from the results, with the words highlighted, that cites
+//    a legal article.
+let docUrl = '';
+let docTitle = '';
+await step('document', async () => {
+	const n = await page.locator('.hit__title a').count();
+	let found = false;
+	for (let i = 0; i < n && !found; i++) {
+		await Promise.all([page.waitForURL(/\/doc\//),
+			page.locator('.hit__title a').nth(i).click()]);
+		if (await page.locator('a[href^="/doc/cgct/"]').count() > 0)
+			found = true;
+		else
+			await page.goBack();
+	}
+	ok(found, 'a result cites an article of the CGCT');
+	docUrl = page.url();
+	docTitle = (await page.locator('h1').textContent()).trim();
+	ok(docTitle !== '', 'the document has a title', docTitle);
+	ok(await page.locator('.doc .badge').first().textContent() === 'Note de cours',
+	    'the document shows its type');
+	ok(await page.locator('.back a', { hasText: 'Retour aux résultats' }).count() === 1,
+	    '« Retour aux résultats » is offered');
+	ok(await page.locator('.passages mark').count() > 0, 'the matching passages are shown first');
+	await page.locator('mark.hl').first().waitFor();
+	ok(await page.locator('.doc__body mark.hl').count() > 0,
+	    'the searched words are highlighted in the text (savoir.js)');
+	ok(await page.locator('dl.meta').count() === 1, 'metadata is shown');
+	await screenshot(page, 'document');
+});
+
+// 6. The cited article, then back.
+await step('cited article', async () => {
+	const link = page.locator('a[href^="/doc/cgct/"]').first();
+	const href = await link.getAttribute('href');
+	await Promise.all([page.waitForURL((u) => u.pathname === href), link.click()]);
+	ok(await page.locator('.doc .badge').first().textContent() === 'Article de loi',
+	    'the link leads to an article of law', href);
+	const citedBy = page.locator('.cited-by');
+	ok(await citedBy.count() === 1 && /Cité par/.test(await citedBy.locator('h2').textContent()),
+	    'the article lists « Cité par »');
+	const back = new URL(docUrl).pathname;
+	ok(await page.locator(`.cited-by a[href="${back}"]`).count() === 1,
+	    '« Cité par » includes the document we came from', back);
+	await screenshot(page, 'article');
+	await page.goBack();
+	await page.waitForURL((u) => u.href === docUrl);
+	ok((await page.locator('h1').textContent()).trim() === docTitle, 'Back returns to the document');
+	await Promise.all([page.waitForURL(/\/recherche\?/),
+		page.locator('.back a').click()]);
+	ok(await page.inputValue('#q') === QUERY, '« Retour aux résultats » returns to the search');
+});
+
+// 7. Errors are pages too.
+await step('not found', async () => {
+	expectedStatus.add(`${base}/doc/nulle-part/rien`);
+	expectedStatus.add(`${base}/recherche?q=eau&page=-1`);
+	const r = await page.goto(`${base}/doc/nulle-part/rien`);
+	ok(r.status() === 404, 'an unknown document answers 404', `status ${r.status()}`);
+	ok(/Page introuvable/.test(await page.locator('h1').textContent()),
+	    'the 404 page says so in French');
+	await screenshot(page, 'introuvable');
+	const e = await page.goto(`${base}/recherche?q=eau&page=-1`);
+	ok(e.status() === 400, 'page=-1 answers 400', `status ${e.status()}`);
+	const z = await page.goto(`${base}/recherche?q=xyzzyqwerty`);
+	ok(z.status() === 200 && await page.locator('.empty').count() === 1,
+	    'a search without results explains and suggests');
+	await screenshot(page, 'aucun-resultat');
+});
+
+// 8. A 320 px wide phone: nothing sticks out sideways.
+await step('phone', async () => {
+	const phone = await context.newPage();
+	await phone.setViewportSize({ width: 320, height: 640 });
+	for (const [name, path] of [['telephone-accueil', '/'],
+		['telephone-resultats', `/recherche?q=${encodeURIComponent(QUERY)}`],
+		['telephone-document', new URL(docUrl).pathname + new URL(docUrl).search]]) {
+		await phone.goto(base + path);
+		const wide = await phone.evaluate(() =>
+			document.documentElement.scrollWidth - document.documentElement.clientWidth);
+		ok(wide <= 0, `${path} fits a 320 px screen`, `${wide} px too wide`);
+		await screenshot(phone, name);
+	}
+	await phone.close();
+});
+
+// 9. Offline: a visited document is still readable (service worker).
+await step('offline', async () => {
+	await page.goto(docUrl);
+	const sw = await page.evaluate(async () => {
+		if (!('serviceWorker' in navigator))
+			return 'unsupported';
+		const reg = await Promise.race([navigator.serviceWorker.ready,
+			new Promise((r) => setTimeout(() => r(null), 5000))]);
+		return reg !== null && reg.active !== null ? 'active' : 'none';
+	});
+	ok(sw === 'active', 'the service worker is active', sw);
+	// Visit again so that the worker, now in control, keeps a copy.
+	await page.reload();
+	await page.waitForTimeout(300);
+	await context.setOffline(true);
+	try {
+		await page.reload();
+		ok((await page.locator('h1').textContent()).trim() === docTitle,
+		    'a visited document reloads offline');
+		await screenshot(page, 'hors-ligne');
+		await page.goto(`${base}/doc/jamais/visite`);
+		ok(/Hors connexion/.test(await page.locator('h1').textContent()),
+		    'a page never visited says it is offline');
+	} finally {
+		await context.setOffline(false);
+	}
+});
+
+ok(foreign.length === 0, 'no request went to another origin', foreign.join('\n'));
+ok(consoleErrors.length === 0, 'no error in the console', consoleErrors.join('\n'));
+ok(failedRequests.filter((f) => !/ERR_INTERNET_DISCONNECTED|ERR_ABORTED/.test(f)).length === 0,
+    'no request failed', failedRequests.join('\n'));
+console.log(`# screenshots in ${outDir}`);
+
+await browser.close();
+process.exit(failed > 0 ? 1 : 0);

@@ -146,11 +146,15 @@ cat >"$T_TMP/h.py" <<'EOF'
 # a slow client.
 import concurrent.futures, http.client, os, select, socket, ssl, sys, threading, time
 
+_ctx = None
 def ctx():
-    c = ssl.create_default_context()
-    c.check_hostname = False
-    c.verify_mode = ssl.CERT_NONE
-    return c
+    # One context: loading the system's CA store costs ~100 ms each time.
+    global _ctx
+    if _ctx is None:
+        _ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        _ctx.check_hostname = False
+        _ctx.verify_mode = ssl.CERT_NONE
+    return _ctx
 
 def conn(port, tls, timeout=10):
     if tls:
@@ -398,7 +402,7 @@ get "$S/api/search" -G --data-urlencode "q=$xss" >/dev/null
 check "the API returns q as a JSON string, unchanged" python3 -c '
 import json, sys; d = json.load(open(sys.argv[1])); assert d["query"] == sys.argv[2], d["query"]' "$T_TMP/body" "$xss"
 get "$S/doc/notes/piege" >/dev/null
-hasnt "a title with HTML is escaped on its page" '<img src=x|onerror=alert' "$T_TMP/body"
+hasnt "a title with HTML is escaped on its page" '<img src=x' "$T_TMP/body"
 has "the title shows as text" '&lt;img src=x onerror=alert\(1\)&gt;' "$T_TMP/body"
 hasnt "raw HTML in a document never runs" "<script>alert\('doc'\)|<b onmouseover" "$T_TMP/body"
 get "$S/api/search?q=pi%C3%A8ge" >/dev/null

@@ -14,6 +14,15 @@
 	'use strict';
 
 	var DEBOUNCE_MS = 120;
+	/* How a suggested document says what it is (else "document"). */
+	var TYPE_LABELS = {
+		note: 'note de cours',
+		article: 'article de loi',
+		fiche: 'fiche juridique',
+		cas: 'étude de cas',
+		partenariat: 'fiche partenariat',
+		glossaire: 'glossaire'
+	};
 	var MIN_CHARS = 2;
 	var uid = 0;
 
@@ -150,7 +159,8 @@
 			if (this.items[i].kind === 'doc') {
 				kind = document.createElement('span');
 				kind.className = 'suggest__kind';
-				kind.textContent = 'document';
+				kind.textContent = TYPE_LABELS[this.items[i].type] ||
+				    'document';
 				li.appendChild(kind);
 			}
 			this.list.appendChild(li);
@@ -355,8 +365,8 @@
 
 		bar.className = 'highlight-bar';
 		text = document.createElement('span');
-		text.textContent = count === 1 ? '1 passage surligné' :
-		    count + ' passages surlignés';
+		text.textContent = count === 1 ? '1 mot surligné' :
+		    count + ' mots surlignés';
 		bar.appendChild(text);
 
 		marks = body.querySelectorAll('mark.hl');

@@ -121,8 +121,10 @@ function offlinePage() {
 		    'encore été gardé pour une lecture hors connexion.</p>') +
 		    '</section></main></body></html>\n';
 
+		/* 200: it is a page of its own, and a 503 would be logged as an
+		 * error on every offline visit. */
 		return new Response(body, {
-			status: 503,
+			status: 200,
 			headers: { 'Content-Type': 'text/html; charset=utf-8' }
 		});
 	});

@@ -1,5 +1,1077 @@
-/* test_legi.c - STUB */
+/*
+ * test_legi.c - the legi plugin, loaded with dlopen from $SAVOIR_PLUGINS as
+ * the host would, driven through a fake host table that records what it
+ * emits (documents, columns, facets, links, metadata, HTML, warnings,
+ * errors) and counts every misuse of the ABI.  It does not use the host's
+ * extractor: what is tested is the plugin alone, on small LEGI code trees
+ * written for the purpose (tests/data) or built in memory.
+ */
 #include "config.h"
-#include "testutil.h"
-static void t_stub(void **s) { (void)s; }
-int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(t_stub) }; return cmocka_run_group_tests(t, NULL, NULL); }
+
+#include <dlfcn.h>
+#include <stdarg.h>
+
+#include "../../../tests/unit/testutil.h"
+#include "savoir.h"
+
+/* The fake host's collector: one file's worth of output. */
+struct savoir_sink {
+	const struct savoir_plugin *plugin;
+	struct xfile	 f;
+	struct xdoc	*cur;
+	int		 misuse;	/* calls breaking the ABI */
+	int		 nerrors;
+};
+
+static void
+h_misuse(struct savoir_sink *s, const char *what)
+{
+	fprintf(stderr, "ABI misuse: %s\n", what);
+	s->misuse++;
+}
+
+static int
+h_utf8(struct savoir_sink *s, const char *p, size_t len)
+{
+	size_t	 bad;
+
+	if (p == NULL || !utf8_valid(p, len, &bad)) {
+		h_misuse(s, "NULL or invalid UTF-8 string");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+h_log(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	(void)level;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static int
+h_doc_begin(struct savoir_sink *s, const char *id, const char *type)
+{
+	const struct savoir_type_decl	*t;
+	size_t				 i;
+
+	if (s->cur != NULL)
+		h_misuse(s, "doc_begin inside a document");
+	if (!h_utf8(s, id, strlen(id)) || !h_utf8(s, type, strlen(type)))
+		return -1;
+	for (t = s->plugin->types; t->name != NULL; t++)
+		if (strcmp(t->name, type) == 0)
+			break;
+	if (t->name == NULL)
+		h_misuse(s, "undeclared type");
+	/* What the host's x_id_check refuses. */
+	if (*id == '\0' || strlen(id) > 200 || strchr(id, ' ') != NULL ||
+	    id[0] == '/' || strstr(id, "//") != NULL)
+		h_misuse(s, "an id the host refuses");
+	for (i = 0; i < s->f.ndocs; i++)
+		if (strcmp(s->f.docs[i]->id, id) == 0)
+			h_misuse(s, "two documents with one id");
+	s->cur = xdoc_new(id, type);
+	return 0;
+}
+
+static int
+h_doc_text(struct savoir_sink *s, int col, const char *text, size_t len)
+{
+	if (s->cur == NULL || col < 0 || col > 2) {
+		h_misuse(s, "doc_text outside a document or bad column");
+		return -1;
+	}
+	if (!h_utf8(s, text, len))
+		return -1;
+	if (s->cur->text[col].len > 0)
+		buf_addc(&s->cur->text[col], '\n');
+	buf_add(&s->cur->text[col], text, len);
+	return 0;
+}
+
+static int
+h_doc_facet(struct savoir_sink *s, const char *key, const char *value)
+{
+	const struct savoir_type_decl	*t;
+	const struct savoir_facet_decl	*fd;
+
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_facet outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, value, strlen(value)))
+		return -1;
+	for (t = s->plugin->types; t->name != NULL; t++)
+		if (strcmp(t->name, s->cur->type) == 0)
+			break;
+	for (fd = t->facets; fd != NULL && fd->key != NULL; fd++)
+		if (strcmp(fd->key, key) == 0)
+			break;
+	if (fd == NULL || fd->key == NULL)
+		h_misuse(s, "undeclared facet");
+	if (*value == '\0')
+		h_misuse(s, "empty facet value");
+	kvlist_add(&s->cur->facets, key, NULL, value);
+	return 0;
+}
+
+static int
+h_doc_link(struct savoir_sink *s, const char *target, const char *rel,
+    const char *label)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_link outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, target, strlen(target)) ||
+	    !h_utf8(s, rel, strlen(rel)) ||
+	    (label != NULL && !h_utf8(s, label, strlen(label))))
+		return -1;
+	kvlist_add(&s->cur->links, target, label, rel);
+	return 0;
+}
+
+static int
+h_doc_html(struct savoir_sink *s, const char *html, size_t len)
+{
+	if (s->cur == NULL || s->cur->html != NULL) {
+		h_misuse(s, "doc_html outside a document or twice");
+		return -1;
+	}
+	if (!h_utf8(s, html, len))
+		return -1;
+	s->cur->html = xstrndup(html, len);
+	return 0;
+}
+
+static int
+h_doc_meta(struct savoir_sink *s, const char *key, const char *label,
+    const char *value)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_meta outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, label, strlen(label)) ||
+	    !h_utf8(s, value, strlen(value)))
+		return -1;
+	kvlist_add(&s->cur->meta, key, label, value);
+	return 0;
+}
+
+static int
+h_doc_end(struct savoir_sink *s)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_end outside a document");
+		return -1;
+	}
+	s->f.docs = xreallocarray(s->f.docs, s->f.ndocs + 1,
+	    sizeof *s->f.docs);
+	s->f.docs[s->f.ndocs++] = s->cur;
+	s->cur = NULL;
+	return 0;
+}
+
+static void
+h_warn(struct savoir_sink *s, long line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	(void)line;
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	s->f.warnings = xreallocarray(s->f.warnings, s->f.nwarnings + 1,
+	    sizeof *s->f.warnings);
+	s->f.warnings[s->f.nwarnings++] = msg;
+}
+
+static void
+h_error(struct savoir_sink *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	free(s->f.error);
+	xvasprintf(&s->f.error, fmt, ap);
+	va_end(ap);
+	s->nerrors++;
+}
+
+static const struct savoir_host fake_host = {
+	.abi = SAVOIR_PLUGIN_ABI,
+	.size = sizeof(struct savoir_host),
+	.log = h_log,
+	.doc_begin = h_doc_begin,
+	.doc_text = h_doc_text,
+	.doc_facet = h_doc_facet,
+	.doc_link = h_doc_link,
+	.doc_html = h_doc_html,
+	.doc_meta = h_doc_meta,
+	.doc_end = h_doc_end,
+	.warn = h_warn,
+	.error = h_error
+};
+
+static void			*handle;
+static const struct savoir_plugin *plugin;
+static void			*pstate;
+
+static int
+setup(void **st)
+{
+	const char	*dir = getenv("SAVOIR_PLUGINS");
+	char		*path;
+	savoir_plugin_entry_fn entry;
+
+	(void)st;
+	if (dir == NULL)
+		dir = "plugins-dev";
+	path = xsprintf("%s/legi.so", dir);
+	if ((handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+		free(path);
+		return -1;
+	}
+	free(path);
+	entry = (savoir_plugin_entry_fn)dlsym(handle, "savoir_plugin_entry");
+	if (entry == NULL || (plugin = entry(&fake_host)) == NULL)
+		return -1;
+	if (plugin->init != NULL && plugin->init(&fake_host, &pstate) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+teardown(void **st)
+{
+	(void)st;
+	if (plugin != NULL && plugin->fini != NULL)
+		plugin->fini(pstate);
+	if (handle != NULL)
+		dlclose(handle);
+	return 0;
+}
+
+static void
+input_init(struct savoir_input *in, const char *rel, const char *data,
+    size_t len, uint32_t flags)
+{
+	memset(in, 0, sizeof *in);
+	in->abi = SAVOIR_PLUGIN_ABI;
+	in->size = sizeof *in;
+	in->path = rel;
+	in->abspath = rel;
+	in->data = (const unsigned char *)data;
+	in->len = len;
+	in->id_prefix = "legi/code";
+	in->flags = flags;
+}
+
+/* Run the plugin on bytes as if they were the file rel. */
+static int
+run_mem(struct savoir_sink *s, const char *rel, const char *data, size_t len,
+    uint32_t flags)
+{
+	struct savoir_input	 in;
+	int			 rc;
+
+	memset(s, 0, sizeof *s);
+	s->plugin = plugin;
+	input_init(&in, rel, data, len, flags);
+	rc = plugin->extract(pstate, &in, s);
+	if (s->cur != NULL) {
+		/* Only an error may leave a document open. */
+		if (rc == 0)
+			h_misuse(s, "extract returned with a document open");
+		xdoc_free(s->cur);
+		s->cur = NULL;
+	}
+	/* The rules: -1 always with a message, 0 never with one. */
+	if ((rc == -1) != (s->f.error != NULL))
+		h_misuse(s, "return value and error() disagree");
+	return rc;
+}
+
+static int
+run_str(struct savoir_sink *s, const char *json, uint32_t flags)
+{
+	return run_mem(s, "legi/code.json", json, strlen(json), flags);
+}
+
+static char *
+data_read(const char *name, size_t *len)
+{
+	char	*path, *data, *cause;
+
+	path = xsprintf("%s/plugins/legi/tests/data/%s", t_srcdir(), name);
+	if (file_read(path, 1 << 20, &data, len, &cause) == -1)
+		fail_msg("%s", cause);
+	free(path);
+	return data;
+}
+
+/* Run the plugin on a file of tests/data. */
+static int
+run(struct savoir_sink *s, const char *name, uint32_t flags)
+{
+	char	*data, *rel;
+	size_t	 len;
+	int	 rc;
+
+	data = data_read(name, &len);
+	rel = xsprintf("legi/%s", name);
+	rc = run_mem(s, rel, data, len, flags);
+	free(rel);
+	free(data);
+	return rc;
+}
+
+static void
+sink_clear(struct savoir_sink *s)
+{
+	xfile_clear(&s->f);
+	memset(s, 0, sizeof *s);
+}
+
+/* The n-th value of a facet key, or NULL. */
+static const char *
+facet(const struct xdoc *d, const char *key, int nth)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, key) == 0 && nth-- == 0)
+			return d->facets.v[i].value;
+	return NULL;
+}
+
+static size_t
+nmeta(const struct xdoc *d, const char *key)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < d->meta.n; i++)
+		if (strcmp(d->meta.v[i].key, key) == 0)
+			n++;
+	return n;
+}
+
+static int
+has_warning(const struct savoir_sink *s, const char *needle,
+    const char *needle2)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.nwarnings; i++)
+		if (strstr(s->f.warnings[i], needle) != NULL &&
+		    (needle2 == NULL || strstr(s->f.warnings[i], needle2) !=
+		    NULL))
+			return 1;
+	return 0;
+}
+
+static const struct xdoc *
+doc(const struct savoir_sink *s, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.ndocs; i++)
+		if (strcmp(s->f.docs[i]->id, id) == 0)
+			return s->f.docs[i];
+	return NULL;
+}
+
+static const struct xdoc *
+must_doc(const struct savoir_sink *s, const char *id)
+{
+	const struct xdoc	*d = doc(s, id);
+	size_t			 i;
+
+	if (d == NULL) {
+		for (i = 0; i < s->f.ndocs; i++)
+			fprintf(stderr, "  have %s\n", s->f.docs[i]->id);
+		fail_msg("no document %s", id);
+	}
+	return d;
+}
+
+static const char *
+meta(const struct xdoc *d, const char *key, const char *label)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->meta.n; i++)
+		if (strcmp(d->meta.v[i].key, key) == 0) {
+			assert_string_equal(d->meta.v[i].label, label);
+			return d->meta.v[i].value;
+		}
+	return NULL;
+}
+
+static const char *
+body(const struct xdoc *d)
+{
+	return d->text[SAVOIR_COL_BODY].data != NULL ?
+	    d->text[SAVOIR_COL_BODY].data : "";
+}
+
+static int
+probe_mem(const char *data, size_t len)
+{
+	struct savoir_input	 in;
+
+	input_init(&in, "x.json", data, len, 0);
+	return plugin->probe(pstate, &in);
+}
+
+static int
+probe(const char *name)
+{
+	char	*data;
+	size_t	 len;
+	int	 score;
+
+	data = data_read(name, &len);
+	score = probe_mem(data, len);
+	free(data);
+	return score;
+}
+
+static void
+t_descriptor(void **st)
+{
+	const struct savoir_type_decl	*t = plugin->types;
+	const char *const		 keys[] = { "code", "article",
+	    "section", "etat", "annee" };
+	const char *const		 labels[] = { "Code", "Article",
+	    "Section", "État", "Année" };
+	size_t				 i;
+
+	(void)st;
+	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
+	assert_string_equal(plugin->name, "legi");
+	assert_string_equal(plugin->extensions[0], ".json");
+	assert_null(plugin->extensions[1]);
+	assert_non_null(plugin->probe);
+	/* Not "article": the legal plugin declares it, and the host
+	 * refuses a second plugin declaring the same type. */
+	assert_string_equal(t[0].name, "article-officiel");
+	assert_string_equal(t[0].label, "Article (texte officiel)");
+	assert_string_equal(t[0].label_plural, "Articles (textes officiels)");
+	assert_null(t[1].name);
+	for (i = 0; i < 5; i++) {
+		assert_string_equal(t[0].facets[i].key, keys[i]);
+		assert_string_equal(t[0].facets[i].label, labels[i]);
+	}
+	assert_int_equal(t[0].facets[4].kind, SAVOIR_FACET_YEAR);
+	assert_null(t[0].facets[5].key);
+}
+
+static void
+t_probe(void **st)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	(void)st;
+	assert_int_equal(probe("mini-code.json"), 90);
+	assert_int_equal(probe("unknown-code.json"), 90);
+	/* Broken further down, but ours: extract says where it breaks. */
+	assert_int_equal(probe("malformed.json"), 90);
+	assert_int_equal(probe("not-legi.json"), 0);
+	assert_int_equal(probe_mem("", 0), 0);
+	assert_int_equal(probe_mem("[{\"type\": \"code\"}]", 18), 0);
+	assert_int_equal(probe_mem("\xEF\xBB\xBF {\"data\": {\"id\": "
+	    "\"LEGITEXT1\"}, \"type\" :\n\"code\", \"children\": []}", 64),
+	    90);
+	/* A section at the top is not a code. */
+	assert_int_equal(probe_mem("{\"data\": {\"id\": \"LEGISCTA1\"}, "
+	    "\"type\": \"section\", \"children\": []}", 67), 0);
+
+	/* "type": "code" written after 100 KB of children: found at the
+	 * end, since the probe does not read the whole head. */
+	buf_init(&b);
+	buf_adds(&b, "{\"data\": {\"id\": \"LEGITEXT000006072050\"}, "
+	    "\"children\": [");
+	for (i = 0; i < 5000; i++)
+		buf_printf(&b, "%s{\"type\": \"article\", \"data\": {}}",
+		    i > 0 ? ", " : "");
+	buf_adds(&b, "], \"type\": \"code\"}");
+	assert_true(b.len > 100000);
+	assert_int_equal(probe_mem(b.data, b.len), 90);
+	buf_free(&b);
+}
+
+static void
+t_articles(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+	const char		*b, *h;
+
+	(void)st;
+	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	/* In force: L1234-1, -2, -4 (repeal deferred), -9; R*1234-7,
+	 * D1234-8, three annexes.  Coming: L1234-5.  Not: -3 (repealed),
+	 * -6 (version ended), the old L1234-9. */
+	assert_int_equal(s.f.ndocs, 10);
+	assert_null(doc(&s, "ct/L1234-3"));
+	assert_null(doc(&s, "ct/L1234-6"));
+	assert_null(doc(&s, "ct/L1234-9-LEGIARTI000006901118"));
+
+	d = must_doc(&s, "ct/L1234-1");
+	assert_string_equal(d->type, "article-officiel");
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Article L1234-1 du Code du travail");
+	/* The short name in capitals, like the legal plugin's "CGCT": the
+	 * host folds it to name the code of citations. */
+	assert_string_equal(facet(d, "code", 0), "CT");
+	assert_null(facet(d, "code", 1));
+	assert_string_equal(facet(d, "article", 0), "L1234-1");
+	assert_string_equal(facet(d, "section", 0), "Partie législative > "
+	    "Première partie : Les relations individuelles de travail > "
+	    "Livre II : Le contrat de travail");
+	assert_string_equal(facet(d, "etat", 0), "en vigueur");
+	assert_string_equal(facet(d, "annee", 0), "2008");
+	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
+	    "Titre III : Rupture du contrat de travail à durée "
+	    "indéterminée\nChapitre IV : Conséquences du licenciement\n"
+	    "Section 1 : Préavis et indemnité de préavis");
+
+	assert_string_equal(meta(d, "code", "Code"), "Code du travail");
+	assert_string_equal(meta(d, "chemin", "Emplacement"),
+	    "Partie législative > Première partie : Les relations "
+	    "individuelles de travail > Livre II : Le contrat de travail > "
+	    "Titre III : Rupture du contrat de travail à durée indéterminée > "
+	    "Chapitre IV : Conséquences du licenciement > Section 1 : "
+	    "Préavis et indemnité de préavis");
+	assert_string_equal(meta(d, "nature", "Nature"), "texte officiel");
+	assert_string_equal(meta(d, "version", "Version"),
+	    "depuis le 1er mai 2008");
+	assert_string_equal(meta(d, "etat", "État"), "en vigueur");
+	/* The text that created it; not the one it is cited by. */
+	assert_string_equal(meta(d, "modification", "Créé par"),
+	    "LOI n°2008-67 du 21 janvier 2008 - art. 3");
+	assert_int_equal(nmeta(d, "modification"), 1);
+	assert_string_equal(meta(d, "legi", "Identifiant LEGI"),
+	    "LEGIARTI000006901112");
+	assert_string_equal(meta(d, "url", "Légifrance"),
+	    "https://www.legifrance.gouv.fr/codes/article_lc/"
+	    "LEGIARTI000006901112");
+	assert_string_equal(meta(d, "source", "Source"), "Légifrance, base "
+	    "LEGI (DILA), version du code du 27 mars 2026");
+
+	/* Plain text: entities decoded, one line per paragraph or break. */
+	b = body(d);
+	assert_non_null(strstr(b, "le licenciement n’est pas motivé par une "
+	    "faute grave, le salarié a droit\xC2\xA0:\n1° S'il justifie"));
+	assert_non_null(strstr(b, "la convention & l'accord (durée < 6 mois) "
+	    ";\n2° Les dispositions de l'article L. 1234-2 et de l'article "
+	    "L. 311-6 du code"));
+	assert_null(strstr(b, "<"  "p>"));
+	assert_null(strstr(b, "&amp;"));
+	assert_null(strstr(b, "  "));
+	/* The note is only empty paragraphs: no "NOTA". */
+	assert_null(strstr(b, "NOTA"));
+
+	/* HTML: rebuilt, escaped; Légifrance's links point here when the
+	 * article is of this code, to Légifrance for another known code. */
+	h = d->html;
+	assert_non_null(strstr(h, "<p class=\"ref\">Article L1234-1 du Code "
+	    "du travail</p>"));
+	assert_non_null(strstr(h, "la convention &amp; l&#39;accord (durée "
+	    "&lt; 6 mois)"));
+	assert_non_null(strstr(h, "<a href=\"/doc/ct/L1234-2\" "
+	    "class=\"cite\">L. 1234-2</a>"));
+	assert_non_null(strstr(h, "<a href=\"https://www.legifrance.gouv.fr/"
+	    "codes/article_lc/LEGIARTI000031367716\" class=\"cite\">L. "
+	    "311-6</a>"));
+	assert_null(strstr(h, "affichCodeArticle"));
+	assert_null(strstr(h, "title="));
+	assert_null(strstr(h, "nota"));
+	assert_non_null(strstr(h, "<br>"));
+	sink_clear(&s);
+}
+
+static void
+t_states(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	(void)st;
+	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	/* ABROGE_DIFF: still in force on the code's date (27 March 2026). */
+	d = must_doc(&s, "ct/L1234-4");
+	assert_string_equal(facet(d, "etat", 0), "en vigueur");
+	assert_string_equal(meta(d, "etat", "État"), "en vigueur "
+	    "(abrogation différée au 1er mars 2029)");
+	assert_string_equal(meta(d, "version", "Version"),
+	    "du 1er janvier 2020 au 1er mars 2029");
+	/* VIGUEUR_DIFF from 2027: shown, and said to be coming. */
+	d = must_doc(&s, "ct/L1234-5");
+	assert_string_equal(facet(d, "etat", 0), "en vigueur différée");
+	assert_string_equal(meta(d, "etat", "État"),
+	    "en vigueur à compter du 1er janvier 2027");
+	assert_non_null(strstr(d->html, "<p class=\"etat\"><strong>En "
+	    "vigueur à compter du 1er janvier 2027</strong></p>"));
+	assert_string_equal(facet(d, "annee", 0), "2027");
+	/* The L1234-9 in force has the plain id; the repealed one is not
+	 * indexed at all, so there is nothing to warn about. */
+	d = must_doc(&s, "ct/L1234-9");
+	assert_non_null(strstr(body(d), "indemnité de licenciement"));
+	assert_false(has_warning(&s, "L1234-9", NULL));
+	sink_clear(&s);
+}
+
+static void
+t_with_repealed(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	(void)st;
+	assert_int_equal(run(&s, "mini-code.json",
+	    SAVOIR_INPUT_WITH_REPEALED), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 13);
+
+	d = must_doc(&s, "ct/L1234-3");
+	assert_string_equal(facet(d, "etat", 0), "abrogé");
+	assert_string_equal(meta(d, "etat", "État"),
+	    "abrogé depuis le 24 septembre 2017");
+	assert_string_equal(meta(d, "version", "Version"),
+	    "du 1er mai 2008 au 24 septembre 2017");
+	assert_non_null(strstr(d->html, "<p class=\"etat\"><strong>Abrogé "
+	    "depuis le 24 septembre 2017</strong></p>"));
+	assert_non_null(strstr(body(d), "Texte abrogé"));
+
+	/* A version that ended (MODIFIE) is not in force either. */
+	d = must_doc(&s, "ct/L1234-6");
+	assert_string_equal(facet(d, "etat", 0), "abrogé");
+	assert_string_equal(meta(d, "etat", "État"), "version modifiée, "
+	    "plus en vigueur depuis le 1er janvier 2020");
+
+	/* Two L1234-9: the one in force keeps the plain id even though the
+	 * repealed one comes first in the file. */
+	d = must_doc(&s, "ct/L1234-9");
+	assert_string_equal(facet(d, "etat", 0), "en vigueur");
+	d = must_doc(&s, "ct/L1234-9-LEGIARTI000006901118");
+	assert_string_equal(facet(d, "etat", 0), "abrogé");
+	assert_string_equal(facet(d, "article", 0), "L1234-9");
+	assert_string_equal(facet(d, "annee", 0), "1973");
+	assert_true(has_warning(&s, "article L1234-9 (LEGIARTI000006901118",
+	    "same number as article LEGIARTI000036262153: its id is "
+	    "\"ct/L1234-9-LEGIARTI000006901118\""));
+	sink_clear(&s);
+}
+
+static void
+t_html_cleaned(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+	const char		*h;
+	char			*clean;
+
+	(void)st;
+	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	/* "R*1234-7": the star is not part of the id nor of the title, so
+	 * that "R1234-7" finds it; the page still shows it. */
+	d = must_doc(&s, "ct/R1234-7");
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Article R1234-7 du Code du travail");
+	assert_string_equal(facet(d, "article", 0), "R1234-7");
+	assert_string_equal(facet(d, "section", 0), "Partie réglementaire > "
+	    "Première partie : Les relations individuelles de travail");
+	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
+	    "Partie réglementaire\nPremière partie : Les relations "
+	    "individuelles de travail");
+	/* A version whose dates are strings. */
+	assert_string_equal(meta(d, "version", "Version"),
+	    "depuis le 1er mai 2008");
+	h = d->html;
+	assert_non_null(strstr(h, "<p class=\"ref\">Article R*1234-7 du Code "
+	    "du travail</p>"));
+	assert_non_null(strstr(h, "<p>Un décret précise <b>les</b> "
+	    "modalités.</p>"));
+	assert_non_null(strstr(h, "<td colspan=\"2\">Durée</td><td>"
+	    "Préavis</td>"));
+	assert_null(strstr(h, "script"));
+	assert_null(strstr(h, "alert"));
+	assert_null(strstr(h, "color"));
+	assert_null(strstr(h, "onclick"));
+	assert_null(strstr(h, "onmouseover"));
+	assert_null(strstr(h, "steal"));
+	assert_null(strstr(h, "rowspan"));
+	assert_null(strstr(h, "img"));
+	assert_null(strstr(h, "evil"));
+	assert_null(strstr(h, "cadre"));
+	assert_string_equal(body(d), "Un décret précise les modalités.\n"
+	    "Durée Préavis");
+	/* The host's sanitizer keeps what the plugin wrote. */
+	clean = html_sanitize(h, strlen(h));
+	assert_non_null(strstr(clean, "<td colspan=\"2\">Durée</td>"));
+	free(clean);
+
+	/* The older form: HTML in "texte", a number with blanks around it,
+	 * a date before 1970. */
+	d = must_doc(&s, "ct/D1234-8");
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Article D1234-8 du Code du travail");
+	assert_string_equal(facet(d, "article", 0), "D1234-8");
+	assert_string_equal(body(d), "Texte ancien écrit en HTML dans le "
+	    "champ texte.");
+	assert_non_null(strstr(d->html, "<i>texte</i>"));
+	assert_string_equal(facet(d, "annee", 0), "1965");
+	assert_string_equal(meta(d, "version", "Version"),
+	    "depuis le 1er juillet 1965");
+	sink_clear(&s);
+}
+
+static void
+t_nota(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	(void)st;
+	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	d = must_doc(&s, "ct/L1234-2");
+	assert_string_equal(body(d), "Toute clause d'un contrat de travail "
+	    "fixant un préavis d'une durée inférieure à celui résultant des "
+	    "dispositions de l'article L. 1234-1 est nulle.\nNOTA :\nSe "
+	    "reporter aux conditions d'application prévues à l'article 14 de "
+	    "la loi n° 2021-1774 du 24 décembre 2021.");
+	assert_non_null(strstr(d->html, "<div class=\"nota\">\n<p><strong>"
+	    "Nota</strong></p>\n<p>Se reporter"));
+	sink_clear(&s);
+}
+
+static void
+t_annexes(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	(void)st;
+	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	d = must_doc(&s, "ct/Annexe-I");
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Annexe I du Code du travail");
+	assert_string_equal(body(d), "Première annexe.");
+	assert_string_equal(facet(d, "article", 0), "Annexe I");
+	/* Same number: an id that stays when the file is published again. */
+	d = must_doc(&s, "ct/Annexe-I-LEGIARTI000018525313");
+	assert_string_equal(body(d), "Seconde annexe portant le même "
+	    "numéro.");
+	assert_true(has_warning(&s, "article Annexe I (LEGIARTI000018525313, "
+	    "in Partie réglementaire > Première partie : Les relations "
+	    "individuelles de travail > Annexes) has the same number as "
+	    "article LEGIARTI000018525312", NULL));
+	/* Words and accents in a number: an id without blanks. */
+	d = must_doc(&s, "ct/Annexe-II-a-l-article-R4312-6");
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Annexe II à l'article R4312-6 du Code du travail");
+	assert_string_equal(body(d), "");
+	assert_true(has_warning(&s, "article Annexe II à l'article R4312-6 "
+	    "(LEGIARTI000018525314", "has no text"));
+	sink_clear(&s);
+}
+
+struct cites {
+	char	*v[16];
+	size_t	 n;
+};
+
+static void
+cite_cb(const char *target, const char *label, void *arg)
+{
+	struct cites	*c = arg;
+
+	(void)label;
+	if (c->n < 16)
+		c->v[c->n++] = xstrdup(target);
+}
+
+/*
+ * The host finds citations in the text itself, naming the code from the
+ * document's `code` facet folded (indexer.c, run_citations): do that here
+ * and check the targets are documents of this very file.
+ */
+static void
+t_citations(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+	struct cites		 c;
+	char			*code;
+	size_t			 i;
+
+	(void)st;
+	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	d = must_doc(&s, "ct/L1234-2");
+	code = fr_fold(facet(d, "code", 0), strlen(facet(d, "code", 0)));
+	assert_string_equal(code, "ct");
+	memset(&c, 0, sizeof c);
+	cite_scan(body(d), strlen(body(d)), code, cite_cb, &c);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0], "ct/L1234-1");
+	assert_non_null(doc(&s, c.v[0]));
+	for (i = 0; i < c.n; i++)
+		free(c.v[i]);
+
+	/* "L. 311-6 du code des relations entre le public ..." names a
+	 * code the host cannot name: no link, rather than a wrong one. */
+	d = must_doc(&s, "ct/L1234-1");
+	memset(&c, 0, sizeof c);
+	cite_scan(body(d), strlen(body(d)), code, cite_cb, &c);
+	for (i = 0; i < c.n; i++) {
+		assert_null(strstr(c.v[i], "311-6"));
+		free(c.v[i]);
+	}
+	free(code);
+	sink_clear(&s);
+}
+
+static void
+t_unknown_code(void **st)
+{
+	struct savoir_sink	 s;
+	const struct xdoc	*d;
+
+	(void)st;
+	assert_int_equal(run(&s, "unknown-code.json", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 1);
+	/* Initials and the end of the LEGI id: one word, as the host's
+	 * citation finder needs. */
+	d = must_doc(&s, "cda4232/1");
+	assert_string_equal(facet(d, "code", 0), "CDA4232");
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Article 1 du Code de déontologie des architectes");
+	assert_string_equal(facet(d, "section", 0),
+	    "Titre Ier : Devoirs généraux");
+	assert_string_equal(meta(d, "source", "Source"), "Légifrance, base "
+	    "LEGI (DILA), version du code du 1er janvier 2025");
+	assert_true(has_warning(&s, "code \"Code de déontologie des "
+	    "architectes\" (LEGITEXT000006074232) is not in the table",
+	    "cda4232/"));
+	sink_clear(&s);
+}
+
+/* A one-article code built in memory. */
+static char *
+mini(const char *title, const char *cid, const char *etat, const char *num)
+{
+	return xsprintf("{\"type\": \"code\", \"data\": {%s%s%s\"title\": "
+	    "\"%s\", \"dateDebutVersion\": \"2026-01-01\"}, \"children\": "
+	    "[{\"type\": \"article\", \"data\": {\"id\": "
+	    "\"LEGIARTI000000000001\", \"num\": \"%s\", \"etat\": \"%s\", "
+	    "\"dateDebut\": 1209600000000, \"texteHtml\": \"<p>Texte.</p>\"}}"
+	    "]}", cid != NULL ? "\"cid\": \"" : "", cid != NULL ? cid : "",
+	    cid != NULL ? "\", " : "", title, num, etat);
+}
+
+static void
+t_known_by_title(void **st)
+{
+	struct savoir_sink	 s;
+	char			*json;
+
+	(void)st;
+	/* No LEGI id: the title still names it, accents and case aside. */
+	json = mini("Code général des collectivités territoriales", NULL,
+	    "VIGUEUR", "L1115-1");
+	assert_int_equal(run_str(&s, json, 0), 0);
+	free(json);
+	assert_int_equal(s.misuse, 0);
+	assert_non_null(must_doc(&s, "cgct/L1115-1"));
+	assert_string_equal(facet(s.f.docs[0], "code", 0), "CGCT");
+	/* An article right under the code: no section facet, no path. */
+	assert_null(facet(s.f.docs[0], "section", 0));
+	assert_null(meta(s.f.docs[0], "chemin", "Emplacement"));
+	assert_int_equal(s.f.nwarnings, 0);
+	sink_clear(&s);
+
+	json = mini("CODE DE L'ENVIRONNEMENT.", NULL, "VIGUEUR", "L110-1");
+	assert_int_equal(run_str(&s, json, 0), 0);
+	free(json);
+	assert_non_null(must_doc(&s, "cenv/L110-1"));
+	sink_clear(&s);
+
+	/* The id wins over a title written otherwise. */
+	json = mini("Code rural (nouveau)", "LEGITEXT000006071367", "VIGUEUR",
+	    "L1");
+	assert_int_equal(run_str(&s, json, 0), 0);
+	free(json);
+	assert_non_null(must_doc(&s, "crpm/L1"));
+	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_TITLE].data,
+	    "Article L1 du Code rural (nouveau)");
+	sink_clear(&s);
+}
+
+static void
+t_all_repealed(void **st)
+{
+	struct savoir_sink	 s;
+	char			*json;
+
+	(void)st;
+	json = mini("Code du travail", "LEGITEXT000006072050", "ABROGE",
+	    "L1");
+	assert_int_equal(run_str(&s, json, 0), 0);
+	assert_int_equal(s.f.ndocs, 0);
+	assert_true(has_warning(&s, "all 1 articles of \"Code du travail\" "
+	    "are repealed", "--with-repealed"));
+	sink_clear(&s);
+	assert_int_equal(run_str(&s, json, SAVOIR_INPUT_WITH_REPEALED), 0);
+	assert_int_equal(s.f.ndocs, 1);
+	assert_string_equal(facet(s.f.docs[0], "etat", 0), "abrogé");
+	sink_clear(&s);
+	free(json);
+
+	/* An etat this plugin does not know: judged by the dates, said. */
+	json = mini("Code du travail", "LEGITEXT000006072050", "BIZARRE",
+	    "L1");
+	assert_int_equal(run_str(&s, json, 0), 0);
+	assert_int_equal(s.f.ndocs, 1);
+	assert_true(has_warning(&s, "article L1 (LEGIARTI000000000001)",
+	    "unknown etat \"BIZARRE\""));
+	sink_clear(&s);
+	free(json);
+}
+
+static void
+t_malformed(void **st)
+{
+	struct savoir_sink	 s;
+
+	(void)st;
+	assert_int_equal(run(&s, "malformed.json", 0), -1);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 0);
+	/* The missing comma is at the end of line 10: jansson stops on the
+	 * next token, line 11. */
+	assert_non_null(strstr(s.f.error, "JSON error at line 11, column "));
+	sink_clear(&s);
+
+	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
+	    "{\"title\": \"C\"}, \"children\": []} trailing", 0), -1);
+	assert_non_null(strstr(s.f.error, "JSON error at line 1, column "));
+	sink_clear(&s);
+
+	/* Invalid UTF-8 is a JSON error too, with its place. */
+	assert_int_equal(run_str(&s, "{\"type\": \"code\",\n\"data\": "
+	    "{\"title\": \"Code \xE9\"}}", 0), -1);
+	assert_non_null(strstr(s.f.error, "line 2"));
+	sink_clear(&s);
+}
+
+static void
+t_not_a_code(void **st)
+{
+	struct savoir_sink	 s;
+
+	(void)st;
+	assert_int_equal(run(&s, "not-legi.json", 0), -1);
+	assert_string_equal(s.f.error, "the top level has \"type\": "
+	    "\"module\", not \"code\": not a LEGI code tree");
+	sink_clear(&s);
+	assert_int_equal(run_str(&s, "[1, 2]", 0), -1);
+	assert_non_null(strstr(s.f.error, "not a JSON object"));
+	sink_clear(&s);
+	assert_int_equal(run_str(&s, "{\"children\": []}", 0), -1);
+	assert_non_null(strstr(s.f.error, "\"type\": nothing"));
+	sink_clear(&s);
+	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": {\"title\": "
+	    " \"  \"}, \"children\": []}", 0), -1);
+	assert_string_equal(s.f.error, "the code has no title (data.title)");
+	sink_clear(&s);
+	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
+	    "{\"title\": \"Code du travail\"}}", 0), -1);
+	assert_string_equal(s.f.error, "the code \"Code du travail\" has no "
+	    "\"children\" array");
+	sink_clear(&s);
+	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
+	    "{\"title\": \"Code du travail\", \"dateDebutVersion\": "
+	    "\"2026-01-01\"}, \"children\": [{\"type\": \"section\", "
+	    "\"data\": {\"title\": \"Partie législative\"}, \"children\": "
+	    "[]}]}", 0), -1);
+	assert_string_equal(s.f.error, "the code \"Code du travail\" holds "
+	    "no article");
+	sink_clear(&s);
+}
+
+static void
+t_odd_nodes(void **st)
+{
+	struct savoir_sink	 s;
+
+	(void)st;
+	/* Broken parts cost themselves, with a message saying where. */
+	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
+	    "{\"cid\": \"LEGITEXT000006072050\", \"title\": \"Code du "
+	    "travail\"}, \"children\": [42, {\"type\": \"tableau\"}, "
+	    "{\"type\": \"section\", \"data\": {\"title\": \"Livre Ier\"}, "
+	    "\"children\": \"none\"}, {\"type\": \"section\", \"children\": "
+	    "[{\"type\": \"article\"}, {\"type\": \"article\", \"data\": "
+	    "{\"id\": \"LEGIARTI000000000009\", \"etat\": \"VIGUEUR\", "
+	    "\"texteHtml\": \"Sans numéro.\"}}]}]}", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_true(has_warning(&s, "child 1 of the code is not a node",
+	    NULL));
+	assert_true(has_warning(&s, "node of type \"tableau\" in the code",
+	    NULL));
+	assert_true(has_warning(&s, "section Livre Ier: \"children\" is not "
+	    "an array", NULL));
+	assert_true(has_warning(&s, "a section in the code has no title",
+	    NULL));
+	assert_true(has_warning(&s, "an article node in section (section "
+	    "sans titre) has no \"data\"", NULL));
+	/* No version date: judged today, said. */
+	assert_true(has_warning(&s, "no version date", NULL));
+	/* No number: its LEGI id. */
+	assert_int_equal(s.f.ndocs, 1);
+	assert_non_null(must_doc(&s, "ct/LEGIARTI000000000009"));
+	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_TITLE].data,
+	    "Article sans numéro du Code du travail");
+	assert_string_equal(body(s.f.docs[0]), "Sans numéro.");
+	assert_true(has_warning(&s, "article without num "
+	    "(LEGIARTI000000000009", "its id is \"ct/LEGIARTI000000000009\""));
+	sink_clear(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_descriptor),
+		cmocka_unit_test(t_probe),
+		cmocka_unit_test(t_articles),
+		cmocka_unit_test(t_states),
+		cmocka_unit_test(t_with_repealed),
+		cmocka_unit_test(t_html_cleaned),
+		cmocka_unit_test(t_nota),
+		cmocka_unit_test(t_annexes),
+		cmocka_unit_test(t_citations),
+		cmocka_unit_test(t_unknown_code),
+		cmocka_unit_test(t_known_by_title),
+		cmocka_unit_test(t_all_repealed),
+		cmocka_unit_test(t_malformed),
+		cmocka_unit_test(t_not_a_code),
+		cmocka_unit_test(t_odd_nodes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
