@@ -7,10 +7,14 @@
  * Each article in force becomes one document, id "<short name>/<num>"
  * ("ct/L1234-1"), so that it can be cited and linked on its own.
  *
- * The file is parsed once with jansson and the tree walked three times:
- * collect the articles (with their section path), give each a unique id
- * (an article in force keeps the plain number when two share one), emit
- * them in file order.  The article text comes as HTML; it is parsed with
+ * The file is parsed once with jansson (the Code du travail is 55 MB),
+ * then three passes: walk the tree once to collect the articles with their
+ * section path, give each a unique id (an article in force keeps the plain
+ * number when two share one), emit them in file order.  "In force" is
+ * judged on the code's own version date (data.dateDebutVersion), from the
+ * article's `etat` and dates: LEGI keeps an `etat` set when a version was
+ * written (ABROGE_DIFF, VIGUEUR_DIFF, MODIFIE) long after it stopped
+ * saying what holds.  The article text comes as HTML; it is parsed with
  * libxml2's HTML parser and written out again by this file as plain text
  * (the body column) and as HTML built from an allow-list, every piece of
  * text escaped, so nothing of the file reaches the page as markup.
@@ -59,7 +63,8 @@
 /* Distinct unknown `etat` values warned about. */
 #define LEGI_MAX_ODD_ETATS	8
 
-#define LEGIFRANCE_ARTICLE	"https://www.legifrance.gouv.fr/codes/article_lc/"
+#define LEGIFRANCE_ARTICLE \
+	"https://www.legifrance.gouv.fr/codes/article_lc/"
 
 static const struct savoir_host *host;
 
@@ -213,6 +218,7 @@ struct legi_art {
 	char		 fin[11];	/* "" when open-ended */
 	char		*slug;		/* the id part after "<code>/" */
 	const char	*dup_of;	/* LEGI id of the one that kept it */
+	int		 skip;		/* its id would repeat another's */
 };
 
 struct legi {
@@ -1104,6 +1110,19 @@ legi_ids(struct legi *l)
 			    l->short_name, a->slug);
 		}
 	}
+	/*
+	 * The same article twice (same number, same LEGI id) would still
+	 * give one id twice, which the index refuses for the whole file:
+	 * keep the first.
+	 */
+	qsort(v, l->nart, sizeof *v, legi_slugcmp);
+	for (i = 1; i < l->nart; i++) {
+		if (strcmp(v[i]->slug, v[i - 1]->slug) != 0)
+			continue;
+		v[i]->skip = 1;
+		host->warn(l->sink, 0, "%s is in the file twice: skipped",
+		    legi_where(l, v[i]->data, v[i]->sec));
+	}
 	free(v);
 	return 0;
 }
@@ -1655,8 +1674,10 @@ legi_emit(struct legi *l, struct legi_art *a)
 	    a->status == ST_DEAD) {
 		lb_adds(&l->html, "<p class=\"etat\"><strong>");
 		v = legi_state_fr(l, a);
-		lb_addc(&l->html, (char)toupper((unsigned char)*v));
-		lb_htmls(&l->html, v + 1);
+		if (*v != '\0') {
+			lb_addc(&l->html, (char)toupper((unsigned char)*v));
+			lb_htmls(&l->html, v + 1);
+		}
 		lb_adds(&l->html, "</strong></p>\n");
 	}
 	html = jstr(a->data, "texteHtml");
@@ -1855,7 +1876,7 @@ legi_extract(void *state, const struct savoir_input *in,
 		goto out;
 	}
 	for (i = 0; i < l.nart; i++)
-		if (legi_emit(&l, &l.art[i]) == -1)
+		if (!l.art[i].skip && legi_emit(&l, &l.art[i]) == -1)
 			goto out;
 	rc = 0;
 out:

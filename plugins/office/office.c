@@ -1855,7 +1855,7 @@ office_emit(struct office *o)
 {
 	struct savoir_sink	*sink = o->sink;
 	const char		*title, *date, *base, *id = o->in->id_prefix;
-	char			 year[8], fr[48];
+	char			 year[16], fr[64];
 	int			 y, m, d, havedate;
 
 	office_close_list(o);

@@ -509,7 +509,7 @@ pdf_page_html(GString *h, const char *text)
 			chars[nfull++] = lines[i].chars;
 	if (nfull > 0) {
 		qsort(chars, nfull, sizeof *chars, pdf_cmp_long);
-		usual = chars[nfull - 1];
+		usual = chars[(nfull - 1) * 8 / 10];
 	}
 	g_free(chars);
 

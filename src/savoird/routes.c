@@ -96,6 +96,17 @@ jget(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/* fr_fold, out of memory being fatal as with xmalloc. */
+static char *
+xfold(const char *s, size_t len)
+{
+	char	*f;
+
+	if ((f = fr_fold(s, len)) == NULL)
+		fatalx("fr_fold: out of memory");
+	return f;
+}
+
 /* 12345 as "12 345", with the narrow no-break space French uses. */
 static char *
 fmt_int(int64_t n)
@@ -248,6 +259,22 @@ route_page(const char *page, const char *title, const char *q)
 		json_object_set_new(o, "title", jstr(title));
 	json_object_set_new(o, "q", jstr(q));
 	return o;
+}
+
+/* The breadcrumb without the type it starts with, which the type's badge
+ * already shows: "Note de cours › 4-financements" -> "4-financements". */
+static const char *
+crumb_rest(const char *crumb, const char *type_label)
+{
+	static const char sep[] = " \xe2\x80\xba ";	/* " › " */
+	size_t	 n = strlen(type_label);
+
+	if (strncmp(crumb, type_label, n) == 0 &&
+	    strncmp(crumb + n, sep, sizeof sep - 1) == 0)
+		return crumb + n + sizeof sep - 1;
+	if (strcmp(crumb, type_label) == 0)
+		return "";
+	return crumb;
 }
 
 /* --- content types ---------------------------------------------------- */
@@ -448,11 +475,11 @@ sparams_find(const struct sparams *sp, const char *key, const char *value)
 	size_t	 i;
 	ssize_t	 found = -1;
 
-	fv = fr_fold(value, strlen(value));
+	fv = xfold(value, strlen(value));
 	for (i = 0; i < sp->n && found == -1; i++) {
 		if (strcmp(sp->keys[i], key) != 0)
 			continue;
-		fo = fr_fold(sp->values[i], strlen(sp->values[i]));
+		fo = xfold(sp->values[i], strlen(sp->values[i]));
 		if (strcmp(fo, fv) == 0)
 			found = (ssize_t)i;
 		free(fo);
@@ -707,7 +734,8 @@ page_search(struct req *q)
 		    res.hits[i].id, sp.q)), "title", jstr(res.hits[i].title),
 		    "type", jstr(res.hits[i].type), "type_label", jstr(
 		    type_label(types, res.hits[i].type, 0)), "breadcrumb",
-		    jstr(res.hits[i].breadcrumb), "snippet_html",
+		    jstr(crumb_rest(res.hits[i].breadcrumb, type_label(types,
+		    res.hits[i].type, 0))), "snippet_html",
 		    jstr(res.hits[i].snippet)));
 	json_object_set_new(data, "hits", a);
 	json_object_set_new(data, "first_rank", json_integer(so.offset + 1));
@@ -715,7 +743,7 @@ page_search(struct req *q)
 	    &res));
 
 	pages = (res.total + c->page_size - 1) / c->page_size;
-	if (pages > 1 || page > 1) {
+	if (pages > 1 || (page > 1 && pages > 0)) {
 		a = json_pack("{s:I,s:I}", "page", (json_int_t)page, "pages",
 		    (json_int_t)pages);
 		if (page > 1)
@@ -822,23 +850,42 @@ doc_source(const char *value)
 	    sep - value)), "url", jstr(url));
 }
 
-/* The metadata as a description list, the sources apart. */
+/*
+ * The metadata as a description list, the sources apart, leaving out what
+ * the body already shows: many plugins render their fields in the body
+ * (a partnership's <dl>, the sources list of a note), and the same facts
+ * twice on one page only make it longer.
+ */
 static void
 doc_meta(json_t *doc, json_t *data)
 {
-	json_t		*meta = json_array(), *sources = json_array(), *m;
-	const char	*key;
+	json_t		*meta = json_array(), *sources = json_array(), *m, *src;
+	const char	*key, *label, *html = jget(doc, "html"), *url;
+	char		*dt;
 	size_t		 i;
+	int		 shown;
 
 	json_array_foreach(json_object_get(doc, "meta"), i, m) {
 		key = jget(m, "key");
-		if (strcmp(key, "source") == 0 || strcmp(key, "sources") == 0)
-			json_array_append_new(sources, doc_source(jget(m,
-			    "value")));
-		else if (*jget(m, "value") != '\0')
+		label = *jget(m, "label") != '\0' ? jget(m, "label") : key;
+		if (*jget(m, "value") == '\0')
+			continue;
+		if (strcmp(key, "source") == 0 || strcmp(key, "sources") == 0) {
+			src = doc_source(jget(m, "value"));
+			url = jget(src, "url");
+			if (*url != '\0' && strstr(html, url) != NULL)
+				json_decref(src);
+			else
+				json_array_append_new(sources, src);
+			continue;
+		}
+		dt = xsprintf("<dt>%s</dt>", label);
+		shown = strstr(html, dt) != NULL;
+		free(dt);
+		if (!shown)
 			json_array_append_new(meta, json_pack("{s:o,s:o}",
-			    "label", jstr(*jget(m, "label") != '\0' ? jget(m,
-			    "label") : key), "value", jstr(jget(m, "value"))));
+			    "label", jstr(label), "value", jstr(jget(m,
+			    "value"))));
 	}
 	json_object_set_new(data, "meta", meta);
 	json_object_set_new(data, "sources", sources);
@@ -932,8 +979,7 @@ doc_passages(struct store *st, const char *id, const char *text,
 		cand[nc].end = cand[nc].mark + ROUTE_PASSAGE_AFTER < len ?
 		    cand[nc].mark + ROUTE_PASSAGE_AFTER : len;
 		k = strcspn(m + 1, "\x02");
-		if ((words[nc] = fr_fold(m + 1, k < 64 ? k : 64)) == NULL)
-			words[nc] = xstrdup("");
+		words[nc] = xfold(m + 1, k < 64 ? k : 64);
 		nc++;
 	}
 	/*
@@ -1001,6 +1047,18 @@ out:
 	return a;
 }
 
+static int
+doc_links_to(json_t *doc, const char *id)
+{
+	json_t	*l;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(doc, "links"), i, l)
+		if (strcmp(jget(l, "id"), id) == 0)
+			return 1;
+	return 0;
+}
+
 void
 page_doc(struct req *q, const char *id)
 {
@@ -1008,7 +1066,7 @@ page_doc(struct req *q, const char *id)
 	json_t		*doc, *data, *types, *a, *more, *d;
 	const char	*text, *type;
 	char		*msg;
-	size_t		 i;
+	size_t		 i, n;
 
 	if (*id == '\0') {
 		http_error(q, 404, "not_found", "Indiquez l'identifiant d'un "
@@ -1037,21 +1095,29 @@ page_doc(struct req *q, const char *id)
 	json_object_set_new(data, "doc", json_pack("{s:o,s:o,s:o,s:o,s:o,"
 	    "s:o}", "id", jstr(jget(doc, "id")), "type", jstr(type),
 	    "type_label", jstr(jget(doc, "type_label")), "title",
-	    jstr(jget(doc, "title")), "breadcrumb", jstr(jget(doc,
-	    "breadcrumb")), "source", jstr(jget(doc, "source"))));
+	    jstr(jget(doc, "title")), "breadcrumb", jstr(crumb_rest(jget(doc,
+	    "breadcrumb"), jget(doc, "type_label"))), "source",
+	    jstr(jget(doc, "source"))));
 	/* Sanitized by the indexer (sanitize.c): the one raw insertion. */
 	json_object_set_new(data, "body_html", jstr(jget(doc, "html")));
 	doc_meta(doc, data);
 	json_object_set_new(data, "link_groups", doc_link_groups(
 	    json_object_get(doc, "links")));
 
+	/* An article lists all that cites it, even what it cites back; other
+	 * documents only what their own links do not already show. */
 	a = json_array();
 	more = json_array();
-	json_array_foreach(json_object_get(doc, "cited_by"), i, d)
-		json_array_append_new(i < ROUTE_LIST_SHOWN ? a : more,
+	n = 0;
+	json_array_foreach(json_object_get(doc, "cited_by"), i, d) {
+		if (strcmp(type, "article") != 0 &&
+		    doc_links_to(doc, jget(d, "id")))
+			continue;
+		json_array_append_new(n++ < ROUTE_LIST_SHOWN ? a : more,
 		    json_pack("{s:o,s:o,s:o}", "title", jstr(jget(d, "title")),
 		    "url", jstr_free(doc_url(jget(d, "id"), NULL)),
 		    "type_label", jstr(type_label(types, jget(d, "type"), 0))));
+	}
 	if (json_array_size(a) > 0)
 		json_object_set_new(data, "cited_by_label", jstr(
 		    strcmp(type, "article") == 0 ? "Cité par" :

@@ -50,7 +50,7 @@ first 'L1115-5' cgct/L1115-5
 first 'L. 1115-1' cgct/L1115-1
 first 'article L1115-4-2 du CGCT' cgct/L1115-4-2
 first 'SOS Méditerranée' legal/ce-2024-sos-mediterranee
-first 'Chambéry Ouahigouya' cas/chambery-ouahigouya 2
+first 'Chambéry Ouahigouya' cas/chambery-ouahigouya
 first 'grille d’analyse' notes/07-grille-analyse/01-la-grille-d-analyse 2
 first 'loi Thiollière' legal/loi-2007-thiolliere
 

@@ -7,7 +7,7 @@
 # the handshake deadline, records cut into single bytes, 200 concurrent
 # clients, certificate errors, reload, the self-signed mode and valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 55
 
 SERVER="$top_builddir/tests/tls/tls_server"
 PIDS=""
@@ -127,7 +127,10 @@ elif cmd == "bytewise":
     body = b""
     while True:
         try:
-            body += o.read(65536)
+            d = o.read(65536)
+            if not d:
+                break
+            body += d
         except ssl.SSLWantReadError:
             d = s.recv(65536)
             if not d:
@@ -152,12 +155,11 @@ elif cmd == "reload":
     print("inflight", b"bonjour" in b)
     print("after", fp2)
 EOF
-probe() { python3 "$T_TMP/probe.py" "$@"; }
+probe() { timeout 30 python3 "$T_TMP/probe.py" "$@"; }
 
-# --- an ECDSA server, 2 workers, a 1 s handshake deadline ---
+# --- an ECDSA server, 2 workers ---
 cp ec.crt srv.crt; cp ec.key srv.key
-start ec "$SERVER" --port 0 --cert srv.crt --key srv.key --workers 2 \
-    --handshake-ms 1000 --debug
+start ec "$SERVER" --port 0 --cert srv.crt --key srv.key --workers 2 --debug
 check "the server starts and says on which port" test -n "$PORT"
 has "it logs the certificate it serves" "certificate CN=localhost, expires" "$T_TMP/ec.log"
 EC_PID=$PID
@@ -175,7 +177,7 @@ sclient -tls1_2 -cipher AES128-SHA256 >"$T_TMP/cbc"
 has "a CBC suite without ECDHE is refused" 'alert handshake failure' "$T_TMP/cbc"
 sclient -tls1_2 -cipher AES128-GCM-SHA256 >"$T_TMP/rsakx"
 has "AES-GCM without ECDHE (no forward secrecy) is refused" 'alert handshake failure' "$T_TMP/rsakx"
-sclient -tls1_2 -cipher ECDHE-ECDSA-AES128-CBC-SHA256 >"$T_TMP/ecbc"
+sclient -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA256 >"$T_TMP/ecbc"
 has "ECDHE with CBC is refused" 'alert handshake failure' "$T_TMP/ecbc"
 for c in ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305; do
 	sclient -tls1_2 -cipher "$c" >"$T_TMP/suite"
@@ -224,10 +226,6 @@ check "the server keeps serving" curl -sS --fail --cacert ec.crt "https://127.0.
 probe plain "$PORT" >"$T_TMP/plain" 2>&1
 has "plain HTTP on the TLS port gets a 400" '^HTTP/1.1 400' "$T_TMP/plain"
 has "telling the person to use https://" "n'accepte que HTTPS" "$T_TMP/plain"
-probe idle "$PORT" >"$T_TMP/idle" 2>&1
-check "a client that sends nothing is cut at the 1 s deadline ($(cat "$T_TMP/idle") s)" \
-    awk '{ exit !($1 >= 0.9 && $1 < 3) }' "$T_TMP/idle"
-has "with a log line" 'no TLS handshake within 1000 ms' "$T_TMP/ec.log"
 probe bytewise "$PORT" >"$T_TMP/bytes" 2>&1
 has "records arriving one byte at a time still make a request" '^bonjour' "$T_TMP/bytes"
 
@@ -235,6 +233,17 @@ seq 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' --cacert ec
     "https://127.0.0.1:$PORT/" >"$T_TMP/conc" 2>&1
 check "200 concurrent clients all get a 200 ($(grep -c '^200$' "$T_TMP/conc")/200)" \
     test "$(grep -c '^200$' "$T_TMP/conc")" = 200
+
+# The deadline: a server cutting at 1 s (200 handshakes queued on two
+# cores can take longer than that, hence the default of 10 s above).
+MAIN_PORT=$PORT
+start dl "$SERVER" --port 0 --cert ec.crt --key ec.key --handshake-ms 1000
+probe idle "$PORT" >"$T_TMP/idle" 2>&1
+check "a client that sends nothing is cut at the 1 s deadline ($(cat "$T_TMP/idle") s)" \
+    awk '{ exit !($1 >= 0.9 && $1 < 3) }' "$T_TMP/idle"
+has "with a log line" 'no TLS handshake within 1000 ms' "$T_TMP/dl.log"
+stop "$PID"
+PORT=$MAIN_PORT
 
 # --- reload: files replaced, SIGHUP; in-flight connections keep theirs ---
 cp rsa.crt srv.crt; cp rsa.key srv.key

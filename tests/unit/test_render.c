@@ -348,6 +348,17 @@ t_errors_with_lines(void **state)
 	/* Lines are counted through comments and multi-line text. */
 	assert_load_fails("{{! one\ntwo\nthree }}\n{{{raw}}}",
 	    "bad.html:4: raw insertion");
+	/* Nesting is bounded, so a template cannot exhaust the stack. */
+	{
+		struct buf	 b;
+		int		 i;
+
+		buf_init(&b);
+		for (i = 0; i < 40; i++)
+			buf_printf(&b, "{{#s%d}}", i);
+		assert_load_fails(b.data, "bad.html:1: sections nested deeper");
+		buf_free(&b);
+	}
 	/* Not UTF-8. */
 	assert_load_fails("caf\xe9", "not valid UTF-8 at byte 3");
 }

@@ -60,6 +60,14 @@ setup(void **state)
 	add("cgct/L1115-5", "article", "Article L1115-5 du CGCT",
 	    "Pas de convention avec un État étranger ; voir L1115-1.", NULL,
 	    "2016");
+	add("p/rec", "partenariat", "Ville de Chambéry – Commune de Ouahigouya",
+	    "Chambéry Ouahigouya", NULL, NULL);
+	add("c/long", "fiche", "Chambéry – Ouahigouya : une coopération choisie",
+	    "Une longue étude de cas sur la ville de Chambéry et la commune "
+	    "de Ouahigouya, avec beaucoup de texte autour qui allonge le "
+	    "document et dilue la fréquence des termes pour bm25, encore et "
+	    "encore, des phases, des thèmes, des financements, des résultats.",
+	    NULL, NULL);
 	add("n/xss", "note", "Page piégée", "du texte <script>alert(1)</script>"
 	    " et & des chevrons", NULL, NULL);
 	assert_int_equal(store_commit(st), 0);
@@ -113,6 +121,20 @@ t_all_words_first(void **state)
 	/* Partial matches follow; the page is not empty. */
 	assert_string_equal(res.hits[1].id, "n/two");
 	assert_false(res.partial);
+	results_clear(&res);
+}
+
+static void
+t_title_phrase_first(void **state)
+{
+	struct results	 res;
+
+	(void)state;
+	run("Chambéry Ouahigouya", &res);
+	assert_true(res.total >= 2);
+	/* bm25 alone prefers the short record; the title phrase wins. */
+	assert_string_equal(res.hits[0].id, "c/long");
+	assert_string_equal(res.hits[1].id, "p/rec");
 	results_clear(&res);
 }
 
@@ -248,6 +270,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_all_words_first),
+		cmocka_unit_test(t_title_phrase_first),
 		cmocka_unit_test(t_never_strict_and),
 		cmocka_unit_test(t_article_first),
 		cmocka_unit_test(t_filters_and_facets),

@@ -994,8 +994,8 @@ t_not_a_code(void **st)
 	assert_int_equal(run_str(&s, "{\"children\": []}", 0), -1);
 	assert_non_null(strstr(s.f.error, "\"type\": nothing"));
 	sink_clear(&s);
-	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": {\"title\": "
-	    " \"  \"}, \"children\": []}", 0), -1);
+	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
+	    "{\"title\": \"  \"}, \"children\": []}", 0), -1);
 	assert_string_equal(s.f.error, "the code has no title (data.title)");
 	sink_clear(&s);
 	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
@@ -1012,6 +1012,10 @@ t_not_a_code(void **st)
 	    "no article");
 	sink_clear(&s);
 }
+
+#define DUP	"{\"type\": \"article\", \"data\": {\"id\": " \
+	"\"LEGIARTI000000000001\", \"num\": \"L1\", \"etat\": " \
+	"\"VIGUEUR\", \"texteHtml\": \"<p>Texte.</p>\"}}"
 
 static void
 t_odd_nodes(void **st)
@@ -1049,6 +1053,19 @@ t_odd_nodes(void **st)
 	assert_string_equal(body(s.f.docs[0]), "Sans numéro.");
 	assert_true(has_warning(&s, "article without num "
 	    "(LEGIARTI000000000009", "its id is \"ct/LEGIARTI000000000009\""));
+	sink_clear(&s);
+
+	/* The same article three times: one document, never one id twice. */
+	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
+	    "{\"cid\": \"LEGITEXT000006072050\", \"title\": \"Code du "
+	    "travail\", \"dateDebutVersion\": \"2026-01-01\"}, "
+	    "\"children\": [" DUP "," DUP "," DUP "]}", 0), 0);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 2);
+	assert_non_null(must_doc(&s, "ct/L1"));
+	assert_non_null(must_doc(&s, "ct/L1-LEGIARTI000000000001"));
+	assert_true(has_warning(&s, "article L1 (LEGIARTI000000000001)",
+	    "is in the file twice: skipped"));
 	sink_clear(&s);
 }
 
