@@ -1171,19 +1171,17 @@ office_para(struct office *o, int level, int list, const struct ob *raw)
 {
 	struct ob	*t = &o->clean;
 	size_t		 mark = o->html.len;
-	char		 tag[8];
+	char		 tag[8], *p;
 
 	office_squash(raw, t);
 	if (t->len == 0 || t->failed)
 		return;
 	if (level > 0) {
-		if (o->first_heading == NULL) {
-			o->first_heading = strdup(t->s);
-			if (o->first_heading != NULL)
-				for (char *p = o->first_heading; *p; p++)
-					if (*p == '\n')
-						*p = ' ';
-		}
+		if (o->first_heading == NULL &&
+		    (o->first_heading = strdup(t->s)) != NULL)
+			for (p = o->first_heading; *p != '\0'; p++)
+				if (*p == '\n')
+					*p = ' ';
 		ob_line(&o->heads, t->s, t->len);
 		office_close_list(o);
 		/* The page's title is its <h1>: level 1 is an <h2>. */
@@ -1305,7 +1303,7 @@ office_docx_inline(struct office *o, const xmlNode *node, struct ob *out)
 static void
 office_docx_para(struct office *o, const xmlNode *p)
 {
-	const xmlNode	*ppr, *c;
+	const xmlNode	*ppr, *c, *n;
 	const char	*style = NULL;
 	int		 level = 0, list = 0, lvl;
 
@@ -1314,7 +1312,10 @@ office_docx_para(struct office *o, const xmlNode *p)
 			if (office_w(c, "pStyle"))
 				style = office_attr(c, NS_W, "val");
 			else if (office_w(c, "numPr"))
-				list = 1;
+				/* numId 0 takes a style's numbering away. */
+				list = (n = office_child(c, NS_W, "numId")) ==
+				    NULL || office_int(office_attr(n, NS_W,
+				    "val"), 1000000) != 0;
 		}
 		/* Direct formatting wins over the style. */
 		if ((c = office_child(ppr, NS_W, "outlineLvl")) != NULL &&
@@ -1856,13 +1857,25 @@ office_emit(struct office *o)
 	struct savoir_sink	*sink = o->sink;
 	const char		*title, *date, *base, *id = o->in->id_prefix;
 	char			 year[16], fr[64];
+	size_t			 room;
 	int			 y, m, d, havedate;
 
 	office_close_list(o);
+	/* The notes follow the body, within the same limits. */
 	if (o->notes_text.len > 0) {
+		room = o->body.len + 1 < OFFICE_TEXT_MAX ?
+		    OFFICE_TEXT_MAX - o->body.len - 1 : 0;
+		if (o->notes_text.len > room) {
+			ob_cut(&o->notes_text, utf8_floor(o->notes_text.s,
+			    room));
+			o->full = 1;
+		}
 		ob_line(&o->body, o->notes_text.s, o->notes_text.len);
-		ob_adds(&o->html, "<h2>Notes</h2>\n");
-		ob_add(&o->html, o->notes_html.s, o->notes_html.len);
+		if (o->html.len + o->notes_html.len + 32 <= OFFICE_HTML_MAX) {
+			ob_adds(&o->html, "<h2>Notes</h2>\n");
+			ob_add(&o->html, o->notes_html.s, o->notes_html.len);
+		} else
+			o->full = 1;
 	}
 	if (o->body.failed || o->heads.failed || o->html.failed ||
 	    o->keywords.failed || o->line.failed || o->clean.failed ||

@@ -72,6 +72,7 @@ struct savoir_sink {
 	char			 error[X_MSG_MAX];
 	int			 in_doc;
 	char			 docid[X_ID_MAX + 1];
+	char			 code[32];	/* folded "code" facet, or "" */
 	size_t			 col[3];	/* bytes per text column */
 	size_t			 nfacets;
 	size_t			 nlinks;
@@ -493,6 +494,7 @@ host_doc_begin(struct savoir_sink *s, const char *id, const char *type)
 		return sink_fail(s, "more than %d documents", X_DOCS_MAX);
 	s->in_doc = 1;
 	snprintf(s->docid, sizeof s->docid, "%s", id);
+	s->code[0] = '\0';
 	memset(s->col, 0, sizeof s->col);
 	s->nfacets = s->nlinks = s->nmeta = s->repaired = 0;
 	parts[0] = (struct x_part){ id, strlen(id) };
@@ -593,6 +595,16 @@ host_doc_facet(struct savoir_sink *s, const char *key, const char *value)
 	if (++s->nfacets > X_LIST_MAX)
 		return sink_fail(s, "document %s: more than %d facets",
 		    s->docid, X_LIST_MAX);
+	/* A document's own code names the articles it cites without
+	 * saying which code (see html_sanitize). */
+	if (strcmp(key, "code") == 0) {
+		char	*f = fr_fold(value, strlen(value));
+
+		if (f != NULL && strlen(f) < sizeof s->code &&
+		    strchr(f, ' ') == NULL)
+			snprintf(s->code, sizeof s->code, "%s", f);
+		free(f);
+	}
 	v[0] = key;
 	v[1] = value;
 	return sink_send_strings(s, REC_FACET, v, 2);
@@ -646,7 +658,7 @@ host_doc_html(struct savoir_sink *s, const char *html, size_t len)
 	if ((t = sink_clean(s, html, len, &n, &tofree)) == NULL)
 		return sink_fail(s, "document %s: out of memory", s->docid);
 	/* Sanitized here, in the sandbox: libxml2 parses plugin output. */
-	clean = html_sanitize(t, n);
+	clean = html_sanitize(t, n, s->code[0] != '\0' ? s->code : "cgct");
 	free(tofree);
 	if ((n = strlen(clean)) > X_FIELD_MAX)
 		r = sink_fail(s, "document %s: HTML over %zu MB", s->docid,

@@ -56,6 +56,8 @@ static const struct {
 	const char	*code;
 } q_code_names[] = {
 	{ "code général des collectivités territoriales", "cgct" },
+	{ "code du travail", "ct" },
+	{ "code de l'environnement", "cenv" },
 };
 
 /*

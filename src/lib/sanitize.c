@@ -21,7 +21,6 @@
 #include "savoir.h"
 
 /* The code a bare "L1115-1" in running text refers to. */
-#define SANITIZE_CITE_CODE	"cgct"
 
 /* Elements kept, with their allowed attributes (plus id, class, lang). */
 static const struct san_elem {
@@ -102,6 +101,7 @@ enum san_kind {
 struct san {
 	struct buf	 out;
 	int		 in_a;		/* depth of kept <a> elements */
+	const char	*code;		/* citations' default code */
 };
 
 struct cite_hit {
@@ -458,7 +458,7 @@ san_text(struct san *s, const char *text, size_t len)
 		san_escape(&s->out, text, len, 0);
 		return;
 	}
-	cite_scan(text, len, SANITIZE_CITE_CODE, cite_collect, &h);
+	cite_scan(text, len, s->code, cite_collect, &h);
 	for (i = 0; i < h.n; i++) {
 		if (!cite_locate(text, len, pos, &h.v[i], &start, &end))
 			continue;
@@ -552,7 +552,7 @@ san_walk(struct san *s, xmlNode *top)
 }
 
 char *
-html_sanitize(const char *html, size_t len)
+html_sanitize(const char *html, size_t len, const char *default_code)
 {
 	struct san	 s;
 	struct buf	 in;
@@ -560,6 +560,7 @@ html_sanitize(const char *html, size_t len)
 
 	buf_init(&s.out);
 	s.in_a = 0;
+	s.code = default_code != NULL ? default_code : "cgct";
 	if (len == 0 || len > INT32_MAX)
 		return buf_steal(&s.out);
 

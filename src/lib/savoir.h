@@ -157,8 +157,10 @@ void	 xfile_clear(struct xfile *);
 
 /* sanitize.c - the allow-list HTML sanitizer (libxml2) */
 /* Return sanitized HTML (caller frees): allowed elements and attributes
- * only, href restricted to http(s), mailto, relative and /doc/ links. */
-char	*html_sanitize(const char *html, size_t len);
+ * only, href restricted to http(s), mailto, relative and /doc/ links;
+ * article citations in text become /doc/ links, in default_code unless the
+ * text names another code. */
+char	*html_sanitize(const char *html, size_t len, const char *default_code);
 
 /* plugin.c - finding and loading plugins */
 struct plugin {

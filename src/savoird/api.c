@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "savoird.h"
 
@@ -456,6 +457,12 @@ api_upper(uint32_t c)
 	return (c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7);
 }
 
+static int
+api_lower(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 0xdf && c <= 0xff && c != 0xf7);
+}
+
 struct suggest_word {
 	char	*fold;
 	char	*text;
@@ -498,11 +505,11 @@ api_suggest_word(struct suggest *sg, const char *w, size_t len)
 		return;
 	}
 	/* "Coopération" at the start of a title completes as "coopération";
-	 * "CGCT" stays as it is. */
+	 * "CGCT" and "L1115" stay as they are. */
 	text = xstrndup(w, len);
 	n = api_utf8((const unsigned char *)text, &c1);
 	api_utf8((const unsigned char *)text + n, &c2);
-	if (api_upper(c1) && !api_upper(c2)) {
+	if (api_upper(c1) && api_lower(c2)) {
 		if (n == 1)
 			text[0] = (char)(text[0] + 0x20);
 		else if (n == 2 && (unsigned char)text[0] == 0xc3)
@@ -702,15 +709,15 @@ api_suggest(struct req *q)
 		qsort(sg.words, sg.nwords, sizeof sg.words[0],
 		    api_suggest_word_cmp);
 		for (i = 0; i < sg.nwords && n < API_SUGGEST_TERMS; i++) {
+			/* What was typed, completed: "l'act" -> "l'action". */
+			if (strcasecmp(sg.words[i].text, input + head) == 0)
+				continue;	/* nothing to add */
 			text = xsprintf("%.*s%s", (int)head, input,
 			    sg.words[i].text);
-			if (strcmp(text, input) != 0) {
-				json_array_append_new(list, json_pack(
-				    "{s:o,s:s}", "text", api_str(text),
-				    "kind", "term"));
-				n++;
-			}
+			json_array_append_new(list, json_pack("{s:o,s:s}",
+			    "text", api_str(text), "kind", "term"));
 			free(text);
+			n++;
 		}
 	}
 

@@ -305,7 +305,7 @@ stop "$PID"
 if command -v valgrind >/dev/null; then
 	start vg valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	    --log-file="$T_TMP/vg.txt" "$SERVER" --port 0 --cert rsa.crt --key rsa.key \
-	    --workers 2 --handshake-ms 300
+	    --workers 2 --handshake-ms 2000
 	curl -s --cacert rsa.crt "https://127.0.0.1:$PORT/" "https://127.0.0.1:$PORT/big" >/dev/null
 	curl -s -0 --cacert rsa.crt "https://127.0.0.1:$PORT/big" >/dev/null
 	curl -s --cacert rsa.crt -H 'Connection: close' "https://127.0.0.1:$PORT/big" >/dev/null

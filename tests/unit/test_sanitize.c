@@ -14,7 +14,7 @@ san(const char *html)
 {
 	char	*out;
 
-	out = html_sanitize(html, strlen(html));
+	out = html_sanitize(html, strlen(html), "cgct");
 	assert_non_null(out);
 	return out;
 }
@@ -285,7 +285,7 @@ t_bad_bytes(void **state)
 	(void)state;
 	expect("<p>caf\xe9</p>", "<p>caf\xef\xbf\xbd</p>");
 	expect("<p>\xc3\xa9t\xc3\xa9</p>", "<p>\xc3\xa9t\xc3\xa9</p>");
-	out = html_sanitize(nul, sizeof nul - 1);
+	out = html_sanitize(nul, sizeof nul - 1, "cgct");
 	assert_string_equal(out, "<p>ab</p>");
 	free(out);
 }
@@ -319,14 +319,14 @@ t_deep_nesting(void **state)
 	for (i = 0; i < 100; i++)
 		buf_adds(&b, "<span>");
 	buf_adds(&b, "fond");
-	out = html_sanitize(b.data, b.len);
+	out = html_sanitize(b.data, b.len, "cgct");
 	assert_non_null(strstr(out, "fond"));
 	assert_int_equal(count(out, "<span>"), 100);
 	assert_int_equal(count(out, "</span>"), 100);
 	free(out);
 	for (i = 0; i < 200000; i++)
 		buf_adds(&b, "<span>");
-	out = html_sanitize(b.data, b.len);
+	out = html_sanitize(b.data, b.len, "cgct");
 	assert_int_equal(count(out, "<span>"), count(out, "</span>"));
 	free(out);
 	buf_free(&b);
@@ -370,6 +370,21 @@ t_citations(void **state)
 	free(out);
 }
 
+/* A document of another code links its bare citations in that code. */
+static void
+t_citations_own_code(void **state)
+{
+	char	*out;
+
+	(void)state;
+	out = html_sanitize("<p>Voir L. 1234-1 et l'article L1115-1 du CGCT.</p>",
+	    strlen("<p>Voir L. 1234-1 et l'article L1115-1 du CGCT.</p>"),
+	    "ct");
+	assert_non_null(strstr(out, "href=\"/doc/ct/L1234-1\""));
+	assert_non_null(strstr(out, "href=\"/doc/cgct/L1115-1\""));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -386,6 +401,7 @@ main(void)
 		cmocka_unit_test(t_bad_bytes),
 		cmocka_unit_test(t_deep_nesting),
 		cmocka_unit_test(t_citations),
+		cmocka_unit_test(t_citations_own_code),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
