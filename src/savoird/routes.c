@@ -379,7 +379,8 @@ static int
 type_cmp(const void *a, const void *b)
 {
 	json_t	*x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int	 rx = type_rank(jget(x, "name")), ry = type_rank(jget(y, "name"));
+	int	 rx = type_rank(jget(x, "name"));
+	int	 ry = type_rank(jget(y, "name"));
 
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
@@ -810,7 +811,8 @@ doc_link_groups(json_t *links)
 			rel = jget(l, "rel");
 			take = r < nr ? strcmp(rel, route_rels[r].rel) == 0 :
 			    !rel_known(rel);
-			if (!take || json_object_get(seen, jget(l, "id")) != NULL)
+			if (!take ||
+			    json_object_get(seen, jget(l, "id")) != NULL)
 				continue;
 			json_object_set_new(seen, jget(l, "id"), json_true());
 			json_array_append_new(items, json_pack("{s:o,s:o,s:b}",
