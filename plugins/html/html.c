@@ -434,8 +434,8 @@ struct hp {
 	/* The HTML written: ctx says what may go where. */
 	struct ob		 html;
 	enum hp_ctx		 ctx;
-	int			 open_p;	/* a <p> opened for loose text */
-	int			 ws;		/* html ends with a space/block */
+	int			 open_p;	/* a <p> for loose text */
+	int			 ws;		/* html ends with a space */
 	int			 in_a;		/* inside an <a> written */
 
 	/* The text: the block being read, then its column. */
@@ -696,7 +696,8 @@ hp_id_valid(const char *s, size_t n)
 	for (i = 0; i <= n; i++) {
 		if (i == n || s[i] == '/') {
 			if (i == seg || (i - seg == 1 && s[seg] == '.') ||
-			    (i - seg == 2 && s[seg] == '.' && s[seg + 1] == '.'))
+			    (i - seg == 2 && s[seg] == '.' &&
+			    s[seg + 1] == '.'))
 				return 0;
 			seg = i + 1;
 		} else if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)

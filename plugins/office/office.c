@@ -137,7 +137,7 @@ struct office {
 	/* The part being parsed. */
 	const char		*part;
 	xmlParserCtxtPtr	 ctxt;
-	int			 stream;	/* blocks are read as they end */
+	int			 stream;	/* blocks read as they end */
 	int			 notes;		/* a Word footnotes part */
 	int			 doctype;	/* seen, so parsing stopped */
 	int			 xml_line;	/* of the first XML error */
@@ -149,8 +149,8 @@ struct office {
 	struct ob		 html;
 	struct ob		 notes_text;
 	struct ob		 notes_html;
-	struct ob		 line;		/* scratch: raw text of a block */
-	struct ob		 clean;		/* scratch: the same, squashed */
+	struct ob		 line;		/* scratch: a block's text */
+	struct ob		 clean;		/* scratch: it squashed */
 	struct ob		 row;		/* scratch: a table row */
 	struct ob		 rowhtml;
 	char			*first_heading;
@@ -720,8 +720,7 @@ office_open(struct office *o)
 			ob_free(&mime);
 			return office_oom(o);
 		}
-		while (mime.len > 0 && (mime.s[mime.len - 1] == '\n' ||
-		    mime.s[mime.len - 1] == '\r' || mime.s[mime.len - 1] == ' '))
+		while (mime.len > 0 && strchr(" \r\n", mime.s[mime.len - 1]))
 			ob_cut(&mime, mime.len - 1);
 		office_printable(ob_str(&mime), mime.len, shown, sizeof shown);
 		ob_free(&mime);
@@ -791,7 +790,8 @@ static int
 office_is_block(const struct office *o, const xmlNode *n)
 {
 	if (o->odf)
-		return office_is(n, NS_TEXT, "p") || office_is(n, NS_TEXT, "h") ||
+		return office_is(n, NS_TEXT, "p") ||
+		    office_is(n, NS_TEXT, "h") ||
 		    office_is(n, NS_TEXT, "list") ||
 		    office_is(n, NS_TABLE, "table");
 	return office_w(n, "p") || office_w(n, "tbl") ||
@@ -1738,8 +1738,9 @@ office_read_odf(struct office *o)
 
 	if ((r = office_odf_encrypted(o)) != 0) {
 		if (r == 1)
-			office_error(o, "content.xml is encrypted: the document "
-			    "is password-protected and cannot be read");
+			office_error(o, "content.xml is encrypted: the "
+			    "document is password-protected and cannot be "
+			    "read");
 		return -1;
 	}
 	if ((r = office_parse(o, "styles.xml", 0, 0, &doc)) == -1)
@@ -1787,8 +1788,8 @@ office_read_docx(struct office *o)
 	if (r == 0) {
 		for (c = xmlDocGetRootElement(doc)->children; c != NULL;
 		    c = c->next) {
-			if (c->type != XML_ELEMENT_NODE ||
-			    strcmp((const char *)c->name, "Relationship") != 0 ||
+			if (c->type != XML_ELEMENT_NODE || strcmp((const char *)
+			    c->name, "Relationship") != 0 ||
 			    (type = office_attr(c, NULL, "Type")) == NULL ||
 			    (target = office_attr(c, NULL, "Target")) == NULL)
 				continue;
@@ -1802,7 +1803,8 @@ office_read_docx(struct office *o)
 		}
 		xmlFreeDoc(doc);
 	}
-	if (mainpart == NULL && (mainpart = strdup("word/document.xml")) == NULL)
+	if (mainpart == NULL &&
+	    (mainpart = strdup("word/document.xml")) == NULL)
 		goto oom;
 	if (core == NULL && (core = strdup("docProps/core.xml")) == NULL)
 		goto oom;

@@ -121,31 +121,35 @@ parse_listen(struct parse *p, const char *key, const char *value,
 		if (*n == SAVOIRD_MAX_LISTEN) {
 			free(copy);
 			return bad(p, "%s: at most %d addresses", key,
-			    SAVOIRD_MAX_LISTEN);
+			    SAVOIRD_MAX_LISTEN);	/* key is not in copy */
 		}
 		if (*tok == '[') {
 			if ((colon = strstr(tok, "]:")) == NULL) {
-				free(copy);
-				return bad(p, "%s: '%s' is not [address]:port",
+				bad(p, "%s: '%s' is not [address]:port",
 				    key, tok);
+				free(copy);
+				return 0;
 			}
 			*colon = '\0';
 			host = tok + 1;
 			port = colon + 2;
 		} else {
-			if ((colon = strrchr(tok, ':')) == NULL) {
-				free(copy);
-				return bad(p, "%s: '%s' is not host:port", key,
+			if ((colon = strrchr(tok, ':')) == NULL ||
+			    strchr(tok, ':') != colon) {
+				bad(p, "%s: '%s' is not host:port (an IPv6 "
+				    "address goes in brackets: [::1]:port)", key,
 				    tok);
+				free(copy);
+				return 0;
 			}
 			*colon = '\0';
 			host = *tok != '\0' ? tok : "0.0.0.0";
 			port = colon + 1;
 		}
 		if (parse_int(port, 0, 65535, &v) == -1) {
+			bad(p, "%s: '%s' is not a port number", key, port);
 			free(copy);
-			return bad(p, "%s: '%s' is not a port number", key,
-			    port);
+			return 0;
 		}
 		a[*n].host = xstrdup(host);
 		a[*n].port = xstrdup(port);

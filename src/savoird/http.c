@@ -102,6 +102,17 @@ http_send(struct req *q, int status, const char *ctype, struct evbuffer *body)
 	if (evhttp_find_header(h, "Cache-Control") == NULL)
 		evhttp_add_header(h, "Cache-Control", "no-cache");
 	http_log(q, bytes);
+	/* HEAD: the headers GET would send, no body (evhttp 2.1 would send
+	 * one). */
+	if (evhttp_request_get_command(q->r) == EVHTTP_REQ_HEAD) {
+		char	 len[32];
+
+		snprintf(len, sizeof len, "%zu", bytes);
+		evhttp_remove_header(h, "Content-Length");
+		evhttp_add_header(h, "Content-Length", len);
+		evhttp_send_reply(q->r, status, NULL, NULL);
+		return;
+	}
 	evhttp_send_reply(q->r, status, NULL, body);
 }
 
@@ -217,10 +228,15 @@ http_arg_int(struct req *q, const char *name, int min, int max, int def,
 static int
 http_valid_escapes(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if (*s == '%' && (!isxdigit((unsigned char)s[1]) ||
-		    !isxdigit((unsigned char)s[2])))
+	for (; *s != '\0'; s++) {
+		if (*s != '%')
+			continue;
+		if (!isxdigit((unsigned char)s[1]) ||
+		    !isxdigit((unsigned char)s[2]))
 			return 0;
+		if (s[1] == '0' && s[2] == '0')
+			return 0;	/* %00 would cut the text short */
+	}
 	return 1;
 }
 

@@ -131,7 +131,7 @@ chown_state(struct config *c)
 	struct passwd	*pw;
 	char		*p;
 
-	if (geteuid() != 0 || *c->cert != '\0' ||
+	if (geteuid() != 0 || *c->cert != '\0' || c->nlisten == 0 ||
 	    (pw = getpwnam(c->user)) == NULL)
 		return;
 	if (chown(c->state_dir, pw->pw_uid, pw->pw_gid) == -1)
@@ -142,6 +142,11 @@ chown_state(struct config *c)
 	free(p);
 	p = xsprintf("%s/selfsigned.crt", c->state_dir);
 	if (chown(p, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("chown %s", p);
+	free(p);
+	/* tls_selfsigned takes this lock again on every reload. */
+	p = xsprintf("%s/selfsigned.lock", c->state_dir);
+	if (chown(p, pw->pw_uid, pw->pw_gid) == -1 && errno != ENOENT)
 		log_warn("chown %s", p);
 	free(p);
 }

@@ -90,6 +90,45 @@ fail:
 	return -1;
 }
 
+/*
+ * SO_REUSEPORT lets a second process bind a port the first one serves and
+ * silently take half its connections.  A plain bind first proves the port
+ * is free.
+ */
+static int
+server_port_free(const struct listen_addr *a, const char *port, char **cause)
+{
+	struct addrinfo	 hints, *res = NULL;
+	int		 fd, on = 1, ret = 0;
+
+	if (strcmp(port, "0") == 0)
+		return 0;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if (getaddrinfo(a->host, port, &hints, &res) != 0)
+		return 0;	/* server_socket reports it */
+	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC,
+	    res->ai_protocol);
+	if (fd != -1) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+		if (res->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    sizeof on);
+		if (bind(fd, res->ai_addr, res->ai_addrlen) == -1 &&
+		    errno == EADDRINUSE) {
+			xasprintf(cause, "cannot listen on %s:%s: address "
+			    "already in use (another savoird?)", a->host,
+			    port);
+			ret = -1;
+		}
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return ret;
+}
+
 int
 server_bind(struct server *s, char **cause)
 {
@@ -108,6 +147,8 @@ server_bind(struct server *s, char **cause)
 			/* The first socket may ask for port 0; the others
 			 * join the port it got. */
 			snprintf(port, sizeof port, "%s", addrs[k][i].port);
+			if (server_port_free(&addrs[k][i], port, cause) == -1)
+				return -1;
 			for (j = 0; j < s->nworkers; j++) {
 				fd = server_socket(&addrs[k][i], port, port,
 				    sizeof port, cause);

@@ -168,8 +168,10 @@ struct tls_conn {
 	bufferevent_event_cb	 under_eventcb;
 	void			*under_arg;
 	/* Plaintext at the head of the filter's output already encrypted,
-	 * drained once the socket's output is empty. */
+	 * drained once its ciphertext has left. */
 	size_t			 sent;
+	/* Records bound for a direct write (see tls_pump); NULL otherwise. */
+	struct evbuffer		*stage;
 	int			 handshake_ms;
 	unsigned		 started:1;	/* first bytes seen */
 	unsigned		 handshaken:1;
@@ -1072,8 +1074,10 @@ static int
 tls_bio_send(void *arg, const unsigned char *buf, size_t len)
 {
 	struct tls_conn	*c = arg;
+	struct evbuffer	*dst;
 
-	if (evbuffer_add(bufferevent_get_output(c->under), buf, len) == -1)
+	dst = c->stage != NULL ? c->stage : bufferevent_get_output(c->under);
+	if (evbuffer_add(dst, buf, len) == -1)
 		return MBEDTLS_ERR_SSL_ALLOC_FAILED;
 	return (int)len;
 }
@@ -1139,16 +1143,15 @@ tls_conn_find_evcon(struct tls_conn *c)
 
 /*
  * Encrypt plaintext from the filter's output that is not yet encrypted,
- * record by record, until the socket has TLS_OUT_HIGH queued.  The
- * plaintext stays where it is (c->sent counts it): it is drained when the
- * socket's output is empty.  16 kB at a time, so evhttp's headers and
- * body go out in one record.
+ * record by record, into wire (where the BIO writes) until it holds
+ * TLS_OUT_HIGH.  The plaintext stays where it is (c->sent counts it): it
+ * is drained once the ciphertext has left.  16 kB at a time, so evhttp's
+ * headers and body go out in one record.
  */
 static int
-tls_encrypt(struct tls_conn *c)
+tls_encrypt(struct tls_conn *c, struct evbuffer *wire)
 {
 	struct evbuffer		*out = bufferevent_get_output(c->bev);
-	struct evbuffer		*wire = bufferevent_get_output(c->under);
 	struct evbuffer_ptr	 pos;
 	unsigned char		 rec[MBEDTLS_SSL_OUT_CONTENT_LEN];
 	size_t			 len, n, max;
@@ -1181,6 +1184,65 @@ tls_encrypt(struct tls_conn *c)
 		done = 1;
 	}
 	return done;
+}
+
+/*
+ * Move the output along; called when evhttp has queued something and when
+ * the socket's output has emptied.  Once the socket bufferevent has
+ * nothing queued, everything encrypted so far has left: its plaintext is
+ * drained, and once the filter's output is empty evhttp learns that its
+ * response went out (on "Connection: close" it then frees the
+ * connection).  New records are written to the socket directly; only what
+ * the kernel does not take is queued on the socket bufferevent, whose
+ * write callback calls us again.  Writing directly saves, per response,
+ * an event loop round and the two epoll_ctl() that arm and disarm the
+ * socket's write event.  A few rounds at most, then the rest waits its
+ * turn behind the other connections.
+ */
+static void
+tls_pump(struct tls_conn *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	struct evbuffer	*wire = bufferevent_get_output(c->under);
+	int		 fd, r, rounds, progress = 0;
+
+	if (!c->handshaken || c->failed || c->closed)
+		return;
+	fd = bufferevent_getfd(c->under);
+	for (rounds = 0; rounds < 4; rounds++) {
+		if (evbuffer_get_length(wire) > 0)
+			break;
+		if (c->sent > 0) {
+			c->draining = 1;
+			evbuffer_drain(out, c->sent);
+			c->draining = 0;
+			c->sent = 0;
+			progress = 1;
+		}
+		if (evbuffer_get_length(out) == 0)
+			break;
+		c->stage = evbuffer_new();
+		r = tls_encrypt(c, c->stage);
+		while (r == 1 && fd != -1 && evbuffer_get_length(c->stage) > 0)
+			if (evbuffer_write(c->stage, fd) <= 0)
+				break;
+		/* What the kernel did not take (EAGAIN, or an error the
+		 * socket bufferevent will meet and report) is queued. */
+		evbuffer_add_buffer(wire, c->stage);
+		evbuffer_free(c->stage);
+		c->stage = NULL;
+		if (r <= 0)
+			break;
+	}
+	if (rounds == 4 && evbuffer_get_length(wire) == 0)
+		event_active(c->kick, EV_WRITE, 0);
+	if (progress && !c->closed) {
+		if (evbuffer_get_length(out) == 0)
+			bufferevent_trigger(c->bev, EV_WRITE, 0);
+		else if (bufferevent_get_enabled(c->bev) & EV_WRITE)
+			/* Progress: push evhttp's write timeout back. */
+			bufferevent_enable(c->bev, EV_WRITE);
+	}
 }
 
 /*
@@ -1309,7 +1371,7 @@ tls_filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 		event_active(c->kick, EV_WRITE, 0);
 		return BEV_NEED_MORE;
 	}
-	if ((r = tls_encrypt(c)) == -1)
+	if ((r = tls_encrypt(c, bufferevent_get_output(c->under))) == -1)
 		return BEV_ERROR;
 	return r > 0 ? BEV_OK : BEV_NEED_MORE;
 }
@@ -1347,7 +1409,7 @@ tls_kick(evutil_socket_t fd, short what, void *arg)
 		bufferevent_trigger_event(c->bev,
 		    BEV_EVENT_ERROR | BEV_EVENT_READING, 0);
 	} else
-		(void)tls_encrypt(c);
+		tls_pump(c);
 	tls_conn_release(c);
 }
 
@@ -1382,20 +1444,11 @@ tls_under_read(struct bufferevent *under, void *arg)
 	tls_conn_release(c);
 }
 
-/*
- * The socket's output is empty: the ciphertext of everything counted in
- * c->sent has left, so its plaintext can go, and once the filter's output
- * is empty evhttp may learn that its response was sent (and, on
- * "Connection: close", free the connection).  The filter's own write
- * callback is not called: it would only re-run an output filter that
- * does its work elsewhere.
- */
+/* The socket's output is empty. */
 static void
 tls_under_write(struct bufferevent *under, void *arg)
 {
 	struct tls_conn	*c = arg;
-	struct evbuffer	*out;
-	int		 progress = 0;
 
 	(void)under;
 	if (!tls_conn_hold(c))
@@ -1405,26 +1458,8 @@ tls_under_write(struct bufferevent *under, void *arg)
 		if (!c->closed)
 			bufferevent_trigger_event(c->bev,
 			    BEV_EVENT_ERROR | BEV_EVENT_WRITING, 0);
-		goto out;
-	}
-	out = bufferevent_get_output(c->bev);
-	if (c->sent > 0) {
-		c->draining = 1;
-		evbuffer_drain(out, c->sent);
-		c->draining = 0;
-		c->sent = 0;
-		progress = 1;
-	}
-	if (tls_encrypt(c) == -1)
-		goto out;
-	if (progress && !c->closed) {
-		if (evbuffer_get_length(out) == 0)
-			bufferevent_trigger(c->bev, EV_WRITE, 0);
-		else if (bufferevent_get_enabled(c->bev) & EV_WRITE)
-			/* Progress: push evhttp's write timeout back. */
-			bufferevent_enable(c->bev, EV_WRITE);
-	}
-out:
+	} else
+		tls_pump(c);
 	tls_conn_release(c);
 }
 

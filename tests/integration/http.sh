@@ -116,6 +116,7 @@ write_conf
 log="$T_TMP/savoird.log"
 "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
 pid=$!
+# KEEP=1 keeps the daemon's log as /tmp/http-sh.log for a look afterwards.
 trap 'kill -9 $pid 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$log" /tmp/http-sh.log; rm -rf "$T_TMP"' EXIT
 S="https://127.0.0.1:$PS"
 H="http://127.0.0.1:$PH"

@@ -457,7 +457,8 @@ t_page(void **st)
 	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
 	    "Guide de la coopération décentralisée");
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
-	    "Guide de la coopération décentralisée\nLe cadre juridique\nListe");
+	    "Guide de la coopération décentralisée\nLe cadre juridique\n"
+	    "Liste");
 
 	/* The main content only: no banner, menu, aside, form, hidden
 	 * text, script; a header inside the article is the article's. */

@@ -679,10 +679,11 @@ t_good_docx(void **st)
 
 	html = d->html;
 	assert_non_null(strstr(html, "<h2>Rapport sur les jumelages</h2>\n"
-	    "<h2>Introduction</h2>\n<p>Les collectivités françaises coopèrent "
-	    "avec<br>leurs partenaires. Voir le site</p>\n<h3>Historique</h3>"
-	    "\n<h2>Chapitre personnalisé</h2>\n<h4>Niveau de plan direct</h4>"
-	    "\n<ul>\n<li>Premier point</li>\n<li>Second point</li>\n</ul>\n"
+	    "<h2>Introduction</h2>\n<p>Les collectivités françaises "
+	    "coopèrent avec<br>leurs partenaires. Voir le site</p>\n"
+	    "<h3>Historique</h3>\n<h2>Chapitre personnalisé</h2>\n"
+	    "<h4>Niveau de plan direct</h4>\n<ul>\n<li>Premier point</li>\n"
+	    "<li>Second point</li>\n</ul>\n"
 	    "<table>\n<tr><th>Ville</th><th>Pays</th></tr>\n"));
 	assert_non_null(strstr(html, "<p>&lt;img src=x onerror=alert(1)&gt; "
 	    "reste du texte</p>"));
@@ -730,8 +731,8 @@ t_title_fallbacks(void **st)
 	    "Texte sans titre ni métadonnées.");
 	assert_int_equal(d->facets.n, 0);
 	assert_int_equal(d->meta.n, 1);
-	assert_string_equal(d->html, "<p>Texte sans titre ni métadonnées.</p>\n"
-	    "<h3>Un intertitre</h3>\n");
+	assert_string_equal(d->html, "<p>Texte sans titre ni "
+	    "métadonnées.</p>\n<h3>Un intertitre</h3>\n");
 	sink_clear(&s);
 
 	/* The main part is wherever _rels/.rels says. */
