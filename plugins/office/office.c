@@ -1853,6 +1853,24 @@ static const char *const office_months[] = { "janvier", "février", "mars",
 	"avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
 	"novembre", "décembre" };
 
+/* A first heading that only repeats the title leaves the HTML (the page
+ * shows the title already); it stays in the headings column. */
+static void
+office_drop_title(struct office *o, const char *title)
+{
+	struct ob	 h = { 0 };
+
+	ob_adds(&h, "<h2>");
+	ob_html(&h, title, strlen(title));
+	ob_adds(&h, "</h2>\n");
+	if (!h.failed && o->html.len >= h.len &&
+	    memcmp(o->html.s, h.s, h.len) == 0) {
+		memmove(o->html.s, o->html.s + h.len, o->html.len - h.len + 1);
+		o->html.len -= h.len;
+	}
+	ob_free(&h);
+}
+
 static int
 office_emit(struct office *o)
 {
@@ -1863,6 +1881,12 @@ office_emit(struct office *o)
 	int			 y, m, d, havedate;
 
 	office_close_list(o);
+	if ((title = o->title) == NULL && (title = o->first_heading) == NULL) {
+		base = o->in->path != NULL ? strrchr(o->in->path, '/') : NULL;
+		title = base != NULL ? base + 1 : o->in->path != NULL ?
+		    o->in->path : id;
+	}
+	office_drop_title(o, title);
 	/* The notes follow the body, within the same limits. */
 	if (o->notes_text.len > 0) {
 		room = o->body.len + 1 < OFFICE_TEXT_MAX ?
@@ -1889,11 +1913,6 @@ office_emit(struct office *o)
 		return -1;
 	}
 
-	if ((title = o->title) == NULL && (title = o->first_heading) == NULL) {
-		base = o->in->path != NULL ? strrchr(o->in->path, '/') : NULL;
-		title = base != NULL ? base + 1 : o->in->path != NULL ?
-		    o->in->path : id;
-	}
 	date = o->created != NULL ? o->created : o->modified;
 	havedate = office_date(date, &y, &m, &d);
 	if (date != NULL && !havedate)

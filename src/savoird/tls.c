@@ -1420,13 +1420,14 @@ tls_deadline(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->handshaken || c->failed || c->dead)
+	if (c->handshaken || c->failed || !tls_conn_hold(c))
 		return;
 	if (!c->started)
 		tls_conn_peer(c);
 	atomic_fetch_add(&c->w->st.timeouts, 1);
 	tls_conn_fail(c, "no TLS handshake within %d ms; closing",
 	    c->handshake_ms);
+	tls_conn_release(c);
 }
 
 /*

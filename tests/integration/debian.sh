@@ -22,7 +22,7 @@ fi
 	skip_all "needs root: it installs and purges the savoir packages"
 [ -f /etc/debian_version ] && command -v apt-get >/dev/null ||
 	skip_all "not a Debian system"
-for tool in dpkg-buildpackage dh lintian curl openssl python3 sqlite3 setpriv \
+for tool in dpkg-buildpackage dh autoreconf lintian curl openssl python3 sqlite3 setpriv \
     runuser make cc pkg-config; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		skip_all "$tool is not installed (./dev deps installs it)"
@@ -51,14 +51,25 @@ APT="apt-get -y -q --no-install-recommends -o DPkg::Lock::Timeout=600"
 DPID=
 INSTALLED=
 
+# Purge whichever of the packages dpkg still knows (installed or only
+# configured): apt refuses names it cannot find at all.
+purge_all() {
+	local p known=
+	for p in $PKGS; do
+		dpkg-query -W "$p" >/dev/null 2>&1 && known="$known $p"
+	done
+	[ -z "$known" ] && return 0
+	# shellcheck disable=SC2086
+	$APT purge $known
+}
+
 cleanup() {
 	if [ -n "$DPID" ]; then
 		kill "$DPID" 2>/dev/null
 		wait "$DPID" 2>/dev/null
 	fi
 	if [ -n "$INSTALLED" ]; then
-		# shellcheck disable=SC2086
-		$APT purge $PKGS >/dev/null 2>&1
+		purge_all >/dev/null 2>&1
 	fi
 	rm -rf "$T_TMP"
 }
@@ -81,6 +92,10 @@ if command -v git >/dev/null && git -C "$top_srcdir" rev-parse --git-dir >/dev/n
 	# directories, generated autotools files).
 	(cd "$top_srcdir" && git ls-files -z --cached --others --exclude-standard |
 	    tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$src"
+	# The generated files a release tarball carries (debian/copyright
+	# names them): the source package is then the one make dist makes.
+	(cd "$src" && autoreconf -fi) >"$T_TMP/autoreconf.log" 2>&1 ||
+		{ echo "Bail out! autoreconf failed"; diag <"$T_TMP/autoreconf.log"; exit 1; }
 else
 	# A release tree (make dist, distcheck): all but its build directories.
 	(cd "$top_srcdir" && tar --exclude=./_build --exclude=./_inst \
@@ -330,8 +345,7 @@ check "remove keeps savoir.conf" test -f /etc/savoir/savoir.conf
 check "remove keeps the index" test -f /var/lib/savoir/savoir.db
 check "remove keeps the savoir user" getent passwd savoir
 check "remove takes the programs" test ! -e /usr/sbin/savoird
-# shellcheck disable=SC2086
-check "apt purge" $APT purge $PKGS
+check "apt purge" purge_all
 INSTALLED=
 check "purge removes the savoir user" sh -c '! getent passwd savoir'
 check "purge removes the savoir group" sh -c '! getent group savoir'

@@ -7,7 +7,7 @@
 # the handshake deadline, records cut into single bytes, 200 concurrent
 # clients, certificate errors, reload, the self-signed mode and valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 56
+plan 57
 
 SERVER="$top_builddir/tests/tls/tls_server"
 PIDS=""
@@ -140,6 +140,22 @@ elif cmd == "bytewise":
         except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
             break
     sys.stdout.write(body.decode())
+elif cmd == "pipeline":
+    # Three requests in one record: evhttp answers them in order.
+    t = tls_ctx().wrap_socket(conn(port), server_hostname="localhost")
+    t.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 2 +
+              b"GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    data = b""
+    while True:
+        try:
+            d = t.recv(65536)
+        except (ssl.SSLEOFError, ConnectionResetError):
+            print("no close_notify")
+            break
+        if not d:
+            break
+        data += d
+    print(data.count(b"HTTP/1.1 200 OK"), "answers,", len(data), "bytes")
 elif cmd == "reload":
     # A connection made before the reload keeps working after it; a new
     # one gets the new certificate.
@@ -227,6 +243,9 @@ check "the server keeps serving" curl -sS --fail --cacert ec.crt "https://127.0.
 probe plain "$PORT" >"$T_TMP/plain" 2>&1
 has "plain HTTP on the TLS port gets a 400" '^HTTP/1.1 400' "$T_TMP/plain"
 has "telling the person to use https://" "n'accepte que HTTPS" "$T_TMP/plain"
+probe pipeline "$PORT" >"$T_TMP/pipe" 2>&1
+has "three pipelined requests in one record get three answers, the last 1 MB" \
+    '^3 answers, 10[0-9]{5} bytes$' "$T_TMP/pipe"
 probe bytewise "$PORT" >"$T_TMP/bytes" 2>&1
 has "records arriving one byte at a time still make a request" '^bonjour' "$T_TMP/bytes"
 

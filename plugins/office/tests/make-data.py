@@ -385,6 +385,12 @@ def main():
         '<text:p>Suite.</text:p></office:text></office:body>',
         meta=odt_meta('<dc:creator>Paul Martin</dc:creator>'
                       '<dc:date>2018-11-05T12:00:00</dc:date>'))
+    # The first heading repeats the title.
+    odt("titled.odt",
+        '<office:body><office:text>'
+        '<text:h text:outline-level="1">Rapport &amp; annexes</text:h>'
+        '<text:p>Texte.</text:p></office:text></office:body>',
+        meta=odt_meta('<dc:title>Rapport &amp; annexes</dc:title>'))
     docx("good.docx", wdoc(DOCX_BODY), core_xml=GOOD_CORE,
          footnotes=DOCX_FOOTNOTES)
     # No styles.xml, no core.xml, no heading: the file name is the title;

@@ -735,6 +735,16 @@ t_title_fallbacks(void **st)
 	    "métadonnées.</p>\n<h3>Un intertitre</h3>\n");
 	sink_clear(&s);
 
+	/* A first heading that repeats the title is not shown twice. */
+	assert_int_equal(run(&s, "titled.odt", 0), 0);
+	d = s.f.docs[0];
+	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	    "Rapport & annexes");
+	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
+	    "Rapport & annexes");
+	assert_string_equal(d->html, "<p>Texte.</p>\n");
+	sink_clear(&s);
+
 	/* The main part is wherever _rels/.rels says. */
 	assert_int_equal(run(&s, "moved.docx", 0), 0);
 	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data,

@@ -620,7 +620,7 @@ t_html(void **st)
 	assert_null(strstr(d->html, "pdf-tronque"));
 
 	/* What the host keeps of it: ids and in-page links survive. */
-	clean = html_sanitize(d->html, strlen(d->html));
+	clean = html_sanitize(d->html, strlen(d->html), "cgct");
 	assert_non_null(strstr(clean, "<section id=\"p2\">"));
 	assert_non_null(strstr(clean, "href=\"#p2\""));
 	assert_non_null(strstr(clean, "&lt; 5 000"));
