@@ -315,8 +315,8 @@ tls_parse_pair(const unsigned char *cpem, size_t clen, const char *cname,
 		return -1;
 	}
 	if (r > 0) {
-		xasprintf(cause, "%s: %d of the certificates in the file cannot "
-		    "be parsed", cname, r);
+		xasprintf(cause, "%s: %d of the certificates in the file "
+		    "cannot be parsed", cname, r);
 		return -1;
 	}
 	if (chain->version == 0) {
@@ -385,7 +385,8 @@ tls_ctx_new(const char *cert, const char *key, struct tls_ctx *prev,
 		goto fail;
 	if (mbedtls_x509_time_is_past(&chain.valid_to)) {
 		tls_time_str(&chain.valid_to, when, sizeof when);
-		xasprintf(cause, "%s: the certificate expired on %s", cert, when);
+		xasprintf(cause, "%s: the certificate expired on %s", cert,
+		    when);
 		goto fail;
 	}
 	if (mbedtls_x509_time_is_future(&chain.valid_from)) {
@@ -591,6 +592,7 @@ tls_issue(mbedtls_pk_context *key, const char *host,
 	mbedtls_mpi		 serial;
 	unsigned char		 sn[16];
 	char			 subject[320], from[16], to[16];
+	const char		*host_cn;
 	time_t			 now;
 	struct tm		 tm;
 	int			 r;
@@ -610,9 +612,13 @@ tls_issue(mbedtls_pk_context *key, const char *host,
 	strftime(to, sizeof to, "%Y%m%d%H%M%S", &tm);
 	/* Commas would start a new RDN: keep the host name out of the DN if
 	 * it has any. */
+	if (host == NULL || *host == '\0' ||
+	    strpbrk(host, ",=+\\\"<>;") != NULL)
+		host_cn = "localhost";
+	else
+		host_cn = host;
 	snprintf(subject, sizeof subject, "CN=%s,O=Savoir (self-signed)",
-	    host != NULL && *host != '\0' && strpbrk(host, ",=+\\\"<>;") == NULL ?
-	    host : "localhost");
+	    host_cn);
 
 	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
 	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
@@ -657,7 +663,8 @@ tls_crt_reusable(const char *path, mbedtls_pk_context *key, const char *host)
 	}
 	mbedtls_x509_crt_init(&crt);
 	if (mbedtls_x509_crt_parse(&crt, pem, len) != 0) {
-		log_warnx("tls: %s: not a certificate; issuing a new one", path);
+		log_warnx("tls: %s: not a certificate; issuing a new one",
+		    path);
 		goto out;
 	}
 	if (mbedtls_pk_check_pair(&crt.pk, key) != 0) {
@@ -716,8 +723,8 @@ tls_selfsigned(const char *dir, const char *host, char **certp,
 	/* Two daemons starting on one state directory must not make two
 	 * keys: the second waits and then reuses the first one's. */
 	lockpath = xsprintf("%s/selfsigned.lock", dir);
-	if ((lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
-	    flock(lockfd, LOCK_EX) == -1) {
+	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lockfd == -1 || flock(lockfd, LOCK_EX) == -1) {
 		xasprintf(cause, "%s: %s", lockpath, strerror(errno));
 		if (lockfd != -1)
 			close(lockfd);
@@ -742,8 +749,8 @@ tls_selfsigned(const char *dir, const char *host, char **certp,
 		if (tls_read_pem(keypath, &pem, &len, cause) == -1)
 			goto out;
 		if ((r = mbedtls_pk_parse_key(&key, pem, len, NULL, 0)) != 0) {
-			xasprintf(cause, "%s: not a private key (%s); remove it "
-			    "to have a new one generated", keypath,
+			xasprintf(cause, "%s: not a private key (%s); remove "
+			    "it to have a new one generated", keypath,
 			    tls_strerror(r, e, sizeof e));
 			goto out;
 		}
@@ -758,7 +765,8 @@ tls_selfsigned(const char *dir, const char *host, char **certp,
 		    mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))) != 0 ||
 		    (r = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
 		    mbedtls_pk_ec(key), mbedtls_ctr_drbg_random, &drbg)) != 0 ||
-		    (r = mbedtls_pk_write_key_pem(&key, out, sizeof out)) != 0) {
+		    (r = mbedtls_pk_write_key_pem(&key, out,
+		    sizeof out)) != 0) {
 			xasprintf(cause, "cannot generate a key: %s",
 			    tls_strerror(r, e, sizeof e));
 			goto out;
@@ -780,10 +788,10 @@ tls_selfsigned(const char *dir, const char *host, char **certp,
 		if (tls_write_atomic(certpath, out, strlen((char *)out), 0644,
 		    cause) == -1)
 			goto out;
-		log_info("tls: issued a self-signed certificate for localhost%s%s "
-		    "in %s, valid %d days", host != NULL && *host != '\0' ?
-		    ", " : "", host != NULL ? host : "", certpath,
-		    TLS_CERT_DAYS);
+		log_info("tls: issued a self-signed certificate for "
+		    "localhost%s%s in %s, valid %d days",
+		    host != NULL && *host != '\0' ? ", " : "",
+		    host != NULL ? host : "", certpath, TLS_CERT_DAYS);
 	}
 	*certp = certpath;
 	*keyp = keypath;
@@ -1170,7 +1178,8 @@ tls_encrypt(struct tls_conn *c, struct evbuffer *wire)
 		c->sent = len;
 	while (c->sent < len && evbuffer_get_length(wire) < TLS_OUT_HIGH) {
 		n = len - c->sent < max ? len - c->sent : max;
-		if (evbuffer_ptr_set(out, &pos, c->sent, EVBUFFER_PTR_SET) == -1)
+		if (evbuffer_ptr_set(out, &pos, c->sent,
+		    EVBUFFER_PTR_SET) == -1)
 			break;
 		if ((got = evbuffer_copyout_from(out, &pos, rec, n)) <= 0)
 			break;
@@ -1282,8 +1291,9 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 			evbuffer_add_printf(bufferevent_get_output(c->under),
 			    "HTTP/1.1 400 Bad Request\r\n"
 			    "Content-Type: text/plain; charset=utf-8\r\n"
-			    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-			    sizeof body - 1, body);
+			    "Content-Length: %zu\r\n"
+			    "Connection: close\r\n\r\n%s", sizeof body - 1,
+			    body);
 			evbuffer_drain(src, evbuffer_get_length(src));
 			tls_conn_fail(c, "plain HTTP on the TLS port; "
 			    "answered 400");

@@ -73,7 +73,8 @@ char		*tls_ctx_describe(const struct tls_ctx *);
  * missing) keep selfsigned.key, an ECDSA P-256 key written 0600, and
  * selfsigned.crt, a self-signed certificate for DNS localhost, DNS host
  * (when given and not "localhost"), IP 127.0.0.1 and IP ::1.  Both files
- * are written atomically (temporary file, fsync, rename).
+ * are written atomically (temporary file, fsync, rename), under an flock
+ * on dir/selfsigned.lock so two daemons sharing dir never make two keys.
  *
  * Later starts reuse them.  The key is kept for good; the certificate
  * (valid 397 days) is issued again with the same key only when it is

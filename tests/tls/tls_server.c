@@ -281,7 +281,8 @@ main(int argc, char **argv)
 		evhttp_set_gencb(w->http, handle, w);
 		if (evhttp_accept_socket_with_handle(w->http, w->fd) == NULL)
 			fatalx("cannot accept on port %d", port);
-		w->stop_ev = event_new(w->base, w->stop[0], EV_READ, on_stop, w);
+		w->stop_ev = event_new(w->base, w->stop[0], EV_READ, on_stop,
+		    w);
 		event_add(w->stop_ev, NULL);
 	}
 	for (i = 0; i < nworkers; i++)
