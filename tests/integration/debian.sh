@@ -42,7 +42,7 @@ for p in $PKGS; do
 	fi
 done
 
-plan 64
+plan 84
 
 chmod 0755 "$T_TMP"		# the savoir user reads a test file here
 export DEBIAN_FRONTEND=noninteractive
@@ -98,9 +98,8 @@ if command -v git >/dev/null && git -C "$top_srcdir" rev-parse --git-dir >/dev/n
 		{ echo "Bail out! autoreconf failed"; diag <"$T_TMP/autoreconf.log"; exit 1; }
 else
 	# A release tree (make dist, distcheck): all but its build directories.
-	(cd "$top_srcdir" && tar --exclude=./_build --exclude=./_inst \
-	    --exclude='./_build-*' --exclude='./build-*' --exclude=./autom4te.cache \
-	    -cf - .) | tar -xf - -C "$src"
+	(cd "$top_srcdir" && tar --exclude=./_build --exclude='./_build-*' \
+	    --exclude=./_inst --exclude=./autom4te.cache -cf - .) | tar -xf - -C "$src"
 fi
 chmod -R u+w "$src"
 echo "# building the packages in $out (takes a few minutes)"
