@@ -257,6 +257,29 @@ notes_is(cmark_node *node, const char *type)
  * separated by " | ".  With n, /doc/ links are recorded (their label is
  * the text they add to out).
  */
+/*
+ * Text for the index, without web addresses: a source list full of
+ * "https://…/cooperation-decentralisee-…" would otherwise match searches
+ * and fill snippets with URL fragments.  The page itself keeps them.
+ */
+static void
+notes_add_text(struct sbuf *out, const char *s)
+{
+	const char	*url;
+
+	while ((url = strstr(s, "http")) != NULL) {
+		if (strncmp(url, "http://", 7) != 0 &&
+		    strncmp(url, "https://", 8) != 0) {
+			sbuf_add(out, s, (size_t)(url - s) + 4);
+			s = url + 4;
+			continue;
+		}
+		sbuf_add(out, s, (size_t)(url - s));
+		s = url + strcspn(url, " \t\n»)]>");
+	}
+	sbuf_adds(out, s);
+}
+
 static void
 notes_inlines(struct notes *n, cmark_node *block, struct sbuf *out)
 {
@@ -278,7 +301,7 @@ notes_inlines(struct notes *n, cmark_node *block, struct sbuf *out)
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
 			if ((lit = cmark_node_get_literal(node)) != NULL)
-				sbuf_adds(out, lit);
+				notes_add_text(out, lit);
 			break;
 		case CMARK_NODE_SOFTBREAK:
 			sbuf_addc(out, ' ');

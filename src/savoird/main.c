@@ -391,6 +391,32 @@ supervise(struct event_base *base)
 	return 1;
 }
 
+static void
+log_serving(struct config *c, struct tls_ctx *tls)
+{
+	char	*desc;
+	int	 i;
+
+	if (tls != NULL) {
+		desc = tls_ctx_describe(tls);
+		log_info("certificate %s", desc);
+		free(desc);
+	}
+	for (i = 0; i < c->nlisten; i++)
+		log_info("serving https://%s%s%s:%s/ (%d worker %s)",
+		    strchr(c->listen[i].host, ':') ? "[" : "",
+		    c->listen[i].host, strchr(c->listen[i].host, ':') ? "]" :
+		    "", c->listen[i].port, server.nworkers,
+		    c->workers_mode == WORKERS_PROCESSES ? "processes" :
+		    "threads");
+	for (i = 0; i < c->nhttp_listen; i++)
+		log_info("serving http://%s:%s/", c->http_listen[i].host,
+		    c->http_listen[i].port);
+	for (i = 0; i < c->nredirect_listen; i++)
+		log_info("redirecting http://%s:%s/ to https",
+		    c->redirect_listen[i].host, c->redirect_listen[i].port);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -487,38 +513,24 @@ main(int argc, char **argv)
 		/* Fail now, not in every child, if the certificate cannot
 		 * be read after the privilege drop (see child_init). */
 		if (tls != NULL) {
-			struct tls_ctx *check;
+			struct tls_ctx *fresh;
 
-			if ((check = load_tls(c, NULL, &cause)) == NULL)
+			if ((fresh = load_tls(c, NULL, &cause)) == NULL)
 				fatalx("workers_mode = processes: %s", cause);
-			tls_ctx_free(check);
+			tls_ctx_free(fresh);
 		}
+		log_serving(c, tls);
 		if (supervise(base) == 1)
 			goto done;
 		/* A child: from here on as threads mode with one worker. */
-		tls = server.tls;
 	}
 	if (server_start(&server, &cause) == -1)
 		fatalx("%s", cause);
-	if (tls != NULL && server.id_base == 0) {
-		desc = tls_ctx_describe(tls);
-		log_info("certificate %s", desc);
-		free(desc);
-	}
-	for (i = 0; i < c->nlisten && server.id_base == 0; i++)
-		log_info("serving https://%s%s%s:%s/ (%d workers)",
-		    strchr(c->listen[i].host, ':') ? "[" : "",
-		    c->listen[i].host, strchr(c->listen[i].host, ':') ? "]" :
-		    "", c->listen[i].port, server.nworkers);
-	for (i = 0; i < c->nhttp_listen; i++)
-		log_info("serving http://%s:%s/", c->http_listen[i].host,
-		    c->http_listen[i].port);
-	for (i = 0; i < c->nredirect_listen; i++)
-		log_info("redirecting http://%s:%s/ to https",
-		    c->redirect_listen[i].host, c->redirect_listen[i].port);
+	if (c->workers_mode == WORKERS_THREADS)
+		log_serving(c, tls);
 
 	event_base_dispatch(base);
-
+done:
 	server_stop(&server);
 	event_free(ev_hup);
 	event_free(ev_term);

@@ -14,9 +14,10 @@
  *     it, and the filter does not look at its output on enable: output is
  *     encrypted from a per-connection event activated by an evbuffer
  *     callback, which also puts headers and body in one record;
- *   - plaintext is drained only once its ciphertext has left the socket
- *     bufferevent, else evhttp frees a "Connection: close" connection
- *     while its response still sits in the socket's buffer;
+ *   - plaintext is drained only once its ciphertext has left for the
+ *     kernel, else evhttp frees a "Connection: close" connection while
+ *     its response still sits in the socket bufferevent's buffer (new
+ *     records are written to the socket directly: see tls_pump);
  *   - the filter runs evhttp's callbacks without holding a reference, and
  *     evhttp may free the connection inside them: every entry point from
  *     the socket bufferevent holds one;
@@ -162,9 +163,9 @@ struct tls_conn {
 	struct event		*kick;		/* deferred output and close */
 	struct event		*deadline;	/* handshake deadline */
 	struct evhttp_connection *evcon;
-	/* The filter's own callbacks on the socket bufferevent. */
+	/* The filter's own callbacks on the socket bufferevent (its write
+	 * callback is replaced by tls_pump, never called). */
 	bufferevent_data_cb	 under_readcb;
-	bufferevent_data_cb	 under_writecb;
 	bufferevent_event_cb	 under_eventcb;
 	void			*under_arg;
 	/* Plaintext at the head of the filter's output already encrypted,
@@ -1481,8 +1482,10 @@ tls_under_event(struct bufferevent *under, short what, void *arg)
 
 	if (!tls_conn_hold(c))
 		return;
-	if (!c->started && !c->failed)
-		log_debug("tls: connection closed before any byte");
+	if (!c->started && !c->failed && log_get_level() <= SAVOIR_LOG_DEBUG) {
+		tls_conn_peer(c);
+		log_debug("tls: %s: closed before sending anything", c->peer);
+	}
 	c->under_eventcb(under, what, c->under_arg);
 	tls_conn_release(c);
 }
@@ -1537,8 +1540,8 @@ tls_bevcb(struct event_base *base, void *arg)
 		fatalx("tls: cannot create a filtering bufferevent");
 	c->bev = bev;
 	c->under = under;
-	bufferevent_getcb(under, &c->under_readcb, &c->under_writecb,
-	    &c->under_eventcb, &c->under_arg);
+	bufferevent_getcb(under, &c->under_readcb, NULL, &c->under_eventcb,
+	    &c->under_arg);
 	bufferevent_setcb(under, tls_under_read, tls_under_write,
 	    tls_under_event, c);
 	evbuffer_add_cb(bufferevent_get_output(bev), tls_outbuf_cb, c);

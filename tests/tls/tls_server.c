@@ -324,8 +324,8 @@ main(int argc, char **argv)
 		w = &workers[i];
 		evhttp_free(w->http);
 		event_free(w->stop_ev);
-		/* Let the freed bufferevents finalize before the base goes. */
-		event_base_loop(w->base, EVLOOP_NONBLOCK);
+		/* Connections hold their own references: event_base_free
+		 * finalizes them, and the last one frees the worker. */
 		tls_worker_free(w->tls);
 		event_base_free(w->base);
 		close(w->stop[0]);
