@@ -229,9 +229,12 @@ worker_reload_cb(evutil_socket_t fd, short ev, void *arg)
 	worker_apply(w, w->https);
 	worker_apply(w, w->http);
 	worker_apply(w, w->redirect);
-	if (w->tls != NULL)
+	if (w->tls != NULL) {
 		tls_worker_set_handshake_ms(w->tls,
 		    w->server->conf->handshake_ms);
+		tls_worker_set_request_ms(w->tls,
+		    w->server->conf->request_timeout * 1000);
+	}
 }
 
 /*
@@ -358,6 +361,9 @@ server_start(struct server *s, char **cause)
 		if (w->nfds[KIND_HTTPS] > 0 && (w->tls = tls_worker_new(
 		    w->base, s->tls, s->conf->handshake_ms, cause)) == NULL)
 			return -1;
+		if (w->tls != NULL)
+			tls_worker_set_request_ms(w->tls,
+			    s->conf->request_timeout * 1000);
 		if ((w->https = worker_evhttp(w, KIND_HTTPS, http_dispatch,
 		    cause)) == NULL && w->nfds[KIND_HTTPS] > 0)
 			return -1;

@@ -144,6 +144,7 @@ struct tls_worker {
 	struct tls_conf		*conf;	/* for new connections */
 	_Atomic(struct tls_ctx *) pending;
 	atomic_int		 handshake_ms;
+	atomic_int		 request_ms;
 	struct {
 		atomic_ullong	 handshakes;
 		atomic_ullong	 resumed;
@@ -161,7 +162,8 @@ struct tls_conn {
 	struct bufferevent	*bev;		/* the filter: plaintext */
 	struct bufferevent	*under;		/* the socket: ciphertext */
 	struct event		*kick;		/* deferred output and close */
-	struct event		*deadline;	/* handshake deadline */
+	struct event		*deadline;	/* handshake, then request
+						   deadline */
 	struct evhttp_connection *evcon;
 	/* The filter's own callbacks on the socket bufferevent (its write
 	 * callback is replaced by tls_pump, never called). */
@@ -174,6 +176,8 @@ struct tls_conn {
 	/* Records bound for a direct write (see tls_pump); NULL otherwise. */
 	struct evbuffer		*stage;
 	int			 handshake_ms;
+	int			 request_ms;
+	unsigned		 in_request:1;	/* request bytes, no answer yet */
 	unsigned		 started:1;	/* first bytes seen */
 	unsigned		 handshaken:1;
 	unsigned		 failed:1;	/* fatal: close once drained */
@@ -960,6 +964,12 @@ tls_worker_set_ctx(struct tls_worker *w, struct tls_ctx *ctx)
 }
 
 void
+tls_worker_set_request_ms(struct tls_worker *w, int ms)
+{
+	atomic_store(&w->request_ms, ms);
+}
+
+void
 tls_worker_set_handshake_ms(struct tls_worker *w, int ms)
 {
 	atomic_store(&w->handshake_ms, ms);
@@ -1259,6 +1269,37 @@ tls_pump(struct tls_conn *c)
  * The filter's input side: the handshake, then records to plaintext.
  * libevent calls it with the socket's input and the filter's input.
  */
+/*
+ * The request deadline: from the first byte of a request to the first byte
+ * of its answer.  A client that trickles a request (one byte a second, or
+ * one header line every few seconds) never lets a read timeout expire,
+ * but it cannot stretch a request past this.  Idle keep-alive connections
+ * are evhttp's business (its timeout).
+ */
+static void
+tls_request_started(struct tls_conn *c, size_t bytes)
+{
+	struct timeval	 tv;
+
+	if (bytes == 0 || c->in_request || c->request_ms <= 0 ||
+	    c->deadline == NULL || c->failed || c->closed)
+		return;
+	c->in_request = 1;
+	tv.tv_sec = c->request_ms / 1000;
+	tv.tv_usec = (c->request_ms % 1000) * 1000;
+	evtimer_add(c->deadline, &tv);
+}
+
+static void
+tls_request_answered(struct tls_conn *c)
+{
+	if (!c->in_request)
+		return;
+	c->in_request = 0;
+	if (c->deadline != NULL)
+		evtimer_del(c->deadline);
+}
+
 static enum bufferevent_filter_result
 tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
     enum bufferevent_flush_mode mode, void *arg)
@@ -1348,6 +1389,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 		if (r == MBEDTLS_ERR_SSL_WANT_READ ||
 		    r == MBEDTLS_ERR_SSL_WANT_WRITE)
 			break;
+		/* (close_notify and errors below) */
 		if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == 0) {
 			/* The peer is done sending; its FIN follows and the
 			 * socket's EOF closes the connection. */
@@ -1359,6 +1401,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 		    tls_strerror(r, e, sizeof e));
 		return total > 0 ? BEV_OK : BEV_ERROR;
 	}
+	tls_request_started(c, total);
 	return total > 0 ? BEV_OK : BEV_NEED_MORE;
 }
 
@@ -1395,8 +1438,10 @@ tls_outbuf_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	struct tls_conn	*c = arg;
 
 	(void)buf;
-	if (info->n_added > 0 && !c->dead)
+	if (info->n_added > 0 && !c->dead) {
+		tls_request_answered(c);
 		event_active(c->kick, EV_WRITE, 0);
+	}
 	/* Somebody else dropped output (evhttp on an error): what we
 	 * counted as encrypted shrinks with it. */
 	if (info->n_deleted > 0 && !c->draining)
@@ -1431,13 +1476,18 @@ tls_deadline(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->handshaken || c->failed || !tls_conn_hold(c))
+	if (c->failed || (c->handshaken && !c->in_request) ||
+	    !tls_conn_hold(c))
 		return;
 	if (!c->started)
 		tls_conn_peer(c);
 	atomic_fetch_add(&c->w->st.timeouts, 1);
-	tls_conn_fail(c, "no TLS handshake within %d ms; closing",
-	    c->handshake_ms);
+	if (c->handshaken)
+		tls_conn_fail(c, "request not complete within %d ms; closing",
+		    c->request_ms);
+	else
+		tls_conn_fail(c, "no TLS handshake within %d ms; closing",
+		    c->handshake_ms);
 	tls_conn_release(c);
 }
 
@@ -1549,12 +1599,15 @@ tls_bevcb(struct event_base *base, void *arg)
 		fatalx("tls: cannot create an event");
 
 	c->handshake_ms = atomic_load(&w->handshake_ms);
-	if (c->handshake_ms > 0) {
+	c->request_ms = atomic_load(&w->request_ms);
+	if (c->handshake_ms > 0 || c->request_ms > 0) {
 		if ((c->deadline = evtimer_new(base, tls_deadline, c)) == NULL)
 			fatalx("tls: cannot create a timer");
-		tv.tv_sec = c->handshake_ms / 1000;
-		tv.tv_usec = (c->handshake_ms % 1000) * 1000;
-		evtimer_add(c->deadline, &tv);
+		if (c->handshake_ms > 0) {
+			tv.tv_sec = c->handshake_ms / 1000;
+			tv.tv_usec = (c->handshake_ms % 1000) * 1000;
+			evtimer_add(c->deadline, &tv);
+		}
 	}
 
 	if ((r = mbedtls_ssl_setup(&c->ssl, &c->conf->ssl)) != 0) {

@@ -119,6 +119,9 @@ void		 tls_worker_attach(struct tls_worker *, struct evhttp *);
 void		 tls_worker_set_ctx(struct tls_worker *, struct tls_ctx *);
 /* Change the handshake deadline for new connections; any thread. */
 void		 tls_worker_set_handshake_ms(struct tls_worker *, int);
+/* Time allowed from a request's first byte to its answer (0: none), for
+ * new connections; any thread.  Cuts clients that trickle requests. */
+void		 tls_worker_set_request_ms(struct tls_worker *, int);
 /* Copy the worker's counters; any thread. */
 void		 tls_worker_stats(struct tls_worker *, struct tls_stats *);
 
