@@ -26,6 +26,26 @@ static const struct cite_code cite_codes[] = {
 	{ "cenv", "code de l environnement" },
 };
 
+/*
+ * Is the reference at start part of a web address ("…/article-l1115-5-of-…",
+ * "?art=L1115-1")?  Look back to the start of the word.
+ */
+static int
+cite_in_url(const char *text, size_t start)
+{
+	size_t	 i = start;
+
+	while (i > 0 && text[i - 1] != ' ' && text[i - 1] != '\n' &&
+	    text[i - 1] != '\t' && text[i - 1] != '(' && text[i - 1] != '<' &&
+	    text[i - 1] != '"')
+		i--;
+	for (; i < start; i++)
+		if (text[i] == '/' || text[i] == '=' || text[i] == '?' ||
+		    text[i] == '#' || text[i] == '&')
+			return 1;
+	return 0;
+}
+
 /* How far around a reference the words that qualify it are looked for. */
 #define CITE_AFTER	160
 #define CITE_BEFORE	40
@@ -234,7 +254,8 @@ cite_scan(const char *text, size_t len, const char *default_code,
 	for (i = 0; i < nrefs; i++) {
 		r = &refs[i];
 		if (!r->dash || r->old || r->code == code_unknown ||
-		    r->code == NULL)
+		    r->code == NULL || cite_in_url(text, r->start) ||
+		    !(text[r->start] >= 'A' && text[r->start] <= 'Z'))
 			continue;
 		target = xsprintf("%s/%s", r->code, r->norm);
 		label = xstrndup(text + r->start, r->end - r->start);

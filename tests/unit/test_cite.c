@@ -135,6 +135,12 @@ t_not_citations(void **state)
 	assert_string_equal(scan("l'Airbus A380 et la loi n° 92-125"), "");
 	assert_string_equal(scan("il y a 1000-1500 projets"), "");
 	assert_string_equal(scan("CL1115-1 et L1115-1a"), "");
+	/* Web addresses and lower-case slugs are not citations. */
+	assert_string_equal(scan("https://example.fr/article-l1115-5-of-the-"
+	    "code/"), "");
+	assert_string_equal(scan("voir https://x.fr/?art=L1115-1 ici"), "");
+	assert_string_equal(scan("la l1115-1 en minuscules"), "");
+	assert_string_equal(scan("(L1115-1)"), "cgct/L1115-1=L1115-1");
 	assert_string_equal(scan(""), "");
 }
 
