@@ -414,6 +414,7 @@ failed:
 		struct source	 s0;
 
 		memset(&s0, 0, sizeof s0);
+		free(xf.error);
 		xf.error = why;
 		why = NULL;
 		if (store_put_file(r->st, r->root, rel, &s0, &xf, cause) == -1)
