@@ -214,16 +214,6 @@ config_handler(void *arg, const char *section, const char *key,
 	if (IS("server", "workers"))
 		return parse_num(p, key, v, 0, SAVOIRD_MAX_WORKERS,
 		    &c->workers);
-	if (IS("server", "workers_mode")) {
-		if (strcmp(v, "threads") == 0)
-			c->workers_mode = WORKERS_THREADS;
-		else if (strcmp(v, "processes") == 0)
-			c->workers_mode = WORKERS_PROCESSES;
-		else
-			return bad(p, "workers_mode: '%s' is not threads or "
-			    "processes", v);
-		return 1;
-	}
 	if (IS("server", "user"))
 		return set_str(&c->user, v);
 	if (IS("server", "state_dir"))

@@ -42,7 +42,6 @@ struct config {
 	struct listen_addr redirect_listen[SAVOIRD_MAX_LISTEN];
 	int		 nredirect_listen;
 	int		 workers;	/* 0: number of CPUs */
-	int		 workers_mode;	/* WORKERS_THREADS, _PROCESSES */
 	char		*user;		/* drop to this user if root */
 	char		*state_dir;	/* generated certificate */
 	char		*db;
@@ -71,8 +70,6 @@ struct config {
 	char		*realm;
 	int		 auth_failures;	/* per address per minute */
 };
-#define WORKERS_THREADS		0
-#define WORKERS_PROCESSES	1
 /* Load and validate path (NULL: defaults only).  On error *cause says
  * "file:line: reason". */
 int	 config_load(const char *path, struct config *, char **cause);
@@ -115,8 +112,6 @@ struct server {
 	struct tls_ctx		*tls;
 	struct worker		 workers[SAVOIRD_MAX_WORKERS];
 	int			 nworkers;
-	int			 id_base;	/* id of workers[0]: a worker
-						   process serves one */
 	struct metrics		*metrics;
 	int64_t			 started;	/* now_ms at start */
 	struct config		*retired_conf[SERVER_MAX_RETIRED];
@@ -125,9 +120,6 @@ struct server {
 };
 /* Bind every listener (before dropping privileges). */
 int	 server_bind(struct server *, char **cause);
-/* workers_mode = processes, in the child for worker id: close every
- * other worker's sockets and keep that one as the only worker. */
-void	 server_keep_worker(struct server *, int id);
 /* Start the workers; returns when they run. */
 int	 server_start(struct server *, char **cause);
 /* Ask every worker to stop and join them. */

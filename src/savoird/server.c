@@ -3,9 +3,14 @@
  * own evhttp instances and its own listening sockets (SO_REUSEPORT, so the
  * kernel balances connections; one shared socket measured badly), and a
  * read-only index connection opened on first use.  Owns binding (done
- * before privileges are dropped), start, stop and reload.  With
- * workers_mode = processes, main.c forks one process per worker and each
- * child keeps only its own worker's sockets (server_keep_worker).
+ * before privileges are dropped), start, stop and reload.
+ *
+ * Threads, not pre-forked processes: measured on two cores, processes
+ * served keep-alive requests no faster (a few per cent more CPU per
+ * request), and each needs its own session-ticket keys (a ticket
+ * generator copied by fork would repeat its IVs), so a returning client
+ * resumed its TLS session on one worker in N: 7x the server CPU per
+ * reconnection with two workers (bench/README.md).
  *
  * Nothing on the request path is shared between workers except the
  * configuration pointer (atomic; retired configurations are kept until
@@ -322,26 +327,6 @@ worker_evhttp(struct worker *w, int kind,
 	return h;
 }
 
-void
-server_keep_worker(struct server *s, int id)
-{
-	struct worker	 keep;
-	int		 i, k, j;
-
-	keep = s->workers[id];
-	for (i = 0; i < s->nworkers; i++) {
-		if (i == id)
-			continue;
-		for (k = 0; k < 3; k++)
-			for (j = 0; j < s->workers[i].nfds[k]; j++)
-				close(s->workers[i].fds[k][j]);
-	}
-	memset(s->workers, 0, sizeof s->workers);
-	s->workers[0] = keep;
-	s->nworkers = 1;
-	s->id_base = id;
-}
-
 int
 server_start(struct server *s, char **cause)
 {
@@ -350,7 +335,7 @@ server_start(struct server *s, char **cause)
 
 	for (i = 0; i < s->nworkers; i++) {
 		w = &s->workers[i];
-		w->id = s->id_base + i;
+		w->id = i;
 		w->server = s;
 		if ((w->base = event_base_new()) == NULL) {
 			xasprintf(cause, "event_base_new failed");
