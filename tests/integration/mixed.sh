@@ -293,7 +293,7 @@ has "... in its document" 'ct/L1234-1' "$T_TMP/out"
 # when an allocation fails.  Sanitizer builds run the extractor without
 # RLIMIT_AS (ASan reserves terabytes of shadow memory): nothing to test.
 if [ "$sanitizers" = 1 ]; then
-	for i in 1 2 3 4 5 6; do
+	for _ in 1 2 3 4 5 6; do
 		skip "built with --enable-sanitizers: the extractor has no memory limit (RLIMIT_AS)"
 	done
 else

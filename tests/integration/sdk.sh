@@ -35,7 +35,8 @@ check "make install DESTDIR=... succeeds" env -u MAKEFLAGS -u MFLAGS \
 pc=$(find "$root" -name savoir-plugin.pc -path '*/pkgconfig/*' | head -1)
 check "savoir-plugin.pc is installed in a pkgconfig directory" test -n "$pc"
 # Only the staged SDK: never a savoir-plugin.pc installed on this machine.
-export PKG_CONFIG_LIBDIR="$(dirname "${pc:-/nonexistent/x}")"
+PKG_CONFIG_LIBDIR=$(dirname "${pc:-/nonexistent/x}")
+export PKG_CONFIG_LIBDIR
 export PKG_CONFIG_PATH=
 export PKG_CONFIG_SYSROOT_DIR="$root"
 unset PKG_CONFIG_ALLOW_SYSTEM_CFLAGS
