@@ -16,7 +16,7 @@
 
 #define SEARCH_MAX_LIMIT	100
 #define SEARCH_FACET_TOP	30
-#define SEARCH_SNIPPET_TOKENS	28
+#define SNIPPET_TOKENS		"28"	/* snippet() length, in tokens */
 
 /*
  * savoir_cover(fts): how many phrases of the MATCH expression occur in the
@@ -412,11 +412,35 @@ col_dup(sqlite3_stmt *stmt, int i)
 	return xstrdup(s != NULL ? s : "");
 }
 
+/*
+ * The snippet of one hit.  snippet() costs a pass over the row's text, so
+ * it is asked only for the rows of the page, each through the MATCH with
+ * a rowid constraint (FTS5 seeks straight to that row).
+ */
+static char *
+hit_snippet(sqlite3_stmt *snip, sqlite3_int64 rowid)
+{
+	const char	*s;
+	char		*out;
+
+	sqlite3_bind_int64(snip, 2, rowid);
+	s = sqlite3_step(snip) == SQLITE_ROW ?
+	    (const char *)sqlite3_column_text(snip, 0) : NULL;
+	out = s != NULL ? snippet_html(s, strlen(s)) : xstrdup("");
+	sqlite3_reset(snip);
+	return out;
+}
+
+/*
+ * One page of hits.  The ranking runs in a subquery that carries only the
+ * sort keys, so that sorting the whole match set costs no snippet and no
+ * breadcrumb: those are computed for the rows of the page only.
+ */
 static int
 search_hits(struct store *st, struct plan *p, const struct search_opts *o,
     struct results *res)
 {
-	sqlite3_stmt	*stmt;
+	sqlite3_stmt	*stmt, *snip = NULL;
 	struct hit	*h;
 	struct buf	 sql;
 	const char	*s;
@@ -424,46 +448,60 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 	int		 n = 1, rc;
 
 	buf_init(&sql);
-	buf_adds(&sql, "SELECT d.id, d.type, d.title, ");
-	if (p->fts != NULL)
-		buf_printf(&sql, "snippet(fts, -1, '\x01', '\x02', '…', %d), "
-		    "savoir_cover(fts) AS cov, bm25(fts, 10.0, 4.0, 1.0) "
-		    "AS score, savoir_titlephrase(fts) AS tp, ",
-		    SEARCH_SNIPPET_TOKENS);
-	else
-		buf_adds(&sql, "(SELECT substr(body, 1, 220) FROM fts WHERE "
-		    "fts.rowid = d.rowid), 0, 0, 0, ");
-	buf_adds(&sql, "coalesce((SELECT label FROM types t WHERE t.name = "
-	    "d.type), d.type) || coalesce(' › ' || (SELECT value FROM facets "
-	    "f WHERE f.doc = d.rowid AND f.key IN ('code', 'module') ORDER BY "
-	    "f.key LIMIT 1), '') ");
-	if (p->fts != NULL)
-		buf_printf(&sql, "FROM fts JOIN docs d ON d.rowid = fts.rowid "
-		    "WHERE fts MATCH ? AND %s ORDER BY ", p->where.data);
-	else
-		buf_printf(&sql, "FROM docs d WHERE %s ORDER BY ",
-		    p->where.data);
+	buf_adds(&sql, "SELECT d.id, d.type, d.title, r.rid, r.cov, r.score, "
+	    "coalesce((SELECT label FROM types t WHERE t.name = d.type), "
+	    "d.type) || coalesce(' › ' || (SELECT value FROM facets f WHERE "
+	    "f.doc = d.rowid AND f.key IN ('code', 'module') ORDER BY f.key "
+	    "LIMIT 1), '')");
+	if (p->fts == NULL)
+		buf_adds(&sql, ", (SELECT substr(body, 1, 220) FROM fts WHERE "
+		    "fts.rowid = d.rowid)");
+	/* ex: the document is an article the query named (ranked first). */
+	buf_adds(&sql, " FROM (SELECT ");
 	if (p->narticles > 0) {
 		buf_adds(&sql, "d.id IN (");
 		for (i = 0; i < p->narticles; i++)
 			buf_adds(&sql, i == 0 ? "?" : ", ?");
-		buf_adds(&sql, ") DESC, ");
-	}
+		buf_adds(&sql, ") AS ex, ");
+	} else
+		buf_adds(&sql, "0 AS ex, ");
 	if (p->fts != NULL)
-		buf_adds(&sql, "cov DESC, tp DESC, score, d.id ");
+		buf_printf(&sql, "fts.rowid AS rid, savoir_cover(fts) AS cov, "
+		    "bm25(fts, 10.0, 4.0, 1.0) AS score, "
+		    "savoir_titlephrase(fts) AS tp, d.id AS did FROM fts JOIN "
+		    "docs d ON d.rowid = fts.rowid WHERE fts MATCH ? AND %s "
+		    "ORDER BY ex DESC, cov DESC, tp DESC, score, did ",
+		    p->where.data);
 	else
-		buf_adds(&sql, "d.type, d.title, d.id ");
-	buf_adds(&sql, "LIMIT ? OFFSET ?");
+		buf_printf(&sql, "d.rowid AS rid, 0 AS cov, 0 AS score, "
+		    "d.id AS did, d.type AS dtype, d.title AS dtitle FROM docs "
+		    "d WHERE %s ORDER BY ex DESC, dtype, dtitle, did ",
+		    p->where.data);
+	/* The page keeps its order through the join: sort again, 10 rows. */
+	buf_adds(&sql, "LIMIT ? OFFSET ?) r JOIN docs d ON d.rowid = r.rid "
+	    "ORDER BY r.ex DESC, ");
+	buf_adds(&sql, p->fts != NULL ? "r.cov DESC, r.tp DESC, r.score, "
+	    "r.did" : "r.dtype, r.dtitle, r.did");
 
 	rc = sqlite3_prepare_v2(store_db(st), sql.data, -1, &stmt, NULL);
 	buf_free(&sql);
 	if (rc != SQLITE_OK)
 		return -1;
+	if (p->fts != NULL) {
+		rc = sqlite3_prepare_v2(store_db(st), "SELECT snippet(fts, -1, "
+		    "'\x01', '\x02', '…', " SNIPPET_TOKENS ") FROM fts "
+		    "WHERE fts MATCH ?1 AND fts.rowid = ?2", -1, &snip, NULL);
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(stmt);
+			return -1;
+		}
+		sqlite3_bind_text(snip, 1, p->fts, -1, SQLITE_STATIC);
+	}
+	for (i = 0; i < p->narticles; i++)
+		sqlite3_bind_text(stmt, n++, p->articles[i], -1, SQLITE_STATIC);
 	if (p->fts != NULL)
 		sqlite3_bind_text(stmt, n++, p->fts, -1, SQLITE_STATIC);
 	plan_bind(p, stmt, &n);
-	for (i = 0; i < p->narticles; i++)
-		sqlite3_bind_text(stmt, n++, p->articles[i], -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, n++, o->limit);
 	sqlite3_bind_int(stmt, n++, o->offset);
 	res->hits = xcalloc((size_t)o->limit, sizeof *res->hits);
@@ -472,16 +510,22 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 		h->id = col_dup(stmt, 0);
 		h->type = col_dup(stmt, 1);
 		h->title = col_dup(stmt, 2);
-		s = (const char *)sqlite3_column_text(stmt, 3);
-		h->snippet = s != NULL ? snippet_html(s, strlen(s)) :
-		    xstrdup("");
+		if (snip != NULL)
+			h->snippet = hit_snippet(snip,
+			    sqlite3_column_int64(stmt, 3));
+		else {
+			s = (const char *)sqlite3_column_text(stmt, 7);
+			h->snippet = s != NULL ? snippet_html(s, strlen(s)) :
+			    xstrdup("");
+		}
 		h->matched = sqlite3_column_int(stmt, 4);
 		h->score = -sqlite3_column_double(stmt, 5);
-		h->breadcrumb = col_dup(stmt, 7);
+		h->breadcrumb = col_dup(stmt, 6);
 		if (res->nhits == (size_t)o->limit)
 			break;
 	}
 	sqlite3_finalize(stmt);
+	sqlite3_finalize(snip);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
