@@ -1389,6 +1389,27 @@ hp_line_of(const char *s, size_t off)
  * Latin-1 for the rest of the page, garbling any UTF-8 after it: such a
  * page is repaired byte by byte first, then read as UTF-8.
  */
+/*
+ * libxml2 prints some failures (an allocation that failed, mostly) through
+ * its generic handler, on stderr, whatever HTML_PARSE_NOERROR says: they
+ * reach the user as the plugin's error instead.
+ */
+static void
+hp_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* Whether libxml2's last failure was an allocation (the memory limit). */
+static int
+hp_parser_oom(void)
+{
+	const xmlError	*e = xmlGetLastError();
+
+	return e != NULL && e->code == XML_ERR_NO_MEMORY;
+}
+
 static htmlDocPtr
 hp_parse(struct hp *h)
 {
@@ -1553,8 +1574,10 @@ hp_extract(void *state, const struct savoir_input *in,
 	    (size_t)(slash - in->id_prefix) + 1 : 0);
 	if (h.dir == NULL)
 		goto oom;
+	xmlSetGenericErrorFunc(NULL, hp_quiet);
+	xmlResetLastError();
 	if ((doc = hp_parse(&h)) == NULL) {
-		if (h.failed)
+		if (h.failed || hp_parser_oom())
 			goto oom;
 		host->error(sink, "the file holds no HTML (only white space?)");
 		goto out;

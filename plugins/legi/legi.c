@@ -1849,8 +1849,12 @@ legi_extract(void *state, const struct savoir_input *in,
 	/* The whole file at once: a code is one tree, walked three times. */
 	l.root = json_loadb((const char *)in->data, in->len, 0, &err);
 	if (l.root == NULL) {
-		host->error(sink, "JSON error at line %d, column %d: %s",
-		    err.line, err.column, err.text);
+		if (json_error_code(&err) == json_error_out_of_memory)
+			host->error(sink, "out of memory reading the JSON tree "
+			    "(%zu bytes)", in->len);
+		else
+			host->error(sink, "JSON error at line %d, column %d: "
+			    "%s", err.line, err.column, err.text);
 		return -1;
 	}
 	if (legi_root(&l) == -1)
