@@ -27,6 +27,8 @@ static const struct {
 	{ "stats", cmd_stats, "documents per type, index size, last indexing" },
 	{ "check", cmd_check, "verify the index (SQLite, FTS5, schema)" },
 	{ "plugins", cmd_plugins, "list the plugins, or why one was refused" },
+	{ "export", cmd_export, "write the index to one file, to carry or keep" },
+	{ "import", cmd_import, "replace the index with an exported file" },
 	{ "passwd", cmd_passwd, "add or change a user of the access file" },
 };
 

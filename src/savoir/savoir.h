@@ -30,6 +30,10 @@ int	cmd_search(int, char **);
 /* cmd_doc.c */
 int	cmd_doc(int, char **);
 
+/* cmd_export.c */
+int	cmd_export(int, char **);
+int	cmd_import(int, char **);
+
 /* cmd_passwd.c */
 int	cmd_passwd(int, char **);
 

@@ -3,7 +3,7 @@
 # incremental runs, bad input, search, doc, stats, check, plugins, crash
 # safety.
 . "$(dirname "$0")/lib.sh"
-plan 50
+plan 65
 
 mini="$top_srcdir/tests/data/mini"
 kb="$T_TMP/kb.db"
@@ -84,6 +84,36 @@ cp "$kb" "$T_TMP/newer.db"
 sqlite3 "$T_TMP/newer.db" 'PRAGMA user_version = 99'
 fails "an index from a newer Savoir is refused" 2 "$SAVOIR" --db "$T_TMP/newer.db" index "$tree"
 has "it says to upgrade" 'newer Savoir' "$T_TMP/out"
+
+# --- export and import: the base as one file, carried elsewhere ---
+exp="$T_TMP/carried.db"
+check "export writes one file" sv export "$exp"
+has "export counts the documents" '^exported [0-9]+ documents to' "$T_TMP/out"
+check "the exported file is not in WAL mode (one self-contained file)" \
+    test "$(sqlite3 "$exp" 'PRAGMA journal_mode')" = delete
+check "no -wal or -shm beside it" test ! -e "$exp-wal" -a ! -e "$exp-shm"
+fails "export refuses to overwrite without --force" 2 sv export "$exp"
+fails "export refuses to write onto the index itself" 2 sv export "$kb"
+dst="$T_TMP/elsewhere.db"
+check "import into a new index" "$SAVOIR" --db "$dst" import "$exp"
+check "the imported index passes check" "$SAVOIR" --db "$dst" check
+"$SAVOIR" --db "$dst" search --json collectivités >"$T_TMP/imp.json" 2>/dev/null
+sv search --json collectivités >"$T_TMP/orig.json" 2>/dev/null
+check "it answers searches as the original does" python3 -c '
+import json,sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a["total"] == b["total"] > 0 and [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]], (a["total"], b["total"])' \
+    "$T_TMP/imp.json" "$T_TMP/orig.json"
+fails "import refuses to replace documents without --force" 2 \
+    "$SAVOIR" --db "$dst" import "$exp"
+cp "$exp" "$T_TMP/damaged.db"
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(8192); f.write(b"\xff" * 8192)' "$T_TMP/damaged.db"
+fails "a damaged file is refused" 2 "$SAVOIR" --db "$dst" import --force "$T_TMP/damaged.db"
+has "with the reason" 'does not pass savoir check|not a Savoir index|malformed' "$T_TMP/out"
+check "and the index it was to replace is intact" "$SAVOIR" --db "$dst" check
+fails "a file that is not an index is refused" 2 \
+    "$SAVOIR" --db "$dst" import --force "$mini/notes/jumelage.md"
+check "no temporary file is left behind" test -z "$(ls "$T_TMP" | grep '\.part-')"
 
 # --- kill -9 in the middle of indexing leaves a sound index ---
 big="$T_TMP/big"

@@ -632,6 +632,29 @@ write_conf
 kill -HUP $pid
 sleep 0.3
 
+# --- another process changes the index: served without a restart ---------
+# (as the daemon's user when we are root: the -wal and -shm stay its own)
+asdb() { if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+mkdir -p "$T_TMP/more" "$T_TMP/elsewhere"
+printf -- '---\ntitle: "Note ajoutée"\ntype: note\n---\n\nLe quetzalcoatlus vole au-dessus du comité de jumelage.\n' \
+	>"$T_TMP/more/ajout.md"
+printf -- '---\ntitle: "Base apportée"\ntype: note\n---\n\nUn archaeopteryx venu d’une autre machine.\n' \
+	>"$T_TMP/elsewhere/autre.md"
+chmod -R a+rwX "$T_TMP/more" "$T_TMP/elsewhere"
+asdb "$SAVOIR" --db "$kb" index "$tree" "$T_TMP/more" >"$T_TMP/out" 2>&1
+get "$S/api/search?q=quetzalcoatlus" >/dev/null
+json_ok "a document indexed by savoir index while serving is found at once" \
+    'assert d["total"] == 1 and d["hits"][0]["title"] == "Note ajoutée", d'
+asdb "$SAVOIR" --db "$T_TMP/elsewhere/kb.db" index "$T_TMP/elsewhere" >/dev/null 2>&1
+asdb "$SAVOIR" --db "$T_TMP/elsewhere/kb.db" export "$T_TMP/elsewhere/carried.db" >/dev/null 2>&1
+check "savoir import --force replaces the served index" \
+    asdb "$SAVOIR" --db "$kb" import --force "$T_TMP/elsewhere/carried.db"
+get "$S/api/search?q=archaeopteryx" >/dev/null
+json_ok "... and the daemon serves the imported base without a restart" \
+    'assert d["total"] == 1 and d["hits"][0]["title"] == "Base apportée", d'
+get "$S/api/search?q=quetzalcoatlus" >/dev/null
+json_ok "... and no longer the documents it replaced" 'assert d["total"] == 0, d'
+
 # --- savoird -n -----------------------------------------------------------------------
 check "savoird -n accepts the configuration" "$SAVOIRD" -n -c "$conf"
 has "... and says so" 'is valid' "$T_TMP/out"

@@ -1,0 +1,370 @@
+/*
+ * cmd_export.c - savoir export and savoir import: a knowledge base as one
+ * self-contained file that can be carried to another machine.
+ *
+ * export writes a compacted, consistent snapshot (VACUUM INTO, which reads
+ * one transaction: an indexer or a server running at the same time is no
+ * harm), checks it, takes it out of WAL mode and renames it into place:
+ * the file either is not there or is whole.
+ *
+ * import never writes the target before the incoming file has proved
+ * sound: it is copied next to the target, opened as an index (application
+ * id, schema, migrated if older), checked like savoir check, and only then
+ * copied into the target with SQLite's backup API, in one write
+ * transaction of the target's own connection.  A running savoird sees the
+ * old base, then the new one; it never sees half of either, and no -wal
+ * file is ever paired with another database.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "savoir.h"
+
+/* usage: [--db FILE] [--force] FILE */
+static int
+xfer_args(const char *cmd, int argc, char **argv, int *force,
+    const char **file)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	*force = 0;
+	while ((ch = getopt_long(argc, argv, "d:fh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			cli.db = optarg;
+			break;
+		case 'f':
+			*force = 1;
+			break;
+		case 'h':
+			if (strcmp(cmd, "export") == 0)
+				printf("usage: savoir export [--db FILE] "
+				    "[--force] FILE\n\nWrites a copy of the "
+				    "index to FILE: one compact file, checked, "
+				    "to carry or keep.\n  --force  replace FILE "
+				    "if it exists\n");
+			else
+				printf("usage: savoir import [--db FILE] "
+				    "[--force] FILE\n\nReplaces the index with "
+				    "the one exported to FILE, once FILE has "
+				    "passed the checks of savoir check.\n"
+				    "  --force  replace an index that holds "
+				    "documents\n");
+			return 0;
+		default:
+			fprintf(stderr, "usage: savoir %s [--db FILE] "
+			    "[--force] FILE\n", cmd);
+			return 2;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_usage_error(cmd, argc == optind ? "which file?" :
+		    "one file only, not '%s'", argv[argc - 1]);
+		return 2;
+	}
+	*file = argv[optind];
+	return -1;
+}
+
+/* A name for a temporary file beside path, which does not exist yet. */
+static char *
+temp_beside(const char *path)
+{
+	return xsprintf("%s.part-%ld", path, (long)getpid());
+}
+
+static void
+unlink_db(const char *path)
+{
+	char	*side;
+
+	unlink(path);
+	side = xsprintf("%s-wal", path);
+	unlink(side);
+	free(side);
+	side = xsprintf("%s-shm", path);
+	unlink(side);
+	free(side);
+}
+
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat	 sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* fsync a file, then the directory that holds it (the rename). */
+static int
+sync_path(const char *path)
+{
+	char	*dir, *slash;
+	int	 fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || fsync(fd) == -1)
+		rc = -1;
+	if (fd != -1)
+		close(fd);
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+	return rc;
+}
+
+static long long
+count_docs(sqlite3 *db)
+{
+	sqlite3_stmt	*stmt;
+	long long	 n = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM docs", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/*
+ * Open path as an index and run savoir check's checks on it.  Returns the
+ * number of documents, or -1 with the reasons printed.
+ */
+static long long
+verify_copy(const char *path, const char *label)
+{
+	struct store	*st;
+	struct buf	 out;
+	char		*cause = NULL;
+	long long	 n;
+	int		 problems;
+
+	if ((st = store_open(path, 0, &cause)) == NULL) {
+		/* The reason starts with the temporary file's name: name the
+		 * file the user gave instead. */
+		fprintf(stderr, "savoir: %s%s\n", label,
+		    strncmp(cause, path, strlen(path)) == 0 ?
+		    cause + strlen(path) : cause);
+		free(cause);
+		return -1;
+	}
+	buf_init(&out);
+	problems = store_check(st, &out);
+	n = count_docs(store_db(st));
+	if (problems != 0 || n < 0) {
+		fprintf(stderr, "savoir: %s does not pass savoir check:\n%s",
+		    label, problems > 0 ? out.data : "");
+		if (problems <= 0)
+			fprintf(stderr, "%s\n", sqlite3_errmsg(store_db(st)));
+		n = -1;
+	}
+	buf_free(&out);
+	store_close(st);
+	return n;
+}
+
+/* Leave path as one self-contained file: no WAL, no -shm. */
+static int
+leave_wal(const char *path)
+{
+	sqlite3	*db;
+	int	 rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	rc = sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	struct store	*st;
+	sqlite3_stmt	*stmt;
+	struct stat	 sb;
+	const char	*file;
+	char		*tmp;
+	long long	 n;
+	int		 force, ret, rc;
+
+	if ((ret = xfer_args("export", argc, argv, &force, &file)) != -1)
+		return ret;
+	if (same_file(file, cli.db)) {
+		fprintf(stderr, "savoir: %s is the index itself: export to "
+		    "another file\n", file);
+		return 2;
+	}
+	if (lstat(file, &sb) == 0 && (!S_ISREG(sb.st_mode) || !force)) {
+		fprintf(stderr, "savoir: %s already exists%s\n", file,
+		    S_ISREG(sb.st_mode) ? " (--force replaces it)" :
+		    " and is not a regular file");
+		return 2;
+	}
+	if ((st = cli_open(STORE_RDONLY)) == NULL)
+		return 2;
+	tmp = temp_beside(file);
+	unlink_db(tmp);
+	rc = sqlite3_prepare_v2(store_db(st), "VACUUM INTO ?", -1, &stmt,
+	    NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, tmp, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		sqlite3_finalize(stmt);
+	}
+	if (rc != SQLITE_DONE) {
+		fprintf(stderr, "savoir: cannot write %s: %s\n", file,
+		    sqlite3_errmsg(store_db(st)));
+		store_close(st);
+		goto fail;
+	}
+	store_close(st);
+	if ((n = verify_copy(tmp, file)) == -1)
+		goto fail;
+	if (leave_wal(tmp) == -1 || sync_path(tmp) == -1) {
+		fprintf(stderr, "savoir: cannot write %s: %s\n", file,
+		    strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, file) == -1) {
+		fprintf(stderr, "savoir: cannot rename %s to %s: %s\n", tmp,
+		    file, strerror(errno));
+		goto fail;
+	}
+	sync_path(file);
+	if (stat(file, &sb) == -1)
+		sb.st_size = 0;
+	printf("exported %lld documents to %s (%.1f MB)\n", n, file,
+	    sb.st_size / 1e6);
+	free(tmp);
+	return 0;
+fail:
+	unlink_db(tmp);
+	free(tmp);
+	return 2;
+}
+
+/* Copy the database src into the open connection dst ("main"). */
+static int
+backup_into(sqlite3 *dst, sqlite3 *src)
+{
+	sqlite3_backup	*b;
+	int		 rc;
+
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL)
+		return sqlite3_errcode(dst);
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int
+cmd_import(int argc, char **argv)
+{
+	struct store	*st = NULL;
+	sqlite3		*src = NULL, *tdb = NULL;
+	struct stat	 sb;
+	const char	*file;
+	char		*tmp;
+	long long	 n, had;
+	int		 force, ret, rc;
+
+	if ((ret = xfer_args("import", argc, argv, &force, &file)) != -1)
+		return ret;
+	if (stat(file, &sb) == -1) {
+		fprintf(stderr, "savoir: cannot read %s: %s\n", file,
+		    strerror(errno));
+		return 2;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "savoir: %s is not a regular file\n", file);
+		return 2;
+	}
+	if (same_file(file, cli.db)) {
+		fprintf(stderr, "savoir: %s is the index itself\n", file);
+		return 2;
+	}
+
+	/* 1. The incoming file, copied beside the target and checked. */
+	tmp = temp_beside(cli.db);
+	unlink_db(tmp);
+	rc = sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_open_v2(tmp, &tdb, SQLITE_OPEN_READWRITE |
+		    SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK)
+		rc = backup_into(tdb, src);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "savoir: cannot read %s: %s\n", file,
+		    rc == SQLITE_NOTADB ? "not a Savoir index (not even an "
+		    "SQLite database)" : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_close(src);
+	sqlite3_close(tdb);
+	src = tdb = NULL;
+	if ((n = verify_copy(tmp, file)) == -1)
+		goto fail;
+
+	/* 2. The target: created if need be, not emptied without --force. */
+	if ((st = cli_open(STORE_CREATE)) == NULL)
+		goto fail;
+	if ((had = count_docs(store_db(st))) > 0 && !force) {
+		fprintf(stderr, "savoir: %s holds %lld documents: --force "
+		    "replaces them with those of %s\n", cli.db, had, file);
+		goto fail;
+	}
+	if ((rc = sqlite3_open_v2(tmp, &src, SQLITE_OPEN_READONLY, NULL)) ==
+	    SQLITE_OK)
+		rc = backup_into(store_db(st), src);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "savoir: cannot write %s: %s%s\n", cli.db,
+		    sqlite3_errstr(rc), rc == SQLITE_READONLY ? " (the two "
+		    "files have different page sizes: import into a new "
+		    "index file)" : "");
+		goto fail;
+	}
+	sqlite3_close(src);
+	store_close(st);
+	unlink_db(tmp);
+	free(tmp);
+	printf("imported %lld documents from %s into %s\n", n, file, cli.db);
+	return 0;
+fail:
+	sqlite3_close(src);
+	sqlite3_close(tdb);
+	store_close(st);
+	unlink_db(tmp);
+	free(tmp);
+	return 2;
+}
