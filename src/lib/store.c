@@ -272,6 +272,11 @@ store_open(const char *path, int flags, char **cause)
 		goto fail;
 	if (store_upgrade(st, cause) == -1)
 		goto fail;
+	/* 16 MB of page cache (the default is 2): a server's long-lived
+	 * connection keeps a large code's hot pages.  No mmap: a file that
+	 * another process shrinks (import, VACUUM) would be a SIGBUS. */
+	if (store_exec(st, "PRAGMA cache_size = -16384", cause) == -1)
+		goto fail;
 	if (!(flags & STORE_RDONLY) && store_exec(st,
 	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
 	    cause) == -1)

@@ -430,12 +430,19 @@ article_ref_next(const char *text, size_t len, size_t *pos, size_t *start,
 	const unsigned char	*s = (const unsigned char *)text;
 	size_t			 i, j, k, sp, ndig, o;
 	int			 lower, dot;
-	unsigned char		 c;
+	unsigned char		 c, n1;
 
 	for (i = *pos; i < len; i++) {
 		c = s[i];
 		if (c != 'L' && c != 'R' && c != 'D' && c != 'A' &&
 		    c != 'l' && c != 'r' && c != 'd' && c != 'a')
+			continue;
+		/* Most of these letters start or end a plain word: a
+		 * reference needs a digit, a dot, a space or "LO" next. */
+		n1 = i + 1 < len ? s[i + 1] : 0;
+		if (!isdigit(n1) && n1 != '.' && n1 != ' ' && n1 != 0xC2 &&
+		    n1 != 0xE2 && !((c == 'L' || c == 'l') &&
+		    (n1 == 'O' || n1 == 'o')))
 			continue;
 		if (word_before(s, i))
 			continue;

@@ -35,7 +35,6 @@ http_security_headers(struct req *q)
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
 	evhttp_add_header(h, "Cross-Origin-Resource-Policy", "same-origin");
-	evhttp_add_header(h, "Permissions-Policy", "interest-cohort=()");
 	if (q->tls && q->w->server->conf->hsts_max_age > 0) {
 		snprintf(hsts, sizeof hsts, "max-age=%d",
 		    q->w->server->conf->hsts_max_age);
