@@ -416,6 +416,25 @@ space_len(const unsigned char *s, size_t len, size_t i)
 }
 
 /*
+ * ref_first: the letters a reference starts with (bit 1; L and l also bit
+ * 2, for "LO").  ref_next: what may follow that letter (bit 1: digit, dot,
+ * space, the first byte of U+00A0, U+2009 or U+202F; bit 2: O or o).
+ */
+#define REF_ANY	1
+#define REF_O	2
+static const unsigned char ref_first[256] = {
+	['A'] = REF_ANY, ['D'] = REF_ANY, ['R'] = REF_ANY,
+	['a'] = REF_ANY, ['d'] = REF_ANY, ['r'] = REF_ANY,
+	['L'] = REF_ANY | REF_O, ['l'] = REF_ANY | REF_O,
+};
+static const unsigned char ref_next[256] = {
+	['0'] = REF_ANY, ['1'] = REF_ANY, ['2'] = REF_ANY, ['3'] = REF_ANY,
+	['4'] = REF_ANY, ['5'] = REF_ANY, ['6'] = REF_ANY, ['7'] = REF_ANY,
+	['8'] = REF_ANY, ['9'] = REF_ANY, ['.'] = REF_ANY, [' '] = REF_ANY,
+	[0xC2] = REF_ANY, [0xE2] = REF_ANY, ['O'] = REF_O, ['o'] = REF_O,
+};
+
+/*
  * A prefix (L, R, D, A, LO, in either case), an optional dot, one optional
  * space, 3 or more digits, then any number of -digits groups, standing
  * alone.  A number without a dash ("L. 1114", "A380") is a reference too:
@@ -430,20 +449,15 @@ article_ref_next(const char *text, size_t len, size_t *pos, size_t *start,
 	const unsigned char	*s = (const unsigned char *)text;
 	size_t			 i, j, k, sp, ndig, o;
 	int			 lower, dot;
-	unsigned char		 c, n1;
+	unsigned char		 c;
 
-	for (i = *pos; i < len; i++) {
+	for (i = *pos; i + 1 < len; i++) {
+		/* The hot loop of indexing and snippets: one table lookup per
+		 * byte pair.  A reference starts with one of the prefix
+		 * letters followed by a digit, a dot, a space or "O". */
+		if (!(ref_next[s[i + 1]] & ref_first[s[i]]))
+			continue;
 		c = s[i];
-		if (c != 'L' && c != 'R' && c != 'D' && c != 'A' &&
-		    c != 'l' && c != 'r' && c != 'd' && c != 'a')
-			continue;
-		/* Most of these letters start or end a plain word: a
-		 * reference needs a digit, a dot, a space or "LO" next. */
-		n1 = i + 1 < len ? s[i + 1] : 0;
-		if (!isdigit(n1) && n1 != '.' && n1 != ' ' && n1 != 0xC2 &&
-		    n1 != 0xE2 && !((c == 'L' || c == 'l') &&
-		    (n1 == 'O' || n1 == 'o')))
-			continue;
 		if (word_before(s, i))
 			continue;
 		lower = islower(c);
