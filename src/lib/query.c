@@ -865,8 +865,9 @@ q_significant(const struct qnode *n)
 	case Q_PHRASE:
 	case Q_PREFIX:
 	case Q_ARTICLE:
-	case Q_OR:
 		return 1;
+	case Q_OR:
+		return n->synonyms != Q_SYN_EXTRA;
 	default:
 		return 0;
 	}
@@ -890,6 +891,25 @@ q_positive(const struct query *q, const struct qnode *n)
 			return 0;
 	}
 	return 1;
+}
+
+/* Is n written in the expression: the positive units, and in "any" the
+ * optional synonyms of a run of words too. */
+static int
+q_in_expr(const struct query *q, const struct qnode *n, int all)
+{
+	if (n->synonyms == Q_SYN_EXTRA)
+		return !all;
+	return q_positive(q, n);
+}
+
+/* The coverage unit of node i. */
+static long
+q_unit(const struct query *q, size_t i)
+{
+	const struct qnode	*n = q->nodes[i];
+
+	return n->synonyms == Q_SYN_EXTRA ? (long)(i - n->alias) : (long)i;
 }
 
 size_t
@@ -920,7 +940,7 @@ q_fts_string(struct buf *b, const char *s)
  * "L. 1115-1" alike as one token.
  */
 static void
-q_fts_term(struct buf *b, const struct qnode *n)
+q_fts_term(struct buf *b, const struct qnode *n, struct buf *map, long unit)
 {
 	size_t		 i;
 
@@ -931,21 +951,24 @@ q_fts_term(struct buf *b, const struct qnode *n)
 		break;
 	case Q_OR:
 		if (n->nkids == 1) {
-			q_fts_term(b, n->kids[0]);
-			break;
+			q_fts_term(b, n->kids[0], map, unit);
+			return;
 		}
 		buf_addc(b, '(');
 		for (i = 0; i < n->nkids; i++) {
 			if (i > 0)
 				buf_adds(b, " OR ");
-			q_fts_term(b, n->kids[i]);
+			q_fts_term(b, n->kids[i], map, unit);
 		}
 		buf_addc(b, ')');
-		break;
+		return;
 	default:
 		q_fts_string(b, n->text != NULL ? n->text : "");
 		break;
 	}
+	/* One FTS5 phrase was written: record whose it is. */
+	if (map != NULL)
+		buf_printf(map, "%s%ld", map->len > 0 ? "," : "", unit);
 }
 
 /*
@@ -954,7 +977,7 @@ q_fts_term(struct buf *b, const struct qnode *n)
  * NOT is binary), with N the OR of everything excluded.
  */
 static char *
-q_fts(const struct query *q, int all)
+q_fts(const struct query *q, int all, struct buf *map)
 {
 	struct buf		 pos, neg, out;
 	const struct qnode	*n;
@@ -966,9 +989,11 @@ q_fts(const struct query *q, int all)
 	buf_init(&pos);
 	buf_init(&neg);
 	buf_init(&out);
+	/* Phrases are numbered in the order they are written: positive
+	 * ones first, then excluded ones; the map follows that order. */
 	for (i = 0; i < q->nnodes; i++) {
 		n = q->nodes[i];
-		if (!q_positive(q, n))
+		if (!q_in_expr(q, n, all))
 			continue;
 		if (!all && n->kind != Q_PHRASE) {
 			nothers++;
@@ -976,18 +1001,18 @@ q_fts(const struct query *q, int all)
 		}
 		if (nparts++ > 0)
 			buf_adds(&pos, " AND ");
-		q_fts_term(&pos, n);
+		q_fts_term(&pos, n, map, q_unit(q, i));
 	}
 	if (nothers > 0) {
 		if (nparts > 0)
 			buf_adds(&pos, nothers > 1 ? " AND (" : " AND ");
 		for (i = 0, k = 0; i < q->nnodes; i++) {
 			n = q->nodes[i];
-			if (!q_positive(q, n) || n->kind == Q_PHRASE)
+			if (!q_in_expr(q, n, all) || n->kind == Q_PHRASE)
 				continue;
 			if (k++ > 0)
 				buf_adds(&pos, " OR ");
-			q_fts_term(&pos, n);
+			q_fts_term(&pos, n, map, q_unit(q, i));
 		}
 		if (nparts > 0 && nothers > 1)
 			buf_addc(&pos, ')');
@@ -1005,7 +1030,7 @@ q_fts(const struct query *q, int all)
 		for (k = 0; k < n->nkids; k++) {
 			if (nneg++ > 0)
 				buf_adds(&neg, " OR ");
-			q_fts_term(&neg, n->kids[k]);
+			q_fts_term(&neg, n->kids[k], map, -1);
 		}
 	}
 	if (nneg == 0)
@@ -1026,13 +1051,174 @@ q_fts(const struct query *q, int all)
 char *
 query_fts_all(const struct query *q)
 {
-	return q_fts(q, 1);
+	return q_fts(q, 1, NULL);
 }
 
 char *
 query_fts_any(const struct query *q)
 {
-	return q_fts(q, 0);
+	return q_fts(q, 0, NULL);
+}
+
+char *
+query_fts_any_units(const struct query *q, char **units)
+{
+	struct buf	 map;
+	char		*fts;
+
+	buf_init(&map);
+	buf_adds(&map, "");
+	fts = q_fts(q, 0, &map);
+	*units = buf_steal(&map);
+	return fts;
+}
+
+/* --- synonyms ----------------------------------------------------------- */
+
+/* A node for one term of a synonym group: a word, or a phrase. */
+static struct qnode *
+q_syn_node(const char *text)
+{
+	char		*f;
+	struct qnode	*n;
+
+	f = q_fold(text, strlen(text));
+	n = q_node_new(strchr(f, ' ') != NULL ? Q_PHRASE : Q_WORD,
+	    xstrdup(text));
+	free(f);
+	return n;
+}
+
+/* Do the folded words of term hold the folded words w, whole? */
+static int
+q_contains_words(const char *term, const char *w)
+{
+	char		*f;
+	const char	*p;
+	size_t		 n = strlen(w);
+	int		 found = 0;
+
+	f = q_fold(term, strlen(term));
+	for (p = f; n > 0 && (p = strstr(p, w)) != NULL; p++) {
+		if ((p == f || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ')) {
+			found = 1;
+			break;
+		}
+	}
+	free(f);
+	return found;
+}
+
+/*
+ * The longest run of plain words starting at node i that is a synonym
+ * term: its length in nodes (0: none) and its group, the term first.
+ */
+static size_t
+q_syn_match(const struct query *q, size_t i, const struct synonyms *syn,
+    const char ***others)
+{
+	struct buf	 run;
+	const char	**found;
+	size_t		 j, best = 0, max = synonyms_max_words(syn);
+	char		*f;
+
+	*others = NULL;
+	buf_init(&run);
+	/* A word may fold to several ("Saint-Louis"): count words. */
+	for (j = i; j < q->nnodes && q->nodes[j]->kind == Q_WORD; j++) {
+		f = q_fold(q->nodes[j]->text, strlen(q->nodes[j]->text));
+		if (run.len > 0)
+			buf_addc(&run, ' ');
+		buf_adds(&run, f);
+		free(f);
+		if ((found = synonyms_lookup(syn, run.data)) != NULL) {
+			free(*others);
+			*others = found;
+			best = j - i + 1;
+		}
+		if (j - i + 1 >= max)
+			break;
+	}
+	buf_free(&run);
+	/* A lone stopword is never widened ("on", "est"...). */
+	if (best == 1 && (q->nodes[i]->stopword ||
+	    q->nodes[i]->kind != Q_WORD)) {
+		free(*others);
+		*others = NULL;
+		best = 0;
+	}
+	return best;
+}
+
+void
+query_expand(struct query *q, const struct synonyms *syn)
+{
+	struct qnode	*or;
+	struct buf	 text, also;
+	const char	**group;
+	char		*typed;
+	size_t		 i, j, len, k;
+
+	if (q == NULL || synonyms_count(syn) == 0)
+		return;
+	for (i = 0; i < q->nnodes; i++) {
+		if (q->nodes[i]->synonyms ||
+		    (len = q_syn_match(q, i, syn, &group)) == 0)
+			continue;
+		buf_init(&text);
+		for (j = i; j < i + len; j++) {
+			if (j > i)
+				buf_addc(&text, ' ');
+			buf_adds(&text, q->nodes[j]->text);
+		}
+		or = q_node_new(Q_OR, NULL);
+		buf_init(&also);
+		typed = q_fold(group[0], strlen(group[0]));
+		for (k = 1; group[k] != NULL; k++) {
+			/* "arrêt SOS Méditerranée" finds nothing that "SOS
+			 * Méditerranée" does not: it would only add weight. */
+			if (q_contains_words(group[k], typed))
+				continue;
+			q_node_adopt(or, q_syn_node(group[k]));
+			buf_printf(&also, "%s« %s »", also.len > 0 ? ", " : "",
+			    group[k]);
+		}
+		free(typed);
+		if (or->nkids > 0)
+			q_notice(q, "« %s » est aussi cherché sous : %s.",
+			    len > 1 ? group[0] : text.data, also.data);
+		buf_free(&also);
+		buf_free(&text);
+		free(group);
+		if (or->nkids == 0) {
+			q_node_free(or);
+			continue;
+		}
+		if (len == 1) {
+			/* One word: it becomes its group, typed form first. */
+			or->synonyms = Q_SYN_GROUP;
+			or->kids = xreallocarray(or->kids, or->nkids + 1,
+			    sizeof *or->kids);
+			memmove(or->kids + 1, or->kids, or->nkids *
+			    sizeof *or->kids);
+			or->kids[0] = q->nodes[i];
+			or->nkids++;
+			q->nodes[i] = or;
+			continue;
+		}
+		/* A run of words stays as typed (each word still counts on
+		 * its own); the other terms follow as an optional unit that
+		 * counts as the run's first word. */
+		or->synonyms = Q_SYN_EXTRA;
+		or->alias = len;
+		q->nodes = xreallocarray(q->nodes, q->nnodes + 1,
+		    sizeof *q->nodes);
+		memmove(q->nodes + i + len + 1, q->nodes + i + len,
+		    (q->nnodes - i - len) * sizeof *q->nodes);
+		q->nodes[i + len] = or;
+		q->nnodes++;
+		i += len;
+	}
 }
 
 /* Quote s for query_describe(), with a quote style s does not contain. */
@@ -1090,6 +1276,11 @@ q_describe_node(struct buf *b, const struct qnode *n)
 		}
 		break;
 	case Q_OR:
+		if (n->synonyms == Q_SYN_GROUP) {
+			/* What was typed, not what it was widened to. */
+			q_describe_node(b, n->kids[0]);
+			break;
+		}
 		for (i = 0; i < n->nkids; i++) {
 			if (i > 0)
 				buf_adds(b, " OR ");
@@ -1122,7 +1313,9 @@ query_describe(const struct query *q)
 
 	buf_init(&b);
 	for (i = 0; q != NULL && i < q->nnodes; i++) {
-		if (i > 0)
+		if (q->nodes[i]->synonyms == Q_SYN_EXTRA)
+			continue;
+		if (b.len > 0)
 			buf_addc(&b, ' ');
 		q_describe_node(&b, q->nodes[i]);
 	}

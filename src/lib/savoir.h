@@ -257,6 +257,20 @@ int	 store_put_types(struct store *, const struct plugins *);
  * problem is appended to out; returns the number of problems or -1. */
 int	 store_check(struct store *, struct buf *out);
 
+/* synonyms.c - groups of equivalent terms for searching */
+struct synonyms;
+/* Read a synonyms file (one group a line, terms separated by commas, '#'
+ * comments); NULL with "path: line N: reason" in *cause. */
+struct synonyms	*synonyms_load(const char *path, char **cause);
+struct synonyms	*synonyms_parse(const char *data, size_t len, char **cause);
+void		 synonyms_free(struct synonyms *);
+size_t		 synonyms_count(const struct synonyms *);	/* groups */
+size_t		 synonyms_max_words(const struct synonyms *);
+/* The folded term's group as written, the term itself first, then the
+ * others, NULL-terminated (free the array only), or NULL when it belongs
+ * to none. */
+const char	**synonyms_lookup(const struct synonyms *, const char *folded);
+
 /* query.c - the query language */
 enum qnode_kind {
 	Q_WORD,		/* a plain word: optional unless all match */
@@ -274,7 +288,14 @@ struct qnode {
 	struct qnode	**kids;		/* Q_OR, Q_NOT */
 	size_t		  nkids;
 	int		  stopword;	/* Q_WORD that is a stopword */
+	int		  synonyms;	/* made by query_expand: Q_SYN_GROUP
+					 * or Q_SYN_EXTRA */
+	size_t		  alias;	/* Q_SYN_EXTRA: counts as the unit
+					 * this many nodes before it */
 };
+#define Q_SYN_GROUP	1	/* a word widened to its group: kids[0] typed */
+#define Q_SYN_EXTRA	2	/* the other terms of a run of typed words,
+				 * optional: never required, never a unit */
 struct query {
 	struct qnode	**nodes;	/* top level, implicitly combined */
 	size_t		  nnodes;
@@ -298,6 +319,15 @@ int		 query_is_empty(const struct query *);
  */
 char		*query_fts_all(const struct query *);
 char		*query_fts_any(const struct query *);
+/* query_fts_any(), and in *units the unit of each of its phrases in order,
+ * comma-separated (-1 for excluded ones): savoir_cover's second argument,
+ * so that an OR group or a synonym group counts once. */
+char		*query_fts_any_units(const struct query *, char **units);
+/* Widen each word that belongs to a synonym group into an OR of the group
+ * (typed form first); after a run of words that is a term, add the other
+ * terms as an optional alternative.  A notice says so.  Quoted phrases are
+ * left as typed. */
+void		 query_expand(struct query *, const struct synonyms *);
 /* The number of significant units (words, prefixes, OR groups, phrases,
  * articles) a document may match: the "coverage" denominator. */
 size_t		 query_units(const struct query *);
@@ -312,6 +342,7 @@ struct search_opts {
 	int	 want_facets;
 	int	 want_snippets;
 	const char *const *filters;	/* extra key, value pairs; NULL end */
+	const struct synonyms *synonyms;	/* or NULL */
 };
 struct hit {
 	char	*id;

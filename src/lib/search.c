@@ -18,28 +18,6 @@
 #define SEARCH_FACET_TOP	30
 #define SNIPPET_TOKENS		"28"	/* snippet() length, in tokens */
 
-/*
- * savoir_cover(fts): how many phrases of the MATCH expression occur in the
- * row.  Ordering by it first is what makes plain words "not a strict AND":
- * documents with every word come first, then the ones missing one, and so
- * on, each group by bm25.
- */
-static void
-cover_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-    int nval, sqlite3_value **val)
-{
-	Fts5PhraseIter	 it;
-	int		 i, n, col, off, cover = 0;
-
-	n = api->xPhraseCount(fts);
-	for (i = 0; i < n; i++) {
-		if (api->xPhraseFirst(fts, i, &it, &col, &off) == SQLITE_OK &&
-		    col >= 0)
-			cover++;
-	}
-	sqlite3_result_int(ctx, cover);
-}
-
 /* Does phrase i have an instance in the title at token offset off? */
 static int
 title_has(const Fts5ExtensionApi *api, Fts5Context *fts, int i, int off)
@@ -57,42 +35,126 @@ title_has(const Fts5ExtensionApi *api, Fts5Context *fts, int i, int off)
 	return 0;
 }
 
+/* The unit of each phrase from savoir_*(fts, units)'s map; -1 excluded. */
+static void
+phrase_units(sqlite3_value **val, int nval, int n, long *unit)
+{
+	const char	*map = NULL;
+	char		*end;
+	int		 i;
+
+	if (nval > 0)
+		map = (const char *)sqlite3_value_text(val[0]);
+	for (i = 0; i < n; i++) {
+		unit[i] = i;
+		if (map != NULL && *map != '\0') {
+			unit[i] = strtol(map, &end, 10);
+			map = *end == ',' ? end + 1 : end;
+		}
+	}
+}
+
 /*
- * savoir_titlephrase(fts): 1 when the query's words (those the row
- * contains, at least two) stand one after the other in the title, in the
- * query's order.  Ranked before bm25 within the same coverage: someone who
- * types "Chambéry Ouahigouya" wants the document titled that way before
- * short records that merely contain both words, which bm25's length
- * normalization would otherwise favour.
+ * savoir_cover(fts[, units]): how many units of the query (words, phrases,
+ * OR groups, synonym groups) occur in the row.  Ordering by it first is
+ * what makes plain words "not a strict AND": documents with every word
+ * come first, then the ones missing one, and so on, each group by bm25.
+ * The units come from the second argument (query_fts_any_units()): the
+ * phrases of one OR group or synonym group count once.
+ */
+static void
+cover_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+    int nval, sqlite3_value **val)
+{
+	Fts5PhraseIter	 it;
+	long		 unit[64], seen[64];
+	int		 i, k, n, col, off, nseen = 0, cover = 0;
+
+	n = api->xPhraseCount(fts);
+	if (n > 64)
+		n = 64;
+	phrase_units(val, nval, n, unit);
+	for (i = 0; i < n; i++) {
+		if (unit[i] < 0 || api->xPhraseFirst(fts, i, &it, &col, &off) !=
+		    SQLITE_OK || col < 0)
+			continue;
+		for (k = 0; k < nseen && seen[k] != unit[i]; k++)
+			;
+		if (k == nseen) {
+			seen[nseen++] = unit[i];
+			cover++;
+		}
+	}
+	sqlite3_result_int(ctx, cover);
+}
+
+/* Does some phrase of unit u (among the n) start in the title at off?
+ * Its size goes to *size. */
+static int
+unit_in_title(const Fts5ExtensionApi *api, Fts5Context *fts, const long *unit,
+    int n, long u, int off, int *size)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++) {
+		if (unit[i] == u && title_has(api, fts, i, off)) {
+			*size = api->xPhraseSize(fts, i);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * savoir_titlephrase(fts[, units]): 1 when the query's units (those the
+ * row contains) stand one after the other in the title, in the query's
+ * order, and make at least two words.  Ranked before bm25 within the same
+ * coverage: someone who types "Chambéry Ouahigouya" wants the document
+ * titled that way before short records that merely contain both words,
+ * which bm25's length normalization would otherwise favour.  A unit is
+ * any phrase of its OR or synonym group.
  */
 static void
 titlephrase_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
 	Fts5PhraseIter	 it;
-	int		 n, i, k, col, off, next, used[64], nused = 0;
+	long		 unit[64], used[64];
+	int		 n, i, k, col, off, next, size, nused = 0, words;
 
 	n = api->xPhraseCount(fts);
-	for (i = 0; i < n && nused < 64; i++) {
-		if (api->xPhraseFirst(fts, i, &it, &col, &off) == SQLITE_OK &&
-		    col >= 0)
-			used[nused++] = i;
+	if (n > 64)
+		n = 64;
+	phrase_units(val, nval, n, unit);
+	/* The distinct units the row contains, in expression order. */
+	for (i = 0; i < n; i++) {
+		if (unit[i] < 0 || api->xPhraseFirst(fts, i, &it, &col, &off) !=
+		    SQLITE_OK || col < 0)
+			continue;
+		for (k = 0; k < nused && used[k] != unit[i]; k++)
+			;
+		if (k == nused)
+			used[nused++] = unit[i];
 	}
-	if (nused < 2) {
-		sqlite3_result_int(ctx, 0);
-		return;
-	}
-	for (api->xPhraseFirst(fts, used[0], &it, &col, &off);
-	    col == SAVOIR_COL_TITLE; api->xPhraseNext(fts, &it, &col, &off)) {
-		next = off + api->xPhraseSize(fts, used[0]);
-		for (k = 1; k < nused; k++) {
-			if (!title_has(api, fts, used[k], next))
-				break;
-			next += api->xPhraseSize(fts, used[k]);
-		}
-		if (k == nused) {
-			sqlite3_result_int(ctx, 1);
-			return;
+	for (i = 0; nused > 0 && i < n; i++) {
+		if (unit[i] != used[0])
+			continue;
+		for (api->xPhraseFirst(fts, i, &it, &col, &off);
+		    col == SAVOIR_COL_TITLE;
+		    api->xPhraseNext(fts, &it, &col, &off)) {
+			words = api->xPhraseSize(fts, i);
+			next = off + words;
+			for (k = 1; k < nused; k++) {
+				if (!unit_in_title(api, fts, unit, n, used[k],
+				    next, &size))
+					break;
+				next += size;
+				words += size;
+			}
+			if (k == nused && words >= 2) {
+				sqlite3_result_int(ctx, 1);
+				return;
+			}
 		}
 	}
 	sqlite3_result_int(ctx, 0);
@@ -241,6 +303,7 @@ struct plan {
 	struct filter	*f;
 	size_t		 nf;
 	char		*fts;		/* MATCH expression or NULL */
+	char		*units;		/* savoir_cover's map of fts */
 	char		**articles;	/* ids ranked first */
 	size_t		 narticles;
 	struct buf	 where;		/* SQL after WHERE, with ? */
@@ -344,6 +407,7 @@ plan_free(struct plan *p)
 		free(p->f[i].norm);
 	free(p->f);
 	free(p->fts);
+	free(p->units);
 	for (i = 0; i < p->narticles; i++)
 		free(p->articles[i]);
 	free(p->articles);
@@ -466,9 +530,9 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 	} else
 		buf_adds(&sql, "0 AS ex, ");
 	if (p->fts != NULL)
-		buf_printf(&sql, "fts.rowid AS rid, savoir_cover(fts) AS cov, "
+		buf_printf(&sql, "fts.rowid AS rid, savoir_cover(fts, ?) AS cov, "
 		    "bm25(fts, 10.0, 4.0, 1.0) AS score, "
-		    "savoir_titlephrase(fts) AS tp, d.id AS did FROM fts JOIN "
+		    "savoir_titlephrase(fts, ?) AS tp, d.id AS did FROM fts JOIN "
 		    "docs d ON d.rowid = fts.rowid WHERE fts MATCH ? AND %s "
 		    "ORDER BY ex DESC, cov DESC, tp DESC, score, did ",
 		    p->where.data);
@@ -499,8 +563,12 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 	}
 	for (i = 0; i < p->narticles; i++)
 		sqlite3_bind_text(stmt, n++, p->articles[i], -1, SQLITE_STATIC);
-	if (p->fts != NULL)
+	if (p->fts != NULL) {
+		/* savoir_cover's and savoir_titlephrase's, then MATCH. */
+		sqlite3_bind_text(stmt, n++, p->units, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, n++, p->units, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, n++, p->fts, -1, SQLITE_STATIC);
+	}
 	plan_bind(p, stmt, &n);
 	sqlite3_bind_int(stmt, n++, o->limit);
 	sqlite3_bind_int(stmt, n++, o->offset);
@@ -608,13 +676,14 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 
 	keys = search_keys(st);
 	q = query_parse(input != NULL ? input : "", (const char *const *)keys);
+	query_expand(q, opts.synonyms);
 	for (i = 0; i < q->nnotices; i++)
 		results_notice(res, q->notices[i]);
 	plan_nodes(&p, q);
 	for (i = 0; opts.filters != NULL && opts.filters[i] != NULL &&
 	    opts.filters[i + 1] != NULL; i += 2)
 		plan_filter(&p, opts.filters[i], opts.filters[i + 1]);
-	p.fts = query_fts_any(q);
+	p.fts = query_fts_any_units(q, &p.units);
 	if (p.fts == NULL && p.nf == 0) {
 		if (q->nnotices == 0)
 			results_notice(res, "Tapez un ou plusieurs mots à "

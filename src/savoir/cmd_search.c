@@ -18,7 +18,8 @@ search_usage(FILE *f)
 {
 	fprintf(f, "usage: savoir search [--db FILE] [--json] [--limit N] "
 	    "[--page N]\n"
-	    "                     [--filter KEY=VALUE]... QUERY...\n\n"
+	    "                     [--filter KEY=VALUE]... [--synonyms FILE] "
+	    "QUERY...\n\n"
 	    "Words (all first, then the closest matches), \"a phrase\", a OR b, "
 	    "-word,\nprefix*, key:value filters (type:, pays:, annee:, theme:, "
 	    "module:, code:),\narticle references (L1115-1, L. 1115-1).\n");
@@ -107,12 +108,14 @@ cmd_search(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "page", required_argument, NULL, 'p' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "synonyms", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct search_opts	 so;
 	struct results		 res;
 	struct store		*st;
+	struct synonyms		*syn = NULL;
 	struct buf		 q;
 	const char		**filters = NULL;
 	char			*cause = NULL, *eq;
@@ -122,7 +125,7 @@ cmd_search(int argc, char **argv)
 	json_t			*o;
 
 	buf_init(&q);
-	while ((ch = getopt_long(argc, argv, "d:jl:p:f:h", longopts,
+	while ((ch = getopt_long(argc, argv, "d:jl:p:f:s:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -162,11 +165,22 @@ cmd_search(int argc, char **argv)
 			filters[nf++] = eq + 1;
 			filters[nf] = NULL;
 			break;
+		case 's':
+			synonyms_free(syn);
+			if ((syn = synonyms_load(optarg, &cause)) == NULL) {
+				fprintf(stderr, "savoir: %s\n", cause);
+				free(cause);
+				free(filters);
+				return 2;
+			}
+			break;
 		case 'h':
 			search_usage(stdout);
+			synonyms_free(syn);
 			return 0;
 		default:
 			search_usage(stderr);
+			synonyms_free(syn);
 			return 2;
 		}
 	}
@@ -178,11 +192,13 @@ cmd_search(int argc, char **argv)
 	if (q.len == 0 && nf == 0) {
 		cli_usage_error("search", "what to search? e.g. savoir search "
 		    "'coopération décentralisée'");
+		synonyms_free(syn);
 		return 2;
 	}
 	if ((st = cli_open(STORE_RDONLY)) == NULL) {
 		buf_free(&q);
 		free(filters);
+		synonyms_free(syn);
 		return 2;
 	}
 	memset(&so, 0, sizeof so);
@@ -192,6 +208,7 @@ cmd_search(int argc, char **argv)
 	so.want_snippets = 1;
 	so.budget_ms = 10000;
 	so.filters = filters;
+	so.synonyms = syn;
 	if (search_run(st, q.data != NULL ? q.data : "", &so, &res,
 	    &cause) == -1) {
 		fprintf(stderr, "savoir: %s\n", cause);
@@ -225,5 +242,6 @@ out:
 	store_close(st);
 	buf_free(&q);
 	free(filters);
+	synonyms_free(syn);
 	return ret;
 }

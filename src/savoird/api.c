@@ -170,6 +170,7 @@ api_search(struct req *q)
 	so.limit = (int)limit;
 	so.offset = (int)((page - 1) * limit);
 	so.budget_ms = c->budget_ms;
+	so.synonyms = c->synonyms;
 	so.want_facets = 1;
 	so.want_snippets = 1;
 	so.filters = filters;

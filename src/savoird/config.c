@@ -50,6 +50,7 @@ config_defaults(struct config *c)
 	c->max_connections = 1024;
 	c->budget_ms = 2000;
 	c->page_size = 10;
+	c->synonyms_path = xstrdup("");
 	c->users = xstrdup("");
 	c->realm = xstrdup("Savoir");
 	c->auth_failures = 10;
@@ -84,6 +85,8 @@ config_free(struct config *c)
 	free(c->key);
 	free(c->users);
 	free(c->realm);
+	free(c->synonyms_path);
+	synonyms_free(c->synonyms);
 	memset(c, 0, sizeof *c);
 }
 
@@ -278,6 +281,8 @@ config_handler(void *arg, const char *section, const char *key,
 		return parse_num(p, key, v, 10, 60000, &c->budget_ms);
 	if (IS("search", "page_size"))
 		return parse_num(p, key, v, 1, 100, &c->page_size);
+	if (IS("search", "synonyms"))
+		return set_str(&c->synonyms_path, v);
 	if (IS("access", "users"))
 		return set_str(&c->users, v);
 	if (IS("access", "realm"))
@@ -330,6 +335,17 @@ config_load(const char *path, struct config *c, char **cause)
 	if (c->nlisten + c->nhttp_listen == 0) {
 		xasprintf(cause, "%s: nothing to listen on: set [server] listen "
 		    "or http_listen", path);
+		goto fail;
+	}
+	/* A missing file is the corpus package removed: serve without
+	 * synonyms.  A file that is there but wrong is refused. */
+	if (*c->synonyms_path != '\0' && access(c->synonyms_path, F_OK) ==
+	    -1 && errno == ENOENT)
+		log_warnx("%s: [search] synonyms: %s does not exist: searching "
+		    "without synonyms", path, c->synonyms_path);
+	else if (*c->synonyms_path != '\0' && (c->synonyms =
+	    synonyms_load(c->synonyms_path, &p.cause)) == NULL) {
+		xasprintf(cause, "%s: [search] synonyms: %s", path, p.cause);
 		goto fail;
 	}
 	free(p.cause);

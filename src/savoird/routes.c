@@ -674,6 +674,7 @@ page_search(struct req *q)
 	so.limit = c->page_size;
 	so.offset = (int)((page - 1) * c->page_size);
 	so.budget_ms = c->budget_ms;
+	so.synonyms = c->synonyms;
 	so.want_facets = 1;
 	so.want_snippets = 1;
 	so.filters = filters;

@@ -65,6 +65,8 @@ struct config {
 	/* [search] */
 	int		 budget_ms;
 	int		 page_size;
+	char		*synonyms_path;	/* [search] synonyms, "" for none */
+	struct synonyms	*synonyms;	/* loaded with the configuration */
 	/* [access] */
 	char		*users;		/* user:hash file, "" = open */
 	char		*realm;

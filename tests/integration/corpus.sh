@@ -3,7 +3,7 @@
 # document has a title, a type and its sources, every internal link and
 # cited article resolves, and a few searches give the expected first hit.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 22
 
 kb="$T_TMP/corpus.db"
 sv() { "$SAVOIR" --db "$kb" "$@"; }
@@ -36,10 +36,41 @@ check "at least 45 documents (besides partnership rows)" test "$docs" -ge 45
 check "at least 60,000 words of prose" test "$words" -ge 60000
 check "every kind of material is there" test "$(awk -F'|' '$1 ~ /^(note|cas|fiche|article|glossaire)$/' "$T_TMP/kinds" | wc -l)" -eq 5
 
-# first "query" id [n]: the expected hit is among the first n (default 1).
+# The synonyms the server is configured with (./dev serve, the package).
+syn="$top_srcdir/corpus/glossaire/synonymes.txt"
+check "the synonyms file is accepted" sv search --synonyms "$syn" AECT
+has "... and widens an acronym to its expansions" 'AECT » est aussi cherché sous : « action extérieure des collectivités territoriales »' "$T_TMP/out"
+n_plain=$(sv search --json AECT 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+n_syn=$(sv search --json --synonyms "$syn" AECT 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+check "... which finds documents that only write it out ($n_plain -> $n_syn)" test "${n_syn:-0}" -gt "${n_plain:-0}"
+check "every synonym group names something the library contains" python3 - "$syn" "$SAVOIR" "$kb" <<'PYEOF'
+import json, subprocess, sys
+syn, savoir, kb = sys.argv[1:4]
+missing = []
+for line in open(syn, encoding="utf-8"):
+    line = line.strip()
+    if not line or line.startswith("#"):
+        continue
+    terms = [t.strip() for t in line.split(",")]
+    found = False
+    for t in terms:
+        out = subprocess.run([savoir, "--db", kb, "search", "--json", '"%s"' % t.replace('"', "")],
+                             capture_output=True, text=True).stdout
+        if json.loads(out)["total"] > 0:
+            found = True
+            break
+    if not found:
+        missing.append(terms[0])
+if missing:
+    print("# no document holds any term of:", ", ".join(missing))
+    sys.exit(1)
+PYEOF
+
+# first "query" id [n]: the expected hit is among the first n (default 1),
+# searched as the server searches (with the synonyms).
 first() {
 	local got n=${3:-1}
-	got=$(sv search --json --limit "$n" "$1" 2>/dev/null | python3 -c 'import json,sys; print(" ".join(h["id"] for h in json.load(sys.stdin)["hits"]))')
+	got=$(sv search --json --limit "$n" --synonyms "$syn" "$1" 2>/dev/null | python3 -c 'import json,sys; print(" ".join(h["id"] for h in json.load(sys.stdin)["hits"]))')
 	case " $got " in
 	*" $2 "*) ok "'$1' finds $2 in the first $n" ;;
 	*) not_ok "'$1' finds $2 in the first $n (got '$got')" ;;
@@ -53,5 +84,7 @@ first 'SOS Méditerranée' legal/ce-2024-sos-mediterranee
 first 'Chambéry Ouahigouya' cas/chambery-ouahigouya
 first 'grille d’analyse' notes/07-grille-analyse/01-la-grille-d-analyse 2
 first 'loi Thiollière' legal/loi-2007-thiolliere
+first 'aide publique au développement' glossaire/apd
+first 'DAECT' glossaire/daect
 
 finish

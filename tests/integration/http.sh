@@ -84,6 +84,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 chmod 640 "$T_TMP/test.key"
 [ "$(id -u)" -eq 0 ] && chgrp nogroup "$T_TMP/test.key"
 
+printf '# test\nAECT, action extérieure des collectivités territoriales\nzyxwv, eau\n' \
+	>"$T_TMP/synonymes.txt"
 conf="$T_TMP/savoir.conf"
 write_conf() {
 	cat >"$conf" <<EOF
@@ -107,6 +109,7 @@ idle_timeout = 30
 
 [search]
 page_size = 10
+synonyms = $T_TMP/synonymes.txt
 EOF
 	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$conf"
 	return 0
@@ -631,6 +634,23 @@ fails "deleting an unknown user exits 1" 1 "$SAVOIR" passwd --file "$users" --de
 write_conf
 kill -HUP $pid
 sleep 0.3
+
+# --- synonyms ----------------------------------------------------------------
+get "$S/api/search?q=zyxwv" >/dev/null
+json_ok "a synonym finds what the word itself does not (zyxwv -> eau)" \
+    'assert d["total"] >= 1 and any("aussi cherché sous" in n for n in d["notices"]), d'
+status_is "the page says what the search was widened to" 200 "$S/recherche?q=zyxwv"
+has "... in French, escaped" 'zyxwv » est aussi cherché sous : « eau »' "$T_TMP/body"
+cp "$T_TMP/synonymes.txt" "$T_TMP/synonymes.good"
+printf 'AECT, quelque chose\n' >>"$T_TMP/synonymes.txt"
+fails "savoird -n refuses a bad synonyms file" 1 "$SAVOIRD" -n -c "$conf"
+has "... with its line and reason" 'synonyms: .*synonymes.txt: line 4: "AECT" is already in the group of line 2' "$T_TMP/out"
+kill -HUP $pid
+sleep 0.5
+has "a reload with a bad synonyms file is refused" 'reload refused.*synonymes.txt: line 4' "$log"
+get "$S/api/search?q=zyxwv" >/dev/null
+json_ok "... and the previous synonyms keep working" 'assert d["total"] >= 1, d'
+mv "$T_TMP/synonymes.good" "$T_TMP/synonymes.txt"
 
 # --- another process changes the index: served without a restart ---------
 # (as the daemon's user when we are root: the -wal and -shm stay its own)

@@ -166,6 +166,165 @@ t_article_first(void **state)
 	results_clear(&res);
 }
 
+/* A synonyms file: accepted, or refused with its line and reason. */
+static void
+t_synonyms_file(void **state)
+{
+	struct synonyms	*syn;
+	const char	**others;
+	char		*cause = NULL;
+	static const struct {
+		const char	*text;
+		const char	*why;
+	} bad[] = {
+		{ "AECT, action extérieure\nAPD\n", "line 2: a group needs two" },
+		{ "# c\n\nA, B,, C\n", "line 3: an empty term" },
+		{ "A, B,\n", "line 1: an empty term" },
+		{ "AECT, X\nY, aéct\n", "line 2: \"aéct\" is already in the "
+		    "group of line 1" },
+		{ "A, B\n\xff, C\n", "line 2: not valid UTF-8" },
+	};
+	size_t		 i;
+	static const char good[] = "# commentaire\n\n  AECT ,  Action "
+	    "extérieure des collectivités territoriales\r\nAPD, aide publique "
+	    "au développement";
+
+	(void)state;
+	syn = synonyms_parse(good, sizeof good - 1, &cause);
+	assert_non_null(syn);
+	assert_int_equal(synonyms_count(syn), 2);
+	assert_int_equal(synonyms_max_words(syn), 5);
+	/* Looked up folded: no case, no accents. */
+	others = synonyms_lookup(syn, "aect");
+	assert_non_null(others);
+	assert_string_equal(others[0], "AECT");
+	assert_string_equal(others[1], "Action extérieure des collectivités "
+	    "territoriales");
+	assert_null(others[2]);
+	free(others);
+	assert_null(synonyms_lookup(syn, "action"));
+	others = synonyms_lookup(syn, "aide publique au developpement");
+	assert_non_null(others);
+	assert_string_equal(others[0], "aide publique au développement");
+	assert_string_equal(others[1], "APD");
+	free(others);
+	synonyms_free(syn);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		syn = synonyms_parse(bad[i].text, strlen(bad[i].text), &cause);
+		assert_null(syn);
+		assert_non_null(cause);
+		if (strstr(cause, bad[i].why) == NULL)
+			fail_msg("'%s': got '%s', wanted '%s'", bad[i].text,
+			    cause, bad[i].why);
+		free(cause);
+	}
+}
+
+static void
+run_syn(const char *q, const struct synonyms *syn, struct results *res)
+{
+	struct search_opts	 o;
+	char			*cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.limit = 10;
+	o.budget_ms = 5000;
+	o.synonyms = syn;
+	if (search_run(st, q, &o, res, &cause) != 0)
+		fail_msg("search '%s' failed: %s", q, cause);
+}
+
+static int
+has_hit(const struct results *res, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nhits; i++)
+		if (strcmp(res->hits[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+t_synonyms_search(void **state)
+{
+	struct synonyms	*syn;
+	struct results	 res;
+	struct query	*q;
+	char		*cause = NULL, *d, *units, *fts;
+	static const char text[] = "AECT, action extérieure des collectivités "
+	    "territoriales\nJumelage, twinning, pacte d'amitié\n";
+
+	(void)state;
+	syn = synonyms_parse(text, sizeof text - 1, &cause);
+	assert_non_null(syn);
+
+	/* Without synonyms, "AECT" is in no document. */
+	run_syn("AECT", NULL, &res);
+	assert_int_equal(res.total, 0);
+	results_clear(&res);
+	/* With them, the article that writes it out in full is found, and
+	 * the page says why. */
+	run_syn("AECT", syn, &res);
+	assert_int_equal(res.total, 1);
+	assert_string_equal(res.hits[0].id, "cgct/L1115-1");
+	assert_true(has_notice(&res, "« AECT » est aussi cherché sous : « "
+	    "action extérieure des collectivités territoriales »"));
+	results_clear(&res);
+	/* A run of words typed in full finds the acronym's group too. */
+	run_syn("Action Exterieure des collectivites territoriales", syn, &res);
+	assert_true(has_notice(&res, "aussi cherché sous : « AECT »"));
+	assert_string_equal(res.hits[0].id, "cgct/L1115-1");
+	results_clear(&res);
+	/* A run of words keeps its words (a document with only some of
+	 * them still counts) and adds the group as an optional unit. */
+	q = query_parse("action extérieure des collectivités territoriales "
+	    "Sénégal", NULL);
+	query_expand(q, syn);
+	d = query_describe(q);
+	assert_string_equal(d, "action extérieure des collectivités "
+	    "territoriales Sénégal");
+	assert_int_equal(query_units(q), 5);	/* "des" is a stopword */
+	fts = query_fts_all(q);
+	assert_null(strstr(fts, "AECT"));	/* never required */
+	free(fts);
+	fts = query_fts_any_units(q, &units);
+	assert_non_null(strstr(fts, "\"AECT\""));
+	assert_string_equal(units, "0,1,3,4,0,6");
+	free(fts);
+	free(units);
+	free(d);
+	query_free(q);
+	/* A quoted phrase is searched as typed. */
+	run_syn("\"AECT\"", syn, &res);
+	assert_int_equal(res.total, 0);
+	results_clear(&res);
+
+	/* The expression: the group as one OR, the typed form first, and
+	 * one coverage unit for all its phrases. */
+	q = query_parse("jumelage Sénégal", NULL);
+	query_expand(q, syn);
+	d = query_describe(q);
+	assert_string_equal(d, "jumelage Sénégal");
+	fts = query_fts_any_units(q, &units);
+	assert_string_equal(fts, "(\"jumelage\" OR \"twinning\" OR "
+	    "\"pacte d'amitié\") OR \"Sénégal\"");
+	assert_string_equal(units, "0,0,0,1");
+	free(fts);
+	free(units);
+	free(d);
+	query_free(q);
+	/* A group matched twice in a row counts once: the note with both
+	 * words (Sénégal and the jumelage group) ranks first. */
+	run_syn("jumelage Sénégal", syn, &res);
+	assert_string_equal(res.hits[0].id, "n/one");
+	assert_int_equal(res.hits[0].matched, 2);
+	assert_true(has_hit(&res, "n/all"));
+	results_clear(&res);
+	synonyms_free(syn);
+}
+
 static void
 t_filters_and_facets(void **state)
 {
@@ -274,6 +433,8 @@ main(void)
 		cmocka_unit_test(t_never_strict_and),
 		cmocka_unit_test(t_article_first),
 		cmocka_unit_test(t_filters_and_facets),
+		cmocka_unit_test(t_synonyms_file),
+		cmocka_unit_test(t_synonyms_search),
 		cmocka_unit_test(t_snippets_escaped),
 		cmocka_unit_test(t_empty_and_hostile),
 		cmocka_unit_test(t_budget),
