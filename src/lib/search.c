@@ -55,6 +55,34 @@ phrase_units(sqlite3_value **val, int nval, int n, long *unit)
 }
 
 /*
+ * The distinct units the row contains, in expression order, into used[];
+ * returns how many.  unit[] gets each phrase's unit, *n the number of
+ * phrases considered (at most 64).
+ */
+static int
+units_found(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
+    sqlite3_value **val, long unit[64], long used[64], int *n)
+{
+	Fts5PhraseIter	 it;
+	int		 i, k, col, off, nused = 0;
+
+	*n = api->xPhraseCount(fts);
+	if (*n > 64)
+		*n = 64;
+	phrase_units(val, nval, *n, unit);
+	for (i = 0; i < *n; i++) {
+		if (unit[i] < 0 || api->xPhraseFirst(fts, i, &it, &col, &off) !=
+		    SQLITE_OK || col < 0)
+			continue;
+		for (k = 0; k < nused && used[k] != unit[i]; k++)
+			;
+		if (k == nused)
+			used[nused++] = unit[i];
+	}
+	return nused;
+}
+
+/*
  * savoir_cover(fts[, units]): how many units of the query (words, phrases,
  * OR groups, synonym groups) occur in the row.  Ordering by it first is
  * what makes plain words "not a strict AND": documents with every word
@@ -66,26 +94,11 @@ static void
 cover_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int nval, sqlite3_value **val)
 {
-	Fts5PhraseIter	 it;
-	long		 unit[64], seen[64];
-	int		 i, k, n, col, off, nseen = 0, cover = 0;
+	long	 unit[64], used[64];
+	int	 n;
 
-	n = api->xPhraseCount(fts);
-	if (n > 64)
-		n = 64;
-	phrase_units(val, nval, n, unit);
-	for (i = 0; i < n; i++) {
-		if (unit[i] < 0 || api->xPhraseFirst(fts, i, &it, &col, &off) !=
-		    SQLITE_OK || col < 0)
-			continue;
-		for (k = 0; k < nseen && seen[k] != unit[i]; k++)
-			;
-		if (k == nseen) {
-			seen[nseen++] = unit[i];
-			cover++;
-		}
-	}
-	sqlite3_result_int(ctx, cover);
+	sqlite3_result_int(ctx, units_found(api, fts, nval, val, unit, used,
+	    &n));
 }
 
 /* Does some phrase of unit u (among the n) start in the title at off?
@@ -120,22 +133,9 @@ titlephrase_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 {
 	Fts5PhraseIter	 it;
 	long		 unit[64], used[64];
-	int		 n, i, k, col, off, next, size, nused = 0, words;
+	int		 n, i, k, col, off, next, size, nused, words;
 
-	n = api->xPhraseCount(fts);
-	if (n > 64)
-		n = 64;
-	phrase_units(val, nval, n, unit);
-	/* The distinct units the row contains, in expression order. */
-	for (i = 0; i < n; i++) {
-		if (unit[i] < 0 || api->xPhraseFirst(fts, i, &it, &col, &off) !=
-		    SQLITE_OK || col < 0)
-			continue;
-		for (k = 0; k < nused && used[k] != unit[i]; k++)
-			;
-		if (k == nused)
-			used[nused++] = unit[i];
-	}
+	nused = units_found(api, fts, nval, val, unit, used, &n);
 	for (i = 0; nused > 0 && i < n; i++) {
 		if (unit[i] != used[0])
 			continue;
