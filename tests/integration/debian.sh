@@ -43,7 +43,7 @@ for p in $PKGS; do
 	fi
 done
 
-plan 84
+plan 85
 
 chmod 0755 "$T_TMP"		# the savoir user reads a test file here
 export DEBIAN_FRONTEND=noninteractive
@@ -254,6 +254,11 @@ check "a search over TLS ranks the article L1115-1 first" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["hits"][0]["id"] == "cgct/L1115-1", d["hits"][:1]' "$T_TMP/search.json"
+curl -sSk --max-time 20 "$url/api/search?q=AECT" >"$T_TMP/syn.json" 2>&1
+check "the installed configuration searches with the course's synonyms" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert any("AECT » est aussi cherché sous" in n for n in d["notices"]), d["notices"]' "$T_TMP/syn.json"
 check "the results page answers" sh -c "curl -sSfk --max-time 20 \
 	'$url/recherche?q=coop%C3%A9ration+d%C3%A9centralis%C3%A9e' | grep -q 'href=\"/doc/'"
 check "the web interface's static files are served" \
