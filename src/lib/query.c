@@ -940,7 +940,8 @@ q_fts_string(struct buf *b, const char *s)
  * "L. 1115-1" alike as one token.
  */
 static void
-q_fts_term(struct buf *b, const struct qnode *n, struct buf *map, long unit)
+q_fts_phrases(struct buf *b, const struct qnode *n, struct buf *map,
+    long unit, int syn)
 {
 	size_t		 i;
 
@@ -951,14 +952,18 @@ q_fts_term(struct buf *b, const struct qnode *n, struct buf *map, long unit)
 		break;
 	case Q_OR:
 		if (n->nkids == 1) {
-			q_fts_term(b, n->kids[0], map, unit);
+			q_fts_phrases(b, n->kids[0], map, unit,
+			    syn || n->synonyms == Q_SYN_EXTRA);
 			return;
 		}
 		buf_addc(b, '(');
 		for (i = 0; i < n->nkids; i++) {
 			if (i > 0)
 				buf_adds(b, " OR ");
-			q_fts_term(b, n->kids[i], map, unit);
+			/* Past what was typed, a synonym group's terms. */
+			q_fts_phrases(b, n->kids[i], map, unit, syn ||
+			    n->synonyms == Q_SYN_EXTRA ||
+			    (n->synonyms == Q_SYN_GROUP && i > 0));
 		}
 		buf_addc(b, ')');
 		return;
@@ -966,9 +971,17 @@ q_fts_term(struct buf *b, const struct qnode *n, struct buf *map, long unit)
 		q_fts_string(b, n->text != NULL ? n->text : "");
 		break;
 	}
-	/* One FTS5 phrase was written: record whose it is. */
+	/* One FTS5 phrase was written: record whose it is, and whether it
+	 * is a synonym of what was typed ("s"). */
 	if (map != NULL)
-		buf_printf(map, "%s%ld", map->len > 0 ? "," : "", unit);
+		buf_printf(map, "%s%ld%s", map->len > 0 ? "," : "", unit,
+		    syn ? "s" : "");
+}
+
+static void
+q_fts_term(struct buf *b, const struct qnode *n, struct buf *map, long unit)
+{
+	q_fts_phrases(b, n, map, unit, 0);
 }
 
 /*

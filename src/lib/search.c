@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,9 +36,13 @@ title_has(const Fts5ExtensionApi *api, Fts5Context *fts, int i, int off)
 	return 0;
 }
 
-/* The unit of each phrase from savoir_*(fts, units)'s map; -1 excluded. */
+/*
+ * The unit of each phrase from savoir_*(fts, units)'s map (-1 excluded),
+ * and if syn is not NULL whether the phrase is a synonym of what was typed
+ * (an "s" after the unit).
+ */
 static void
-phrase_units(sqlite3_value **val, int nval, int n, long *unit)
+phrase_units_syn(sqlite3_value **val, int nval, int n, long *unit, char *syn)
 {
 	const char	*map = NULL;
 	char		*end;
@@ -47,11 +52,129 @@ phrase_units(sqlite3_value **val, int nval, int n, long *unit)
 		map = (const char *)sqlite3_value_text(val[0]);
 	for (i = 0; i < n; i++) {
 		unit[i] = i;
+		if (syn != NULL)
+			syn[i] = 0;
 		if (map != NULL && *map != '\0') {
 			unit[i] = strtol(map, &end, 10);
+			if (*end == 's') {
+				if (syn != NULL)
+					syn[i] = 1;
+				end++;
+			}
 			map = *end == ',' ? end + 1 : end;
 		}
 	}
+}
+
+static void
+phrase_units(sqlite3_value **val, int nval, int n, long *unit)
+{
+	phrase_units_syn(val, nval, n, unit, NULL);
+}
+
+/*
+ * savoir_rank(fts, units): FTS5's bm25 (k1 1.2, b 0.75, the same IDF and
+ * the column weights title 10, headings 4, body 1), negated like bm25(),
+ * over the phrases that were typed; the phrases that are only synonyms of
+ * them add a score a million times smaller.  So among equally covering
+ * documents, what the person typed decides, and a document found only
+ * through a synonym ranks by how well it matches that.  Without synonyms
+ * it orders rows as bm25(fts, 10.0, 4.0, 1.0) does.
+ */
+#define RANK_MAX_PHRASES	256
+
+/* Per query (FTS5 auxiliary data): what does not change from row to row. */
+struct rank_query {
+	int	 n;
+	double	 avgdl;
+	double	 idf[RANK_MAX_PHRASES];
+	long	 unit[RANK_MAX_PHRASES];
+	char	 syn[RANK_MAX_PHRASES];
+};
+
+static int
+rank_count_hit(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
+{
+	(void)api;
+	(void)fts;
+	(*(sqlite3_int64 *)arg)++;
+	return SQLITE_OK;
+}
+
+static struct rank_query *
+rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
+    sqlite3_value **val)
+{
+	struct rank_query	*rq;
+	sqlite3_int64		 nrow = 0, ntok = 0, nhit;
+	int			 i;
+
+	if ((rq = api->xGetAuxdata(fts, 0)) != NULL)
+		return rq;
+	if ((rq = sqlite3_malloc(sizeof *rq)) == NULL)
+		return NULL;
+	rq->n = api->xPhraseCount(fts);
+	if (rq->n > RANK_MAX_PHRASES)
+		rq->n = RANK_MAX_PHRASES;
+	if (api->xRowCount(fts, &nrow) != SQLITE_OK ||
+	    api->xColumnTotalSize(fts, -1, &ntok) != SQLITE_OK)
+		goto fail;
+	rq->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+	phrase_units_syn(val, nval, rq->n, rq->unit, rq->syn);
+	for (i = 0; i < rq->n; i++) {
+		nhit = 0;
+		if (api->xQueryPhrase(fts, i, &nhit, rank_count_hit) !=
+		    SQLITE_OK)
+			goto fail;
+		rq->idf[i] = log((0.5 + (double)(nrow - nhit)) /
+		    (0.5 + (double)nhit));
+		if (rq->idf[i] <= 0.0)
+			rq->idf[i] = 1e-6;
+	}
+	if (api->xSetAuxdata(fts, rq, sqlite3_free) != SQLITE_OK)
+		return NULL;		/* xSetAuxdata freed it */
+	return rq;
+fail:
+	sqlite3_free(rq);
+	return NULL;
+}
+
+static void
+rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+    int nval, sqlite3_value **val)
+{
+	static const double	 weight[] = { 10.0, 4.0, 1.0 };
+	const double		 k1 = 1.2, b = 0.75;
+	struct rank_query	*rq;
+	double			 freq[RANK_MAX_PHRASES], typed = 0, other = 0, t;
+	int			 i, ninst, phrase, col, off, dl = 0;
+
+	if ((rq = rank_query(api, fts, nval, val)) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	memset(freq, 0, (size_t)rq->n * sizeof *freq);
+	if (api->xInstCount(fts, &ninst) != SQLITE_OK ||
+	    api->xColumnSize(fts, -1, &dl) != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, SQLITE_ERROR);
+		return;
+	}
+	for (i = 0; i < ninst; i++) {
+		if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK &&
+		    phrase >= 0 && phrase < rq->n && col >= 0 && col < 3)
+			freq[phrase] += weight[col];
+	}
+	for (i = 0; i < rq->n; i++) {
+		if (rq->unit[i] < 0 || freq[i] == 0)
+			continue;
+		t = rq->idf[i] * freq[i] * (k1 + 1.0) / (freq[i] + k1 *
+		    (1.0 - b + b * (double)dl / rq->avgdl));
+		if (rq->syn[i])
+			other += t;
+		else
+			typed += t;
+	}
+	sqlite3_result_double(ctx, -(typed + other * 1e-6));
 }
 
 /*
@@ -175,6 +298,9 @@ search_register(sqlite3 *db)
 	sqlite3_finalize(stmt);
 	if (api == NULL || api->iVersion < 2)
 		return SQLITE_ERROR;
+	if ((rc = api->xCreateFunction(api, "savoir_rank", NULL, rank_fn,
+	    NULL)) != SQLITE_OK)
+		return rc;
 	if ((rc = api->xCreateFunction(api, "savoir_cover", NULL, cover_fn,
 	    NULL)) != SQLITE_OK)
 		return rc;
@@ -531,7 +657,7 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 		buf_adds(&sql, "0 AS ex, ");
 	if (p->fts != NULL)
 		buf_printf(&sql, "fts.rowid AS rid, savoir_cover(fts, ?) AS cov, "
-		    "bm25(fts, 10.0, 4.0, 1.0) AS score, "
+		    "savoir_rank(fts, ?) AS score, "
 		    "savoir_titlephrase(fts, ?) AS tp, d.id AS did FROM fts JOIN "
 		    "docs d ON d.rowid = fts.rowid WHERE fts MATCH ? AND %s "
 		    "ORDER BY ex DESC, cov DESC, tp DESC, score, did ",
@@ -564,7 +690,9 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 	for (i = 0; i < p->narticles; i++)
 		sqlite3_bind_text(stmt, n++, p->articles[i], -1, SQLITE_STATIC);
 	if (p->fts != NULL) {
-		/* savoir_cover's and savoir_titlephrase's, then MATCH. */
+		/* savoir_cover's, savoir_rank's, savoir_titlephrase's, then
+		 * MATCH. */
+		sqlite3_bind_text(stmt, n++, p->units, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, n++, p->units, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, n++, p->units, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, n++, p->fts, -1, SQLITE_STATIC);

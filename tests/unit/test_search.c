@@ -291,7 +291,7 @@ t_synonyms_search(void **state)
 	free(fts);
 	fts = query_fts_any_units(q, &units);
 	assert_non_null(strstr(fts, "\"AECT\""));
-	assert_string_equal(units, "0,1,3,4,0,6");
+	assert_string_equal(units, "0,1,3,4,0s,6");
 	free(fts);
 	free(units);
 	free(d);
@@ -310,7 +310,7 @@ t_synonyms_search(void **state)
 	fts = query_fts_any_units(q, &units);
 	assert_string_equal(fts, "(\"jumelage\" OR \"twinning\" OR "
 	    "\"pacte d'amitié\") OR \"Sénégal\"");
-	assert_string_equal(units, "0,0,0,1");
+	assert_string_equal(units, "0,0s,0s,1");
 	free(fts);
 	free(units);
 	free(d);
@@ -321,6 +321,20 @@ t_synonyms_search(void **state)
 	assert_string_equal(res.hits[0].id, "n/one");
 	assert_int_equal(res.hits[0].matched, 2);
 	assert_true(has_hit(&res, "n/all"));
+	results_clear(&res);
+	synonyms_free(syn);
+
+	/* What was typed ranks before what only a synonym matched, even
+	 * where bm25 would prefer the synonym: "jumelage" stands in n/one's
+	 * title and body, "Mali" only in n/two's title. */
+	syn = synonyms_parse("Mali, jumelage\n", strlen("Mali, jumelage\n"),
+	    &cause);
+	assert_non_null(syn);
+	run_syn("Mali", syn, &res);
+	assert_int_equal(res.total, 2);
+	assert_string_equal(res.hits[0].id, "n/two");
+	assert_string_equal(res.hits[1].id, "n/one");
+	assert_true(res.hits[0].score > res.hits[1].score);
 	results_clear(&res);
 	synonyms_free(syn);
 }
