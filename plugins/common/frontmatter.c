@@ -26,6 +26,9 @@
 /* The YAML text starts on the line after the opening "---". */
 #define FM_FIRST_LINE	2
 
+static void	fm_cause(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
 fm_cause(char **cause, const char *fmt, ...)
 {
@@ -120,6 +123,9 @@ fm_is_null(const yaml_node_t *node)
 	    (n == 4 && (memcmp(v, "null", 4) == 0 ||
 	    memcmp(v, "Null", 4) == 0 || memcmp(v, "NULL", 4) == 0));
 }
+
+static int	fm_warn(struct frontmatter *, long, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 static int
 fm_warn(struct frontmatter *fm, long line, const char *fmt, ...)

@@ -82,6 +82,8 @@ log_vlog_str(int level, const char *msg, const char *err)
 		fprintf(stderr, "%s: %s: %s\n", log_name, msg, err);
 }
 
+static void	log_errno(int, const char *, va_list) SAVOIR_PRINTFLIKE(2, 0);
+
 static void
 log_errno(int level, const char *fmt, va_list ap)
 {

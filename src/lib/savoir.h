@@ -33,7 +33,7 @@ void	log_debug(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);
 void	log_info(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);
 void	log_warnx(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);
 void	log_warn(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* + errno */
-void	log_vlog(int level, const char *, va_list);
+void	log_vlog(int level, const char *, va_list) SAVOIR_PRINTFLIKE(2, 0);
 __dead void fatal(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* + errno */
 __dead void fatalx(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);
 
@@ -44,7 +44,7 @@ void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
-int	 xvasprintf(char **, const char *, va_list);
+int	 xvasprintf(char **, const char *, va_list) SAVOIR_PRINTFLIKE(2, 0);
 char	*xsprintf(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* returns */
 
 /* A growable byte buffer, always NUL-terminated. */
