@@ -265,7 +265,129 @@ await step('not found', async () => {
 	await screenshot(page, 'aucun-resultat');
 });
 
-// 8. A 320 px wide phone: nothing sticks out sideways.
+// 8. Accessibility the RGAA asks for and a browser can measure: the
+// contrast of every visible text against its real background, and the
+// keyboard path (skip link first, a visible focus ring, the search field).
+// WCAG 2.1 formula: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold).
+function contrastFailures() {
+	const parse = (c) => {
+		const m = /rgba?\(([^)]+)\)/.exec(c);
+		if (m === null)
+			return null;
+		const p = m[1].split(',').map((x) => parseFloat(x));
+		return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+	};
+	const lum = ({ r, g, b }) => {
+		const f = (v) => {
+			v /= 255;
+			return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+		};
+		return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+	};
+	const over = (top, under) => ({
+		r: top.r * top.a + under.r * (1 - top.a),
+		g: top.g * top.a + under.g * (1 - top.a),
+		b: top.b * top.a + under.b * (1 - top.a), a: 1,
+	});
+	// The colour behind el: its own and its ancestors' backgrounds, down
+	// to the first opaque one (white under all).  null under an image.
+	const behind = (el) => {
+		const layers = [];
+		for (let e = el; e !== null; e = e.parentElement) {
+			const cs = getComputedStyle(e);
+			if (cs.backgroundImage !== 'none')
+				return null;
+			const c = parse(cs.backgroundColor);
+			if (c !== null && c.a > 0) {
+				layers.push(c);
+				if (c.a >= 1)
+					break;
+			}
+		}
+		let bg = { r: 255, g: 255, b: 255, a: 1 };
+		for (let i = layers.length - 1; i >= 0; i--)
+			bg = over(layers[i], bg);
+		return bg;
+	};
+	const fails = [];
+	let checked = 0;
+	const seen = new Set();
+	const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	while (walk.nextNode()) {
+		const text = walk.currentNode.textContent.trim();
+		const el = walk.currentNode.parentElement;
+		if (text === '' || el === null || seen.has(el))
+			continue;
+		seen.add(el);
+		const cs = getComputedStyle(el);
+		const box = el.getBoundingClientRect();
+		if (cs.visibility === 'hidden' || cs.display === 'none' ||
+		    box.width <= 1 || box.height <= 1 || box.bottom < 0 || box.right < 0)
+			continue;	/* not shown (the skip link until focused) */
+		const bg = behind(el);
+		const fg = parse(cs.color);
+		if (bg === null || fg === null)
+			continue;
+		const a = lum(over(fg, bg)), b = lum(bg);
+		const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+		const size = parseFloat(cs.fontSize);
+		const large = size >= 24 || (parseInt(cs.fontWeight, 10) >= 700 && size >= 18.66);
+		const need = large ? 3 : 4.5;
+		checked++;
+		if (ratio < need)
+			fails.push(`${el.tagName.toLowerCase()}.${el.className} « ${text.slice(0, 40)} »: ` +
+			    `${ratio.toFixed(2)}:1, needs ${need}:1`);
+	}
+	return { checked, fails };
+}
+
+await step('accessibility', async () => {
+	const a11y = await context.newPage();
+	for (const [name, path] of [['home', '/'],
+		['results', `/recherche?q=${encodeURIComponent(QUERY)}`],
+		['filtered results', `/recherche?q=${encodeURIComponent(QUERY)}&type=note`],
+		['document', new URL(docUrl).pathname + new URL(docUrl).search],
+		['article', '/doc/cgct/L1115-1'],
+		['no results', '/recherche?q=xyzzyqwerty'],
+		['not found', '/doc/nulle/part']]) {
+		expectedStatus.add(base + path);	/* the last one is a 404 */
+		await a11y.goto(base + path);
+		const r = await a11y.evaluate(contrastFailures);
+		ok(r.checked > 5 && r.fails.length === 0,
+		    `${name} page: every text has enough contrast (${r.checked} checked)`,
+		    r.fails.join('\n'));
+	}
+	// The keyboard path from the top of the home page.
+	await a11y.goto(`${base}/`);
+	await a11y.keyboard.press('Tab');
+	const first = await a11y.evaluate(() => {
+		const e = document.activeElement;
+		const cs = getComputedStyle(e);
+		const box = e.getBoundingClientRect();
+		return { href: e.getAttribute('href'), text: e.textContent.trim(),
+			onScreen: box.top >= 0 && box.left >= 0 && box.width > 1,
+			ring: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 };
+	});
+	ok(first.href === '#contenu' && /Aller au contenu/.test(first.text),
+	    'the first Tab reaches the skip link', JSON.stringify(first));
+	ok(first.onScreen && first.ring, 'the focused skip link is shown, with a focus ring',
+	    JSON.stringify(first));
+	await a11y.keyboard.press('Enter');
+	ok(await a11y.evaluate(() => document.activeElement.id) === 'contenu',
+	    'the skip link moves the focus to the main content');
+	let reached = false;
+	for (let i = 0; i < 6 && !reached; i++) {
+		await a11y.keyboard.press('Tab');
+		reached = await a11y.evaluate(() => document.activeElement.id === 'q');
+	}
+	ok(reached, 'from there, Tab reaches the search field within a few presses');
+	await a11y.keyboard.type('SOS Méditerranée');
+	await Promise.all([a11y.waitForNavigation(), a11y.keyboard.press('Enter')]);
+	ok(/\/recherche\?q=SOS/.test(a11y.url()), 'Enter in the field searches', a11y.url());
+	await a11y.close();
+});
+
+// 9. A 320 px wide phone: nothing sticks out sideways.
 await step('phone', async () => {
 	const phone = await context.newPage();
 	await phone.setViewportSize({ width: 320, height: 640 });
@@ -281,7 +403,7 @@ await step('phone', async () => {
 	await phone.close();
 });
 
-// 9. Offline: a visited document is still readable (service worker).
+// 10. Offline: a visited document is still readable (service worker).
 await step('offline', async () => {
 	await page.goto(docUrl);
 	const sw = await page.evaluate(async () => {
