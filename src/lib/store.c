@@ -654,7 +654,7 @@ store_put_file(struct store *st, const char *root, const char *path,
 	sqlite3_stmt	*stmt;
 	struct olddoc	*old = NULL;
 	size_t		 nold = 0, cap = 0, i, j;
-	char		 hash[65], *plugin = NULL, *why = NULL;
+	char		 hash[65], *plugin = NULL, *why = NULL, *alt = NULL, *id;
 	int64_t		 sid;
 	int		 rc, ret = -1;
 
@@ -703,9 +703,15 @@ store_put_file(struct store *st, const char *root, const char *path,
 	 */
 	for (i = 0; i < xf->ndocs; i++) {
 		xdoc_hash(xf->docs[i], hash);
+		/* Its id, or the one it had to take beside another file's
+		 * document of the same id (below). */
+		free(alt);
+		alt = xsprintf("%s@%s", xf->docs[i]->id, xf->plugin != NULL ?
+		    xf->plugin : "doublon");
 		for (j = 0; j < nold; j++)
-			if (!old[j].kept && strcmp(old[j].id,
-			    xf->docs[i]->id) == 0)
+			if (!old[j].kept && (strcmp(old[j].id,
+			    xf->docs[i]->id) == 0 || strcmp(old[j].id,
+			    alt) == 0))
 				break;
 		if (j < nold && strcmp(old[j].hash, hash) == 0) {
 			old[j].kept = 1;
@@ -722,7 +728,30 @@ store_put_file(struct store *st, const char *root, const char *path,
 			if (store_delete_doc(st, old[j].rowid, old[j].id) == -1)
 				goto sqlfail;
 		}
-		rc = store_insert_doc(st, sid, (int)i, xf->docs[i], hash, &why);
+		if (j < nold && strcmp(old[j].id, alt) == 0)
+			rc = 1;		/* it had to take alt last time */
+		else
+			rc = store_insert_doc(st, sid, (int)i, xf->docs[i],
+			    hash, &why);
+		if (rc == 1) {
+			/*
+			 * Another file defines this id (the course's fiche
+			 * on an article, and the official text of the same
+			 * article, say): both are kept, this one as
+			 * "id@plugin".
+			 */
+			free(why);
+			why = NULL;
+			id = xf->docs[i]->id;
+			xf->docs[i]->id = alt;
+			rc = store_insert_doc(st, sid, (int)i, xf->docs[i],
+			    hash, &why);
+			xf->docs[i]->id = id;
+			if (rc == 0)
+				log_warnx("%s: document id %s is already "
+				    "defined by another file: this one is %s",
+				    path, id, alt);
+		}
 		if (rc == -1) {
 			*cause = why;
 			why = NULL;
@@ -746,6 +775,7 @@ out:
 	for (j = 0; j < nold; j++)
 		free(old[j].id);
 	free(old);
+	free(alt);
 	return ret;
 }
 

@@ -3,7 +3,7 @@
 # incremental runs, bad input, search, doc, stats, check, plugins, crash
 # safety.
 . "$(dirname "$0")/lib.sh"
-plan 65
+plan 71
 
 mini="$top_srcdir/tests/data/mini"
 kb="$T_TMP/kb.db"
@@ -114,6 +114,37 @@ check "and the index it was to replace is intact" "$SAVOIR" --db "$dst" check
 fails "a file that is not an index is refused" 2 \
     "$SAVOIR" --db "$dst" import --force "$mini/notes/jumelage.md"
 check "no temporary file is left behind" test -z "$(ls "$T_TMP" | grep '\.part-')"
+
+# --- the same id from two files: the course's fiche and the official text ---
+both="$T_TMP/both"
+mkdir -p "$both/fiches" "$both/officiel"
+cp "$mini/legal/cgct.txt" "$both/fiches/"
+python3 - "$top_srcdir/plugins/legi/tests/data/mini-code.json" "$both/officiel/cgct.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["data"]["cid"] = d["data"]["id"] = "LEGITEXT000006070633"
+d["data"]["title"] = "Code général des collectivités territoriales"
+def first_article(n):
+    if n.get("type") == "article":
+        return n
+    for c in n.get("children", []):
+        a = first_article(c)
+        if a is not None:
+            return a
+first_article(d)["data"]["num"] = "L1115-1"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PYEOF
+check "a fiche and the official text of the same article index together" \
+    "$SAVOIR" --db "$T_TMP/both.db" index "$both"
+has "... the second one named id@plugin, and said so" 'document id cgct/L1115-1 is already defined by another file: this one is cgct/L1115-1@legi' "$T_TMP/out"
+"$SAVOIR" --db "$T_TMP/both.db" search --json L1115-1 >"$T_TMP/both.json" 2>/dev/null
+check "a search for the article finds both, first" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert sorted(h["id"] for h in d["hits"][:2]) == ["cgct/L1115-1", "cgct/L1115-1@legi"], d["hits"][:3]' "$T_TMP/both.json"
+check "indexing again reads nothing" "$SAVOIR" --db "$T_TMP/both.db" index "$both"
+has "... and keeps both documents" '\(0 read, 2 unchanged' "$T_TMP/out"
+check "... both still there" "$SAVOIR" --db "$T_TMP/both.db" doc 'cgct/L1115-1@legi'
 
 # --- kill -9 in the middle of indexing leaves a sound index ---
 big="$T_TMP/big"
