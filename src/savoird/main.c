@@ -21,6 +21,10 @@
 
 #include <event2/thread.h>
 
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
 #include "savoird.h"
 
 static struct server	 server;
@@ -151,6 +155,25 @@ chown_state(struct config *c)
 	free(p);
 }
 
+/*
+ * Tell systemd (Type=notify) where the daemon stands: ready once every
+ * listener serves, reloading during SIGHUP, stopping.  Without
+ * $NOTIFY_SOCKET (not started by systemd), or built without libsystemd,
+ * nothing happens.
+ */
+static void
+notify(const char *state)
+{
+#ifdef HAVE_SYSTEMD
+	int	 r;
+
+	if ((r = sd_notify(0, state)) < 0)
+		log_warnx("sd_notify: %s", strerror(-r));
+#else
+	(void)state;
+#endif
+}
+
 static void
 on_hup(evutil_socket_t sig, short ev, void *arg)
 {
@@ -164,9 +187,12 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	c = xcalloc(1, sizeof *c);
 	log_info("SIGHUP: reloading %s", old->path != NULL ? old->path :
 	    "the embedded configuration");
+	notify("RELOADING=1");
 	if (load_all(old->path, c, server.tls, &tls, &t, &cause) == -1) {
 		log_warnx("reload refused, still serving the previous "
 		    "configuration: %s", cause);
+		notify("READY=1\nSTATUS=Reload refused: serving the previous "
+		    "configuration (see the journal)");
 		free(cause);
 		free(c);
 		return;
@@ -184,6 +210,7 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		free(d);
 	} else
 		log_info("reloaded");
+	notify("READY=1\nSTATUS=Serving (configuration reloaded)");
 }
 
 static void
@@ -192,6 +219,7 @@ on_term(evutil_socket_t sig, short ev, void *arg)
 	struct event_base	*base = arg;
 
 	log_info("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	notify("STOPPING=1");
 	event_base_loopexit(base, NULL);
 }
 
@@ -305,6 +333,7 @@ main(int argc, char **argv)
 	for (i = 0; i < c->nredirect_listen; i++)
 		log_info("redirecting http://%s:%s/ to https",
 		    c->redirect_listen[i].host, c->redirect_listen[i].port);
+	notify("READY=1\nSTATUS=Serving");
 
 	event_base_dispatch(base);
 

@@ -116,11 +116,26 @@ EOF
 }
 write_conf
 
+# systemd's notification socket, played by a small listener: what savoird
+# says with sd_notify (Type=notify) lands in notify.log, one line each.
+"$PY" - "$T_TMP/notify" "$T_TMP/notify.log" <<'PYEOF' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(4096).decode().replace("\n", " | ") + "\n")
+        f.flush()
+PYEOF
+npid=$!
+for _ in $(seq 1 50); do [ -S "$T_TMP/notify" ] && break; sleep 0.1; done
+
 log="$T_TMP/savoird.log"
-"$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
+NOTIFY_SOCKET="$T_TMP/notify" "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
 pid=$!
 # KEEP=1 keeps the daemon's log as /tmp/http-sh.log for a look afterwards.
-trap 'kill -9 $pid 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$log" /tmp/http-sh.log; rm -rf "$T_TMP"' EXIT
+trap 'kill -9 $pid $npid 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$log" /tmp/http-sh.log; rm -rf "$T_TMP"' EXIT
 S="https://127.0.0.1:$PS"
 H="http://127.0.0.1:$PH"
 up=0
@@ -692,6 +707,21 @@ done
 if [ $rc -eq 0 ]; then ok "SIGTERM stops savoird cleanly (exit 0)"
 else not_ok "SIGTERM stops savoird cleanly (exit $rc)"; tail -20 "$log" | diag; fi
 has "the log says it stopped" 'stopped' "$log"
+
+# --- what systemd was told (sd_notify) -------------------------------------------
+if grep -q '^#define HAVE_SYSTEMD 1' "$top_builddir/config.h" 2>/dev/null; then
+	check "systemd heard READY=1 once serving, first" \
+	    sh -c "head -1 '$T_TMP/notify.log' | grep -q '^READY=1 | STATUS=Serving$'"
+	has "... RELOADING=1 on each SIGHUP, then READY=1 again" '^READY=1 \| STATUS=Serving \(configuration reloaded\)$' "$T_TMP/notify.log"
+	check "... one READY=1 after each RELOADING=1, refused or not" test \
+	    "$(grep -c '^RELOADING=1$' "$T_TMP/notify.log")" = \
+	    "$(grep -c '^READY=1' "$T_TMP/notify.log" | awk '{ print $1 - 1 }')"
+	has "... READY=1 with the reason when a reload was refused" '^READY=1 \| STATUS=Reload refused' "$T_TMP/notify.log"
+	check "... and STOPPING=1 last" sh -c "tail -1 '$T_TMP/notify.log' | grep -q '^STOPPING=1$'"
+else
+	for _ in 1 2 3 4 5; do ok "# SKIP built without libsystemd (configure --without-systemd)"; done
+fi
+kill $npid 2>/dev/null
 
 plan "$T_N"
 finish
