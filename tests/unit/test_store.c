@@ -177,10 +177,20 @@ t_put_replace_keep(void **state)
 	assert_int_equal(scalar(st, "SELECT count(*) FROM facets"), 2);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM links"), 1);
 
-	/* Another file may not steal an id. */
+	/* Another file may not steal an id: its document of the same id
+	 * is kept beside, as id@plugin ("doublon" when none is named). */
 	put(st, "g.md", docs, 1);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM docs WHERE id = "
-	    "'t/a'"), 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs d JOIN sources "
+	    "s ON s.id = d.source WHERE d.id = 't/a' AND s.path = 'f.md'"), 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs d JOIN sources "
+	    "s ON s.id = d.source WHERE d.id = 't/a@doublon' AND s.path = "
+	    "'g.md'"), 1);
+	/* Again, unchanged: it keeps its row. */
+	rowid_a = scalar(st, "SELECT rowid FROM docs WHERE id = 't/a@doublon'");
+	put(st, "g.md", docs, 1);
+	assert_int_equal(scalar(st, "SELECT rowid FROM docs WHERE id = "
+	    "'t/a@doublon'"), rowid_a);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 2);
 
 	buf_init(&out);
 	assert_int_equal(store_check(st, &out), 0);
@@ -191,8 +201,10 @@ t_put_replace_keep(void **state)
 	assert_int_equal(store_delete_source(st, scalar(st, "SELECT id FROM "
 	    "sources WHERE path = 'f.md'")), 0);
 	assert_int_equal(store_commit(st), 0);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 0);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM fts"), 0);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM docs WHERE id = "
+	    "'t/a@doublon'"), 1);
+	assert_int_equal(scalar(st, "SELECT count(*) FROM fts"), 1);
 	/* b and c (dropped from the file), then a: one 'del' each. */
 	assert_int_equal(scalar(st, "SELECT count(*) FROM changes WHERE op = "
 	    "'del'"), 3);
