@@ -85,7 +85,7 @@ teardown(void **state)
 }
 
 static void
-run(const char *q, struct results *res)
+run_syn(const char *q, const struct synonyms *syn, struct results *res)
 {
 	struct search_opts	 o;
 	char			*cause = NULL;
@@ -94,8 +94,15 @@ run(const char *q, struct results *res)
 	o.limit = 10;
 	o.want_facets = 1;
 	o.budget_ms = 5000;
+	o.synonyms = syn;
 	if (search_run(st, q, &o, res, &cause) != 0)
 		fail_msg("search '%s' failed: %s", q, cause);
+}
+
+static void
+run(const char *q, struct results *res)
+{
+	run_syn(q, NULL, res);
 }
 
 static int
@@ -219,20 +226,6 @@ t_synonyms_file(void **state)
 			    cause, bad[i].why);
 		free(cause);
 	}
-}
-
-static void
-run_syn(const char *q, const struct synonyms *syn, struct results *res)
-{
-	struct search_opts	 o;
-	char			*cause = NULL;
-
-	memset(&o, 0, sizeof o);
-	o.limit = 10;
-	o.budget_ms = 5000;
-	o.synonyms = syn;
-	if (search_run(st, q, &o, res, &cause) != 0)
-		fail_msg("search '%s' failed: %s", q, cause);
 }
 
 static int
