@@ -3,7 +3,9 @@
 # curl, openssl and small Python clients: every route, security headers,
 # TLS versions, keep-alive, 200 concurrent clients, SIGHUP under load and a
 # bad reload, path traversal, escaping, hostile and malformed input, limits,
-# a slow client, access control, savoird -n and a clean SIGTERM.
+# a slow client, a half-closed connection, an unknown SNI, access control,
+# synonyms, an index changed or replaced while serving, sd_notify, savoird -n
+# and a clean SIGTERM.
 . "$(dirname "$0")/lib.sh"
 
 SAVOIRD="$top_builddir/savoird"
@@ -579,6 +581,41 @@ for p in '/static/../../etc/passwd' '/static/%2e%2e/%2e%2e/etc/passwd' '/static/
 done
 if [ -z "$trav" ]; then ok "traversal, encoded traversal, symlinks out, hidden files: 400/404, never the file"
 else not_ok "traversal:$trav"; fi
+
+# --- a half-closed connection, an unknown SNI ------------------------------------
+"$PY" - "$PS" >"$T_TMP/edge" 2>&1 <<'PYEOF'
+import os, socket, ssl, sys
+port = int(sys.argv[1])
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+def read_all(t):
+    data = b""
+    try:
+        while True:
+            d = t.recv(65536)
+            if not d:
+                break
+            data += d
+    except (ssl.SSLError, OSError) as e:
+        data += b"\n[" + type(e).__name__.encode() + b"]"
+    return data
+# The client sends its request, then shuts its side of the TCP connection.
+t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                    server_hostname="localhost")
+t.sendall(b"GET /api/search?q=eau HTTP/1.1\r\nHost: localhost\r\n\r\n")
+socket.socket(fileno=os.dup(t.fileno())).shutdown(socket.SHUT_WR)
+d = read_all(t)
+print("halfclose", d.split(b"\r\n")[0].decode(), b'"total"' in d)
+# A name the server has no certificate for: its own certificate, and an answer.
+t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                    server_hostname="inconnu.invalid")
+t.sendall(b"GET /healthz HTTP/1.1\r\nHost: inconnu.invalid\r\nConnection: close\r\n\r\n")
+print("sni", read_all(t).split(b"\r\n")[0].decode())
+PYEOF
+has "a client that half-closes after its request still gets the whole answer" '^halfclose HTTP/1.1 200 OK True$' "$T_TMP/edge"
+has "an unknown SNI name is served with the server's certificate" '^sni HTTP/1.1 200 OK$' "$T_TMP/edge"
+status_is "... and the daemon keeps serving everyone else" 200 "$S/healthz"
 
 # --- a slow client --------------------------------------------------------------
 # On the TLS listeners the request deadline cuts it.  (The plain-HTTP
