@@ -98,8 +98,12 @@ struct worker {
 	int			 nfds[3];
 	struct evhttp_bound_socket *bound[SAVOIRD_MAX_LISTEN];	/* https */
 	int			 nbound;
+	struct evhttp_bound_socket *boundp[2 * SAVOIRD_MAX_LISTEN];
+	int			 nboundp;	/* http and redirect */
+	struct plain_watch	*plain;		/* their deadline, count */
 	struct event		*guard_ev;	/* connection cap check */
-	int			 paused;	/* accepting stopped */
+	int			 paused;	/* accepting stopped (https) */
+	int			 pausedp;	/* (http and redirect) */
 	int64_t			 store_checked;	/* mono_us of last stat */
 	int64_t			 store_failed;	/* mono_us of last failure */
 	ino_t			 store_ino;
@@ -130,6 +134,15 @@ void	 server_stop(struct server *);
  * templates (NULL: keep).  The server takes them over. */
 void	 server_reload(struct server *, struct config *, struct tls_ctx *,
 	    struct templates *);
+
+/* plain.c - request deadline and count of the plain HTTP connections */
+struct plain_watch;
+struct plain_watch *plain_watch_new(struct event_base *, int request_ms);
+void		 plain_watch_attach(struct plain_watch *, struct evhttp *);
+void		 plain_watch_set_request_ms(struct plain_watch *, int);
+long long	 plain_watch_active(struct plain_watch *);
+long long	 plain_watch_timeouts(struct plain_watch *);
+void		 plain_watch_free(struct plain_watch *);	/* after evhttp_free */
 
 /* http.c - shared request machinery */
 struct req {

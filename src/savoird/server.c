@@ -240,6 +240,9 @@ worker_reload_cb(evutil_socket_t fd, short ev, void *arg)
 		tls_worker_set_request_ms(w->tls,
 		    w->server->conf->request_timeout * 1000);
 	}
+	if (w->plain != NULL)
+		plain_watch_set_request_ms(w->plain,
+		    w->server->conf->request_timeout * 1000);
 }
 
 /*
@@ -247,33 +250,46 @@ worker_reload_cb(evutil_socket_t fd, short ev, void *arg)
  * queues new ones in the backlog) until some close, rather than accepting
  * more than it can serve.
  */
+/* Stop or resume accepting on a group of listeners. */
+static void
+worker_pause(struct worker *w, struct evhttp_bound_socket **b, int n,
+    int *paused, long long active, const char *what)
+{
+	int	 i, full = active >= w->server->conf->max_connections;
+
+	if (full == *paused)
+		return;
+	for (i = 0; i < n; i++) {
+		if (full)
+			evconnlistener_disable(
+			    evhttp_bound_socket_get_listener(b[i]));
+		else
+			evconnlistener_enable(
+			    evhttp_bound_socket_get_listener(b[i]));
+	}
+	*paused = full;
+	if (full)
+		log_warnx("worker %d: %lld %s connections, the limit: not "
+		    "accepting until some close", w->id, active, what);
+	else
+		log_info("worker %d: accepting %s connections again", w->id,
+		    what);
+}
+
 static void
 worker_guard_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct worker		*w = arg;
 	struct tls_stats	 st;
-	int			 i, full;
 
-	if (w->tls == NULL)
-		return;
-	tls_worker_stats(w->tls, &st);
-	full = st.active >= w->server->conf->max_connections;
-	if (full == w->paused)
-		return;
-	for (i = 0; i < w->nbound; i++) {
-		if (full)
-			evconnlistener_disable(
-			    evhttp_bound_socket_get_listener(w->bound[i]));
-		else
-			evconnlistener_enable(
-			    evhttp_bound_socket_get_listener(w->bound[i]));
+	if (w->tls != NULL) {
+		tls_worker_stats(w->tls, &st);
+		worker_pause(w, w->bound, w->nbound, &w->paused,
+		    (long long)st.active, "HTTPS");
 	}
-	w->paused = full;
-	if (full)
-		log_warnx("worker %d: %lld connections, the limit: not "
-		    "accepting until some close", w->id, (long long)st.active);
-	else
-		log_info("worker %d: accepting again", w->id);
+	if (w->plain != NULL)
+		worker_pause(w, w->boundp, w->nboundp, &w->pausedp,
+		    plain_watch_active(w->plain), "plain HTTP");
 }
 
 static void
@@ -310,6 +326,8 @@ worker_evhttp(struct worker *w, int kind,
 	worker_apply(w, h);
 	if (kind == KIND_HTTPS)
 		tls_worker_attach(w->tls, h);
+	else
+		plain_watch_attach(w->plain, h);
 	for (i = 0; i < w->nfds[kind]; i++) {
 		struct evhttp_bound_socket *b;
 
@@ -323,6 +341,8 @@ worker_evhttp(struct worker *w, int kind,
 		w->fds[kind][i] = -1;	/* evhttp owns it now */
 		if (kind == KIND_HTTPS)
 			w->bound[w->nbound++] = b;
+		else
+			w->boundp[w->nboundp++] = b;
 	}
 	return h;
 }
@@ -349,6 +369,9 @@ server_start(struct server *s, char **cause)
 		if (w->tls != NULL)
 			tls_worker_set_request_ms(w->tls,
 			    s->conf->request_timeout * 1000);
+		if (w->nfds[KIND_HTTP] + w->nfds[KIND_REDIRECT] > 0)
+			w->plain = plain_watch_new(w->base,
+			    s->conf->request_timeout * 1000);
 		if ((w->https = worker_evhttp(w, KIND_HTTPS, http_dispatch,
 		    cause)) == NULL && w->nfds[KIND_HTTPS] > 0)
 			return -1;
@@ -359,7 +382,7 @@ server_start(struct server *s, char **cause)
 		    http_dispatch_redirect, cause)) == NULL &&
 		    w->nfds[KIND_REDIRECT] > 0)
 			return -1;
-		if (w->tls != NULL) {
+		if (w->tls != NULL || w->plain != NULL) {
 			struct timeval tv = { 0, 200000 };
 
 			w->guard_ev = event_new(w->base, -1, EV_PERSIST,
@@ -395,6 +418,7 @@ server_stop(struct server *s)
 			evhttp_free(w->http);
 		if (w->redirect != NULL)
 			evhttp_free(w->redirect);
+		plain_watch_free(w->plain);
 		tls_worker_free(w->tls);
 		if (w->reload_ev != NULL)
 			event_free(w->reload_ev);

@@ -1,0 +1,203 @@
+/*
+ * plain.c - the request deadline and the connection count of the plain
+ * HTTP listeners (http_listen, redirect_listen), which tls.c gives the
+ * HTTPS ones.
+ *
+ * evhttp's own timeout is restarted by every read, so a client that sends
+ * one byte a second keeps a connection forever.  Here each connection's
+ * bufferevent is made by us (evhttp_set_bevcb) and watched through
+ * callbacks on its two evbuffers, which evhttp leaves alone: the first
+ * byte of a request starts the clock, the first byte of the answer stops
+ * it.  A sweep each second closes what ran out of time, as a read error
+ * would (evhttp frees the connection).
+ *
+ * We hold a reference on each bufferevent, so that the sweep never touches
+ * freed memory: once evhttp has freed a connection (its bufferevent has no
+ * event callback any more) the sweep drops our reference, which closes the
+ * socket (BEV_OPT_CLOSE_ON_FREE; evhttp has already shut it down).
+ * Everything runs on the worker's thread.
+ */
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "savoird.h"
+
+struct plain_conn {
+	struct plain_conn	*next;
+	struct bufferevent	*bev;
+	int64_t			 started;	/* mono_us of the first byte of
+						   the request, 0: none */
+	int			 swept;		/* seen by a sweep at least once */
+};
+
+struct plain_watch {
+	struct event_base	*base;
+	struct event		*sweep;
+	struct plain_conn	*conns;
+	atomic_int		 request_ms;
+	atomic_llong		 active;
+	atomic_llong		 timeouts;
+};
+
+static void
+plain_in_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)buf;
+	if (info->n_added > 0 && c->started == 0)
+		c->started = mono_us();
+}
+
+static void
+plain_out_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)buf;
+	if (info->n_added > 0)
+		c->started = 0;		/* answered */
+}
+
+static struct bufferevent *
+plain_bevcb(struct event_base *base, void *arg)
+{
+	struct plain_watch	*pw = arg;
+	struct plain_conn	*c;
+	struct bufferevent	*bev;
+
+	if ((bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		fatalx("plain: cannot create a bufferevent");
+	c = xcalloc(1, sizeof *c);
+	c->bev = bev;
+	bufferevent_incref(bev);
+	evbuffer_add_cb(bufferevent_get_input(bev), plain_in_cb, c);
+	evbuffer_add_cb(bufferevent_get_output(bev), plain_out_cb, c);
+	c->next = pw->conns;
+	pw->conns = c;
+	atomic_fetch_add(&pw->active, 1);
+	return bev;
+}
+
+/* Has evhttp freed this connection?  bufferevent_free() clears the
+ * callbacks; evhttp always has an event callback set before that. */
+static int
+plain_freed(struct plain_conn *c)
+{
+	bufferevent_event_cb	 eventcb = NULL;
+
+	bufferevent_getcb(c->bev, NULL, NULL, &eventcb, NULL);
+	return eventcb == NULL;
+}
+
+static void
+plain_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	struct plain_watch	*pw = arg;
+	struct plain_conn	*c, **pp;
+	int64_t			 now = mono_us();
+	int			 ms = atomic_load(&pw->request_ms);
+
+	(void)fd;
+	(void)what;
+	for (pp = &pw->conns; (c = *pp) != NULL;) {
+		if (c->swept && plain_freed(c)) {
+			*pp = c->next;
+			evbuffer_remove_cb(bufferevent_get_input(c->bev),
+			    plain_in_cb, c);
+			evbuffer_remove_cb(bufferevent_get_output(c->bev),
+			    plain_out_cb, c);
+			bufferevent_decref(c->bev);
+			free(c);
+			atomic_fetch_sub(&pw->active, 1);
+			continue;
+		}
+		c->swept = 1;
+		if (ms > 0 && c->started != 0 &&
+		    now - c->started > (int64_t)ms * 1000) {
+			c->started = 0;
+			atomic_fetch_add(&pw->timeouts, 1);
+			log_info("plain HTTP: request not complete within %d ms; "
+			    "closing", ms);
+			bufferevent_disable(c->bev, EV_READ);
+			/* As if the client had gone: evhttp frees it. */
+			bufferevent_trigger_event(c->bev, BEV_EVENT_EOF |
+			    BEV_EVENT_READING, BEV_TRIG_DEFER_CALLBACKS);
+		}
+		pp = &c->next;
+	}
+}
+
+struct plain_watch *
+plain_watch_new(struct event_base *base, int request_ms)
+{
+	struct plain_watch	*pw;
+	struct timeval		 tv = { 1, 0 };
+
+	pw = xcalloc(1, sizeof *pw);
+	pw->base = base;
+	atomic_init(&pw->request_ms, request_ms);
+	if ((pw->sweep = event_new(base, -1, EV_PERSIST, plain_sweep,
+	    pw)) == NULL)
+		fatalx("plain: cannot create a timer");
+	event_add(pw->sweep, &tv);
+	return pw;
+}
+
+void
+plain_watch_attach(struct plain_watch *pw, struct evhttp *http)
+{
+	evhttp_set_bevcb(http, plain_bevcb, pw);
+}
+
+void
+plain_watch_set_request_ms(struct plain_watch *pw, int ms)
+{
+	atomic_store(&pw->request_ms, ms);
+}
+
+long long
+plain_watch_active(struct plain_watch *pw)
+{
+	return pw != NULL ? atomic_load(&pw->active) : 0;
+}
+
+long long
+plain_watch_timeouts(struct plain_watch *pw)
+{
+	return pw != NULL ? atomic_load(&pw->timeouts) : 0;
+}
+
+/* After the evhttps that use it are freed (they free their connections). */
+void
+plain_watch_free(struct plain_watch *pw)
+{
+	struct plain_conn	*c, *next;
+
+	if (pw == NULL)
+		return;
+	for (c = pw->conns; c != NULL; c = next) {
+		next = c->next;
+		evbuffer_remove_cb(bufferevent_get_input(c->bev), plain_in_cb,
+		    c);
+		evbuffer_remove_cb(bufferevent_get_output(c->bev),
+		    plain_out_cb, c);
+		if (!plain_freed(c))
+			bufferevent_free(c->bev);	/* never handed over */
+		bufferevent_decref(c->bev);
+		free(c);
+	}
+	event_free(pw->sweep);
+	free(pw);
+}
