@@ -940,7 +940,7 @@ q_fts_string(struct buf *b, const char *s)
  * "L. 1115-1" alike as one token.
  */
 static void
-q_fts_phrases(struct buf *b, const struct qnode *n, struct buf *map,
+q_fts_term(struct buf *b, const struct qnode *n, struct buf *map,
     long unit, int syn)
 {
 	size_t		 i;
@@ -952,7 +952,7 @@ q_fts_phrases(struct buf *b, const struct qnode *n, struct buf *map,
 		break;
 	case Q_OR:
 		if (n->nkids == 1) {
-			q_fts_phrases(b, n->kids[0], map, unit,
+			q_fts_term(b, n->kids[0], map, unit,
 			    syn || n->synonyms == Q_SYN_EXTRA);
 			return;
 		}
@@ -961,7 +961,7 @@ q_fts_phrases(struct buf *b, const struct qnode *n, struct buf *map,
 			if (i > 0)
 				buf_adds(b, " OR ");
 			/* Past what was typed, a synonym group's terms. */
-			q_fts_phrases(b, n->kids[i], map, unit, syn ||
+			q_fts_term(b, n->kids[i], map, unit, syn ||
 			    n->synonyms == Q_SYN_EXTRA ||
 			    (n->synonyms == Q_SYN_GROUP && i > 0));
 		}
@@ -976,12 +976,6 @@ q_fts_phrases(struct buf *b, const struct qnode *n, struct buf *map,
 	if (map != NULL)
 		buf_printf(map, "%s%ld%s", map->len > 0 ? "," : "", unit,
 		    syn ? "s" : "");
-}
-
-static void
-q_fts_term(struct buf *b, const struct qnode *n, struct buf *map, long unit)
-{
-	q_fts_phrases(b, n, map, unit, 0);
 }
 
 /*
@@ -1014,7 +1008,7 @@ q_fts(const struct query *q, int all, struct buf *map)
 		}
 		if (nparts++ > 0)
 			buf_adds(&pos, " AND ");
-		q_fts_term(&pos, n, map, q_unit(q, i));
+		q_fts_term(&pos, n, map, q_unit(q, i), 0);
 	}
 	if (nothers > 0) {
 		if (nparts > 0)
@@ -1025,7 +1019,7 @@ q_fts(const struct query *q, int all, struct buf *map)
 				continue;
 			if (k++ > 0)
 				buf_adds(&pos, " OR ");
-			q_fts_term(&pos, n, map, q_unit(q, i));
+			q_fts_term(&pos, n, map, q_unit(q, i), 0);
 		}
 		if (nparts > 0 && nothers > 1)
 			buf_addc(&pos, ')');
@@ -1043,7 +1037,7 @@ q_fts(const struct query *q, int all, struct buf *map)
 		for (k = 0; k < n->nkids; k++) {
 			if (nneg++ > 0)
 				buf_adds(&neg, " OR ");
-			q_fts_term(&neg, n->kids[k], map, -1);
+			q_fts_term(&neg, n->kids[k], map, -1, 0);
 		}
 	}
 	if (nneg == 0)
@@ -1080,7 +1074,6 @@ query_fts_any_units(const struct query *q, char **units)
 	char		*fts;
 
 	buf_init(&map);
-	buf_adds(&map, "");
 	fts = q_fts(q, 0, &map);
 	*units = buf_steal(&map);
 	return fts;
@@ -1167,10 +1160,10 @@ void
 query_expand(struct query *q, const struct synonyms *syn)
 {
 	struct qnode	*or;
-	struct buf	 text, also;
+	struct buf	 also;
 	const char	**group;
 	char		*typed;
-	size_t		 i, j, len, k;
+	size_t		 i, len, k;
 
 	if (q == NULL || synonyms_count(syn) == 0)
 		return;
@@ -1178,12 +1171,6 @@ query_expand(struct query *q, const struct synonyms *syn)
 		if (q->nodes[i]->synonyms ||
 		    (len = q_syn_match(q, i, syn, &group)) == 0)
 			continue;
-		buf_init(&text);
-		for (j = i; j < i + len; j++) {
-			if (j > i)
-				buf_addc(&text, ' ');
-			buf_adds(&text, q->nodes[j]->text);
-		}
 		or = q_node_new(Q_OR, NULL);
 		buf_init(&also);
 		typed = q_fold(group[0], strlen(group[0]));
@@ -1199,9 +1186,8 @@ query_expand(struct query *q, const struct synonyms *syn)
 		free(typed);
 		if (or->nkids > 0)
 			q_notice(q, "« %s » est aussi cherché sous : %s.",
-			    len > 1 ? group[0] : text.data, also.data);
+			    len > 1 ? group[0] : q->nodes[i]->text, also.data);
 		buf_free(&also);
-		buf_free(&text);
 		free(group);
 		if (or->nkids == 0) {
 			q_node_free(or);

@@ -37,28 +37,36 @@ title_has(const Fts5ExtensionApi *api, Fts5Context *fts, int i, int off)
 }
 
 /*
- * The unit of each phrase from savoir_*(fts, units)'s map (-1 excluded),
- * and if syn is not NULL whether the phrase is a synonym of what was typed
- * (an "s" after the unit).
+ * The second argument of savoir_cover, savoir_rank and savoir_titlephrase
+ * (query_fts_any_units()): for each phrase of the MATCH expression its
+ * unit (-1: excluded) and whether it is only a synonym of what was typed
+ * ("s" after the unit).  Without it each phrase is its own unit.
  */
+#define MAX_PHRASES	256
+
+struct phrase_map {
+	int	 n;
+	long	 unit[MAX_PHRASES];
+	char	 syn[MAX_PHRASES];
+};
+
 static void
-phrase_units_syn(sqlite3_value **val, int nval, int n, long *unit, char *syn)
+phrase_map_parse(struct phrase_map *pm, int n, int nval, sqlite3_value **val)
 {
 	const char	*map = NULL;
 	char		*end;
 	int		 i;
 
+	pm->n = n < MAX_PHRASES ? n : MAX_PHRASES;
 	if (nval > 0)
 		map = (const char *)sqlite3_value_text(val[0]);
-	for (i = 0; i < n; i++) {
-		unit[i] = i;
-		if (syn != NULL)
-			syn[i] = 0;
+	for (i = 0; i < pm->n; i++) {
+		pm->unit[i] = i;
+		pm->syn[i] = 0;
 		if (map != NULL && *map != '\0') {
-			unit[i] = strtol(map, &end, 10);
+			pm->unit[i] = strtol(map, &end, 10);
 			if (*end == 's') {
-				if (syn != NULL)
-					syn[i] = 1;
+				pm->syn[i] = 1;
 				end++;
 			}
 			map = *end == ',' ? end + 1 : end;
@@ -66,10 +74,21 @@ phrase_units_syn(sqlite3_value **val, int nval, int n, long *unit, char *syn)
 	}
 }
 
-static void
-phrase_units(sqlite3_value **val, int nval, int n, long *unit)
+/* The map, parsed once per query: the calling function's auxiliary data. */
+static const struct phrase_map *
+phrase_map_get(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
+    sqlite3_value **val)
 {
-	phrase_units_syn(val, nval, n, unit, NULL);
+	struct phrase_map	*pm;
+
+	if ((pm = api->xGetAuxdata(fts, 0)) != NULL)
+		return pm;
+	if ((pm = sqlite3_malloc(sizeof *pm)) == NULL)
+		return NULL;
+	phrase_map_parse(pm, api->xPhraseCount(fts), nval, val);
+	if (api->xSetAuxdata(fts, pm, sqlite3_free) != SQLITE_OK)
+		return NULL;		/* xSetAuxdata freed it */
+	return pm;
 }
 
 /*
@@ -81,15 +100,12 @@ phrase_units(sqlite3_value **val, int nval, int n, long *unit)
  * through a synonym ranks by how well it matches that.  Without synonyms
  * it orders rows as bm25(fts, 10.0, 4.0, 1.0) does.
  */
-#define RANK_MAX_PHRASES	256
 
 /* Per query (FTS5 auxiliary data): what does not change from row to row. */
 struct rank_query {
-	int	 n;
-	double	 avgdl;
-	double	 idf[RANK_MAX_PHRASES];
-	long	 unit[RANK_MAX_PHRASES];
-	char	 syn[RANK_MAX_PHRASES];
+	struct phrase_map	 map;
+	double			 avgdl;
+	double			 idf[MAX_PHRASES];
 };
 
 static int
@@ -113,15 +129,12 @@ rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
 		return rq;
 	if ((rq = sqlite3_malloc(sizeof *rq)) == NULL)
 		return NULL;
-	rq->n = api->xPhraseCount(fts);
-	if (rq->n > RANK_MAX_PHRASES)
-		rq->n = RANK_MAX_PHRASES;
 	if (api->xRowCount(fts, &nrow) != SQLITE_OK ||
 	    api->xColumnTotalSize(fts, -1, &ntok) != SQLITE_OK)
 		goto fail;
 	rq->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
-	phrase_units_syn(val, nval, rq->n, rq->unit, rq->syn);
-	for (i = 0; i < rq->n; i++) {
+	phrase_map_parse(&rq->map, api->xPhraseCount(fts), nval, val);
+	for (i = 0; i < rq->map.n; i++) {
 		nhit = 0;
 		if (api->xQueryPhrase(fts, i, &nhit, rank_count_hit) !=
 		    SQLITE_OK)
@@ -146,14 +159,14 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	static const double	 weight[] = { 10.0, 4.0, 1.0 };
 	const double		 k1 = 1.2, b = 0.75;
 	struct rank_query	*rq;
-	double			 freq[RANK_MAX_PHRASES], typed = 0, other = 0, t;
+	double			 freq[MAX_PHRASES], typed = 0, other = 0, t;
 	int			 i, ninst, phrase, col, off, dl = 0;
 
 	if ((rq = rank_query(api, fts, nval, val)) == NULL) {
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	memset(freq, 0, (size_t)rq->n * sizeof *freq);
+	memset(freq, 0, (size_t)rq->map.n * sizeof *freq);
 	if (api->xInstCount(fts, &ninst) != SQLITE_OK ||
 	    api->xColumnSize(fts, -1, &dl) != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, SQLITE_ERROR);
@@ -161,15 +174,15 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	}
 	for (i = 0; i < ninst; i++) {
 		if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK &&
-		    phrase >= 0 && phrase < rq->n && col >= 0 && col < 3)
+		    phrase >= 0 && phrase < rq->map.n && col >= 0 && col < 3)
 			freq[phrase] += weight[col];
 	}
-	for (i = 0; i < rq->n; i++) {
-		if (rq->unit[i] < 0 || freq[i] == 0)
+	for (i = 0; i < rq->map.n; i++) {
+		if (rq->map.unit[i] < 0 || freq[i] == 0)
 			continue;
 		t = rq->idf[i] * freq[i] * (k1 + 1.0) / (freq[i] + k1 *
 		    (1.0 - b + b * (double)dl / rq->avgdl));
-		if (rq->syn[i])
+		if (rq->map.syn[i])
 			other += t;
 		else
 			typed += t;
@@ -177,30 +190,23 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	sqlite3_result_double(ctx, -(typed + other * 1e-6));
 }
 
-/*
- * The distinct units the row contains, in expression order, into used[];
- * returns how many.  unit[] gets each phrase's unit, *n the number of
- * phrases considered (at most 64).
- */
+/* The distinct units the row contains, in expression order, into used[];
+ * returns how many. */
 static int
-units_found(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
-    sqlite3_value **val, long unit[64], long used[64], int *n)
+units_found(const Fts5ExtensionApi *api, Fts5Context *fts,
+    const struct phrase_map *pm, long used[MAX_PHRASES])
 {
 	Fts5PhraseIter	 it;
 	int		 i, k, col, off, nused = 0;
 
-	*n = api->xPhraseCount(fts);
-	if (*n > 64)
-		*n = 64;
-	phrase_units(val, nval, *n, unit);
-	for (i = 0; i < *n; i++) {
-		if (unit[i] < 0 || api->xPhraseFirst(fts, i, &it, &col, &off) !=
-		    SQLITE_OK || col < 0)
+	for (i = 0; i < pm->n; i++) {
+		if (pm->unit[i] < 0 || api->xPhraseFirst(fts, i, &it, &col,
+		    &off) != SQLITE_OK || col < 0)
 			continue;
-		for (k = 0; k < nused && used[k] != unit[i]; k++)
+		for (k = 0; k < nused && used[k] != pm->unit[i]; k++)
 			;
 		if (k == nused)
-			used[nused++] = unit[i];
+			used[nused++] = pm->unit[i];
 	}
 	return nused;
 }
@@ -217,23 +223,25 @@ static void
 cover_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int nval, sqlite3_value **val)
 {
-	long	 unit[64], used[64];
-	int	 n;
+	const struct phrase_map	*pm;
+	long			 used[MAX_PHRASES];
 
-	sqlite3_result_int(ctx, units_found(api, fts, nval, val, unit, used,
-	    &n));
+	if ((pm = phrase_map_get(api, fts, nval, val)) == NULL)
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_int(ctx, units_found(api, fts, pm, used));
 }
 
 /* Does some phrase of unit u (among the n) start in the title at off?
  * Its size goes to *size. */
 static int
-unit_in_title(const Fts5ExtensionApi *api, Fts5Context *fts, const long *unit,
-    int n, long u, int off, int *size)
+unit_in_title(const Fts5ExtensionApi *api, Fts5Context *fts,
+    const struct phrase_map *pm, long u, int off, int *size)
 {
 	int	 i;
 
-	for (i = 0; i < n; i++) {
-		if (unit[i] == u && title_has(api, fts, i, off)) {
+	for (i = 0; i < pm->n; i++) {
+		if (pm->unit[i] == u && title_has(api, fts, i, off)) {
 			*size = api->xPhraseSize(fts, i);
 			return 1;
 		}
@@ -254,13 +262,18 @@ static void
 titlephrase_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
-	Fts5PhraseIter	 it;
-	long		 unit[64], used[64];
-	int		 n, i, k, col, off, next, size, nused, words;
+	const struct phrase_map	*pm;
+	Fts5PhraseIter		 it;
+	long			 used[MAX_PHRASES];
+	int			 i, k, col, off, next, size, nused, words;
 
-	nused = units_found(api, fts, nval, val, unit, used, &n);
-	for (i = 0; nused > 0 && i < n; i++) {
-		if (unit[i] != used[0])
+	if ((pm = phrase_map_get(api, fts, nval, val)) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	nused = units_found(api, fts, pm, used);
+	for (i = 0; nused > 0 && i < pm->n; i++) {
+		if (pm->unit[i] != used[0])
 			continue;
 		for (api->xPhraseFirst(fts, i, &it, &col, &off);
 		    col == SAVOIR_COL_TITLE;
@@ -268,8 +281,8 @@ titlephrase_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 			words = api->xPhraseSize(fts, i);
 			next = off + words;
 			for (k = 1; k < nused; k++) {
-				if (!unit_in_title(api, fts, unit, n, used[k],
-				    next, &size))
+				if (!unit_in_title(api, fts, pm, used[k], next,
+				    &size))
 					break;
 				next += size;
 				words += size;

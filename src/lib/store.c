@@ -637,6 +637,16 @@ struct olddoc {
 	int	 kept;
 };
 
+/* Is old the id a document took beside another file's: "<id>@<plugin>"? */
+static int
+is_alt_id(const char *old, const char *id, const char *plugin)
+{
+	size_t	 n = strlen(id);
+
+	return strncmp(old, id, n) == 0 && old[n] == '@' &&
+	    strcmp(old + n + 1, plugin) == 0;
+}
+
 int
 store_put_file(struct store *st, const char *root, const char *path,
     const struct source *src, const struct xfile *xf, char **cause)
@@ -654,9 +664,11 @@ store_put_file(struct store *st, const char *root, const char *path,
 	sqlite3_stmt	*stmt;
 	struct olddoc	*old = NULL;
 	size_t		 nold = 0, cap = 0, i, j;
+	const char	*alt_plugin = xf->plugin != NULL ? xf->plugin :
+			    "doublon";
 	char		 hash[65], *plugin = NULL, *why = NULL, *alt = NULL, *id;
 	int64_t		 sid;
-	int		 rc, ret = -1;
+	int		 rc, ret = -1, alt_was;
 
 	if ((stmt = store_stmt(st, upsert)) == NULL)
 		goto sqlfail;
@@ -705,14 +717,15 @@ store_put_file(struct store *st, const char *root, const char *path,
 		xdoc_hash(xf->docs[i], hash);
 		/* Its id, or the one it had to take beside another file's
 		 * document of the same id (below). */
-		free(alt);
-		alt = xsprintf("%s@%s", xf->docs[i]->id, xf->plugin != NULL ?
-		    xf->plugin : "doublon");
-		for (j = 0; j < nold; j++)
-			if (!old[j].kept && (strcmp(old[j].id,
-			    xf->docs[i]->id) == 0 || strcmp(old[j].id,
-			    alt) == 0))
+		for (j = 0, alt_was = 0; j < nold; j++) {
+			if (old[j].kept)
+				continue;
+			if (strcmp(old[j].id, xf->docs[i]->id) == 0)
 				break;
+			if ((alt_was = is_alt_id(old[j].id, xf->docs[i]->id,
+			    alt_plugin)))
+				break;
+		}
 		if (j < nold && strcmp(old[j].hash, hash) == 0) {
 			old[j].kept = 1;
 			if ((stmt = store_stmt(st, reord)) == NULL)
@@ -728,7 +741,7 @@ store_put_file(struct store *st, const char *root, const char *path,
 			if (store_delete_doc(st, old[j].rowid, old[j].id) == -1)
 				goto sqlfail;
 		}
-		if (j < nold && strcmp(old[j].id, alt) == 0)
+		if (alt_was)
 			rc = 1;		/* it had to take alt last time */
 		else
 			rc = store_insert_doc(st, sid, (int)i, xf->docs[i],
@@ -742,6 +755,8 @@ store_put_file(struct store *st, const char *root, const char *path,
 			 */
 			free(why);
 			why = NULL;
+			free(alt);
+			alt = xsprintf("%s@%s", xf->docs[i]->id, alt_plugin);
 			id = xf->docs[i]->id;
 			xf->docs[i]->id = alt;
 			rc = store_insert_doc(st, sid, (int)i, xf->docs[i],

@@ -39,12 +39,10 @@ struct plain_conn {
 };
 
 struct plain_watch {
-	struct event_base	*base;
 	struct event		*sweep;
 	struct plain_conn	*conns;
 	atomic_int		 request_ms;
 	atomic_llong		 active;
-	atomic_llong		 timeouts;
 };
 
 static void
@@ -127,7 +125,6 @@ plain_sweep(evutil_socket_t fd, short what, void *arg)
 		if (ms > 0 && c->started != 0 &&
 		    now - c->started > (int64_t)ms * 1000) {
 			c->started = 0;
-			atomic_fetch_add(&pw->timeouts, 1);
 			log_info("plain HTTP: request not complete within %d ms; "
 			    "closing", ms);
 			bufferevent_disable(c->bev, EV_READ);
@@ -146,7 +143,6 @@ plain_watch_new(struct event_base *base, int request_ms)
 	struct timeval		 tv = { 1, 0 };
 
 	pw = xcalloc(1, sizeof *pw);
-	pw->base = base;
 	atomic_init(&pw->request_ms, request_ms);
 	if ((pw->sweep = event_new(base, -1, EV_PERSIST, plain_sweep,
 	    pw)) == NULL)
@@ -171,12 +167,6 @@ long long
 plain_watch_active(struct plain_watch *pw)
 {
 	return pw != NULL ? atomic_load(&pw->active) : 0;
-}
-
-long long
-plain_watch_timeouts(struct plain_watch *pw)
-{
-	return pw != NULL ? atomic_load(&pw->timeouts) : 0;
 }
 
 /* After the evhttps that use it are freed (they free their connections). */

@@ -141,7 +141,6 @@ struct plain_watch *plain_watch_new(struct event_base *, int request_ms);
 void		 plain_watch_attach(struct plain_watch *, struct evhttp *);
 void		 plain_watch_set_request_ms(struct plain_watch *, int);
 long long	 plain_watch_active(struct plain_watch *);
-long long	 plain_watch_timeouts(struct plain_watch *);
 void		 plain_watch_free(struct plain_watch *);	/* after evhttp_free */
 
 /* http.c - shared request machinery */
