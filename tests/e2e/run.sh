@@ -23,6 +23,34 @@ if [ ! -x "$CHROMIUM" ]; then
 	exit 0
 fi
 [ -x "$SAVOIRD" ] || { echo "Bail out! $SAVOIRD is not built"; exit 1; }
+
+# The README promises a fresh Debian 12, whose nodejs is 18: the locked
+# playwright-core must accept it, whatever Node this machine happens to
+# have (a newer one hid exactly this break once; ./dev fresh is the full
+# check).
+DEBIAN_NODE_MAJOR=18
+engines=$(node -e '
+const lock = require(process.argv[1]);
+const pkg = require(process.argv[2]);
+const pw = lock.packages["node_modules/playwright-core"] || {};
+console.log((pw.engines || {}).node || "", (pkg.engines || {}).node || "",
+	pw.version || "", (pkg.dependencies || {})["playwright-core"] || "");
+' "$e2e_src/package-lock.json" "$e2e_src/package.json" 2>&1)
+read -r pw_engine pkg_engine pw_locked pw_wanted <<<"$engines"
+case $pw_engine in
+">="[0-9]*) min=${pw_engine#>=}; min=${min%%.*} ;;
+*) min=999 ;;
+esac
+if [ "$min" -le "$DEBIAN_NODE_MAJOR" ]; then
+	ok "locked playwright-core $pw_locked runs on Debian 12's Node.js $DEBIAN_NODE_MAJOR (engines $pw_engine)"
+else
+	not_ok "locked playwright-core $pw_locked runs on Debian 12's Node.js $DEBIAN_NODE_MAJOR (engines '$pw_engine')"
+fi
+if [ "$pkg_engine" = "$pw_engine" ] && [ "$pw_locked" = "$pw_wanted" ]; then
+	ok "package.json states the lock's truth (playwright-core $pw_wanted, node $pkg_engine)"
+else
+	not_ok "package.json states the lock's truth (wants $pw_wanted, node '$pkg_engine'; lock has $pw_locked, node '$pw_engine')"
+fi
 command -v curl >/dev/null 2>&1 || { echo "Bail out! curl is needed"; exit 1; }
 
 # playwright-core, pinned by package-lock.json; it brings no browser.
