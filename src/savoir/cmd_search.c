@@ -66,7 +66,7 @@ print_snippet(const char *html, int tty)
 	}
 }
 
-static json_t *
+json_t *
 results_json(const char *q, const struct results *r, int page, int limit)
 {
 	json_t	*o, *hits, *facets, *vals, *notices;

@@ -23,6 +23,8 @@ static const struct {
 } cmds[] = {
 	{ "index", cmd_index, "index a folder tree (again: only what changed)" },
 	{ "search", cmd_search, "search the index" },
+	{ "bench-query", cmd_bench_query, "time a list of queries, print "
+	    "their ranked ids" },
 	{ "doc", cmd_doc, "show one document by id" },
 	{ "stats", cmd_stats, "documents per type, index size, last indexing" },
 	{ "check", cmd_check, "verify the index (SQLite, FTS5, schema)" },
@@ -40,7 +42,7 @@ usage(FILE *f)
 	fprintf(f, "usage: savoir [--db FILE] [--plugins DIRS] [-v] COMMAND "
 	    "[ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\n'savoir COMMAND --help' describes a command.\n"
 	    "The index is --db, else $SAVOIR_DB, else ./savoir.db.\n");
 }

@@ -26,6 +26,13 @@ int	cmd_index(int, char **);
 
 /* cmd_search.c */
 int	cmd_search(int, char **);
+/* The JSON answer of a search, as `savoir search --json` prints it. */
+struct json_t;
+struct json_t	*results_json(const char *q, const struct results *, int page,
+		    int limit);
+
+/* cmd_bench.c */
+int	cmd_bench_query(int, char **);
 
 /* cmd_doc.c */
 int	cmd_doc(int, char **);
