@@ -72,6 +72,9 @@ mkdir -p "$out"
 
 # --- the library, a state directory, a configuration -------------------
 mkdir -p "$T_TMP/db" "$T_TMP/state"
+# A copy of www/: savoird reads static files per request, as its own user,
+# who may not reach the source tree (a clone under /root, mode 700).
+cp -r "$top_srcdir/www" "$T_TMP/www"
 "$SAVOIR" --db "$T_TMP/db/kb.db" index "$top_srcdir/corpus" >"$T_TMP/index.out" 2>&1 ||
 	{ echo "Bail out! cannot index $top_srcdir/corpus"; diag <"$T_TMP/index.out"; exit 1; }
 
@@ -95,7 +98,7 @@ listen = 127.0.0.1:$port
 workers = 2
 state_dir = $T_TMP/state
 db = $T_TMP/db/kb.db
-www = $top_srcdir/www
+www = $T_TMP/www
 $runas
 EOF
 

@@ -744,7 +744,15 @@ mv "$T_TMP/synonymes.good" "$T_TMP/synonymes.txt"
 
 # --- another process changes the index: served without a restart ---------
 # (as the daemon's user when we are root: the -wal and -shm stay its own)
-asdb() { if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+# nobody may not reach the build tree (a clone under /root, mode 700): it
+# runs a copy of savoir and of the plugins.
+asdb() { if [ "$(id -u)" -eq 0 ]; then shift; SAVOIR_PLUGINS="$T_TMP/asdb/plugins" runuser -u nobody -- "$T_TMP/asdb/savoir" "$@"; else "$@"; fi; }
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir -p "$T_TMP/asdb/plugins"
+	cp "$SAVOIR" "$T_TMP/asdb/savoir"
+	cp -L "$SAVOIR_PLUGINS"/*.so "$T_TMP/asdb/plugins/"
+	chmod -R go-w,a+rX "$T_TMP/asdb"
+fi
 mkdir -p "$T_TMP/more" "$T_TMP/elsewhere"
 printf -- '---\ntitle: "Note ajoutée"\ntype: note\n---\n\nLe quetzalcoatlus vole au-dessus du comité de jumelage.\n' \
 	>"$T_TMP/more/ajout.md"
