@@ -530,6 +530,8 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 		goto out;
 	}
 	free(summary);
+	if (store_optimize(st, cause) == -1)
+		goto out;
 	if (run_maybe_commit(&r, 1, cause) == -1)
 		goto out;
 	sqlite3_exec(store_db(st), "PRAGMA optimize;"

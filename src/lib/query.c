@@ -664,6 +664,27 @@ q_is_elision(const char *folded)
 	return 0;
 }
 
+/* A hyphenated word made of stopwords only ("peut-il", "est-ce",
+ * "a-t-elle"): the inversion of a question, nothing to search for. */
+static int
+q_all_stopwords(const char *f)
+{
+	const char	*p = f, *q;
+	size_t		 n;
+
+	if (strchr(f, '-') == NULL)
+		return 0;
+	for (;;) {
+		q = strchr(p, '-');
+		n = q != NULL ? (size_t)(q - p) : strlen(p);
+		if (n > 0 && !fr_is_stopword(p, n))
+			return 0;
+		if (q == NULL)
+			return 1;
+		p = q + 1;
+	}
+}
+
 static void
 q_lex_word(struct qparse *p, size_t i, int exclude)
 {
@@ -711,7 +732,7 @@ q_lex_word(struct qparse *p, size_t i, int exclude)
 	elided = q_is_apostrophe(after) && q_word_at(p, e + l);
 	n = q_node_new(Q_WORD, text);
 	n->stopword = fr_is_stopword(f, strlen(f)) ||
-	    (elided && q_is_elision(f));
+	    (elided && q_is_elision(f)) || q_all_stopwords(f);
 	q_add(p, exclude ? q_negate(n) : n);
 done:
 	free(f);

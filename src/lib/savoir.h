@@ -80,6 +80,17 @@ int64_t	 mono_us(void);		/* CLOCK_MONOTONIC in microseconds */
 int	 parse_int(const char *, long long min, long long max, long long *);
 
 /* tokenizer_fr.c - the savoir_fr FTS5 tokenizer and French text helpers */
+/* A capture sees every token savoir_fr gives FTS5 for a document: col is
+ * the column (0, 1, 2: the tokenizer is called once per column, in order),
+ * colocated says the token shares the previous one's position. */
+struct fr_capture {
+	void	(*token)(void *arg, int col, const char *tok, int len,
+		    int colocated);
+	void	*arg;
+	int	 col;		/* the next column; reset by the caller */
+};
+/* Set (or with NULL clear) this thread's capture. */
+void	 tokenizer_fr_capture(struct fr_capture *);
 /* Register savoir_fr (and the SQL function savoir_fold) on a connection. */
 int	 tokenizer_fr_register(sqlite3 *);
 /* The same, through a loadable extension's API table (sqlite_ext.c). */
@@ -210,7 +221,7 @@ int	 extract_file(const struct plugins *, const char *root,
 	    struct xfile *out);
 
 /* store.c - the index database */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_APPLICATION_ID	0x53565231	/* "SVR1" */
 #define STORE_RDONLY	0x1
 #define STORE_CREATE	0x2
@@ -223,6 +234,10 @@ sqlite3		*store_db(struct store *);
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 int		 store_rollback(struct store *);
+/* End of an indexing run: merge the postings where that pays. */
+int		 store_optimize(struct store *, char **cause);
+/* The postings as of now, for ranking; NULL when the index has none. */
+struct pindex	*store_postings(struct store *);
 /* A prepared statement cached on the store (finalized by store_close). */
 sqlite3_stmt	*store_stmt(struct store *, const char *sql);
 /* Meta table accessors (caller frees the string). */
@@ -375,12 +390,52 @@ struct results {
 int	 search_run(struct store *, const char *q, const struct search_opts *,
 	    struct results *, char **cause);
 void	 results_clear(struct results *);
+/* Change ranking parameters ("k1=1.2,wt=10,..."), for bench/relevance's
+ * tuning only: process-wide, not thread-safe, never from savoird. */
+int	 search_tune(const char *spec, char **cause);
 /* Register the savoir_cover FTS5 function on a connection. */
 int	 search_register(sqlite3 *);
 /* Escape text for HTML and turn the FTS5 markers into <mark>. */
 char	*snippet_html(const char *text, size_t len);
 #define SNIPPET_OPEN	"\x01"
 #define SNIPPET_CLOSE	"\x02"
+
+/* postings.c - the ranked-retrieval index (term lists, segments) */
+struct pwriter;
+struct pindex;
+/* A decoded list: documents in rowid order, their counts per column. */
+struct plist {
+	int64_t		*doc;
+	uint32_t	(*tf)[3];
+	size_t		 n, cap;
+};
+struct pwriter	*pwriter_new(sqlite3 *);
+void		 pwriter_free(struct pwriter *);
+int		 pwriter_begin(struct pwriter *, int64_t rowid, char **cause);
+void		 pwriter_end(struct pwriter *);
+void		 pwriter_abort_doc(struct pwriter *);
+void		 pwriter_discard(struct pwriter *);
+int		 pwriter_pending(const struct pwriter *);
+int		 pwriter_should_flush(const struct pwriter *);
+int		 pwriter_flush(struct pwriter *, char **cause);
+/* all: 1 merges every segment into one, 2 also rewrites a single one. */
+int		 postings_merge(sqlite3 *, int all, char **cause);
+/* End of a run: merge everything when that is cheap or pays. */
+int		 postings_optimize(sqlite3 *, char **cause);
+double		 postings_norm_length(uint8_t);
+struct pindex	*pindex_new(sqlite3 *);
+void		 pindex_free(struct pindex *);
+int		 pindex_refresh(struct pindex *);
+int64_t		 pindex_ndocs(const struct pindex *);
+int64_t		 pindex_maxdoc(const struct pindex *);
+double		 pindex_avg(const struct pindex *, int col);
+const uint8_t	*pindex_norms(const struct pindex *, int64_t doc);
+int		 pindex_list(struct pindex *, const char *term, size_t len,
+		    struct plist *);
+void		 plist_free(struct plist *);
+int		 pindex_tokenize(struct pindex *, const char *text, size_t len,
+		    int doc, int (*cb)(void *, int pos, const char *term,
+		    int len, int start, int end), void *arg);
 
 /* indexer.c - walking a tree and keeping the index in step */
 struct index_opts {

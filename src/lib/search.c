@@ -51,15 +51,12 @@ struct phrase_map {
 };
 
 static void
-phrase_map_parse(struct phrase_map *pm, int n, int nval, sqlite3_value **val)
+phrase_map_parse_str(struct phrase_map *pm, int n, const char *map)
 {
-	const char	*map = NULL;
 	char		*end;
 	int		 i;
 
 	pm->n = n < MAX_PHRASES ? n : MAX_PHRASES;
-	if (nval > 0)
-		map = (const char *)sqlite3_value_text(val[0]);
 	for (i = 0; i < pm->n; i++) {
 		pm->unit[i] = i;
 		pm->syn[i] = 0;
@@ -72,6 +69,13 @@ phrase_map_parse(struct phrase_map *pm, int n, int nval, sqlite3_value **val)
 			map = *end == ',' ? end + 1 : end;
 		}
 	}
+}
+
+static void
+phrase_map_parse(struct phrase_map *pm, int n, int nval, sqlite3_value **val)
+{
+	phrase_map_parse_str(pm, n, nval > 0 ?
+	    (const char *)sqlite3_value_text(val[0]) : NULL);
 }
 
 /* The map, parsed once per query: the calling function's auxiliary data. */
@@ -92,20 +96,89 @@ phrase_map_get(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
 }
 
 /*
- * savoir_rank(fts, units): FTS5's bm25 (k1 1.2, b 0.75, the same IDF and
- * the column weights title 10, headings 4, body 1), negated like bm25(),
- * over the phrases that were typed; the phrases that are only synonyms of
- * them add a score a million times smaller.  So among equally covering
- * documents, what the person typed decides, and a document found only
- * through a synonym ranks by how well it matches that.  Without synonyms
- * it orders rows as bm25(fts, 10.0, 4.0, 1.0) does.
+ * Ranking parameters.  The defaults are the values measured best on the
+ * tuning half of bench/relevance's open set (see bench/README.md);
+ * search_tune() changes them, for that benchmark only.
+ */
+static struct rank_params {
+	double	 k1;
+	double	 b[3];		/* length normalization per column */
+	double	 w[3];		/* weight per column: title, headings, body */
+	double	 cover;		/* bonus per share of the units found */
+	double	 tphrase;	/* bonus when the units make a title phrase */
+	double	 syn;		/* weight of a synonym against a typed term */
+	int	 cover_first;	/* order by units found, then score */
+	int	 fast;		/* rank with the postings when possible */
+} rp = {
+	1.2, { 0.75, 0.75, 0.75 }, { 10.0, 4.0, 1.0 }, 0.0, 0.5, 1e-6, 0, 1,
+};
+
+int
+search_tune(const char *spec, char **cause)
+{
+	struct rank_params	 p = rp;
+	char			*copy, *tok, *save = NULL, *eq, *end;
+	double			 v;
+	int			 ret = 0;
+
+	copy = xstrdup(spec);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL) {
+			xasprintf(cause, "'%s' is not NAME=VALUE", tok);
+			ret = -1;
+			break;
+		}
+		*eq++ = '\0';
+		v = strtod(eq, &end);
+		if (*end != '\0' || end == eq) {
+			xasprintf(cause, "%s: '%s' is not a number", tok, eq);
+			ret = -1;
+			break;
+		}
+		if (strcmp(tok, "k1") == 0) p.k1 = v;
+		else if (strcmp(tok, "b") == 0) p.b[0] = p.b[1] = p.b[2] = v;
+		else if (strcmp(tok, "bt") == 0) p.b[0] = v;
+		else if (strcmp(tok, "bh") == 0) p.b[1] = v;
+		else if (strcmp(tok, "bb") == 0) p.b[2] = v;
+		else if (strcmp(tok, "wt") == 0) p.w[0] = v;
+		else if (strcmp(tok, "wh") == 0) p.w[1] = v;
+		else if (strcmp(tok, "wb") == 0) p.w[2] = v;
+		else if (strcmp(tok, "cover") == 0) p.cover = v;
+		else if (strcmp(tok, "tphrase") == 0) p.tphrase = v;
+		else if (strcmp(tok, "syn") == 0) p.syn = v;
+		else if (strcmp(tok, "cover_first") == 0)
+			p.cover_first = v != 0;
+		else if (strcmp(tok, "fast") == 0)
+			p.fast = v != 0;
+		else {
+			xasprintf(cause, "unknown ranking parameter '%s'", tok);
+			ret = -1;
+			break;
+		}
+	}
+	free(copy);
+	if (ret == 0)
+		rp = p;
+	return ret;
+}
+
+/*
+ * savoir_rank(fts, units): BM25F, negated like bm25() (lower is better).
+ * Each column's term frequency is normalized by that column's length
+ * against its average, weighted, and summed before the saturation, so a
+ * word in a short heading weighs more than the same word in a long body.
+ * Only the phrases that were typed count fully; the phrases that are only
+ * synonyms of them add rp.syn of their score, so a document found only
+ * through a synonym ranks by how well it matches that.
  */
 
 /* Per query (FTS5 auxiliary data): what does not change from row to row. */
 struct rank_query {
 	struct phrase_map	 map;
-	double			 avgdl;
+	double			 avg[3];	/* average column length */
 	double			 idf[MAX_PHRASES];
+	int			 nunits;
 };
 
 static int
@@ -123,17 +196,23 @@ rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
 {
 	struct rank_query	*rq;
 	sqlite3_int64		 nrow = 0, ntok = 0, nhit;
-	int			 i;
+	long			 seen[MAX_PHRASES];
+	int			 i, c, k;
 
 	if ((rq = api->xGetAuxdata(fts, 0)) != NULL)
 		return rq;
 	if ((rq = sqlite3_malloc(sizeof *rq)) == NULL)
 		return NULL;
-	if (api->xRowCount(fts, &nrow) != SQLITE_OK ||
-	    api->xColumnTotalSize(fts, -1, &ntok) != SQLITE_OK)
+	if (api->xRowCount(fts, &nrow) != SQLITE_OK)
 		goto fail;
-	rq->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+	for (c = 0; c < 3; c++) {
+		if (api->xColumnTotalSize(fts, c, &ntok) != SQLITE_OK)
+			goto fail;
+		rq->avg[c] = nrow > 0 && ntok > 0 ?
+		    (double)ntok / (double)nrow : 1.0;
+	}
 	phrase_map_parse(&rq->map, api->xPhraseCount(fts), nval, val);
+	rq->nunits = 0;
 	for (i = 0; i < rq->map.n; i++) {
 		nhit = 0;
 		if (api->xQueryPhrase(fts, i, &nhit, rank_count_hit) !=
@@ -143,6 +222,12 @@ rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
 		    (0.5 + (double)nhit));
 		if (rq->idf[i] <= 0.0)
 			rq->idf[i] = 1e-6;
+		if (rq->map.unit[i] < 0)
+			continue;
+		for (k = 0; k < rq->nunits && seen[k] != rq->map.unit[i]; k++)
+			;
+		if (k == rq->nunits)
+			seen[rq->nunits++] = rq->map.unit[i];
 	}
 	if (api->xSetAuxdata(fts, rq, sqlite3_free) != SQLITE_OK)
 		return NULL;		/* xSetAuxdata freed it */
@@ -152,42 +237,67 @@ fail:
 	return NULL;
 }
 
+static int	units_found(const Fts5ExtensionApi *, Fts5Context *,
+		    const struct phrase_map *, long [MAX_PHRASES]);
+static int	title_phrase(const Fts5ExtensionApi *, Fts5Context *,
+		    const struct phrase_map *);
+
 static void
 rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int nval, sqlite3_value **val)
 {
-	static const double	 weight[] = { 10.0, 4.0, 1.0 };
-	const double		 k1 = 1.2, b = 0.75;
 	struct rank_query	*rq;
-	double			 freq[MAX_PHRASES], typed = 0, other = 0, t;
-	int			 i, ninst, phrase, col, off, dl = 0;
+	double			 tf[MAX_PHRASES][3], norm[3], typed = 0;
+	double			 other = 0, t, f, score;
+	long			 used[MAX_PHRASES];
+	int			 i, c, ninst, phrase, col, off, len, nused;
 
 	if ((rq = rank_query(api, fts, nval, val)) == NULL) {
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	memset(freq, 0, (size_t)rq->map.n * sizeof *freq);
-	if (api->xInstCount(fts, &ninst) != SQLITE_OK ||
-	    api->xColumnSize(fts, -1, &dl) != SQLITE_OK) {
+	memset(tf, 0, (size_t)rq->map.n * sizeof *tf);
+	if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, SQLITE_ERROR);
 		return;
+	}
+	for (c = 0; c < 3; c++) {
+		if (api->xColumnSize(fts, c, &len) != SQLITE_OK) {
+			sqlite3_result_error_code(ctx, SQLITE_ERROR);
+			return;
+		}
+		norm[c] = 1.0 - rp.b[c] + rp.b[c] * (double)len / rq->avg[c];
+		if (norm[c] <= 0.0)
+			norm[c] = 1.0;
 	}
 	for (i = 0; i < ninst; i++) {
 		if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK &&
 		    phrase >= 0 && phrase < rq->map.n && col >= 0 && col < 3)
-			freq[phrase] += weight[col];
+			tf[phrase][col] += 1.0;
 	}
 	for (i = 0; i < rq->map.n; i++) {
-		if (rq->map.unit[i] < 0 || freq[i] == 0)
+		if (rq->map.unit[i] < 0)
 			continue;
-		t = rq->idf[i] * freq[i] * (k1 + 1.0) / (freq[i] + k1 *
-		    (1.0 - b + b * (double)dl / rq->avgdl));
+		f = 0;
+		for (c = 0; c < 3; c++)
+			f += rp.w[c] * tf[i][c] / norm[c];
+		if (f == 0)
+			continue;
+		t = rq->idf[i] * f * (rp.k1 + 1.0) / (f + rp.k1);
 		if (rq->map.syn[i])
 			other += t;
 		else
 			typed += t;
 	}
-	sqlite3_result_double(ctx, -(typed + other * 1e-6));
+	score = typed + other * rp.syn;
+	if (rp.cover != 0 && rq->nunits > 1) {
+		nused = units_found(api, fts, &rq->map, used);
+		score *= 1.0 + rp.cover * (double)(nused - 1) /
+		    (double)(rq->nunits - 1);
+	}
+	if (rp.tphrase != 0 && title_phrase(api, fts, &rq->map))
+		score *= 1.0 + rp.tphrase;
+	sqlite3_result_double(ctx, -score);
 }
 
 /* The distinct units the row contains, in expression order, into used[];
@@ -258,19 +368,14 @@ unit_in_title(const Fts5ExtensionApi *api, Fts5Context *fts,
  * which bm25's length normalization would otherwise favour.  A unit is
  * any phrase of its OR or synonym group.
  */
-static void
-titlephrase_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
-    sqlite3_context *ctx, int nval, sqlite3_value **val)
+static int
+title_phrase(const Fts5ExtensionApi *api, Fts5Context *fts,
+    const struct phrase_map *pm)
 {
-	const struct phrase_map	*pm;
 	Fts5PhraseIter		 it;
 	long			 used[MAX_PHRASES];
 	int			 i, k, col, off, next, size, nused, words;
 
-	if ((pm = phrase_map_get(api, fts, nval, val)) == NULL) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
 	nused = units_found(api, fts, pm, used);
 	for (i = 0; nused > 0 && i < pm->n; i++) {
 		if (pm->unit[i] != used[0])
@@ -287,13 +392,23 @@ titlephrase_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 				next += size;
 				words += size;
 			}
-			if (k == nused && words >= 2) {
-				sqlite3_result_int(ctx, 1);
-				return;
-			}
+			if (k == nused && words >= 2)
+				return 1;
 		}
 	}
-	sqlite3_result_int(ctx, 0);
+	return 0;
+}
+
+static void
+titlephrase_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
+    sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	const struct phrase_map	*pm;
+
+	if ((pm = phrase_map_get(api, fts, nval, val)) == NULL)
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_int(ctx, title_phrase(api, fts, pm));
 }
 
 int
@@ -397,11 +512,14 @@ results_notice(struct results *res, const char *msg)
 static char **
 search_keys(struct store *st)
 {
-	static const char sql[] = "SELECT DISTINCT key FROM facets";
+	/* One seek per key on facets_key (a DISTINCT would read every row
+	 * of the index: 15 ms a query on 29,000 articles). */
+	static const char sql[] = "SELECT key FROM facets WHERE key > ?1 "
+	    "ORDER BY key LIMIT 1";
 	static const char *const always[] = { "type", "pays", "annee",
 	    "theme", "module", "code", "article", NULL };
 	sqlite3_stmt	*stmt;
-	char		**keys;
+	char		**keys, *last;
 	size_t		 n = 0, i;
 	const char	*k;
 
@@ -410,15 +528,23 @@ search_keys(struct store *st)
 		keys[n++] = xstrdup(always[i]);
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return keys;
-	while (sqlite3_step(stmt) == SQLITE_ROW && n < 63) {
+	last = xstrdup("");
+	for (;;) {
+		sqlite3_bind_text(stmt, 1, last, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_ROW || n >= 63)
+			break;
 		k = (const char *)sqlite3_column_text(stmt, 0);
+		free(last);
+		last = xstrdup(k != NULL ? k : "");
+		sqlite3_reset(stmt);
 		for (i = 0; i < n; i++)
-			if (strcmp(keys[i], k) == 0)
+			if (strcmp(keys[i], last) == 0)
 				break;
 		if (i == n)
-			keys[n++] = xstrdup(k);
+			keys[n++] = xstrdup(last);
 	}
 	sqlite3_reset(stmt);
+	free(last);
 	return keys;
 }
 
@@ -654,7 +780,7 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 	buf_adds(&sql, "SELECT d.id, d.type, d.title, r.rid, r.cov, r.score, "
 	    "coalesce((SELECT label FROM types t WHERE t.name = d.type), "
 	    "d.type) || coalesce(' › ' || (SELECT value FROM facets f WHERE "
-	    "f.doc = d.rowid AND f.key IN ('code', 'module') ORDER BY f.key "
+	    "f.doc = d.rowid AND +f.key IN ('code', 'module') ORDER BY f.key "
 	    "LIMIT 1), '')");
 	if (p->fts == NULL)
 		buf_adds(&sql, ", (SELECT substr(body, 1, 220) FROM fts WHERE "
@@ -673,8 +799,8 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 		    "savoir_rank(fts, ?) AS score, "
 		    "savoir_titlephrase(fts, ?) AS tp, d.id AS did FROM fts JOIN "
 		    "docs d ON d.rowid = fts.rowid WHERE fts MATCH ? AND %s "
-		    "ORDER BY ex DESC, cov DESC, tp DESC, score, did ",
-		    p->where.data);
+		    "ORDER BY ex DESC, %s score, did ", p->where.data,
+		    rp.cover_first ? "cov DESC, tp DESC," : "");
 	else
 		buf_printf(&sql, "d.rowid AS rid, 0 AS cov, 0 AS score, "
 		    "d.id AS did, d.type AS dtype, d.title AS dtitle FROM docs "
@@ -683,8 +809,11 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 	/* The page keeps its order through the join: sort again, 10 rows. */
 	buf_adds(&sql, "LIMIT ? OFFSET ?) r JOIN docs d ON d.rowid = r.rid "
 	    "ORDER BY r.ex DESC, ");
-	buf_adds(&sql, p->fts != NULL ? "r.cov DESC, r.tp DESC, r.score, "
-	    "r.did" : "r.dtype, r.dtitle, r.did");
+	if (p->fts != NULL)
+		buf_adds(&sql, rp.cover_first ? "r.cov DESC, r.tp DESC, "
+		    "r.score, r.did" : "r.score, r.did");
+	else
+		buf_adds(&sql, "r.dtype, r.dtitle, r.did");
 
 	rc = sqlite3_prepare_v2(store_db(st), sql.data, -1, &stmt, NULL);
 	buf_free(&sql);
@@ -793,6 +922,675 @@ search_facets(struct store *st, struct plan *p, struct results *res)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* --- the postings evaluator ----------------------------------------------- */
+
+/*
+ * A query of words (and article references, and groups of one-word
+ * synonyms) is ranked from postings.c's lists: each term's list decoded
+ * once, BM25F scores accumulated into an array indexed by rowid, the best
+ * rows picked with a heap.  Every matching document is visited, as with
+ * FTS5, but at a few nanoseconds a posting instead of a trip through the
+ * SQL engine and the auxiliary API per row.  Anything else (phrases,
+ * prefixes, exclusions, filters) is left to FTS5 (search_hits).
+ */
+#define FAST_MAX_TERMS	8	/* colocated variants of one word */
+#define FAST_RERANK	50	/* best rows a title phrase can lift */
+
+struct fast_phrase {
+	char	*text;
+	long	 unit;
+	int	 syn;
+};
+
+struct fast_terms {
+	char	*t[FAST_MAX_TERMS];
+	int	 len[FAST_MAX_TERMS];
+	int	 n;
+	int	 maxpos;
+};
+
+static int
+fast_term_cb(void *arg, int pos, const char *term, int len, int start,
+    int end)
+{
+	struct fast_terms	*ft = arg;
+
+	(void)start;
+	(void)end;
+	if (pos > ft->maxpos)
+		ft->maxpos = pos;
+	if (ft->n < FAST_MAX_TERMS) {
+		ft->t[ft->n] = xstrndup(term, (size_t)len);
+		ft->len[ft->n++] = len;
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * The phrases of an FTS5 expression written by query.c, if it is only an
+ * OR of quoted strings (parentheses allowed): 0, or -1 when it holds any
+ * other operator (AND for phrases, NOT, prefix *).
+ */
+static int
+fast_phrases(const char *fts, struct fast_phrase **out, size_t *nout)
+{
+	struct fast_phrase	*v = NULL;
+	struct buf		 b;
+	const char		*p = fts;
+	size_t			 n = 0;
+
+	while (*p != '\0') {
+		if (*p == ' ' || *p == '(' || *p == ')') {
+			p++;
+			continue;
+		}
+		if (strncmp(p, "OR ", 3) == 0) {
+			p += 3;
+			continue;
+		}
+		if (*p != '"')
+			goto fail;
+		buf_init(&b);
+		for (p++; *p != '\0'; p++) {
+			if (*p == '"') {
+				if (p[1] != '"')
+					break;
+				p++;
+			}
+			buf_addc(&b, *p);
+		}
+		if (*p != '"') {
+			buf_free(&b);
+			goto fail;
+		}
+		p++;
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n].text = buf_steal(&b);
+		v[n].unit = (long)n;
+		v[n].syn = 0;
+		n++;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+fail:
+	while (n > 0)
+		free(v[--n].text);
+	free(v);
+	return -1;
+}
+
+/* Per thread: the score and unit arrays and the lists' buffers, reused
+ * from query to query. */
+static _Thread_local struct fast_acc {
+	double		*score;
+	uint32_t	*mask;
+	int64_t		*touched;
+	size_t		 cap;
+	struct plist	 l[3];
+} fa;
+
+static int
+fast_acc_ready(int64_t maxdoc)
+{
+	size_t	 n = (size_t)maxdoc + 1;
+
+	if (n <= fa.cap)
+		return 0;
+	free(fa.score);
+	free(fa.mask);
+	free(fa.touched);
+	fa.score = xcalloc(n, sizeof *fa.score);
+	fa.mask = xcalloc(n, sizeof *fa.mask);
+	fa.touched = xcalloc(n, sizeof *fa.touched);
+	fa.cap = n;
+	return 0;
+}
+
+/* Merge b into a (both in rowid order): a document in both keeps, per
+ * column, the larger count (colocated variants of one word). */
+static void
+plist_union(struct plist *a, const struct plist *b, struct plist *tmp)
+{
+	size_t	 i = 0, j = 0;
+	int	 c;
+
+	tmp->n = 0;
+	while (i < a->n || j < b->n) {
+		if (tmp->n == tmp->cap) {
+			tmp->cap = tmp->cap == 0 ? 256 : tmp->cap * 2;
+			tmp->doc = xreallocarray(tmp->doc, tmp->cap,
+			    sizeof *tmp->doc);
+			tmp->tf = xreallocarray(tmp->tf, tmp->cap,
+			    sizeof *tmp->tf);
+		}
+		if (j >= b->n || (i < a->n && a->doc[i] < b->doc[j])) {
+			tmp->doc[tmp->n] = a->doc[i];
+			memcpy(tmp->tf[tmp->n], a->tf[i], sizeof a->tf[i]);
+			i++;
+		} else if (i >= a->n || b->doc[j] < a->doc[i]) {
+			tmp->doc[tmp->n] = b->doc[j];
+			memcpy(tmp->tf[tmp->n], b->tf[j], sizeof b->tf[j]);
+			j++;
+		} else {
+			tmp->doc[tmp->n] = a->doc[i];
+			for (c = 0; c < 3; c++)
+				tmp->tf[tmp->n][c] = a->tf[i][c] > b->tf[j][c] ?
+				    a->tf[i][c] : b->tf[j][c];
+			i++;
+			j++;
+		}
+		tmp->n++;
+	}
+}
+
+struct fast_hit {
+	double	 score;
+	int64_t	 doc;
+};
+
+/* Is x worse than y: a lower score, or an equal one and a later rowid. */
+static int
+fast_worse(const struct fast_hit *x, const struct fast_hit *y)
+{
+	return x->score < y->score || (x->score == y->score && x->doc > y->doc);
+}
+
+static void
+fast_sift(struct fast_hit *h, size_t n, size_t i)
+{
+	struct fast_hit	 t;
+	size_t		 l, r, m;
+
+	for (;;) {
+		l = 2 * i + 1;
+		r = l + 1;
+		m = i;
+		if (l < n && fast_worse(&h[l], &h[m]))
+			m = l;
+		if (r < n && fast_worse(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static int
+fast_hit_cmp(const void *a, const void *b)
+{
+	const struct fast_hit	*x = a, *y = b;
+
+	if (fast_worse(x, y))
+		return 1;
+	if (fast_worse(y, x))
+		return -1;
+	return 0;
+}
+
+/*
+ * Snippets without FTS5: the stored text of the row tokenized again (the
+ * stems come from savoir_fr's cache), each position marked with the query
+ * unit it matches, and the window of SNIPPET_WORDS positions holding the
+ * most distinct units, then the most matches.  FTS5's snippet() would
+ * evaluate the whole MATCH expression again for every row.
+ */
+#define SNIPPET_WORDS	28
+#define SNIPPET_MAX_TEXT 8192	/* bytes of a column looked at */
+#define FAST_MAX_QTERMS	64
+
+struct qterm {
+	char	*s;
+	int	 len;
+	int	 unit;
+};
+
+struct snip_pos {
+	int	 start, end, unit;
+};
+
+struct snip_run {
+	const struct qterm	*qt;
+	size_t			 nqt;
+	struct snip_pos		*v;
+	size_t			 n, cap;
+};
+
+static int
+snip_token(void *arg, int pos, const char *term, int len, int start, int end)
+{
+	struct snip_run	*sr = arg;
+	size_t		 i;
+
+	if (pos < 0)
+		return SQLITE_OK;
+	if ((size_t)pos >= sr->n) {
+		if (sr->n == sr->cap) {
+			sr->cap = sr->cap == 0 ? 256 : sr->cap * 2;
+			sr->v = xreallocarray(sr->v, sr->cap, sizeof *sr->v);
+		}
+		sr->v[sr->n].start = start;
+		sr->v[sr->n].end = end;
+		sr->v[sr->n].unit = -1;
+		sr->n++;
+	}
+	for (i = 0; i < sr->nqt; i++) {
+		if (sr->qt[i].len == len && memcmp(sr->qt[i].s, term,
+		    (size_t)len) == 0) {
+			sr->v[sr->n - 1].unit = sr->qt[i].unit;
+			break;
+		}
+	}
+	return SQLITE_OK;
+}
+
+static char *
+fast_snippet(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
+    const struct qterm *qt, size_t nqt)
+{
+	struct snip_run	 sr;
+	struct buf	 b;
+	const char	*s = NULL;
+	size_t		 n = 0, i, best = 0, from, to;
+	int		 c, cnt[32], distinct, matches, score, bestscore = -1;
+	char		*out;
+
+	sqlite3_bind_int64(text, 1, doc);
+	if (sqlite3_step(text) == SQLITE_ROW) {
+		/* The body, else the headings, else the title. */
+		for (c = 0; c < 3 && (s == NULL || n == 0); c++) {
+			s = (const char *)sqlite3_column_text(text, c);
+			n = (size_t)sqlite3_column_bytes(text, c);
+		}
+	}
+	if (s == NULL || n == 0) {
+		sqlite3_reset(text);
+		return xstrdup("");
+	}
+	if (n > SNIPPET_MAX_TEXT)
+		n = SNIPPET_MAX_TEXT;
+	memset(&sr, 0, sizeof sr);
+	sr.qt = qt;
+	sr.nqt = nqt;
+	if (pindex_tokenize(pi, s, n, 1, snip_token, &sr) == -1 || sr.n == 0) {
+		free(sr.v);
+		out = snippet_html(s, n < 220 ? n : 220);
+		sqlite3_reset(text);
+		return out;
+	}
+	/* The best window, sliding. */
+	memset(cnt, 0, sizeof cnt);
+	distinct = matches = 0;
+	for (i = 0; i < sr.n; i++) {
+		if (sr.v[i].unit >= 0 && sr.v[i].unit < 32) {
+			if (cnt[sr.v[i].unit]++ == 0)
+				distinct++;
+			matches++;
+		}
+		if (i >= SNIPPET_WORDS) {
+			c = sr.v[i - SNIPPET_WORDS].unit;
+			if (c >= 0 && c < 32) {
+				if (--cnt[c] == 0)
+					distinct--;
+				matches--;
+			}
+		}
+		score = distinct * 1000 + matches;
+		if (i + 1 >= SNIPPET_WORDS || i + 1 == sr.n) {
+			if (score > bestscore) {
+				bestscore = score;
+				best = i + 1 >= SNIPPET_WORDS ?
+				    i + 1 - SNIPPET_WORDS : 0;
+			}
+		}
+	}
+	from = best;
+	to = from + SNIPPET_WORDS < sr.n ? from + SNIPPET_WORDS : sr.n;
+	/* Start a little before the first match, as a reader would. */
+	for (i = from; i < to && sr.v[i].unit < 0; i++)
+		;
+	if (i > from + 3 && i < to) {
+		from = i - 3;
+		to = from + SNIPPET_WORDS < sr.n ? from + SNIPPET_WORDS : sr.n;
+	}
+	buf_init(&b);
+	if (from > 0)
+		buf_adds(&b, "…");
+	for (i = from; i < to; i++) {
+		if (i > from)
+			buf_add(&b, s + sr.v[i - 1].end,
+			    (size_t)(sr.v[i].start - sr.v[i - 1].end));
+		if (sr.v[i].unit >= 0)
+			buf_addc(&b, '\x01');
+		buf_add(&b, s + sr.v[i].start,
+		    (size_t)(sr.v[i].end - sr.v[i].start));
+		if (sr.v[i].unit >= 0)
+			buf_addc(&b, '\x02');
+	}
+	if (to < sr.n)
+		buf_adds(&b, "…");
+	out = snippet_html(b.data != NULL ? b.data : "", b.len);
+	buf_free(&b);
+	free(sr.v);
+	sqlite3_reset(text);
+	return out;
+}
+
+/*
+ * Does the title hold the units the row matched (in mask), one after the
+ * other in the query's order, two words at least?  savoir_titlephrase's
+ * rule, from the title's tokens.
+ */
+static int
+fast_title_phrase(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
+    const struct qterm *qt, size_t nqt, uint32_t mask)
+{
+	struct snip_run	 sr;
+	const char	*s;
+	int		 used[32], nused = 0, u, found = 0;
+	size_t		 i, k, n;
+
+	for (u = 0; u < 32; u++)
+		if (mask & (1u << u))
+			used[nused++] = u;
+	if (nused < 2)
+		return 0;
+	sqlite3_bind_int64(text, 1, doc);
+	if (sqlite3_step(text) != SQLITE_ROW) {
+		sqlite3_reset(text);
+		return 0;
+	}
+	s = (const char *)sqlite3_column_text(text, 2);
+	n = (size_t)sqlite3_column_bytes(text, 2);
+	memset(&sr, 0, sizeof sr);
+	sr.qt = qt;
+	sr.nqt = nqt;
+	if (s != NULL && pindex_tokenize(pi, s, n, 1, snip_token, &sr) == 0) {
+		for (i = 0; !found && i + (size_t)nused <= sr.n; i++) {
+			for (k = 0; k < (size_t)nused &&
+			    sr.v[i + k].unit == used[k]; k++)
+				;
+			found = k == (size_t)nused;
+		}
+	}
+	free(sr.v);
+	sqlite3_reset(text);
+	return found;
+}
+
+/* The rowids of the articles the query named, ranked first. */
+static size_t
+fast_articles(struct store *st, const struct plan *p, int64_t *out)
+{
+	sqlite3_stmt	*stmt;
+	size_t		 i, n = 0;
+
+	if ((stmt = store_stmt(st, "SELECT rowid FROM docs WHERE id = ?")) ==
+	    NULL)
+		return 0;
+	for (i = 0; i < p->narticles && n < 8; i++) {
+		sqlite3_bind_text(stmt, 1, p->articles[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			out[n++] = sqlite3_column_int64(stmt, 0);
+		sqlite3_reset(stmt);
+	}
+	return n;
+}
+
+/*
+ * Rank with the postings: 1 when done (res filled but for facets), 0 when
+ * the query is not one this evaluator takes, -1 on an error.
+ */
+static int
+search_fast(struct store *st, struct plan *p, const struct search_opts *o,
+    struct results *res, char **cause)
+{
+	struct pindex		*pi;
+	struct fast_phrase	*ph = NULL;
+	struct fast_terms	 ft;
+	struct plist		 acc = fa.l[0], one = fa.l[1], tmp = fa.l[2], sw;
+	struct phrase_map	 map;
+	struct fast_hit		*heap = NULL, h;
+	sqlite3_stmt		*row, *snip = NULL;
+	struct hit		*hit;
+	const uint8_t		*nr;
+	double			 idf, f, t, norm[3], w, avg[3], len;
+	double			 lnorm[256][3];
+	int64_t			 N, doc, ex[8];
+	size_t			 nph = 0, i, j, k, nheap = 0, want, ntouched = 0;
+	size_t			 nex, e;
+	uint32_t		 full = 0, bit;
+	int			 c, ret = -1, nunits = 0, u;
+	long			 units[32];
+	struct qterm		 qt[FAST_MAX_QTERMS];
+	size_t			 qtph[FAST_MAX_QTERMS], nqt = 0;
+
+	if (p->nf > 0 || p->fts == NULL || (pi = store_postings(st)) == NULL)
+		return 0;
+	if (fast_phrases(p->fts, &ph, &nph) == -1 || nph == 0 ||
+	    nph > MAX_PHRASES)
+		goto notmine;
+	/* The units map of query.c: which phrase counts as which unit. */
+	phrase_map_parse_str(&map, (int)nph, p->units);
+	for (i = 0; i < nph; i++) {
+		ph[i].unit = map.unit[i];
+		ph[i].syn = map.syn[i];
+		if (ph[i].unit < 0)
+			goto notmine;	/* an exclusion */
+		for (k = 0; k < (size_t)nunits && units[k] != ph[i].unit; k++)
+			;
+		if (k == (size_t)nunits) {
+			if (nunits == 32)
+				goto notmine;
+			units[nunits++] = ph[i].unit;
+		}
+	}
+	full = nunits >= 32 ? 0xffffffffu : (1u << nunits) - 1;
+
+	N = pindex_ndocs(pi);
+	fast_acc_ready(pindex_maxdoc(pi));
+	for (c = 0; c < 3; c++)
+		avg[c] = pindex_avg(pi, c);
+	for (k = 0; k < 256; k++) {
+		len = postings_norm_length((uint8_t)k);
+		for (c = 0; c < 3; c++)
+			lnorm[k][c] = 1.0 - rp.b[c] + rp.b[c] * len / avg[c];
+	}
+	for (i = 0; i < nph; i++) {
+		memset(&ft, 0, sizeof ft);
+		ft.maxpos = -1;
+		if (pindex_tokenize(pi, ph[i].text, strlen(ph[i].text), 0,
+		    fast_term_cb, &ft) == -1)
+			goto fail;
+		if (ft.maxpos > 0) {	/* several words: a phrase */
+			for (j = 0; j < (size_t)ft.n; j++)
+				free(ft.t[j]);
+			goto notmine;
+		}
+		acc.n = 0;
+		for (j = 0; j < (size_t)ft.n; j++) {
+			one.n = 0;
+			if (pindex_list(pi, ft.t[j], (size_t)ft.len[j],
+			    &one) == -1) {
+				xasprintf(cause, "postings of '%s' unreadable",
+				    ft.t[j]);
+				for (; j < (size_t)ft.n; j++)
+					free(ft.t[j]);
+				goto fail;
+			}
+			if (nqt < FAST_MAX_QTERMS && !ph[i].syn) {
+				qt[nqt].s = ft.t[j];
+				qt[nqt].len = ft.len[j];
+				qt[nqt].unit = -1;	/* set below */
+				qtph[nqt++] = i;
+			} else
+				free(ft.t[j]);
+			if (acc.n == 0) {
+				sw = acc;
+				acc = one;
+				one = sw;
+			} else {
+				plist_union(&acc, &one, &tmp);
+				sw = acc;
+				acc = tmp;
+				tmp = sw;
+			}
+		}
+		if (acc.n == 0)
+			continue;
+		idf = log((0.5 + (double)(N - (int64_t)acc.n)) /
+		    (0.5 + (double)acc.n));
+		if (idf <= 0.0)
+			idf = 1e-6;
+		w = ph[i].syn ? rp.syn : 1.0;
+		for (k = 0; k < (size_t)nunits && units[k] != ph[i].unit; k++)
+			;
+		bit = 1u << k;
+		for (j = 0; j < acc.n; j++) {
+			doc = acc.doc[j];
+			nr = pindex_norms(pi, doc);
+			f = 0;
+			for (c = 0; c < 3; c++) {
+				norm[c] = lnorm[nr[c]][c];
+				if (acc.tf[j][c] > 0 && norm[c] > 0)
+					f += rp.w[c] * acc.tf[j][c] / norm[c];
+			}
+			if (f <= 0)
+				continue;
+			t = w * idf * f * (rp.k1 + 1.0) / (f + rp.k1);
+			if (fa.mask[doc] == 0)
+				fa.touched[ntouched++] = doc;
+			fa.score[doc] += t;
+			fa.mask[doc] |= bit;
+		}
+	}
+
+	/* The best offset + limit, by a heap of the worst kept on top. */
+	/* A margin below the page for the title-phrase rerank. */
+	want = (size_t)(o->offset + o->limit);
+	if (rp.tphrase != 0 && want < FAST_RERANK)
+		want = FAST_RERANK;
+	heap = xcalloc(want + 1, sizeof *heap);
+	nex = fast_articles(st, p, ex);
+	res->total = (int64_t)ntouched;
+	res->partial = nunits > 1;
+	for (i = 0; i < ntouched; i++) {
+		doc = fa.touched[i];
+		h.doc = doc;
+		h.score = fa.score[doc];
+		if ((fa.mask[doc] & full) == full)
+			res->partial = 0;
+		if (rp.cover != 0 && nunits > 1) {
+			u = __builtin_popcount(fa.mask[doc] & full);
+			h.score *= 1.0 + rp.cover * (double)(u - 1) /
+			    (double)(nunits - 1);
+		}
+		for (e = 0; e < nex; e++)
+			if (ex[e] == doc)
+				h.score += 1e12;
+		if (nheap < want) {
+			heap[nheap++] = h;
+			if (nheap == want)
+				for (k = want / 2 + 1; k-- > 0; )
+					fast_sift(heap, nheap, k);
+		} else if (fast_worse(&heap[0], &h)) {
+			heap[0] = h;
+			fast_sift(heap, nheap, 0);
+		}
+	}
+	/* The named articles that matched no word still come first. */
+	for (e = 0; e < nex; e++) {
+		if (fa.mask[ex[e]] != 0)
+			continue;
+		res->total++;
+		h.doc = ex[e];
+		h.score = 1e12;
+		if (nheap < want)
+			heap[nheap++] = h;
+		else {
+			qsort(heap, nheap, sizeof *heap, fast_hit_cmp);
+			heap[nheap - 1] = h;
+		}
+	}
+	qsort(heap, nheap, sizeof *heap, fast_hit_cmp);
+
+	/* The page: its rows, their breadcrumbs and snippets. */
+	if ((snip = store_stmt(st, "SELECT body, headings, title FROM fts "
+	    "WHERE rowid = ?")) == NULL)
+		goto sqlfail;
+	for (i = 0; i < nqt; i++) {
+		for (k = 0; k < (size_t)nunits &&
+		    units[k] != ph[qtph[i]].unit; k++)
+			;
+		qt[i].unit = (int)k;
+	}
+	/* A title that is the query's words in order lifts its row. */
+	if (rp.tphrase != 0 && nunits > 1) {
+		for (i = 0; i < nheap; i++)
+			if (heap[i].score < 1e12 && fast_title_phrase(pi, snip,
+			    heap[i].doc, qt, nqt, fa.mask[heap[i].doc] & full))
+				heap[i].score *= 1.0 + rp.tphrase;
+		qsort(heap, nheap, sizeof *heap, fast_hit_cmp);
+	}
+	if ((row = store_stmt(st, "SELECT d.id, d.type, d.title, "
+	    "coalesce((SELECT label FROM types t WHERE t.name = d.type), "
+	    "d.type) || coalesce(' › ' || (SELECT value FROM facets f WHERE "
+	    "f.doc = d.rowid AND +f.key IN ('code', 'module') ORDER BY f.key "
+	    "LIMIT 1), '') FROM docs d WHERE d.rowid = ?")) == NULL)
+		goto sqlfail;
+
+	res->hits = xcalloc((size_t)o->limit, sizeof *res->hits);
+	for (i = (size_t)o->offset; i < nheap &&
+	    res->nhits < (size_t)o->limit; i++) {
+		sqlite3_bind_int64(row, 1, heap[i].doc);
+		if (sqlite3_step(row) != SQLITE_ROW) {
+			sqlite3_reset(row);
+			continue;
+		}
+		hit = &res->hits[res->nhits++];
+		hit->id = col_dup(row, 0);
+		hit->type = col_dup(row, 1);
+		hit->title = col_dup(row, 2);
+		hit->breadcrumb = col_dup(row, 3);
+		sqlite3_reset(row);
+		hit->snippet = o->want_snippets ? fast_snippet(pi, snip,
+		    heap[i].doc, qt, nqt) : xstrdup("");
+		hit->score = heap[i].score >= 1e12 ? heap[i].score - 1e12 :
+		    heap[i].score;
+		hit->matched = __builtin_popcount(fa.mask[heap[i].doc] & full);
+	}
+	ret = 1;
+	goto out;
+sqlfail:
+	xasprintf(cause, "search failed: %s", sqlite3_errmsg(store_db(st)));
+	goto fail;
+notmine:
+	ret = 0;
+	goto out;
+fail:
+	ret = -1;
+out:
+	/* Whatever happened, the arrays are clean for the next query. */
+	for (i = 0; i < ntouched; i++) {
+		fa.score[fa.touched[i]] = 0;
+		fa.mask[fa.touched[i]] = 0;
+	}
+	for (i = 0; i < nph; i++)
+		free(ph[i].text);
+	for (i = 0; i < nqt; i++)
+		free(qt[i].s);
+	free(ph);
+	free(heap);
+	/* The buffers stay with the thread (bounded by the largest list). */
+	fa.l[0] = acc;
+	fa.l[1] = one;
+	fa.l[2] = tmp;
+	return ret;
+}
+
 int
 search_run(struct store *st, const char *input, const struct search_opts *o,
     struct results *res, char **cause)
@@ -804,7 +1602,7 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 	char			**keys, *all;
 	size_t			 i;
 	int64_t			 start = mono_us(), nall;
-	int			 ret = -1;
+	int			 ret = -1, fast = 0, in_tx = 0;
 
 	memset(res, 0, sizeof *res);
 	memset(&p, 0, sizeof p);
@@ -834,12 +1632,21 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 	}
 	plan_where(&p, p.fts != NULL ? "fts.rowid" : "d.rowid");
 
+	/* One read transaction: every statement sees the same snapshot, and
+	 * the file is locked once, not once a statement. */
+	if (sqlite3_get_autocommit(store_db(st)) &&
+	    sqlite3_exec(store_db(st), "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+		in_tx = 1;
 	budget.deadline = start + (int64_t)(opts.budget_ms > 0 ?
 	    opts.budget_ms : 60000) * 1000;
 	budget.hit = 0;
 	sqlite3_progress_handler(store_db(st), 2000, budget_check, &budget);
-	if (search_count(st, &p, p.fts, &res->total) == -1 ||
-	    search_hits(st, &p, &opts, res) == -1 ||
+	fast = rp.cover_first || !rp.fast ? 0 :
+	    search_fast(st, &p, &opts, res, cause);
+	if (fast == -1)
+		goto out;
+	if ((!fast && (search_count(st, &p, p.fts, &res->total) == -1 ||
+	    search_hits(st, &p, &opts, res) == -1)) ||
 	    (opts.want_facets && search_facets(st, &p, res) == -1)) {
 		if (budget.hit) {
 			res->timeout = 1;
@@ -853,7 +1660,12 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 		goto out;
 	}
 	/* Say so when the first hits miss some of the words. */
-	if (p.fts != NULL && res->total > 0 && query_units(q) > 1 &&
+	if (fast) {
+		if (res->partial)
+			results_notice(res, "Aucun document ne contient tous "
+			    "les mots cherchés : voici ceux qui en contiennent "
+			    "le plus.");
+	} else if (p.fts != NULL && res->total > 0 && query_units(q) > 1 &&
 	    (all = query_fts_all(q)) != NULL) {
 		if (search_count(st, &p, all, &nall) == 0 && nall == 0) {
 			res->partial = 1;
@@ -869,6 +1681,8 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 	ret = 0;
 out:
 	sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
+	if (in_tx)
+		sqlite3_exec(store_db(st), "COMMIT", NULL, NULL, NULL);
 	res->took_us = mono_us() - start;
 	plan_free(&p);
 	query_free(q);

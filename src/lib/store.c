@@ -32,6 +32,8 @@ struct store {
 		sqlite3_stmt	*stmt;
 	}		 stmts[STORE_MAX_STMTS];
 	size_t		 nstmts;
+	struct pwriter	*pw;		/* the writer's pending postings */
+	struct pindex	*pi;		/* the reader's view of them */
 };
 
 /*
@@ -103,8 +105,35 @@ static const char store_schema_v1[] =
  * transaction with the user_version bump, so an interrupted migration
  * leaves the old schema.
  */
+/*
+ * Schema version 2: the ranked-retrieval index of postings.c.  Rowids of
+ * documents become their change sequence number (store_insert_doc), never
+ * reused, and a deleted document is tombstoned for the postings.  Its
+ * lists are built from the FTS5 text right after the migration.
+ */
+static const char store_schema_v2[] =
+	"CREATE TABLE pseg("
+	"  id INTEGER PRIMARY KEY,"
+	"  level INTEGER NOT NULL,"
+	"  mindoc INTEGER NOT NULL,"
+	"  maxdoc INTEGER NOT NULL,"
+	"  ndocs INTEGER NOT NULL,"
+	"  tok0 INTEGER NOT NULL, tok1 INTEGER NOT NULL, tok2 INTEGER NOT NULL,"
+	"  norms BLOB NOT NULL);"
+	"CREATE TABLE post("
+	"  term BLOB NOT NULL,"
+	"  seg INTEGER NOT NULL,"
+	"  df INTEGER NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  PRIMARY KEY (term, seg)) WITHOUT ROWID;"
+	"CREATE TABLE ptomb(doc INTEGER PRIMARY KEY);"
+	"CREATE TRIGGER docs_delete_postings AFTER DELETE ON docs BEGIN"
+	"  INSERT OR IGNORE INTO ptomb (doc) VALUES (old.rowid);"
+	"END;";
+
 static const char *const store_migrations[] = {
 	store_schema_v1,	/* 0 -> 1: an empty file becomes an index */
+	store_schema_v2,	/* 1 -> 2: postings */
 };
 
 static int
@@ -158,6 +187,69 @@ store_count_tables(struct store *st, long long *n)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/*
+ * Build the postings of every document from the text FTS5 holds, as the
+ * writer would have built them: the same tokenizer, through the capture,
+ * on a scratch FTS5 table of this connection.
+ */
+static int
+store_postings_rebuild(struct store *st, char **cause)
+{
+	sqlite3_stmt	*sel = NULL, *ins = NULL;
+	struct pwriter	*pw;
+	int64_t		 rowid;
+	int		 c, rc = -1;
+
+	if (store_exec(st, "DELETE FROM post; DELETE FROM pseg; DELETE FROM "
+	    "ptomb; CREATE VIRTUAL TABLE temp.prebuild USING fts5(title, "
+	    "headings, body, tokenize = 'savoir_fr', content = '', "
+	    "columnsize = 0, detail = none)", cause) == -1)
+		return -1;
+	pw = pwriter_new(st->db);
+	if (sqlite3_prepare_v2(st->db, "SELECT rowid, title, headings, body "
+	    "FROM fts ORDER BY rowid", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "INSERT INTO temp.prebuild (rowid, "
+	    "title, headings, body) VALUES (?, ?, ?, ?)", -1, &ins,
+	    NULL) != SQLITE_OK)
+		goto sqlfail;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		rowid = sqlite3_column_int64(sel, 0);
+		if (pwriter_begin(pw, rowid, cause) == -1)
+			goto out;
+		sqlite3_bind_int64(ins, 1, rowid);
+		for (c = 0; c < 3; c++)
+			sqlite3_bind_value(ins, 2 + c,
+			    sqlite3_column_value(sel, 1 + c));
+		rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (rc != SQLITE_DONE) {
+			pwriter_abort_doc(pw);
+			goto sqlfail;
+		}
+		pwriter_end(pw);
+		if (pwriter_should_flush(pw) && pwriter_flush(pw, cause) == -1)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	if (pwriter_flush(pw, cause) == -1 ||
+	    postings_merge(st->db, 1, cause) == -1)
+		goto out;
+	rc = 0;
+	goto out;
+sqlfail:
+	xasprintf(cause, "%s: cannot build the postings: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	rc = -1;
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	pwriter_free(pw);
+	sqlite3_exec(st->db, "DROP TABLE IF EXISTS temp.prebuild", NULL, NULL,
+	    NULL);
+	return rc;
+}
+
 /* Bring the schema to STORE_SCHEMA_VERSION, or explain why not. */
 static int
 store_upgrade(struct store *st, char **cause)
@@ -203,6 +295,8 @@ store_upgrade(struct store *st, char **cause)
 		if (store_exec(st, "BEGIN IMMEDIATE", cause) == -1)
 			return -1;
 		if (store_exec(st, store_migrations[version], cause) == -1)
+			goto fail;
+		if (version + 1 == 2 && store_postings_rebuild(st, cause) == -1)
 			goto fail;
 		sql = xsprintf("PRAGMA application_id = %d;"
 		    "PRAGMA user_version = %lld;"
@@ -296,6 +390,8 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < st->nstmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
+	pwriter_free(st->pw);
+	pindex_free(st->pi);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	free(st->path);
@@ -314,16 +410,47 @@ store_begin(struct store *st)
 	return store_exec(st, "BEGIN IMMEDIATE", NULL);
 }
 
+/* The pending postings are written in the transaction of their
+ * documents, right before it commits. */
 int
 store_commit(struct store *st)
 {
+	char	*cause = NULL;
+
+	if (st->pw != NULL && pwriter_flush(st->pw, &cause) == -1) {
+		log_warnx("%s: %s", st->path, cause);
+		free(cause);
+		return -1;
+	}
 	return store_exec(st, "COMMIT", NULL);
 }
 
 int
 store_rollback(struct store *st)
 {
+	if (st->pw != NULL)
+		pwriter_discard(st->pw);
 	return store_exec(st, "ROLLBACK", NULL);
+}
+
+/* At the end of an indexing run: merge the postings' segments where that
+ * pays (postings_merge's policy), in the current transaction. */
+int
+store_optimize(struct store *st, char **cause)
+{
+	if (st->pw != NULL && pwriter_flush(st->pw, cause) == -1)
+		return -1;
+	return postings_optimize(st->db, cause);
+}
+
+/* The reader's postings, current with the index: NULL when the index has
+ * none (search then uses FTS5 alone). */
+struct pindex *
+store_postings(struct store *st)
+{
+	if (st->pi == NULL)
+		st->pi = pindex_new(st->db);
+	return pindex_refresh(st->pi) == 0 ? st->pi : NULL;
 }
 
 /*
@@ -517,9 +644,11 @@ static int
 store_insert_doc(struct store *st, int64_t source, int ord,
     const struct xdoc *d, const char *hash, char **cause)
 {
+	/* The rowid is the change's sequence number: never reused, so the
+	 * postings can name a document by it across segments. */
 	static const char ins_doc[] = "INSERT INTO docs (id, source, ord, "
-	    "type, title, meta, html, hash, seq, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "type, title, meta, html, hash, seq, updated_at, rowid) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?9)";
 	static const char ins_fts[] = "INSERT INTO fts (rowid, title, "
 	    "headings, body) VALUES (?, ?, ?, ?)";
 	static const char ins_facet[] = "INSERT INTO facets (doc, key, value, "
@@ -569,8 +698,18 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 	for (c = 0; c < 3; c++)
 		sqlite3_bind_text(stmt, 2 + c, d->text[c].data ?
 		    d->text[c].data : "", (int)d->text[c].len, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
+	if (st->pw == NULL)
+		st->pw = pwriter_new(st->db);
+	if (pwriter_begin(st->pw, rowid, cause) == -1)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		pwriter_abort_doc(st->pw);
 		goto sqlfail;
+	}
+	pwriter_end(st->pw);
+	if (pwriter_should_flush(st->pw) &&
+	    pwriter_flush(st->pw, cause) == -1)
+		return -1;
 
 	if ((stmt = store_stmt(st, ins_facet)) == NULL)
 		goto sqlfail;
@@ -953,5 +1092,12 @@ store_check(struct store *st, struct buf *out)
 	n += store_check_rows(st, "SELECT 'full-text row ' || rowid || ' has "
 	    "no document' FROM fts WHERE rowid NOT IN (SELECT rowid FROM docs)",
 	    "index", out);
+	n += store_check_rows(st, "SELECT 'document ' || d.id || ' has no "
+	    "postings' FROM docs d WHERE NOT EXISTS (SELECT 1 FROM pseg s "
+	    "WHERE d.rowid BETWEEN s.mindoc AND s.maxdoc)",
+	    "postings", out);
+	n += store_check_rows(st, "SELECT 'segment ' || id || ': norms do "
+	    "not cover ' || mindoc || '..' || maxdoc FROM pseg WHERE "
+	    "length(norms) != (maxdoc - mindoc + 1) * 3", "postings", out);
 	return n;
 }

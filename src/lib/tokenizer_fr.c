@@ -51,7 +51,7 @@ int	tokenizer_fr_register_api(sqlite3 *, const sqlite3_api_routines *,
  * repeats its words (Zipf): a small direct-mapped cache of the stems of
  * short words, per tokenizer instance, more than doubles throughput.
  */
-#define FR_CACHE_SLOTS	2048
+#define FR_CACHE_SLOTS	16384
 #define FR_CACHE_KEY	24
 #define FR_CACHE_VAL	32
 struct frcache {
@@ -323,28 +323,40 @@ fr_fold(const char *s, size_t n)
 	return out;
 }
 
-/* The Snowball French stop words and the elision heads, folded, sorted. */
+/*
+ * The Snowball French stop words, the elision heads, and the words of a
+ * question that say nothing of its subject (quel, comment, peut, faut,
+ * faire...), folded and sorted.  They are never required and never ranked
+ * when a query has other words; documents keep them (phrases need them).
+ */
 static const char *const fr_stopwords[] = {
-	"a", "ai", "aie", "aient", "aies", "ait", "as", "au", "aura", "aurai",
-	"auraient", "aurais", "aurait", "auras", "aurez", "auriez", "aurions",
-	"aurons", "auront", "aux", "avaient", "avais", "avait", "avec",
-	"avez", "aviez", "avions", "avons", "ayant", "ayante", "ayantes",
-	"ayants", "ayez", "ayons", "c", "ce", "ces", "cet", "cette", "d",
-	"dans", "de", "des", "du", "elle", "en", "es", "est", "et", "etaient",
-	"etais", "etait", "etant", "etante", "etantes", "etants", "ete",
-	"etee", "etees", "etes", "etiez", "etions", "eu", "eue", "eues",
+	"a", "ai", "aie", "aient", "aies", "ainsi", "ait", "alors", "as", "au",
+	"aura", "aurai", "auraient", "aurais", "aurait", "auras", "aurez",
+	"auriez", "aurions", "aurons", "auront", "aussi", "aux", "avaient",
+	"avais", "avait", "avec", "avez", "aviez", "avions", "avoir", "avons",
+	"ayant", "ayante", "ayantes", "ayants", "ayez", "ayons", "c", "ca",
+	"ce", "ceci", "cela", "celle", "celles", "celui", "ces", "cet",
+	"cette", "ceux", "chez", "combien", "comme", "comment", "d", "dans",
+	"de", "des", "devoir", "devra", "dois", "doit", "doivent", "donc",
+	"dont", "du", "elle", "en", "es", "est", "et", "etaient", "etais",
+	"etait", "etant", "etante", "etantes", "etants", "ete", "etee",
+	"etees", "etes", "etiez", "etions", "etre", "eu", "eue", "eues",
 	"eumes", "eurent", "eus", "eusse", "eussent", "eusses", "eussiez",
-	"eussions", "eut", "eutes", "eux", "fumes", "furent", "fus", "fusse",
-	"fussent", "fusses", "fussiez", "fussions", "fut", "futes", "il",
-	"ils", "j", "je", "jusqu", "l", "la", "le", "les", "leur", "lorsqu",
-	"lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n",
-	"ne", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "pour",
-	"puisqu", "qu", "que", "qui", "quoiqu", "s", "sa", "se", "sera",
+	"eussions", "eut", "eutes", "eux", "faire", "fait", "falloir", "faut",
+	"font", "fumes", "furent", "fus", "fusse", "fussent", "fusses",
+	"fussiez", "fussions", "fut", "futes", "il", "ils", "j", "je", "jusqu",
+	"l", "la", "laquelle", "le", "lequel", "les", "lesquelles", "lesquels",
+	"leur", "lorsqu", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi",
+	"moins", "mon", "n", "ne", "ni", "non", "nos", "notre", "nous", "on",
+	"ont", "ou", "oui", "par", "pas", "peut", "peuvent", "peux", "plus",
+	"pour", "pourquoi", "pourra", "pourront", "pouvoir", "puis", "puisqu",
+	"qu", "quand", "que", "quel", "quelle", "quelles", "quelque",
+	"quelques", "quels", "qui", "quoi", "quoiqu", "s", "sa", "se", "sera",
 	"serai", "seraient", "serais", "serait", "seras", "serez", "seriez",
-	"serions", "serons", "seront", "ses", "soient", "sois", "soit",
+	"serions", "serons", "seront", "ses", "si", "soient", "sois", "soit",
 	"sommes", "son", "sont", "soyez", "soyons", "suis", "sur", "t", "ta",
-	"te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous",
-	"y",
+	"te", "tes", "toi", "ton", "tous", "tout", "toute", "toutes", "tres",
+	"tu", "un", "une", "vers", "vos", "votre", "vous", "y",
 };
 
 int
@@ -643,6 +655,20 @@ frtok_stem(struct frrun *r, const char *w, size_t n, char *out)
 	return ns;
 }
 
+/* Is s two to six capital letters (ASCII), nothing else: an acronym? */
+static int
+frtok_capitals(const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n < 2 || n > 6)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	return 1;
+}
+
 /* One word from unicode61: the colocated forms, one position. */
 static int
 frtok_word(void *arg, int tflags, const char *w, int n, int start, int end)
@@ -673,6 +699,14 @@ frtok_word(void *arg, int tflags, const char *w, int n, int start, int end)
 	for (i = 0; i < nf && !isdigit((unsigned char)fold[i]); i++)
 		;
 	if ((r->flags & FTS5_TOKENIZE_PREFIX) || i < nf)
+		return r->xToken(r->ctx, 0, fold, (int)nf, start, end);
+	/*
+	 * A word typed in capitals in a query is a name or an acronym: DUER
+	 * stemmed is "du", which every document holds.  It is searched as
+	 * written (documents index the folded form of every word too).
+	 */
+	if ((r->flags & FTS5_TOKENIZE_QUERY) && frtok_capitals(r->text + start,
+	    (size_t)(end - start)))
 		return r->xToken(r->ctx, 0, fold, (int)nf, start, end);
 
 	slot = NULL;
@@ -735,15 +769,56 @@ frtok_segment(struct frrun *r, size_t from, size_t to)
 	    (int)(to - from), frtok_word);
 }
 
+/*
+ * The capture of this thread (postings.c's writer): it sees each token of
+ * a document on its way to FTS5, so the ranking index is built from the
+ * same tokens without tokenizing twice.
+ */
+static _Thread_local struct fr_capture	*fr_cap;
+
+struct capctx {
+	struct fr_capture	*cap;
+	int			 col;
+	void			*ctx;
+	int			(*xToken)(void *, int, const char *, int, int,
+				    int);
+};
+
+static int
+frtok_captured(void *arg, int tflags, const char *tok, int n, int start,
+    int end)
+{
+	struct capctx	*cc = arg;
+
+	cc->cap->token(cc->cap->arg, cc->col, tok, n,
+	    (tflags & FTS5_TOKEN_COLOCATED) != 0);
+	return cc->xToken(cc->ctx, tflags, tok, n, start, end);
+}
+
+void
+tokenizer_fr_capture(struct fr_capture *cap)
+{
+	fr_cap = cap;
+}
+
 static int
 frtok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
     int ntext, int (*xToken)(void *, int, const char *, int, int, int))
 {
 	struct frrun	 r;
+	struct capctx	 cc;
 	size_t		 len, pos = 0, seg = 0, start, end, i;
 	char		 norm[32];
 	int		 rc = SQLITE_OK;
 
+	if (fr_cap != NULL && flags == FTS5_TOKENIZE_DOCUMENT) {
+		cc.cap = fr_cap;
+		cc.col = fr_cap->col++;
+		cc.ctx = ctx;
+		cc.xToken = xToken;
+		ctx = &cc;
+		xToken = frtok_captured;
+	}
 	if (text == NULL || ntext <= 0)
 		return SQLITE_OK;
 	len = (size_t)ntext;

@@ -22,7 +22,8 @@ bench_usage(FILE *f)
 	fprintf(f, "usage: savoir bench-query [--db FILE] [--synonyms FILE] "
 	    "[--limit N]\n"
 	    "                          [--repeat N] [--times FILE] "
-	    "[--no-facets] < QUERIES\n\n"
+	    "[--no-facets]\n"
+	    "                          [--tune NAME=VALUE,...] < QUERIES\n\n"
 	    "QUERIES has one query a line: 'qid<TAB>query' or "
 	    "'qid<TAB>split<TAB>query'.\n"
 	    "Prints 'qid<TAB>rank<TAB>id<TAB>score' for each hit; with "
@@ -84,6 +85,7 @@ cmd_bench_query(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "times", required_argument, NULL, 't' },
 		{ "no-facets", no_argument, NULL, 'F' },
+		{ "tune", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -101,7 +103,7 @@ cmd_bench_query(int argc, char **argv)
 	size_t			 nq = 0, i, k, pass;
 	int			 ch, limit = 10, repeat = 1, facets = 1, ret = 2;
 
-	while ((ch = getopt_long(argc, argv, "d:s:l:r:t:Fh", longopts,
+	while ((ch = getopt_long(argc, argv, "d:s:l:r:t:FT:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -136,6 +138,14 @@ cmd_bench_query(int argc, char **argv)
 			break;
 		case 'F':
 			facets = 0;
+			break;
+		case 'T':
+			if (search_tune(optarg, &cause) == -1) {
+				cli_usage_error("bench-query", "--tune: %s",
+				    cause);
+				free(cause);
+				goto out;
+			}
 			break;
 		case 'h':
 			bench_usage(stdout);

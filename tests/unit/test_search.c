@@ -93,6 +93,7 @@ run_syn(const char *q, const struct synonyms *syn, struct results *res)
 	memset(&o, 0, sizeof o);
 	o.limit = 10;
 	o.want_facets = 1;
+	o.want_snippets = 1;
 	o.budget_ms = 5000;
 	o.synonyms = syn;
 	if (search_run(st, q, &o, res, &cause) != 0)

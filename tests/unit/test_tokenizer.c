@@ -399,7 +399,10 @@ t_stopwords(void **state)
 		"le", "la", "les", "de", "des", "du", "et", "en", "un", "une",
 		"au", "aux", "a", "est", "que", "qui", "dans", "pour", "par",
 		"sur", "l", "d", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-		"meme", "ete", "y", "vous", "avec", "ce", "etaient"
+		"meme", "ete", "y", "vous", "avec", "ce", "etaient",
+		/* the words of a question, not of its subject */
+		"quel", "quelle", "quels", "comment", "pourquoi", "combien",
+		"peut", "faut", "doit", "faire"
 	};
 	static const char *const no[] = {
 		"", "collectivite", "action", "loi", "l1115-1", "aa", "zz",
@@ -412,9 +415,9 @@ t_stopwords(void **state)
 		assert_true(fr_is_stopword(yes[i], strlen(yes[i])));
 	for (i = 0; i < sizeof no / sizeof no[0]; i++)
 		assert_false(fr_is_stopword(no[i], strlen(no[i])));
-	/* Length-bounded: "les" is three letters of "lesquels". */
-	assert_true(fr_is_stopword("lesquels", 3));
-	assert_false(fr_is_stopword("lesquels", 8));
+	/* Length-bounded: "comment" is seven letters of "commentaire". */
+	assert_true(fr_is_stopword("commentaire", 7));
+	assert_false(fr_is_stopword("commentaire", 11));
 }
 
 static void
