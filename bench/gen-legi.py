@@ -4,7 +4,7 @@ gen-legi.py - synthetic legal codes in the LEGI JSON tree, for the scale
 benchmark of the `legi` plugin (up to a million articles and more).
 
     bench/gen-legi.py --source DIR --out DIR --articles N \
-        [--per-file 20000] [--seed 1] [--jobs J]
+        [--per-file 10000] [--seed 1] [--jobs J]
 
 It reads the real codes once (DIR/LEGITEXT*.json, as @socialgouv/legi-data
 packages them) and learns from them:
