@@ -672,10 +672,11 @@ q_all_stopwords(const char *f)
 	const char	*p = f, *q;
 	size_t		 n;
 
-	if (strchr(f, '-') == NULL)
+	/* The fold writes the hyphens as spaces. */
+	if (strpbrk(f, "- ") == NULL)
 		return 0;
 	for (;;) {
-		q = strchr(p, '-');
+		q = strpbrk(p, "- ");
 		n = q != NULL ? (size_t)(q - p) : strlen(p);
 		if (n > 0 && !fr_is_stopword(p, n))
 			return 0;

@@ -411,6 +411,30 @@ titlephrase_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 		sqlite3_result_int(ctx, title_phrase(api, fts, pm));
 }
 
+/*
+ * savoir_tf(fts): how many times phrase 0 occurs in each column of the row,
+ * packed as title + headings << 20 + body << 40 (each capped): the list of
+ * a phrase for search_fast, which has no positions of its own.
+ */
+static void
+tf_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+    int nval, sqlite3_value **val)
+{
+	Fts5PhraseIter	 it;
+	sqlite3_int64	 tf[3] = { 0, 0, 0 };
+	int		 col, off, c;
+
+	(void)nval;
+	(void)val;
+	for (api->xPhraseFirst(fts, 0, &it, &col, &off); col >= 0;
+	    api->xPhraseNext(fts, &it, &col, &off))
+		if (col < 3 && tf[col] < 0xfffff)
+			tf[col]++;
+	for (c = 1; c < 3; c++)
+		tf[0] |= tf[c] << (20 * c);
+	sqlite3_result_int64(ctx, tf[0]);
+}
+
 int
 search_register(sqlite3 *db)
 {
@@ -430,6 +454,9 @@ search_register(sqlite3 *db)
 	    NULL)) != SQLITE_OK)
 		return rc;
 	if ((rc = api->xCreateFunction(api, "savoir_cover", NULL, cover_fn,
+	    NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = api->xCreateFunction(api, "savoir_tf", NULL, tf_fn,
 	    NULL)) != SQLITE_OK)
 		return rc;
 	return api->xCreateFunction(api, "savoir_titlephrase", NULL,
@@ -1340,6 +1367,47 @@ fast_articles(struct store *st, const struct plan *p, int64_t *out)
 	return n;
 }
 
+/* The list of a phrase of several words, from FTS5 (which has the
+ * positions): its rows in rowid order with their counts per column. */
+static int
+fast_phrase_list(struct store *st, const char *text, struct plist *l)
+{
+	sqlite3_stmt	*stmt;
+	struct buf	 q;
+	const char	*p;
+	sqlite3_int64	 tf;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, "SELECT rowid, savoir_tf(fts) FROM fts "
+	    "WHERE fts MATCH ? ORDER BY rowid")) == NULL)
+		return -1;
+	buf_init(&q);
+	buf_addc(&q, '"');
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addc(&q, '"');
+		buf_addc(&q, *p);
+	}
+	buf_addc(&q, '"');
+	sqlite3_bind_text(stmt, 1, q.data, (int)q.len, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (l->n == l->cap) {
+			l->cap = l->cap == 0 ? 256 : l->cap * 2;
+			l->doc = xreallocarray(l->doc, l->cap, sizeof *l->doc);
+			l->tf = xreallocarray(l->tf, l->cap, sizeof *l->tf);
+		}
+		tf = sqlite3_column_int64(stmt, 1);
+		l->doc[l->n] = sqlite3_column_int64(stmt, 0);
+		l->tf[l->n][0] = (uint32_t)(tf & 0xfffff);
+		l->tf[l->n][1] = (uint32_t)((tf >> 20) & 0xfffff);
+		l->tf[l->n][2] = (uint32_t)((tf >> 40) & 0xfffff);
+		l->n++;
+	}
+	sqlite3_reset(stmt);
+	buf_free(&q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /*
  * Rank with the postings: 1 when done (res filled but for facets), 0 when
  * the query is not one this evaluator takes, -1 on an error.
@@ -1405,12 +1473,22 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		if (pindex_tokenize(pi, ph[i].text, strlen(ph[i].text), 0,
 		    fast_term_cb, &ft) == -1)
 			goto fail;
-		if (ft.maxpos > 0) {	/* several words: a phrase */
-			for (j = 0; j < (size_t)ft.n; j++)
-				free(ft.t[j]);
-			goto notmine;
-		}
 		acc.n = 0;
+		if (ft.maxpos > 0) {
+			/* Several words ("domicile-travail"): FTS5 finds
+			 * them together, the snippet marks each. */
+			for (j = 0; j < (size_t)ft.n; j++) {
+				if (nqt < FAST_MAX_QTERMS && !ph[i].syn) {
+					qt[nqt].s = ft.t[j];
+					qt[nqt].len = ft.len[j];
+					qtph[nqt++] = i;
+				} else
+					free(ft.t[j]);
+			}
+			ft.n = 0;
+			if (fast_phrase_list(st, ph[i].text, &acc) == -1)
+				goto sqlfail;
+		}
 		for (j = 0; j < (size_t)ft.n; j++) {
 			one.n = 0;
 			if (pindex_list(pi, ft.t[j], (size_t)ft.len[j],
