@@ -13,7 +13,8 @@
  *     one row per term and segment; data is the documents in rowid order,
  *     each as varint(rowid - previous) then varint(body << 2 | has_heading
  *     << 1 | has_title) and, when flagged, varint(title) and
- *     varint(headings) counts;
+ *     varint(headings) counts, and with a body count the term's first
+ *     position in the body, plus one (a proximity hint for ranking);
  *   ptomb(doc)
  *     rowids deleted since their segment was written (docs' delete trigger).
  * Rowids are never reused (store.c gives a document its change sequence
@@ -107,6 +108,7 @@ struct pterm {
 	struct buf	 data;
 	/* the current document's counts, while it is tokenized */
 	uint32_t	 tf[3];
+	uint32_t	 first;		/* 1 + its first position in the body */
 	int		 in_doc;
 };
 
@@ -207,6 +209,7 @@ pw_token(void *arg, int col, const char *tok, int n, int colocated)
 	if (!t->in_doc) {
 		t->in_doc = 1;
 		memset(t->tf, 0, sizeof t->tf);
+		t->first = 0;
 		if (pw->ntouched == pw->captouched) {
 			pw->captouched = pw->captouched == 0 ? 1024 :
 			    pw->captouched * 2;
@@ -216,6 +219,8 @@ pw_token(void *arg, int col, const char *tok, int n, int colocated)
 		i = (size_t)(t - pw->terms);
 		pw->touched[pw->ntouched++] = (uint32_t)i;
 	}
+	if (col == 2 && t->first == 0)
+		t->first = pw->len[2];	/* counted above: 1 + position */
 	t->tf[col]++;
 }
 
@@ -304,6 +309,8 @@ pwriter_end(struct pwriter *pw)
 			vput(&t->data, t->tf[0]);
 		if (t->tf[1] > 0)
 			vput(&t->data, t->tf[1]);
+		if (t->tf[2] > 0)
+			vput(&t->data, t->first);
 		t->last = pw->doc;
 		t->df++;
 		pw->bytes += t->data.len - before;
@@ -633,6 +640,8 @@ p_merge(sqlite3 *db, struct mseg *v, size_t n, int level, char **cause)
 				goto corrupt;
 			if ((code & 2) && vget(&p, end, &x) == -1)
 				goto corrupt;
+			if ((code >> 2) > 0 && vget(&p, end, &x) == -1)
+				goto corrupt;
 			if (tomb_has(tomb, ntomb, doc))
 				continue;
 			vput(&out, (uint64_t)(doc - last));
@@ -802,7 +811,53 @@ struct pindex {
 	/* savoir_fr, to turn a query's words into terms */
 	fts5_tokenizer	 tokapi;
 	Fts5Tokenizer	*tok;
+	/* the facets of every document, loaded on first use */
+	struct pfacets	*pf;
+	long long	 pf_version;
 };
+
+/*
+ * The facet values of every document, for counting and filtering without
+ * SQL: per key, the values' ids of each rowid in compressed-row form
+ * (vals[off[doc] .. off[doc + 1]]), and per id its text and folded form.
+ */
+struct pfkey {
+	char		*key;
+	uint32_t	*off;		/* maxdoc + 2 */
+	uint32_t	*vals;
+	size_t		 nvals;
+	char		**value;	/* by id */
+	char		**norm;
+	size_t		 nids;
+};
+
+struct pfacets {
+	struct pfkey	*k;
+	size_t		 nk;
+	int64_t		 maxdoc;
+};
+
+static void
+pfacets_free(struct pfacets *pf)
+{
+	size_t	 i, j;
+
+	if (pf == NULL)
+		return;
+	for (i = 0; i < pf->nk; i++) {
+		free(pf->k[i].key);
+		free(pf->k[i].off);
+		free(pf->k[i].vals);
+		for (j = 0; j < pf->k[i].nids; j++) {
+			free(pf->k[i].value[j]);
+			free(pf->k[i].norm[j]);
+		}
+		free(pf->k[i].value);
+		free(pf->k[i].norm);
+	}
+	free(pf->k);
+	free(pf);
+}
 
 struct pindex *
 pindex_new(sqlite3 *db)
@@ -811,6 +866,7 @@ pindex_new(sqlite3 *db)
 
 	pi->db = db;
 	pi->version = -1;
+	pi->pf_version = -1;
 	return pi;
 }
 
@@ -822,6 +878,7 @@ pindex_free(struct pindex *pi)
 	sqlite3_finalize(pi->get);
 	if (pi->tok != NULL)
 		pi->tokapi.xDelete(pi->tok);
+	pfacets_free(pi->pf);
 	free(pi->norms);
 	free(pi->dead);
 	free(pi);
@@ -952,7 +1009,7 @@ pindex_list(struct pindex *pi, const char *term, size_t len,
 	const unsigned char	*p, *end;
 	uint64_t		 d, code, x;
 	int64_t			 doc;
-	uint32_t		 t0, t1;
+	uint32_t		 t0, t1, first;
 	int			 rc;
 
 	if (pi->get == NULL && sqlite3_prepare_v3(pi->db, "SELECT data FROM "
@@ -969,11 +1026,13 @@ pindex_list(struct pindex *pi, const char *term, size_t len,
 			    vget(&p, end, &code) == -1)
 				goto corrupt;
 			doc += (int64_t)d;
-			t0 = t1 = 0;
+			t0 = t1 = first = 0;
 			if ((code & 1) && vget(&p, end, &x) == 0)
 				t0 = (uint32_t)x;
 			if ((code & 2) && vget(&p, end, &x) == 0)
 				t1 = (uint32_t)x;
+			if ((code >> 2) > 0 && vget(&p, end, &x) == 0)
+				first = (uint32_t)x;
 			if (doc > pi->maxdoc ||
 			    (pi->dead[doc / 8] & (1u << (doc % 8))))
 				continue;
@@ -983,8 +1042,11 @@ pindex_list(struct pindex *pi, const char *term, size_t len,
 				    sizeof *l->doc);
 				l->tf = xreallocarray(l->tf, l->cap,
 				    sizeof *l->tf);
+				l->first = xreallocarray(l->first, l->cap,
+				    sizeof *l->first);
 			}
 			l->doc[l->n] = doc;
+			l->first[l->n] = first;
 			l->tf[l->n][0] = t0;
 			l->tf[l->n][1] = t1;
 			l->tf[l->n][2] = (uint32_t)(code >> 2);
@@ -1003,6 +1065,7 @@ plist_free(struct plist *l)
 {
 	free(l->doc);
 	free(l->tf);
+	free(l->first);
 	memset(l, 0, sizeof *l);
 }
 
@@ -1058,4 +1121,185 @@ pindex_tokenize(struct pindex *pi, const char *text, size_t len, int doc,
 	return pi->tokapi.xTokenize(pi->tok, &tr, doc ? FTS5_TOKENIZE_DOCUMENT :
 	    FTS5_TOKENIZE_QUERY, text, (int)len, pindex_token) == SQLITE_OK ?
 	    0 : -1;
+}
+
+/* --- facets ---------------------------------------------------------------- */
+
+/*
+ * Load the facets of the keys shown as facets (keyword and year kinds, and
+ * the type), sorted by key, value: one pass over the facets table.
+ */
+static struct pfacets *
+pfacets_load(struct pindex *pi)
+{
+	sqlite3_stmt	*stmt;
+	struct pfacets	*pf;
+	struct pfkey	*k = NULL;
+	const char	*key, *norm, *value;
+	int64_t		 doc;
+	size_t		 i, capv = 0, capid = 0;
+	uint32_t	*cnt = NULL;
+	struct { int64_t doc; uint32_t id; } *pairs = NULL;
+	size_t		 npairs = 0, cappairs = 0;
+
+	if (sqlite3_prepare_v2(pi->db, "SELECT f.key, f.norm, min(f.value), "
+	    "group_concat(f.doc) FROM facets f WHERE f.key IN (SELECT "
+	    "json_extract(value, '$.key') FROM types, json_each(types.facets) "
+	    "WHERE json_extract(value, '$.kind') IN (0, 1) UNION SELECT "
+	    "'type') GROUP BY f.key, f.norm ORDER BY f.key, f.norm", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return NULL;
+	pf = xcalloc(1, sizeof *pf);
+	pf->maxdoc = pi->maxdoc;
+	(void)capv;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char	*docs, *p;
+		char		*end;
+
+		key = (const char *)sqlite3_column_text(stmt, 0);
+		norm = (const char *)sqlite3_column_text(stmt, 1);
+		value = (const char *)sqlite3_column_text(stmt, 2);
+		docs = (const char *)sqlite3_column_text(stmt, 3);
+		if (key == NULL || norm == NULL || value == NULL || docs == NULL)
+			continue;
+		if (k == NULL || strcmp(k->key, key) != 0) {
+			if (k != NULL) {
+				/* finish the previous key below */
+			}
+			pf->k = xreallocarray(pf->k, pf->nk + 1, sizeof *pf->k);
+			k = &pf->k[pf->nk++];
+			memset(k, 0, sizeof *k);
+			k->key = xstrdup(key);
+			capid = 0;
+		}
+		if (k->nids == capid) {
+			capid = capid == 0 ? 64 : capid * 2;
+			k->value = xreallocarray(k->value, capid,
+			    sizeof *k->value);
+			k->norm = xreallocarray(k->norm, capid,
+			    sizeof *k->norm);
+		}
+		k->value[k->nids] = xstrdup(value);
+		k->norm[k->nids] = xstrdup(norm);
+		for (p = docs; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+			doc = strtoll(p, &end, 10);
+			if (end == p)
+				break;
+			if (doc < 0 || doc > pi->maxdoc)
+				continue;
+			if (npairs == cappairs) {
+				cappairs = cappairs == 0 ? 4096 : cappairs * 2;
+				pairs = xreallocarray(pairs, cappairs,
+				    sizeof *pairs);
+			}
+			/* key index in the high bits: one array for all */
+			pairs[npairs].doc = doc;
+			pairs[npairs].id = (uint32_t)k->nids |
+			    (uint32_t)(pf->nk - 1) << 24;
+			npairs++;
+		}
+		k->nids++;
+	}
+	if (sqlite3_finalize(stmt) != SQLITE_OK) {
+		free(pairs);
+		pfacets_free(pf);
+		return NULL;
+	}
+	/* Compressed rows, key by key: count, prefix sums, fill. */
+	cnt = xcalloc((size_t)pi->maxdoc + 2, sizeof *cnt);
+	for (i = 0; i < pf->nk; i++) {
+		size_t	 j;
+		uint32_t run = 0, id;
+
+		k = &pf->k[i];
+		memset(cnt, 0, ((size_t)pi->maxdoc + 2) * sizeof *cnt);
+		for (j = 0; j < npairs; j++)
+			if ((pairs[j].id >> 24) == i)
+				cnt[pairs[j].doc]++;
+		k->off = xcalloc((size_t)pi->maxdoc + 2, sizeof *k->off);
+		for (j = 0; j <= (size_t)pi->maxdoc; j++) {
+			k->off[j] = run;
+			run += cnt[j];
+		}
+		k->off[pi->maxdoc + 1] = run;
+		k->nvals = run;
+		k->vals = xcalloc(run + 1, sizeof *k->vals);
+		memset(cnt, 0, ((size_t)pi->maxdoc + 2) * sizeof *cnt);
+		for (j = 0; j < npairs; j++) {
+			if ((pairs[j].id >> 24) != i)
+				continue;
+			id = pairs[j].id & 0xffffff;
+			k->vals[k->off[pairs[j].doc] + cnt[pairs[j].doc]++] = id;
+		}
+	}
+	free(cnt);
+	free(pairs);
+	return pf;
+}
+
+struct pfacets *
+pindex_facets(struct pindex *pi)
+{
+	if (pi->pf != NULL && pi->pf_version == pi->version)
+		return pi->pf;
+	pfacets_free(pi->pf);
+	pi->pf = pfacets_load(pi);
+	pi->pf_version = pi->version;
+	return pi->pf;
+}
+
+size_t
+pfacets_nkeys(const struct pfacets *pf)
+{
+	return pf->nk;
+}
+
+const char *
+pfacets_key(const struct pfacets *pf, size_t k)
+{
+	return pf->k[k].key;
+}
+
+/* The key's index, or -1. */
+int
+pfacets_find(const struct pfacets *pf, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < pf->nk; i++)
+		if (strcmp(pf->k[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t
+pfacets_nids(const struct pfacets *pf, size_t k)
+{
+	return pf->k[k].nids;
+}
+
+const char *
+pfacets_value(const struct pfacets *pf, size_t k, uint32_t id)
+{
+	return pf->k[k].value[id];
+}
+
+const char *
+pfacets_norm(const struct pfacets *pf, size_t k, uint32_t id)
+{
+	return pf->k[k].norm[id];
+}
+
+/* The value ids doc has for key k: *n of them. */
+const uint32_t *
+pfacets_doc(const struct pfacets *pf, size_t k, int64_t doc, size_t *n)
+{
+	const struct pfkey	*fk = &pf->k[k];
+
+	if (doc < 0 || doc > pf->maxdoc) {
+		*n = 0;
+		return NULL;
+	}
+	*n = fk->off[doc + 1] - fk->off[doc];
+	return fk->vals + fk->off[doc];
 }

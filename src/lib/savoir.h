@@ -407,6 +407,7 @@ struct pindex;
 struct plist {
 	int64_t		*doc;
 	uint32_t	(*tf)[3];
+	uint32_t	*first;		/* 1 + first body position, or 0 */
 	size_t		 n, cap;
 };
 struct pwriter	*pwriter_new(sqlite3 *);
@@ -433,6 +434,18 @@ const uint8_t	*pindex_norms(const struct pindex *, int64_t doc);
 int		 pindex_list(struct pindex *, const char *term, size_t len,
 		    struct plist *);
 void		 plist_free(struct plist *);
+/* The facets of every document, by key and value id (keys shown as
+ * facets only); NULL on an error.  Owned by the pindex. */
+struct pfacets;
+struct pfacets	*pindex_facets(struct pindex *);
+size_t		 pfacets_nkeys(const struct pfacets *);
+const char	*pfacets_key(const struct pfacets *, size_t k);
+int		 pfacets_find(const struct pfacets *, const char *key);
+size_t		 pfacets_nids(const struct pfacets *, size_t k);
+const char	*pfacets_value(const struct pfacets *, size_t k, uint32_t id);
+const char	*pfacets_norm(const struct pfacets *, size_t k, uint32_t id);
+const uint32_t	*pfacets_doc(const struct pfacets *, size_t k, int64_t doc,
+		    size_t *n);
 int		 pindex_tokenize(struct pindex *, const char *text, size_t len,
 		    int doc, int (*cb)(void *, int pos, const char *term,
 		    int len, int start, int end), void *arg);

@@ -109,8 +109,11 @@ static struct rank_params {
 	double	 syn;		/* weight of a synonym against a typed term */
 	int	 cover_first;	/* order by units found, then score */
 	int	 fast;		/* rank with the postings when possible */
+	double	 prox;		/* weight of two query words near each other */
+	int	 near;		/* how near: first places this far apart */
 } rp = {
 	1.2, { 0.75, 0.75, 0.75 }, { 10.0, 4.0, 1.0 }, 0.0, 0.5, 1e-6, 0, 1,
+	0.0, 4,
 };
 
 int
@@ -151,6 +154,10 @@ search_tune(const char *spec, char **cause)
 			p.cover_first = v != 0;
 		else if (strcmp(tok, "fast") == 0)
 			p.fast = v != 0;
+		else if (strcmp(tok, "prox") == 0)
+			p.prox = v;
+		else if (strcmp(tok, "near") == 0)
+			p.near = (int)v;
 		else {
 			xasprintf(cause, "unknown ranking parameter '%s'", tok);
 			ret = -1;
@@ -1055,6 +1062,8 @@ static _Thread_local struct fast_acc {
 	int64_t		*touched;
 	size_t		 cap;
 	struct plist	 l[3];
+	uint64_t	*fpos[2];	/* stamp << 32 | first position */
+	uint32_t	 stamp;
 } fa;
 
 static int
@@ -1067,6 +1076,10 @@ fast_acc_ready(int64_t maxdoc)
 	free(fa.score);
 	free(fa.mask);
 	free(fa.touched);
+	free(fa.fpos[0]);
+	free(fa.fpos[1]);
+	fa.fpos[0] = xcalloc(n, sizeof *fa.fpos[0]);
+	fa.fpos[1] = xcalloc(n, sizeof *fa.fpos[1]);
 	fa.score = xcalloc(n, sizeof *fa.score);
 	fa.mask = xcalloc(n, sizeof *fa.mask);
 	fa.touched = xcalloc(n, sizeof *fa.touched);
@@ -1090,20 +1103,27 @@ plist_union(struct plist *a, const struct plist *b, struct plist *tmp)
 			    sizeof *tmp->doc);
 			tmp->tf = xreallocarray(tmp->tf, tmp->cap,
 			    sizeof *tmp->tf);
+			tmp->first = xreallocarray(tmp->first, tmp->cap,
+			    sizeof *tmp->first);
 		}
 		if (j >= b->n || (i < a->n && a->doc[i] < b->doc[j])) {
 			tmp->doc[tmp->n] = a->doc[i];
 			memcpy(tmp->tf[tmp->n], a->tf[i], sizeof a->tf[i]);
+			tmp->first[tmp->n] = a->first[i];
 			i++;
 		} else if (i >= a->n || b->doc[j] < a->doc[i]) {
 			tmp->doc[tmp->n] = b->doc[j];
 			memcpy(tmp->tf[tmp->n], b->tf[j], sizeof b->tf[j]);
+			tmp->first[tmp->n] = b->first[j];
 			j++;
 		} else {
 			tmp->doc[tmp->n] = a->doc[i];
 			for (c = 0; c < 3; c++)
 				tmp->tf[tmp->n][c] = a->tf[i][c] > b->tf[j][c] ?
 				    a->tf[i][c] : b->tf[j][c];
+			tmp->first[tmp->n] = a->first[i] == 0 ||
+			    (b->first[j] != 0 && b->first[j] < a->first[i]) ?
+			    b->first[j] : a->first[i];
 			i++;
 			j++;
 		}
@@ -1369,33 +1389,40 @@ fast_articles(struct store *st, const struct plan *p, int64_t *out)
 
 /* The list of a phrase of several words, from FTS5 (which has the
  * positions): its rows in rowid order with their counts per column. */
+static void
+fts_quote(struct buf *q, const char *text)
+{
+	const char	*p;
+
+	buf_addc(q, '"');
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addc(q, '"');
+		buf_addc(q, *p);
+	}
+	buf_addc(q, '"');
+}
+
 static int
-fast_phrase_list(struct store *st, const char *text, struct plist *l)
+fast_match_list(struct store *st, const struct buf *q, struct plist *l)
 {
 	sqlite3_stmt	*stmt;
-	struct buf	 q;
-	const char	*p;
 	sqlite3_int64	 tf;
 	int		 rc;
 
 	if ((stmt = store_stmt(st, "SELECT rowid, savoir_tf(fts) FROM fts "
 	    "WHERE fts MATCH ? ORDER BY rowid")) == NULL)
 		return -1;
-	buf_init(&q);
-	buf_addc(&q, '"');
-	for (p = text; *p != '\0'; p++) {
-		if (*p == '"')
-			buf_addc(&q, '"');
-		buf_addc(&q, *p);
-	}
-	buf_addc(&q, '"');
-	sqlite3_bind_text(stmt, 1, q.data, (int)q.len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, q->data, (int)q->len, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (l->n == l->cap) {
 			l->cap = l->cap == 0 ? 256 : l->cap * 2;
 			l->doc = xreallocarray(l->doc, l->cap, sizeof *l->doc);
 			l->tf = xreallocarray(l->tf, l->cap, sizeof *l->tf);
+			l->first = xreallocarray(l->first, l->cap,
+			    sizeof *l->first);
 		}
+		l->first[l->n] = 0;
 		tf = sqlite3_column_int64(stmt, 1);
 		l->doc[l->n] = sqlite3_column_int64(stmt, 0);
 		l->tf[l->n][0] = (uint32_t)(tf & 0xfffff);
@@ -1404,8 +1431,178 @@ fast_phrase_list(struct store *st, const char *text, struct plist *l)
 		l->n++;
 	}
 	sqlite3_reset(stmt);
-	buf_free(&q);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+fast_phrase_list(struct store *st, const char *text, struct plist *l)
+{
+	struct buf	 q;
+	int		 rc;
+
+	buf_init(&q);
+	fts_quote(&q, text);
+	rc = fast_match_list(st, &q, l);
+	buf_free(&q);
+	return rc;
+}
+
+/*
+ * Filters and facet counts from the facets of every document (postings.c's
+ * pfacets): a filter is, per key, the set of value ids it accepts (the
+ * same rule as plan_where: the folded value, or its first words, or a
+ * year in a range); keys AND, values of one key OR.
+ */
+struct fast_filter {
+	int	 k;		/* the key in pfacets */
+	uint8_t	*ok;		/* by value id */
+};
+
+static int
+fast_filter_value_ok(const struct filter *f, const char *norm)
+{
+	size_t	 n = strlen(f->norm);
+	long	 y;
+	char	*end;
+
+	if (f->from > 0) {
+		y = strtol(norm, &end, 10);
+		return end != norm && y >= f->from && y <= f->to;
+	}
+	return strncmp(norm, f->norm, n) == 0 &&
+	    (norm[n] == '\0' || norm[n] == ' ');
+}
+
+/* One fast_filter per filtered key into *out; -1 when a key has no
+ * facets loaded (the query goes to FTS5). */
+static int
+fast_filters(const struct pfacets *pf, const struct plan *p,
+    struct fast_filter **out, size_t *nout)
+{
+	struct fast_filter	*v = NULL;
+	size_t			 n = 0, i, j, id, nids;
+	int			 k;
+
+	for (i = 0; i < p->nf; i++) {
+		if ((k = pfacets_find(pf, p->f[i].key)) == -1)
+			goto fail;
+		for (j = 0; j < n && v[j].k != k; j++)
+			;
+		nids = pfacets_nids(pf, (size_t)k);
+		if (j == n) {
+			v = xreallocarray(v, n + 1, sizeof *v);
+			v[n].k = k;
+			v[n].ok = xcalloc(nids + 1, 1);
+			n++;
+		}
+		for (id = 0; id < nids; id++)
+			if (fast_filter_value_ok(&p->f[i],
+			    pfacets_norm(pf, (size_t)k, (uint32_t)id)))
+				v[j].ok[id] = 1;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		free(v[i].ok);
+	free(v);
+	return -1;
+}
+
+static int
+fast_filters_pass(const struct pfacets *pf, const struct fast_filter *ff,
+    size_t nff, int64_t doc)
+{
+	const uint32_t	*ids;
+	size_t		 i, j, n;
+
+	for (i = 0; i < nff; i++) {
+		ids = pfacets_doc(pf, (size_t)ff[i].k, doc, &n);
+		for (j = 0; j < n && !ff[i].ok[ids[j]]; j++)
+			;
+		if (j == n)
+			return 0;
+	}
+	return 1;
+}
+
+struct fast_count {
+	uint32_t	 id;
+	int64_t		 n;
+};
+
+static const struct pfacets	*fc_pf;
+static size_t			 fc_key;
+
+static int
+fast_count_cmp(const void *a, const void *b)
+{
+	const struct fast_count	*x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(pfacets_value(fc_pf, fc_key, x->id),
+	    pfacets_value(fc_pf, fc_key, y->id));
+}
+
+/* Facet counts over the documents that passed: every key, its top
+ * values by count, then by value (search_facets' order). */
+static void
+fast_facets(const struct pfacets *pf, const int64_t *docs, size_t ndocs,
+    struct results *res)
+{
+	struct fast_count	*c;
+	const uint32_t		*ids;
+	size_t			 k, i, j, m, n, nids, cap = 0, *order, nk;
+
+	nk = pfacets_nkeys(pf);
+	order = xcalloc(nk + 1, sizeof *order);
+	for (k = 0; k < nk; k++)
+		order[k] = k;
+	/* keys in byte order, as the SQL sorts them */
+	for (k = 1; k < nk; k++)
+		for (j = k; j > 0 && strcmp(pfacets_key(pf, order[j - 1]),
+		    pfacets_key(pf, order[j])) > 0; j--) {
+			m = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = m;
+		}
+	for (m = 0; m < nk; m++) {
+		k = order[m];
+		nids = pfacets_nids(pf, k);
+		c = xcalloc(nids + 1, sizeof *c);
+		for (i = 0; i < nids; i++)
+			c[i].id = (uint32_t)i;
+		for (i = 0; i < ndocs; i++) {
+			ids = pfacets_doc(pf, k, docs[i], &n);
+			for (j = 0; j < n; j++) {
+				/* a value twice on one document counts once */
+				if (j > 0 && ids[j] == ids[j - 1])
+					continue;
+				c[ids[j]].n++;
+			}
+		}
+		fc_pf = pf;
+		fc_key = k;
+		qsort(c, nids, sizeof *c, fast_count_cmp);
+		for (i = 0; i < nids && i < SEARCH_FACET_TOP && c[i].n > 0;
+		    i++) {
+			if (res->nfacets == cap) {
+				cap = cap == 0 ? 32 : cap * 2;
+				res->facets = xreallocarray(res->facets, cap,
+				    sizeof *res->facets);
+			}
+			res->facets[res->nfacets].key =
+			    xstrdup(pfacets_key(pf, k));
+			res->facets[res->nfacets].value =
+			    xstrdup(pfacets_value(pf, k, c[i].id));
+			res->facets[res->nfacets].count = c[i].n;
+			res->nfacets++;
+		}
+		free(c);
+	}
+	free(order);
 }
 
 /*
@@ -1414,7 +1611,7 @@ fast_phrase_list(struct store *st, const char *text, struct plist *l)
  */
 static int
 search_fast(struct store *st, struct plan *p, const struct search_opts *o,
-    struct results *res, char **cause)
+    struct results *res, struct budget *budget, char **cause)
 {
 	struct pindex		*pi;
 	struct fast_phrase	*ph = NULL;
@@ -1431,12 +1628,23 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	size_t			 nph = 0, i, j, k, nheap = 0, want, ntouched = 0;
 	size_t			 nex, e;
 	uint32_t		 full = 0, bit;
-	int			 c, ret = -1, nunits = 0, u;
+	int			 c, ret = -1, nunits = 0, u, prox, rc;
+	uint64_t		*cur, *prev;
+	uint32_t		 stamp;
+	int64_t			 d;
+	double			 previdf = 0, pidf;
+	struct pfacets		*pf = NULL;
+	struct fast_filter	*ff = NULL;
+	size_t			 nff = 0, npass = 0;
 	long			 units[32];
 	struct qterm		 qt[FAST_MAX_QTERMS];
 	size_t			 qtph[FAST_MAX_QTERMS], nqt = 0;
 
-	if (p->nf > 0 || p->fts == NULL || (pi = store_postings(st)) == NULL)
+	if (p->fts == NULL || (pi = store_postings(st)) == NULL)
+		return 0;
+	if ((p->nf > 0 || o->want_facets) &&
+	    ((pf = pindex_facets(pi)) == NULL ||
+	    fast_filters(pf, p, &ff, &nff) == -1))
 		return 0;
 	if (fast_phrases(p->fts, &ph, &nph) == -1 || nph == 0 ||
 	    nph > MAX_PHRASES)
@@ -1468,6 +1676,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			lnorm[k][c] = 1.0 - rp.b[c] + rp.b[c] * len / avg[c];
 	}
 	for (i = 0; i < nph; i++) {
+		if (mono_us() >= budget->deadline)
+			goto timeout;
 		memset(&ft, 0, sizeof ft);
 		ft.maxpos = -1;
 		if (pindex_tokenize(pi, ph[i].text, strlen(ph[i].text), 0,
@@ -1486,7 +1696,13 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 					free(ft.t[j]);
 			}
 			ft.n = 0;
-			if (fast_phrase_list(st, ph[i].text, &acc) == -1)
+			sqlite3_progress_handler(store_db(st), 2000,
+			    budget_check, budget);
+			rc = fast_phrase_list(st, ph[i].text, &acc);
+			sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
+			if (rc == -1 && budget->hit)
+				goto timeout;
+			if (rc == -1)
 				goto sqlfail;
 		}
 		for (j = 0; j < (size_t)ft.n; j++) {
@@ -1517,8 +1733,12 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 				tmp = sw;
 			}
 		}
-		if (acc.n == 0)
+		if (acc.n == 0) {
+			if (!ph[i].syn)
+				previdf = 0;
+			++fa.stamp;
 			continue;
+		}
 		idf = log((0.5 + (double)(N - (int64_t)acc.n)) /
 		    (0.5 + (double)acc.n));
 		if (idf <= 0.0)
@@ -1527,8 +1747,33 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		for (k = 0; k < (size_t)nunits && units[k] != ph[i].unit; k++)
 			;
 		bit = 1u << k;
+		/*
+		 * Proximity: this word's first place in the body near the
+		 * previous typed word's marks a row where they likely stand
+		 * together (a hint kept in the postings, not positions).
+		 */
+		prox = rp.prox > 0 && !ph[i].syn && i > 0 && !ph[i - 1].syn &&
+		    ph[i - 1].unit != ph[i].unit && previdf > 0;
+		pidf = idf < previdf ? idf : previdf;
+		cur = fa.fpos[i % 2];
+		prev = fa.fpos[(i + 1) % 2];
+		stamp = ++fa.stamp;
+		if (!ph[i].syn)
+			previdf = idf;
 		for (j = 0; j < acc.n; j++) {
 			doc = acc.doc[j];
+			if (acc.first[j] > 0 && !ph[i].syn) {
+				cur[doc] = (uint64_t)stamp << 32 | acc.first[j];
+				if (prox && (uint32_t)(prev[doc] >> 32) ==
+				    stamp - 1) {
+					d = (int64_t)acc.first[j] -
+					    (int64_t)(prev[doc] & 0xffffffffu);
+					if (d < 0)
+						d = -d;
+					if (d <= rp.near)
+						fa.score[doc] += rp.prox * pidf;
+				}
+			}
 			nr = pindex_norms(pi, doc);
 			f = 0;
 			for (c = 0; c < 3; c++) {
@@ -1553,10 +1798,16 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		want = FAST_RERANK;
 	heap = xcalloc(want + 1, sizeof *heap);
 	nex = fast_articles(st, p, ex);
-	res->total = (int64_t)ntouched;
 	res->partial = nunits > 1;
 	for (i = 0; i < ntouched; i++) {
 		doc = fa.touched[i];
+		if (nff > 0 && !fast_filters_pass(pf, ff, nff, doc)) {
+			fa.score[doc] = 0;
+			fa.mask[doc] = 0;
+			continue;
+		}
+		/* the rows that passed, for the facets, in place */
+		fa.touched[npass++] = doc;
 		h.doc = doc;
 		h.score = fa.score[doc];
 		if ((fa.mask[doc] & full) == full)
@@ -1579,9 +1830,14 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			fast_sift(heap, nheap, 0);
 		}
 	}
+	ntouched = npass;	/* what is left to clean */
+	res->total = (int64_t)npass;
+	if (o->want_facets)
+		fast_facets(pf, fa.touched, npass, res);
 	/* The named articles that matched no word still come first. */
 	for (e = 0; e < nex; e++) {
-		if (fa.mask[ex[e]] != 0)
+		if (fa.mask[ex[e]] != 0 ||
+		    (nff > 0 && !fast_filters_pass(pf, ff, nff, ex[e])))
 			continue;
 		res->total++;
 		h.doc = ex[e];
@@ -1648,6 +1904,10 @@ sqlfail:
 notmine:
 	ret = 0;
 	goto out;
+timeout:
+	res->timeout = 1;
+	ret = 1;
+	goto out;
 fail:
 	ret = -1;
 out:
@@ -1660,6 +1920,9 @@ out:
 		free(ph[i].text);
 	for (i = 0; i < nqt; i++)
 		free(qt[i].s);
+	for (i = 0; i < nff; i++)
+		free(ff[i].ok);
+	free(ff);
 	free(ph);
 	free(heap);
 	/* The buffers stay with the thread (bounded by the largest list). */
@@ -1718,14 +1981,23 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 	budget.deadline = start + (int64_t)(opts.budget_ms > 0 ?
 	    opts.budget_ms : 60000) * 1000;
 	budget.hit = 0;
-	sqlite3_progress_handler(store_db(st), 2000, budget_check, &budget);
+	/* The postings evaluator checks the deadline itself, and gives the
+	 * progress handler to the FTS5 statements it runs. */
 	fast = rp.cover_first || !rp.fast ? 0 :
-	    search_fast(st, &p, &opts, res, cause);
+	    search_fast(st, &p, &opts, res, &budget, cause);
+	sqlite3_progress_handler(store_db(st), 2000, budget_check, &budget);
 	if (fast == -1)
 		goto out;
-	if ((!fast && (search_count(st, &p, p.fts, &res->total) == -1 ||
-	    search_hits(st, &p, &opts, res) == -1)) ||
-	    (opts.want_facets && search_facets(st, &p, res) == -1)) {
+	if (res->timeout) {
+		results_notice(res, "Requête trop coûteuse : elle a dépassé le "
+		    "temps permis. Précisez-la (plus de mots, un filtre) et "
+		    "réessayez.");
+		ret = 0;
+		goto out;
+	}
+	if (!fast && (search_count(st, &p, p.fts, &res->total) == -1 ||
+	    search_hits(st, &p, &opts, res) == -1 ||
+	    (opts.want_facets && search_facets(st, &p, res) == -1))) {
 		if (budget.hit) {
 			res->timeout = 1;
 			results_notice(res, "Requête trop coûteuse : elle a "
