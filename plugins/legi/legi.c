@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -1628,6 +1629,31 @@ legi_state_fr(struct legi *l, const struct legi_art *a)
 	return lb_str(&l->tmp);
 }
 
+/*
+ * The ranking weight of an article by its number: the law (L, LO) first,
+ * then the decrees (R, D) and orders (A), annexes last.  Measured on the
+ * tuning half of bench/relevance: the law's articles are what answers a
+ * question about the code most often (58 % of the judged articles, 32 %
+ * of the codes), the annexes almost never.
+ */
+static double
+legi_weight(const char *num)
+{
+	if (num == NULL)
+		return 1.0;
+	while (*num == ' ')
+		num++;
+	if (strncasecmp(num, "annexe", 6) == 0)
+		return 0.4;
+	if (num[0] == 'L')
+		return 1.0;
+	if ((num[0] == 'R' || num[0] == 'D' || num[0] == 'A') &&
+	    (isdigit((unsigned char)num[1]) || num[1] == '*' ||
+	    num[1] == '.' || num[1] == ' '))
+		return 0.83;
+	return 1.0;
+}
+
 static int
 legi_emit(struct legi *l, struct legi_art *a)
 {
@@ -1721,6 +1747,8 @@ legi_emit(struct legi *l, struct legi_art *a)
 		return legi_oom(l);
 
 	if (host->doc_begin(sink, lb_str(&l->id), LEGI_TYPE) == -1 ||
+	    (SAVOIR_HOST_HAS(host, doc_weight) &&
+	    host->doc_weight(sink, legi_weight(num)) == -1) ||
 	    host->doc_text(sink, SAVOIR_COL_TITLE, l->title_b.s,
 	    l->title_b.len) == -1 ||
 	    (l->heads.len > 0 && host->doc_text(sink, SAVOIR_COL_HEADINGS,

@@ -48,6 +48,7 @@ xdoc_new(const char *id, const char *type)
 	d = xcalloc(1, sizeof *d);
 	d->id = xstrdup(id);
 	d->type = xstrdup(type);
+	d->weight = 1.0;
 	for (i = 0; i < 3; i++)
 		buf_init(&d->text[i]);
 	return d;

@@ -56,6 +56,7 @@ enum {
 	REC_LINK = 'L',		/* target, rel, label ("" = none) */
 	REC_HTML = 'H',		/* sanitized HTML */
 	REC_META = 'M',		/* key, label ("" = none), value */
+	REC_WEIGHT = 'G',	/* the weight as decimal text */
 	REC_END = 'E',		/* (empty) */
 	REC_WARN = 'W',		/* one line */
 	REC_ERROR = 'X',	/* one line: why the file failed */
@@ -129,6 +130,7 @@ static int	host_doc_html(struct savoir_sink *, const char *, size_t);
 static int	host_doc_meta(struct savoir_sink *, const char *,
 		    const char *, const char *);
 static int	host_doc_end(struct savoir_sink *);
+static int	host_doc_weight(struct savoir_sink *, double);
 
 static const struct savoir_host x_host = {
 	.abi = SAVOIR_PLUGIN_ABI,
@@ -143,6 +145,7 @@ static const struct savoir_host x_host = {
 	.doc_end = host_doc_end,
 	.warn = host_warn,
 	.error = host_error,
+	.doc_weight = host_doc_weight,
 };
 
 /*
@@ -690,6 +693,20 @@ host_doc_meta(struct savoir_sink *s, const char *key, const char *label,
 }
 
 static int
+host_doc_weight(struct savoir_sink *s, double weight)
+{
+	char	 v[32];
+
+	if ((s = sink_get(s, "doc_weight", 1)) == NULL)
+		return -1;
+	if (!(weight >= 0.05 && weight <= 2.0))
+		return sink_fail(s, "document %s: doc_weight %g is not between "
+		    "0.05 and 2", s->docid, weight);
+	snprintf(v, sizeof v, "%.4f", weight);
+	return sink_send1(s, REC_WEIGHT, v, strlen(v), 0);
+}
+
+static int
 host_doc_end(struct savoir_sink *s)
 {
 	if ((s = sink_get(s, "doc_end", 1)) == NULL)
@@ -1130,6 +1147,22 @@ collect_one(struct xcollect *c, int type, const char *p, size_t len)
 			goto bad;
 		kvlist_add(&c->doc->meta, f[0], *f[1] != '\0' ? f[1] : NULL,
 		    f[2]);
+		break;
+	case REC_WEIGHT:
+		/* The child is not trusted: the parent checks again. */
+		if (len == 0 || len > 16 || memchr(p, '\0', len) != NULL)
+			goto bad;
+		{
+			char	 num[17], *end;
+			double	 w;
+
+			memcpy(num, p, len);
+			num[len] = '\0';
+			w = strtod(num, &end);
+			if (*end != '\0' || !(w >= 0.05 && w <= 2.0))
+				goto bad;
+			c->doc->weight = w;
+		}
 		break;
 	case REC_HTML:
 		if (memchr(p, '\0', len) != NULL ||

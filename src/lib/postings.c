@@ -7,8 +7,9 @@
  *
  * Tables (schema 2):
  *   pseg(id, level, mindoc, maxdoc, ndocs, tok0, tok1, tok2, norms)
- *     one row per segment; norms holds one byte per column for every rowid
- *     in [mindoc, maxdoc] (the column's length, log-quantized; 0 = none);
+ *     one row per segment; norms holds four bytes for every rowid in
+ *     [mindoc, maxdoc]: each column's length, log-quantized, then the
+ *     document's weight in hundredths (0: no document has that rowid);
  *   post(term, seg, df, data)
  *     one row per term and segment; data is the documents in rowid order,
  *     each as varint(rowid - previous) then varint(body << 2 | has_heading
@@ -40,6 +41,7 @@
 #include "savoir.h"
 
 #define PSEG_FANOUT	8	/* segments of one level merged into one */
+#define PNORM		4	/* bytes a document: 3 lengths, its weight */
 #define PW_FLUSH_BYTES	(48u << 20)	/* pending postings flushed above */
 
 /* --- varints and norms ------------------------------------------------- */
@@ -127,9 +129,10 @@ struct pwriter {
 	size_t		 ntouched, captouched;
 	/* the documents of the pending segment, in rowid order */
 	int64_t		*docs;
-	uint8_t		(*norms)[3];
+	uint8_t		(*norms)[PNORM];
 	size_t		 ndocs, capdocs;
 	uint64_t	 tok[3];
+	uint8_t		 weight;	/* the current document's, encoded */
 	struct fr_capture cap;
 };
 
@@ -283,9 +286,10 @@ pwriter_begin(struct pwriter *pw, int64_t rowid, char **cause)
 	return 0;
 }
 
-/* The document's columns were tokenized: append its postings. */
+/* The document's columns were tokenized: append its postings, with its
+ * ranking weight (xdoc.weight). */
 void
-pwriter_end(struct pwriter *pw)
+pwriter_end(struct pwriter *pw, double weight)
 {
 	struct pterm	*t;
 	size_t		 i;
@@ -296,6 +300,8 @@ pwriter_end(struct pwriter *pw)
 	tokenizer_fr_capture(NULL);
 	if (pw->doc < 0)
 		return;
+	pw->weight = (uint8_t)(weight >= 2.0 ? 200 : weight <= 0.05 ? 5 :
+	    lround(weight * 100.0));
 	for (i = 0; i < pw->ntouched; i++) {
 		t = &pw->terms[pw->touched[i]];
 		t->in_doc = 0;
@@ -327,6 +333,7 @@ pwriter_end(struct pwriter *pw)
 		pw->norms[pw->ndocs][c] = norm_encode(pw->len[c]);
 		pw->tok[c] += pw->len[c];
 	}
+	pw->norms[pw->ndocs][3] = pw->weight;
 	pw->ndocs++;
 	pw->doc = -1;
 }
@@ -393,10 +400,10 @@ pwriter_flush(struct pwriter *pw, char **cause)
 	mindoc = pw->docs[0];
 	maxdoc = pw->docs[pw->ndocs - 1];
 	span = maxdoc - mindoc + 1;
-	norms = xcalloc((size_t)span, 3);
+	norms = xcalloc((size_t)span, PNORM);
 	for (i = 0; i < pw->ndocs; i++)
-		memcpy(norms + (size_t)(pw->docs[i] - mindoc) * 3,
-		    pw->norms[i], 3);
+		memcpy(norms + (size_t)(pw->docs[i] - mindoc) * PNORM,
+		    pw->norms[i], PNORM);
 	if (sqlite3_prepare_v2(pw->db, "INSERT INTO pseg (level, mindoc, "
 	    "maxdoc, ndocs, tok0, tok1, tok2, norms) VALUES (0, ?, ?, ?, ?, "
 	    "?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK) {
@@ -409,7 +416,7 @@ pwriter_flush(struct pwriter *pw, char **cause)
 	for (i = 0; i < 3; i++)
 		sqlite3_bind_int64(stmt, 4 + (int)i,
 		    (sqlite3_int64)pw->tok[i]);
-	sqlite3_bind_blob(stmt, 7, norms, (int)(span * 3), free);
+	sqlite3_bind_blob(stmt, 7, norms, (int)(span * PNORM), free);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		p_sqlerr(pw->db, "new segment", cause);
 		goto out;
@@ -535,15 +542,15 @@ p_merge(sqlite3 *db, struct mseg *v, size_t n, int level, char **cause)
 
 	/* The new segment's row, norms of live documents only. */
 	span = maxdoc - mindoc + 1;
-	norms = xcalloc((size_t)span, 3);
+	norms = xcalloc((size_t)span, PNORM);
 	for (i = 0; i < n; i++) {
 		for (doc = v[i].mindoc; doc <= v[i].maxdoc; doc++) {
-			rec = v[i].norms + (size_t)(doc - v[i].mindoc) * 3;
-			if ((size_t)(doc - v[i].mindoc) * 3 + 3 > v[i].nnorms ||
-			    (rec[0] | rec[1] | rec[2]) == 0 ||
+			rec = v[i].norms + (size_t)(doc - v[i].mindoc) * PNORM;
+			if ((size_t)(doc - v[i].mindoc) * PNORM + PNORM > v[i].nnorms ||
+			    rec[3] == 0 ||
 			    tomb_has(tomb, ntomb, doc))
 				continue;
-			memcpy(norms + (size_t)(doc - mindoc) * 3, rec, 3);
+			memcpy(norms + (size_t)(doc - mindoc) * PNORM, rec, PNORM);
 			live++;
 			for (j = 0; j < 3; j++)
 				tok[j] += (int64_t)postings_norm_length(rec[j]);
@@ -561,7 +568,7 @@ p_merge(sqlite3 *db, struct mseg *v, size_t n, int level, char **cause)
 	sqlite3_bind_int64(stmt, 4, live);
 	for (j = 0; j < 3; j++)
 		sqlite3_bind_int64(stmt, 5 + (int)j, tok[j]);
-	sqlite3_bind_blob(stmt, 8, norms, (int)(span * 3), free);
+	sqlite3_bind_blob(stmt, 8, norms, (int)(span * PNORM), free);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		goto sqlfail;
 	seg = sqlite3_last_insert_rowid(db);
@@ -802,7 +809,7 @@ struct pindex {
 	long long	 version;	/* PRAGMA data_version seen */
 	int		 loaded;
 	int64_t		 maxdoc;
-	uint8_t		*norms;		/* 3 a rowid, [0, maxdoc] */
+	uint8_t		*norms;		/* PNORM a rowid, [0, maxdoc] */
 	uint8_t		*dead;		/* bitmap */
 	double		 avg[3];
 	int64_t		 ndocs;
@@ -934,7 +941,7 @@ pindex_refresh(struct pindex *pi)
 	sqlite3_finalize(stmt);
 	if (pi->maxdoc < 0)
 		return -1;
-	pi->norms = xcalloc((size_t)pi->maxdoc + 1, 3);
+	pi->norms = xcalloc((size_t)pi->maxdoc + 1, PNORM);
 	pi->dead = xcalloc((size_t)pi->maxdoc / 8 + 1, 1);
 	if (sqlite3_prepare_v2(pi->db, "SELECT mindoc, maxdoc, ndocs, tok0, "
 	    "tok1, tok2, norms FROM pseg", -1, &stmt, NULL) != SQLITE_OK)
@@ -948,9 +955,9 @@ pindex_refresh(struct pindex *pi)
 		b = sqlite3_column_blob(stmt, 6);
 		nb = (size_t)sqlite3_column_bytes(stmt, 6);
 		if (mindoc < 0 || maxdoc > pi->maxdoc || maxdoc < mindoc ||
-		    nb != (size_t)(maxdoc - mindoc + 1) * 3)
+		    nb != (size_t)(maxdoc - mindoc + 1) * PNORM)
 			continue;	/* check reports it */
-		memcpy(pi->norms + (size_t)mindoc * 3, b, nb);
+		memcpy(pi->norms + (size_t)mindoc * PNORM, b, nb);
 		pi->nsegs++;
 	}
 	if (sqlite3_finalize(stmt) != SQLITE_OK)
@@ -992,10 +999,12 @@ pindex_avg(const struct pindex *pi, int col)
 	return pi->avg[col];
 }
 
+/* A document's norms: 3 length codes (postings_norm_length), then its
+ * weight in hundredths. */
 const uint8_t *
 pindex_norms(const struct pindex *pi, int64_t doc)
 {
-	return pi->norms + (size_t)doc * 3;
+	return pi->norms + (size_t)doc * PNORM;
 }
 
 /*

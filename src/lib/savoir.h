@@ -148,6 +148,7 @@ struct xdoc {
 	struct kvlist	 links;		/* target, label, rel */
 	struct kvlist	 meta;		/* key, label, value */
 	char		*html;
+	double		 weight;	/* ranking prior, 1 by default */
 };
 struct xdoc	*xdoc_new(const char *id, const char *type);
 void		 xdoc_free(struct xdoc *);
@@ -413,7 +414,7 @@ struct plist {
 struct pwriter	*pwriter_new(sqlite3 *);
 void		 pwriter_free(struct pwriter *);
 int		 pwriter_begin(struct pwriter *, int64_t rowid, char **cause);
-void		 pwriter_end(struct pwriter *);
+void		 pwriter_end(struct pwriter *, double weight);
 void		 pwriter_abort_doc(struct pwriter *);
 void		 pwriter_discard(struct pwriter *);
 int		 pwriter_pending(const struct pwriter *);

@@ -1530,10 +1530,8 @@ fast_filters_pass(const struct pfacets *pf, const struct fast_filter *ff,
 struct fast_count {
 	uint32_t	 id;
 	int64_t		 n;
+	const char	*value;
 };
-
-static const struct pfacets	*fc_pf;
-static size_t			 fc_key;
 
 static int
 fast_count_cmp(const void *a, const void *b)
@@ -1542,8 +1540,7 @@ fast_count_cmp(const void *a, const void *b)
 
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
-	return strcmp(pfacets_value(fc_pf, fc_key, x->id),
-	    pfacets_value(fc_pf, fc_key, y->id));
+	return strcmp(x->value, y->value);
 }
 
 /* Facet counts over the documents that passed: every key, its top
@@ -1572,8 +1569,10 @@ fast_facets(const struct pfacets *pf, const int64_t *docs, size_t ndocs,
 		k = order[m];
 		nids = pfacets_nids(pf, k);
 		c = xcalloc(nids + 1, sizeof *c);
-		for (i = 0; i < nids; i++)
+		for (i = 0; i < nids; i++) {
 			c[i].id = (uint32_t)i;
+			c[i].value = pfacets_value(pf, k, (uint32_t)i);
+		}
 		for (i = 0; i < ndocs; i++) {
 			ids = pfacets_doc(pf, k, docs[i], &n);
 			for (j = 0; j < n; j++) {
@@ -1583,8 +1582,6 @@ fast_facets(const struct pfacets *pf, const int64_t *docs, size_t ndocs,
 				c[ids[j]].n++;
 			}
 		}
-		fc_pf = pf;
-		fc_key = k;
 		qsort(c, nids, sizeof *c, fast_count_cmp);
 		for (i = 0; i < nids && i < SEARCH_FACET_TOP && c[i].n > 0;
 		    i++) {
@@ -1809,7 +1806,9 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		/* the rows that passed, for the facets, in place */
 		fa.touched[npass++] = doc;
 		h.doc = doc;
-		h.score = fa.score[doc];
+		/* the document's weight, a prior its plugin gave */
+		h.score = fa.score[doc] * (double)pindex_norms(pi, doc)[3] /
+		    100.0;
 		if ((fa.mask[doc] & full) == full)
 			res->partial = 0;
 		if (rp.cover != 0 && nunits > 1) {

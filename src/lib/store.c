@@ -226,7 +226,7 @@ store_postings_rebuild(struct store *st, char **cause)
 			pwriter_abort_doc(pw);
 			goto sqlfail;
 		}
-		pwriter_end(pw);
+		pwriter_end(pw, 1.0);
 		if (pwriter_should_flush(pw) && pwriter_flush(pw, cause) == -1)
 			goto out;
 	}
@@ -615,6 +615,7 @@ xdoc_hash(const struct xdoc *d, char out[65])
 		buf_printf(&b, "m%s|%s|%s\x1f", d->meta.v[i].key,
 		    d->meta.v[i].label ? d->meta.v[i].label : "",
 		    d->meta.v[i].value);
+	buf_printf(&b, "w%.2f\x1f", d->weight);
 	buf_adds(&b, d->html ? d->html : "");
 	sha256_hex(b.data, b.len, out);
 	buf_free(&b);
@@ -706,7 +707,7 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 		pwriter_abort_doc(st->pw);
 		goto sqlfail;
 	}
-	pwriter_end(st->pw);
+	pwriter_end(st->pw, d->weight);
 	if (pwriter_should_flush(st->pw) &&
 	    pwriter_flush(st->pw, cause) == -1)
 		return -1;
@@ -1098,6 +1099,6 @@ store_check(struct store *st, struct buf *out)
 	    "postings", out);
 	n += store_check_rows(st, "SELECT 'segment ' || id || ': norms do "
 	    "not cover ' || mindoc || '..' || maxdoc FROM pseg WHERE "
-	    "length(norms) != (maxdoc - mindoc + 1) * 3", "postings", out);
+	    "length(norms) != (maxdoc - mindoc + 1) * 4", "postings", out);
 	return n;
 }

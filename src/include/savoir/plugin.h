@@ -132,7 +132,21 @@ struct savoir_host {
 	/* Why extract failed: reported as the file's error. */
 	void	(*error)(struct savoir_sink *, const char *fmt, ...)
 		    SAVOIR_PRINTF(2, 3);
+
+	/* Added in Savoir 0.2: test host->size first (SAVOIR_HOST_HAS).  */
+
+	/* How much the current document weighs in ranking against the rest
+	 * of the index, between 0.05 and 2 (1 when never called): less for
+	 * an annex or a decree, so that a law article with the same words
+	 * comes first.  A prior a reader of that kind of text expects, not
+	 * a way to push documents up. */
+	int	(*doc_weight)(struct savoir_sink *, double weight);
 };
+
+/* Does this host offer member m (added after the first version)? */
+#define SAVOIR_HOST_HAS(host, m) \
+	((host)->size >= offsetof(struct savoir_host, m) + \
+	sizeof((host)->m) && (host)->m != NULL)
 
 struct savoir_plugin {
 	uint32_t	 abi;		/* SAVOIR_PLUGIN_ABI */
