@@ -30,7 +30,7 @@ static const struct savoir_host *host;
 
 static const struct savoir_facet_decl legal_facets[] = {
 	{ "code", "Code", SAVOIR_FACET_KEYWORD },
-	{ "article", "Article", SAVOIR_FACET_KEYWORD },
+	{ "article", "Article", SAVOIR_FACET_TEXT },	/* one a document */
 	{ "etat", "État", SAVOIR_FACET_KEYWORD },
 	{ "theme", "Thème", SAVOIR_FACET_KEYWORD },
 	{ "module", "Module", SAVOIR_FACET_KEYWORD },

@@ -71,7 +71,7 @@ static const struct savoir_host *host;
 
 static const struct savoir_facet_decl legi_facets[] = {
 	{ "code", "Code", SAVOIR_FACET_KEYWORD },
-	{ "article", "Article", SAVOIR_FACET_KEYWORD },
+	{ "article", "Article", SAVOIR_FACET_TEXT },	/* one a document */
 	{ "section", "Section", SAVOIR_FACET_KEYWORD },
 	{ "etat", "État", SAVOIR_FACET_KEYWORD },
 	{ "annee", "Année", SAVOIR_FACET_YEAR },

@@ -836,6 +836,7 @@ struct pfkey {
 	char		**value;	/* by id */
 	char		**norm;
 	size_t		 nids;
+	uint32_t	*count;		/* scratch for a query's counts */
 };
 
 struct pfacets {
@@ -861,6 +862,7 @@ pfacets_free(struct pfacets *pf)
 		}
 		free(pf->k[i].value);
 		free(pf->k[i].norm);
+		free(pf->k[i].count);
 	}
 	free(pf->k);
 	free(pf);
@@ -1311,4 +1313,15 @@ pfacets_doc(const struct pfacets *pf, size_t k, int64_t doc, size_t *n)
 	}
 	*n = fk->off[doc + 1] - fk->off[doc];
 	return fk->vals + fk->off[doc];
+}
+
+/* A zeroed array of one counter per value id of key k, for the caller to
+ * use and zero again (one query at a time: a pindex is one thread's). */
+uint32_t *
+pfacets_counts(struct pfacets *pf, size_t k)
+{
+	if (pf->k[k].count == NULL)
+		pf->k[k].count = xcalloc(pf->k[k].nids + 1,
+		    sizeof *pf->k[k].count);
+	return pf->k[k].count;
 }

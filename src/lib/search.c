@@ -112,8 +112,8 @@ static struct rank_params {
 	double	 prox;		/* weight of two query words near each other */
 	int	 near;		/* how near: first places this far apart */
 } rp = {
-	1.2, { 0.75, 0.75, 0.75 }, { 10.0, 4.0, 1.0 }, 0.0, 0.5, 1e-6, 0, 1,
-	0.0, 4,
+	2.5, { 0.75, 0.75, 0.75 }, { 10.0, 4.0, 1.0 }, 0.0, 0.5, 1e-6, 0, 1,
+	0.3, 4,
 };
 
 int
@@ -1059,6 +1059,7 @@ fail:
 static _Thread_local struct fast_acc {
 	double		*score;
 	uint32_t	*mask;
+	uint32_t	*tmask;		/* the units found in the title */
 	int64_t		*touched;
 	size_t		 cap;
 	struct plist	 l[3];
@@ -1082,6 +1083,8 @@ fast_acc_ready(int64_t maxdoc)
 	fa.fpos[1] = xcalloc(n, sizeof *fa.fpos[1]);
 	fa.score = xcalloc(n, sizeof *fa.score);
 	fa.mask = xcalloc(n, sizeof *fa.mask);
+	free(fa.tmask);
+	fa.tmask = xcalloc(n, sizeof *fa.tmask);
 	fa.touched = xcalloc(n, sizeof *fa.touched);
 	fa.cap = n;
 	return 0;
@@ -1543,15 +1546,67 @@ fast_count_cmp(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
-/* Facet counts over the documents that passed: every key, its top
- * values by count, then by value (search_facets' order). */
+/* Is x a better facet value than y: more documents, then its text. */
+static int
+fast_count_better(const struct fast_count *x, const struct fast_count *y)
+{
+	return x->n > y->n || (x->n == y->n && strcmp(x->value, y->value) < 0);
+}
+
+/* Keep the SEARCH_FACET_TOP best of the values seen, in a heap whose top
+ * is the worst kept. */
 static void
-fast_facets(const struct pfacets *pf, const int64_t *docs, size_t ndocs,
+fast_count_keep(struct fast_count *h, size_t *nh, const struct fast_count *c)
+{
+	struct fast_count	 t;
+	size_t			 i, l, r, m, n = *nh;
+
+	if (n < SEARCH_FACET_TOP) {
+		h[n] = *c;
+		for (i = n++; i > 0 && fast_count_better(&h[(i - 1) / 2],
+		    &h[i]); i = (i - 1) / 2) {
+			t = h[i];
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = t;
+		}
+		*nh = n;
+		return;
+	}
+	if (!fast_count_better(c, &h[0]))
+		return;
+	h[0] = *c;
+	for (i = 0;;) {
+		l = 2 * i + 1;
+		r = l + 1;
+		m = i;
+		if (l < n && fast_count_better(&h[m], &h[l]))
+			m = l;
+		if (r < n && fast_count_better(&h[m], &h[r]))
+			m = r;
+		if (m == i)
+			break;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * Facet counts over the documents that passed: every key, its top values
+ * by count, then by value (search_facets' order).  Only the values the
+ * documents hold are visited: the cost follows the match set, not the
+ * number of values a key has (an article number is a value too).
+ */
+static void
+fast_facets(struct pfacets *pf, const int64_t *docs, size_t ndocs,
     struct results *res)
 {
-	struct fast_count	*c;
+	struct fast_count	 top[SEARCH_FACET_TOP], c;
 	const uint32_t		*ids;
-	size_t			 k, i, j, m, n, nids, cap = 0, *order, nk;
+	uint32_t		*cnt, *seen = NULL;
+	size_t			 k, i, j, m, n, nseen, nk, ntop, cap = 0;
+	size_t			 capseen = 0, *order;
 
 	nk = pfacets_nkeys(pf);
 	order = xcalloc(nk + 1, sizeof *order);
@@ -1567,24 +1622,35 @@ fast_facets(const struct pfacets *pf, const int64_t *docs, size_t ndocs,
 		}
 	for (m = 0; m < nk; m++) {
 		k = order[m];
-		nids = pfacets_nids(pf, k);
-		c = xcalloc(nids + 1, sizeof *c);
-		for (i = 0; i < nids; i++) {
-			c[i].id = (uint32_t)i;
-			c[i].value = pfacets_value(pf, k, (uint32_t)i);
-		}
+		cnt = pfacets_counts(pf, k);
+		nseen = 0;
 		for (i = 0; i < ndocs; i++) {
 			ids = pfacets_doc(pf, k, docs[i], &n);
 			for (j = 0; j < n; j++) {
 				/* a value twice on one document counts once */
 				if (j > 0 && ids[j] == ids[j - 1])
 					continue;
-				c[ids[j]].n++;
+				if (cnt[ids[j]]++ == 0) {
+					if (nseen == capseen) {
+						capseen = capseen == 0 ? 256 :
+						    capseen * 2;
+						seen = xreallocarray(seen,
+						    capseen, sizeof *seen);
+					}
+					seen[nseen++] = ids[j];
+				}
 			}
 		}
-		qsort(c, nids, sizeof *c, fast_count_cmp);
-		for (i = 0; i < nids && i < SEARCH_FACET_TOP && c[i].n > 0;
-		    i++) {
+		ntop = 0;
+		for (i = 0; i < nseen; i++) {
+			c.id = seen[i];
+			c.n = cnt[seen[i]];
+			c.value = pfacets_value(pf, k, seen[i]);
+			fast_count_keep(top, &ntop, &c);
+			cnt[seen[i]] = 0;
+		}
+		qsort(top, ntop, sizeof *top, fast_count_cmp);
+		for (i = 0; i < ntop; i++) {
 			if (res->nfacets == cap) {
 				cap = cap == 0 ? 32 : cap * 2;
 				res->facets = xreallocarray(res->facets, cap,
@@ -1592,13 +1658,12 @@ fast_facets(const struct pfacets *pf, const int64_t *docs, size_t ndocs,
 			}
 			res->facets[res->nfacets].key =
 			    xstrdup(pfacets_key(pf, k));
-			res->facets[res->nfacets].value =
-			    xstrdup(pfacets_value(pf, k, c[i].id));
-			res->facets[res->nfacets].count = c[i].n;
+			res->facets[res->nfacets].value = xstrdup(top[i].value);
+			res->facets[res->nfacets].count = top[i].n;
 			res->nfacets++;
 		}
-		free(c);
 	}
+	free(seen);
 	free(order);
 }
 
@@ -1616,7 +1681,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	struct plist		 acc = fa.l[0], one = fa.l[1], tmp = fa.l[2], sw;
 	struct phrase_map	 map;
 	struct fast_hit		*heap = NULL, h;
-	sqlite3_stmt		*row, *snip = NULL;
+	sqlite3_stmt		*row, *snip = NULL, *title;
 	struct hit		*hit;
 	const uint8_t		*nr;
 	double			 idf, f, t, norm[3], w, avg[3], len;
@@ -1785,6 +1850,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 				fa.touched[ntouched++] = doc;
 			fa.score[doc] += t;
 			fa.mask[doc] |= bit;
+			if (acc.tf[j][0] > 0)
+				fa.tmask[doc] |= bit;
 		}
 	}
 
@@ -1801,6 +1868,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		if (nff > 0 && !fast_filters_pass(pf, ff, nff, doc)) {
 			fa.score[doc] = 0;
 			fa.mask[doc] = 0;
+			fa.tmask[doc] = 0;
 			continue;
 		}
 		/* the rows that passed, for the facets, in place */
@@ -1860,12 +1928,23 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			;
 		qt[i].unit = (int)k;
 	}
+	if ((title = store_stmt(st, "SELECT NULL, NULL, title FROM docs "
+	    "WHERE rowid = ?")) == NULL)
+		goto sqlfail;
 	/* A title that is the query's words in order lifts its row. */
 	if (rp.tphrase != 0 && nunits > 1) {
-		for (i = 0; i < nheap; i++)
-			if (heap[i].score < 1e12 && fast_title_phrase(pi, snip,
-			    heap[i].doc, qt, nqt, fa.mask[heap[i].doc] & full))
+		for (i = 0; i < nheap; i++) {
+			doc = heap[i].doc;
+			/* Only a title holding every unit the row matched
+			 * can be them in order: the postings said which. */
+			if (heap[i].score < 1e12 &&
+			    __builtin_popcount(fa.mask[doc] & full) >= 2 &&
+			    (fa.tmask[doc] & fa.mask[doc] & full) ==
+			    (fa.mask[doc] & full) &&
+			    fast_title_phrase(pi, title, doc, qt, nqt,
+			    fa.mask[doc] & full))
 				heap[i].score *= 1.0 + rp.tphrase;
+		}
 		qsort(heap, nheap, sizeof *heap, fast_hit_cmp);
 	}
 	if ((row = store_stmt(st, "SELECT d.id, d.type, d.title, "
@@ -1914,6 +1993,7 @@ out:
 	for (i = 0; i < ntouched; i++) {
 		fa.score[fa.touched[i]] = 0;
 		fa.mask[fa.touched[i]] = 0;
+		fa.tmask[fa.touched[i]] = 0;
 	}
 	for (i = 0; i < nph; i++)
 		free(ph[i].text);
