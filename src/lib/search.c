@@ -958,6 +958,7 @@ search_facets(struct store *st, struct plan *p, struct results *res)
 
 /* --- the postings evaluator ----------------------------------------------- */
 
+
 /*
  * A query of words (and article references, and groups of one-word
  * synonyms) is ranked from postings.c's lists: each term's list decoded
@@ -1060,6 +1061,7 @@ static _Thread_local struct fast_acc {
 	double		*score;
 	uint32_t	*mask;
 	uint32_t	*tmask;		/* the units found in the title */
+	uint32_t	*last;		/* the last first body position */
 	int64_t		*touched;
 	size_t		 cap;
 	struct plist	 l[3];
@@ -1085,6 +1087,8 @@ fast_acc_ready(int64_t maxdoc)
 	fa.mask = xcalloc(n, sizeof *fa.mask);
 	free(fa.tmask);
 	fa.tmask = xcalloc(n, sizeof *fa.tmask);
+	free(fa.last);
+	fa.last = xcalloc(n, sizeof *fa.last);
 	fa.touched = xcalloc(n, sizeof *fa.touched);
 	fa.cap = n;
 	return 0;
@@ -1207,6 +1211,7 @@ struct snip_run {
 	size_t			 nqt;
 	struct snip_pos		*v;
 	size_t			 n, cap;
+	int			 stop;		/* positions worth reading */
 };
 
 static int
@@ -1217,6 +1222,8 @@ snip_token(void *arg, int pos, const char *term, int len, int start, int end)
 
 	if (pos < 0)
 		return SQLITE_OK;
+	if (sr->stop > 0 && pos >= sr->stop)
+		return SQLITE_DONE;	/* every unit was seen: enough */
 	if ((size_t)pos >= sr->n) {
 		if (sr->n == sr->cap) {
 			sr->cap = sr->cap == 0 ? 256 : sr->cap * 2;
@@ -1239,7 +1246,7 @@ snip_token(void *arg, int pos, const char *term, int len, int start, int end)
 
 static char *
 fast_snippet(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
-    const struct qterm *qt, size_t nqt)
+    const struct qterm *qt, size_t nqt, uint32_t last)
 {
 	struct snip_run	 sr;
 	struct buf	 b;
@@ -1265,7 +1272,12 @@ fast_snippet(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
 	memset(&sr, 0, sizeof sr);
 	sr.qt = qt;
 	sr.nqt = nqt;
-	if (pindex_tokenize(pi, s, n, 1, snip_token, &sr) == -1 || sr.n == 0) {
+	/* The postings know where each word first stands in the body: the
+	 * best window lies before the last of those plus a window (a long
+	 * text is not read to its end). */
+	sr.stop = c == 1 && last > 0 ? (int)last + SNIPPET_WORDS * 2 : 0;
+	if ((pindex_tokenize(pi, s, n, 1, snip_token, &sr) == -1 &&
+	    sr.n == 0) || sr.n == 0) {
 		free(sr.v);
 		out = snippet_html(s, n < 220 ? n : 220);
 		sqlite3_reset(text);
@@ -1684,8 +1696,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	sqlite3_stmt		*row, *snip = NULL, *title;
 	struct hit		*hit;
 	const uint8_t		*nr;
-	double			 idf, f, t, norm[3], w, avg[3], len;
-	double			 lnorm[256][3];
+	double			 idf, f, t, w, avg[3], len;
+	double			 lnorm[256][3], w1 = 0;
 	int64_t			 N, doc, ex[8];
 	size_t			 nph = 0, i, j, k, nheap = 0, want, ntouched = 0;
 	size_t			 nex, e;
@@ -1698,6 +1710,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	struct pfacets		*pf = NULL;
 	struct fast_filter	*ff = NULL;
 	size_t			 nff = 0, npass = 0;
+	int			 bk[2] = { -1, -1 };
 	long			 units[32];
 	struct qterm		 qt[FAST_MAX_QTERMS];
 	size_t			 qtph[FAST_MAX_QTERMS], nqt = 0;
@@ -1735,8 +1748,15 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	for (k = 0; k < 256; k++) {
 		len = postings_norm_length((uint8_t)k);
 		for (c = 0; c < 3; c++)
-			lnorm[k][c] = 1.0 - rp.b[c] + rp.b[c] * len / avg[c];
+		{
+			/* the weight over the length normalization, so that a
+			 * posting costs multiplications, not divisions */
+			double	 n = 1.0 - rp.b[c] + rp.b[c] * len / avg[c];
+
+			lnorm[k][c] = n > 0 ? rp.w[c] / n : 0;
+		}
 	}
+
 	for (i = 0; i < nph; i++) {
 		if (mono_us() >= budget->deadline)
 			goto timeout;
@@ -1806,6 +1826,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		if (idf <= 0.0)
 			idf = 1e-6;
 		w = ph[i].syn ? rp.syn : 1.0;
+		w1 = w * idf * (rp.k1 + 1.0);
 		for (k = 0; k < (size_t)nunits && units[k] != ph[i].unit; k++)
 			;
 		bit = 1u << k;
@@ -1826,6 +1847,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			doc = acc.doc[j];
 			if (acc.first[j] > 0 && !ph[i].syn) {
 				cur[doc] = (uint64_t)stamp << 32 | acc.first[j];
+				if (acc.first[j] > fa.last[doc])
+					fa.last[doc] = acc.first[j];
 				if (prox && (uint32_t)(prev[doc] >> 32) ==
 				    stamp - 1) {
 					d = (int64_t)acc.first[j] -
@@ -1837,15 +1860,12 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 				}
 			}
 			nr = pindex_norms(pi, doc);
-			f = 0;
-			for (c = 0; c < 3; c++) {
-				norm[c] = lnorm[nr[c]][c];
-				if (acc.tf[j][c] > 0 && norm[c] > 0)
-					f += rp.w[c] * acc.tf[j][c] / norm[c];
-			}
+			f = acc.tf[j][0] * lnorm[nr[0]][0] +
+			    acc.tf[j][1] * lnorm[nr[1]][1] +
+			    acc.tf[j][2] * lnorm[nr[2]][2];
 			if (f <= 0)
 				continue;
-			t = w * idf * f * (rp.k1 + 1.0) / (f + rp.k1);
+			t = w1 * f / (f + rp.k1);
 			if (fa.mask[doc] == 0)
 				fa.touched[ntouched++] = doc;
 			fa.score[doc] += t;
@@ -1869,6 +1889,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			fa.score[doc] = 0;
 			fa.mask[doc] = 0;
 			fa.tmask[doc] = 0;
+			fa.last[doc] = 0;
 			continue;
 		}
 		/* the rows that passed, for the facets, in place */
@@ -1947,11 +1968,19 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		}
 		qsort(heap, nheap, sizeof *heap, fast_hit_cmp);
 	}
-	if ((row = store_stmt(st, "SELECT d.id, d.type, d.title, "
+	/* The breadcrumb's code or module comes from the facets in memory
+	 * when they are loaded. */
+	if (pf != NULL) {
+		bk[0] = pfacets_find(pf, "code");
+		bk[1] = pfacets_find(pf, "module");
+	}
+	if ((row = store_stmt(st, pf != NULL ? "SELECT d.id, d.type, d.title, "
 	    "coalesce((SELECT label FROM types t WHERE t.name = d.type), "
-	    "d.type) || coalesce(' › ' || (SELECT value FROM facets f WHERE "
-	    "f.doc = d.rowid AND +f.key IN ('code', 'module') ORDER BY f.key "
-	    "LIMIT 1), '') FROM docs d WHERE d.rowid = ?")) == NULL)
+	    "d.type) FROM docs d WHERE d.rowid = ?" : "SELECT d.id, d.type, "
+	    "d.title, coalesce((SELECT label FROM types t WHERE t.name = "
+	    "d.type), d.type) || coalesce(' › ' || (SELECT value FROM facets f "
+	    "WHERE f.doc = d.rowid AND +f.key IN ('code', 'module') ORDER BY "
+	    "f.key LIMIT 1), '') FROM docs d WHERE d.rowid = ?")) == NULL)
 		goto sqlfail;
 
 	res->hits = xcalloc((size_t)o->limit, sizeof *res->hits);
@@ -1967,9 +1996,24 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		hit->type = col_dup(row, 1);
 		hit->title = col_dup(row, 2);
 		hit->breadcrumb = col_dup(row, 3);
+		for (k = 0; pf != NULL && k < 2; k++) {
+			const uint32_t	*ids;
+			size_t		 nids;
+			char		*b;
+
+			if (bk[k] < 0 || (ids = pfacets_doc(pf, (size_t)bk[k],
+			    heap[i].doc, &nids)) == NULL || nids == 0)
+				continue;
+			b = xsprintf("%s › %s", hit->breadcrumb,
+			    pfacets_value(pf, (size_t)bk[k], ids[0]));
+			free(hit->breadcrumb);
+			hit->breadcrumb = b;
+			break;
+		}
 		sqlite3_reset(row);
 		hit->snippet = o->want_snippets ? fast_snippet(pi, snip,
-		    heap[i].doc, qt, nqt) : xstrdup("");
+		    heap[i].doc, qt, nqt, fa.last[heap[i].doc]) :
+		    xstrdup("");
 		hit->score = heap[i].score >= 1e12 ? heap[i].score - 1e12 :
 		    heap[i].score;
 		hit->matched = __builtin_popcount(fa.mask[heap[i].doc] & full);
@@ -1994,6 +2038,7 @@ out:
 		fa.score[fa.touched[i]] = 0;
 		fa.mask[fa.touched[i]] = 0;
 		fa.tmask[fa.touched[i]] = 0;
+		fa.last[fa.touched[i]] = 0;
 	}
 	for (i = 0; i < nph; i++)
 		free(ph[i].text);
