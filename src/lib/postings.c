@@ -1153,12 +1153,12 @@ pfacets_load(struct pindex *pi)
 	struct { int64_t doc; uint32_t id; } *pairs = NULL;
 	size_t		 npairs = 0, cappairs = 0;
 
-	if (sqlite3_prepare_v2(pi->db, "SELECT f.key, f.norm, min(f.value), "
-	    "group_concat(f.doc) FROM facets f WHERE f.key IN (SELECT "
-	    "json_extract(value, '$.key') FROM types, json_each(types.facets) "
-	    "WHERE json_extract(value, '$.kind') IN (0, 1) UNION SELECT "
-	    "'type') GROUP BY f.key, f.norm ORDER BY f.key, f.norm", -1, &stmt,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(pi->db, "SELECT v.key, v.norm, min(v.value), "
+	    "group_concat(d.doc) FROM fval v JOIN fdoc d ON d.val = v.id WHERE "
+	    "v.key IN (SELECT json_extract(value, '$.key') FROM types, "
+	    "json_each(types.facets) WHERE json_extract(value, '$.kind') IN "
+	    "(0, 1) UNION SELECT 'type') GROUP BY v.key, v.norm ORDER BY "
+	    "v.key, v.norm", -1, &stmt, NULL) != SQLITE_OK)
 		return NULL;
 	pf = xcalloc(1, sizeof *pf);
 	pf->maxdoc = pi->maxdoc;

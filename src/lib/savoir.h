@@ -401,6 +401,10 @@ char	*snippet_html(const char *text, size_t len);
 #define SNIPPET_OPEN	"\x01"
 #define SNIPPET_CLOSE	"\x02"
 
+/* textpack.c - stored text packed (deflated); read with savoir_part() */
+unsigned char	*textpack(const char *const *part, const size_t *len, int n,
+		    size_t *outlen);
+
 /* postings.c - the ranked-retrieval index (term lists, segments) */
 struct pwriter;
 struct pindex;

@@ -39,6 +39,9 @@
 #define SQLITE_CORE 1
 #include <sqlite3ext.h>
 
+/* textpack.c: savoir_part() and savoir_pack(), registered with these. */
+int	textpack_register_api(sqlite3 *, const sqlite3_api_routines *);
+
 /* sqlite_ext.c: register through the host's api table. */
 int	tokenizer_fr_register_api(sqlite3 *, const sqlite3_api_routines *,
 	    char **);
@@ -79,6 +82,12 @@ static const sqlite3_api_routines fr_direct = {
 	.result_text = sqlite3_result_text,
 	.result_null = sqlite3_result_null,
 	.result_error_nomem = sqlite3_result_error_nomem,
+	/* textpack.c's */
+	.value_int = sqlite3_value_int,
+	.value_blob = sqlite3_value_blob,
+	.result_value = sqlite3_result_value,
+	.result_blob = sqlite3_result_blob,
+	.result_error = sqlite3_result_error,
 };
 
 /*
@@ -905,6 +914,9 @@ fr_register(sqlite3 *db, const sqlite3_api_routines *api, char **cause)
 		rc = api->create_function_v2(db, "savoir_fold", 1,
 		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 		    fr_fold_sql, NULL, NULL, NULL);
+	/* The stored text's reader: the fts table's content view needs it. */
+	if (rc == SQLITE_OK)
+		rc = textpack_register_api(db, api);
 	if (rc != SQLITE_OK)
 		*cause = api->mprintf("savoir_fr: %s", api->errmsg(db));
 	return rc;

@@ -66,7 +66,8 @@ cmd_doc(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char sql[] = "SELECT d.rowid, d.id, d.type, d.title, "
-	    "d.meta, d.html, f.body, s.path, d.seq FROM docs d JOIN fts f ON "
+	    "savoir_part(d.meta, 0), savoir_part(d.html, 0), f.body, s.path, "
+	    "d.seq FROM docs d JOIN fts f ON "
 	    "f.rowid = d.rowid JOIN sources s ON s.id = d.source WHERE d.id = ?";
 	struct store	*st;
 	sqlite3_stmt	*stmt;
