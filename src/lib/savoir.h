@@ -404,6 +404,9 @@ char	*snippet_html(const char *text, size_t len);
 /* textpack.c - stored text packed (deflated); read with savoir_part() */
 unsigned char	*textpack(const char *const *part, const size_t *len, int n,
 		    size_t *outlen);
+unsigned char	*textpack_dict(const char *const *part, const size_t *len,
+		    int n, uint64_t dictid, const unsigned char *dict,
+		    size_t dictlen, size_t *outlen);
 
 /* postings.c - the ranked-retrieval index (term lists, segments) */
 struct pwriter;

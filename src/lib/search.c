@@ -1940,8 +1940,9 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	qsort(heap, nheap, sizeof *heap, fast_hit_cmp);
 
 	/* The page: its rows, their breadcrumbs and snippets. */
-	if ((snip = store_stmt(st, "SELECT body, headings, title FROM fts "
-	    "WHERE rowid = ?")) == NULL)
+	/* The body (inflated only up to it: textpack.c), else the title. */
+	if ((snip = store_stmt(st, "SELECT savoir_part(text, 2), '', title "
+	    "FROM docs WHERE rowid = ?")) == NULL)
 		goto sqlfail;
 	for (i = 0; i < nqt; i++) {
 		for (k = 0; k < (size_t)nunits &&

@@ -34,6 +34,11 @@ struct store {
 	size_t		 nstmts;
 	struct pwriter	*pw;		/* the writer's pending postings */
 	struct pindex	*pi;		/* the reader's view of them */
+	/* the writer's packing dictionary (textpack.c) */
+	int		 dict_state;	/* 0 unknown, 1 sampling, 2 ready */
+	int64_t		 dict_id;
+	struct buf	 dict;
+	int		 dict_docs;
 };
 
 /*
@@ -106,10 +111,11 @@ static const char store_schema_v1[] =
  * leaves the old schema.
  */
 /*
- * Schema version 2.  The text is stored once: docs.text holds the three
- * columns packed (textpack.c), docs.html and docs.meta are packed too, and
- * the fts table reads its content from a view over docs (external content)
- * instead of keeping a copy.  A document is deleted from the fts index
+ * Schema version 2.  The text is stored once: docs.text holds, packed in
+ * one deflated value (textpack.c), the three indexed columns, the HTML and
+ * the metadata (parts 0 to 4: the HTML repeats the text, so together they
+ * deflate to little more than one), and the fts table reads its content
+ * from a view over docs (external content) instead of keeping a copy.  A document is deleted from the fts index
  * before its row goes (the index needs the old text to forget it).  The
  * ranked-retrieval index of postings.c joins: rowids of documents become
  * their change sequence number (store_insert_doc), never reused, and a
@@ -118,9 +124,10 @@ static const char store_schema_v1[] =
  */
 static const char store_schema_v2[] =
 	"ALTER TABLE docs ADD COLUMN text BLOB;"
-	"UPDATE docs SET text = savoir_pack(f.title, f.headings, f.body), "
-	"  html = savoir_pack(docs.html), meta = savoir_pack(docs.meta) "
-	"  FROM fts f WHERE f.rowid = docs.rowid;"
+	"UPDATE docs SET text = savoir_pack(f.title, f.headings, f.body,"
+	"  docs.html, docs.meta) FROM fts f WHERE f.rowid = docs.rowid;"
+	"ALTER TABLE docs DROP COLUMN html;"
+	"ALTER TABLE docs DROP COLUMN meta;"
 	"DROP TRIGGER docs_delete;"
 	"DROP TABLE fts;"
 	"CREATE VIEW fts_text AS SELECT rowid, savoir_part(text, 0) AS title,"
@@ -161,6 +168,11 @@ static const char store_schema_v2[] =
 	"  INSERT OR IGNORE INTO fdoc (val, doc) SELECT id, new.doc FROM fval"
 	"  WHERE key = new.key AND norm = new.norm AND value = new.value;"
 	"END;"
+	/* textpack.c's dictionaries: written once, never changed. */
+	"CREATE TABLE pdict("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  data BLOB NOT NULL);"
 	"CREATE TABLE pseg("
 	"  id INTEGER PRIMARY KEY,"
 	"  level INTEGER NOT NULL,"
@@ -169,12 +181,16 @@ static const char store_schema_v2[] =
 	"  ndocs INTEGER NOT NULL,"
 	"  tok0 INTEGER NOT NULL, tok1 INTEGER NOT NULL, tok2 INTEGER NOT NULL,"
 	"  norms BLOB NOT NULL);"
+	/* A rowid table: a list of up to 16 kB stays on its leaf page (an
+	 * index b-tree would send the part past 4 kB to an overflow page of
+	 * its own, mostly empty). */
 	"CREATE TABLE post("
+	"  id INTEGER PRIMARY KEY,"
 	"  term BLOB NOT NULL,"
 	"  seg INTEGER NOT NULL,"
 	"  df INTEGER NOT NULL,"
-	"  data BLOB NOT NULL,"
-	"  PRIMARY KEY (term, seg)) WITHOUT ROWID;"
+	"  data BLOB NOT NULL);"
+	"CREATE UNIQUE INDEX post_term ON post(term, seg);"
 	"CREATE TABLE ptomb(doc INTEGER PRIMARY KEY);"
 	"CREATE TRIGGER docs_delete_postings AFTER DELETE ON docs BEGIN"
 	"  INSERT OR IGNORE INTO ptomb (doc) VALUES (old.rowid);"
@@ -443,6 +459,7 @@ store_close(struct store *st)
 		sqlite3_finalize(st->stmts[i].stmt);
 	pwriter_free(st->pw);
 	pindex_free(st->pi);
+	buf_free(&st->dict);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	free(st->path);
@@ -481,6 +498,7 @@ store_rollback(struct store *st)
 {
 	if (st->pw != NULL)
 		pwriter_discard(st->pw);
+	st->dict_state = 0;	/* a dictionary written here is gone too */
 	return store_exec(st, "ROLLBACK", NULL);
 }
 
@@ -691,17 +709,100 @@ xdoc_meta_json(const struct xdoc *d)
 	return s;
 }
 
-/* Bind text packed (textpack.c): stored once, deflated when it pays. */
-static void
-store_bind_packed(sqlite3_stmt *stmt, int i, const char *s, size_t n)
+/*
+ * The packing dictionary of this index: the latest one written, or, for
+ * a new index, one sampled from its first documents (their metadata and
+ * the start of their HTML and text: what neighbours share), written in
+ * the current transaction.  -1 on an SQL error.
+ */
+#define DICT_MAX	32768	/* zlib uses the last 32 kB */
+#define DICT_DOCS	64
+
+static int
+store_dict(struct store *st, const struct xdoc *d, const char *meta)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 id;
+	size_t		 n;
+	int		 c;
+
+	if (st->dict_state == 0) {
+		buf_reset(&st->dict);
+		if ((stmt = store_stmt(st, "SELECT id, data FROM pdict ORDER "
+		    "BY at DESC, id DESC LIMIT 1")) == NULL)
+			return -1;
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			st->dict_id = sqlite3_column_int64(stmt, 0);
+			buf_add(&st->dict, sqlite3_column_blob(stmt, 1),
+			    (size_t)sqlite3_column_bytes(stmt, 1));
+			st->dict_state = 2;
+		} else
+			st->dict_state = 1;
+		sqlite3_reset(stmt);
+		st->dict_docs = 0;
+	}
+	if (st->dict_state != 1)
+		return 0;
+	/* The whole metadata (its labels, addresses and sources repeat from
+	 * document to document), the ends of the HTML, the start of the
+	 * text. */
+	n = strlen(meta);
+	buf_add(&st->dict, meta, n < 1500 ? n : 1500);
+	if (d->html != NULL) {
+		n = strlen(d->html);
+		buf_add(&st->dict, d->html, n < 200 ? n : 200);
+		if (n > 400)
+			buf_add(&st->dict, d->html + n - 200, 200);
+	}
+	for (c = 0; c < 3; c++)
+		buf_add(&st->dict, d->text[c].data != NULL ? d->text[c].data :
+		    "", d->text[c].len < 150 ? d->text[c].len : 150);
+	if (++st->dict_docs < DICT_DOCS && st->dict.len < DICT_MAX)
+		return 0;
+	if (st->dict.len > DICT_MAX) {
+		memmove(st->dict.data, st->dict.data + st->dict.len - DICT_MAX,
+		    DICT_MAX);
+		st->dict.len = DICT_MAX;
+	}
+	/* A random id: a cached dictionary is never mistaken for another,
+	 * even one written again after a rollback. */
+	do {
+		sqlite3_randomness(sizeof id, &id);
+		id &= INT64_MAX;
+	} while (id == 0);
+	if ((stmt = store_stmt(st, "INSERT INTO pdict (id, at, data) VALUES "
+	    "(?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, now_ms());
+	sqlite3_bind_blob(stmt, 3, st->dict.data, (int)st->dict.len,
+	    SQLITE_STATIC);
+	c = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (c != SQLITE_DONE)
+		return -1;
+	st->dict_id = id;
+	st->dict_state = 2;
+	return 0;
+}
+
+/* Pack parts (textpack.c), with the index's dictionary once it has one. */
+static unsigned char *
+store_pack(struct store *st, const char *const *part, const size_t *len,
+    int n, size_t *plen)
 {
 	unsigned char	*packed;
-	size_t		 plen;
 
-	if ((packed = textpack(&s, &n, 1, &plen)) == NULL)
+	if (st->dict_state == 2)
+		packed = textpack_dict(part, len, n, (uint64_t)st->dict_id,
+		    (const unsigned char *)st->dict.data, st->dict.len, plen);
+	else
+		packed = textpack(part, len, n, plen);
+	if (packed == NULL)
 		fatalx("out of memory packing text");
-	sqlite3_bind_blob(stmt, i, packed, (int)plen, free);
+	return packed;
 }
+
 
 /* Insert one document and everything hanging off it. */
 static int
@@ -711,8 +812,8 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 	/* The rowid is the change's sequence number: never reused, so the
 	 * postings can name a document by it across segments. */
 	static const char ins_doc[] = "INSERT INTO docs (id, source, ord, "
-	    "type, title, meta, html, hash, seq, updated_at, rowid, text) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?9, ?11)";
+	    "type, title, hash, seq, updated_at, rowid, text) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?7, ?9)";
 	static const char ins_fts[] = "INSERT INTO fts (rowid, title, "
 	    "headings, body) VALUES (?, ?, ?, ?)";
 	static const char ins_facet[] = "INSERT INTO facets (doc, key, value, "
@@ -733,21 +834,26 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 		title = d->id;
 		tlen = strlen(d->id);
 	}
-	if ((stmt = store_stmt(st, ins_doc)) == NULL)
-		goto sqlfail;
 	meta = xdoc_meta_json(d);
+	if (store_dict(st, d, meta) == -1) {
+		free(meta);
+		goto sqlfail;
+	}
+	if ((stmt = store_stmt(st, ins_doc)) == NULL) {
+		free(meta);
+		goto sqlfail;
+	}
 	sqlite3_bind_text(stmt, 1, d->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, source);
 	sqlite3_bind_int(stmt, 3, ord);
 	sqlite3_bind_text(stmt, 4, d->type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 5, title, (int)tlen, SQLITE_STATIC);
-	store_bind_packed(stmt, 6, meta, strlen(meta));
-	free(meta);
-	store_bind_packed(stmt, 7, d->html ? d->html : "",
-	    d->html ? strlen(d->html) : 0);
+	sqlite3_bind_text(stmt, 6, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 7, seq);
+	sqlite3_bind_int64(stmt, 8, now_ms());
 	{
-		const char	*part[3];
-		size_t		 len[3];
+		const char	*part[5];
+		size_t		 len[5];
 		unsigned char	*packed;
 		size_t		 plen;
 
@@ -755,13 +861,14 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 			part[c] = d->text[c].data ? d->text[c].data : "";
 			len[c] = d->text[c].len;
 		}
-		if ((packed = textpack(part, len, 3, &plen)) == NULL)
-			fatalx("out of memory packing %s", d->id);
-		sqlite3_bind_blob(stmt, 11, packed, (int)plen, free);
+		part[3] = d->html != NULL ? d->html : "";
+		len[3] = strlen(part[3]);
+		part[4] = meta;
+		len[4] = strlen(meta);
+		packed = store_pack(st, part, len, 5, &plen);
+		sqlite3_bind_blob(stmt, 9, packed, (int)plen, free);
 	}
-	sqlite3_bind_text(stmt, 8, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 9, seq);
-	sqlite3_bind_int64(stmt, 10, now_ms());
+	free(meta);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		xasprintf(cause, "duplicate document id %s (already "

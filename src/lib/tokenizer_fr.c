@@ -88,6 +88,11 @@ static const sqlite3_api_routines fr_direct = {
 	.result_value = sqlite3_result_value,
 	.result_blob = sqlite3_result_blob,
 	.result_error = sqlite3_result_error,
+	.user_data = sqlite3_user_data,
+	.context_db_handle = sqlite3_context_db_handle,
+	.bind_int64 = sqlite3_bind_int64,
+	.column_blob = sqlite3_column_blob,
+	.column_bytes = sqlite3_column_bytes,
 };
 
 /*

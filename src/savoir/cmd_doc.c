@@ -66,7 +66,7 @@ cmd_doc(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char sql[] = "SELECT d.rowid, d.id, d.type, d.title, "
-	    "savoir_part(d.meta, 0), savoir_part(d.html, 0), f.body, s.path, "
+	    "savoir_part(d.text, 4), savoir_part(d.text, 3), f.body, s.path, "
 	    "d.seq FROM docs d JOIN fts f ON "
 	    "f.rowid = d.rowid JOIN sources s ON s.id = d.source WHERE d.id = ?";
 	struct store	*st;

@@ -292,8 +292,8 @@ json_t *
 api_doc_json(struct worker *w, const char *id)
 {
 	static const char sql[] = "SELECT d.rowid, d.id, d.type, "
-	    "coalesce(t.label, d.type), d.title, savoir_part(d.meta, 0), "
-	    "savoir_part(d.html, 0), s.path, "
+	    "coalesce(t.label, d.type), d.title, savoir_part(d.text, 4), "
+	    "savoir_part(d.text, 3), s.path, "
 	    "d.seq, coalesce(t.label, d.type) || coalesce(' › ' || (SELECT "
 	    "value FROM facets f WHERE f.doc = d.rowid AND +f.key IN ('code', "
 	    "'module') ORDER BY f.key LIMIT 1), '') FROM docs d "
