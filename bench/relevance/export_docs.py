@@ -27,9 +27,9 @@ def main():
     n = 0
     with open(a.out, "w", encoding="utf-8") as out:
         for did, typ, title, meta, heads, body in db.execute(
-                "SELECT d.id, d.type, d.title, d.meta, f.headings, f.body "
-                "FROM docs d JOIN fts f ON f.rowid = d.rowid "
-                "ORDER BY d.rowid"):
+                "SELECT d.id, d.type, d.title, savoir_part(d.text, 4), "
+                "savoir_part(d.text, 1), savoir_part(d.text, 2) "
+                "FROM docs d ORDER BY d.rowid"):
             out.write(json.dumps({
                 "id": did, "type": typ, "title": title,
                 "meta": json.loads(meta), "headings": heads or "",
