@@ -837,7 +837,12 @@ struct pfkey {
 	char		**norm;
 	size_t		 nids;
 	uint32_t	*count;		/* scratch for a query's counts */
+	uint32_t	*one;		/* a key of one value a document at most:
+					 * that value's id by rowid (PF_NONE),
+					 * instead of off and vals */
 };
+
+#define PF_NONE	UINT32_MAX
 
 struct pfacets {
 	struct pfkey	*k;
@@ -863,6 +868,7 @@ pfacets_free(struct pfacets *pf)
 		free(pf->k[i].value);
 		free(pf->k[i].norm);
 		free(pf->k[i].count);
+		free(pf->k[i].one);
 	}
 	free(pf->k);
 	free(pf);
@@ -1242,6 +1248,21 @@ pfacets_load(struct pindex *pi)
 			id = pairs[j].id & 0xffffff;
 			k->vals[k->off[pairs[j].doc] + cnt[pairs[j].doc]++] = id;
 		}
+		/* One value a document at most (most keys): one array, read
+		 * in one load a document when counting. */
+		for (j = 0; j <= (size_t)pi->maxdoc &&
+		    k->off[j + 1] - k->off[j] <= 1; j++)
+			;
+		if (j > (size_t)pi->maxdoc) {
+			k->one = xcalloc((size_t)pi->maxdoc + 1,
+			    sizeof *k->one);
+			for (j = 0; j <= (size_t)pi->maxdoc; j++)
+				k->one[j] = k->off[j + 1] > k->off[j] ?
+				    k->vals[k->off[j]] : PF_NONE;
+			free(k->off);
+			free(k->vals);
+			k->off = k->vals = NULL;
+		}
 	}
 	free(cnt);
 	free(pairs);
@@ -1311,8 +1332,20 @@ pfacets_doc(const struct pfacets *pf, size_t k, int64_t doc, size_t *n)
 		*n = 0;
 		return NULL;
 	}
+	if (fk->one != NULL) {
+		*n = fk->one[doc] != PF_NONE;
+		return &fk->one[doc];
+	}
 	*n = fk->off[doc + 1] - fk->off[doc];
 	return fk->vals + fk->off[doc];
+}
+
+/* For a key of one value a document at most, that value's id by rowid
+ * (UINT32_MAX: none), rowids 0 to maxdoc; NULL for other keys. */
+const uint32_t *
+pfacets_single(const struct pfacets *pf, size_t k)
+{
+	return pf->k[k].one;
 }
 
 /* A zeroed array of one counter per value id of key k, for the caller to

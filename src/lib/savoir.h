@@ -455,6 +455,7 @@ const char	*pfacets_norm(const struct pfacets *, size_t k, uint32_t id);
 const uint32_t	*pfacets_doc(const struct pfacets *, size_t k, int64_t doc,
 		    size_t *n);
 uint32_t	*pfacets_counts(struct pfacets *, size_t k);
+const uint32_t	*pfacets_single(const struct pfacets *, size_t k);
 int		 pindex_tokenize(struct pindex *, const char *text, size_t len,
 		    int doc, int (*cb)(void *, int pos, const char *term,
 		    int len, int start, int end), void *arg);

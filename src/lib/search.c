@@ -1616,7 +1616,8 @@ fast_facets(struct pfacets *pf, const int64_t *docs, size_t ndocs,
 {
 	struct fast_count	 top[SEARCH_FACET_TOP], c;
 	const uint32_t		*ids;
-	uint32_t		*cnt, *seen = NULL;
+	uint32_t		*cnt, *seen = NULL, id;
+	const uint32_t		*one;
 	size_t			 k, i, j, m, n, nseen, nk, ntop, cap = 0;
 	size_t			 capseen = 0, *order;
 
@@ -1636,7 +1637,22 @@ fast_facets(struct pfacets *pf, const int64_t *docs, size_t ndocs,
 		k = order[m];
 		cnt = pfacets_counts(pf, k);
 		nseen = 0;
-		for (i = 0; i < ndocs; i++) {
+		if ((one = pfacets_single(pf, k)) != NULL) {
+			/* one value a document at most: one load each */
+			for (i = 0; i < ndocs; i++) {
+				id = one[docs[i]];
+				if (id == UINT32_MAX || cnt[id]++ > 0)
+					continue;
+				if (nseen == capseen) {
+					capseen = capseen == 0 ? 256 :
+					    capseen * 2;
+					seen = xreallocarray(seen, capseen,
+					    sizeof *seen);
+				}
+				seen[nseen++] = id;
+			}
+		}
+		for (i = 0; one == NULL && i < ndocs; i++) {
 			ids = pfacets_doc(pf, k, docs[i], &n);
 			for (j = 0; j < n; j++) {
 				/* a value twice on one document counts once */
