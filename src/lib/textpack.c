@@ -7,7 +7,7 @@
  * pages.
  *
  * A packed value is a BLOB: one byte 'R' (raw) or 'Z' (deflated, then the
- * raw length as 4 bytes little-endian) or 'D' (deflated with a preset
+ * raw length as 4 bytes little-endian) or 'D' (raw deflate with a preset
  * dictionary: its 8-byte id, then the raw length, then the stream), then
  * the parts joined by NUL bytes (stored text never holds a NUL: the writer
  * checked it is UTF-8 without controls).  A TEXT value (an index written
@@ -57,7 +57,10 @@ tp_deflate_dict(unsigned char *dst, size_t *dlen, const unsigned char *src,
 	int		 rc;
 
 	memset(&z, 0, sizeof z);
-	if (deflateInit(&z, 6) != Z_OK)
+	/* Raw deflate: no header, and no Adler-32 of the 32 kB dictionary
+	 * to compute again each time a part is read. */
+	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
 		return -1;
 	if (deflateSetDictionary(&z, dict, (uInt)dictlen) != Z_OK) {
 		deflateEnd(&z);
@@ -257,19 +260,21 @@ tp_inflate_upto(unsigned char *dst, size_t dlen, const unsigned char *src,
 	z.next_in = (Bytef *)(uintptr_t)src;
 	z.avail_in = (uInt)slen;
 	z.next_out = dst;
-	if (inflateInit(&z) != Z_OK)
+	if (dict != NULL) {
+		/* 'D': raw deflate, the dictionary given up front */
+		if (inflateInit2(&z, -15) != Z_OK)
+			return -1;
+		if (inflateSetDictionary(&z, dict, (uInt)dictlen) != Z_OK) {
+			inflateEnd(&z);
+			return -1;
+		}
+	} else if (inflateInit(&z) != Z_OK)
 		return -1;
 	for (;;) {
 		/* 4 kB at a time, then look for the part's end */
 		z.avail_out = (uInt)(dlen - z.total_out < 4096 ?
 		    dlen - z.total_out : 4096);
 		rc = inflate(&z, Z_NO_FLUSH);
-		if (rc == Z_NEED_DICT) {
-			if (dict == NULL || inflateSetDictionary(&z, dict,
-			    (uInt)dictlen) != Z_OK)
-				break;
-			continue;
-		}
 		if (rc != Z_OK && rc != Z_STREAM_END)
 			break;
 		for (; scanned < z.total_out; scanned++)
