@@ -715,7 +715,7 @@ xdoc_meta_json(const struct xdoc *d)
  * the start of their HTML and text: what neighbours share), written in
  * the current transaction.  -1 on an SQL error.
  */
-#define DICT_MAX	32768	/* zlib uses the last 32 kB */
+#define DICT_MAX	16384	/* of samples: 32 kB or 8 kB store the same */
 #define DICT_DOCS	64
 
 static int

@@ -59,7 +59,7 @@ tp_deflate_dict(unsigned char *dst, size_t *dlen, const unsigned char *src,
 	memset(&z, 0, sizeof z);
 	/* Raw deflate: no header, and no Adler-32 of the 32 kB dictionary
 	 * to compute again each time a part is read. */
-	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
+	if (deflateInit2(&z, 3, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
 	    Z_OK)
 		return -1;
 	if (deflateSetDictionary(&z, dict, (uInt)dictlen) != Z_OK) {
@@ -166,7 +166,7 @@ textpack(const char *const *part, const size_t *len, int n, size_t *outlen)
 			free(raw);
 			return NULL;
 		}
-		if (compress2(out + 5, &zlen, raw, total, 6) == Z_OK &&
+		if (compress2(out + 5, &zlen, raw, total, 3) == Z_OK &&
 		    zlen < total - total / 10) {
 			out[0] = 'Z';
 			tp_put32(out + 1, total);
