@@ -77,6 +77,41 @@ vget(const unsigned char **p, const unsigned char *end, uint64_t *v)
 }
 
 /*
+ * One document of a list: its rowid (the delta added to *doc), then its
+ * code (body count << 2, has title, has headings), the title and headings
+ * counts when flagged, and the first body position when it has a body
+ * count.  *rec is where the part after the code starts (a merge copies it
+ * as it is).  0, or -1 when the list ends in the middle.
+ */
+static inline int
+prec_next(const unsigned char **p, const unsigned char *end, int64_t *doc,
+    uint32_t tf[3], uint32_t *first, uint64_t *code,
+    const unsigned char **rec)
+{
+	uint64_t	 d, x;
+
+	if (vget(p, end, &d) == -1 || vget(p, end, code) == -1)
+		return -1;
+	*doc += (int64_t)d;
+	*rec = *p;
+	tf[0] = tf[1] = *first = 0;
+	tf[2] = (uint32_t)(*code >> 2);
+	if ((*code & 1) && vget(p, end, &x) == -1)
+		return -1;
+	if (*code & 1)
+		tf[0] = (uint32_t)x;
+	if ((*code & 2) && vget(p, end, &x) == -1)
+		return -1;
+	if (*code & 2)
+		tf[1] = (uint32_t)x;
+	if (tf[2] > 0 && vget(p, end, &x) == -1)
+		return -1;
+	if (tf[2] > 0)
+		*first = (uint32_t)x;
+	return 0;
+}
+
+/*
  * A column's length in one byte: exact up to 32 tokens, then 6 % steps
  * (the length normalization of BM25 needs no more).  0 means "no text".
  */
@@ -509,7 +544,8 @@ p_merge(sqlite3 *db, struct mseg *v, size_t n, int level, char **cause)
 	size_t		 ntomb = 0, captomb = 0, i, j;
 	unsigned char	*norms;
 	const unsigned char *p, *end, *rec;
-	uint64_t	 d, code, x;
+	uint64_t	 code;
+	uint32_t	 tf[3], first;
 	int		 rc = -1, df;
 	const void	*term = NULL;
 	int		 termlen = 0;
@@ -638,16 +674,8 @@ p_merge(sqlite3 *db, struct mseg *v, size_t n, int level, char **cause)
 		end = p + sqlite3_column_bytes(sel, 1);
 		doc = 0;
 		while (p < end) {
-			if (vget(&p, end, &d) == -1 ||
-			    vget(&p, end, &code) == -1)
-				goto corrupt;
-			doc += (int64_t)d;
-			rec = p;
-			if ((code & 1) && vget(&p, end, &x) == -1)
-				goto corrupt;
-			if ((code & 2) && vget(&p, end, &x) == -1)
-				goto corrupt;
-			if ((code >> 2) > 0 && vget(&p, end, &x) == -1)
+			if (prec_next(&p, end, &doc, tf, &first, &code,
+			    &rec) == -1)
 				goto corrupt;
 			if (tomb_has(tomb, ntomb, doc))
 				continue;
@@ -1024,9 +1052,10 @@ pindex_list(struct pindex *pi, const char *term, size_t len,
     struct plist *l)
 {
 	const unsigned char	*p, *end;
-	uint64_t		 d, code, x;
+	const unsigned char	*rec;
+	uint64_t		 code;
 	int64_t			 doc;
-	uint32_t		 t0, t1, first;
+	uint32_t		 tf[3], first;
 	int			 rc;
 
 	if (pi->get == NULL && sqlite3_prepare_v3(pi->db, "SELECT data FROM "
@@ -1039,35 +1068,13 @@ pindex_list(struct pindex *pi, const char *term, size_t len,
 		end = p + sqlite3_column_bytes(pi->get, 0);
 		doc = 0;
 		while (p < end) {
-			if (vget(&p, end, &d) == -1 ||
-			    vget(&p, end, &code) == -1)
+			if (prec_next(&p, end, &doc, tf, &first, &code,
+			    &rec) == -1)
 				goto corrupt;
-			doc += (int64_t)d;
-			t0 = t1 = first = 0;
-			if ((code & 1) && vget(&p, end, &x) == 0)
-				t0 = (uint32_t)x;
-			if ((code & 2) && vget(&p, end, &x) == 0)
-				t1 = (uint32_t)x;
-			if ((code >> 2) > 0 && vget(&p, end, &x) == 0)
-				first = (uint32_t)x;
 			if (doc > pi->maxdoc ||
 			    (pi->dead[doc / 8] & (1u << (doc % 8))))
 				continue;
-			if (l->n == l->cap) {
-				l->cap = l->cap == 0 ? 256 : l->cap * 2;
-				l->doc = xreallocarray(l->doc, l->cap,
-				    sizeof *l->doc);
-				l->tf = xreallocarray(l->tf, l->cap,
-				    sizeof *l->tf);
-				l->first = xreallocarray(l->first, l->cap,
-				    sizeof *l->first);
-			}
-			l->doc[l->n] = doc;
-			l->first[l->n] = first;
-			l->tf[l->n][0] = t0;
-			l->tf[l->n][1] = t1;
-			l->tf[l->n][2] = (uint32_t)(code >> 2);
-			l->n++;
+			plist_push(l, doc, tf[0], tf[1], tf[2], first);
 		}
 	}
 	sqlite3_reset(pi->get);
@@ -1075,6 +1082,25 @@ pindex_list(struct pindex *pi, const char *term, size_t len,
 corrupt:
 	sqlite3_reset(pi->get);
 	return -1;
+}
+
+/* Append a document to a list (which grows as needed). */
+void
+plist_push(struct plist *l, int64_t doc, uint32_t t0, uint32_t t1,
+    uint32_t t2, uint32_t first)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 256 : l->cap * 2;
+		l->doc = xreallocarray(l->doc, l->cap, sizeof *l->doc);
+		l->tf = xreallocarray(l->tf, l->cap, sizeof *l->tf);
+		l->first = xreallocarray(l->first, l->cap, sizeof *l->first);
+	}
+	l->doc[l->n] = doc;
+	l->tf[l->n][0] = t0;
+	l->tf[l->n][1] = t1;
+	l->tf[l->n][2] = t2;
+	l->first[l->n] = first;
+	l->n++;
 }
 
 void

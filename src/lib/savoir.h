@@ -441,6 +441,8 @@ double		 pindex_avg(const struct pindex *, int col);
 const uint8_t	*pindex_norms(const struct pindex *, int64_t doc);
 int		 pindex_list(struct pindex *, const char *term, size_t len,
 		    struct plist *);
+void		 plist_push(struct plist *, int64_t doc, uint32_t t0,
+		    uint32_t t1, uint32_t t2, uint32_t first);
 void		 plist_free(struct plist *);
 /* The facets of every document, by key and value id (keys shown as
  * facets only); NULL on an error.  Owned by the pindex. */

@@ -1099,42 +1099,31 @@ fast_acc_ready(int64_t maxdoc)
 static void
 plist_union(struct plist *a, const struct plist *b, struct plist *tmp)
 {
-	size_t	 i = 0, j = 0;
-	int	 c;
+	size_t		 i = 0, j = 0;
+	uint32_t	 tf[3];
+	int		 c;
 
 	tmp->n = 0;
 	while (i < a->n || j < b->n) {
-		if (tmp->n == tmp->cap) {
-			tmp->cap = tmp->cap == 0 ? 256 : tmp->cap * 2;
-			tmp->doc = xreallocarray(tmp->doc, tmp->cap,
-			    sizeof *tmp->doc);
-			tmp->tf = xreallocarray(tmp->tf, tmp->cap,
-			    sizeof *tmp->tf);
-			tmp->first = xreallocarray(tmp->first, tmp->cap,
-			    sizeof *tmp->first);
-		}
 		if (j >= b->n || (i < a->n && a->doc[i] < b->doc[j])) {
-			tmp->doc[tmp->n] = a->doc[i];
-			memcpy(tmp->tf[tmp->n], a->tf[i], sizeof a->tf[i]);
-			tmp->first[tmp->n] = a->first[i];
+			plist_push(tmp, a->doc[i], a->tf[i][0], a->tf[i][1],
+			    a->tf[i][2], a->first[i]);
 			i++;
 		} else if (i >= a->n || b->doc[j] < a->doc[i]) {
-			tmp->doc[tmp->n] = b->doc[j];
-			memcpy(tmp->tf[tmp->n], b->tf[j], sizeof b->tf[j]);
-			tmp->first[tmp->n] = b->first[j];
+			plist_push(tmp, b->doc[j], b->tf[j][0], b->tf[j][1],
+			    b->tf[j][2], b->first[j]);
 			j++;
 		} else {
-			tmp->doc[tmp->n] = a->doc[i];
 			for (c = 0; c < 3; c++)
-				tmp->tf[tmp->n][c] = a->tf[i][c] > b->tf[j][c] ?
+				tf[c] = a->tf[i][c] > b->tf[j][c] ?
 				    a->tf[i][c] : b->tf[j][c];
-			tmp->first[tmp->n] = a->first[i] == 0 ||
-			    (b->first[j] != 0 && b->first[j] < a->first[i]) ?
-			    b->first[j] : a->first[i];
+			plist_push(tmp, a->doc[i], tf[0], tf[1], tf[2],
+			    a->first[i] == 0 || (b->first[j] != 0 &&
+			    b->first[j] < a->first[i]) ? b->first[j] :
+			    a->first[i]);
 			i++;
 			j++;
 		}
-		tmp->n++;
 	}
 }
 
@@ -1430,20 +1419,10 @@ fast_match_list(struct store *st, const struct buf *q, struct plist *l)
 		return -1;
 	sqlite3_bind_text(stmt, 1, q->data, (int)q->len, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			l->cap = l->cap == 0 ? 256 : l->cap * 2;
-			l->doc = xreallocarray(l->doc, l->cap, sizeof *l->doc);
-			l->tf = xreallocarray(l->tf, l->cap, sizeof *l->tf);
-			l->first = xreallocarray(l->first, l->cap,
-			    sizeof *l->first);
-		}
-		l->first[l->n] = 0;
 		tf = sqlite3_column_int64(stmt, 1);
-		l->doc[l->n] = sqlite3_column_int64(stmt, 0);
-		l->tf[l->n][0] = (uint32_t)(tf & 0xfffff);
-		l->tf[l->n][1] = (uint32_t)((tf >> 20) & 0xfffff);
-		l->tf[l->n][2] = (uint32_t)((tf >> 40) & 0xfffff);
-		l->n++;
+		plist_push(l, sqlite3_column_int64(stmt, 0),
+		    (uint32_t)(tf & 0xfffff), (uint32_t)((tf >> 20) & 0xfffff),
+		    (uint32_t)((tf >> 40) & 0xfffff), 0);
 	}
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? 0 : -1;

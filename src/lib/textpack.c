@@ -92,6 +92,29 @@ tp_get32(const unsigned char *p)
 	    (size_t)p[3] << 24;
 }
 
+/* The parts joined by NUL bytes, in a malloc'd buffer of *total bytes
+ * (one more, unused, so that it is never empty); NULL on no memory. */
+static unsigned char *
+tp_join(const char *const *part, const size_t *len, int n, size_t *total)
+{
+	unsigned char	*raw;
+	size_t		 off;
+	int		 i;
+
+	for (*total = 0, i = 0; i < n; i++)
+		*total += len[i] + (i > 0);
+	if ((raw = malloc(*total + 1)) == NULL)
+		return NULL;
+	for (off = 0, i = 0; i < n; i++) {
+		if (i > 0)
+			raw[off++] = '\0';
+		if (len[i] > 0)
+			memcpy(raw + off, part[i], len[i]);
+		off += len[i];
+	}
+	return raw;
+}
+
 /*
  * Pack n parts into a malloc'd BLOB of *outlen bytes; NULL on no memory.
  * Deflated when the parts are long enough and it saves a tenth or more,
@@ -103,23 +126,16 @@ textpack_dict(const char *const *part, const size_t *len, int n,
     size_t *outlen)
 {
 	unsigned char	*raw, *out;
-	size_t		 total = 0, off, zl;
+	size_t		 total, zl;
 	int		 i;
 
 	if (dict == NULL || dictlen == 0)
 		return textpack(part, len, n, outlen);
-	for (i = 0; i < n; i++)
-		total += len[i] + (i > 0);
-	if (total < PACK_MIN || total >= PACK_MAX_RAW)
-		return textpack(part, len, n, outlen);
-	if ((raw = malloc(total + 1)) == NULL)
+	if ((raw = tp_join(part, len, n, &total)) == NULL)
 		return NULL;
-	for (off = 0, i = 0; i < n; i++) {
-		if (i > 0)
-			raw[off++] = '\0';
-		if (len[i] > 0)
-			memcpy(raw + off, part[i], len[i]);
-		off += len[i];
+	if (total < PACK_MIN || total >= PACK_MAX_RAW) {
+		free(raw);
+		return textpack(part, len, n, outlen);
 	}
 	zl = compressBound(total) + 64;
 	if ((out = malloc(13 + zl)) == NULL) {
@@ -145,21 +161,11 @@ unsigned char *
 textpack(const char *const *part, const size_t *len, int n, size_t *outlen)
 {
 	unsigned char	*raw, *out;
-	size_t		 total = 0, off;
+	size_t		 total;
 	uLongf		 zlen;
-	int		 i;
 
-	for (i = 0; i < n; i++)
-		total += len[i] + (i > 0);
-	if ((raw = malloc(total + 1)) == NULL)
+	if ((raw = tp_join(part, len, n, &total)) == NULL)
 		return NULL;
-	for (off = 0, i = 0; i < n; i++) {
-		if (i > 0)
-			raw[off++] = '\0';
-		if (len[i] > 0)
-			memcpy(raw + off, part[i], len[i]);
-		off += len[i];
-	}
 	if (total >= PACK_MIN && total < PACK_MAX_RAW) {
 		zlen = compressBound(total);
 		if ((out = malloc(5 + zlen)) == NULL) {
