@@ -168,8 +168,10 @@ mkdir -p "$root/fresh"
 if [ ${#extra_ca[@]} -gt 0 ]; then
 	cat "${extra_ca[@]}" >"$root/fresh/host-extra-ca.pem"
 fi
-say "cloning the committed tree ($(git -C "$top" rev-parse --short HEAD))"
+commit=$(git -C "$top" rev-parse --short HEAD)
+say "cloning the committed tree ($commit)"
 git clone -q --no-hardlinks "$top" "$root/root/savoir"
+git -C "$root/root/savoir" checkout -q "$commit"
 if [ ${#carried[@]} -gt 0 ]; then
 	say "carried from the host to reach the registries: $(IFS=';'; echo "${carried[*]}" | sed 's/;/, /g')"
 else
@@ -250,7 +252,7 @@ ns_pid=
 dt=$(( $(date +%s) - t0 ))
 grep '^== fresh' "$log" | sed 's/^== fresh: /  /' >&2 || true
 if [ $rc -eq 0 ]; then
-	say "PASS in ${dt} s ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$top" rev-parse --short HEAD))"
+	say "PASS in ${dt} s ($(date -u +%Y-%m-%dT%H:%MZ), commit $commit)"
 else
 	grep -v '^== fresh' "$log" | tail -60 >&2 || true
 	say "FAIL (exit $rc) in ${dt} s; full log: $log"
