@@ -1113,8 +1113,9 @@ plist_free(struct plist *l)
 }
 
 /*
- * The terms of a text as savoir_fr gives them, in query mode (the words
- * of a query) or document mode (a stored text, for its snippet):
+ * The terms of a text as savoir_fr gives them, in query mode (0: the words
+ * of a query), document mode (1: a stored text, for its snippet) or aux
+ * mode (2: the words as written, not stemmed, same positions):
  * cb(arg, position, term, len, start, end) for each, colocated variants
  * with the same position.  0, or -1 when the tokenizer cannot be had.
  */
@@ -1136,7 +1137,7 @@ pindex_token(void *arg, int tflags, const char *tok, int n, int start,
 }
 
 int
-pindex_tokenize(struct pindex *pi, const char *text, size_t len, int doc,
+pindex_tokenize(struct pindex *pi, const char *text, size_t len, int mode,
     int (*cb)(void *, int, const char *, int, int, int), void *arg)
 {
 	sqlite3_stmt	*stmt;
@@ -1161,9 +1162,9 @@ pindex_tokenize(struct pindex *pi, const char *text, size_t len, int doc,
 	tr.cb = cb;
 	tr.arg = arg;
 	tr.pos = -1;
-	return pi->tokapi.xTokenize(pi->tok, &tr, doc ? FTS5_TOKENIZE_DOCUMENT :
-	    FTS5_TOKENIZE_QUERY, text, (int)len, pindex_token) == SQLITE_OK ?
-	    0 : -1;
+	return pi->tokapi.xTokenize(pi->tok, &tr, mode == 2 ? FTS5_TOKENIZE_AUX :
+	    mode == 1 ? FTS5_TOKENIZE_DOCUMENT : FTS5_TOKENIZE_QUERY, text,
+	    (int)len, pindex_token) == SQLITE_OK ? 0 : -1;
 }
 
 /* --- facets ---------------------------------------------------------------- */

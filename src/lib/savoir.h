@@ -459,7 +459,7 @@ const uint32_t	*pfacets_doc(const struct pfacets *, size_t k, int64_t doc,
 uint32_t	*pfacets_counts(struct pfacets *, size_t k);
 const uint32_t	*pfacets_single(const struct pfacets *, size_t k);
 int		 pindex_tokenize(struct pindex *, const char *text, size_t len,
-		    int doc, int (*cb)(void *, int pos, const char *term,
+		    int mode, int (*cb)(void *, int pos, const char *term,
 		    int len, int start, int end), void *arg);
 
 /* indexer.c - walking a tree and keeping the index in step */

@@ -1062,6 +1062,7 @@ static _Thread_local struct fast_acc {
 	uint32_t	*mask;
 	uint32_t	*tmask;		/* the units found in the title */
 	uint32_t	*last;		/* the last first body position */
+	uint32_t	*minf;		/* the first first body position */
 	int64_t		*touched;
 	size_t		 cap;
 	struct plist	 l[3];
@@ -1089,6 +1090,8 @@ fast_acc_ready(int64_t maxdoc)
 	fa.tmask = xcalloc(n, sizeof *fa.tmask);
 	free(fa.last);
 	fa.last = xcalloc(n, sizeof *fa.last);
+	free(fa.minf);
+	fa.minf = xcalloc(n, sizeof *fa.minf);
 	fa.touched = xcalloc(n, sizeof *fa.touched);
 	fa.cap = n;
 	return 0;
@@ -1233,10 +1236,35 @@ snip_token(void *arg, int pos, const char *term, int len, int start, int end)
 	return SQLITE_OK;
 }
 
+/* Where position target starts: an aux-mode pass, no stemming. */
+struct snip_seek {
+	int	 target;
+	int	 start;		/* -1 until found */
+};
+
+static int
+snip_seek_token(void *arg, int pos, const char *term, int len, int start,
+    int end)
+{
+	struct snip_seek	*sk = arg;
+
+	(void)term;
+	(void)len;
+	(void)end;
+	/* unicode61 turns SQLITE_DONE into "no error" and savoir_fr goes
+	 * on with the next article reference: the first answer stands. */
+	if (pos < sk->target || sk->start >= 0)
+		return sk->start >= 0 ? SQLITE_DONE : SQLITE_OK;
+	sk->start = start;
+	return SQLITE_DONE;
+}
+
 static char *
 fast_snippet(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
-    const struct qterm *qt, size_t nqt, uint32_t last)
+    const struct qterm *qt, size_t nqt, uint32_t first, uint32_t last)
 {
+	struct snip_seek	 sk;
+	size_t			 skipped = 0;
 	struct snip_run	 sr;
 	struct buf	 b;
 	const char	*s = NULL;
@@ -1262,9 +1290,21 @@ fast_snippet(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
 	sr.qt = qt;
 	sr.nqt = nqt;
 	/* The postings know where each word first stands in the body: the
-	 * best window lies before the last of those plus a window (a long
-	 * text is not read to its end). */
+	 * best window lies between the first of those, less a few words,
+	 * and the last plus a window.  What comes before is only counted,
+	 * not stemmed (aux mode keeps the positions). */
 	sr.stop = c == 1 && last > 0 ? (int)last + SNIPPET_WORDS * 2 : 0;
+	if (c == 1 && first > 4) {
+		sk.target = (int)first - 4;
+		sk.start = -1;
+		pindex_tokenize(pi, s, n, 2, snip_seek_token, &sk);
+		if (sk.start > 0 && (size_t)sk.start < n) {
+			skipped = (size_t)sk.start;
+			s += skipped;
+			n -= skipped;
+			sr.stop -= sk.target;
+		}
+	}
 	if ((pindex_tokenize(pi, s, n, 1, snip_token, &sr) == -1 &&
 	    sr.n == 0) || sr.n == 0) {
 		free(sr.v);
@@ -1308,7 +1348,7 @@ fast_snippet(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
 		to = from + SNIPPET_WORDS < sr.n ? from + SNIPPET_WORDS : sr.n;
 	}
 	buf_init(&b);
-	if (from > 0)
+	if (from > 0 || skipped > 0)
 		buf_adds(&b, "…");
 	for (i = from; i < to; i++) {
 		if (i > from)
@@ -1844,6 +1884,9 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 				cur[doc] = (uint64_t)stamp << 32 | acc.first[j];
 				if (acc.first[j] > fa.last[doc])
 					fa.last[doc] = acc.first[j];
+				if (fa.minf[doc] == 0 ||
+				    acc.first[j] < fa.minf[doc])
+					fa.minf[doc] = acc.first[j];
 				if (prox && (uint32_t)(prev[doc] >> 32) ==
 				    stamp - 1) {
 					d = (int64_t)acc.first[j] -
@@ -1885,6 +1928,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			fa.mask[doc] = 0;
 			fa.tmask[doc] = 0;
 			fa.last[doc] = 0;
+			fa.minf[doc] = 0;
 			continue;
 		}
 		/* the rows that passed, for the facets, in place */
@@ -2008,8 +2052,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		}
 		sqlite3_reset(row);
 		hit->snippet = o->want_snippets ? fast_snippet(pi, snip,
-		    heap[i].doc, qt, nqt, fa.last[heap[i].doc]) :
-		    xstrdup("");
+		    heap[i].doc, qt, nqt, fa.minf[heap[i].doc],
+		    fa.last[heap[i].doc]) : xstrdup("");
 		hit->score = heap[i].score >= 1e12 ? heap[i].score - 1e12 :
 		    heap[i].score;
 		hit->matched = __builtin_popcount(fa.mask[heap[i].doc] & full);
@@ -2035,6 +2079,7 @@ out:
 		fa.mask[fa.touched[i]] = 0;
 		fa.tmask[fa.touched[i]] = 0;
 		fa.last[fa.touched[i]] = 0;
+		fa.minf[fa.touched[i]] = 0;
 	}
 	for (i = 0; i < nph; i++)
 		free(ph[i].text);
