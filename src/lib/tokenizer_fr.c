@@ -552,6 +552,7 @@ struct frrun {
 	const char	*text;
 	int		 ntext;
 	int		 base;		/* offset of the current segment */
+	int		 done;		/* the caller said SQLITE_DONE */
 };
 
 static void
@@ -774,13 +775,28 @@ emit:
 	return rc;
 }
 
+/* A word to frtok_word, remembering a caller's SQLITE_DONE. */
+static int
+frtok_word_stop(void *arg, int tflags, const char *w, int n, int start,
+    int end)
+{
+	struct frrun	*r = arg;
+	int		 rc;
+
+	if (r->done)
+		return SQLITE_DONE;
+	if ((rc = frtok_word(arg, tflags, w, n, start, end)) == SQLITE_DONE)
+		r->done = 1;
+	return rc;
+}
+
 /* Text between article references goes to unicode61, offsets shifted. */
 static int
 frtok_segment(struct frrun *r, size_t from, size_t to)
 {
 	r->base = (int)from;
 	return r->t->uni.xTokenize(r->t->inner, r, r->flags, r->text + from,
-	    (int)(to - from), frtok_word);
+	    (int)(to - from), frtok_word_stop);
 }
 
 /*
@@ -843,11 +859,17 @@ frtok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
 	r.text = text;
 	r.ntext = ntext;
 	r.base = 0;
-	while (rc == SQLITE_OK &&
+	/*
+	 * A caller that has read enough answers SQLITE_DONE; unicode61 ends
+	 * its segment and reports success, so the stop is remembered here
+	 * (frtok_word sees it) and no further segment is read.
+	 */
+	r.done = 0;
+	while (rc == SQLITE_OK && !r.done &&
 	    article_ref_next(text, len, &pos, &start, &end, norm)) {
 		if (start > seg)
 			rc = frtok_segment(&r, seg, start);
-		if (rc != SQLITE_OK)
+		if (rc != SQLITE_OK || r.done)
 			break;
 		/* One token, never stemmed: "L. 1115-1" is "l1115-1". */
 		for (i = 0; norm[i] != '\0'; i++)
@@ -855,9 +877,9 @@ frtok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
 		rc = xToken(ctx, 0, norm, (int)i, (int)start, (int)end);
 		seg = end;
 	}
-	if (rc == SQLITE_OK && seg < len)
+	if (rc == SQLITE_OK && !r.done && seg < len)
 		rc = frtok_segment(&r, seg, len);
-	return rc;
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 static fts5_tokenizer frtok_methods = {
