@@ -1058,12 +1058,12 @@ fail:
 /* Per thread: the score and unit arrays and the lists' buffers, reused
  * from query to query. */
 static _Thread_local struct fast_acc {
-	double		*score;
+	float		*score;		/* half the memory traffic of double */
 	uint32_t	*mask;
 	uint32_t	*tmask;		/* the units found in the title */
 	uint32_t	*last;		/* the last first body position */
 	uint32_t	*minf;		/* the first first body position */
-	int64_t		*touched;
+	uint32_t	*touched;	/* rowids (checked < 2^32) */
 	size_t		 cap;
 	struct plist	 l[3];
 	uint64_t	*fpos[2];	/* stamp << 32 | first position */
@@ -1630,7 +1630,7 @@ fast_count_keep(struct fast_count *h, size_t *nh, const struct fast_count *c)
  * number of values a key has (an article number is a value too).
  */
 static void
-fast_facets(struct pfacets *pf, const int64_t *docs, size_t ndocs,
+fast_facets(struct pfacets *pf, const uint32_t *docs, size_t ndocs,
     struct results *res)
 {
 	struct fast_count	 top[SEARCH_FACET_TOP], c;
@@ -1777,6 +1777,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	full = nunits >= 32 ? 0xffffffffu : (1u << nunits) - 1;
 
 	N = pindex_ndocs(pi);
+	if (pindex_maxdoc(pi) > (int64_t)UINT32_MAX)
+		goto notmine;	/* rowids past 2^32: FTS5 ranks */
 	fast_acc_ready(pindex_maxdoc(pi));
 	for (c = 0; c < 3; c++)
 		avg[c] = pindex_avg(pi, c);
@@ -1894,7 +1896,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 					if (d < 0)
 						d = -d;
 					if (d <= rp.near)
-						fa.score[doc] += rp.prox * pidf;
+						fa.score[doc] += (float)(rp.prox *
+						    pidf);
 				}
 			}
 			nr = pindex_norms(pi, doc);
@@ -1905,8 +1908,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 				continue;
 			t = w1 * f / (f + rp.k1);
 			if (fa.mask[doc] == 0)
-				fa.touched[ntouched++] = doc;
-			fa.score[doc] += t;
+				fa.touched[ntouched++] = (uint32_t)doc;
+			fa.score[doc] += (float)t;
 			fa.mask[doc] |= bit;
 			if (acc.tf[j][0] > 0)
 				fa.tmask[doc] |= bit;
@@ -1932,7 +1935,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			continue;
 		}
 		/* the rows that passed, for the facets, in place */
-		fa.touched[npass++] = doc;
+		fa.touched[npass++] = (uint32_t)doc;
 		h.doc = doc;
 		/* the document's weight, a prior its plugin gave */
 		h.score = fa.score[doc] * (double)pindex_norms(pi, doc)[3] /
