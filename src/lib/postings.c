@@ -35,6 +35,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,12 +127,26 @@ norm_encode(uint32_t len)
 	return q > 255 ? 255 : (uint8_t)q;
 }
 
+/* The lengths of the 256 codes, computed once (a query asks for all of
+ * them). */
+static double		 norm_len[256];
+static pthread_once_t	 norm_len_once = PTHREAD_ONCE_INIT;
+
+static void
+norm_len_init(void)
+{
+	int	 c;
+
+	for (c = 0; c < 256; c++)
+		norm_len[c] = c <= 32 ? c : 32.0 * pow(1.06, (double)(c - 32) +
+		    0.5);
+}
+
 double
 postings_norm_length(uint8_t code)
 {
-	if (code <= 32)
-		return code;
-	return 32.0 * pow(1.06, (double)(code - 32) + 0.5);
+	pthread_once(&norm_len_once, norm_len_init);
+	return norm_len[code];
 }
 
 /* --- the writer -------------------------------------------------------- */
@@ -843,6 +858,7 @@ struct pindex {
 	int64_t		 ndocs;
 	size_t		 nsegs;
 	sqlite3_stmt	*get;
+	sqlite3_stmt	*dv;		/* PRAGMA data_version */
 	/* savoir_fr, to turn a query's words into terms */
 	fts5_tokenizer	 tokapi;
 	Fts5Tokenizer	*tok;
@@ -919,6 +935,7 @@ pindex_free(struct pindex *pi)
 	if (pi == NULL)
 		return;
 	sqlite3_finalize(pi->get);
+	sqlite3_finalize(pi->dv);
 	if (pi->tok != NULL)
 		pi->tokapi.xDelete(pi->tok);
 	pfacets_free(pi->pf);
@@ -927,18 +944,19 @@ pindex_free(struct pindex *pi)
 	free(pi);
 }
 
+/* PRAGMA data_version, through a statement kept for the next call (it is
+ * asked once a query). */
 static long long
-p_data_version(sqlite3 *db)
+p_data_version(struct pindex *pi)
 {
-	sqlite3_stmt	*stmt;
 	long long	 v = -2;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &stmt,
-	    NULL) != SQLITE_OK)
+	if (pi->dv == NULL && sqlite3_prepare_v3(pi->db, "PRAGMA data_version",
+	    -1, SQLITE_PREPARE_PERSISTENT, &pi->dv, NULL) != SQLITE_OK)
 		return -2;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (sqlite3_step(pi->dv) == SQLITE_ROW)
+		v = sqlite3_column_int64(pi->dv, 0);
+	sqlite3_reset(pi->dv);
 	return v;
 }
 
@@ -958,7 +976,7 @@ pindex_refresh(struct pindex *pi)
 	size_t		 nb;
 	int		 c;
 
-	v = p_data_version(pi->db);
+	v = p_data_version(pi);
 	if (v == pi->version && v != -2)
 		return pi->loaded ? 0 : -1;
 	pi->version = v;

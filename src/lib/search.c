@@ -1,8 +1,9 @@
 /*
- * search.c - runs a parsed query against the index: ranking (documents
- * with every significant word first, then the best partial matches, an
- * exact article reference before all), facet filters, facet counts over
- * the whole match set, snippets and a time budget.
+ * search.c - runs a parsed query against the index: ranking by BM25F (an
+ * exact article reference before all), from postings.c's lists when the
+ * query is made of words (search_fast), through FTS5 and its auxiliary
+ * functions otherwise; facet filters and counts over the whole match set,
+ * snippets and a time budget.
  *
  * It only reads.  Nothing a person typed reaches SQL or FTS5 syntax except
  * through bound parameters and query.c's quoted expressions.
@@ -831,10 +832,12 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 	if (p->fts != NULL)
 		buf_printf(&sql, "fts.rowid AS rid, savoir_cover(fts, ?) AS cov, "
 		    "savoir_rank(fts, ?) AS score, "
-		    "savoir_titlephrase(fts, ?) AS tp, d.id AS did FROM fts JOIN "
+		    "%s AS tp, d.id AS did FROM fts JOIN "
 		    "docs d ON d.rowid = fts.rowid WHERE fts MATCH ? AND %s "
-		    "ORDER BY ex DESC, %s score, did ", p->where.data,
-		    rp.cover_first ? "cov DESC, tp DESC," : "");
+		    "ORDER BY ex DESC, %s score, did ",
+		    /* ranked by score, savoir_rank weighs the title phrase */
+		    rp.cover_first ? "savoir_titlephrase(fts, ?)" : "0",
+		    p->where.data, rp.cover_first ? "cov DESC, tp DESC," : "");
 	else
 		buf_printf(&sql, "d.rowid AS rid, 0 AS cov, 0 AS score, "
 		    "d.id AS did, d.type AS dtype, d.title AS dtitle FROM docs "
@@ -866,11 +869,13 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 	for (i = 0; i < p->narticles; i++)
 		sqlite3_bind_text(stmt, n++, p->articles[i], -1, SQLITE_STATIC);
 	if (p->fts != NULL) {
-		/* savoir_cover's, savoir_rank's, savoir_titlephrase's, then
-		 * MATCH. */
+		/* savoir_cover's, savoir_rank's, savoir_titlephrase's (when
+		 * ordered by it), then MATCH. */
 		sqlite3_bind_text(stmt, n++, p->units, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, n++, p->units, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, n++, p->units, -1, SQLITE_STATIC);
+		if (rp.cover_first)
+			sqlite3_bind_text(stmt, n++, p->units, -1,
+			    SQLITE_STATIC);
 		sqlite3_bind_text(stmt, n++, p->fts, -1, SQLITE_STATIC);
 	}
 	plan_bind(p, stmt, &n);
