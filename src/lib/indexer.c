@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct run {
 	int64_t				 last_draw;
 	int64_t				 total_bytes;
 	int64_t				 total_files;
+	struct xzygote			*zygote;
 };
 
 static int
@@ -310,114 +312,209 @@ run_plugin_current(struct run *r, const char *plugin)
 	return 0;
 }
 
-static int
-run_file(struct run *r, const char *rel, char **cause)
-{
-	struct stat	 sb;
+/*
+ * A file on its way: run_begin decides whether it needs extracting and, if
+ * so, forks its child and a thread that collects what the child sends (and
+ * finds the citations); run_end joins it and writes.  indexer_run begins
+ * the next file before it ends the last one, so that one core extracts
+ * while the other writes; only the writer touches the index.
+ */
+struct pending {
+	char		*rel;
+	char		*path;
 	struct source	 src;
 	struct xfile	 xf;
-	char		*path, *data = NULL, *why = NULL, hash[65];
-	size_t		 len, i;
+	struct xjob	*job;
+	struct store_packer *packer;	/* the dictionary, for the thread */
+	pthread_t	 thread;
+	int		 active;	/* has something for run_end */
+	int		 threaded;	/* thread to join */
+	int		 found;		/* the index knew the file */
+	int		 hash_later;	/* run_collect hashes the file */
+	size_t		 max;		/* its size limit */
+	int		 rc;		/* extract_finish's answer */
+	char		*why;		/* it failed before extraction */
+	int64_t		 size;
 	int64_t		 mtime_ns;
-	int		 found, ret = -1;
+	char		 hash[65];
+};
 
-	memset(&xf, 0, sizeof xf);
-	memset(&src, 0, sizeof src);
-	found = 0;
-	path = xsprintf("%s/%s", r->root, rel);
+static void *
+run_collect(void *arg)
+{
+	struct pending	*p = arg;
+	size_t		 i, len;
+
+	/* The hash is the record of what was read; the child reads the
+	 * file on its own meanwhile. */
+	if (p->hash_later) {
+		if (file_sha256(p->path, p->max, p->hash, &len, &p->why) == 0)
+			p->size = (int64_t)len;
+	}
+	p->rc = extract_finish(p->job);
+	p->job = NULL;
+	if (p->rc == 0) {
+		for (i = 0; i < p->xf.ndocs; i++)
+			run_citations(p->xf.docs[i]);
+		store_prepare(p->packer, &p->xf);
+	}
+	return NULL;
+}
+
+static void
+pending_clear(struct pending *p)
+{
+	free(p->rel);
+	free(p->path);
+	free(p->why);
+	xfile_clear(&p->xf);
+	source_clear(&p->src);
+	store_packer_free(p->packer);
+	memset(p, 0, sizeof *p);
+}
+
+/* Returns -1 only when the index cannot be read or written. */
+static int
+run_begin(struct run *r, const char *rel, struct pending *p, char **cause)
+{
+	struct stat	 sb;
+	size_t		 len;
+
+	memset(p, 0, sizeof *p);
+	p->rel = xstrdup(rel);
+	p->path = xsprintf("%s/%s", r->root, rel);
 	r->stats->files_seen++;
-	if (stat(path, &sb) == -1) {
-		why = xsprintf("cannot stat: %s", strerror(errno));
+	if (stat(p->path, &sb) == -1) {
+		p->why = xsprintf("cannot stat: %s", strerror(errno));
 		goto failed;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		why = xstrdup("not a regular file");
+		p->why = xstrdup("not a regular file");
 		goto failed;
 	}
-	mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+	p->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
 	    sb.st_mtim.tv_nsec;
-	if ((found = store_source_get(r->st, r->root, rel, &src)) == -1) {
+	if ((p->found = store_source_get(r->st, r->root, rel,
+	    &p->src)) == -1) {
 		xasprintf(cause, "cannot read the index: %s",
 		    sqlite3_errmsg(store_db(r->st)));
-		free(path);
 		return -1;
 	}
-	if (found && !r->opts->force && src.error == NULL &&
-	    src.size == sb.st_size && src.mtime_ns == mtime_ns &&
-	    run_plugin_current(r, src.plugin)) {
+	if (p->found && !r->opts->force && p->src.error == NULL &&
+	    p->src.size == sb.st_size && p->src.mtime_ns == p->mtime_ns &&
+	    run_plugin_current(r, p->src.plugin)) {
 		r->stats->files_unchanged++;
 		r->bytes_done += sb.st_size;
-		ret = 0;
-		goto out;
+		return 0;
 	}
 	if ((size_t)sb.st_size > r->opts->limits.max_file) {
-		why = xsprintf("file too large (%lld bytes, limit %zu)",
+		p->why = xsprintf("file too large (%lld bytes, limit %zu)",
 		    (long long)sb.st_size, r->opts->limits.max_file);
 		goto failed;
 	}
-	if (file_read(path, r->opts->limits.max_file, &data, &len,
-	    &why) == -1)
+	r->bytes_done += sb.st_size;
+	if (!p->found || r->opts->force || p->src.error != NULL ||
+	    !run_plugin_current(r, p->src.plugin))
+		p->hash_later = 1;	/* the collecting thread hashes it */
+	else if (file_sha256(p->path, r->opts->limits.max_file, p->hash,
+	    &len, &p->why) == -1)
 		goto failed;
-	sha256_hex(data, len, hash);
-	free(data);
-	r->bytes_done += (int64_t)len;
-	if (found && !r->opts->force && src.error == NULL &&
-	    strcmp(src.hash, hash) == 0 && run_plugin_current(r, src.plugin)) {
+	else if (strcmp(p->src.hash, p->hash) == 0) {
 		/* Touched but identical: remember the new stat only. */
-		if (run_tx(r, cause) == -1 ||
-		    store_touch_source(r->st, src.id, (int64_t)len,
-		    mtime_ns) == -1)
-			goto out;
+		p->size = (int64_t)len;
+		if (run_tx(r, cause) == -1)
+			return -1;
+		if (store_touch_source(r->st, p->src.id, p->size,
+		    p->mtime_ns) == -1) {
+			xasprintf(cause, "cannot write the index: %s",
+			    sqlite3_errmsg(store_db(r->st)));
+			return -1;
+		}
 		r->stats->files_unchanged++;
+		return 0;
+	} else
+		p->size = (int64_t)len;
+	p->active = 1;
+	p->max = r->opts->limits.max_file;
+	p->packer = store_packer_get(r->st);
+	if (extract_start(r->pl, r->zygote, r->root, rel, &r->opts->limits,
+	    &p->xf, &p->job) == -1) {
+		p->rc = -1;
+		return 0;
+	}
+	if (pthread_create(&p->thread, NULL, run_collect, p) != 0)
+		run_collect(p);		/* no thread: collect here */
+	else
+		p->threaded = 1;
+	return 0;
+failed:
+	p->active = 1;
+	return 0;
+}
+
+/* Wait for the file's extraction, then write it (or its failure). */
+static int
+run_end(struct run *r, struct pending *p, char **cause)
+{
+	struct source	 src;
+	size_t		 i;
+	int		 ret = -1;
+
+	if (p->threaded) {
+		pthread_join(p->thread, NULL);
+		p->threaded = 0;
+	}
+	if (!p->active) {
 		ret = 0;
 		goto out;
 	}
-	if (extract_file(r->pl, r->root, rel, &r->opts->limits, &xf) == -1) {
-		why = xstrdup(xf.error != NULL ? xf.error : "extraction failed");
+	if (p->why == NULL && p->rc == -1)
+		p->why = xstrdup(p->xf.error != NULL ? p->xf.error :
+		    "extraction failed");
+	if (p->why != NULL)
 		goto failed;
-	}
-	for (i = 0; i < xf.nwarnings; i++)
-		run_report(r, rel, xf.warnings[i]);
-	r->stats->warnings += (int64_t)xf.nwarnings;
-	for (i = 0; i < xf.ndocs; i++)
-		run_citations(xf.docs[i]);
-	source_clear(&src);
-	src.size = (int64_t)len;
-	src.mtime_ns = mtime_ns;
-	memcpy(src.hash, hash, sizeof hash);
+	for (i = 0; i < p->xf.nwarnings; i++)
+		run_report(r, p->rel, p->xf.warnings[i]);
+	r->stats->warnings += (int64_t)p->xf.nwarnings;
+	memset(&src, 0, sizeof src);
+	src.size = p->size;
+	src.mtime_ns = p->mtime_ns;
+	memcpy(src.hash, p->hash, sizeof src.hash);
 	if (run_tx(r, cause) == -1)
 		goto out;
-	if (store_put_file(r->st, r->root, rel, &src, &xf, cause) == -1)
+	p->xf.release = 1;
+	if (store_put_file(r->st, r->root, p->rel, &src, &p->xf, cause) == -1)
 		goto out;
 	r->stats->files_indexed++;
-	r->stats->docs += (int64_t)xf.ndocs;
-	r->tx_docs += (int)xf.ndocs + 1;
+	r->stats->docs += (int64_t)p->xf.ndocs;
+	r->tx_docs += (int)p->xf.ndocs + 1;
 	ret = run_maybe_commit(r, 0, cause);
 	goto out;
 
 failed:
 	/* Keep the last good documents; remember the error for next time. */
-	run_report(r, rel, why);
+	run_report(r, p->rel, p->why);
 	r->stats->files_failed++;
 	if (run_tx(r, cause) == -1)
 		goto out;
-	if (found) {
+	if (p->found) {
 		sqlite3_stmt *stmt = store_stmt(r->st,
 		    "UPDATE sources SET error = ? WHERE id = ?");
 		if (stmt == NULL)
-			goto out;
-		sqlite3_bind_text(stmt, 1, why, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, src.id);
+			goto sqlfail;
+		sqlite3_bind_text(stmt, 1, p->why, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, p->src.id);
 		if (sqlite3_step(stmt) != SQLITE_DONE)
 			goto sqlfail;
 	} else {
 		struct source	 s0;
 
 		memset(&s0, 0, sizeof s0);
-		free(xf.error);
-		xf.error = why;
-		why = NULL;
-		if (store_put_file(r->st, r->root, rel, &s0, &xf, cause) == -1)
+		xfile_clear(&p->xf);
+		p->xf.error = p->why;
+		p->why = NULL;
+		if (store_put_file(r->st, r->root, p->rel, &s0, &p->xf,
+		    cause) == -1)
 			goto out;
 	}
 	ret = 0;
@@ -427,10 +524,7 @@ sqlfail:
 	    sqlite3_errmsg(store_db(r->st)));
 out:
 	run_progress(r, 0);
-	free(why);
-	free(path);
-	xfile_clear(&xf);
-	source_clear(&src);
+	pending_clear(p);
 	return ret;
 }
 
@@ -482,6 +576,7 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 {
 	struct walk	 w;
 	struct run	 r;
+	struct pending	 pend[2];
 	char		 real[PATH_MAX], *summary;
 	size_t		 i;
 	int		 ret = -1;
@@ -489,6 +584,7 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	memset(stats, 0, sizeof *stats);
 	memset(&w, 0, sizeof w);
 	memset(&r, 0, sizeof r);
+	memset(pend, 0, sizeof pend);
 	if (realpath(root, real) == NULL) {
 		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
 		return -1;
@@ -499,18 +595,32 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	r.stats = stats;
 	r.root = real;
 	r.start = mono_us();
+	r.zygote = extract_zygote_start(pl);
 
 	if (walk_dir(&w, real, "", 0, cause) == -1)
-		return -1;
+		goto out;
 	qsort(w.paths, w.n, sizeof *w.paths, walk_cmp);
 	r.total_files = (int64_t)w.n;
 	r.total_bytes = w.bytes;
 
 	if (run_tx(&r, cause) == -1 || store_put_types(st, pl) == -1)
 		goto out;
-	for (i = 0; i < w.n; i++)
-		if (run_file(&r, w.paths[i], cause) == -1)
+	/* Begin a file (its child and collecting thread start), then write
+	 * the one before while they work. */
+	for (i = 0; i < w.n; i++) {
+		struct pending	*cur = &pend[i % 2], *prev = &pend[(i + 1) % 2];
+
+		if (prev->threaded) {		/* no thread when forking */
+			pthread_join(prev->thread, NULL);
+			prev->threaded = 0;
+		}
+		if (run_begin(&r, w.paths[i], cur, cause) == -1)
 			goto out;
+		if (i > 0 && run_end(&r, prev, cause) == -1)
+			goto out;
+	}
+	if (w.n > 0 && run_end(&r, &pend[(w.n - 1) % 2], cause) == -1)
+		goto out;
 	if (run_removed(&r, &w, cause) == -1)
 		goto out;
 	stats->bytes = r.bytes_done;
@@ -538,10 +648,16 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	    "PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
 	ret = 0;
 out:
+	for (i = 0; i < 2; i++) {
+		if (pend[i].threaded)
+			pthread_join(pend[i].thread, NULL);
+		pending_clear(&pend[i]);
+	}
 	if (r.in_tx)
 		store_rollback(st);
 	if (opts->progress)
 		fprintf(stderr, "\r\033[K");
 	walk_free(&w);
+	extract_zygote_stop(r.zygote);
 	return ret;
 }

@@ -70,6 +70,10 @@ int	 utf8_valid(const char *, size_t, size_t *bad);
 size_t	 utf8_repair(const char *, size_t, struct buf *);
 /* Lower-case hex SHA-256 of a buffer, into out[65]. */
 void	 sha256_hex(const void *, size_t, char out[65]);
+/* The same of a file read in 1 MB pieces, up to max bytes; its length
+ * into *len.  0, or -1 with *cause. */
+int	 file_sha256(const char *path, size_t max, char out[65], size_t *len,
+	    char **cause);
 /* Read a whole file up to max bytes: 0, -1 with *cause (size too large,
  * unreadable, not a regular file).  *data is malloc'd and NUL-terminated. */
 int	 file_read(const char *path, size_t max, char **data, size_t *len,
@@ -149,6 +153,15 @@ struct xdoc {
 	struct kvlist	 meta;		/* key, label, value */
 	char		*html;
 	double		 weight;	/* ranking prior, 1 by default */
+	/* What the store computes of it, computed ahead by
+	 * store_prepare (off the writer's thread): its hash, and its text,
+	 * HTML and metadata packed with dictionary packed_dict (html is
+	 * then NULL: the packed text holds it). */
+	char		 hash[65];	/* "" until computed */
+	char		*meta_json;	/* store_prepare's, while packing */
+	unsigned char	*packed;
+	size_t		 packed_len;
+	int64_t		 packed_dict;
 };
 struct xdoc	*xdoc_new(const char *id, const char *type);
 void		 xdoc_free(struct xdoc *);
@@ -164,6 +177,8 @@ struct xfile {
 	char		 *error;	/* set when the whole file failed */
 	char		 *plugin;	/* name of the plugin that ran */
 	char		 *plugin_version;
+	int		  release;	/* store_put_file frees each document
+					 * once written (NULL in docs[]) */
 };
 void	 xfile_clear(struct xfile *);
 
@@ -220,6 +235,24 @@ void	 extract_limits_default(struct extract_limits *);
 int	 extract_file(const struct plugins *, const char *root,
 	    const char *relpath, const struct extract_limits *,
 	    struct xfile *out);
+/* The same in two steps, so that the caller can work while the child
+ * does: extract_start forks, or has the zygote fork (without a zygote,
+ * call it with no other thread running; -1 and out->error if it could
+ * not), extract_finish collects what the
+ * child sends, reaps it and frees the job (any thread may call it); it
+ * returns what extract_file would. */
+struct xjob;
+struct xzygote;
+int	 extract_start(const struct plugins *, struct xzygote *,
+	    const char *root, const char *relpath,
+	    const struct extract_limits *, struct xfile *out, struct xjob **);
+/* A small process, forked now, that forks the children of extract_start
+ * so that they do not start with a copy of a large writer (NULL if it
+ * cannot be had: extract_start forks itself).  The caller becomes a child
+ * subreaper: it adopts and waits for the children. */
+struct xzygote	*extract_zygote_start(const struct plugins *);
+void	 extract_zygote_stop(struct xzygote *);
+int	 extract_finish(struct xjob *);
 
 /* store.c - the index database */
 #define STORE_SCHEMA_VERSION	2
@@ -259,6 +292,15 @@ struct source {
 int	 store_source_get(struct store *, const char *root, const char *path,
 	    struct source *);		/* 1 found, 0 not, -1 error */
 void	 source_clear(struct source *);
+/* A copy of the index's text dictionary, for store_prepare on another
+ * thread; NULL while the index has none yet (or it cannot be read). */
+struct store_packer;
+struct store_packer *store_packer_get(struct store *);
+void	 store_packer_free(struct store_packer *);
+/* Compute ahead, in any thread, what store_put_file needs of each of the
+ * file's documents (the packer may be NULL): their hashes, metadata and
+ * packed text.  Call it after the last change to the documents. */
+void	 store_prepare(const struct store_packer *, struct xfile *);
 /* Replace all documents of a source with docs (in the open transaction). */
 int	 store_put_file(struct store *, const char *root, const char *path,
 	    const struct source *, const struct xfile *, char **cause);

@@ -718,13 +718,11 @@ xdoc_meta_json(const struct xdoc *d)
 #define DICT_MAX	16384	/* of samples: 32 kB or 8 kB store the same */
 #define DICT_DOCS	64
 
+/* Know whether the index has a dictionary yet (state 2) or not (1). */
 static int
-store_dict(struct store *st, const struct xdoc *d, const char *meta)
+store_dict_load(struct store *st)
 {
 	sqlite3_stmt	*stmt;
-	int64_t		 id;
-	size_t		 n;
-	int		 c;
 
 	if (st->dict_state == 0) {
 		buf_reset(&st->dict);
@@ -741,6 +739,19 @@ store_dict(struct store *st, const struct xdoc *d, const char *meta)
 		sqlite3_reset(stmt);
 		st->dict_docs = 0;
 	}
+	return 0;
+}
+
+static int
+store_dict(struct store *st, const struct xdoc *d, const char *meta)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 id;
+	size_t		 n;
+	int		 c;
+
+	if (store_dict_load(st) == -1)
+		return -1;
 	if (st->dict_state != 1)
 		return 0;
 	/* The whole metadata (its labels, addresses and sources repeat from
@@ -803,6 +814,82 @@ store_pack(struct store *st, const char *const *part, const size_t *len,
 	return packed;
 }
 
+struct store_packer {
+	int64_t		 id;
+	struct buf	 dict;
+};
+
+struct store_packer *
+store_packer_get(struct store *st)
+{
+	struct store_packer	*pk;
+
+	if (store_dict_load(st) == -1)
+		return NULL;
+	if (st->dict_state != 2)
+		return NULL;
+	pk = xcalloc(1, sizeof *pk);
+	pk->id = st->dict_id;
+	buf_init(&pk->dict);
+	buf_add(&pk->dict, st->dict.data, st->dict.len);
+	return pk;
+}
+
+void
+store_packer_free(struct store_packer *pk)
+{
+	if (pk == NULL)
+		return;
+	buf_free(&pk->dict);
+	free(pk);
+}
+
+/* The five parts of a document's packed text. */
+static void
+store_parts(const struct xdoc *d, const char *meta, const char **part,
+    size_t *len)
+{
+	int	 c;
+
+	for (c = 0; c < 3; c++) {
+		part[c] = d->text[c].data ? d->text[c].data : "";
+		len[c] = d->text[c].len;
+	}
+	part[3] = d->html != NULL ? d->html : "";
+	len[3] = strlen(part[3]);
+	part[4] = meta;
+	len[4] = strlen(meta);
+}
+
+void
+store_prepare(const struct store_packer *pk, struct xfile *xf)
+{
+	struct xdoc	*d;
+	const char	*part[5];
+	size_t		 len[5], i;
+
+	for (i = 0; i < xf->ndocs; i++) {
+		d = xf->docs[i];
+		xdoc_hash(d, d->hash);
+		free(d->packed);
+		d->packed = NULL;
+		if (pk == NULL)
+			continue;
+		d->meta_json = xdoc_meta_json(d);
+		store_parts(d, d->meta_json, part, len);
+		d->packed = textpack_dict(part, len, 5, (uint64_t)pk->id,
+		    (const unsigned char *)pk->dict.data, pk->dict.len,
+		    &d->packed_len);
+		if (d->packed == NULL)
+			fatalx("out of memory packing text");
+		d->packed_dict = pk->id;
+		/* All of it is in the packed text now. */
+		free(d->html);
+		d->html = NULL;
+		free(d->meta_json);
+		d->meta_json = NULL;
+	}
+}
 
 /* Insert one document and everything hanging off it. */
 static int
@@ -842,10 +929,22 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 		title = d->id;
 		tlen = strlen(d->id);
 	}
-	meta = xdoc_meta_json(d);
-	if (store_dict(st, d, meta) == -1) {
-		free(meta);
-		goto sqlfail;
+	if (d->packed != NULL) {
+		/* packed ahead (store_prepare), its HTML let go */
+		meta = NULL;
+		if (store_dict_load(st) == -1)
+			goto sqlfail;
+		if (st->dict_state != 2 || d->packed_dict != st->dict_id) {
+			xasprintf(cause, "cannot store %s: its text was packed "
+			    "with a dictionary the index no longer has", d->id);
+			return -1;
+		}
+	} else {
+		meta = xdoc_meta_json(d);
+		if (store_dict(st, d, meta) == -1) {
+			free(meta);
+			goto sqlfail;
+		}
 	}
 	if ((stmt = store_stmt(st, ins_doc)) == NULL) {
 		free(meta);
@@ -859,20 +958,16 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 	sqlite3_bind_text(stmt, 6, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 7, seq);
 	sqlite3_bind_int64(stmt, 8, now_ms());
-	{
+	if (d->packed != NULL)
+		sqlite3_bind_blob(stmt, 9, d->packed, (int)d->packed_len,
+		    SQLITE_STATIC);
+	else {
 		const char	*part[5];
 		size_t		 len[5];
 		unsigned char	*packed;
 		size_t		 plen;
 
-		for (c = 0; c < 3; c++) {
-			part[c] = d->text[c].data ? d->text[c].data : "";
-			len[c] = d->text[c].len;
-		}
-		part[3] = d->html != NULL ? d->html : "";
-		len[3] = strlen(part[3]);
-		part[4] = meta;
-		len[4] = strlen(meta);
+		store_parts(d, meta, part, len);
 		packed = store_pack(st, part, len, 5, &plen);
 		sqlite3_bind_blob(stmt, 9, packed, (int)plen, free);
 	}
@@ -1069,7 +1164,10 @@ store_put_file(struct store *st, const char *root, const char *path,
 	 * article changed rewrites one article.
 	 */
 	for (i = 0; i < xf->ndocs; i++) {
-		xdoc_hash(xf->docs[i], hash);
+		if (xf->docs[i]->hash[0] != '\0')
+			memcpy(hash, xf->docs[i]->hash, sizeof hash);
+		else
+			xdoc_hash(xf->docs[i], hash);
 		/* Its id, or the one it had to take beside another file's
 		 * document of the same id (below). */
 		for (j = 0, alt_was = 0; j < nold; j++) {
@@ -1089,7 +1187,7 @@ store_put_file(struct store *st, const char *root, const char *path,
 			sqlite3_bind_int64(stmt, 2, old[j].rowid);
 			if (sqlite3_step(stmt) != SQLITE_DONE)
 				goto sqlfail;
-			continue;
+			goto next;
 		}
 		if (j < nold) {
 			old[j].kept = 1;	/* replaced, not deleted */
@@ -1131,6 +1229,12 @@ store_put_file(struct store *st, const char *root, const char *path,
 			log_warnx("%s: %s", path, why);
 			free(why);
 			why = NULL;
+		}
+next:
+		if (xf->release) {
+			/* the writer's share of memory shrinks as it goes */
+			xdoc_free(xf->docs[i]);
+			xf->docs[i] = NULL;
 		}
 	}
 	for (j = 0; j < nold; j++)

@@ -276,19 +276,84 @@ utf8_repair(const char *s, size_t n, struct buf *out)
 	return fixed;
 }
 
-void
-sha256_hex(const void *data, size_t len, char out[65])
+static void
+sha256_out(const unsigned char md[32], char out[65])
 {
 	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 md[32];
 	int			 i;
 
-	mbedtls_sha256_ret(data, len, md, 0);
 	for (i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char	 md[32];
+
+	mbedtls_sha256_ret(data, len, md, 0);
+	sha256_out(md, out);
+}
+
+int
+file_sha256(const char *path, size_t max, char out[65], size_t *len,
+    char **cause)
+{
+	mbedtls_sha256_context	 ctx;
+	struct stat		 st;
+	unsigned char		 md[32], *chunk;
+	size_t			 got = 0;
+	ssize_t			 n;
+	int			 fd, ret = -1;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		xasprintf(cause, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		xasprintf(cause, "cannot stat: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	chunk = xmalloc(1 << 20);
+	mbedtls_sha256_init(&ctx);
+	mbedtls_sha256_starts_ret(&ctx, 0);
+	for (;;) {
+		n = read(fd, chunk, 1 << 20);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "read error: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > max) {
+			xasprintf(cause, "file too large (over %zu bytes)",
+			    max);
+			goto out;
+		}
+		mbedtls_sha256_update_ret(&ctx, chunk, (size_t)n);
+	}
+	mbedtls_sha256_finish_ret(&ctx, md);
+	sha256_out(md, out);
+	*len = got;
+	ret = 0;
+out:
+	mbedtls_sha256_free(&ctx);
+	free(chunk);
+	close(fd);
+	return ret;
 }
 
 int
