@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -319,6 +320,17 @@ run_plugin_current(struct run *r, const char *plugin)
  * the next file before it ends the last one, so that one core extracts
  * while the other writes; only the writer touches the index.
  */
+static int64_t
+cpu_us(int who)
+{
+	struct rusage	 ru;
+
+	if (getrusage(who, &ru) == -1)
+		return 0;
+	return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 struct pending {
 	char		*rel;
 	char		*path;
@@ -333,6 +345,7 @@ struct pending {
 	int		 hash_later;	/* run_collect hashes the file */
 	size_t		 max;		/* its size limit */
 	int		 rc;		/* extract_finish's answer */
+	int64_t		 cpu_us;	/* the collecting thread's CPU */
 	char		*why;		/* it failed before extraction */
 	int64_t		 size;
 	int64_t		 mtime_ns;
@@ -358,6 +371,7 @@ run_collect(void *arg)
 			run_citations(p->xf.docs[i]);
 		store_prepare(p->packer, &p->xf);
 	}
+	p->cpu_us = cpu_us(RUSAGE_THREAD);
 	return NULL;
 }
 
@@ -442,9 +456,10 @@ run_begin(struct run *r, const char *rel, struct pending *p, char **cause)
 		p->rc = -1;
 		return 0;
 	}
-	if (pthread_create(&p->thread, NULL, run_collect, p) != 0)
+	if (pthread_create(&p->thread, NULL, run_collect, p) != 0) {
 		run_collect(p);		/* no thread: collect here */
-	else
+		p->cpu_us = 0;		/* counted as the writer's */
+	} else
 		p->threaded = 1;
 	return 0;
 failed:
@@ -464,6 +479,7 @@ run_end(struct run *r, struct pending *p, char **cause)
 		pthread_join(p->thread, NULL);
 		p->threaded = 0;
 	}
+	r->stats->cpu_collect_us += p->cpu_us;
 	if (!p->active) {
 		ret = 0;
 		goto out;
@@ -578,6 +594,7 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	struct run	 r;
 	struct pending	 pend[2];
 	char		 real[PATH_MAX], *summary;
+	int64_t		 cpu0, cpu_kids;
 	size_t		 i;
 	int		 ret = -1;
 
@@ -595,6 +612,8 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	r.stats = stats;
 	r.root = real;
 	r.start = mono_us();
+	cpu0 = cpu_us(RUSAGE_THREAD);
+	cpu_kids = cpu_us(RUSAGE_CHILDREN);
 	r.zygote = extract_zygote_start(pl);
 
 	if (walk_dir(&w, real, "", 0, cause) == -1)
@@ -659,5 +678,7 @@ out:
 		fprintf(stderr, "\r\033[K");
 	walk_free(&w);
 	extract_zygote_stop(r.zygote);
+	stats->cpu_writer_us = cpu_us(RUSAGE_THREAD) - cpu0;
+	stats->cpu_extract_us = cpu_us(RUSAGE_CHILDREN) - cpu_kids;
 	return ret;
 }

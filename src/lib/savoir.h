@@ -523,6 +523,11 @@ struct index_stats {
 	int64_t	 bytes;
 	int64_t	 warnings;
 	int64_t	 elapsed_us;
+	/* CPU time: the writer's thread, the collecting threads, the
+	 * extractor children and the zygote (user + system). */
+	int64_t	 cpu_writer_us;
+	int64_t	 cpu_collect_us;
+	int64_t	 cpu_extract_us;
 };
 /* Index root into the store.  Failed files are reported on stderr and
  * counted; returns 0, or -1 on an error that stopped the run. */

@@ -15,7 +15,7 @@ static void
 index_usage(FILE *f)
 {
 	fprintf(f, "usage: savoir index [--db FILE] [--strict] [--force] "
-	    "[--quiet]\n"
+	    "[--quiet] [--cpu]\n"
 	    "                    [--timeout SECONDS] [--max-size MB] "
 	    "[--memory MB] DIR...\n\n"
 	    "Index every file under each DIR; run again, only what changed is "
@@ -23,6 +23,7 @@ index_usage(FILE *f)
 	    "  --strict     exit 1 if any file or part of a file could not be "
 	    "indexed\n"
 	    "  --force      extract every file again\n"
+	    "  --cpu        tell where the CPU time went\n"
 	    "  --with-repealed  keep repealed legal articles\n"
 	    "  --timeout S  time allowed per file (default 30)\n"
 	    "  --max-size M largest file read, in MB (default 64)\n"
@@ -37,6 +38,7 @@ cmd_index(int argc, char **argv)
 		{ "strict", no_argument, NULL, 's' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "cpu", no_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "memory", required_argument, NULL, 'M' },
@@ -50,7 +52,7 @@ cmd_index(int argc, char **argv)
 	struct store		*store;
 	char			*cause = NULL;
 	long long		 v;
-	int			 ch, i, quiet = 0, ret = 0;
+	int			 ch, i, quiet = 0, cpu = 0, ret = 0;
 
 	memset(&opts, 0, sizeof opts);
 	extract_limits_default(&opts.limits);
@@ -69,6 +71,9 @@ cmd_index(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'c':
+			cpu = 1;
 			break;
 		case 't':
 			if (parse_int(optarg, 1, 86400, &v) == -1) {
@@ -143,6 +148,9 @@ cmd_index(int argc, char **argv)
 		total.bytes += st.bytes;
 		total.warnings += st.warnings;
 		total.elapsed_us += st.elapsed_us;
+		total.cpu_writer_us += st.cpu_writer_us;
+		total.cpu_collect_us += st.cpu_collect_us;
+		total.cpu_extract_us += st.cpu_extract_us;
 	}
 	if (ret == 0 && !quiet)
 		printf("indexed %lld files (%lld read, %lld unchanged, "
@@ -154,6 +162,10 @@ cmd_index(int argc, char **argv)
 		    (long long)total.files_failed, (long long)total.warnings,
 		    (long long)total.docs, total.bytes / 1e6,
 		    total.elapsed_us / 1e6);
+	if (ret == 0 && cpu)
+		printf("cpu: writer %.2f s, collecting %.2f s, extractor "
+		    "children %.2f s\n", total.cpu_writer_us / 1e6,
+		    total.cpu_collect_us / 1e6, total.cpu_extract_us / 1e6);
 	if (ret == 0 && opts.strict &&
 	    (total.files_failed > 0 || total.warnings > 0)) {
 		fprintf(stderr, "savoir: --strict: %lld files failed, %lld "
