@@ -36,6 +36,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +85,7 @@ vget(const unsigned char **p, const unsigned char *end, uint64_t *v)
  * count.  *rec is where the part after the code starts (a merge copies it
  * as it is).  0, or -1 when the list ends in the middle.
  */
-static inline int
+static inline __attribute__((always_inline)) int
 prec_next(const unsigned char **p, const unsigned char *end, int64_t *doc,
     uint32_t tf[3], uint32_t *first, uint64_t *code,
     const unsigned char **rec)
@@ -858,13 +859,13 @@ struct pindex {
 	int64_t		 ndocs;
 	size_t		 nsegs;
 	sqlite3_stmt	*get;
+	sqlite3_stmt	*cur;		/* pcursor_open's */
 	sqlite3_stmt	*dv;		/* PRAGMA data_version */
 	/* savoir_fr, to turn a query's words into terms */
 	fts5_tokenizer	 tokapi;
 	Fts5Tokenizer	*tok;
-	/* the facets of every document, loaded on first use */
-	struct pfacets	*pf;
-	long long	 pf_version;
+	/* norms, dead and the facets: the snapshot's, shared */
+	struct psnap	*snap;
 };
 
 /*
@@ -880,7 +881,6 @@ struct pfkey {
 	char		**value;	/* by id */
 	char		**norm;
 	size_t		 nids;
-	uint32_t	*count;		/* scratch for a query's counts */
 	uint32_t	*one;		/* a key of one value a document at most:
 					 * that value's id by rowid (PF_NONE),
 					 * instead of off and vals */
@@ -911,12 +911,14 @@ pfacets_free(struct pfacets *pf)
 		}
 		free(pf->k[i].value);
 		free(pf->k[i].norm);
-		free(pf->k[i].count);
 		free(pf->k[i].one);
 	}
 	free(pf->k);
 	free(pf);
 }
+
+struct psnap;
+static void	 psnap_release(struct psnap *);
 
 struct pindex *
 pindex_new(sqlite3 *db)
@@ -925,7 +927,6 @@ pindex_new(sqlite3 *db)
 
 	pi->db = db;
 	pi->version = -1;
-	pi->pf_version = -1;
 	return pi;
 }
 
@@ -935,12 +936,11 @@ pindex_free(struct pindex *pi)
 	if (pi == NULL)
 		return;
 	sqlite3_finalize(pi->get);
+	sqlite3_finalize(pi->cur);
 	sqlite3_finalize(pi->dv);
 	if (pi->tok != NULL)
 		pi->tokapi.xDelete(pi->tok);
-	pfacets_free(pi->pf);
-	free(pi->norms);
-	free(pi->dead);
+	psnap_release(pi->snap);
 	free(pi);
 }
 
@@ -961,78 +961,215 @@ p_data_version(struct pindex *pi)
 }
 
 /*
- * (Re)load what a query needs besides the lists: the norms of every
- * document, the tombstones and the average column lengths, when the index
- * changed since the last call.  0, or -1 when the index has no postings
- * (an index written before schema 2, or empty): search falls back to FTS5.
+ * What a query needs besides the lists: the norms of every document, the
+ * tombstones, the average column lengths and (loaded on first use) every
+ * document's facets.  At a million documents that is tens of MB, so the
+ * connections of one process to one index share it: a snapshot is known
+ * by the file's device and inode and by a generation read from the index
+ * (its segments, tombstones and last change), and freed with its last
+ * user.  An index whose generation cannot be read gets a snapshot of its
+ * own.
  */
-int
-pindex_refresh(struct pindex *pi)
+struct psnap {
+	struct psnap	*next;
+	int		 refs;
+	int		 shared;	/* in psnaps */
+	dev_t		 dev;
+	ino_t		 ino;
+	char		*gen;
+	int		 ok;		/* the index has postings */
+	int64_t		 maxdoc;
+	int64_t		 ndocs;
+	size_t		 nsegs;
+	double		 avg[3];
+	uint8_t		*norms;		/* PNORM a rowid, [0, maxdoc] */
+	uint8_t		*dead;		/* bitmap */
+	pthread_mutex_t	 pf_lock;
+	int		 pf_done;
+	struct pfacets	*pf;
+	/* the df of unions of variants, by their terms (pcursor_union) */
+	pthread_mutex_t	 df_lock;
+	struct dfent {
+		char	*key;
+		int64_t	 df;
+	}		*dfc;		/* DFC_SIZE slots, open addressing */
+	size_t		 ndfc;
+};
+
+#define DFC_SIZE	4096		/* a power of two; cleared when half full */
+
+static pthread_mutex_t	 psnaps_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct psnap	*psnaps;
+
+static void
+psnap_release(struct psnap *sn)
+{
+	struct psnap	**pp;
+	size_t		  i;
+
+	if (sn == NULL)
+		return;
+	pthread_mutex_lock(&psnaps_lock);
+	if (--sn->refs > 0) {
+		pthread_mutex_unlock(&psnaps_lock);
+		return;
+	}
+	for (pp = &psnaps; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == sn) {
+			*pp = sn->next;
+			break;
+		}
+	pthread_mutex_unlock(&psnaps_lock);
+	pfacets_free(sn->pf);
+	pthread_mutex_destroy(&sn->pf_lock);
+	pthread_mutex_destroy(&sn->df_lock);
+	for (i = 0; sn->dfc != NULL && i < DFC_SIZE; i++)
+		free(sn->dfc[i].key);
+	free(sn->dfc);
+	free(sn->norms);
+	free(sn->dead);
+	free(sn->gen);
+	free(sn);
+}
+
+/* The index's generation, or NULL. */
+static char *
+p_generation(sqlite3 *db)
 {
 	sqlite3_stmt	*stmt;
-	long long	 v;
+	char		*gen = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT coalesce(max(id), 0) || "
+	    "':' || count(*) || ':' || coalesce(sum(ndocs), 0) || ':' || "
+	    "coalesce(max(maxdoc), 0) FROM pseg) || '/' || (SELECT count(*) "
+	    "|| ':' || coalesce(sum(doc), 0) FROM ptomb) || '/' || (SELECT "
+	    "coalesce(max(seq), 0) FROM changes)", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_text(stmt, 0) != NULL)
+		gen = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return gen;
+}
+
+/* Read the norms and tombstones into sn; sn->ok says whether there were
+ * postings to read. */
+static void
+psnap_load(struct psnap *sn, sqlite3 *db)
+{
+	sqlite3_stmt	*stmt;
 	int64_t		 mindoc, maxdoc, doc, tok[3] = { 0, 0, 0 };
 	const unsigned char *b;
 	size_t		 nb;
 	int		 c;
 
-	v = p_data_version(pi);
-	if (v == pi->version && v != -2)
-		return pi->loaded ? 0 : -1;
-	pi->version = v;
-	pi->loaded = 0;
-	free(pi->norms);
-	free(pi->dead);
-	pi->norms = pi->dead = NULL;
-	pi->maxdoc = -1;
-	pi->ndocs = 0;
-	pi->nsegs = 0;
-	if (sqlite3_prepare_v2(pi->db, "SELECT coalesce(max(maxdoc), -1) "
+	sn->maxdoc = -1;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(maxdoc), -1) "
 	    "FROM pseg", -1, &stmt, NULL) != SQLITE_OK)
-		return -1;
+		return;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
-		pi->maxdoc = sqlite3_column_int64(stmt, 0);
+		sn->maxdoc = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
-	if (pi->maxdoc < 0)
-		return -1;
-	pi->norms = xcalloc((size_t)pi->maxdoc + 1, PNORM);
-	pi->dead = xcalloc((size_t)pi->maxdoc / 8 + 1, 1);
-	if (sqlite3_prepare_v2(pi->db, "SELECT mindoc, maxdoc, ndocs, tok0, "
+	if (sn->maxdoc < 0)
+		return;
+	sn->norms = xcalloc((size_t)sn->maxdoc + 1, PNORM);
+	sn->dead = xcalloc((size_t)sn->maxdoc / 8 + 1, 1);
+	if (sqlite3_prepare_v2(db, "SELECT mindoc, maxdoc, ndocs, tok0, "
 	    "tok1, tok2, norms FROM pseg", -1, &stmt, NULL) != SQLITE_OK)
-		return -1;
+		return;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		mindoc = sqlite3_column_int64(stmt, 0);
 		maxdoc = sqlite3_column_int64(stmt, 1);
-		pi->ndocs += sqlite3_column_int64(stmt, 2);
+		sn->ndocs += sqlite3_column_int64(stmt, 2);
 		for (c = 0; c < 3; c++)
 			tok[c] += sqlite3_column_int64(stmt, 3 + c);
 		b = sqlite3_column_blob(stmt, 6);
 		nb = (size_t)sqlite3_column_bytes(stmt, 6);
-		if (mindoc < 0 || maxdoc > pi->maxdoc || maxdoc < mindoc ||
+		if (mindoc < 0 || maxdoc > sn->maxdoc || maxdoc < mindoc ||
 		    nb != (size_t)(maxdoc - mindoc + 1) * PNORM)
 			continue;	/* check reports it */
-		memcpy(pi->norms + (size_t)mindoc * PNORM, b, nb);
-		pi->nsegs++;
+		memcpy(sn->norms + (size_t)mindoc * PNORM, b, nb);
+		sn->nsegs++;
 	}
 	if (sqlite3_finalize(stmt) != SQLITE_OK)
-		return -1;
-	if (sqlite3_prepare_v2(pi->db, "SELECT doc FROM ptomb", -1, &stmt,
+		return;
+	if (sqlite3_prepare_v2(db, "SELECT doc FROM ptomb", -1, &stmt,
 	    NULL) != SQLITE_OK)
-		return -1;
+		return;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		doc = sqlite3_column_int64(stmt, 0);
-		if (doc >= 0 && doc <= pi->maxdoc) {
-			pi->dead[doc / 8] |= (uint8_t)(1u << (doc % 8));
-			pi->ndocs--;
+		if (doc >= 0 && doc <= sn->maxdoc) {
+			sn->dead[doc / 8] |= (uint8_t)(1u << (doc % 8));
+			sn->ndocs--;
 		}
 	}
 	if (sqlite3_finalize(stmt) != SQLITE_OK)
-		return -1;
+		return;
 	for (c = 0; c < 3; c++)
-		pi->avg[c] = pi->ndocs > 0 && tok[c] > 0 ?
-		    (double)tok[c] / (double)pi->ndocs : 1.0;
-	pi->loaded = 1;
-	return 0;
+		sn->avg[c] = sn->ndocs > 0 && tok[c] > 0 ?
+		    (double)tok[c] / (double)sn->ndocs : 1.0;
+	sn->ok = 1;
+}
+
+/*
+ * Take the snapshot of the index as it is now, when it changed since the
+ * last call.  0, or -1 when the index has no postings (an index written
+ * before schema 2, or empty): search falls back to FTS5.
+ */
+int
+pindex_refresh(struct pindex *pi)
+{
+	struct psnap	*sn = NULL, *old;
+	struct stat	 sb;
+	const char	*file;
+	char		*gen;
+	long long	 v;
+	int		 c, shared;
+
+	v = p_data_version(pi);
+	if (v == pi->version && v != -2 && pi->snap != NULL)
+		return pi->snap->ok ? 0 : -1;
+	pi->version = v;
+	gen = p_generation(pi->db);
+	file = sqlite3_db_filename(pi->db, "main");
+	shared = gen != NULL && file != NULL && *file != '\0' &&
+	    stat(file, &sb) == 0;
+	pthread_mutex_lock(&psnaps_lock);
+	for (sn = shared ? psnaps : NULL; sn != NULL; sn = sn->next)
+		if (sn->dev == sb.st_dev && sn->ino == sb.st_ino &&
+		    strcmp(sn->gen, gen) == 0)
+			break;
+	if (sn == NULL) {
+		sn = xcalloc(1, sizeof *sn);
+		pthread_mutex_init(&sn->pf_lock, NULL);
+		pthread_mutex_init(&sn->df_lock, NULL);
+		psnap_load(sn, pi->db);
+		if (shared) {
+			sn->shared = 1;
+			sn->dev = sb.st_dev;
+			sn->ino = sb.st_ino;
+			sn->gen = gen;
+			gen = NULL;
+			sn->next = psnaps;
+			psnaps = sn;
+		}
+	}
+	sn->refs++;
+	pthread_mutex_unlock(&psnaps_lock);
+	free(gen);
+	old = pi->snap;
+	pi->snap = sn;
+	psnap_release(old);
+	pi->loaded = sn->ok;
+	pi->maxdoc = sn->maxdoc;
+	pi->ndocs = sn->ndocs;
+	pi->nsegs = sn->nsegs;
+	for (c = 0; c < 3; c++)
+		pi->avg[c] = sn->avg[c];
+	pi->norms = sn->norms;
+	pi->dead = sn->dead;
+	return sn->ok ? 0 : -1;
 }
 
 int64_t
@@ -1100,6 +1237,268 @@ pindex_list(struct pindex *pi, const char *term, size_t len,
 corrupt:
 	sqlite3_reset(pi->get);
 	return -1;
+}
+
+int
+pcursor_open(struct pindex *pi, const char *term, size_t len,
+    struct pcursor *c)
+{
+	const unsigned char	*p;
+	size_t			 n, cap = 0, segcap = 0;
+	int			 rc;
+
+	memset(c, 0, sizeof *c);
+	c->pi = pi;
+	if (pi->cur == NULL && sqlite3_prepare_v3(pi->db, "SELECT data, df "
+	    "FROM post WHERE term = ? ORDER BY seg", -1,
+	    SQLITE_PREPARE_PERSISTENT, &pi->cur, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_blob(pi->cur, 1, term, (int)len, SQLITE_STATIC);
+	while ((rc = sqlite3_step(pi->cur)) == SQLITE_ROW) {
+		p = sqlite3_column_blob(pi->cur, 0);
+		n = (size_t)sqlite3_column_bytes(pi->cur, 0);
+		c->df += sqlite3_column_int64(pi->cur, 1);
+		if (c->len + n > cap) {
+			cap = (c->len + n) * 2;
+			c->buf = xreallocarray(c->buf, cap, 1);
+		}
+		if (n > 0)
+			memcpy(c->buf + c->len, p, n);
+		c->len += n;
+		if (c->nseg == segcap) {
+			segcap = segcap == 0 ? 4 : segcap * 2;
+			c->segend = xreallocarray(c->segend, segcap,
+			    sizeof *c->segend);
+		}
+		c->segend[c->nseg++] = c->len;
+	}
+	sqlite3_reset(pi->cur);
+	if (rc != SQLITE_DONE) {
+		pcursor_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+void
+pcursor_plist(struct pcursor *c, const struct plist *l)
+{
+	memset(c, 0, sizeof *c);
+	c->list = 1;
+	c->doc = l->doc;
+	c->tf = (const uint32_t (*)[3])l->tf;
+	c->first = l->first;
+	c->n = l->n;
+	c->df = (int64_t)l->n;
+}
+
+static void
+pcursor_rewind(struct pcursor *c)
+{
+	c->off = 0;
+	c->seg = 0;
+	c->base = 0;
+	c->started = 0;
+	c->i = c->list ? 0 : c->i;
+	if (!c->list)
+		c->n = 0;
+}
+
+/* The next block of a union: the kids merged. */
+static int
+pcursor_fill_union(struct pcursor *c)
+{
+	struct pcursor	*k;
+	size_t		 n = 0, j;
+	int64_t		 d;
+	int		 rc, col;
+
+	if (!c->started) {
+		c->started = 1;
+		for (j = 0; j < c->nkids; j++) {
+			if ((rc = pcursor_step(&c->kids[j])) == -1)
+				return -1;
+			c->kids[j].on = rc;
+		}
+	}
+	while (n < PCURSOR_BLOCK) {
+		d = INT64_MAX;
+		for (j = 0; j < c->nkids; j++)
+			if (c->kids[j].on && c->kids[j].doc[c->kids[j].i] < d)
+				d = c->kids[j].doc[c->kids[j].i];
+		if (d == INT64_MAX)
+			break;
+		c->bdoc[n] = d;
+		c->btf[n][0] = c->btf[n][1] = c->btf[n][2] = 0;
+		c->bfirst[n] = 0;
+		for (j = 0; j < c->nkids; j++) {
+			k = &c->kids[j];
+			if (!k->on || k->doc[k->i] != d)
+				continue;
+			for (col = 0; col < 3; col++)
+				if (k->tf[k->i][col] > c->btf[n][col])
+					c->btf[n][col] = k->tf[k->i][col];
+			if (k->first[k->i] != 0 && (c->bfirst[n] == 0 ||
+			    k->first[k->i] < c->bfirst[n]))
+				c->bfirst[n] = k->first[k->i];
+			if ((rc = pcursor_step(k)) == -1)
+				return -1;
+			k->on = rc;
+		}
+		n++;
+	}
+	c->doc = c->bdoc;
+	c->tf = (const uint32_t (*)[3])c->btf;
+	c->first = c->bfirst;
+	c->i = 0;
+	c->n = n;
+	return n > 0;
+}
+
+static uint64_t
+dfc_hash(const char *key)
+{
+	uint64_t	 h = 1469598103934665603ull;	/* FNV-1a */
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ull;
+	return h;
+}
+
+/* The cached df of key in the snapshot: 1 and *df, or 0. */
+static int
+dfc_get(struct psnap *sn, const char *key, int64_t *df)
+{
+	size_t	 i;
+	int	 found = 0;
+
+	pthread_mutex_lock(&sn->df_lock);
+	for (i = dfc_hash(key) & (DFC_SIZE - 1); sn->dfc != NULL &&
+	    sn->dfc[i].key != NULL; i = (i + 1) & (DFC_SIZE - 1))
+		if (strcmp(sn->dfc[i].key, key) == 0) {
+			*df = sn->dfc[i].df;
+			found = 1;
+			break;
+		}
+	pthread_mutex_unlock(&sn->df_lock);
+	return found;
+}
+
+static void
+dfc_put(struct psnap *sn, const char *key, int64_t df)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&sn->df_lock);
+	if (sn->dfc == NULL)
+		sn->dfc = xcalloc(DFC_SIZE, sizeof *sn->dfc);
+	if (sn->ndfc >= DFC_SIZE / 2) {
+		for (i = 0; i < DFC_SIZE; i++) {
+			free(sn->dfc[i].key);
+			sn->dfc[i].key = NULL;
+		}
+		sn->ndfc = 0;
+	}
+	for (i = dfc_hash(key) & (DFC_SIZE - 1); sn->dfc[i].key != NULL;
+	    i = (i + 1) & (DFC_SIZE - 1))
+		if (strcmp(sn->dfc[i].key, key) == 0)
+			break;
+	if (sn->dfc[i].key == NULL) {
+		sn->dfc[i].key = xstrdup(key);
+		sn->ndfc++;
+	}
+	sn->dfc[i].df = df;
+	pthread_mutex_unlock(&sn->df_lock);
+}
+
+int
+pcursor_union(struct pcursor *c, struct pcursor *kids, size_t n,
+    const char *key)
+{
+	struct psnap	*sn = n > 0 && kids[0].pi != NULL ? kids[0].pi->snap :
+			    NULL;
+	int64_t		 df = 0;
+	size_t		 j;
+	int		 rc = 0;
+
+	memset(c, 0, sizeof *c);
+	c->kids = kids;
+	c->nkids = n;
+	c->pi = n > 0 ? kids[0].pi : NULL;
+	if (sn != NULL && key != NULL && dfc_get(sn, key, &df)) {
+		c->df = df;
+		return 0;
+	}
+	/* The union's df: a first pass, then back to the start (and the
+	 * answer kept for the next query with these words). */
+	while ((rc = pcursor_fill_union(c)) == 1)
+		df += (int64_t)c->n;
+	for (j = 0; j < n; j++)
+		pcursor_rewind(&kids[j]);
+	c->started = 0;
+	c->n = 0;
+	c->i = 0;
+	c->df = df;
+	if (rc == 0 && sn != NULL && key != NULL)
+		dfc_put(sn, key, df);
+	return rc;
+}
+
+/* The next block (or, for a list, the first document). */
+int
+pcursor_fill(struct pcursor *c)
+{
+	const unsigned char	*p, *end, *rec;
+	uint64_t		 code;
+	size_t			 n = 0;
+
+	if (c->kids != NULL)
+		return pcursor_fill_union(c);
+	if (c->list) {
+		if (c->started)
+			return 0;
+		c->started = 1;
+		c->i = 0;
+		return c->n > 0;
+	}
+	c->started = 1;
+	while (n < PCURSOR_BLOCK) {
+		while (c->seg < c->nseg && c->off >= c->segend[c->seg]) {
+			c->seg++;
+			c->base = 0;	/* each segment's rowids from 0 */
+		}
+		if (c->seg >= c->nseg)
+			break;
+		p = c->buf + c->off;
+		end = c->buf + c->segend[c->seg];
+		if (prec_next(&p, end, &c->base, c->btf[n], &c->bfirst[n],
+		    &code, &rec) == -1)
+			return -1;
+		c->off = (size_t)(p - c->buf);
+		if (c->base > c->pi->maxdoc ||
+		    (c->pi->dead[c->base / 8] & (1u << (c->base % 8))))
+			continue;
+		c->bdoc[n++] = c->base;
+	}
+	c->doc = c->bdoc;
+	c->tf = (const uint32_t (*)[3])c->btf;
+	c->first = c->bfirst;
+	c->i = 0;
+	c->n = n;
+	return n > 0;
+}
+
+void
+pcursor_close(struct pcursor *c)
+{
+	size_t	 j;
+
+	for (j = 0; j < c->nkids; j++)
+		pcursor_close(&c->kids[j]);
+	free(c->kids);
+	free(c->buf);
+	free(c->segend);
+	memset(c, 0, sizeof *c);
 }
 
 /* Append a document to a list (which grows as needed). */
@@ -1191,6 +1590,49 @@ pindex_tokenize(struct pindex *pi, const char *text, size_t len, int mode,
  * Load the facets of the keys shown as facets (keyword and year kinds, and
  * the type), sorted by key, value: one pass over the facets table.
  */
+struct pfpair {
+	int64_t		 doc;
+	uint32_t	 id;
+};
+
+/* Turn a key's (document, value id) pairs into its compressed rows, or its
+ * one array when no document has two values. */
+static void
+pfkey_finish(struct pfkey *k, struct pfpair *pairs, size_t npairs,
+    int64_t maxdoc, uint32_t *cnt)
+{
+	size_t		 j;
+	uint32_t	 run = 0;
+
+	memset(cnt, 0, ((size_t)maxdoc + 2) * sizeof *cnt);
+	for (j = 0; j < npairs; j++)
+		cnt[pairs[j].doc]++;
+	for (j = 0; j <= (size_t)maxdoc && cnt[j] <= 1; j++)
+		;
+	if (j > (size_t)maxdoc) {
+		/* One value a document at most (most keys): one array,
+		 * read in one load a document when counting. */
+		k->one = xcalloc((size_t)maxdoc + 1, sizeof *k->one);
+		for (j = 0; j <= (size_t)maxdoc; j++)
+			k->one[j] = PF_NONE;
+		for (j = 0; j < npairs; j++)
+			k->one[pairs[j].doc] = pairs[j].id;
+		return;
+	}
+	k->off = xcalloc((size_t)maxdoc + 2, sizeof *k->off);
+	for (j = 0; j <= (size_t)maxdoc; j++) {
+		k->off[j] = run;
+		run += cnt[j];
+	}
+	k->off[maxdoc + 1] = run;
+	k->nvals = run;
+	k->vals = xcalloc(run + 1, sizeof *k->vals);
+	memset(cnt, 0, ((size_t)maxdoc + 2) * sizeof *cnt);
+	for (j = 0; j < npairs; j++)
+		k->vals[k->off[pairs[j].doc] + cnt[pairs[j].doc]++] =
+		    pairs[j].id;
+}
+
 static struct pfacets *
 pfacets_load(struct pindex *pi)
 {
@@ -1199,9 +1641,9 @@ pfacets_load(struct pindex *pi)
 	struct pfkey	*k = NULL;
 	const char	*key, *norm, *value;
 	int64_t		 doc;
-	size_t		 i, capv = 0, capid = 0;
-	uint32_t	*cnt = NULL;
-	struct { int64_t doc; uint32_t id; } *pairs = NULL;
+	size_t		 capid = 0;
+	uint32_t	*cnt;
+	struct pfpair	*pairs = NULL;
 	size_t		 npairs = 0, cappairs = 0;
 
 	if (sqlite3_prepare_v2(pi->db, "SELECT v.key, v.norm, min(v.value), "
@@ -1213,7 +1655,7 @@ pfacets_load(struct pindex *pi)
 		return NULL;
 	pf = xcalloc(1, sizeof *pf);
 	pf->maxdoc = pi->maxdoc;
-	(void)capv;
+	cnt = xcalloc((size_t)pi->maxdoc + 2, sizeof *cnt);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char	*docs, *p;
 		char		*end;
@@ -1225,9 +1667,11 @@ pfacets_load(struct pindex *pi)
 		if (key == NULL || norm == NULL || value == NULL || docs == NULL)
 			continue;
 		if (k == NULL || strcmp(k->key, key) != 0) {
-			if (k != NULL) {
-				/* finish the previous key below */
-			}
+			/* the key before is complete: its pairs go */
+			if (k != NULL)
+				pfkey_finish(k, pairs, npairs, pi->maxdoc,
+				    cnt);
+			npairs = 0;
 			pf->k = xreallocarray(pf->k, pf->nk + 1, sizeof *pf->k);
 			k = &pf->k[pf->nk++];
 			memset(k, 0, sizeof *k);
@@ -1254,75 +1698,37 @@ pfacets_load(struct pindex *pi)
 				pairs = xreallocarray(pairs, cappairs,
 				    sizeof *pairs);
 			}
-			/* key index in the high bits: one array for all */
 			pairs[npairs].doc = doc;
-			pairs[npairs].id = (uint32_t)k->nids |
-			    (uint32_t)(pf->nk - 1) << 24;
+			pairs[npairs].id = (uint32_t)k->nids;
 			npairs++;
 		}
 		k->nids++;
 	}
+	if (k != NULL)
+		pfkey_finish(k, pairs, npairs, pi->maxdoc, cnt);
+	free(cnt);
+	free(pairs);
 	if (sqlite3_finalize(stmt) != SQLITE_OK) {
-		free(pairs);
 		pfacets_free(pf);
 		return NULL;
 	}
-	/* Compressed rows, key by key: count, prefix sums, fill. */
-	cnt = xcalloc((size_t)pi->maxdoc + 2, sizeof *cnt);
-	for (i = 0; i < pf->nk; i++) {
-		size_t	 j;
-		uint32_t run = 0, id;
-
-		k = &pf->k[i];
-		memset(cnt, 0, ((size_t)pi->maxdoc + 2) * sizeof *cnt);
-		for (j = 0; j < npairs; j++)
-			if ((pairs[j].id >> 24) == i)
-				cnt[pairs[j].doc]++;
-		k->off = xcalloc((size_t)pi->maxdoc + 2, sizeof *k->off);
-		for (j = 0; j <= (size_t)pi->maxdoc; j++) {
-			k->off[j] = run;
-			run += cnt[j];
-		}
-		k->off[pi->maxdoc + 1] = run;
-		k->nvals = run;
-		k->vals = xcalloc(run + 1, sizeof *k->vals);
-		memset(cnt, 0, ((size_t)pi->maxdoc + 2) * sizeof *cnt);
-		for (j = 0; j < npairs; j++) {
-			if ((pairs[j].id >> 24) != i)
-				continue;
-			id = pairs[j].id & 0xffffff;
-			k->vals[k->off[pairs[j].doc] + cnt[pairs[j].doc]++] = id;
-		}
-		/* One value a document at most (most keys): one array, read
-		 * in one load a document when counting. */
-		for (j = 0; j <= (size_t)pi->maxdoc &&
-		    k->off[j + 1] - k->off[j] <= 1; j++)
-			;
-		if (j > (size_t)pi->maxdoc) {
-			k->one = xcalloc((size_t)pi->maxdoc + 1,
-			    sizeof *k->one);
-			for (j = 0; j <= (size_t)pi->maxdoc; j++)
-				k->one[j] = k->off[j + 1] > k->off[j] ?
-				    k->vals[k->off[j]] : PF_NONE;
-			free(k->off);
-			free(k->vals);
-			k->off = k->vals = NULL;
-		}
-	}
-	free(cnt);
-	free(pairs);
 	return pf;
 }
 
 struct pfacets *
 pindex_facets(struct pindex *pi)
 {
-	if (pi->pf != NULL && pi->pf_version == pi->version)
-		return pi->pf;
-	pfacets_free(pi->pf);
-	pi->pf = pfacets_load(pi);
-	pi->pf_version = pi->version;
-	return pi->pf;
+	struct psnap	*sn = pi->snap;
+
+	if (sn == NULL || !sn->ok)
+		return NULL;
+	pthread_mutex_lock(&sn->pf_lock);
+	if (!sn->pf_done) {
+		sn->pf = pfacets_load(pi);
+		sn->pf_done = 1;
+	}
+	pthread_mutex_unlock(&sn->pf_lock);
+	return sn->pf;
 }
 
 size_t
@@ -1394,12 +1800,20 @@ pfacets_single(const struct pfacets *pf, size_t k)
 }
 
 /* A zeroed array of one counter per value id of key k, for the caller to
- * use and zero again (one query at a time: a pindex is one thread's). */
+ * use and zero again before it asks for another key's (the facets are
+ * shared between threads; the counters are the thread's own). */
+static _Thread_local struct {
+	uint32_t	*v;
+	size_t		 n;
+} pf_counts;
+
 uint32_t *
 pfacets_counts(struct pfacets *pf, size_t k)
 {
-	if (pf->k[k].count == NULL)
-		pf->k[k].count = xcalloc(pf->k[k].nids + 1,
-		    sizeof *pf->k[k].count);
-	return pf->k[k].count;
+	if (pf_counts.n < pf->k[k].nids + 1) {
+		free(pf_counts.v);
+		pf_counts.n = pf->k[k].nids + 1;
+		pf_counts.v = xcalloc(pf_counts.n, sizeof *pf_counts.v);
+	}
+	return pf_counts.v;
 }

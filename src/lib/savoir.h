@@ -292,6 +292,10 @@ struct source {
 int	 store_source_get(struct store *, const char *root, const char *path,
 	    struct source *);		/* 1 found, 0 not, -1 error */
 void	 source_clear(struct source *);
+/* The bytes of the page caches of every store of the process, as noted
+ * by store_note_cache (search_run notes its store's after each search). */
+void	 store_note_cache(struct store *);
+int64_t	 store_cache_used(void);
 /* A copy of the index's text dictionary, for store_prepare on another
  * thread; NULL while the index has none yet (or it cannot be read). */
 struct store_packer;
@@ -487,6 +491,61 @@ int		 pindex_list(struct pindex *, const char *term, size_t len,
 void		 plist_push(struct plist *, int64_t doc, uint32_t t0,
 		    uint32_t t1, uint32_t t2, uint32_t first);
 void		 plist_free(struct plist *);
+/*
+ * A cursor over a term's live documents in rowid order, decoded a block at
+ * a time from a copy of the term's compressed lists (pcursor_open), or
+ * over a list already decoded (pcursor_plist, which must outlive it).  df
+ * is the number of documents the lists hold, tombstoned ones included (as
+ * Lucene counts them until a merge).  pcursor_step moves to the next
+ * document (the first, on a new cursor): 1, 0 at the end, -1 on a corrupt
+ * list; the document is then doc[i], its counts tf[i], its first body
+ * position first[i].
+ */
+#define PCURSOR_BLOCK	128
+struct pcursor {
+	const int64_t		*doc;
+	const uint32_t		(*tf)[3];
+	const uint32_t		*first;
+	size_t			 i, n;		/* in the block */
+	int64_t			 df;
+	/* private */
+	const struct pindex	*pi;
+	unsigned char		*buf;
+	size_t			 len, off;
+	size_t			*segend;
+	size_t			 nseg, seg;
+	int64_t			 base;
+	int			 started, list;
+	int			 on;		/* a union's kid has a doc */
+	struct pcursor		*kids;		/* a union's */
+	size_t			 nkids;
+	int64_t			 bdoc[PCURSOR_BLOCK];
+	uint32_t		 btf[PCURSOR_BLOCK][3];
+	uint32_t		 bfirst[PCURSOR_BLOCK];
+};
+int		 pcursor_open(struct pindex *, const char *term, size_t len,
+		    struct pcursor *);
+void		 pcursor_plist(struct pcursor *, const struct plist *);
+/* The union of n cursors (opened, not stepped; taken over and closed with
+ * it): a document in several keeps, per column, the largest count and the
+ * smallest first position (colocated variants of one word).  Its df is
+ * the union's, counted by a first pass, or known from an earlier union
+ * of the same key (its terms, as the caller names them) in the same state
+ * of the index.  0, or -1 on a corrupt list. */
+int		 pcursor_union(struct pcursor *, struct pcursor *kids,
+		    size_t n, const char *key);
+int		 pcursor_fill(struct pcursor *);
+void		 pcursor_close(struct pcursor *);
+
+static inline int
+pcursor_step(struct pcursor *c)
+{
+	if (c->started && c->i + 1 < c->n) {
+		c->i++;
+		return 1;
+	}
+	return pcursor_fill(c);
+}
 /* The facets of every document, by key and value id (keys shown as
  * facets only); NULL on an error.  Owned by the pindex. */
 struct pfacets;

@@ -1060,84 +1060,43 @@ fail:
 	return -1;
 }
 
-/* Per thread: the score and unit arrays and the lists' buffers, reused
- * from query to query. */
+/* Per thread: the lists' buffers and the rowids that passed, reused from
+ * query to query up to FAST_KEEP entries. */
+#define FAST_KEEP	(1 << 20)
 static _Thread_local struct fast_acc {
-	float		*score;		/* half the memory traffic of double */
-	uint32_t	*mask;
-	uint32_t	*tmask;		/* the units found in the title */
-	uint32_t	*last;		/* the last first body position */
-	uint32_t	*minf;		/* the first first body position */
-	uint32_t	*touched;	/* rowids (checked < 2^32) */
-	size_t		 cap;
-	struct plist	 l[3];
-	uint64_t	*fpos[2];	/* stamp << 32 | first position */
-	uint32_t	 stamp;
+	uint32_t	*pass;		/* rowids (checked < 2^32) */
+	size_t		 npass, cap;
 } fa;
 
-static int
-fast_acc_ready(int64_t maxdoc)
-{
-	size_t	 n = (size_t)maxdoc + 1;
+/* Per thread: one window of rowids' sums (search_fast). */
+#define FAST_WIN	4096
+static _Thread_local struct fast_win {
+	float		 score[FAST_WIN];
+	uint32_t	 mask[FAST_WIN];
+	uint32_t	 tmask[FAST_WIN];	/* the units found in the title */
+	uint32_t	 last[FAST_WIN];	/* the last first body position */
+	uint32_t	 minf[FAST_WIN];	/* the first first body position */
+	uint64_t	 fpos[2][FAST_WIN];	/* phrase << 32 | first position */
+	uint8_t		 seen[FAST_WIN];
+	uint16_t	 list[FAST_WIN];	/* the window's rows, as seen */
+} fw;
 
-	if (n <= fa.cap)
-		return 0;
-	free(fa.score);
-	free(fa.mask);
-	free(fa.touched);
-	free(fa.fpos[0]);
-	free(fa.fpos[1]);
-	fa.fpos[0] = xcalloc(n, sizeof *fa.fpos[0]);
-	fa.fpos[1] = xcalloc(n, sizeof *fa.fpos[1]);
-	fa.score = xcalloc(n, sizeof *fa.score);
-	fa.mask = xcalloc(n, sizeof *fa.mask);
-	free(fa.tmask);
-	fa.tmask = xcalloc(n, sizeof *fa.tmask);
-	free(fa.last);
-	fa.last = xcalloc(n, sizeof *fa.last);
-	free(fa.minf);
-	fa.minf = xcalloc(n, sizeof *fa.minf);
-	fa.touched = xcalloc(n, sizeof *fa.touched);
-	fa.cap = n;
-	return 0;
-}
-
-/* Merge b into a (both in rowid order): a document in both keeps, per
- * column, the larger count (colocated variants of one word). */
-static void
-plist_union(struct plist *a, const struct plist *b, struct plist *tmp)
-{
-	size_t		 i = 0, j = 0;
-	uint32_t	 tf[3];
-	int		 c;
-
-	tmp->n = 0;
-	while (i < a->n || j < b->n) {
-		if (j >= b->n || (i < a->n && a->doc[i] < b->doc[j])) {
-			plist_push(tmp, a->doc[i], a->tf[i][0], a->tf[i][1],
-			    a->tf[i][2], a->first[i]);
-			i++;
-		} else if (i >= a->n || b->doc[j] < a->doc[i]) {
-			plist_push(tmp, b->doc[j], b->tf[j][0], b->tf[j][1],
-			    b->tf[j][2], b->first[j]);
-			j++;
-		} else {
-			for (c = 0; c < 3; c++)
-				tf[c] = a->tf[i][c] > b->tf[j][c] ?
-				    a->tf[i][c] : b->tf[j][c];
-			plist_push(tmp, a->doc[i], tf[0], tf[1], tf[2],
-			    a->first[i] == 0 || (b->first[j] != 0 &&
-			    b->first[j] < a->first[i]) ? b->first[j] :
-			    a->first[i]);
-			i++;
-			j++;
-		}
-	}
-}
+/* A phrase of the query while the documents go by. */
+struct fast_unit {
+	struct pcursor	 c;
+	struct plist	 l;		/* its list, when built first */
+	int		 on;		/* c stands on a document */
+	int		 prox;		/* near the phrase before counts */
+	int		 syn;
+	uint32_t	 bit;		/* its unit */
+	double		 w1, pidf;
+};
 
 struct fast_hit {
 	double	 score;
 	int64_t	 doc;
+	uint32_t mask, tmask;		/* its units, those in its title */
+	uint32_t minf, last;		/* its units' first body places */
 };
 
 /* Is x worse than y: a lower score, or an equal one and a later rowid. */
@@ -1730,23 +1689,25 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	struct pindex		*pi;
 	struct fast_phrase	*ph = NULL;
 	struct fast_terms	 ft;
-	struct plist		 acc = fa.l[0], one = fa.l[1], tmp = fa.l[2], sw;
 	struct phrase_map	 map;
 	struct fast_hit		*heap = NULL, h;
+	struct fast_unit	*fu = NULL;
 	sqlite3_stmt		*row, *snip = NULL, *title;
 	struct hit		*hit;
 	const uint8_t		*nr;
 	double			 idf, f, t, w, avg[3], len;
-	double			 lnorm[256][3], w1 = 0;
+	double			 lnorm[256][3];
 	int64_t			 N, doc, ex[8];
-	size_t			 nph = 0, i, j, k, nheap = 0, want, ntouched = 0;
+	size_t			 nph = 0, i, j, k, nheap = 0, want;
 	size_t			 nex, e;
-	uint32_t		 full = 0, bit;
-	int			 c, ret = -1, nunits = 0, u, prox, rc;
-	uint64_t		*cur, *prev;
-	uint32_t		 stamp;
+	uint32_t		 full = 0;
+	int			 c, ret = -1, nunits = 0, u, rc;
+	int			 exseen[8];
+	size_t			*act = NULL, nact = 0, hk;
+	struct buf		 ukey = { NULL, 0, 0 };
+	int64_t			 base;
 	int64_t			 d;
-	double			 previdf = 0, pidf;
+	double			 previdf = 0;
 	struct pfacets		*pf = NULL;
 	struct fast_filter	*ff = NULL;
 	size_t			 nff = 0, npass = 0;
@@ -1784,7 +1745,6 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	N = pindex_ndocs(pi);
 	if (pindex_maxdoc(pi) > (int64_t)UINT32_MAX)
 		goto notmine;	/* rowids past 2^32: FTS5 ranks */
-	fast_acc_ready(pindex_maxdoc(pi));
 	for (c = 0; c < 3; c++)
 		avg[c] = pindex_avg(pi, c);
 	for (k = 0; k < 256; k++) {
@@ -1799,6 +1759,10 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		}
 	}
 
+	/* Each phrase's cursor: its term's lists decoded as they are read,
+	 * or its list built first (a phrase of several words, variants). */
+	fu = xcalloc(nph, sizeof *fu);
+	act = xcalloc(nph, sizeof *act);
 	for (i = 0; i < nph; i++) {
 		if (mono_us() >= budget->deadline)
 			goto timeout;
@@ -1807,7 +1771,6 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		if (pindex_tokenize(pi, ph[i].text, strlen(ph[i].text), 0,
 		    fast_term_cb, &ft) == -1)
 			goto fail;
-		acc.n = 0;
 		if (ft.maxpos > 0) {
 			/* Several words ("domicile-travail"): FTS5 finds
 			 * them together, the snippet marks each. */
@@ -1822,23 +1785,53 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			ft.n = 0;
 			sqlite3_progress_handler(store_db(st), 2000,
 			    budget_check, budget);
-			rc = fast_phrase_list(st, ph[i].text, &acc);
+			rc = fast_phrase_list(st, ph[i].text, &fu[i].l);
 			sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
 			if (rc == -1 && budget->hit)
 				goto timeout;
 			if (rc == -1)
 				goto sqlfail;
-		}
-		for (j = 0; j < (size_t)ft.n; j++) {
-			one.n = 0;
-			if (pindex_list(pi, ft.t[j], (size_t)ft.len[j],
-			    &one) == -1) {
+			pcursor_plist(&fu[i].c, &fu[i].l);
+		} else if (ft.n == 1) {
+			if (pcursor_open(pi, ft.t[0], (size_t)ft.len[0],
+			    &fu[i].c) == -1) {
 				xasprintf(cause, "postings of '%s' unreadable",
-				    ft.t[j]);
-				for (; j < (size_t)ft.n; j++)
-					free(ft.t[j]);
+				    ft.t[0]);
+				free(ft.t[0]);
 				goto fail;
 			}
+		} else {
+			/* Variants of one word (with and without its
+			 * accents): their union, decoded as it goes. */
+			struct pcursor	*kids;
+
+			kids = xcalloc((size_t)ft.n, sizeof *kids);
+			for (j = 0; j < (size_t)ft.n; j++) {
+				if (pcursor_open(pi, ft.t[j],
+				    (size_t)ft.len[j], &kids[j]) == -1) {
+					xasprintf(cause, "postings of '%s' "
+					    "unreadable", ft.t[j]);
+					while (j-- > 0)
+						pcursor_close(&kids[j]);
+					free(kids);
+					for (j = 0; j < (size_t)ft.n; j++)
+						free(ft.t[j]);
+					goto fail;
+				}
+			}
+			buf_reset(&ukey);
+			for (j = 0; j < (size_t)ft.n; j++) {
+				buf_add(&ukey, ft.t[j], (size_t)ft.len[j]);
+				buf_addc(&ukey, '\x1f');
+			}
+			if (pcursor_union(&fu[i].c, kids, (size_t)ft.n,
+			    ukey.data) == -1) {
+				for (j = 0; j < (size_t)ft.n; j++)
+					free(ft.t[j]);
+				goto corrupt;
+			}
+		}
+		for (j = 0; j < (size_t)ft.n; j++) {
 			if (nqt < FAST_MAX_QTERMS && !ph[i].syn) {
 				qt[nqt].s = ft.t[j];
 				qt[nqt].len = ft.len[j];
@@ -1846,79 +1839,38 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 				qtph[nqt++] = i;
 			} else
 				free(ft.t[j]);
-			if (acc.n == 0) {
-				sw = acc;
-				acc = one;
-				one = sw;
-			} else {
-				plist_union(&acc, &one, &tmp);
-				sw = acc;
-				acc = tmp;
-				tmp = sw;
-			}
 		}
-		if (acc.n == 0) {
+		if (fu[i].c.df == 0) {
 			if (!ph[i].syn)
 				previdf = 0;
-			++fa.stamp;
 			continue;
 		}
-		idf = log((0.5 + (double)(N - (int64_t)acc.n)) /
-		    (0.5 + (double)acc.n));
+		idf = log((0.5 + (double)(N - fu[i].c.df)) /
+		    (0.5 + (double)fu[i].c.df));
 		if (idf <= 0.0)
 			idf = 1e-6;
 		w = ph[i].syn ? rp.syn : 1.0;
-		w1 = w * idf * (rp.k1 + 1.0);
+		fu[i].w1 = w * idf * (rp.k1 + 1.0);
 		for (k = 0; k < (size_t)nunits && units[k] != ph[i].unit; k++)
 			;
-		bit = 1u << k;
+		fu[i].bit = 1u << k;
+		fu[i].syn = ph[i].syn;
 		/*
 		 * Proximity: this word's first place in the body near the
 		 * previous typed word's marks a row where they likely stand
 		 * together (a hint kept in the postings, not positions).
 		 */
-		prox = rp.prox > 0 && !ph[i].syn && i > 0 && !ph[i - 1].syn &&
-		    ph[i - 1].unit != ph[i].unit && previdf > 0;
-		pidf = idf < previdf ? idf : previdf;
-		cur = fa.fpos[i % 2];
-		prev = fa.fpos[(i + 1) % 2];
-		stamp = ++fa.stamp;
+		fu[i].prox = rp.prox > 0 && !ph[i].syn && i > 0 &&
+		    !ph[i - 1].syn && ph[i - 1].unit != ph[i].unit &&
+		    previdf > 0;
+		fu[i].pidf = idf < previdf ? idf : previdf;
 		if (!ph[i].syn)
 			previdf = idf;
-		for (j = 0; j < acc.n; j++) {
-			doc = acc.doc[j];
-			if (acc.first[j] > 0 && !ph[i].syn) {
-				cur[doc] = (uint64_t)stamp << 32 | acc.first[j];
-				if (acc.first[j] > fa.last[doc])
-					fa.last[doc] = acc.first[j];
-				if (fa.minf[doc] == 0 ||
-				    acc.first[j] < fa.minf[doc])
-					fa.minf[doc] = acc.first[j];
-				if (prox && (uint32_t)(prev[doc] >> 32) ==
-				    stamp - 1) {
-					d = (int64_t)acc.first[j] -
-					    (int64_t)(prev[doc] & 0xffffffffu);
-					if (d < 0)
-						d = -d;
-					if (d <= rp.near)
-						fa.score[doc] += (float)(rp.prox *
-						    pidf);
-				}
-			}
-			nr = pindex_norms(pi, doc);
-			f = acc.tf[j][0] * lnorm[nr[0]][0] +
-			    acc.tf[j][1] * lnorm[nr[1]][1] +
-			    acc.tf[j][2] * lnorm[nr[2]][2];
-			if (f <= 0)
-				continue;
-			t = w1 * f / (f + rp.k1);
-			if (fa.mask[doc] == 0)
-				fa.touched[ntouched++] = (uint32_t)doc;
-			fa.score[doc] += (float)t;
-			fa.mask[doc] |= bit;
-			if (acc.tf[j][0] > 0)
-				fa.tmask[doc] |= bit;
-		}
+		if ((rc = pcursor_step(&fu[i].c)) == -1)
+			goto corrupt;
+		fu[i].on = rc;
+		if (rc == 1)
+			act[nact++] = i;
 	}
 
 	/* The best offset + limit, by a heap of the worst kept on top. */
@@ -1928,53 +1880,159 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		want = FAST_RERANK;
 	heap = xcalloc(want + 1, sizeof *heap);
 	nex = fast_articles(st, p, ex);
+	memset(exseen, 0, sizeof exseen);
 	res->partial = nunits > 1;
-	for (i = 0; i < ntouched; i++) {
-		doc = fa.touched[i];
-		if (nff > 0 && !fast_filters_pass(pf, ff, nff, doc)) {
-			fa.score[doc] = 0;
-			fa.mask[doc] = 0;
-			fa.tmask[doc] = 0;
-			fa.last[doc] = 0;
-			fa.minf[doc] = 0;
-			continue;
+
+	/*
+	 * A window of FAST_WIN rowids at a time: each phrase's cursor, in
+	 * phrase order, adds what it holds below the window's end to small
+	 * arrays (the sums made in the order they always were), then the
+	 * rows the window touched are ranked.  Memory follows the window,
+	 * not the corpus, and the arrays stay in the cache.
+	 */
+	base = INT64_MAX;
+	for (k = 0; k < nact; k++)
+		if (fu[act[k]].c.doc[fu[act[k]].c.i] < base)
+			base = fu[act[k]].c.doc[fu[act[k]].c.i];
+	while (nact > 0) {
+		int64_t	 lim = base + FAST_WIN;
+		size_t	 nw = 0, x;
+
+		if (mono_us() >= budget->deadline)
+			goto timeout;
+		for (k = 0; k < nact; k++) {
+			struct fast_unit	*un = &fu[act[k]];
+			struct pcursor		*cu = &un->c;
+			uint64_t		*cur, *prev;
+			uint32_t		 fi, stamp;
+			int			 prox;
+
+			i = act[k];
+			stamp = (uint32_t)i + 1;
+			cur = fw.fpos[i % 2];
+			prev = fw.fpos[(i + 1) % 2];
+			prox = un->prox;
+			while (un->on && cu->doc[cu->i] < lim) {
+				x = (size_t)(cu->doc[cu->i] - base);
+				if (fw.seen[x] == 0) {
+					fw.seen[x] = 1;
+					fw.list[nw++] = (uint16_t)x;
+				}
+				fi = cu->first[cu->i];
+				if (fi > 0 && !un->syn) {
+					cur[x] = (uint64_t)stamp << 32 | fi;
+					if (fi > fw.last[x])
+						fw.last[x] = fi;
+					if (fw.minf[x] == 0 || fi < fw.minf[x])
+						fw.minf[x] = fi;
+					if (prox && (uint32_t)(prev[x] >> 32) ==
+					    stamp - 1) {
+						d = (int64_t)fi - (int64_t)
+						    (prev[x] & 0xffffffffu);
+						if (d < 0)
+							d = -d;
+						if (d <= rp.near)
+							fw.score[x] += (float)
+							    (rp.prox * un->pidf);
+					}
+				}
+				nr = pindex_norms(pi, cu->doc[cu->i]);
+				f = cu->tf[cu->i][0] * lnorm[nr[0]][0] +
+				    cu->tf[cu->i][1] * lnorm[nr[1]][1] +
+				    cu->tf[cu->i][2] * lnorm[nr[2]][2];
+				if (f > 0) {
+					t = un->w1 * f / (f + rp.k1);
+					fw.score[x] += (float)t;
+					fw.mask[x] |= un->bit;
+					if (cu->tf[cu->i][0] > 0)
+						fw.tmask[x] |= un->bit;
+				}
+				if ((rc = pcursor_step(cu)) == -1)
+					goto corrupt;
+				un->on = rc;
+			}
 		}
-		/* the rows that passed, for the facets, in place */
-		fa.touched[npass++] = (uint32_t)doc;
-		h.doc = doc;
-		/* the document's weight, a prior its plugin gave */
-		h.score = fa.score[doc] * (double)pindex_norms(pi, doc)[3] /
-		    100.0;
-		if ((fa.mask[doc] & full) == full)
-			res->partial = 0;
-		if (rp.cover != 0 && nunits > 1) {
-			u = __builtin_popcount(fa.mask[doc] & full);
-			h.score *= 1.0 + rp.cover * (double)(u - 1) /
-			    (double)(nunits - 1);
+		/* the finished cursors leave act[], in order */
+		base = INT64_MAX;
+		for (j = k = 0; k < nact; k++) {
+			struct pcursor	*cu = &fu[act[k]].c;
+
+			if (!fu[act[k]].on)
+				continue;
+			act[j++] = act[k];
+			if (cu->doc[cu->i] < base)
+				base = cu->doc[cu->i];
 		}
-		for (e = 0; e < nex; e++)
-			if (ex[e] == doc)
-				h.score += 1e12;
-		if (nheap < want) {
-			heap[nheap++] = h;
-			if (nheap == want)
-				for (k = want / 2 + 1; k-- > 0; )
-					fast_sift(heap, nheap, k);
-		} else if (fast_worse(&heap[0], &h)) {
-			heap[0] = h;
-			fast_sift(heap, nheap, 0);
+		nact = j;
+		for (k = 0; k < nw; k++) {
+			uint32_t	 mask, tmask, last, minf;
+			float		 fs;
+
+			x = fw.list[k];
+			doc = lim - FAST_WIN + (int64_t)x;
+			mask = fw.mask[x];
+			tmask = fw.tmask[x];
+			last = fw.last[x];
+			minf = fw.minf[x];
+			fs = fw.score[x];
+			fw.seen[x] = 0;
+			fw.mask[x] = fw.tmask[x] = fw.last[x] = fw.minf[x] = 0;
+			fw.score[x] = 0;
+			fw.fpos[0][x] = fw.fpos[1][x] = 0;
+			if (mask == 0)
+				continue;
+			if (nff > 0 && !fast_filters_pass(pf, ff, nff, doc))
+				continue;
+			/* the rows that passed, for the facets */
+			if (o->want_facets) {
+				if (fa.npass == fa.cap) {
+					fa.cap = fa.cap == 0 ? 4096 : fa.cap * 2;
+					fa.pass = xreallocarray(fa.pass, fa.cap,
+					    sizeof *fa.pass);
+				}
+				fa.pass[fa.npass++] = (uint32_t)doc;
+			}
+			npass++;
+			h.doc = doc;
+			h.mask = mask;
+			h.tmask = tmask;
+			h.last = last;
+			h.minf = minf;
+			/* the document's weight, a prior its plugin gave */
+			h.score = fs * (double)pindex_norms(pi, doc)[3] / 100.0;
+			if ((mask & full) == full)
+				res->partial = 0;
+			if (rp.cover != 0 && nunits > 1) {
+				u = __builtin_popcount(mask & full);
+				h.score *= 1.0 + rp.cover * (double)(u - 1) /
+				    (double)(nunits - 1);
+			}
+			for (e = 0; e < nex; e++)
+				if (ex[e] == doc) {
+					h.score += 1e12;
+					exseen[e] = 1;
+				}
+			if (nheap < want) {
+				heap[nheap++] = h;
+				if (nheap == want)
+					for (hk = want / 2 + 1; hk-- > 0; )
+						fast_sift(heap, nheap, hk);
+			} else if (fast_worse(&heap[0], &h)) {
+				heap[0] = h;
+				fast_sift(heap, nheap, 0);
+			}
 		}
 	}
-	ntouched = npass;	/* what is left to clean */
 	res->total = (int64_t)npass;
 	if (o->want_facets)
-		fast_facets(pf, fa.touched, npass, res);
+		fast_facets(pf, fa.pass, fa.npass, res);
 	/* The named articles that matched no word still come first. */
 	for (e = 0; e < nex; e++) {
-		if (fa.mask[ex[e]] != 0 ||
+		if (exseen[e] ||
 		    (nff > 0 && !fast_filters_pass(pf, ff, nff, ex[e])))
 			continue;
 		res->total++;
+		memset(&h, 0, sizeof h);
 		h.doc = ex[e];
 		h.score = 1e12;
 		if (nheap < want)
@@ -2007,11 +2065,11 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			/* Only a title holding every unit the row matched
 			 * can be them in order: the postings said which. */
 			if (heap[i].score < 1e12 &&
-			    __builtin_popcount(fa.mask[doc] & full) >= 2 &&
-			    (fa.tmask[doc] & fa.mask[doc] & full) ==
-			    (fa.mask[doc] & full) &&
+			    __builtin_popcount(heap[i].mask & full) >= 2 &&
+			    (heap[i].tmask & heap[i].mask & full) ==
+			    (heap[i].mask & full) &&
 			    fast_title_phrase(pi, title, doc, qt, nqt,
-			    fa.mask[doc] & full))
+			    heap[i].mask & full))
 				heap[i].score *= 1.0 + rp.tphrase;
 		}
 		qsort(heap, nheap, sizeof *heap, fast_hit_cmp);
@@ -2060,11 +2118,11 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		}
 		sqlite3_reset(row);
 		hit->snippet = o->want_snippets ? fast_snippet(pi, snip,
-		    heap[i].doc, qt, nqt, fa.minf[heap[i].doc],
-		    fa.last[heap[i].doc]) : xstrdup("");
+		    heap[i].doc, qt, nqt, heap[i].minf,
+		    heap[i].last) : xstrdup("");
 		hit->score = heap[i].score >= 1e12 ? heap[i].score - 1e12 :
 		    heap[i].score;
-		hit->matched = __builtin_popcount(fa.mask[heap[i].doc] & full);
+		hit->matched = __builtin_popcount(heap[i].mask & full);
 	}
 	ret = 1;
 	goto out;
@@ -2078,16 +2136,24 @@ timeout:
 	res->timeout = 1;
 	ret = 1;
 	goto out;
+corrupt:
+	xasprintf(cause, "a postings list is corrupt");
 fail:
 	ret = -1;
 out:
-	/* Whatever happened, the arrays are clean for the next query. */
-	for (i = 0; i < ntouched; i++) {
-		fa.score[fa.touched[i]] = 0;
-		fa.mask[fa.touched[i]] = 0;
-		fa.tmask[fa.touched[i]] = 0;
-		fa.last[fa.touched[i]] = 0;
-		fa.minf[fa.touched[i]] = 0;
+	for (i = 0; fu != NULL && i < nph; i++) {
+		pcursor_close(&fu[i].c);
+		plist_free(&fu[i].l);
+	}
+	free(fu);
+	free(act);
+	buf_free(&ukey);
+	fa.npass = 0;
+	/* A large buffer is not kept from a query to the next. */
+	if (fa.cap > FAST_KEEP) {
+		free(fa.pass);
+		fa.pass = NULL;
+		fa.cap = 0;
 	}
 	for (i = 0; i < nph; i++)
 		free(ph[i].text);
@@ -2098,10 +2164,6 @@ out:
 	free(ff);
 	free(ph);
 	free(heap);
-	/* The buffers stay with the thread (bounded by the largest list). */
-	fa.l[0] = acc;
-	fa.l[1] = one;
-	fa.l[2] = tmp;
 	return ret;
 }
 
@@ -2206,6 +2268,7 @@ out:
 	sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
 	if (in_tx)
 		sqlite3_exec(store_db(st), "COMMIT", NULL, NULL, NULL);
+	store_note_cache(st);
 	res->took_us = mono_us() - start;
 	plan_free(&p);
 	query_free(q);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,7 +40,11 @@ struct store {
 	int64_t		 dict_id;
 	struct buf	 dict;
 	int		 dict_docs;
+	int64_t		 cache_noted;	/* its share of store_cache_total */
 };
+
+/* The page caches of every store of the process, as last noted. */
+static _Atomic int64_t	 store_cache_total;
 
 /*
  * Schema version 1.  Text ids are the stable names of documents; rowids are
@@ -455,6 +460,7 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	atomic_fetch_sub(&store_cache_total, st->cache_noted);
 	for (i = 0; i < st->nstmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
 	pwriter_free(st->pw);
@@ -514,6 +520,24 @@ store_optimize(struct store *st, char **cause)
 
 /* The reader's postings, current with the index: NULL when the index has
  * none (search then uses FTS5 alone). */
+void
+store_note_cache(struct store *st)
+{
+	int	 cur = 0, hi = 0;
+
+	if (sqlite3_db_status(st->db, SQLITE_DBSTATUS_CACHE_USED, &cur, &hi,
+	    0) != SQLITE_OK)
+		return;
+	atomic_fetch_add(&store_cache_total, (int64_t)cur - st->cache_noted);
+	st->cache_noted = cur;
+}
+
+int64_t
+store_cache_used(void)
+{
+	return atomic_load(&store_cache_total);
+}
+
 struct pindex *
 store_postings(struct store *st)
 {

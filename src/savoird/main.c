@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -236,6 +237,16 @@ main(int argc, char **argv)
 	int			 ch, check = 0, verbose = 0, i;
 	long			 n;
 
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * A query on a large index takes a few MB for a while (its term
+	 * lists, the rows that matched).  glibc raises its mmap threshold
+	 * each time such a block is freed and then keeps the next ones in
+	 * the workers' heaps: fixed, they go back to the system.  At a
+	 * million documents, 111 MB of RSS after 200 queries against 80.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	while ((ch = getopt(argc, argv, "c:fhnv")) != -1) {
 		switch (ch) {
 		case 'c':

@@ -243,6 +243,10 @@ metrics_server(struct evbuffer *b, struct server *s)
 	}
 	metrics_head(b, "savoir_workers", "gauge", "Worker threads.");
 	evbuffer_add_printf(b, "savoir_workers %d\n", s->nworkers);
+	metrics_head(b, "savoir_sqlite_page_cache_bytes", "gauge",
+	    "Memory the workers' SQLite page caches hold.");
+	evbuffer_add_printf(b, "savoir_sqlite_page_cache_bytes %lld\n",
+	    (long long)store_cache_used());
 	metrics_head(b, "savoir_tls_connections", "gauge",
 	    "TLS connections open now.");
 	evbuffer_add_printf(b, "savoir_tls_connections %lld\n",
