@@ -113,7 +113,7 @@ static struct rank_params {
 	double	 prox;		/* weight of two query words near each other */
 	int	 near;		/* how near: first places this far apart */
 } rp = {
-	2.5, { 0.75, 0.75, 0.75 }, { 10.0, 4.0, 1.0 }, 0.0, 0.5, 1e-6, 0, 1,
+	3.0, { 0.75, 1.0, 0.6 }, { 10.0, 4.0, 1.0 }, 0.0, 0.5, 1e-6, 0, 1,
 	0.3, 4,
 };
 
