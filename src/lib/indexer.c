@@ -680,5 +680,13 @@ out:
 	extract_zygote_stop(r.zygote);
 	stats->cpu_writer_us = cpu_us(RUSAGE_THREAD) - cpu0;
 	stats->cpu_extract_us = cpu_us(RUSAGE_CHILDREN) - cpu_kids;
+	{
+		struct rusage	 ru;
+
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			stats->rss_self_kb = ru.ru_maxrss;
+		if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+			stats->rss_child_kb = ru.ru_maxrss;
+	}
 	return ret;
 }

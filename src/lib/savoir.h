@@ -587,6 +587,10 @@ struct index_stats {
 	int64_t	 cpu_writer_us;
 	int64_t	 cpu_collect_us;
 	int64_t	 cpu_extract_us;
+	/* Peak RSS in kB: this process (writer and collecting threads), and
+	 * the largest extractor child or zygote it waited for. */
+	int64_t	 rss_self_kb;
+	int64_t	 rss_child_kb;
 };
 /* Index root into the store.  Failed files are reported on stderr and
  * counted; returns 0, or -1 on an error that stopped the run. */

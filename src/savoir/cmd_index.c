@@ -23,7 +23,7 @@ index_usage(FILE *f)
 	    "  --strict     exit 1 if any file or part of a file could not be "
 	    "indexed\n"
 	    "  --force      extract every file again\n"
-	    "  --cpu        tell where the CPU time went\n"
+	    "  --cpu        tell where the CPU time and the memory went\n"
 	    "  --with-repealed  keep repealed legal articles\n"
 	    "  --timeout S  time allowed per file (default 30)\n"
 	    "  --max-size M largest file read, in MB (default 64)\n"
@@ -151,6 +151,10 @@ cmd_index(int argc, char **argv)
 		total.cpu_writer_us += st.cpu_writer_us;
 		total.cpu_collect_us += st.cpu_collect_us;
 		total.cpu_extract_us += st.cpu_extract_us;
+		if (st.rss_self_kb > total.rss_self_kb)
+			total.rss_self_kb = st.rss_self_kb;
+		if (st.rss_child_kb > total.rss_child_kb)
+			total.rss_child_kb = st.rss_child_kb;
 	}
 	if (ret == 0 && !quiet)
 		printf("indexed %lld files (%lld read, %lld unchanged, "
@@ -166,6 +170,10 @@ cmd_index(int argc, char **argv)
 		printf("cpu: writer %.2f s, collecting %.2f s, extractor "
 		    "children %.2f s\n", total.cpu_writer_us / 1e6,
 		    total.cpu_collect_us / 1e6, total.cpu_extract_us / 1e6);
+	if (ret == 0 && cpu)
+		printf("peak RSS: writer %.0f MB, largest extractor child "
+		    "%.0f MB\n", total.rss_self_kb / 1024.0,
+		    total.rss_child_kb / 1024.0);
 	if (ret == 0 && opts.strict &&
 	    (total.files_failed > 0 || total.warnings > 0)) {
 		fprintf(stderr, "savoir: --strict: %lld files failed, %lld "
