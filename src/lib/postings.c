@@ -35,6 +35,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -1239,6 +1240,13 @@ corrupt:
 	return -1;
 }
 
+/* Everything but the block, which is written before it is read. */
+static void
+pcursor_clear(struct pcursor *c)
+{
+	memset(c, 0, offsetof(struct pcursor, bdoc));
+}
+
 int
 pcursor_open(struct pindex *pi, const char *term, size_t len,
     struct pcursor *c)
@@ -1247,7 +1255,7 @@ pcursor_open(struct pindex *pi, const char *term, size_t len,
 	size_t			 n, cap = 0, segcap = 0;
 	int			 rc;
 
-	memset(c, 0, sizeof *c);
+	pcursor_clear(c);
 	c->pi = pi;
 	if (pi->cur == NULL && sqlite3_prepare_v3(pi->db, "SELECT data, df "
 	    "FROM post WHERE term = ? ORDER BY seg", -1,
@@ -1283,7 +1291,7 @@ pcursor_open(struct pindex *pi, const char *term, size_t len,
 void
 pcursor_plist(struct pcursor *c, const struct plist *l)
 {
-	memset(c, 0, sizeof *c);
+	pcursor_clear(c);
 	c->list = 1;
 	c->doc = l->doc;
 	c->tf = (const uint32_t (*)[3])l->tf;
@@ -1421,7 +1429,7 @@ pcursor_union(struct pcursor *c, struct pcursor *kids, size_t n,
 	size_t		 j;
 	int		 rc = 0;
 
-	memset(c, 0, sizeof *c);
+	pcursor_clear(c);
 	c->kids = kids;
 	c->nkids = n;
 	c->pi = n > 0 ? kids[0].pi : NULL;
@@ -1498,7 +1506,7 @@ pcursor_close(struct pcursor *c)
 	free(c->kids);
 	free(c->buf);
 	free(c->segend);
-	memset(c, 0, sizeof *c);
+	pcursor_clear(c);
 }
 
 /* Append a document to a list (which grows as needed). */

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1062,7 +1063,7 @@ fail:
 
 /* Per thread: the lists' buffers and the rowids that passed, reused from
  * query to query up to FAST_KEEP entries. */
-#define FAST_KEEP	(1 << 20)
+#define FAST_KEEP	65536
 static _Thread_local struct fast_acc {
 	uint32_t	*pass;		/* rowids (checked < 2^32) */
 	size_t		 npass, cap;
@@ -1083,13 +1084,13 @@ static _Thread_local struct fast_win {
 
 /* A phrase of the query while the documents go by. */
 struct fast_unit {
-	struct pcursor	 c;
 	struct plist	 l;		/* its list, when built first */
 	int		 on;		/* c stands on a document */
 	int		 prox;		/* near the phrase before counts */
 	int		 syn;
 	uint32_t	 bit;		/* its unit */
 	double		 w1, pidf;
+	struct pcursor	 c;		/* last: its block is not cleared */
 };
 
 struct fast_hit {
@@ -1761,7 +1762,11 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 
 	/* Each phrase's cursor: its term's lists decoded as they are read,
 	 * or its list built first (a phrase of several words, variants). */
-	fu = xcalloc(nph, sizeof *fu);
+	fu = xreallocarray(NULL, nph, sizeof *fu);
+	for (i = 0; i < nph; i++) {
+		memset(&fu[i], 0, offsetof(struct fast_unit, c));
+		pcursor_plist(&fu[i].c, &fu[i].l);	/* empty until set */
+	}
 	act = xcalloc(nph, sizeof *act);
 	for (i = 0; i < nph; i++) {
 		if (mono_us() >= budget->deadline)
@@ -1805,7 +1810,8 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			 * accents): their union, decoded as it goes. */
 			struct pcursor	*kids;
 
-			kids = xcalloc((size_t)ft.n, sizeof *kids);
+			kids = xreallocarray(NULL, (size_t)ft.n,
+			    sizeof *kids);
 			for (j = 0; j < (size_t)ft.n; j++) {
 				if (pcursor_open(pi, ft.t[j],
 				    (size_t)ft.len[j], &kids[j]) == -1) {
