@@ -1444,6 +1444,17 @@ struct xzygote {
 
 #define XZ_REQ_MAX	(sizeof(struct extract_limits) + 2 * PATH_MAX + 64)
 
+/* A message of one buffer. */
+static void
+xz_msg(struct msghdr *m, struct iovec *iov, void *p, size_t len)
+{
+	memset(m, 0, sizeof *m);
+	iov->iov_base = p;
+	iov->iov_len = len;
+	m->msg_iov = iov;
+	m->msg_iovlen = 1;
+}
+
 static ssize_t
 xz_send(int sock, const void *p, size_t len, int fd)
 {
@@ -1455,11 +1466,7 @@ xz_send(int sock, const void *p, size_t len, int fd)
 	}		 cm;
 	ssize_t		 n;
 
-	memset(&m, 0, sizeof m);
-	iov.iov_base = (void *)(uintptr_t)p;
-	iov.iov_len = len;
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
+	xz_msg(&m, &iov, (void *)(uintptr_t)p, len);
 	if (fd >= 0) {
 		memset(&cm, 0, sizeof cm);
 		m.msg_control = cm.buf;
@@ -1486,11 +1493,7 @@ xz_recv(int sock, void *p, size_t len, int *fd)
 	}		 cm;
 	ssize_t		 n;
 
-	memset(&m, 0, sizeof m);
-	iov.iov_base = p;
-	iov.iov_len = len;
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
+	xz_msg(&m, &iov, p, len);
 	m.msg_control = cm.buf;
 	m.msg_controllen = sizeof cm.buf;
 	if (fd != NULL)

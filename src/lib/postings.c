@@ -1240,6 +1240,18 @@ corrupt:
 	return -1;
 }
 
+/* The block just decoded becomes the cursor's: 1, or 0 if empty. */
+static int
+pcursor_publish(struct pcursor *c, size_t n)
+{
+	c->doc = c->bdoc;
+	c->tf = (const uint32_t (*)[3])c->btf;
+	c->first = c->bfirst;
+	c->i = 0;
+	c->n = n;
+	return n > 0;
+}
+
 /* Everything but the block, which is written before it is read. */
 static void
 pcursor_clear(struct pcursor *c)
@@ -1355,12 +1367,7 @@ pcursor_fill_union(struct pcursor *c)
 		}
 		n++;
 	}
-	c->doc = c->bdoc;
-	c->tf = (const uint32_t (*)[3])c->btf;
-	c->first = c->bfirst;
-	c->i = 0;
-	c->n = n;
-	return n > 0;
+	return pcursor_publish(c, n);
 }
 
 static uint64_t
@@ -1488,12 +1495,7 @@ pcursor_fill(struct pcursor *c)
 			continue;
 		c->bdoc[n++] = c->base;
 	}
-	c->doc = c->bdoc;
-	c->tf = (const uint32_t (*)[3])c->btf;
-	c->first = c->bfirst;
-	c->i = 0;
-	c->n = n;
-	return n > 0;
+	return pcursor_publish(c, n);
 }
 
 void
