@@ -1817,6 +1817,14 @@ static _Thread_local struct {
 	size_t		 n;
 } pf_counts;
 
+void
+pfacets_thread_done(void)
+{
+	free(pf_counts.v);
+	pf_counts.v = NULL;
+	pf_counts.n = 0;
+}
+
 uint32_t *
 pfacets_counts(struct pfacets *pf, size_t k)
 {

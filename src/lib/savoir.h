@@ -432,6 +432,8 @@ struct results {
 	int		  partial;	/* some hits miss some words */
 	int		  timeout;	/* the budget ran out */
 };
+/* Free what searches kept in the calling thread (call before it exits). */
+void	 search_thread_done(void);
 /* Run q on the store; -1 with *cause on an internal error (not on a query
  * that matches nothing: that is total == 0 with a notice). */
 int	 search_run(struct store *, const char *q, const struct search_opts *,
@@ -559,6 +561,7 @@ const char	*pfacets_norm(const struct pfacets *, size_t k, uint32_t id);
 const uint32_t	*pfacets_doc(const struct pfacets *, size_t k, int64_t doc,
 		    size_t *n);
 uint32_t	*pfacets_counts(struct pfacets *, size_t k);
+void		 pfacets_thread_done(void);	/* frees the thread's counters */
 const uint32_t	*pfacets_single(const struct pfacets *, size_t k);
 int		 pindex_tokenize(struct pindex *, const char *text, size_t len,
 		    int mode, int (*cb)(void *, int pos, const char *term,

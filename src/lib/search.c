@@ -1082,6 +1082,15 @@ static _Thread_local struct fast_win {
 	uint16_t	 list[FAST_WIN];	/* the window's rows, as seen */
 } fw;
 
+void
+search_thread_done(void)
+{
+	free(fa.pass);
+	fa.pass = NULL;
+	fa.npass = fa.cap = 0;
+	pfacets_thread_done();
+}
+
 /* A phrase of the query while the documents go by. */
 struct fast_unit {
 	struct plist	 l;		/* its list, when built first */

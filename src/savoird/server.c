@@ -306,6 +306,7 @@ worker_main(void *arg)
 	struct worker	*w = arg;
 
 	event_base_dispatch(w->base);
+	search_thread_done();
 	return NULL;
 }
 
