@@ -69,7 +69,6 @@ xdoc_free(struct xdoc *d)
 	kvlist_free(&d->links);
 	kvlist_free(&d->meta);
 	free(d->html);
-	free(d->meta_json);
 	free(d->packed);
 	free(d);
 }

@@ -852,20 +852,14 @@ postings_optimize(sqlite3 *db, char **cause)
 struct pindex {
 	sqlite3		*db;
 	long long	 version;	/* PRAGMA data_version seen */
-	int		 loaded;
-	int64_t		 maxdoc;
-	uint8_t		*norms;		/* PNORM a rowid, [0, maxdoc] */
-	uint8_t		*dead;		/* bitmap */
-	double		 avg[3];
-	int64_t		 ndocs;
-	size_t		 nsegs;
 	sqlite3_stmt	*get;
 	sqlite3_stmt	*cur;		/* pcursor_open's */
 	sqlite3_stmt	*dv;		/* PRAGMA data_version */
 	/* savoir_fr, to turn a query's words into terms */
 	fts5_tokenizer	 tokapi;
 	Fts5Tokenizer	*tok;
-	/* norms, dead and the facets: the snapshot's, shared */
+	/* what it read of the index when version was seen: norms,
+	 * tombstones, facets (pindex_refresh), shared */
 	struct psnap	*snap;
 };
 
@@ -1033,6 +1027,13 @@ psnap_release(struct psnap *sn)
 	free(sn);
 }
 
+/* Is doc a live document of the snapshot (not past its end, no tombstone)? */
+static inline int
+psnap_live(const struct psnap *sn, int64_t doc)
+{
+	return doc <= sn->maxdoc && !(sn->dead[doc / 8] & (1u << (doc % 8)));
+}
+
 /* The index's generation, or NULL. */
 static char *
 p_generation(sqlite3 *db)
@@ -1126,7 +1127,7 @@ pindex_refresh(struct pindex *pi)
 	const char	*file;
 	char		*gen;
 	long long	 v;
-	int		 c, shared;
+	int		 shared;
 
 	v = p_data_version(pi);
 	if (v == pi->version && v != -2 && pi->snap != NULL)
@@ -1162,33 +1163,25 @@ pindex_refresh(struct pindex *pi)
 	old = pi->snap;
 	pi->snap = sn;
 	psnap_release(old);
-	pi->loaded = sn->ok;
-	pi->maxdoc = sn->maxdoc;
-	pi->ndocs = sn->ndocs;
-	pi->nsegs = sn->nsegs;
-	for (c = 0; c < 3; c++)
-		pi->avg[c] = sn->avg[c];
-	pi->norms = sn->norms;
-	pi->dead = sn->dead;
 	return sn->ok ? 0 : -1;
 }
 
 int64_t
 pindex_ndocs(const struct pindex *pi)
 {
-	return pi->ndocs;
+	return pi->snap->ndocs;
 }
 
 int64_t
 pindex_maxdoc(const struct pindex *pi)
 {
-	return pi->maxdoc;
+	return pi->snap->maxdoc;
 }
 
 double
 pindex_avg(const struct pindex *pi, int col)
 {
-	return pi->avg[col];
+	return pi->snap->avg[col];
 }
 
 /* A document's norms: 3 length codes (postings_norm_length), then its
@@ -1196,7 +1189,7 @@ pindex_avg(const struct pindex *pi, int col)
 const uint8_t *
 pindex_norms(const struct pindex *pi, int64_t doc)
 {
-	return pi->norms + (size_t)doc * PNORM;
+	return pi->snap->norms + (size_t)doc * PNORM;
 }
 
 /*
@@ -1227,8 +1220,7 @@ pindex_list(struct pindex *pi, const char *term, size_t len,
 			if (prec_next(&p, end, &doc, tf, &first, &code,
 			    &rec) == -1)
 				goto corrupt;
-			if (doc > pi->maxdoc ||
-			    (pi->dead[doc / 8] & (1u << (doc % 8))))
+			if (!psnap_live(pi->snap, doc))
 				continue;
 			plist_push(l, doc, tf[0], tf[1], tf[2], first);
 		}
@@ -1490,8 +1482,7 @@ pcursor_fill(struct pcursor *c)
 		    &code, &rec) == -1)
 			return -1;
 		c->off = (size_t)(p - c->buf);
-		if (c->base > c->pi->maxdoc ||
-		    (c->pi->dead[c->base / 8] & (1u << (c->base % 8))))
+		if (!psnap_live(c->pi->snap, c->base))
 			continue;
 		c->bdoc[n++] = c->base;
 	}
@@ -1664,8 +1655,8 @@ pfacets_load(struct pindex *pi)
 	    "v.key, v.norm", -1, &stmt, NULL) != SQLITE_OK)
 		return NULL;
 	pf = xcalloc(1, sizeof *pf);
-	pf->maxdoc = pi->maxdoc;
-	cnt = xcalloc((size_t)pi->maxdoc + 2, sizeof *cnt);
+	pf->maxdoc = pi->snap->maxdoc;
+	cnt = xcalloc((size_t)pi->snap->maxdoc + 2, sizeof *cnt);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char	*docs, *p;
 		char		*end;
@@ -1679,7 +1670,7 @@ pfacets_load(struct pindex *pi)
 		if (k == NULL || strcmp(k->key, key) != 0) {
 			/* the key before is complete: its pairs go */
 			if (k != NULL)
-				pfkey_finish(k, pairs, npairs, pi->maxdoc,
+				pfkey_finish(k, pairs, npairs, pi->snap->maxdoc,
 				    cnt);
 			npairs = 0;
 			pf->k = xreallocarray(pf->k, pf->nk + 1, sizeof *pf->k);
@@ -1701,7 +1692,7 @@ pfacets_load(struct pindex *pi)
 			doc = strtoll(p, &end, 10);
 			if (end == p)
 				break;
-			if (doc < 0 || doc > pi->maxdoc)
+			if (doc < 0 || doc > pi->snap->maxdoc)
 				continue;
 			if (npairs == cappairs) {
 				cappairs = cappairs == 0 ? 4096 : cappairs * 2;
@@ -1715,7 +1706,7 @@ pfacets_load(struct pindex *pi)
 		k->nids++;
 	}
 	if (k != NULL)
-		pfkey_finish(k, pairs, npairs, pi->maxdoc, cnt);
+		pfkey_finish(k, pairs, npairs, pi->snap->maxdoc, cnt);
 	free(cnt);
 	free(pairs);
 	if (sqlite3_finalize(stmt) != SQLITE_OK) {

@@ -158,7 +158,6 @@ struct xdoc {
 	 * HTML and metadata packed with dictionary packed_dict (html is
 	 * then NULL: the packed text holds it). */
 	char		 hash[65];	/* "" until computed */
-	char		*meta_json;	/* store_prepare's, while packing */
 	unsigned char	*packed;
 	size_t		 packed_len;
 	int64_t		 packed_dict;
@@ -518,7 +517,8 @@ struct pcursor {
 	size_t			 nseg, seg;
 	int64_t			 base;
 	int			 started, list;
-	int			 on;		/* a union's kid has a doc */
+	int			 on;		/* stands on a document (its
+						 * owner's to keep) */
 	struct pcursor		*kids;		/* a union's */
 	size_t			 nkids;
 	int64_t			 bdoc[PCURSOR_BLOCK];

@@ -1094,7 +1094,6 @@ search_thread_done(void)
 /* A phrase of the query while the documents go by. */
 struct fast_unit {
 	struct plist	 l;		/* its list, when built first */
-	int		 on;		/* c stands on a document */
 	int		 prox;		/* near the phrase before counts */
 	int		 syn;
 	uint32_t	 bit;		/* its unit */
@@ -1883,7 +1882,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			previdf = idf;
 		if ((rc = pcursor_step(&fu[i].c)) == -1)
 			goto corrupt;
-		fu[i].on = rc;
+		fu[i].c.on = rc;
 		if (rc == 1)
 			act[nact++] = i;
 	}
@@ -1927,7 +1926,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			cur = fw.fpos[i % 2];
 			prev = fw.fpos[(i + 1) % 2];
 			prox = un->prox;
-			while (un->on && cu->doc[cu->i] < lim) {
+			while (cu->on && cu->doc[cu->i] < lim) {
 				x = (size_t)(cu->doc[cu->i] - base);
 				if (fw.seen[x] == 0) {
 					fw.seen[x] = 1;
@@ -1964,7 +1963,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 				}
 				if ((rc = pcursor_step(cu)) == -1)
 					goto corrupt;
-				un->on = rc;
+				cu->on = rc;
 			}
 		}
 		/* the finished cursors leave act[], in order */
@@ -1972,7 +1971,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		for (j = k = 0; k < nact; k++) {
 			struct pcursor	*cu = &fu[act[k]].c;
 
-			if (!fu[act[k]].on)
+			if (!fu[act[k]].c.on)
 				continue;
 			act[j++] = act[k];
 			if (cu->doc[cu->i] < base)

@@ -891,6 +891,7 @@ store_prepare(const struct store_packer *pk, struct xfile *xf)
 	struct xdoc	*d;
 	const char	*part[5];
 	size_t		 len[5], i;
+	char		*meta;
 
 	for (i = 0; i < xf->ndocs; i++) {
 		d = xf->docs[i];
@@ -899,8 +900,8 @@ store_prepare(const struct store_packer *pk, struct xfile *xf)
 		d->packed = NULL;
 		if (pk == NULL)
 			continue;
-		d->meta_json = xdoc_meta_json(d);
-		store_parts(d, d->meta_json, part, len);
+		meta = xdoc_meta_json(d);
+		store_parts(d, meta, part, len);
 		d->packed = textpack_dict(part, len, 5, (uint64_t)pk->id,
 		    (const unsigned char *)pk->dict.data, pk->dict.len,
 		    &d->packed_len);
@@ -910,8 +911,7 @@ store_prepare(const struct store_packer *pk, struct xfile *xf)
 		/* All of it is in the packed text now. */
 		free(d->html);
 		d->html = NULL;
-		free(d->meta_json);
-		d->meta_json = NULL;
+		free(meta);
 	}
 }
 
