@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "savoir.h"
+#include "index.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -7,7 +7,8 @@
 #ifndef SAVOIR_CLI_H
 #define SAVOIR_CLI_H
 
-#include "../lib/savoir.h"
+#include "../core/savoir.h"
+#include "../index/index.h"
 
 struct cli {
 	const char	*db;		/* --db, $SAVOIR_DB or ./savoir.db */

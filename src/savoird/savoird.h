@@ -21,7 +21,7 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-#include "../lib/savoir.h"
+#include "../core/savoir.h"
 #include "tls.h"
 
 #define SAVOIRD_MAX_LISTEN	8

@@ -6,7 +6,7 @@
 
 #include "testutil.h"
 
-#include "savoir.h"
+#include "index.h"
 
 struct got {
 	char	buf[1024];

@@ -9,7 +9,7 @@
 #include <sys/time.h>
 
 #include "testutil.h"
-#include "savoir.h"
+#include "index.h"
 
 static struct plugins	*pl;
 

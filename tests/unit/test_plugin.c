@@ -12,7 +12,7 @@
 #include <fcntl.h>
 
 #include "testutil.h"
-#include "savoir.h"
+#include "index.h"
 
 static struct plugins	*ps;
 static char		*plugdir;	/* the test plugins */

@@ -7,7 +7,7 @@
 #include <ctype.h>
 
 #include "testutil.h"
-#include "savoir.h"
+#include "index.h"
 
 static char *
 san(const char *html)

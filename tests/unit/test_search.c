@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "testutil.h"
-#include "savoir.h"
+#include "index.h"
 
 static char		*dir;
 static struct store	*st;

@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "testutil.h"
-#include "savoir.h"
+#include "index.h"
 
 static struct xdoc *
 mkdoc(const char *id, const char *type, const char *title, const char *body)

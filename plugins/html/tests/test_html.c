@@ -11,7 +11,7 @@
 #include <stdarg.h>
 
 #include "../../../tests/unit/testutil.h"
-#include "savoir.h"
+#include "index.h"
 
 #define PLUGIN_NAME	"html"
 

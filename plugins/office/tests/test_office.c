@@ -13,7 +13,7 @@
 #include <stdarg.h>
 
 #include "../../../tests/unit/testutil.h"
-#include "savoir.h"
+#include "index.h"
 
 #define PLUGIN_NAME	"office"
 

@@ -12,7 +12,7 @@
 #include <stdarg.h>
 
 #include "../../../tests/unit/testutil.h"
-#include "savoir.h"
+#include "index.h"
 
 /* The fake host's collector: one file's worth of output. */
 struct savoir_sink {

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "savoir.h"
+#include "index.h"
 
 #define INDEXER_MAX_DEPTH	32
 #define INDEXER_MAX_IGNORES	256
@@ -586,6 +586,22 @@ out:
 	return ret;
 }
 
+/* The loaded plugins' declarations, for the store. */
+static int
+put_types(struct store *st, const struct plugins *pl)
+{
+	const struct savoir_plugin	**v;
+	size_t				  i;
+	int				  rc;
+
+	v = xreallocarray(NULL, pl->n + 1, sizeof *v);
+	for (i = 0; i < pl->n; i++)
+		v[i] = pl->v[i].desc;
+	rc = store_put_types(st, v, pl->n);
+	free(v);
+	return rc;
+}
+
 int
 indexer_run(struct store *st, const struct plugins *pl, const char *root,
     const struct index_opts *opts, struct index_stats *stats, char **cause)
@@ -622,7 +638,7 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	r.total_files = (int64_t)w.n;
 	r.total_bytes = w.bytes;
 
-	if (run_tx(&r, cause) == -1 || store_put_types(st, pl) == -1)
+	if (run_tx(&r, cause) == -1 || put_types(st, pl) == -1)
 		goto out;
 	/* Begin a file (its child and collecting thread start), then write
 	 * the one before while they work. */

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "savoir.h"
+#include "index.h"
 
 #define PLUGIN_ENTRY	"savoir_plugin_entry"
 

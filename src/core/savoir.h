@@ -1,6 +1,10 @@
 /*
- * savoir.h - private prototypes of libsavoir, the core shared by the daemon
- * and the CLI.  One section per file, in the file's order of concepts.
+ * savoir.h - private prototypes of libsavoir-core, the read side shared by
+ * the daemon and the CLI: the store, its postings, the query language, the
+ * search, the French tokenizer and the helpers under them.  Nothing here
+ * loads a plugin or parses a document: that is the indexing side
+ * (src/index/index.h), which only the CLI links.  One section per file, in
+ * the file's order of concepts.
  *
  * Conventions: functions return 0 / -1 (or a pointer / NULL); where a
  * person must see why, the callee allocates *cause and the caller frees it.
@@ -114,21 +118,6 @@ int	 fr_is_stopword(const char *folded, size_t len);
 int	 article_ref_next(const char *text, size_t len, size_t *pos,
 	    size_t *start, size_t *end, char norm[32]);
 
-/* cite.c - citations of legal articles in running text */
-/*
- * Call cb for each article cited in text, with the document id it names
- * ("cgct/L1115-1"): the code named after it ("du CGCT", "du code du
- * travail") or else default_code.  "ancien article …" and "ex-L…"
- * references, and numbers without a dash, are not citations.
- */
-struct cite_code {
-	const char	*short_name;	/* "cgct" */
-	const char	*pattern;	/* folded words after "du": "cgct" */
-};
-void	 cite_scan(const char *text, size_t len, const char *default_code,
-	    void (*cb)(const char *target, const char *label, void *),
-	    void *arg);
-
 /* doc.c - one extracted document, as plugins build it */
 struct kv {
 	char	*key;
@@ -180,78 +169,6 @@ struct xfile {
 					 * once written (NULL in docs[]) */
 };
 void	 xfile_clear(struct xfile *);
-
-/* sanitize.c - the allow-list HTML sanitizer (libxml2) */
-/* Return sanitized HTML (caller frees): allowed elements and attributes
- * only, href restricted to http(s), mailto, relative and /doc/ links;
- * article citations in text become /doc/ links, in default_code unless the
- * text names another code. */
-char	*html_sanitize(const char *html, size_t len, const char *default_code);
-
-/* plugin.c - finding and loading plugins */
-struct plugin {
-	char				*path;
-	void				*handle;
-	const struct savoir_plugin	*desc;
-};
-struct plugins {
-	struct plugin	*v;
-	size_t		 n;
-	char		**refused;	/* "path: reason" for each refused */
-	size_t		 nrefused;
-};
-/* Load every *.so of a colon-separated list of directories.  A plugin that
- * cannot be loaded is refused with a one-line reason (kept in ->refused and
- * logged); the others load.  Never NULL. */
-struct plugins	*plugins_load(const char *dirs);
-void		 plugins_free(struct plugins *);
-/* The default directory list: $SAVOIR_PLUGINS, else the built-in one. */
-const char	*plugins_default_dirs(void);
-/* Plugins claiming a file by its extension, best first; returns count. */
-size_t		 plugins_for_path(const struct plugins *, const char *path,
-		    const struct plugin **out, size_t max);
-/* The declared type, and the plugin declaring it, or NULL. */
-const struct savoir_type_decl *plugins_type(const struct plugins *,
-		    const char *type, const struct plugin **);
-/* The host function table passed to plugins (log only outside extract). */
-const struct savoir_host *plugin_host(void);
-
-/* extract.c - running plugins on one file in a sandboxed child */
-struct extract_limits {
-	size_t	 max_file;	/* bytes; larger files are refused */
-	int	 timeout_ms;	/* wall-clock per file */
-	int	 cpu_s;		/* RLIMIT_CPU */
-	size_t	 mem;		/* RLIMIT_AS in bytes, 0 = none */
-	uint32_t flags;		/* SAVOIR_INPUT_* */
-};
-void	 extract_limits_default(struct extract_limits *);
-/*
- * Extract root/relpath with the best plugin that accepts it, in a child
- * process under the limits.  Returns 0 and fills out (documents and
- * warnings) or -1 with out->error set (no plugin, crash, timeout, plugin
- * error, too large...).  The child never touches the database.
- */
-int	 extract_file(const struct plugins *, const char *root,
-	    const char *relpath, const struct extract_limits *,
-	    struct xfile *out);
-/* The same in two steps, so that the caller can work while the child
- * does: extract_start forks, or has the zygote fork (without a zygote,
- * call it with no other thread running; -1 and out->error if it could
- * not), extract_finish collects what the
- * child sends, reaps it and frees the job (any thread may call it); it
- * returns what extract_file would. */
-struct xjob;
-struct xzygote;
-int	 extract_start(const struct plugins *, struct xzygote *,
-	    const char *root, const char *relpath,
-	    const struct extract_limits *, struct xfile *out, struct xjob **);
-/* A small process, forked now, that forks the children of extract_start
- * so that they do not start with a copy of a large writer (NULL if it
- * cannot be had: extract_start forks itself).  The caller becomes a child
- * subreaper: it adopts and waits for the children. */
-struct xzygote	*extract_zygote_start(const struct plugins *);
-void	 extract_zygote_stop(struct xzygote *);
-int	 extract_finish(struct xjob *);
 
 /* store.c - the index database */
 #define STORE_SCHEMA_VERSION	2
@@ -313,7 +230,8 @@ int	 store_touch_source(struct store *, int64_t id, int64_t size,
 /* Delete a source and its documents (logged in the change feed). */
 int	 store_delete_source(struct store *, int64_t id);
 /* Register the declared types and facets of the loaded plugins. */
-int	 store_put_types(struct store *, const struct plugins *);
+int	 store_put_types(struct store *, const struct savoir_plugin *const *,
+	    size_t);
 /* Integrity: SQLite integrity_check, FTS5 integrity-check, schema.  Each
  * problem is appended to out; returns the number of problems or -1. */
 int	 store_check(struct store *, struct buf *out);
@@ -566,38 +484,5 @@ const uint32_t	*pfacets_single(const struct pfacets *, size_t k);
 int		 pindex_tokenize(struct pindex *, const char *text, size_t len,
 		    int mode, int (*cb)(void *, int pos, const char *term,
 		    int len, int start, int end), void *arg);
-
-/* indexer.c - walking a tree and keeping the index in step */
-struct index_opts {
-	struct extract_limits	 limits;
-	int			 strict;
-	int			 progress;	/* draw a progress bar */
-	int			 batch_docs;	/* docs per transaction */
-	int			 force;		/* re-extract everything */
-};
-struct index_stats {
-	int64_t	 files_seen;
-	int64_t	 files_indexed;
-	int64_t	 files_unchanged;
-	int64_t	 files_failed;
-	int64_t	 files_removed;
-	int64_t	 docs;
-	int64_t	 bytes;
-	int64_t	 warnings;
-	int64_t	 elapsed_us;
-	/* CPU time: the writer's thread, the collecting threads, the
-	 * extractor children and the zygote (user + system). */
-	int64_t	 cpu_writer_us;
-	int64_t	 cpu_collect_us;
-	int64_t	 cpu_extract_us;
-	/* Peak RSS in kB: this process (writer and collecting threads), and
-	 * the largest extractor child or zygote it waited for. */
-	int64_t	 rss_self_kb;
-	int64_t	 rss_child_kb;
-};
-/* Index root into the store.  Failed files are reported on stderr and
- * counted; returns 0, or -1 on an error that stopped the run. */
-int	 indexer_run(struct store *, const struct plugins *, const char *root,
-	    const struct index_opts *, struct index_stats *, char **cause);
 
 #endif /* SAVOIR_H */

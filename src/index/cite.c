@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "savoir.h"
+#include "index.h"
 
 /* The codes a citation may name, as folded words after "du". */
 static const struct cite_code cite_codes[] = {

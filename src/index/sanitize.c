@@ -18,7 +18,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-#include "savoir.h"
+#include "index.h"
 
 /* The code a bare "L1115-1" in running text refers to. */
 

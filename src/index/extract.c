@@ -33,7 +33,7 @@
 #include <sys/prctl.h>
 #endif
 
-#include "savoir.h"
+#include "index.h"
 
 #define X_OUT_MAX	((uint64_t)64 << 20)	/* all records of a file */
 #define X_FIELD_MAX	((size_t)16 << 20)	/* a column, the HTML, a value */

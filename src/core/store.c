@@ -1333,7 +1333,8 @@ out:
 }
 
 int
-store_put_types(struct store *st, const struct plugins *pl)
+store_put_types(struct store *st, const struct savoir_plugin *const *pl,
+    size_t npl)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO types (name, label, "
 	    "label_plural, plugin, facets) VALUES (?, ?, ?, ?, ?)";
@@ -1344,8 +1345,8 @@ store_put_types(struct store *st, const struct plugins *pl)
 	char				*s;
 	size_t				 i;
 
-	for (i = 0; i < pl->n; i++) {
-		for (t = pl->v[i].desc->types; t->name != NULL; t++) {
+	for (i = 0; i < npl; i++) {
+		for (t = pl[i]->types; t->name != NULL; t++) {
 			a = json_array();
 			for (f = t->facets; f != NULL && f->key != NULL; f++)
 				json_array_append_new(a, json_pack("{s:s,s:s,"
@@ -1363,11 +1364,13 @@ store_put_types(struct store *st, const struct plugins *pl)
 			sqlite3_bind_text(stmt, 3, t->label_plural ?
 			    t->label_plural : t->label ? t->label : t->name,
 			    -1, SQLITE_STATIC);
-			sqlite3_bind_text(stmt, 4, pl->v[i].desc->name, -1,
+			sqlite3_bind_text(stmt, 4, pl[i]->name, -1,
 			    SQLITE_STATIC);
 			sqlite3_bind_text(stmt, 5, s, -1, free);
-			if (sqlite3_step(stmt) != SQLITE_DONE)
+			if (sqlite3_step(stmt) != SQLITE_DONE) {
+				sqlite3_reset(stmt);
 				return -1;
+			}
 		}
 	}
 	return 0;
