@@ -1,8 +1,8 @@
 /*
- * tls.c - mbedTLS under libevent 2.1's evhttp: the server's certificate and
- * keys (struct tls_ctx), the self-signed certificate generator, each
- * worker's TLS configuration (struct tls_worker) and the bufferevent
- * adapter evhttp reads and writes through (struct tls_conn).
+ * tls.c - mbedTLS under libevent 2.1's evhttp: each worker's TLS
+ * configuration (struct tls_worker, struct tls_conf, built from the
+ * certificate store of cert.c) and the bufferevent adapter evhttp reads
+ * and writes through (struct tls_conn).
  *
  * The adapter is a filtering bufferevent (what evhttp sees, plaintext)
  * over a socket bufferevent (ciphertext).  mbedTLS's BIO callbacks read
@@ -26,56 +26,43 @@
  *   - both bufferevents are BEV_OPT_CLOSE_ON_FREE: evhttp only calls
  *     shutdown().
  *
- * This file never parses HTTP (but for recognising plain HTTP sent to the
- * TLS port), never touches the index and never blocks.
+ * This file never reads certificate files (cert.c does), never parses HTTP
+ * (but for recognising plain HTTP sent to the TLS port), never touches the
+ * index and never blocks.
  */
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/file.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 
-#include <mbedtls/asn1write.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
-#include <mbedtls/error.h>
-#include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
 #include "savoir.h"
 #include "tls.h"
+#include "cert.h"
 
-#define TLS_PEM_MAX		(1024 * 1024)
 /* Ciphertext queued on the socket before we wait for it to drain. */
 #define TLS_OUT_HIGH		(256 * 1024)
-#define TLS_TICKET_LIFETIME	86400		/* seconds; keys rotate */
-#define TLS_CERT_DAYS		397
-#define TLS_RENEW_DAYS		30
 
 /*
  * TLS 1.2 only (Debian's 2.28 has no 1.3): forward secrecy and AEAD, the
@@ -97,34 +84,6 @@ static const mbedtls_ecp_group_id tls_curves[] = {
 	MBEDTLS_ECP_DP_SECP256R1,
 	MBEDTLS_ECP_DP_SECP384R1,
 	MBEDTLS_ECP_DP_NONE
-};
-
-/*
- * What survives reloads: the entropy source (thread-safe: it has its own
- * mutex in a MBEDTLS_THREADING_C build), a generator for ticket keys and
- * the ticket context (also mutex-protected).  Shared by all workers, so a
- * ticket issued by one worker resumes on any other.
- */
-struct tls_shared {
-	atomic_int			 refs;
-	mbedtls_entropy_context		 entropy;
-	mbedtls_ctr_drbg_context	 drbg;
-	mbedtls_ssl_ticket_context	 ticket;
-};
-
-struct tls_ctx {
-	atomic_int		 refs;
-	struct tls_shared	*shared;
-	/*
-	 * The PEM text, parsed again by each worker: mbedTLS's ECP code
-	 * caches a precomputed table in the key's group on first use, a
-	 * data race if two threads sign with one mbedtls_pk_context.
-	 */
-	unsigned char		*cert_pem;
-	size_t			 cert_len;	/* with the NUL */
-	unsigned char		*key_pem;
-	size_t			 key_len;
-	char			*describe;
 };
 
 /* One worker's configuration for one tls_ctx; used on that thread only. */
@@ -192,630 +151,6 @@ struct tls_conn {
 static void	tls_conf_free(struct tls_conf *);
 static void	tls_worker_unref(struct tls_worker *);
 
-/* mbedTLS's message for an error code, in a caller's buffer. */
-static const char *
-tls_strerror(int r, char *buf, size_t size)
-{
-	mbedtls_strerror(r, buf, size);
-	return buf;
-}
-
-/* --- the shared part: entropy, ticket keys --- */
-
-static struct tls_shared *
-tls_shared_new(char **cause)
-{
-	static const char	 pers[] = "savoir tls tickets";
-	struct tls_shared	*sh;
-	char			 e[128];
-	int			 r;
-
-	sh = xcalloc(1, sizeof *sh);
-	atomic_init(&sh->refs, 1);
-	mbedtls_entropy_init(&sh->entropy);
-	mbedtls_ctr_drbg_init(&sh->drbg);
-	mbedtls_ssl_ticket_init(&sh->ticket);
-	if ((r = mbedtls_ctr_drbg_seed(&sh->drbg, mbedtls_entropy_func,
-	    &sh->entropy, (const unsigned char *)pers, sizeof pers - 1)) != 0) {
-		xasprintf(cause, "cannot seed the random generator: %s",
-		    tls_strerror(r, e, sizeof e));
-		goto fail;
-	}
-	if ((r = mbedtls_ssl_ticket_setup(&sh->ticket, mbedtls_ctr_drbg_random,
-	    &sh->drbg, MBEDTLS_CIPHER_AES_256_GCM, TLS_TICKET_LIFETIME)) != 0) {
-		xasprintf(cause, "cannot set up session tickets: %s",
-		    tls_strerror(r, e, sizeof e));
-		goto fail;
-	}
-	return sh;
-fail:
-	mbedtls_ssl_ticket_free(&sh->ticket);
-	mbedtls_ctr_drbg_free(&sh->drbg);
-	mbedtls_entropy_free(&sh->entropy);
-	free(sh);
-	return NULL;
-}
-
-static void
-tls_shared_free(struct tls_shared *sh)
-{
-	if (sh == NULL || atomic_fetch_sub(&sh->refs, 1) != 1)
-		return;
-	mbedtls_ssl_ticket_free(&sh->ticket);
-	mbedtls_ctr_drbg_free(&sh->drbg);
-	mbedtls_entropy_free(&sh->entropy);
-	free(sh);
-}
-
-/* --- the server's identity --- */
-
-/*
- * Read a PEM file whole, following symbolic links (file_read refuses
- * them, and certbot's live/ directory is nothing but links).
- */
-static int
-tls_read_pem(const char *path, unsigned char **data, size_t *len,
-    char **cause)
-{
-	char	 real[PATH_MAX], *text, *why;
-	size_t	 n;
-
-	if (realpath(path, real) == NULL) {
-		xasprintf(cause, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	if (file_read(real, TLS_PEM_MAX, &text, &n, &why) == -1) {
-		xasprintf(cause, "%s: %s", path, why);
-		free(why);
-		return -1;
-	}
-	/* mbedTLS wants PEM input with its terminating NUL counted. */
-	*data = (unsigned char *)text;
-	*len = n + 1;
-	return 0;
-}
-
-static void
-tls_time_str(const mbedtls_x509_time *t, char *buf, size_t size)
-{
-	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d UTC", t->year,
-	    t->mon, t->day, t->hour, t->min, t->sec);
-}
-
-static time_t
-tls_time_t(const mbedtls_x509_time *t)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = t->year - 1900;
-	tm.tm_mon = t->mon - 1;
-	tm.tm_mday = t->day;
-	tm.tm_hour = t->hour;
-	tm.tm_min = t->min;
-	tm.tm_sec = t->sec;
-	return timegm(&tm);
-}
-
-/* Parse a chain and a key from PEM text and check that they belong
- * together; names are for messages. */
-static int
-tls_parse_pair(const unsigned char *cpem, size_t clen, const char *cname,
-    const unsigned char *kpem, size_t klen, const char *kname,
-    mbedtls_x509_crt *chain, mbedtls_pk_context *key, char **cause)
-{
-	char	e[128];
-	int	r;
-
-	r = mbedtls_x509_crt_parse(chain, cpem, clen);
-	if (r < 0 && strstr((const char *)cpem, "PRIVATE KEY-----") != NULL &&
-	    strstr((const char *)cpem, "CERTIFICATE-----") == NULL) {
-		xasprintf(cause, "%s: holds a private key, not a certificate",
-		    cname);
-		return -1;
-	}
-	if (r < 0) {
-		xasprintf(cause, "%s: not a PEM certificate (%s)", cname,
-		    tls_strerror(r, e, sizeof e));
-		return -1;
-	}
-	if (r > 0) {
-		xasprintf(cause, "%s: %d of the certificates in the file "
-		    "cannot be parsed", cname, r);
-		return -1;
-	}
-	if (chain->version == 0) {
-		xasprintf(cause, "%s: no certificate in the file", cname);
-		return -1;
-	}
-	r = mbedtls_pk_parse_key(key, kpem, klen, NULL, 0);
-	if (r == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
-		xasprintf(cause, "%s: the key is encrypted; savoird needs it "
-		    "without a passphrase (readable by its user only)", kname);
-		return -1;
-	}
-	if (r != 0) {
-		xasprintf(cause, "%s: not a PEM private key (%s)", kname,
-		    tls_strerror(r, e, sizeof e));
-		return -1;
-	}
-	if (!mbedtls_pk_can_do(key, MBEDTLS_PK_ECDSA) &&
-	    !mbedtls_pk_can_do(key, MBEDTLS_PK_RSA)) {
-		xasprintf(cause, "%s: unsupported key type %s (ECDSA or RSA "
-		    "only)", kname, mbedtls_pk_get_name(key));
-		return -1;
-	}
-	if (mbedtls_pk_check_pair(&chain->pk, key) != 0) {
-		xasprintf(cause, "%s: the key does not match the certificate "
-		    "%s", kname, cname);
-		return -1;
-	}
-	return 0;
-}
-
-static char *
-tls_describe_crt(const mbedtls_x509_crt *crt)
-{
-	unsigned char	 md[32];
-	char		 subject[256], fp[3 * 32], to[32];
-	int		 i;
-
-	if (mbedtls_x509_dn_gets(subject, sizeof subject, &crt->subject) < 0)
-		snprintf(subject, sizeof subject, "?");
-	mbedtls_sha256_ret(crt->raw.p, crt->raw.len, md, 0);
-	for (i = 0; i < 32; i++)
-		snprintf(fp + 3 * i, 4, "%02X%s", md[i], i < 31 ? ":" : "");
-	tls_time_str(&crt->valid_to, to, sizeof to);
-	return xsprintf("%s, expires %s, sha256 %s", subject, to, fp);
-}
-
-struct tls_ctx *
-tls_ctx_new(const char *cert, const char *key, struct tls_ctx *prev,
-    char **cause)
-{
-	struct tls_ctx		*ctx;
-	mbedtls_x509_crt	 chain;
-	mbedtls_pk_context	 pk;
-	char			 when[32];
-
-	ctx = xcalloc(1, sizeof *ctx);
-	atomic_init(&ctx->refs, 1);
-	mbedtls_x509_crt_init(&chain);
-	mbedtls_pk_init(&pk);
-	if (tls_read_pem(cert, &ctx->cert_pem, &ctx->cert_len, cause) == -1 ||
-	    tls_read_pem(key, &ctx->key_pem, &ctx->key_len, cause) == -1)
-		goto fail;
-	if (tls_parse_pair(ctx->cert_pem, ctx->cert_len, cert, ctx->key_pem,
-	    ctx->key_len, key, &chain, &pk, cause) == -1)
-		goto fail;
-	if (mbedtls_x509_time_is_past(&chain.valid_to)) {
-		tls_time_str(&chain.valid_to, when, sizeof when);
-		xasprintf(cause, "%s: the certificate expired on %s", cert,
-		    when);
-		goto fail;
-	}
-	if (mbedtls_x509_time_is_future(&chain.valid_from)) {
-		tls_time_str(&chain.valid_from, when, sizeof when);
-		xasprintf(cause, "%s: the certificate is not valid before %s "
-		    "(is the clock right?)", cert, when);
-		goto fail;
-	}
-	ctx->describe = tls_describe_crt(&chain);
-	if (prev != NULL) {
-		ctx->shared = prev->shared;
-		atomic_fetch_add(&ctx->shared->refs, 1);
-	} else if ((ctx->shared = tls_shared_new(cause)) == NULL)
-		goto fail;
-	mbedtls_x509_crt_free(&chain);
-	mbedtls_pk_free(&pk);
-	return ctx;
-fail:
-	mbedtls_x509_crt_free(&chain);
-	mbedtls_pk_free(&pk);
-	tls_ctx_free(ctx);
-	return NULL;
-}
-
-struct tls_ctx *
-tls_ctx_ref(struct tls_ctx *ctx)
-{
-	atomic_fetch_add(&ctx->refs, 1);
-	return ctx;
-}
-
-void
-tls_ctx_free(struct tls_ctx *ctx)
-{
-	if (ctx == NULL || atomic_fetch_sub(&ctx->refs, 1) != 1)
-		return;
-	if (ctx->key_pem != NULL) {
-		mbedtls_platform_zeroize(ctx->key_pem, ctx->key_len);
-		free(ctx->key_pem);
-	}
-	free(ctx->cert_pem);
-	free(ctx->describe);
-	tls_shared_free(ctx->shared);
-	free(ctx);
-}
-
-char *
-tls_ctx_describe(const struct tls_ctx *ctx)
-{
-	return xstrdup(ctx->describe);
-}
-
-/* --- the self-signed certificate --- */
-
-/* Write a file so that readers see the old one or the whole new one. */
-static int
-tls_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    char **cause)
-{
-	const char	*p = data;
-	char		*tmp, *dir, *slash;
-	ssize_t		 n;
-	size_t		 off = 0;
-	int		 fd, dfd;
-
-	tmp = xsprintf("%s.tmpXXXXXX", path);
-	/* mkstemp creates the file 0600: the key is never readable by others,
-	 * not even for an instant. */
-	if ((fd = mkstemp(tmp)) == -1) {
-		xasprintf(cause, "%s: cannot create: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (fchmod(fd, mode) == -1)
-		goto fail;
-	while (off < len) {
-		if ((n = write(fd, p + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	/* Make the rename itself durable. */
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		if (*dir == '\0')
-			snprintf(dir, 2, "/");
-	} else
-		snprintf(dir, 2, ".");
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
-	free(tmp);
-	return 0;
-fail:
-	xasprintf(cause, "%s: cannot write: %s", path, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
-}
-
-/* One GeneralName (context tag, IMPLICIT): written backwards. */
-static int
-tls_asn1_name(unsigned char **p, unsigned char *start, int tag,
-    const void *val, size_t len)
-{
-	int	r, n = 0;
-
-	if ((r = mbedtls_asn1_write_raw_buffer(p, start, val, len)) < 0)
-		return r;
-	n += r;
-	if ((r = mbedtls_asn1_write_len(p, start, len)) < 0)
-		return r;
-	n += r;
-	if ((r = mbedtls_asn1_write_tag(p, start,
-	    MBEDTLS_ASN1_CONTEXT_SPECIFIC | tag)) < 0)
-		return r;
-	return n + r;
-}
-
-/* Wrap the n bytes just written at *p in a SEQUENCE. */
-static int
-tls_asn1_seq(unsigned char **p, unsigned char *start, int n)
-{
-	int	r, m = n;
-
-	if (n < 0)
-		return n;
-	if ((r = mbedtls_asn1_write_len(p, start, (size_t)n)) < 0)
-		return r;
-	m += r;
-	if ((r = mbedtls_asn1_write_tag(p, start,
-	    MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
-		return r;
-	return m + r;
-}
-
-/*
- * subjectAltName and extKeyUsage: mbedTLS 2.28 has no setter for either,
- * so they are built with its ASN.1 writer.  Browsers ignore the CN and
- * need the names here.
- */
-static int
-tls_crt_extensions(mbedtls_x509write_cert *w, const char *host)
-{
-	static const unsigned char ip4[4] = { 127, 0, 0, 1 };
-	static const unsigned char ip6[16] = { [15] = 1 };
-	unsigned char	 buf[1024], *p;
-	int		 n = 0, r;
-
-	p = buf + sizeof buf;
-	if ((r = tls_asn1_name(&p, buf, 7, ip6, sizeof ip6)) < 0)
-		return r;
-	n += r;
-	if ((r = tls_asn1_name(&p, buf, 7, ip4, sizeof ip4)) < 0)
-		return r;
-	n += r;
-	if (host != NULL && *host != '\0' && strcmp(host, "localhost") != 0) {
-		if ((r = tls_asn1_name(&p, buf, 2, host, strlen(host))) < 0)
-			return r;
-		n += r;
-	}
-	if ((r = tls_asn1_name(&p, buf, 2, "localhost", 9)) < 0)
-		return r;
-	n += r;
-	if ((n = tls_asn1_seq(&p, buf, n)) < 0)
-		return n;
-	if ((r = mbedtls_x509write_crt_set_extension(w,
-	    MBEDTLS_OID_SUBJECT_ALT_NAME,
-	    MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), 0, p,
-	    (size_t)n)) != 0)
-		return r;
-
-	p = buf + sizeof buf;
-	if ((n = mbedtls_asn1_write_oid(&p, buf, MBEDTLS_OID_SERVER_AUTH,
-	    MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH))) < 0)
-		return n;
-	if ((n = tls_asn1_seq(&p, buf, n)) < 0)
-		return n;
-	return mbedtls_x509write_crt_set_extension(w,
-	    MBEDTLS_OID_EXTENDED_KEY_USAGE,
-	    MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), 0, p, (size_t)n);
-}
-
-static int
-tls_issue(mbedtls_pk_context *key, const char *host,
-    mbedtls_ctr_drbg_context *drbg, unsigned char *out, size_t size)
-{
-	mbedtls_x509write_cert	 w;
-	mbedtls_mpi		 serial;
-	unsigned char		 sn[16];
-	char			 subject[320], from[16], to[16];
-	const char		*host_cn;
-	time_t			 now;
-	struct tm		 tm;
-	int			 r;
-
-	mbedtls_x509write_crt_init(&w);
-	mbedtls_mpi_init(&serial);
-	if ((r = mbedtls_ctr_drbg_random(drbg, sn, sizeof sn)) != 0)
-		goto out;
-	sn[0] = (sn[0] & 0x7f) | 0x40;	/* positive, 16 bytes long */
-	if ((r = mbedtls_mpi_read_binary(&serial, sn, sizeof sn)) != 0)
-		goto out;
-	/* An hour back for clients whose clock runs a little late. */
-	now = time(NULL);
-	gmtime_r(&(time_t){ now - 3600 }, &tm);
-	strftime(from, sizeof from, "%Y%m%d%H%M%S", &tm);
-	gmtime_r(&(time_t){ now + (time_t)TLS_CERT_DAYS * 86400 }, &tm);
-	strftime(to, sizeof to, "%Y%m%d%H%M%S", &tm);
-	/* Commas would start a new RDN: keep the host name out of the DN if
-	 * it has any. */
-	if (host == NULL || *host == '\0' ||
-	    strpbrk(host, ",=+\\\"<>;") != NULL)
-		host_cn = "localhost";
-	else
-		host_cn = host;
-	snprintf(subject, sizeof subject, "CN=%s,O=Savoir (self-signed)",
-	    host_cn);
-
-	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
-	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
-	mbedtls_x509write_crt_set_subject_key(&w, key);
-	mbedtls_x509write_crt_set_issuer_key(&w, key);
-	if ((r = mbedtls_x509write_crt_set_serial(&w, &serial)) != 0 ||
-	    (r = mbedtls_x509write_crt_set_validity(&w, from, to)) != 0 ||
-	    (r = mbedtls_x509write_crt_set_subject_name(&w, subject)) != 0 ||
-	    (r = mbedtls_x509write_crt_set_issuer_name(&w, subject)) != 0 ||
-	    (r = mbedtls_x509write_crt_set_basic_constraints(&w, 0, -1)) != 0 ||
-	    (r = mbedtls_x509write_crt_set_key_usage(&w,
-	    MBEDTLS_X509_KU_DIGITAL_SIGNATURE)) != 0 ||
-	    (r = mbedtls_x509write_crt_set_subject_key_identifier(&w)) != 0 ||
-	    (r = mbedtls_x509write_crt_set_authority_key_identifier(&w)) != 0 ||
-	    (r = tls_crt_extensions(&w, host)) != 0)
-		goto out;
-	r = mbedtls_x509write_crt_pem(&w, out, size, mbedtls_ctr_drbg_random,
-	    drbg);
-out:
-	mbedtls_mpi_free(&serial);
-	mbedtls_x509write_crt_free(&w);
-	return r;
-}
-
-/* Is the certificate at path one we can keep serving with key? */
-static int
-tls_crt_reusable(const char *path, mbedtls_pk_context *key, const char *host)
-{
-	mbedtls_x509_crt		 crt;
-	const mbedtls_x509_sequence	*san;
-	unsigned char			*pem;
-	size_t				 len;
-	char				*why;
-	int				 ok = 0, named = 0;
-
-	if (access(path, F_OK) == -1)
-		return 0;
-	if (tls_read_pem(path, &pem, &len, &why) == -1) {
-		log_warnx("tls: %s; issuing a new certificate", why);
-		free(why);
-		return 0;
-	}
-	mbedtls_x509_crt_init(&crt);
-	if (mbedtls_x509_crt_parse(&crt, pem, len) != 0) {
-		log_warnx("tls: %s: not a certificate; issuing a new one",
-		    path);
-		goto out;
-	}
-	if (mbedtls_pk_check_pair(&crt.pk, key) != 0) {
-		log_warnx("tls: %s: made for another key; issuing a new one",
-		    path);
-		goto out;
-	}
-	if (tls_time_t(&crt.valid_to) <
-	    time(NULL) + (time_t)TLS_RENEW_DAYS * 86400) {
-		log_info("tls: %s expires within %d days; issuing a new one",
-		    path, TLS_RENEW_DAYS);
-		goto out;
-	}
-	if (host == NULL || *host == '\0')
-		named = 1;
-	for (san = &crt.subject_alt_names; !named && san != NULL;
-	    san = san->next) {
-		if (san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2) &&
-		    san->buf.len == strlen(host) &&
-		    strncasecmp((const char *)san->buf.p, host,
-		    san->buf.len) == 0)
-			named = 1;
-	}
-	if (!named) {
-		log_info("tls: %s does not name %s; issuing a new one", path,
-		    host);
-		goto out;
-	}
-	ok = 1;
-out:
-	mbedtls_x509_crt_free(&crt);
-	free(pem);
-	return ok;
-}
-
-int
-tls_selfsigned(const char *dir, const char *host, char **certp,
-    char **keyp, char **cause)
-{
-	static const char		 pers[] = "savoir selfsigned";
-	mbedtls_entropy_context		 entropy;
-	mbedtls_ctr_drbg_context	 drbg;
-	mbedtls_pk_context		 key;
-	unsigned char			 out[4096], *pem = NULL;
-	char				*certpath, *keypath, *lockpath;
-	char				 e[128];
-	size_t				 len;
-	struct stat			 st;
-	int				 r, rc = -1, lockfd;
-
-	*certp = *keyp = NULL;
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		xasprintf(cause, "%s: cannot create: %s", dir, strerror(errno));
-		return -1;
-	}
-	/* Two daemons starting on one state directory must not make two
-	 * keys: the second waits and then reuses the first one's. */
-	lockpath = xsprintf("%s/selfsigned.lock", dir);
-	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lockfd == -1 || flock(lockfd, LOCK_EX) == -1) {
-		xasprintf(cause, "%s: %s", lockpath, strerror(errno));
-		if (lockfd != -1)
-			close(lockfd);
-		free(lockpath);
-		return -1;
-	}
-	free(lockpath);
-	certpath = xsprintf("%s/selfsigned.crt", dir);
-	keypath = xsprintf("%s/selfsigned.key", dir);
-	mbedtls_entropy_init(&entropy);
-	mbedtls_ctr_drbg_init(&drbg);
-	mbedtls_pk_init(&key);
-	if ((r = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
-	    (const unsigned char *)pers, sizeof pers - 1)) != 0) {
-		xasprintf(cause, "cannot seed the random generator: %s",
-		    tls_strerror(r, e, sizeof e));
-		goto out;
-	}
-
-	if (stat(keypath, &st) == 0) {
-		/* Never replace a key silently: a client may have pinned it. */
-		if (tls_read_pem(keypath, &pem, &len, cause) == -1)
-			goto out;
-		if ((r = mbedtls_pk_parse_key(&key, pem, len, NULL, 0)) != 0) {
-			xasprintf(cause, "%s: not a private key (%s); remove "
-			    "it to have a new one generated", keypath,
-			    tls_strerror(r, e, sizeof e));
-			goto out;
-		}
-		if (st.st_mode & 077)
-			log_warnx("tls: %s is readable by others (mode %03o); "
-			    "chmod 600 it", keypath, st.st_mode & 0777);
-	} else if (errno != ENOENT) {
-		xasprintf(cause, "%s: %s", keypath, strerror(errno));
-		goto out;
-	} else {
-		if ((r = mbedtls_pk_setup(&key,
-		    mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))) != 0 ||
-		    (r = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
-		    mbedtls_pk_ec(key), mbedtls_ctr_drbg_random, &drbg)) != 0 ||
-		    (r = mbedtls_pk_write_key_pem(&key, out,
-		    sizeof out)) != 0) {
-			xasprintf(cause, "cannot generate a key: %s",
-			    tls_strerror(r, e, sizeof e));
-			goto out;
-		}
-		r = tls_write_atomic(keypath, out, strlen((char *)out), 0600,
-		    cause);
-		mbedtls_platform_zeroize(out, sizeof out);
-		if (r == -1)
-			goto out;
-		log_info("tls: generated an ECDSA P-256 key in %s", keypath);
-	}
-
-	if (!tls_crt_reusable(certpath, &key, host)) {
-		if ((r = tls_issue(&key, host, &drbg, out, sizeof out)) != 0) {
-			xasprintf(cause, "cannot issue a certificate: %s",
-			    tls_strerror(r, e, sizeof e));
-			goto out;
-		}
-		if (tls_write_atomic(certpath, out, strlen((char *)out), 0644,
-		    cause) == -1)
-			goto out;
-		log_info("tls: issued a self-signed certificate for "
-		    "localhost%s%s in %s, valid %d days",
-		    host != NULL && *host != '\0' ? ", " : "",
-		    host != NULL ? host : "", certpath, TLS_CERT_DAYS);
-	}
-	*certp = certpath;
-	*keyp = keypath;
-	certpath = keypath = NULL;
-	rc = 0;
-out:
-	if (pem != NULL) {
-		mbedtls_platform_zeroize(pem, len);
-		free(pem);
-	}
-	mbedtls_pk_free(&key);
-	mbedtls_ctr_drbg_free(&drbg);
-	mbedtls_entropy_free(&entropy);
-	free(certpath);
-	free(keypath);
-	close(lockfd);		/* releases the lock */
-	return rc;
-}
-
 /* --- a worker's configuration --- */
 
 /* The ticket callbacks, wrapped to count resumptions per worker. */
@@ -865,17 +200,17 @@ tls_conf_new(struct tls_worker *w, struct tls_ctx *ctx, char **cause)
 	    &ctx->shared->entropy, (const unsigned char *)pers,
 	    sizeof pers - 1)) != 0) {
 		xasprintf(cause, "cannot seed the random generator: %s",
-		    tls_strerror(r, e, sizeof e));
+		    cert_strerror(r, e, sizeof e));
 		goto fail;
 	}
-	if (tls_parse_pair(ctx->cert_pem, ctx->cert_len, "certificate",
+	if (cert_parse_pair(ctx->cert_pem, ctx->cert_len, "certificate",
 	    ctx->key_pem, ctx->key_len, "key", &cf->chain, &cf->key,
 	    cause) == -1)
 		goto fail;
 	if ((r = mbedtls_ssl_config_defaults(&cf->ssl, MBEDTLS_SSL_IS_SERVER,
 	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
 		xasprintf(cause, "cannot configure TLS: %s",
-		    tls_strerror(r, e, sizeof e));
+		    cert_strerror(r, e, sizeof e));
 		goto fail;
 	}
 	/* Debian builds TLS 1.0 and 1.1 in, and has no 1.3. */
@@ -891,7 +226,7 @@ tls_conf_new(struct tls_worker *w, struct tls_ctx *ctx, char **cause)
 	if ((r = mbedtls_ssl_conf_own_cert(&cf->ssl, &cf->chain,
 	    &cf->key)) != 0) {
 		xasprintf(cause, "cannot use the certificate: %s",
-		    tls_strerror(r, e, sizeof e));
+		    cert_strerror(r, e, sizeof e));
 		goto fail;
 	}
 	mbedtls_ssl_conf_session_tickets_cb(&cf->ssl, tls_ticket_write,
@@ -1197,7 +532,7 @@ tls_encrypt(struct tls_conn *c, struct evbuffer *wire)
 		r = mbedtls_ssl_write(&c->ssl, rec, (size_t)got);
 		if (r < 0) {
 			tls_conn_fail(c, "cannot encrypt: %s",
-			    tls_strerror(r, e, sizeof e));
+			    cert_strerror(r, e, sizeof e));
 			return -1;
 		}
 		c->sent += (size_t)r;
@@ -1351,7 +686,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 			atomic_fetch_add(&c->w->st.failed, 1);
 			evbuffer_drain(src, evbuffer_get_length(src));
 			tls_conn_fail(c, "handshake failed: %s",
-			    tls_strerror(r, e, sizeof e));
+			    cert_strerror(r, e, sizeof e));
 			return BEV_ERROR;
 		}
 		c->handshaken = 1;
@@ -1398,7 +733,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 		}
 		evbuffer_drain(src, evbuffer_get_length(src));
 		tls_conn_fail(c, "cannot decrypt: %s",
-		    tls_strerror(r, e, sizeof e));
+		    cert_strerror(r, e, sizeof e));
 		return total > 0 ? BEV_OK : BEV_ERROR;
 	}
 	tls_request_started(c, total);
@@ -1615,7 +950,7 @@ tls_bevcb(struct event_base *base, void *arg)
 		c->close_now = 1;
 		event_active(c->kick, EV_WRITE, 0);
 		log_warnx("tls: cannot set up a connection: %s",
-		    tls_strerror(r, e, sizeof e));
+		    cert_strerror(r, e, sizeof e));
 		return bev;
 	}
 	mbedtls_ssl_set_bio(&c->ssl, c, tls_bio_send, tls_bio_recv, NULL);
