@@ -1,21 +1,22 @@
 /*
- * plain.c - the request deadline and the connection count of the plain
- * HTTP listeners (http_listen, redirect_listen), which tls.c gives the
- * HTTPS ones.
+ * plain.c - the plain HTTP listeners (http_listen, redirect_listen): the
+ * bufferevent each of their connections gets, watched so that conn.c's
+ * request deadline and connection count work here as they do for HTTPS.
  *
  * evhttp's own timeout is restarted by every read, so a client that sends
  * one byte a second keeps a connection forever.  Here each connection's
  * bufferevent is made by us (evhttp_set_bevcb) and watched through
  * callbacks on its two evbuffers, which evhttp leaves alone: the first
  * byte of a request starts the clock, the first byte of the answer stops
- * it.  A sweep each second closes what ran out of time, as a read error
- * would (evhttp frees the connection).
+ * it (conn_request_started, conn_request_answered).  A connection out of
+ * time is closed as a read error would close it (evhttp frees it).
  *
- * We hold a reference on each bufferevent, so that the sweep never touches
- * freed memory: once evhttp has freed a connection (its bufferevent has no
- * event callback any more) the sweep drops our reference, which closes the
- * socket (BEV_OPT_CLOSE_ON_FREE; evhttp has already shut it down).
- * Everything runs on the worker's thread.
+ * We hold a reference on each bufferevent, so that the deadline never
+ * touches freed memory: once evhttp has freed a connection (its
+ * bufferevent has no event callback any more) a sweep each second drops
+ * our reference, which closes the socket (BEV_OPT_CLOSE_ON_FREE; evhttp
+ * has already shut it down), and leaves the count.  This file never
+ * parses HTTP.  Everything runs on the worker's thread.
  */
 #include "config.h"
 
@@ -29,12 +30,13 @@
 #include <event2/http.h>
 
 #include "savoird.h"
+#include "conn.h"
 
 struct plain_conn {
+	struct conn		 conn;		/* deadline, count, close */
+	struct plain_watch	*pw;
 	struct plain_conn	*next;
 	struct bufferevent	*bev;
-	int64_t			 started;	/* mono_us of the first byte of
-						   the request, 0: none */
 	int			 swept;		/* seen by a sweep at least once */
 };
 
@@ -52,8 +54,8 @@ plain_in_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	struct plain_conn	*c = arg;
 
 	(void)buf;
-	if (info->n_added > 0 && c->started == 0)
-		c->started = mono_us();
+	conn_request_started(&c->conn, info->n_added,
+	    atomic_load(&c->pw->request_ms));
 }
 
 static void
@@ -64,28 +66,7 @@ plain_out_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 
 	(void)buf;
 	if (info->n_added > 0)
-		c->started = 0;		/* answered */
-}
-
-static struct bufferevent *
-plain_bevcb(struct event_base *base, void *arg)
-{
-	struct plain_watch	*pw = arg;
-	struct plain_conn	*c;
-	struct bufferevent	*bev;
-
-	if ((bev = bufferevent_socket_new(base, -1,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
-		fatalx("plain: cannot create a bufferevent");
-	c = xcalloc(1, sizeof *c);
-	c->bev = bev;
-	bufferevent_incref(bev);
-	evbuffer_add_cb(bufferevent_get_input(bev), plain_in_cb, c);
-	evbuffer_add_cb(bufferevent_get_output(bev), plain_out_cb, c);
-	c->next = pw->conns;
-	pw->conns = c;
-	atomic_fetch_add(&pw->active, 1);
-	return bev;
+		conn_request_answered(&c->conn);
 }
 
 /* Has evhttp freed this connection?  bufferevent_free() clears the
@@ -99,13 +80,59 @@ plain_freed(struct plain_conn *c)
 	return eventcb == NULL;
 }
 
+/* The request deadline has passed. */
+static void
+plain_expire(struct conn *conn, void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	if (plain_freed(c))
+		return;
+	conn_close(conn, "request not complete within %d ms; closing",
+	    conn->request_ms);
+}
+
+/* conn_close's second half. */
+static void
+plain_close(struct conn *conn, void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)conn;
+	bufferevent_disable(c->bev, EV_READ);
+	/* As if the client had gone: evhttp frees it. */
+	bufferevent_trigger_event(c->bev, BEV_EVENT_EOF | BEV_EVENT_READING,
+	    BEV_TRIG_DEFER_CALLBACKS);
+}
+
+static struct bufferevent *
+plain_bevcb(struct event_base *base, void *arg)
+{
+	struct plain_watch	*pw = arg;
+	struct plain_conn	*c;
+	struct bufferevent	*bev;
+
+	if ((bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		fatalx("plain: cannot create a bufferevent");
+	c = xcalloc(1, sizeof *c);
+	conn_open(&c->conn, base, &pw->active, "plain HTTP", plain_expire,
+	    plain_close, c);
+	c->pw = pw;
+	c->bev = bev;
+	bufferevent_incref(bev);
+	evbuffer_add_cb(bufferevent_get_input(bev), plain_in_cb, c);
+	evbuffer_add_cb(bufferevent_get_output(bev), plain_out_cb, c);
+	c->next = pw->conns;
+	pw->conns = c;
+	return bev;
+}
+
 static void
 plain_sweep(evutil_socket_t fd, short what, void *arg)
 {
 	struct plain_watch	*pw = arg;
 	struct plain_conn	*c, **pp;
-	int64_t			 now = mono_us();
-	int			 ms = atomic_load(&pw->request_ms);
 
 	(void)fd;
 	(void)what;
@@ -116,22 +143,12 @@ plain_sweep(evutil_socket_t fd, short what, void *arg)
 			    plain_in_cb, c);
 			evbuffer_remove_cb(bufferevent_get_output(c->bev),
 			    plain_out_cb, c);
+			conn_done(&c->conn);
 			bufferevent_decref(c->bev);
 			free(c);
-			atomic_fetch_sub(&pw->active, 1);
 			continue;
 		}
 		c->swept = 1;
-		if (ms > 0 && c->started != 0 &&
-		    now - c->started > (int64_t)ms * 1000) {
-			c->started = 0;
-			log_info("plain HTTP: request not complete within %d ms; "
-			    "closing", ms);
-			bufferevent_disable(c->bev, EV_READ);
-			/* As if the client had gone: evhttp frees it. */
-			bufferevent_trigger_event(c->bev, BEV_EVENT_EOF |
-			    BEV_EVENT_READING, BEV_TRIG_DEFER_CALLBACKS);
-		}
 		pp = &c->next;
 	}
 }
@@ -185,6 +202,7 @@ plain_watch_free(struct plain_watch *pw)
 		    plain_out_cb, c);
 		if (!plain_freed(c))
 			bufferevent_free(c->bev);	/* never handed over */
+		conn_done(&c->conn);
 		bufferevent_decref(c->bev);
 		free(c);
 	}

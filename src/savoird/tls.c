@@ -2,7 +2,9 @@
  * tls.c - mbedTLS under libevent 2.1's evhttp: each worker's TLS
  * configuration (struct tls_worker, struct tls_conf, built from the
  * certificate store of cert.c) and the bufferevent adapter evhttp reads
- * and writes through (struct tls_conn).
+ * and writes through (struct tls_conn).  The handshake and request
+ * deadlines, the connection count and the logged close are conn.c's,
+ * shared with plain.c.
  *
  * The adapter is a filtering bufferevent (what evhttp sees, plaintext)
  * over a socket bufferevent (ciphertext).  mbedTLS's BIO callbacks read
@@ -60,6 +62,7 @@
 #include "savoir.h"
 #include "tls.h"
 #include "cert.h"
+#include "conn.h"
 
 /* Ciphertext queued on the socket before we wait for it to drain. */
 #define TLS_OUT_HIGH		(256 * 1024)
@@ -115,14 +118,13 @@ struct tls_worker {
 };
 
 struct tls_conn {
+	struct conn		 conn;		/* deadline, count, close */
 	struct tls_worker	*w;
 	struct tls_conf		*conf;
 	mbedtls_ssl_context	 ssl;
 	struct bufferevent	*bev;		/* the filter: plaintext */
 	struct bufferevent	*under;		/* the socket: ciphertext */
 	struct event		*kick;		/* deferred output and close */
-	struct event		*deadline;	/* handshake, then request
-						   deadline */
 	struct evhttp_connection *evcon;
 	/* The filter's own callbacks on the socket bufferevent (its write
 	 * callback is replaced by tls_pump, never called). */
@@ -136,10 +138,8 @@ struct tls_conn {
 	struct evbuffer		*stage;
 	int			 handshake_ms;
 	int			 request_ms;
-	unsigned		 in_request:1;	/* request bytes, no answer yet */
 	unsigned		 started:1;	/* first bytes seen */
 	unsigned		 handshaken:1;
-	unsigned		 failed:1;	/* fatal: close once drained */
 	unsigned		 close_now:1;	/* kick: make evhttp close */
 	unsigned		 closed:1;	/* evhttp closed it */
 	unsigned		 notified:1;	/* close_notify queued */
@@ -401,23 +401,26 @@ tls_conn_peer(struct tls_conn *c)
 }
 
 /*
- * The connection cannot go on: say why once, then close as soon as what
- * is queued for the peer (an alert, a 400) has left.
+ * The connection cannot go on: say why once (conn_close), then close as
+ * soon as what is queued for the peer (an alert, a 400) has left.
  */
 static void SAVOIR_PRINTFLIKE(2, 3)
 tls_conn_fail(struct tls_conn *c, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
 
-	if (c->failed)
-		return;
-	c->failed = 1;
 	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
+	conn_vclose(&c->conn, fmt, ap);
 	va_end(ap);
-	log_info("tls: %s: %s", c->peer, msg);
-	free(msg);
+}
+
+/* conn_close's second half: the connection is marked closing already. */
+static void
+tls_conn_close(struct conn *conn, void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	(void)conn;
 	if (evbuffer_get_length(bufferevent_get_output(c->under)) == 0) {
 		c->close_now = 1;
 		event_active(c->kick, EV_WRITE, 0);
@@ -458,7 +461,7 @@ tls_closecb(struct evhttp_connection *evcon, void *arg)
 	int		 fd;
 
 	c->closed = 1;
-	if (c->handshaken && !c->failed && !c->notified) {
+	if (c->handshaken && !c->conn.closing && !c->notified) {
 		c->notified = 1;
 		(void)mbedtls_ssl_close_notify(&c->ssl);
 	}
@@ -513,7 +516,7 @@ tls_encrypt(struct tls_conn *c, struct evbuffer *wire)
 	char			 e[128];
 	int			 r, done = 0;
 
-	if (!c->handshaken || c->failed || c->closed)
+	if (!c->handshaken || c->conn.closing || c->closed)
 		return 0;
 	if ((r = mbedtls_ssl_get_max_out_record_payload(&c->ssl)) <= 0)
 		max = sizeof rec;
@@ -561,7 +564,7 @@ tls_pump(struct tls_conn *c)
 	struct evbuffer	*wire = bufferevent_get_output(c->under);
 	int		 fd, r, rounds, progress = 0;
 
-	if (!c->handshaken || c->failed || c->closed)
+	if (!c->handshaken || c->conn.closing || c->closed)
 		return;
 	fd = bufferevent_getfd(c->under);
 	for (rounds = 0; rounds < 4; rounds++) {
@@ -604,37 +607,6 @@ tls_pump(struct tls_conn *c)
  * The filter's input side: the handshake, then records to plaintext.
  * libevent calls it with the socket's input and the filter's input.
  */
-/*
- * The request deadline: from the first byte of a request to the first byte
- * of its answer.  A client that trickles a request (one byte a second, or
- * one header line every few seconds) never lets a read timeout expire,
- * but it cannot stretch a request past this.  Idle keep-alive connections
- * are evhttp's business (its timeout).
- */
-static void
-tls_request_started(struct tls_conn *c, size_t bytes)
-{
-	struct timeval	 tv;
-
-	if (bytes == 0 || c->in_request || c->request_ms <= 0 ||
-	    c->deadline == NULL || c->failed || c->closed)
-		return;
-	c->in_request = 1;
-	tv.tv_sec = c->request_ms / 1000;
-	tv.tv_usec = (c->request_ms % 1000) * 1000;
-	evtimer_add(c->deadline, &tv);
-}
-
-static void
-tls_request_answered(struct tls_conn *c)
-{
-	if (!c->in_request)
-		return;
-	c->in_request = 0;
-	if (c->deadline != NULL)
-		evtimer_del(c->deadline);
-}
-
 static enum bufferevent_filter_result
 tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
     enum bufferevent_flush_mode mode, void *arg)
@@ -646,7 +618,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 	char		 e[128];
 	int		 r;
 
-	if (c->failed || c->closed) {
+	if (c->conn.closing || c->closed) {
 		evbuffer_drain(src, evbuffer_get_length(src));
 		return BEV_ERROR;
 	}
@@ -690,8 +662,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 			return BEV_ERROR;
 		}
 		c->handshaken = 1;
-		if (c->deadline != NULL)
-			evtimer_del(c->deadline);
+		conn_deadline_stop(&c->conn);
 		atomic_fetch_add(&c->w->st.handshakes, 1);
 		log_debug("tls: %s: %s %s", c->peer,
 		    mbedtls_ssl_get_version(&c->ssl),
@@ -736,7 +707,8 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 		    cert_strerror(r, e, sizeof e));
 		return total > 0 ? BEV_OK : BEV_ERROR;
 	}
-	tls_request_started(c, total);
+	if (!c->closed)
+		conn_request_started(&c->conn, total, c->request_ms);
 	return total > 0 ? BEV_OK : BEV_NEED_MORE;
 }
 
@@ -774,7 +746,7 @@ tls_outbuf_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 
 	(void)buf;
 	if (info->n_added > 0 && !c->dead) {
-		tls_request_answered(c);
+		conn_request_answered(&c->conn);
 		event_active(c->kick, EV_WRITE, 0);
 	}
 	/* Somebody else dropped output (evhttp on an error): what we
@@ -804,15 +776,13 @@ tls_kick(evutil_socket_t fd, short what, void *arg)
 	tls_conn_release(c);
 }
 
+/* The handshake or the request deadline has passed. */
 static void
-tls_deadline(evutil_socket_t fd, short what, void *arg)
+tls_expire(struct conn *conn, void *arg)
 {
 	struct tls_conn	*c = arg;
 
-	(void)fd;
-	(void)what;
-	if (c->failed || (c->handshaken && !c->in_request) ||
-	    !tls_conn_hold(c))
+	if ((c->handshaken && !conn->in_request) || !tls_conn_hold(c))
 		return;
 	if (!c->started)
 		tls_conn_peer(c);
@@ -850,7 +820,7 @@ tls_under_write(struct bufferevent *under, void *arg)
 	(void)under;
 	if (!tls_conn_hold(c))
 		return;
-	if (c->failed) {
+	if (c->conn.closing) {
 		/* The alert or the 400 has left: now close. */
 		if (!c->closed)
 			bufferevent_trigger_event(c->bev,
@@ -867,7 +837,7 @@ tls_under_event(struct bufferevent *under, short what, void *arg)
 
 	if (!tls_conn_hold(c))
 		return;
-	if (!c->started && !c->failed && log_get_level() <= SAVOIR_LOG_DEBUG) {
+	if (!c->started && !c->conn.closing && log_get_level() <= SAVOIR_LOG_DEBUG) {
 		tls_conn_peer(c);
 		log_debug("tls: %s: closed before sending anything", c->peer);
 	}
@@ -883,10 +853,8 @@ tls_conn_free(void *arg)
 
 	if (c->kick != NULL)
 		event_free(c->kick);
-	if (c->deadline != NULL)
-		event_free(c->deadline);
+	conn_done(&c->conn);
 	mbedtls_ssl_free(&c->ssl);
-	atomic_fetch_sub(&c->w->st.active, 1);
 	tls_conf_free(c->conf);
 	tls_worker_unref(c->w);
 	free(c);
@@ -903,7 +871,6 @@ tls_bevcb(struct event_base *base, void *arg)
 	struct tls_worker	*w = arg;
 	struct tls_conn		*c;
 	struct bufferevent	*under, *bev;
-	struct timeval		 tv;
 	char			 e[128];
 	int			 r;
 
@@ -911,9 +878,11 @@ tls_bevcb(struct event_base *base, void *arg)
 	c = xcalloc(1, sizeof *c);
 	c->w = w;
 	atomic_fetch_add(&w->refs, 1);
-	atomic_fetch_add(&w->st.active, 1);
+	conn_open(&c->conn, base, &w->st.active, "tls", tls_expire,
+	    tls_conn_close, c);
 	c->conf = tls_conf_ref(w->conf);
 	snprintf(c->peer, sizeof c->peer, "?");
+	c->conn.peer = c->peer;
 	mbedtls_ssl_init(&c->ssl);
 
 	/* evhttp sets the descriptor later, through the filter. */
@@ -935,18 +904,10 @@ tls_bevcb(struct event_base *base, void *arg)
 
 	c->handshake_ms = atomic_load(&w->handshake_ms);
 	c->request_ms = atomic_load(&w->request_ms);
-	if (c->handshake_ms > 0 || c->request_ms > 0) {
-		if ((c->deadline = evtimer_new(base, tls_deadline, c)) == NULL)
-			fatalx("tls: cannot create a timer");
-		if (c->handshake_ms > 0) {
-			tv.tv_sec = c->handshake_ms / 1000;
-			tv.tv_usec = (c->handshake_ms % 1000) * 1000;
-			evtimer_add(c->deadline, &tv);
-		}
-	}
+	conn_deadline(&c->conn, c->handshake_ms);
 
 	if ((r = mbedtls_ssl_setup(&c->ssl, &c->conf->ssl)) != 0) {
-		c->failed = 1;
+		c->conn.closing = 1;
 		c->close_now = 1;
 		event_active(c->kick, EV_WRITE, 0);
 		log_warnx("tls: cannot set up a connection: %s",
