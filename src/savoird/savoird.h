@@ -135,7 +135,8 @@ void	 server_stop(struct server *);
 void	 server_reload(struct server *, struct config *, struct tls_ctx *,
 	    struct templates *);
 
-/* plain.c - request deadline and count of the plain HTTP connections */
+/* plain.c - the plain HTTP connections, watched for conn.c's request
+ * deadline and count */
 struct plain_watch;
 struct plain_watch *plain_watch_new(struct event_base *, int request_ms);
 void		 plain_watch_attach(struct plain_watch *, struct evhttp *);
