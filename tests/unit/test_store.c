@@ -7,6 +7,7 @@
 
 #include "testutil.h"
 #include "index.h"
+#include "store_int.h"
 
 static struct xdoc *
 mkdoc(const char *id, const char *type, const char *title, const char *body)
