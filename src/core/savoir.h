@@ -330,9 +330,10 @@ void	 store_feed_clear(struct store_feed *);
 
 /* Suggestions: an FTS5 expression made by the caller.  Titles and
  * headings of at most max matching documents, unranked, to cb; titles
- * (id, title, type) of at most max documents, ranked or in index order.
- * Both return 1 when the store's deadline stopped them (what cb saw, or
- * the rows returned, are then a best effort, by design). */
+ * of at most max documents, ranked or in index order, as links (id,
+ * title, type; free with store_links_free).  Both return 1 when the
+ * store's deadline stopped them: what cb saw, or the rows returned, are
+ * then a best effort, by design (the caller falls back or keeps them). */
 int	 store_suggest_words(struct store *, const char *expr, int max,
 	    void (*cb)(const char *title, const char *headings, void *),
 	    void *, char **cause);
