@@ -180,7 +180,6 @@ struct store;
  * reason, a file that is not a Savoir index or has a newer schema. */
 struct store	*store_open(const char *path, int flags, char **cause);
 void		 store_close(struct store *);
-sqlite3		*store_db(struct store *);
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 int		 store_rollback(struct store *);
@@ -188,8 +187,6 @@ int		 store_rollback(struct store *);
 int		 store_optimize(struct store *, char **cause);
 /* The postings as of now, for ranking; NULL when the index has none. */
 struct pindex	*store_postings(struct store *);
-/* A prepared statement cached on the store (finalized by store_close). */
-sqlite3_stmt	*store_stmt(struct store *, const char *sql);
 /* Meta table accessors (caller frees the string). */
 char		*store_meta_get(struct store *, const char *key);
 int		 store_meta_set(struct store *, const char *key,
@@ -235,6 +232,131 @@ int	 store_put_types(struct store *, const struct savoir_plugin *const *,
 /* Integrity: SQLite integrity_check, FTS5 integrity-check, schema.  Each
  * problem is appended to out; returns the number of problems or -1. */
 int	 store_check(struct store *, struct buf *out);
+/* The last SQLite error on the store's connection (never NULL). */
+const char	*store_errmsg(struct store *);
+/* Stop any statement of the store still running at the monotonic time
+ * at_us (mono_us); 0 removes the deadline.  A statement stopped this way
+ * fails as interrupted: the read functions below say so. */
+void	 store_deadline(struct store *, int64_t at_us);
+/* Process-wide SQLite settings, before any store is opened; threads says
+ * whether connections are used from several threads (one at a time). */
+void	 store_library_init(int threads);
+
+/*
+ * store_read.c - the index's read queries for the CLI and the daemon.
+ * Each returns 0 (or 1/0 for found/not found) and fills plain structs
+ * the caller owns and frees with the matching _free (which accepts NULL),
+ * or -1 with *cause (caller frees): a list is whole or it is an error,
+ * never cut short.  Strings are never NULL unless said so.
+ */
+struct store_doc {
+	int64_t	 rowid;
+	char	*id;
+	char	*type;
+	char	*type_label;	/* its type's label, else the type */
+	char	*title;
+	char	*breadcrumb;	/* type label > code or module */
+	char	*meta;		/* stored metadata, JSON [[key, label, value]] */
+	char	*html;
+	char	*text;		/* plain body; NULL unless asked for */
+	char	*source;	/* path of its file */
+	int64_t	 seq;
+};
+#define STORE_DOC_TEXT	0x1	/* store_doc: also read the plain text */
+int	 store_doc(struct store *, const char *id, int flags,
+	    struct store_doc **, char **cause);	/* 1, 0 none, -1 */
+void	 store_doc_free(struct store_doc *);
+
+struct store_link {
+	char	*id;		/* the other end */
+	char	*title;		/* its title; NULL when not in the index */
+	char	*label;		/* the link's own text; may be NULL */
+	char	*rel;
+	char	*type;		/* the other end's type; NULL when absent */
+	int	 exists;	/* the other end is in the index */
+};
+/* What the document rowid cites or links to, by rel then target. */
+int	 store_links(struct store *, int64_t rowid, struct store_link **,
+	    size_t *, char **cause);
+/* The links to id, by the citing document's type, title and id: every
+ * link, or with each_once one per citing document; at most max (0: all). */
+int	 store_cited_by(struct store *, const char *id, int each_once,
+	    int max, struct store_link **, size_t *, char **cause);
+void	 store_links_free(struct store_link *, size_t);
+
+struct store_type {
+	char	*name;
+	char	*label;		/* label and plural: the name when the */
+	char	*label_plural;	/* type is not (or no longer) declared */
+	char	*facets;	/* declared facets, JSON */
+	int64_t	 count;		/* its documents */
+};
+/* Declared types and types with documents, by label. */
+int	 store_types(struct store *, struct store_type **, size_t *,
+	    char **cause);
+/* Only types with documents (facets "[]"): by name, or by_count by
+ * decreasing number of documents. */
+int	 store_type_counts(struct store *, int by_count, struct store_type **,
+	    size_t *, char **cause);
+void	 store_types_free(struct store_type *, size_t);
+/* A type's label; 0 with *label NULL when it is not declared. */
+int	 store_type_label(struct store *, const char *type, char **label,
+	    char **cause);
+
+struct store_stats {
+	int64_t	 docs;
+	int64_t	 sources;
+	int64_t	 failed;	/* sources that could not be indexed */
+	int64_t	 links;
+};
+int	 store_stats(struct store *, struct store_stats *, char **cause);
+
+struct store_change {
+	int64_t	 seq;
+	char	*id;
+	char	*op;
+	int64_t	 at;
+};
+struct store_feed {
+	struct store_change	*v;
+	size_t			 n;
+	int			 more;	/* changes after the last of v */
+	int64_t			 last;	/* the latest seq of the index */
+};
+/* At most limit changes after since, oldest first. */
+int	 store_changes(struct store *, int64_t since, int64_t limit,
+	    struct store_feed *, char **cause);
+void	 store_feed_clear(struct store_feed *);
+
+/* Suggestions: an FTS5 expression made by the caller.  Titles and
+ * headings of at most max matching documents, unranked, to cb; titles
+ * of at most max documents, ranked or in index order, as links (id,
+ * title, type; free with store_links_free).  Both return 1 when the
+ * store's deadline stopped them: what cb saw, or the rows returned, are
+ * then a best effort, by design (the caller falls back or keeps them). */
+int	 store_suggest_words(struct store *, const char *expr, int max,
+	    void (*cb)(const char *title, const char *headings, void *),
+	    void *, char **cause);
+int	 store_suggest_titles(struct store *, const char *expr, int max,
+	    int ranked, struct store_link **, size_t *, char **cause);
+/* The body of document id with the matches of expr between \1 and \2
+ * (caller frees *text): 1, 0 when it does not match or the deadline
+ * stopped it, -1. */
+int	 store_highlight(struct store *, const char *expr, const char *id,
+	    char **text, size_t *len, char **cause);
+
+/* store_copy.c - the index as one file, carried elsewhere */
+/* Documents in the index. */
+int	 store_count_docs(struct store *, int64_t *, char **cause);
+/* A compact, consistent copy of the index at path (VACUUM INTO). */
+int	 store_vacuum_into(struct store *, const char *path, char **cause);
+/* Leave the database file path without WAL (one self-contained file). */
+int	 store_leave_wal(const char *path, char **cause);
+/* Copy the SQLite database file from into a new file to, unchecked. */
+int	 store_copy_file(const char *from, const char *to, char **cause);
+/* Replace the whole content of the store with the (checked) database
+ * file from, in one write transaction of the store's connection. */
+int	 store_replace(struct store *, const char *from, char **cause);
 
 /* synonyms.c - groups of equivalent terms for searching */
 struct synonyms;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "savoir.h"
+#include "store_int.h"
 
 #define SEARCH_MAX_LIMIT	100
 #define SEARCH_FACET_TOP	30

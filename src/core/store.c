@@ -21,8 +21,9 @@
 #include <jansson.h>
 
 #include "savoir.h"
+#include "store_int.h"
 
-#define STORE_MAX_STMTS	48
+#define STORE_MAX_STMTS	80
 
 struct store {
 	sqlite3		*db;
@@ -41,6 +42,7 @@ struct store {
 	struct buf	 dict;
 	int		 dict_docs;
 	int64_t		 cache_noted;	/* its share of store_cache_total */
+	int64_t		 deadline;	/* store_deadline's, in mono_us */
 };
 
 /* The page caches of every store of the process, as last noted. */
@@ -476,6 +478,40 @@ sqlite3 *
 store_db(struct store *st)
 {
 	return st->db;
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+static int
+store_deadline_cb(void *arg)
+{
+	struct store	*st = arg;
+
+	return mono_us() > st->deadline;
+}
+
+void
+store_deadline(struct store *st, int64_t at_us)
+{
+	st->deadline = at_us;
+	if (at_us != 0)
+		sqlite3_progress_handler(st->db, 1000, store_deadline_cb, st);
+	else
+		sqlite3_progress_handler(st->db, 0, NULL, NULL);
+}
+
+void
+store_library_init(int threads)
+{
+	/* Memory statistics cost a mutex on every allocation; nothing
+	 * reads them. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (threads)
+		sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 }
 
 int

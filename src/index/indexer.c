@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "store_int.h"
 
 #define INDEXER_MAX_DEPTH	32
 #define INDEXER_MAX_IGNORES	256

@@ -19,39 +19,17 @@ doc_usage(FILE *f)
 	fprintf(f, "usage: savoir doc [--db FILE] [--json | --html] ID\n");
 }
 
-static const char *
-col(sqlite3_stmt *stmt, int i)
-{
-	const char	*s = (const char *)sqlite3_column_text(stmt, i);
-
-	return s != NULL ? s : "";
-}
-
-/* Links in one direction: out (what it cites) or in (what cites it). */
+/* Links as savoir doc prints them: [{id, rel, title, exists}]. */
 static json_t *
-doc_links(sqlite3 *db, int64_t rowid, const char *id, int out)
+doc_links(const struct store_link *v, size_t n)
 {
-	static const char outsql[] = "SELECT l.target, l.rel, coalesce(d.title, "
-	    "''), d.id IS NOT NULL FROM links l LEFT JOIN docs d ON d.id = "
-	    "l.target WHERE l.src = ? ORDER BY l.rel, l.target";
-	static const char insql[] = "SELECT d.id, l.rel, d.title, 1 FROM links "
-	    "l JOIN docs d ON d.rowid = l.src WHERE l.target = ? ORDER BY "
-	    "d.type, d.title";
-	sqlite3_stmt	*stmt;
-	json_t		*a = json_array();
+	json_t	*a = json_array();
+	size_t	 i;
 
-	if (sqlite3_prepare_v2(db, out ? outsql : insql, -1, &stmt,
-	    NULL) != SQLITE_OK)
-		return a;
-	if (out)
-		sqlite3_bind_int64(stmt, 1, rowid);
-	else
-		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	while (sqlite3_step(stmt) == SQLITE_ROW)
+	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "id",
-		    col(stmt, 0), "rel", col(stmt, 1), "title", col(stmt, 2),
-		    "exists", sqlite3_column_int(stmt, 3)));
-	sqlite3_finalize(stmt);
+		    v[i].id, "rel", v[i].rel, "title", v[i].title != NULL ?
+		    v[i].title : "", "exists", v[i].exists));
 	return a;
 }
 
@@ -65,15 +43,13 @@ cmd_doc(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char sql[] = "SELECT d.rowid, d.id, d.type, d.title, "
-	    "savoir_part(d.text, 4), savoir_part(d.text, 3), f.body, s.path, "
-	    "d.seq FROM docs d JOIN fts f ON "
-	    "f.rowid = d.rowid JOIN sources s ON s.id = d.source WHERE d.id = ?";
-	struct store	*st;
-	sqlite3_stmt	*stmt;
-	json_t		*o, *meta, *cites, *citedby, *v;
-	size_t		 i;
-	int		 ch, json = 0, html = 0, ret = 0;
+	struct store		*st;
+	struct store_doc	*d = NULL;
+	struct store_link	*cites_v = NULL, *citedby_v = NULL;
+	json_t			*o, *meta, *cites, *citedby, *v;
+	char			*cause = NULL;
+	size_t			 i, nout = 0, nin = 0;
+	int			 ch, json = 0, html = 0, ret = 0, rc;
 
 	while ((ch = getopt_long(argc, argv, "d:jHh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -101,45 +77,50 @@ cmd_doc(int argc, char **argv)
 	}
 	if ((st = cli_open(STORE_RDONLY)) == NULL)
 		return 2;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
-		fprintf(stderr, "savoir: %s\n", sqlite3_errmsg(store_db(st)));
-		store_close(st);
-		return 2;
+	rc = store_doc(st, argv[optind], STORE_DOC_TEXT, &d, &cause);
+	if (rc == 1 && !html && (store_links(st, d->rowid, &cites_v, &nout,
+	    &cause) == -1 || store_cited_by(st, d->id, 0, 0, &citedby_v, &nin,
+	    &cause) == -1))
+		rc = -1;
+	if (rc == -1) {
+		fprintf(stderr, "savoir: cannot read %s: %s\n", argv[optind],
+		    cause);
+		free(cause);
+		ret = 2;
+		goto out;
 	}
-	sqlite3_bind_text(stmt, 1, argv[optind], -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
+	if (rc == 0) {
 		fprintf(stderr, "savoir: no document with id '%s'\n",
 		    argv[optind]);
 		ret = 1;
 		goto out;
 	}
 	if (html) {
-		printf("%s\n", col(stmt, 5));
+		printf("%s\n", d->html);
 		goto out;
 	}
-	meta = json_loads(col(stmt, 4), 0, NULL);
+	meta = json_loads(d->meta, 0, NULL);
 	if (meta == NULL)
 		meta = json_array();
-	cites = doc_links(store_db(st), sqlite3_column_int64(stmt, 0), NULL, 1);
-	citedby = doc_links(store_db(st), 0, col(stmt, 1), 0);
+	cites = doc_links(cites_v, nout);
+	citedby = doc_links(citedby_v, nin);
 	if (json) {
 		o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:O,s:s,s:s,s:O,s:O}",
-		    "id", col(stmt, 1), "type", col(stmt, 2), "title",
-		    col(stmt, 3), "source", col(stmt, 7), "seq",
-		    (json_int_t)sqlite3_column_int64(stmt, 8), "meta", meta,
-		    "text", col(stmt, 6), "html", col(stmt, 5), "links", cites,
+		    "id", d->id, "type", d->type, "title", d->title, "source",
+		    d->source, "seq", (json_int_t)d->seq, "meta", meta,
+		    "text", d->text, "html", d->html, "links", cites,
 		    "cited_by", citedby);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
 	} else {
-		printf("%s\n%s  [%s]  from %s\n\n", col(stmt, 3), col(stmt, 1),
-		    col(stmt, 2), col(stmt, 7));
+		printf("%s\n%s  [%s]  from %s\n\n", d->title, d->id,
+		    d->type, d->source);
 		json_array_foreach(meta, i, v)
 			printf("%s : %s\n", json_string_value(
 			    json_array_get(v, 1)), json_string_value(
 			    json_array_get(v, 2)));
-		printf("\n%s\n", col(stmt, 6));
+		printf("\n%s\n", d->text);
 		if (json_array_size(cites) > 0)
 			printf("\nLiens et citations :\n");
 		json_array_foreach(cites, i, v)
@@ -158,7 +139,9 @@ cmd_doc(int argc, char **argv)
 	json_decref(cites);
 	json_decref(citedby);
 out:
-	sqlite3_finalize(stmt);
+	store_links_free(cites_v, nout);
+	store_links_free(citedby_v, nin);
+	store_doc_free(d);
 	store_close(st);
 	return ret;
 }

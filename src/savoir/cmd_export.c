@@ -137,21 +137,6 @@ sync_path(const char *path)
 	return rc;
 }
 
-static long long
-count_docs(sqlite3 *db)
-{
-	sqlite3_stmt	*stmt;
-	long long	 n = -1;
-
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM docs", -1, &stmt,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return n;
-}
-
 /*
  * Open path as an index and run savoir check's checks on it.  Returns the
  * number of documents, or -1 with the reasons printed.
@@ -162,7 +147,7 @@ verify_copy(const char *path, const char *label)
 	struct store	*st;
 	struct buf	 out;
 	char		*cause = NULL;
-	long long	 n;
+	int64_t		 n = -1;
 	int		 problems;
 
 	if ((st = store_open(path, 0, &cause)) == NULL) {
@@ -176,47 +161,32 @@ verify_copy(const char *path, const char *label)
 	}
 	buf_init(&out);
 	problems = store_check(st, &out);
-	n = count_docs(store_db(st));
+	if (problems == -1)
+		cause = xstrdup(store_errmsg(st));
+	else if (problems == 0)
+		store_count_docs(st, &n, &cause);
 	if (problems != 0 || n < 0) {
 		fprintf(stderr, "savoir: %s does not pass savoir check:\n%s",
 		    label, problems > 0 ? out.data : "");
 		if (problems <= 0)
-			fprintf(stderr, "%s\n", sqlite3_errmsg(store_db(st)));
+			fprintf(stderr, "%s\n", cause);
 		n = -1;
 	}
+	free(cause);
 	buf_free(&out);
 	store_close(st);
 	return n;
-}
-
-/* Leave path as one self-contained file: no WAL, no -shm. */
-static int
-leave_wal(const char *path)
-{
-	sqlite3	*db;
-	int	 rc;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(db);
-		return -1;
-	}
-	rc = sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL,
-	    NULL);
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -1;
 }
 
 int
 cmd_export(int argc, char **argv)
 {
 	struct store	*st;
-	sqlite3_stmt	*stmt;
 	struct stat	 sb;
 	const char	*file;
-	char		*tmp;
+	char		*tmp, *cause = NULL;
 	long long	 n;
-	int		 force, ret, rc;
+	int		 force, ret;
 
 	if ((ret = xfer_args("export", argc, argv, &force, &file)) != -1)
 		return ret;
@@ -235,23 +205,21 @@ cmd_export(int argc, char **argv)
 		return 2;
 	tmp = temp_beside(file);
 	unlink_db(tmp);
-	rc = sqlite3_prepare_v2(store_db(st), "VACUUM INTO ?", -1, &stmt,
-	    NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(stmt, 1, tmp, -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt);
-		sqlite3_finalize(stmt);
-	}
-	if (rc != SQLITE_DONE) {
-		fprintf(stderr, "savoir: cannot write %s: %s\n", file,
-		    sqlite3_errmsg(store_db(st)));
+	if (store_vacuum_into(st, tmp, &cause) == -1) {
+		fprintf(stderr, "savoir: cannot write %s: %s\n", file, cause);
+		free(cause);
 		store_close(st);
 		goto fail;
 	}
 	store_close(st);
 	if ((n = verify_copy(tmp, file)) == -1)
 		goto fail;
-	if (leave_wal(tmp) == -1 || sync_path(tmp) == -1) {
+	if (store_leave_wal(tmp, &cause) == -1) {
+		fprintf(stderr, "savoir: cannot write %s: %s\n", file, cause);
+		free(cause);
+		goto fail;
+	}
+	if (sync_path(tmp) == -1) {
 		fprintf(stderr, "savoir: cannot write %s: %s\n", file,
 		    strerror(errno));
 		goto fail;
@@ -274,30 +242,16 @@ fail:
 	return 2;
 }
 
-/* Copy the database src into the open connection dst ("main"). */
-static int
-backup_into(sqlite3 *dst, sqlite3 *src)
-{
-	sqlite3_backup	*b;
-	int		 rc;
-
-	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL)
-		return sqlite3_errcode(dst);
-	rc = sqlite3_backup_step(b, -1);
-	sqlite3_backup_finish(b);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 int
 cmd_import(int argc, char **argv)
 {
 	struct store	*st = NULL;
-	sqlite3		*src = NULL, *tdb = NULL;
 	struct stat	 sb;
 	const char	*file;
-	char		*tmp;
-	long long	 n, had;
-	int		 force, ret, rc;
+	char		*tmp, *cause = NULL;
+	long long	 n;
+	int64_t		 had;
+	int		 force, ret;
 
 	if ((ret = xfer_args("import", argc, argv, &force, &file)) != -1)
 		return ret;
@@ -318,51 +272,39 @@ cmd_import(int argc, char **argv)
 	/* 1. The incoming file, copied beside the target and checked. */
 	tmp = temp_beside(cli.db);
 	unlink_db(tmp);
-	rc = sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_open_v2(tmp, &tdb, SQLITE_OPEN_READWRITE |
-		    SQLITE_OPEN_CREATE, NULL);
-	if (rc == SQLITE_OK)
-		rc = backup_into(tdb, src);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "savoir: cannot read %s: %s\n", file,
-		    rc == SQLITE_NOTADB ? "not a Savoir index (not even an "
-		    "SQLite database)" : sqlite3_errstr(rc));
+	if (store_copy_file(file, tmp, &cause) == -1) {
+		fprintf(stderr, "savoir: cannot read %s: %s\n", file, cause);
+		free(cause);
 		goto fail;
 	}
-	sqlite3_close(src);
-	sqlite3_close(tdb);
-	src = tdb = NULL;
 	if ((n = verify_copy(tmp, file)) == -1)
 		goto fail;
 
 	/* 2. The target: created if need be, not emptied without --force. */
 	if ((st = cli_open(STORE_CREATE)) == NULL)
 		goto fail;
-	if ((had = count_docs(store_db(st))) > 0 && !force) {
+	if (store_count_docs(st, &had, &cause) == -1) {
+		fprintf(stderr, "savoir: cannot read %s: %s\n", cli.db, cause);
+		free(cause);
+		goto fail;
+	}
+	if (had > 0 && !force) {
 		fprintf(stderr, "savoir: %s holds %lld documents: --force "
-		    "replaces them with those of %s\n", cli.db, had, file);
+		    "replaces them with those of %s\n", cli.db, (long long)had,
+		    file);
 		goto fail;
 	}
-	if ((rc = sqlite3_open_v2(tmp, &src, SQLITE_OPEN_READONLY, NULL)) ==
-	    SQLITE_OK)
-		rc = backup_into(store_db(st), src);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "savoir: cannot write %s: %s%s\n", cli.db,
-		    sqlite3_errstr(rc), rc == SQLITE_READONLY ? " (the two "
-		    "files have different page sizes: import into a new "
-		    "index file)" : "");
+	if (store_replace(st, tmp, &cause) == -1) {
+		fprintf(stderr, "savoir: cannot write %s: %s\n", cli.db, cause);
+		free(cause);
 		goto fail;
 	}
-	sqlite3_close(src);
 	store_close(st);
 	unlink_db(tmp);
 	free(tmp);
 	printf("imported %lld documents from %s into %s\n", n, file, cli.db);
 	return 0;
 fail:
-	sqlite3_close(src);
-	sqlite3_close(tdb);
 	store_close(st);
 	unlink_db(tmp);
 	free(tmp);

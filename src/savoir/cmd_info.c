@@ -64,42 +64,38 @@ file_size(const char *path)
 int
 cmd_stats(int argc, char **argv)
 {
-	struct store	*st;
-	sqlite3_stmt	*stmt;
-	json_t		*o, *types, *last;
-	char		*wal, *lastidx, when[64];
-	int64_t		 size, ndocs = 0, nsrc = 0, nfail = 0, nlinks = 0;
-	time_t		 t;
-	int		 json, ret;
+	struct store		*st;
+	struct store_type	*tv;
+	struct store_stats	 ss;
+	json_t			*o, *types, *last;
+	char			*wal, *lastidx, *cause = NULL, when[64];
+	int64_t			 size, ndocs = 0, nsrc, nfail, nlinks;
+	size_t			 ntv, j;
+	time_t			 t;
+	int			 json, ret;
 
 	if ((ret = info_args("stats", argc, argv, &json)) != -1)
 		return ret;
 	if ((st = cli_open(STORE_RDONLY)) == NULL)
 		return 2;
+	if (store_type_counts(st, 1, &tv, &ntv, &cause) == -1 ||
+	    store_stats(st, &ss, &cause) == -1) {
+		fprintf(stderr, "savoir: cannot read %s: %s\n", cli.db, cause);
+		free(cause);
+		store_close(st);
+		return 2;
+	}
 	types = json_array();
-	if (sqlite3_prepare_v2(store_db(st), "SELECT d.type, coalesce(t.label_"
-	    "plural, d.type), count(*) FROM docs d LEFT JOIN types t ON t.name "
-	    "= d.type GROUP BY d.type ORDER BY count(*) DESC", -1, &stmt,
-	    NULL) == SQLITE_OK) {
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			json_array_append_new(types, json_pack("{s:s,s:s,s:I}",
-			    "type", sqlite3_column_text(stmt, 0), "label",
-			    sqlite3_column_text(stmt, 1), "documents",
-			    (json_int_t)sqlite3_column_int64(stmt, 2)));
-			ndocs += sqlite3_column_int64(stmt, 2);
-		}
-		sqlite3_finalize(stmt);
+	for (j = 0; j < ntv; j++) {
+		json_array_append_new(types, json_pack("{s:s,s:s,s:I}",
+		    "type", tv[j].name, "label", tv[j].label_plural,
+		    "documents", (json_int_t)tv[j].count));
+		ndocs += tv[j].count;
 	}
-	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*), count(error), "
-	    "(SELECT count(*) FROM links) FROM sources", -1, &stmt,
-	    NULL) == SQLITE_OK) {
-		if (sqlite3_step(stmt) == SQLITE_ROW) {
-			nsrc = sqlite3_column_int64(stmt, 0);
-			nfail = sqlite3_column_int64(stmt, 1);
-			nlinks = sqlite3_column_int64(stmt, 2);
-		}
-		sqlite3_finalize(stmt);
-	}
+	store_types_free(tv, ntv);
+	nsrc = ss.sources;
+	nfail = ss.failed;
+	nlinks = ss.links;
 	wal = xsprintf("%s-wal", cli.db);
 	size = file_size(cli.db) + file_size(wal);
 	free(wal);
@@ -168,7 +164,7 @@ cmd_check(int argc, char **argv)
 	n = store_check(st, &out);
 	if (n == -1) {
 		fprintf(stderr, "savoir: check failed: %s\n",
-		    sqlite3_errmsg(store_db(st)));
+		    store_errmsg(st));
 		ret = 2;
 	} else if (n > 0) {
 		fputs(out.data, stdout);

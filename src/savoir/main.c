@@ -86,7 +86,7 @@ main(int argc, char **argv)
 	int	 ch, verbose = 0;
 	size_t	 i;
 
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	store_library_init(0);
 	cli.db = getenv("SAVOIR_DB") != NULL ? getenv("SAVOIR_DB") :
 	    "savoir.db";
 	cli.plugins = plugins_default_dirs();

@@ -3,11 +3,12 @@
  * /api/changes (the change feed a follower reads), plus the document and
  * content-type objects the HTML pages render from.
  *
- * It only ever reads the worker's own read-only connection, through
- * statements cached on it (store_stmt) or built by search.c.  Every value a
- * person typed reaches SQLite as a bound parameter or, for suggestions, as
- * an FTS5 expression made only of quoted strings.  Errors a client sees are
- * French JSON objects made by http_error; nothing here writes HTML.
+ * It only ever reads the worker's own read-only connection, through the
+ * core's read functions (store_read.c, search.c): no SQL here.  Every value
+ * a person typed reaches SQLite as a bound parameter or, for suggestions,
+ * as an FTS5 expression made only of quoted strings.  An index that cannot
+ * be read is a 500, never a short answer.  Errors a client sees are French
+ * JSON objects made by http_error; nothing here writes HTML.
  */
 #include "config.h"
 
@@ -53,10 +54,15 @@ api_str(const char *s)
 	return j != NULL ? j : json_string("");
 }
 
-static json_t *
-api_col(sqlite3_stmt *stmt, int i)
+/* An index read failed: logged in English, a 500 in French; frees cause. */
+static void
+api_read_error(struct req *q, char *cause)
 {
-	return api_str((const char *)sqlite3_column_text(stmt, i));
+	log_warnx("%s: cannot read the index: %s", q->route,
+	    cause != NULL ? cause : "unknown error");
+	free(cause);
+	http_error(q, 500, "internal", "L'index n'a pas pu être lu. Réessayez "
+	    "dans un instant ; si cela dure, prévenez l'administrateur.");
 }
 
 static int
@@ -104,21 +110,18 @@ api_store(struct req *q)
 static const char *
 api_type_label(struct store *st, json_t *labels, const char *type)
 {
-	static const char sql[] = "SELECT label FROM types WHERE name = ?";
-	sqlite3_stmt	*stmt;
 	json_t		*j;
+	char		*label, *cause = NULL;
 
 	if ((j = json_object_get(labels, type)) != NULL)
 		return json_string_value(j);
-	j = NULL;
-	if ((stmt = store_stmt(st, sql)) != NULL) {
-		sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			j = api_col(stmt, 0);
-		sqlite3_reset(stmt);
+	/* A label is decoration: the type's name does when it is missing. */
+	if (store_type_label(st, type, &label, &cause) == -1) {
+		log_warnx("type label: %s", cause);
+		free(cause);
 	}
-	if (j == NULL)
-		j = api_str(type);
+	j = api_str(label != NULL ? label : type);
+	free(label);
 	json_object_set_new(labels, type, j);
 	return json_string_value(j);
 }
@@ -225,45 +228,40 @@ api_search(struct req *q)
 
 /* What a document cites or links to, each target known or not. */
 static json_t *
-api_doc_links(struct store *st, int64_t rowid)
+api_doc_links(struct store *st, int64_t rowid, char **cause)
 {
-	static const char sql[] = "SELECT l.target, coalesce(d.title, "
-	    "l.label, l.target), l.rel, d.id IS NOT NULL FROM links l "
-	    "LEFT JOIN docs d ON d.id = l.target WHERE l.src = ? "
-	    "ORDER BY l.rel, l.target";
-	sqlite3_stmt	*stmt;
-	json_t		*a = json_array();
+	struct store_link	*v;
+	size_t			 n, i;
+	json_t			*a;
 
-	if ((stmt = store_stmt(st, sql)) == NULL)
-		return a;
-	sqlite3_bind_int64(stmt, 1, rowid);
-	while (sqlite3_step(stmt) == SQLITE_ROW)
+	if (store_links(st, rowid, &v, &n, cause) == -1)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:b}", "id",
-		    api_col(stmt, 0), "title", api_col(stmt, 1), "rel",
-		    api_col(stmt, 2), "exists", sqlite3_column_int(stmt, 3)));
-	sqlite3_reset(stmt);
+		    api_str(v[i].id), "title", api_str(v[i].title != NULL ?
+		    v[i].title : v[i].label != NULL ? v[i].label : v[i].id),
+		    "rel", api_str(v[i].rel), "exists", v[i].exists));
+	store_links_free(v, n);
 	return a;
 }
 
 /* The documents citing or linking to id, each once. */
 static json_t *
-api_doc_cited_by(struct store *st, const char *id)
+api_doc_cited_by(struct store *st, const char *id, char **cause)
 {
-	static const char sql[] = "SELECT d.id, d.title, d.type FROM links l "
-	    "JOIN docs d ON d.rowid = l.src WHERE l.target = ? "
-	    "GROUP BY d.rowid ORDER BY d.type, d.title, d.id LIMIT ?";
-	sqlite3_stmt	*stmt;
-	json_t		*a = json_array();
+	struct store_link	*v;
+	size_t			 n, i;
+	json_t			*a;
 
-	if ((stmt = store_stmt(st, sql)) == NULL)
-		return a;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, API_CITED_BY_MAX);
-	while (sqlite3_step(stmt) == SQLITE_ROW)
+	if (store_cited_by(st, id, 1, API_CITED_BY_MAX, &v, &n, cause) == -1)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "id",
-		    api_col(stmt, 0), "title", api_col(stmt, 1), "type",
-		    api_col(stmt, 2)));
-	sqlite3_reset(stmt);
+		    api_str(v[i].id), "title", api_str(v[i].title), "type",
+		    api_str(v[i].type)));
+	store_links_free(v, n);
 	return a;
 }
 
@@ -288,52 +286,45 @@ api_doc_meta(const char *stored)
 	return out;
 }
 
-json_t *
-api_doc_json(struct worker *w, const char *id)
+int
+api_doc_json(struct worker *w, const char *id, json_t **out, char **cause)
 {
-	static const char sql[] = "SELECT d.rowid, d.id, d.type, "
-	    "coalesce(t.label, d.type), d.title, savoir_part(d.text, 4), "
-	    "savoir_part(d.text, 3), s.path, "
-	    "d.seq, coalesce(t.label, d.type) || coalesce(' › ' || (SELECT "
-	    "value FROM facets f WHERE f.doc = d.rowid AND +f.key IN ('code', "
-	    "'module') ORDER BY f.key LIMIT 1), '') FROM docs d "
-	    "JOIN sources s ON s.id = d.source "
-	    "LEFT JOIN types t ON t.name = d.type WHERE d.id = ?";
-	struct store	*st;
-	sqlite3_stmt	*stmt;
-	json_t		*o = NULL;
-	int64_t		 rowid;
+	struct store		*st;
+	struct store_doc	*d;
+	json_t			*links, *cited;
+	int			 rc;
 
+	*out = NULL;
 	if ((st = worker_store(w)) == NULL || id == NULL)
-		return NULL;
-	if ((stmt = store_stmt(st, sql)) == NULL)
-		return NULL;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		rowid = sqlite3_column_int64(stmt, 0);
-		o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}",
-		    "id", api_col(stmt, 1), "type", api_col(stmt, 2),
-		    "type_label", api_col(stmt, 3), "title", api_col(stmt, 4),
-		    "breadcrumb", api_col(stmt, 9), "meta", api_doc_meta(
-		    (const char *)sqlite3_column_text(stmt, 5)), "html",
-		    api_col(stmt, 6), "source", api_col(stmt, 7), "seq",
-		    (json_int_t)sqlite3_column_int64(stmt, 8));
-		/* Both queries below use other cached statements. */
-		if (o != NULL) {
-			json_object_set_new(o, "links", api_doc_links(st,
-			    rowid));
-			json_object_set_new(o, "cited_by",
-			    api_doc_cited_by(st, id));
-		}
+		return 0;
+	if ((rc = store_doc(st, id, 0, &d, cause)) != 1)
+		return rc;
+	if ((links = api_doc_links(st, d->rowid, cause)) == NULL ||
+	    (cited = api_doc_cited_by(st, id, cause)) == NULL) {
+		json_decref(links);
+		store_doc_free(d);
+		return -1;
 	}
-	sqlite3_reset(stmt);
-	return o;
+	*out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o}",
+	    "id", api_str(d->id), "type", api_str(d->type), "type_label",
+	    api_str(d->type_label), "title", api_str(d->title), "breadcrumb",
+	    api_str(d->breadcrumb), "meta", api_doc_meta(d->meta), "html",
+	    api_str(d->html), "source", api_str(d->source), "seq",
+	    (json_int_t)d->seq, "links", links, "cited_by", cited);
+	store_doc_free(d);
+	if (*out == NULL) {
+		xasprintf(cause, "document %s: cannot build its JSON", id);
+		return -1;
+	}
+	return 1;
 }
 
 void
 api_doc(struct req *q, const char *id)
 {
 	json_t	*o;
+	char	*cause = NULL;
+	int	 rc;
 
 	if (*id == '\0') {
 		http_error(q, 404, "not_found", "Indiquez l'identifiant d'un "
@@ -342,7 +333,11 @@ api_doc(struct req *q, const char *id)
 	}
 	if (api_store(q) == NULL)
 		return;
-	if ((o = api_doc_json(q->w, id)) == NULL) {
+	if ((rc = api_doc_json(q->w, id, &o, &cause)) == -1) {
+		api_read_error(q, cause);
+		return;
+	}
+	if (rc == 0) {
 		http_error(q, 404, "not_found", "Aucun document ne porte cet "
 		    "identifiant.");
 		return;
@@ -364,28 +359,23 @@ api_facet_kind(json_int_t kind)
 }
 
 json_t *
-api_types_json(struct worker *w)
+api_types_json(struct worker *w, char **cause)
 {
-	/* Types with documents but no declaration (a plugin since removed)
-	 * are listed too, under their name. */
-	static const char sql[] = "SELECT t.name, t.label, t.label_plural, "
-	    "t.facets, (SELECT count(*) FROM docs d WHERE d.type = t.name) "
-	    "FROM types t UNION ALL SELECT d.type, d.type, d.type, '[]', "
-	    "count(*) FROM docs d WHERE d.type NOT IN (SELECT name FROM "
-	    "types) GROUP BY d.type ORDER BY 2";
-	struct store	*st;
-	sqlite3_stmt	*stmt;
-	json_t		*a, *decl, *facets, *f;
-	size_t		 i;
+	struct store		*st;
+	struct store_type	*v;
+	json_t			*a, *decl, *facets, *f;
+	size_t			 i, j, n;
 
-	if ((st = worker_store(w)) == NULL ||
-	    (stmt = store_stmt(st, sql)) == NULL)
+	if ((st = worker_store(w)) == NULL) {
+		xasprintf(cause, "no index");
+		return NULL;
+	}
+	if (store_types(st, &v, &n, cause) == -1)
 		return NULL;
 	a = json_array();
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	for (j = 0; j < n; j++) {
 		facets = json_array();
-		decl = json_loads((const char *)sqlite3_column_text(stmt, 3),
-		    0, NULL);
+		decl = json_loads(v[j].facets, 0, NULL);
 		json_array_foreach(decl, i, f) {
 			if (!json_is_string(json_object_get(f, "key")))
 				continue;
@@ -398,12 +388,11 @@ api_types_json(struct worker *w)
 		}
 		json_decref(decl);
 		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:I,s:o}",
-		    "name", api_col(stmt, 0), "label", api_col(stmt, 1),
-		    "label_plural", api_col(stmt, 2), "count",
-		    (json_int_t)sqlite3_column_int64(stmt, 4), "facets",
-		    facets));
+		    "name", api_str(v[j].name), "label", api_str(v[j].label),
+		    "label_plural", api_str(v[j].label_plural), "count",
+		    (json_int_t)v[j].count, "facets", facets));
 	}
-	sqlite3_reset(stmt);
+	store_types_free(v, n);
 	return a;
 }
 
@@ -561,10 +550,12 @@ api_suggest_word_cmp(const void *a, const void *b)
 	return strcmp(x->fold, y->fold);
 }
 
-static int
-api_deadline(void *arg)
+/* A row of store_suggest_words: the words of its title and headings. */
+static void
+api_suggest_row(const char *title, const char *headings, void *arg)
 {
-	return mono_us() > *(int64_t *)arg;
+	api_suggest_scan(arg, title);
+	api_suggest_scan(arg, headings);
 }
 
 /*
@@ -657,22 +648,15 @@ api_suggest_head(const char *input)
 void
 api_suggest(struct req *q)
 {
-	static const char words_sql[] = "SELECT title, headings FROM fts "
-	    "WHERE fts MATCH ? LIMIT ?";
-	static const char ranked_sql[] = "SELECT d.id, d.title, d.type FROM "
-	    "fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ? "
-	    "ORDER BY bm25(fts, 10.0, 4.0, 1.0) LIMIT ?";
-	static const char plain_sql[] = "SELECT d.id, d.title, d.type FROM "
-	    "fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ? LIMIT ?";
-	struct suggest	 sg;
-	struct store	*st;
-	sqlite3_stmt	*stmt;
-	const char	*input, *fmt;
-	char		*wexpr = NULL, *texpr = NULL, *last = NULL, *text;
-	json_t		*list, *o, *texts;
-	int64_t		 deadline;
-	size_t		 i, head, n = 0;
-	int		 rc, opensearch;
+	struct suggest		 sg;
+	struct store		*st;
+	struct store_link	*v;
+	const char		*input, *fmt;
+	char			*wexpr = NULL, *texpr = NULL, *last = NULL, *text;
+	char			*cause = NULL;
+	json_t			*list, *o, *texts;
+	size_t			 i, head, nv, n = 0;
+	int			 rc, opensearch;
 
 	if ((input = http_arg(q, "q")) == NULL)
 		input = "";
@@ -691,23 +675,16 @@ api_suggest(struct req *q)
 	wexpr = api_suggest_expr(input, "title headings", &last);
 	texpr = api_suggest_expr(input, "title", &text);
 	free(text);
-	deadline = mono_us() + API_SUGGEST_BUDGET_MS * 1000;
-	sqlite3_progress_handler(store_db(st), 1000, api_deadline, &deadline);
+	store_deadline(st, mono_us() + API_SUGGEST_BUDGET_MS * 1000);
 
-	/* Completed words, when the last word is unfinished. */
-	if (wexpr != NULL && last != NULL &&
-	    (stmt = store_stmt(st, words_sql)) != NULL) {
+	/* Completed words, when the last word is unfinished; the scan is
+	 * best effort: when the budget stops it, the words seen so far do. */
+	if (wexpr != NULL && last != NULL) {
 		sg.prefix = last;
 		sg.plen = strlen(last);
-		sqlite3_bind_text(stmt, 1, wexpr, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 2, API_SUGGEST_SCAN);
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			api_suggest_scan(&sg, (const char *)
-			    sqlite3_column_text(stmt, 0));
-			api_suggest_scan(&sg, (const char *)
-			    sqlite3_column_text(stmt, 1));
-		}
-		sqlite3_reset(stmt);
+		if (store_suggest_words(st, wexpr, API_SUGGEST_SCAN,
+		    api_suggest_row, &sg, &cause) == -1)
+			goto fail;
 		qsort(sg.words, sg.nwords, sizeof sg.words[0],
 		    api_suggest_word_cmp);
 		for (i = 0; i < sg.nwords && n < API_SUGGEST_TERMS; i++) {
@@ -724,32 +701,25 @@ api_suggest(struct req *q)
 	}
 
 	/* Titles: ranked if that fits the budget, else in index order. */
-	if (texpr != NULL && (stmt = store_stmt(st, ranked_sql)) != NULL) {
-		sqlite3_bind_text(stmt, 1, texpr, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 2, API_SUGGEST_MAX - (int)n);
-		o = json_array();
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-			json_array_append_new(o, json_pack("{s:o,s:s,s:o,"
-			    "s:o}", "text", api_col(stmt, 1), "kind", "doc",
-			    "id", api_col(stmt, 0), "type", api_col(stmt, 2)));
-		sqlite3_reset(stmt);
-		if (rc == SQLITE_INTERRUPT &&
-		    (stmt = store_stmt(st, plain_sql)) != NULL) {
-			json_array_clear(o);
-			deadline = mono_us() + API_SUGGEST_BUDGET_MS * 1000;
-			sqlite3_bind_text(stmt, 1, texpr, -1, SQLITE_STATIC);
-			sqlite3_bind_int(stmt, 2, API_SUGGEST_MAX - (int)n);
-			while (sqlite3_step(stmt) == SQLITE_ROW)
-				json_array_append_new(o, json_pack("{s:o,s:s,"
-				    "s:o,s:o}", "text", api_col(stmt, 1),
-				    "kind", "doc", "id", api_col(stmt, 0),
-				    "type", api_col(stmt, 2)));
-			sqlite3_reset(stmt);
+	if (texpr != NULL) {
+		rc = store_suggest_titles(st, texpr, API_SUGGEST_MAX - (int)n,
+		    1, &v, &nv, &cause);
+		if (rc == 1) {
+			store_links_free(v, nv);
+			store_deadline(st, mono_us() +
+			    API_SUGGEST_BUDGET_MS * 1000);
+			rc = store_suggest_titles(st, texpr,
+			    API_SUGGEST_MAX - (int)n, 0, &v, &nv, &cause);
 		}
-		json_array_extend(list, o);
-		json_decref(o);
+		if (rc == -1)
+			goto fail;
+		for (i = 0; i < nv; i++)
+			json_array_append_new(list, json_pack("{s:o,s:s,s:o,"
+			    "s:o}", "text", api_str(v[i].title), "kind", "doc",
+			    "id", api_str(v[i].id), "type", api_str(v[i].type)));
+		store_links_free(v, nv);
 	}
-	sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
+	store_deadline(st, 0);
 
 	for (i = 0; i < sg.nwords; i++) {
 		free(sg.words[i].fold);
@@ -769,6 +739,18 @@ api_suggest(struct req *q)
 	}
 	api_send(q, 200, json_pack("{s:o,s:o}", "query", api_str(input),
 	    "suggestions", list));
+	return;
+fail:
+	store_deadline(st, 0);
+	for (i = 0; i < sg.nwords; i++) {
+		free(sg.words[i].fold);
+		free(sg.words[i].text);
+	}
+	free(wexpr);
+	free(texpr);
+	free(last);
+	json_decref(list);
+	api_read_error(q, cause);
 }
 
 /* --- the change feed --------------------------------------------------- */
@@ -782,17 +764,14 @@ api_suggest(struct req *q)
 void
 api_changes(struct req *q)
 {
-	static const char sql[] = "SELECT seq, doc, op, at FROM changes "
-	    "WHERE seq > ? ORDER BY seq LIMIT ?";
-	static const char max_sql[] = "SELECT coalesce(max(seq), 0) FROM "
-	    "changes";
-	struct store	*st;
-	sqlite3_stmt	*stmt;
-	const char	*v;
-	json_t		*a;
-	char		*epoch;
-	long long	 since = 0, limit, next, last = 0;
-	int		 n = 0, more = 0;
+	struct store		*st;
+	struct store_feed	 f;
+	const char		*v;
+	json_t			*a;
+	char			*epoch, *cause = NULL;
+	long long		 since = 0, limit;
+	int64_t			 next;
+	size_t			 i;
 
 	if ((v = http_arg(q, "since")) != NULL && *v != '\0' &&
 	    parse_int(v, 0, LLONG_MAX, &since) == -1) {
@@ -805,36 +784,29 @@ api_changes(struct req *q)
 		return;
 	if ((st = api_store(q)) == NULL)
 		return;
-	if ((stmt = store_stmt(st, sql)) == NULL) {
+	/* A feed cut short by an error would make a follower skip changes
+	 * for good: all of it or a 500. */
+	if (store_changes(st, since, limit, &f, &cause) == -1) {
+		log_warnx("%s: cannot read the change feed: %s", q->route,
+		    cause);
+		free(cause);
 		http_error(q, 500, "internal", "Le fil des changements est "
 		    "illisible.");
 		return;
 	}
 	next = since;
 	a = json_array();
-	sqlite3_bind_int64(stmt, 1, since);
-	sqlite3_bind_int64(stmt, 2, limit + 1);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (n++ == limit) {
-			more = 1;
-			break;
-		}
-		next = sqlite3_column_int64(stmt, 0);
+	for (i = 0; i < f.n; i++) {
+		next = f.v[i].seq;
 		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:I}", "seq",
-		    (json_int_t)next, "id", api_col(stmt, 1), "op",
-		    api_col(stmt, 2), "at",
-		    (json_int_t)sqlite3_column_int64(stmt, 3)));
-	}
-	sqlite3_reset(stmt);
-	if ((stmt = store_stmt(st, max_sql)) != NULL) {
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			last = sqlite3_column_int64(stmt, 0);
-		sqlite3_reset(stmt);
+		    (json_int_t)next, "id", api_str(f.v[i].id), "op",
+		    api_str(f.v[i].op), "at", (json_int_t)f.v[i].at));
 	}
 	epoch = store_meta_get(st, "created");
 	api_send(q, 200, json_pack("{s:I,s:I,s:I,s:b,s:o,s:o}", "since",
 	    (json_int_t)since, "next", (json_int_t)next, "last",
-	    (json_int_t)last, "more", more, "epoch", api_str(epoch != NULL ?
+	    (json_int_t)f.last, "more", f.more, "epoch", api_str(epoch != NULL ?
 	    epoch : ""), "changes", a));
+	store_feed_clear(&f);
 	free(epoch);
 }

@@ -268,8 +268,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	log_init("savoird", verbose ? SAVOIR_LOG_DEBUG : SAVOIR_LOG_INFO, 0);
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	store_library_init(1);
 	if (evthread_use_pthreads() == -1)
 		fatalx("libevent has no pthreads support");
 	signal(SIGPIPE, SIG_IGN);

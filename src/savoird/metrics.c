@@ -184,27 +184,28 @@ metrics_http(struct evbuffer *b, struct metrics *m)
 static void
 metrics_index(struct evbuffer *b, struct worker *w)
 {
-	static const char sql[] = "SELECT type, count(*) FROM docs "
-	    "GROUP BY type ORDER BY type";
-	struct store	*st;
-	sqlite3_stmt	*stmt;
-	const char	*type;
-	json_t		*last;
-	char		*s;
-	int		 up = 0;
+	struct store		*st;
+	struct store_type	*v;
+	json_t			*last;
+	char			*s, *cause = NULL;
+	size_t			 i, n;
+	int			 up = 0;
 
 	st = worker_store(w);
-	if (st != NULL && (stmt = store_stmt(st, sql)) != NULL) {
+	if (st != NULL && store_type_counts(st, 0, &v, &n, &cause) == 0) {
 		metrics_head(b, "savoir_documents", "gauge",
 		    "Documents in the index, by content type.");
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			type = (const char *)sqlite3_column_text(stmt, 0);
+		for (i = 0; i < n; i++) {
 			evbuffer_add_printf(b, "savoir_documents{type=\"");
-			metrics_label(b, type != NULL ? type : "");
+			metrics_label(b, v[i].name);
 			evbuffer_add_printf(b, "\"} %lld\n",
-			    (long long)sqlite3_column_int64(stmt, 1));
+			    (long long)v[i].count);
 		}
-		up = sqlite3_reset(stmt) == SQLITE_OK;
+		store_types_free(v, n);
+		up = 1;
+	} else if (st != NULL) {
+		log_warnx("metrics: %s", cause);
+		free(cause);
 	}
 	if (st != NULL && (s = store_meta_get(st, "last_index")) != NULL) {
 		last = json_loads(s, 0, NULL);

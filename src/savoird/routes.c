@@ -204,11 +204,22 @@ search_url_q(const char *q)
 	return buf_steal(&b);
 }
 
-/* The progress handler of a query with a deadline. */
-static int
-budget_exceeded(void *arg)
+/*
+ * The content types, for labels and filters.  A page is still worth
+ * showing without them (labels fall back to names): a read error is
+ * logged, and the caller uses an empty list.
+ */
+static json_t *
+route_types(struct req *q)
 {
-	return mono_us() > *(int64_t *)arg;
+	json_t	*types;
+	char	*cause = NULL;
+
+	if ((types = api_types_json(q->w, &cause)) == NULL) {
+		log_warnx("%s: content types: %s", q->route, cause);
+		free(cause);
+	}
+	return types;
 }
 
 /* The worker's index, or a 503 sent. */
@@ -397,7 +408,7 @@ page_home(struct req *q)
 
 	if (route_store(q) == NULL)
 		return;
-	if ((types = api_types_json(q->w)) == NULL)
+	if ((types = route_types(q)) == NULL)
 		types = json_array();
 	n = json_array_size(types);
 	sorted = xcalloc(n + 1, sizeof *sorted);
@@ -657,7 +668,7 @@ page_search(struct req *q)
 
 	if ((st = route_store(q)) == NULL)
 		return;
-	if ((types = api_types_json(q->w)) == NULL)
+	if ((types = route_types(q)) == NULL)
 		types = json_array();
 	if (search_params(q, types, &sp) == -1 ||
 	    http_arg_int(q, "page", 1, ROUTE_MAX_PAGE, 1, &page) == -1) {
@@ -940,39 +951,34 @@ static json_t *
 doc_passages(struct store *st, const char *id, const char *text,
     int budget_ms)
 {
-	static const char sql[] = "SELECT highlight(fts, 2, '\x01', '\x02') "
-	    "FROM fts WHERE fts MATCH ? AND rowid = (SELECT rowid FROM docs "
-	    "WHERE id = ?)";
 	static const char *const keys[] = { "type", "pays", "annee", "theme",
 	    "module", "code", "article", NULL };
 	struct passage	 cand[ROUTE_PASSAGE_MARKS], chosen[ROUTE_PASSAGES];
 	char		*words[ROUTE_PASSAGE_MARKS];
 	struct query	*qr;
-	sqlite3_stmt	*stmt;
 	json_t		*a = json_array();
-	const char	*s, *m;
+	const char	*m;
 	struct buf	 b;
-	char		*expr, *html;
+	char		*expr, *html, *s = NULL, *cause = NULL;
 	size_t		 len, nc = 0, nch = 0, i, j, k;
-	int64_t		 deadline;
-	int		 best, distinct, marks;
+	int		 best, distinct, marks, rc;
 
 	qr = query_parse(text, keys);
 	expr = query_fts_any(qr);
 	query_free(qr);
-	if (expr == NULL || (stmt = store_stmt(st, sql)) == NULL) {
-		free(expr);
+	if (expr == NULL)
 		return a;
+	/* Passages are an extra of the page: when they cannot be read, the
+	 * document is shown without them (and the log says why). */
+	store_deadline(st, mono_us() + (int64_t)budget_ms * 1000);
+	rc = store_highlight(st, expr, id, &s, &len, &cause);
+	store_deadline(st, 0);
+	if (rc == -1) {
+		log_warnx("passages of %s: %s", id, cause);
+		free(cause);
 	}
-	deadline = mono_us() + (int64_t)budget_ms * 1000;
-	sqlite3_progress_handler(store_db(st), 1000, budget_exceeded,
-	    &deadline);
-	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_ROW ||
-	    (s = (const char *)sqlite3_column_text(stmt, 0)) == NULL)
+	if (rc != 1)
 		goto out;
-	len = (size_t)sqlite3_column_bytes(stmt, 0);
 
 	for (m = s; nc < ROUTE_PASSAGE_MARKS &&
 	    (m = memchr(m, '\x01', len - (size_t)(m - s))) != NULL; m++) {
@@ -1044,8 +1050,7 @@ doc_passages(struct store *st, const char *id, const char *text,
 out:
 	for (i = 0; i < nc; i++)
 		free(words[i]);
-	sqlite3_reset(stmt);
-	sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
+	free(s);
 	free(expr);
 	return a;
 }
@@ -1068,8 +1073,9 @@ page_doc(struct req *q, const char *id)
 	struct store	*st;
 	json_t		*doc, *data, *types, *a, *more, *d;
 	const char	*text, *type;
-	char		*msg;
+	char		*msg, *cause = NULL;
 	size_t		 i, n;
+	int		 rc;
 
 	if (*id == '\0') {
 		http_error(q, 404, "not_found", "Indiquez l'identifiant d'un "
@@ -1082,7 +1088,15 @@ page_doc(struct req *q, const char *id)
 		text = "";
 	if (strlen(text) > ROUTE_MAX_QUERY)
 		text = "";
-	if ((doc = api_doc_json(q->w, id)) == NULL) {
+	if ((rc = api_doc_json(q->w, id, &doc, &cause)) == -1) {
+		log_warnx("%s: cannot read the index: %s", q->route, cause);
+		free(cause);
+		http_error(q, 500, "internal", "L'index n'a pas pu être lu. "
+		    "Réessayez dans un instant ; si cela dure, prévenez "
+		    "l'administrateur.");
+		return;
+	}
+	if (rc == 0) {
 		msg = xsprintf("Aucun document ne porte l'identifiant « %s ». "
 		    "Il a peut-être été renommé ou retiré de la bibliothèque : "
 		    "cherchez-le par son titre.", id);
@@ -1090,7 +1104,7 @@ page_doc(struct req *q, const char *id)
 		free(msg);
 		return;
 	}
-	if ((types = api_types_json(q->w)) == NULL)
+	if ((types = route_types(q)) == NULL)
 		types = json_array();
 	type = jget(doc, "type");
 

@@ -194,11 +194,14 @@ void	 api_send(struct req *, int status, json_t *);
 /* One document as the API returns it (also used by the HTML page): id,
  * type, type_label, title, breadcrumb, meta [{key,label,value}], html,
  * source, seq, links [{id,title,rel,exists}], cited_by [{id,title,type}].
- * NULL if there is no such document. */
-json_t	*api_doc_json(struct worker *, const char *id);
+ * 1 with *out, 0 if there is no such document (or no index), -1 with
+ * *cause (caller frees) when the index cannot be read. */
+int	 api_doc_json(struct worker *, const char *id, json_t **out,
+	    char **cause);
 /* The content types with French labels, document counts and facets:
- * [{name,label,label_plural,count,facets:[{key,label,kind}]}]. */
-json_t	*api_types_json(struct worker *);
+ * [{name,label,label_plural,count,facets:[{key,label,kind}]}]; NULL with
+ * *cause (caller frees) when they cannot be read. */
+json_t	*api_types_json(struct worker *, char **cause);
 /* The worker's read-only index, opened on first use (NULL if absent: the
  * caller answers 503). */
 struct store *worker_store(struct worker *);

@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "index.h"
+#include "store_int.h"
 
 static struct plugins	*pl;
 

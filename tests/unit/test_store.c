@@ -1,12 +1,14 @@
 /*
  * test_store.c - the index file: creation, refusal of foreign or newer
  * files, replacing a file's documents, unchanged documents kept as they
- * were, the change feed, integrity checks.
+ * were, the change feed, integrity checks, and the read functions of
+ * store_read.c: whole answers, or an error, never a short list.
  */
 #include "config.h"
 
 #include "testutil.h"
 #include "index.h"
+#include "store_int.h"
 
 static struct xdoc *
 mkdoc(const char *id, const char *type, const char *title, const char *body)
@@ -254,6 +256,181 @@ t_check_finds_damage(void **state)
 	free(dir);
 }
 
+/* The read functions of store_read.c on a small index. */
+static void
+t_read_functions(void **state)
+{
+	struct store		*st;
+	struct xdoc		*d;
+	struct store_doc	*doc;
+	struct store_link	*l;
+	struct store_type	*t;
+	struct store_stats	 ss;
+	struct store_feed	 f;
+	char			*dir, *path, *label, *cause = NULL;
+	size_t			 n;
+
+	(void)state;
+	dir = t_mkdtemp();
+	path = xsprintf("%s/kb.db", dir);
+	st = store_open(path, STORE_CREATE, &cause);
+	assert_non_null(st);
+	d = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
+	put(st, "a.md", &d, 1);
+	xdoc_free(d);
+	/* The target of the notes' links (its own link to itself is not
+	 * kept). */
+	d = mkdoc("cgct/L1115-1", "article", "Article L1115-1", "texte");
+	put(st, "b.md", &d, 1);
+	xdoc_free(d);
+	d = mkdoc("t/b", "note", "Beta", "jumelage");
+	put(st, "c.md", &d, 1);
+	xdoc_free(d);
+
+	assert_int_equal(store_doc(st, "t/a", STORE_DOC_TEXT, &doc, &cause),
+	    1);
+	assert_string_equal(doc->id, "t/a");
+	assert_string_equal(doc->type, "note");
+	assert_string_equal(doc->type_label, "note");	/* undeclared */
+	assert_string_equal(doc->title, "Alpha");
+	assert_string_equal(doc->source, "a.md");
+	assert_string_equal(doc->html, "<p>x</p>");
+	assert_non_null(strstr(doc->text, "décentralisée"));
+	assert_non_null(strstr(doc->meta, "Moi"));
+	assert_true(doc->seq > 0);
+
+	assert_int_equal(store_links(st, doc->rowid, &l, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(l[0].id, "cgct/L1115-1");
+	assert_string_equal(l[0].title, "Article L1115-1");
+	assert_string_equal(l[0].rel, "cite");
+	assert_int_equal(l[0].exists, 1);
+	store_links_free(l, n);
+	store_doc_free(doc);
+	assert_int_equal(store_doc(st, "t/none", 0, &doc, &cause), 0);
+	assert_null(doc);
+
+	assert_int_equal(store_cited_by(st, "cgct/L1115-1", 0, 0, &l, &n,
+	    &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0].id, "t/a");	/* by type, then title */
+	assert_string_equal(l[0].type, "note");
+	assert_string_equal(l[1].id, "t/b");
+	store_links_free(l, n);
+	assert_int_equal(store_cited_by(st, "cgct/L1115-1", 1, 1, &l, &n,
+	    &cause), 0);
+	assert_int_equal(n, 1);
+	store_links_free(l, n);
+
+	assert_int_equal(store_types(st, &t, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].name, "article");
+	assert_int_equal(t[0].count, 1);
+	assert_string_equal(t[1].facets, "[]");
+	store_types_free(t, n);
+	assert_int_equal(store_type_counts(st, 0, &t, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[1].name, "note");
+	store_types_free(t, n);
+	assert_int_equal(store_type_counts(st, 1, &t, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].name, "note");
+	assert_int_equal(t[0].count, 2);
+	store_types_free(t, n);
+	assert_int_equal(store_type_label(st, "note", &label, &cause), 0);
+	assert_null(label);
+
+	assert_int_equal(store_stats(st, &ss, &cause), 0);
+	assert_int_equal(ss.docs, 3);
+	assert_int_equal(ss.sources, 3);
+	assert_int_equal(ss.failed, 0);
+	assert_int_equal(ss.links, 2);
+
+	assert_int_equal(store_changes(st, 0, 1, &f, &cause), 0);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.more, 1);
+	assert_string_equal(f.v[0].id, "t/a");
+	assert_string_equal(f.v[0].op, "put");
+	assert_int_equal(f.last, 3);
+	store_feed_clear(&f);
+	assert_int_equal(store_changes(st, 1, 10, &f, &cause), 0);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.more, 0);
+	assert_int_equal(f.v[0].seq, 2);
+	assert_string_equal(f.v[1].id, "t/b");
+	store_feed_clear(&f);
+
+	/* Every _free takes NULL. */
+	store_doc_free(NULL);
+	store_links_free(NULL, 0);
+	store_types_free(NULL, 0);
+	store_feed_clear(NULL);
+	store_close(st);
+	free(path);
+	t_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * A read that fails after some rows is an error, not a short list: the
+ * change feed stopped part way (here by a deadline already past, as
+ * SQLITE_BUSY or a corrupt page would stop it), then a table gone.
+ */
+static void
+t_read_errors(void **state)
+{
+	struct store		*st;
+	struct xdoc		*d;
+	struct store_doc	*doc;
+	struct store_feed	 f;
+	char			*dir, *path, *cause = NULL;
+
+	(void)state;
+	dir = t_mkdtemp();
+	path = xsprintf("%s/kb.db", dir);
+	st = store_open(path, STORE_CREATE, &cause);
+	assert_non_null(st);
+	d = mkdoc("t/a", "note", "Alpha", "texte");
+	put(st, "a.md", &d, 1);
+	xdoc_free(d);
+	assert_int_equal(sqlite3_exec(store_db(st), "WITH RECURSIVE c(i) AS "
+	    "(SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 5000) "
+	    "INSERT INTO changes (doc, op, at) SELECT 't/x' || i, 'put', 0 "
+	    "FROM c", 0, 0, 0), SQLITE_OK);
+	assert_int_equal(store_changes(st, 0, 1000, &f, &cause), 0);
+	assert_int_equal(f.n, 1000);
+	store_feed_clear(&f);
+
+	store_deadline(st, 1);
+	assert_int_equal(store_changes(st, 0, 1000, &f, &cause), -1);
+	assert_non_null(cause);
+	assert_int_equal(f.n, 0);
+	assert_null(f.v);
+	free(cause);
+	cause = NULL;
+	store_deadline(st, 0);
+	assert_int_equal(store_changes(st, 0, 1000, &f, &cause), 0);
+	assert_int_equal(f.n, 1000);
+	store_feed_clear(&f);
+
+	assert_int_equal(sqlite3_exec(store_db(st), "DROP TABLE changes", 0,
+	    0, 0), SQLITE_OK);
+	assert_int_equal(store_changes(st, 0, 10, &f, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sqlite3_exec(store_db(st), "DROP TABLE types", 0,
+	    0, 0), SQLITE_OK);
+	assert_int_equal(store_doc(st, "t/a", 0, &doc, &cause), -1);
+	assert_null(doc);
+	assert_non_null(cause);
+	free(cause);
+	store_close(st);
+	free(path);
+	t_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -262,6 +439,8 @@ main(void)
 		cmocka_unit_test(t_refuse_foreign),
 		cmocka_unit_test(t_put_replace_keep),
 		cmocka_unit_test(t_check_finds_damage),
+		cmocka_unit_test(t_read_functions),
+		cmocka_unit_test(t_read_errors),
 	};
 
 	log_init("test_store", SAVOIR_LOG_ERROR, 0);
