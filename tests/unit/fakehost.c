@@ -427,3 +427,35 @@ must_doc(const struct savoir_sink *s, const char *id)
 	}
 	return d;
 }
+
+/* Bytes the plugin must refuse as the file rel, with an error holding
+ * msg, no document and no misuse. */
+void
+expect_error_mem(const char *rel, const char *data, size_t len,
+    const char *msg)
+{
+	struct savoir_sink	 s;
+
+	assert_int_equal(run_mem(&s, rel, data, len, 0), -1);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 0);
+	assert_non_null(s.f.error);
+	if (strstr(s.f.error, msg) == NULL)
+		fail_msg("%s: error \"%s\" does not contain \"%s\"", rel,
+		    s.f.error, msg);
+	sink_clear(&s);
+}
+
+/* A file of the plugin's tests/data it must refuse, likewise. */
+void
+expect_error(const char *name, const char *msg)
+{
+	char	*data, *rel;
+	size_t	 len;
+
+	data = fakehost_data(name, &len);
+	rel = xsprintf("%s/%s", rel_dir, name);
+	expect_error_mem(rel, data, len, msg);
+	free(rel);
+	free(data);
+}

@@ -48,5 +48,7 @@ size_t	 nfacets(const struct xdoc *, const char *);
 int	 has_warning(const struct savoir_sink *, const char *, long);
 const struct xdoc *doc(const struct savoir_sink *, const char *);
 const struct xdoc *must_doc(const struct savoir_sink *, const char *);
+void	 expect_error_mem(const char *, const char *, size_t, const char *);
+void	 expect_error(const char *, const char *);
 
 #endif /* FAKEHOST_H */

@@ -31,22 +31,6 @@ meta(const struct xdoc *d, const char *key)
 	return NULL;
 }
 
-/* Run a file that must fail; its error must hold needle. */
-static void
-expect_error(const char *name, const char *needle)
-{
-	struct savoir_sink	 s;
-
-	assert_int_equal(run(&s, name, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 0);
-	assert_non_null(s.f.error);
-	if (strstr(s.f.error, needle) == NULL)
-		fail_msg("%s: error \"%s\" lacks \"%s\"", name, s.f.error,
-		    needle);
-	sink_clear(&s);
-}
-
 /* --- a stored (uncompressed) zip writer, for archives made here ------ */
 
 static uint32_t crc_table[256];

@@ -35,19 +35,6 @@ probe_mem(const char *rel, const char *data, size_t len)
 	return plugin->probe(pstate, &in);
 }
 
-static char *
-slurp(const char *name, size_t *len)
-{
-	char	*path, *data, *cause;
-
-	path = xsprintf("%s/plugins/partenariat/tests/data/%s", t_srcdir(),
-	    name);
-	if (file_read(path, 1 << 20, &data, len, &cause) == -1)
-		fail_msg("%s", cause);
-	free(path);
-	return data;
-}
-
 /* The metadata value of key, or NULL. */
 static const char *
 meta(const struct xdoc *d, const char *key)
@@ -131,10 +118,10 @@ t_probe(void **st)
 	char	*data;
 	size_t	 len;
 
-	data = slurp("good.csv", &len);
+	data = fakehost_data("good.csv", &len);
 	assert_int_equal(probe_mem("p/good.csv", data, len), 80);
 	free(data);
-	data = slurp("missing-columns.csv", &len);
+	data = fakehost_data("missing-columns.csv", &len);
 	assert_int_equal(probe_mem("p/missing-columns.csv", data, len), 0);
 	free(data);
 	assert_int_equal(probe_mem("x.csv", other, strlen(other)), 0);
@@ -404,7 +391,7 @@ t_crlf_bom(void **st)
 	char			*data;
 	size_t			 len, i;
 
-	data = slurp("good.csv", &len);
+	data = fakehost_data("good.csv", &len);
 	buf_init(&b);
 	buf_adds(&b, "\xef\xbb\xbf");
 	for (i = 0; i < len - 1; i++) {
@@ -547,36 +534,6 @@ t_bad_jsonl(void **st)
 	dump_warnings(&s);
 	assert_int_equal(s.f.nwarnings, 7);
 	sink_clear(&s);
-}
-
-/* A file the plugin must refuse, with a message saying why. */
-static void
-expect_error_mem(const char *rel, const char *data, size_t len,
-    const char *msg)
-{
-	struct savoir_sink	 s;
-
-	assert_int_equal(run_mem(&s, rel, data, len, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 0);
-	assert_non_null(s.f.error);
-	if (strstr(s.f.error, msg) == NULL)
-		fail_msg("%s: error \"%s\" does not contain \"%s\"", rel,
-		    s.f.error, msg);
-	sink_clear(&s);
-}
-
-static void
-expect_error(const char *name, const char *msg)
-{
-	char	*data, *rel;
-	size_t	 len;
-
-	data = slurp(name, &len);
-	rel = xsprintf("partenariats/%s", name);
-	expect_error_mem(rel, data, len, msg);
-	free(rel);
-	free(data);
 }
 
 static void

@@ -73,22 +73,6 @@ section(const char *html, int n)
 	return out;
 }
 
-/* A file the plugin must refuse, with a message saying why. */
-static void
-expect_error(const char *name, const char *msg)
-{
-	struct savoir_sink	 s;
-
-	assert_int_equal(run(&s, name, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 0);
-	assert_non_null(s.f.error);
-	if (strstr(s.f.error, msg) == NULL)
-		fail_msg("%s: error \"%s\" does not contain \"%s\"", name,
-		    s.f.error, msg);
-	sink_clear(&s);
-}
-
 static void
 t_descriptor(void **st)
 {
