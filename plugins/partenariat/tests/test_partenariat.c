@@ -1,362 +1,21 @@
 /*
  * test_partenariat.c - the partenariat plugin, loaded with dlopen from
- * $SAVOIR_PLUGINS as the host would, driven through a fake host table that
- * records what it emits (documents, columns, facets, links, metadata,
- * HTML, warnings with their lines, errors) and counts every misuse of the
- * ABI.  The fake host is the one of test_notes.c; what is tested is the
- * plugin alone, not the host's extractor.
+ * $SAVOIR_PLUGINS as the host would, driven through the shared fake host of
+ * tests/unit/fakehost.c, which records what it emits (documents, columns,
+ * facets, links, metadata, HTML, warnings with their lines, errors) and
+ * counts every misuse of the ABI.  What is tested is the plugin alone, not
+ * the host's extractor.
  */
 #include "config.h"
 
-#include <dlfcn.h>
-#include <stdarg.h>
-
 #include "../../../tests/unit/testutil.h"
-#include "index.h"
-
-/* The fake host's collector: one file's worth of output. */
-struct savoir_sink {
-	const struct savoir_plugin *plugin;
-	struct xfile	 f;
-	struct xdoc	*cur;
-	long		*wlines;	/* line of each warning */
-	int		 misuse;	/* calls that break the ABI's rules */
-	int		 nerrors;
-};
-
-static void
-h_misuse(struct savoir_sink *s, const char *what)
-{
-	fprintf(stderr, "ABI misuse: %s\n", what);
-	s->misuse++;
-}
-
-static int
-h_utf8(struct savoir_sink *s, const char *p, size_t len)
-{
-	size_t	 bad;
-
-	if (p == NULL || !utf8_valid(p, len, &bad)) {
-		h_misuse(s, "NULL or invalid UTF-8 string");
-		return 0;
-	}
-	return 1;
-}
-
-static void
-h_log(int level, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-static int
-h_doc_begin(struct savoir_sink *s, const char *id, const char *type)
-{
-	const struct savoir_type_decl	*t;
-	size_t				 i;
-
-	if (s->cur != NULL)
-		h_misuse(s, "doc_begin inside a document");
-	if (!h_utf8(s, id, strlen(id)) || !h_utf8(s, type, strlen(type)))
-		return -1;
-	for (t = s->plugin->types; t->name != NULL; t++)
-		if (strcmp(t->name, type) == 0)
-			break;
-	if (t->name == NULL)
-		h_misuse(s, "undeclared type");
-	for (i = 0; i < s->f.ndocs; i++)
-		if (strcmp(s->f.docs[i]->id, id) == 0)
-			h_misuse(s, "two documents with one id");
-	s->cur = xdoc_new(id, type);
-	return 0;
-}
-
-static int
-h_doc_text(struct savoir_sink *s, int col, const char *text, size_t len)
-{
-	if (s->cur == NULL || col < 0 || col > 2) {
-		h_misuse(s, "doc_text outside a document or bad column");
-		return -1;
-	}
-	if (!h_utf8(s, text, len))
-		return -1;
-	if (s->cur->text[col].len > 0)
-		buf_addc(&s->cur->text[col], '\n');
-	buf_add(&s->cur->text[col], text, len);
-	return 0;
-}
-
-static int
-h_doc_facet(struct savoir_sink *s, const char *key, const char *value)
-{
-	const struct savoir_type_decl	*t;
-	const struct savoir_facet_decl	*fd;
-
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_facet outside a document");
-		return -1;
-	}
-	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, value, strlen(value)))
-		return -1;
-	for (t = s->plugin->types; t->name != NULL; t++)
-		if (strcmp(t->name, s->cur->type) == 0)
-			break;
-	for (fd = t->facets; fd != NULL && fd->key != NULL; fd++)
-		if (strcmp(fd->key, key) == 0)
-			break;
-	if (fd == NULL || fd->key == NULL)
-		h_misuse(s, "undeclared facet");
-	if (*value == '\0')
-		h_misuse(s, "empty facet value");
-	kvlist_add(&s->cur->facets, key, NULL, value);
-	return 0;
-}
-
-static int
-h_doc_link(struct savoir_sink *s, const char *target, const char *rel,
-    const char *label)
-{
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_link outside a document");
-		return -1;
-	}
-	if (!h_utf8(s, target, strlen(target)) ||
-	    !h_utf8(s, rel, strlen(rel)) ||
-	    (label != NULL && !h_utf8(s, label, strlen(label))))
-		return -1;
-	kvlist_add(&s->cur->links, target, label, rel);
-	return 0;
-}
-
-static int
-h_doc_html(struct savoir_sink *s, const char *html, size_t len)
-{
-	if (s->cur == NULL || s->cur->html != NULL) {
-		h_misuse(s, "doc_html outside a document or twice");
-		return -1;
-	}
-	if (!h_utf8(s, html, len))
-		return -1;
-	s->cur->html = xstrndup(html, len);
-	return 0;
-}
-
-static int
-h_doc_meta(struct savoir_sink *s, const char *key, const char *label,
-    const char *value)
-{
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_meta outside a document");
-		return -1;
-	}
-	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, label, strlen(label)) ||
-	    !h_utf8(s, value, strlen(value)))
-		return -1;
-	kvlist_add(&s->cur->meta, key, label, value);
-	return 0;
-}
-
-static int
-h_doc_end(struct savoir_sink *s)
-{
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_end outside a document");
-		return -1;
-	}
-	s->f.docs = xreallocarray(s->f.docs, s->f.ndocs + 1,
-	    sizeof *s->f.docs);
-	s->f.docs[s->f.ndocs++] = s->cur;
-	s->cur = NULL;
-	return 0;
-}
-
-static void
-h_warn(struct savoir_sink *s, long line, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
-	s->f.warnings = xreallocarray(s->f.warnings, s->f.nwarnings + 1,
-	    sizeof *s->f.warnings);
-	s->wlines = xreallocarray(s->wlines, s->f.nwarnings + 1,
-	    sizeof *s->wlines);
-	s->wlines[s->f.nwarnings] = line;
-	s->f.warnings[s->f.nwarnings++] = msg;
-}
-
-static void
-h_error(struct savoir_sink *s, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	free(s->f.error);
-	xvasprintf(&s->f.error, fmt, ap);
-	va_end(ap);
-	s->nerrors++;
-}
-
-static const struct savoir_host fake_host = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_host),
-	.log = h_log,
-	.doc_begin = h_doc_begin,
-	.doc_text = h_doc_text,
-	.doc_facet = h_doc_facet,
-	.doc_link = h_doc_link,
-	.doc_html = h_doc_html,
-	.doc_meta = h_doc_meta,
-	.doc_end = h_doc_end,
-	.warn = h_warn,
-	.error = h_error
-};
-
-static void			*handle;
-static const struct savoir_plugin *plugin;
-static void			*pstate;
+#include "../../../tests/unit/fakehost.h"
 
 static int
 setup(void **st)
 {
-	const char	*dir = getenv("SAVOIR_PLUGINS");
-	char		*path;
-	savoir_plugin_entry_fn entry;
-
-	if (dir == NULL)
-		dir = "plugins-dev";
-	path = xsprintf("%s/partenariat.so", dir);
-	if ((handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
-		free(path);
-		return -1;
-	}
-	free(path);
-	entry = (savoir_plugin_entry_fn)dlsym(handle, "savoir_plugin_entry");
-	if (entry == NULL || (plugin = entry(&fake_host)) == NULL)
-		return -1;
-	if (plugin->init != NULL && plugin->init(&fake_host, &pstate) == -1)
-		return -1;
-	return 0;
-}
-
-static int
-teardown(void **st)
-{
-	if (plugin != NULL && plugin->fini != NULL)
-		plugin->fini(pstate);
-	if (handle != NULL)
-		dlclose(handle);
-	return 0;
-}
-
-/* Run the plugin on bytes as if they were the file rel (id_prefix is rel
- * without its extension). */
-static int
-run_mem(struct savoir_sink *s, const char *rel, const char *data, size_t len,
-    uint32_t flags)
-{
-	struct savoir_input	 in;
-	char			*prefix, *dot;
-	int			 rc;
-
-	memset(s, 0, sizeof *s);
-	s->plugin = plugin;
-	prefix = xstrdup(rel);
-	if ((dot = strrchr(prefix, '.')) != NULL)
-		*dot = '\0';
-	memset(&in, 0, sizeof in);
-	in.abi = SAVOIR_PLUGIN_ABI;
-	in.size = sizeof in;
-	in.path = rel;
-	in.abspath = rel;
-	in.data = (const unsigned char *)data;
-	in.len = len;
-	in.id_prefix = prefix;
-	in.flags = flags;
-	rc = plugin->extract(pstate, &in, s);
-	free(prefix);
-	if (s->cur != NULL) {
-		/* Only an error may leave a document open. */
-		if (rc == 0)
-			h_misuse(s, "extract returned with a document open");
-		xdoc_free(s->cur);
-		s->cur = NULL;
-	}
-	/* The rules: -1 always with a message, 0 never with one. */
-	if ((rc == -1) != (s->f.error != NULL))
-		h_misuse(s, "return value and error() disagree");
-	return rc;
-}
-
-/* Run the plugin on a file of tests/data. */
-static int
-run(struct savoir_sink *s, const char *name, uint32_t flags)
-{
-	char	*path, *data, *cause, *rel;
-	size_t	 len;
-	int	 rc;
-
-	path = xsprintf("%s/plugins/partenariat/tests/data/%s", t_srcdir(),
-	    name);
-	if (file_read(path, 1 << 20, &data, &len, &cause) == -1)
-		fail_msg("%s", cause);
-	free(path);
-	rel = xsprintf("partenariats/%s", name);
-	rc = run_mem(s, rel, data, len, flags);
-	free(rel);
-	free(data);
-	return rc;
-}
-
-static void
-sink_clear(struct savoir_sink *s)
-{
-	xfile_clear(&s->f);
-	free(s->wlines);
-	memset(s, 0, sizeof *s);
-}
-
-/* The n-th value of a facet key, or NULL. */
-static const char *
-facet(const struct xdoc *d, const char *key, int nth)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->facets.n; i++)
-		if (strcmp(d->facets.v[i].key, key) == 0 && nth-- == 0)
-			return d->facets.v[i].value;
-	return NULL;
-}
-
-static size_t
-nfacets(const struct xdoc *d, const char *key)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < d->facets.n; i++)
-		if (strcmp(d->facets.v[i].key, key) == 0)
-			n++;
-	return n;
-}
-
-static int
-has_warning(const struct savoir_sink *s, const char *needle, long line)
-{
-	size_t	 i;
-
-	for (i = 0; i < s->f.nwarnings; i++)
-		if (strstr(s->f.warnings[i], needle) != NULL &&
-		    (line < 0 || s->wlines[i] == line))
-			return 1;
-	return 0;
+	(void)st;
+	return fakehost_load("partenariat", "partenariats");
 }
 
 /* Run the plugin's probe on bytes as if they were the file rel. */
@@ -374,31 +33,6 @@ probe_mem(const char *rel, const char *data, size_t len)
 	in.len = len;
 	in.id_prefix = rel;
 	return plugin->probe(pstate, &in);
-}
-
-static char *
-slurp(const char *name, size_t *len)
-{
-	char	*path, *data, *cause;
-
-	path = xsprintf("%s/plugins/partenariat/tests/data/%s", t_srcdir(),
-	    name);
-	if (file_read(path, 1 << 20, &data, len, &cause) == -1)
-		fail_msg("%s", cause);
-	free(path);
-	return data;
-}
-
-static const struct xdoc *
-doc(const struct savoir_sink *s, const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < s->f.ndocs; i++)
-		if (strcmp(s->f.docs[i]->id, id) == 0)
-			return s->f.docs[i];
-	fail_msg("no document %s", id);
-	return NULL;
 }
 
 /* The metadata value of key, or NULL. */
@@ -484,10 +118,10 @@ t_probe(void **st)
 	char	*data;
 	size_t	 len;
 
-	data = slurp("good.csv", &len);
+	data = fakehost_data("good.csv", &len);
 	assert_int_equal(probe_mem("p/good.csv", data, len), 80);
 	free(data);
-	data = slurp("missing-columns.csv", &len);
+	data = fakehost_data("missing-columns.csv", &len);
 	assert_int_equal(probe_mem("p/missing-columns.csv", data, len), 0);
 	free(data);
 	assert_int_equal(probe_mem("x.csv", other, strlen(other)), 0);
@@ -618,7 +252,7 @@ t_example_and_escaping(void **st)
 	const struct xdoc	*d;
 
 	assert_int_equal(run(&s, "good.csv", 0), 0);
-	d = doc(&s, "partenariat/ex-valbrume-aval");
+	d = must_doc(&s, "partenariat/ex-valbrume-aval");
 	assert_string_equal(facet(d, "exemple", 0), "oui");
 	assert_string_equal(meta(d, "exemple"), "oui");
 	assert_non_null(strstr(d->html, "<p class=\"exemple-fictif\"><strong>"
@@ -655,10 +289,10 @@ t_links(void **st)
 	const struct xdoc	*a, *b, *c, *x;
 
 	assert_int_equal(run(&s, "good.csv", 0), 0);
-	a = doc(&s, "partenariat/chambery-ouahigouya");
-	b = doc(&s, "partenariat/grand-chambery-ouahigouya");
-	c = doc(&s, "partenariat/chambery-ludwigsburg");
-	x = doc(&s, "partenariat/ex-valbrume-aval");
+	a = must_doc(&s, "partenariat/chambery-ouahigouya");
+	b = must_doc(&s, "partenariat/grand-chambery-ouahigouya");
+	c = must_doc(&s, "partenariat/chambery-ludwigsburg");
+	x = must_doc(&s, "partenariat/ex-valbrume-aval");
 
 	assert_int_equal(a->links.n, 2);
 	assert_string_equal(link_label(a, "partenariat/chambery-ludwigsburg",
@@ -757,7 +391,7 @@ t_crlf_bom(void **st)
 	char			*data;
 	size_t			 len, i;
 
-	data = slurp("good.csv", &len);
+	data = fakehost_data("good.csv", &len);
 	buf_init(&b);
 	buf_adds(&b, "\xef\xbb\xbf");
 	for (i = 0; i < len - 1; i++) {
@@ -902,36 +536,6 @@ t_bad_jsonl(void **st)
 	sink_clear(&s);
 }
 
-/* A file the plugin must refuse, with a message saying why. */
-static void
-expect_error_mem(const char *rel, const char *data, size_t len,
-    const char *msg)
-{
-	struct savoir_sink	 s;
-
-	assert_int_equal(run_mem(&s, rel, data, len, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 0);
-	assert_non_null(s.f.error);
-	if (strstr(s.f.error, msg) == NULL)
-		fail_msg("%s: error \"%s\" does not contain \"%s\"", rel,
-		    s.f.error, msg);
-	sink_clear(&s);
-}
-
-static void
-expect_error(const char *name, const char *msg)
-{
-	char	*data, *rel;
-	size_t	 len;
-
-	data = slurp(name, &len);
-	rel = xsprintf("partenariats/%s", name);
-	expect_error_mem(rel, data, len, msg);
-	free(rel);
-	free(data);
-}
-
 static void
 t_missing_columns(void **st)
 {
@@ -1074,5 +678,5 @@ main(void)
 		cmocka_unit_test(t_corpus),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fakehost_teardown);
 }

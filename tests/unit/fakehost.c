@@ -1,0 +1,461 @@
+/*
+ * fakehost.c - the fake host of the plugin test programs.  It loads one
+ * plugin with dlopen from $SAVOIR_PLUGINS as the host would, gives it a
+ * host table that records what it emits (documents, columns, facets,
+ * links, metadata, HTML, warnings with their lines, errors, the last
+ * message logged) and counts every misuse of the ABI, runs it on a file of
+ * the plugin's tests/data or on a buffer, and offers the lookups the tests
+ * assert with.  It does not use the host's extractor: what is tested is
+ * the plugin alone.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+
+#include "testutil.h"
+#include "fakehost.h"
+
+const struct savoir_plugin	*plugin;
+void				*pstate;
+char				*last_log;
+const char			*fakehost_id_prefix;
+
+static void			*handle;
+static char			*plugin_name;	/* plugins/<name>/tests/data */
+static char			*rel_dir;	/* rel of a file run() reads */
+
+void
+h_misuse(struct savoir_sink *s, const char *what)
+{
+	fprintf(stderr, "ABI misuse: %s\n", what);
+	s->misuse++;
+}
+
+static int
+h_utf8(struct savoir_sink *s, const char *p, size_t len)
+{
+	size_t	 bad;
+
+	if (p == NULL || !utf8_valid(p, len, &bad)) {
+		h_misuse(s, "NULL or invalid UTF-8 string");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+h_log(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	(void)level;
+	free(last_log);
+	va_start(ap, fmt);
+	xvasprintf(&last_log, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", last_log);
+}
+
+static int
+h_doc_begin(struct savoir_sink *s, const char *id, const char *type)
+{
+	const struct savoir_type_decl	*t;
+	size_t				 i;
+
+	if (s->cur != NULL)
+		h_misuse(s, "doc_begin inside a document");
+	if (!h_utf8(s, id, strlen(id)) || !h_utf8(s, type, strlen(type)))
+		return -1;
+	/* What the host's x_id_check refuses. */
+	if (*id == '\0' || strlen(id) > 200 || strchr(id, ' ') != NULL ||
+	    id[0] == '/' || strstr(id, "//") != NULL)
+		h_misuse(s, "an id the host refuses");
+	for (t = s->plugin->types; t->name != NULL; t++)
+		if (strcmp(t->name, type) == 0)
+			break;
+	if (t->name == NULL)
+		h_misuse(s, "undeclared type");
+	for (i = 0; i < s->f.ndocs; i++)
+		if (strcmp(s->f.docs[i]->id, id) == 0)
+			h_misuse(s, "two documents with one id");
+	s->cur = xdoc_new(id, type);
+	return 0;
+}
+
+static int
+h_doc_text(struct savoir_sink *s, int col, const char *text, size_t len)
+{
+	if (s->cur == NULL || col < 0 || col > 2) {
+		h_misuse(s, "doc_text outside a document or bad column");
+		return -1;
+	}
+	if (!h_utf8(s, text, len))
+		return -1;
+	if (s->cur->text[col].len > 0)
+		buf_addc(&s->cur->text[col], '\n');
+	buf_add(&s->cur->text[col], text, len);
+	return 0;
+}
+
+static int
+h_doc_facet(struct savoir_sink *s, const char *key, const char *value)
+{
+	const struct savoir_type_decl	*t;
+	const struct savoir_facet_decl	*fd;
+
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_facet outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, value, strlen(value)))
+		return -1;
+	for (t = s->plugin->types; t->name != NULL; t++)
+		if (strcmp(t->name, s->cur->type) == 0)
+			break;
+	for (fd = t->facets; fd != NULL && fd->key != NULL; fd++)
+		if (strcmp(fd->key, key) == 0)
+			break;
+	if (fd == NULL || fd->key == NULL)
+		h_misuse(s, "undeclared facet");
+	if (*value == '\0')
+		h_misuse(s, "empty facet value");
+	kvlist_add(&s->cur->facets, key, NULL, value);
+	return 0;
+}
+
+static int
+h_doc_link(struct savoir_sink *s, const char *target, const char *rel,
+    const char *label)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_link outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, target, strlen(target)) ||
+	    !h_utf8(s, rel, strlen(rel)) ||
+	    (label != NULL && !h_utf8(s, label, strlen(label))))
+		return -1;
+	kvlist_add(&s->cur->links, target, label, rel);
+	return 0;
+}
+
+static int
+h_doc_html(struct savoir_sink *s, const char *html, size_t len)
+{
+	if (s->cur == NULL || s->cur->html != NULL) {
+		h_misuse(s, "doc_html outside a document or twice");
+		return -1;
+	}
+	if (!h_utf8(s, html, len))
+		return -1;
+	s->cur->html = xstrndup(html, len);
+	return 0;
+}
+
+static int
+h_doc_meta(struct savoir_sink *s, const char *key, const char *label,
+    const char *value)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_meta outside a document");
+		return -1;
+	}
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, label, strlen(label)) ||
+	    !h_utf8(s, value, strlen(value)))
+		return -1;
+	kvlist_add(&s->cur->meta, key, label, value);
+	return 0;
+}
+
+static int
+h_doc_end(struct savoir_sink *s)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_end outside a document");
+		return -1;
+	}
+	s->f.docs = xreallocarray(s->f.docs, s->f.ndocs + 1,
+	    sizeof *s->f.docs);
+	s->f.docs[s->f.ndocs++] = s->cur;
+	s->cur = NULL;
+	return 0;
+}
+
+static void
+h_warn(struct savoir_sink *s, long line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	s->f.warnings = xreallocarray(s->f.warnings, s->f.nwarnings + 1,
+	    sizeof *s->f.warnings);
+	s->wlines = xreallocarray(s->wlines, s->f.nwarnings + 1,
+	    sizeof *s->wlines);
+	s->wlines[s->f.nwarnings] = line;
+	s->f.warnings[s->f.nwarnings++] = msg;
+}
+
+static void
+h_error(struct savoir_sink *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	free(s->f.error);
+	xvasprintf(&s->f.error, fmt, ap);
+	va_end(ap);
+	s->nerrors++;
+}
+
+const struct savoir_host fake_host = {
+	.abi = SAVOIR_PLUGIN_ABI,
+	.size = sizeof(struct savoir_host),
+	.log = h_log,
+	.doc_begin = h_doc_begin,
+	.doc_text = h_doc_text,
+	.doc_facet = h_doc_facet,
+	.doc_link = h_doc_link,
+	.doc_html = h_doc_html,
+	.doc_meta = h_doc_meta,
+	.doc_end = h_doc_end,
+	.warn = h_warn,
+	.error = h_error
+};
+
+/*
+ * Load plugins/<name>.so from $SAVOIR_PLUGINS and initialise it; run()
+ * will read files from plugins/<name>/tests/data and give them the path
+ * reldir/<file>.  RTLD_NODELETE: the test programs do not link the
+ * plugins' libraries (libxml2...), so a dlclose would unmap them with the
+ * plugin and leave their global state, allocated once per process,
+ * looking leaked to valgrind; in the extractor the host keeps them loaded,
+ * as here.
+ */
+int
+fakehost_load(const char *name, const char *reldir)
+{
+	const char	*dir = getenv("SAVOIR_PLUGINS");
+	char		*path;
+	savoir_plugin_entry_fn entry;
+
+	if (dir == NULL)
+		dir = "plugins-dev";
+	plugin_name = xstrdup(name);
+	rel_dir = xstrdup(reldir);
+	path = xsprintf("%s/%s.so", dir, name);
+	if ((handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)) ==
+	    NULL) {
+		fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+		free(path);
+		return -1;
+	}
+	free(path);
+	entry = (savoir_plugin_entry_fn)dlsym(handle, "savoir_plugin_entry");
+	if (entry == NULL || (plugin = entry(&fake_host)) == NULL)
+		return -1;
+	if (plugin->init != NULL && plugin->init(&fake_host, &pstate) == -1)
+		return -1;
+	return 0;
+}
+
+/* The group teardown of cmocka: fini, dlclose, and what load kept. */
+int
+fakehost_teardown(void **st)
+{
+	(void)st;
+	if (plugin != NULL && plugin->fini != NULL)
+		plugin->fini(pstate);
+	if (handle != NULL)
+		dlclose(handle);
+	free(last_log);
+	free(plugin_name);
+	free(rel_dir);
+	last_log = plugin_name = rel_dir = NULL;
+	return 0;
+}
+
+/* An input for the bytes data as if they were the file rel. */
+void
+fakehost_input(struct savoir_input *in, const char *rel, const char *data,
+    size_t len, uint32_t flags, const char *id_prefix)
+{
+	memset(in, 0, sizeof *in);
+	in->abi = SAVOIR_PLUGIN_ABI;
+	in->size = sizeof *in;
+	in->path = rel;
+	in->abspath = rel;
+	in->data = (const unsigned char *)data;
+	in->len = len;
+	in->id_prefix = id_prefix;
+	in->flags = flags;
+}
+
+/* The contents of a file of the plugin's tests/data; fails the test if
+ * it cannot be read. */
+char *
+fakehost_data(const char *name, size_t *len)
+{
+	char	*path, *data, *cause;
+
+	path = xsprintf("%s/plugins/%s/tests/data/%s", t_srcdir(),
+	    plugin_name, name);
+	if (file_read(path, 8 << 20, &data, len, &cause) == -1)
+		fail_msg("%s", cause);
+	free(path);
+	return data;
+}
+
+/* Run the plugin on bytes as if they were the file rel (id_prefix is rel
+ * without its extension, unless fakehost_id_prefix says otherwise). */
+int
+run_mem(struct savoir_sink *s, const char *rel, const char *data, size_t len,
+    uint32_t flags)
+{
+	struct savoir_input	 in;
+	char			*prefix, *dot;
+	int			 rc;
+
+	memset(s, 0, sizeof *s);
+	s->plugin = plugin;
+	prefix = xstrdup(fakehost_id_prefix != NULL ? fakehost_id_prefix : rel);
+	if (fakehost_id_prefix == NULL && (dot = strrchr(prefix, '.')) != NULL)
+		*dot = '\0';
+	fakehost_input(&in, rel, data, len, flags, prefix);
+	rc = plugin->extract(pstate, &in, s);
+	free(prefix);
+	if (s->cur != NULL) {
+		/* Only an error may leave a document open. */
+		if (rc == 0)
+			h_misuse(s, "extract returned with a document open");
+		xdoc_free(s->cur);
+		s->cur = NULL;
+	}
+	/* The rules: -1 always with a message, 0 never with one. */
+	if ((rc == -1) != (s->f.error != NULL))
+		h_misuse(s, "return value and error() disagree");
+	return rc;
+}
+
+/* Run the plugin on a file of its tests/data. */
+int
+run(struct savoir_sink *s, const char *name, uint32_t flags)
+{
+	char	*data, *rel;
+	size_t	 len;
+	int	 rc;
+
+	data = fakehost_data(name, &len);
+	rel = xsprintf("%s/%s", rel_dir, name);
+	rc = run_mem(s, rel, data, len, flags);
+	free(rel);
+	free(data);
+	return rc;
+}
+
+void
+sink_clear(struct savoir_sink *s)
+{
+	xfile_clear(&s->f);
+	free(s->wlines);
+	memset(s, 0, sizeof *s);
+}
+
+/* The n-th value of a facet key, or NULL. */
+const char *
+facet(const struct xdoc *d, const char *key, int nth)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, key) == 0 && nth-- == 0)
+			return d->facets.v[i].value;
+	return NULL;
+}
+
+size_t
+nfacets(const struct xdoc *d, const char *key)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, key) == 0)
+			n++;
+	return n;
+}
+
+/* Whether a warning contains needle, on that line unless line < 0. */
+int
+has_warning(const struct savoir_sink *s, const char *needle, long line)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.nwarnings; i++)
+		if (strstr(s->f.warnings[i], needle) != NULL &&
+		    (line < 0 || s->wlines[i] == line))
+			return 1;
+	return 0;
+}
+
+/* The document with this id, or NULL. */
+const struct xdoc *
+doc(const struct savoir_sink *s, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.ndocs; i++)
+		if (strcmp(s->f.docs[i]->id, id) == 0)
+			return s->f.docs[i];
+	return NULL;
+}
+
+/* The document with this id; fails the test, listing those there are, if
+ * there is none. */
+const struct xdoc *
+must_doc(const struct savoir_sink *s, const char *id)
+{
+	const struct xdoc	*d = doc(s, id);
+	size_t			 i;
+
+	if (d == NULL) {
+		for (i = 0; i < s->f.ndocs; i++)
+			fprintf(stderr, "  have %s\n", s->f.docs[i]->id);
+		fail_msg("no document %s", id);
+	}
+	return d;
+}
+
+/* Bytes the plugin must refuse as the file rel, with an error holding
+ * msg, no document and no misuse. */
+void
+expect_error_mem(const char *rel, const char *data, size_t len,
+    const char *msg)
+{
+	struct savoir_sink	 s;
+
+	assert_int_equal(run_mem(&s, rel, data, len, 0), -1);
+	assert_int_equal(s.misuse, 0);
+	assert_int_equal(s.f.ndocs, 0);
+	assert_non_null(s.f.error);
+	if (strstr(s.f.error, msg) == NULL)
+		fail_msg("%s: error \"%s\" does not contain \"%s\"", rel,
+		    s.f.error, msg);
+	sink_clear(&s);
+}
+
+/* A file of the plugin's tests/data it must refuse, likewise. */
+void
+expect_error(const char *name, const char *msg)
+{
+	char	*data, *rel;
+	size_t	 len;
+
+	data = fakehost_data(name, &len);
+	rel = xsprintf("%s/%s", rel_dir, name);
+	expect_error_mem(rel, data, len, msg);
+	free(rel);
+	free(data);
+}
