@@ -31,6 +31,7 @@ void	 cite_scan(const char *text, size_t len, const char *default_code,
  * article citations in text become /doc/ links, in default_code unless the
  * text names another code. */
 char	*html_sanitize(const char *html, size_t len, const char *default_code);
+void	 html_sanitize_init(void);
 
 /* plugin.c - finding and loading plugins */
 struct plugin {
