@@ -1,8 +1,8 @@
 /*
  * extract.c - running plugins on one file, in a child process.  Owns the
- * extractor child (its limits, descriptors and signals), the host function
- * table plugins call (plugin_host: validation, UTF-8 repair, output caps),
- * and the record stream from child to parent.
+ * extractor child (its limits, descriptors and signals; the jail itself is
+ * jail.c), the host function table plugins call (plugin_host: validation,
+ * UTF-8 repair, output caps), and the record stream from child to parent.
  *
  * Plugin code runs only in the child, one file at a time, with no database
  * handle: a plugin that crashes, hangs or eats memory costs that one file.
@@ -970,6 +970,9 @@ extract_child(const struct plugins *ps, const struct plugin **cand,
 		child_finish(s, NULL);
 	}
 	x_child.prefix = child_id_prefix(relpath);
+	/* The file is in memory and the plugins are loaded: nothing the
+	 * plugins need from here on asks for more than reading. */
+	jail_enter(ps, abspath);
 	memset(&in, 0, sizeof in);
 	in.abi = SAVOIR_PLUGIN_ABI;
 	in.size = sizeof in;
@@ -1721,7 +1724,8 @@ extract_zygote_start(const struct plugins *ps)
 	pid_t		 pid, writer = getpid();
 	int		 sv[2];
 
-_CHILD_SUBREAPER
+	jail_probe();
+#ifdef PR_SET_CHILD_SUBREAPER
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		return NULL;
 #else
@@ -1828,6 +1832,7 @@ extract_start(const struct plugins *ps, struct xzygote *z, const char *root,
 	*jobp = NULL;
 	/* Before the collecting thread sanitizes, on this thread. */
 	html_sanitize_init();
+	jail_probe();
 	j = xcalloc(1, sizeof *j);
 	if (lim == NULL)
 		extract_limits_default(&j->lim);

@@ -95,6 +95,14 @@ int	 extract_start(const struct plugins *, struct xzygote *,
  * cannot be had: extract_start forks itself).  The caller becomes a child
  * subreaper: it adopts and waits for the children. */
 struct xzygote	*extract_zygote_start(const struct plugins *);
+
+/* The extractor child's jail (jail.c).  jail_probe, in the parent before
+ * it forks, finds the layers the kernel offers and warns once for each it
+ * does not; jail_enter, in the child, confines it to reading the plugins,
+ * the input file and the system's libraries, with no network, no exec, no
+ * new process.  A layer that fails is logged and the others still hold. */
+void	 jail_probe(void);
+void	 jail_enter(const struct plugins *, const char *abspath);
 void	 extract_zygote_stop(struct xzygote *);
 int	 extract_finish(struct xjob *);
 
