@@ -6,7 +6,7 @@
 # other files of the same run are indexed.  Each attack's error message
 # shows it was tried and what refused it.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 30
 
 : "${SAVOIR_TEST_PLUGINS:=$top_builddir/tests/plugins/.libs}"
 plugins="$T_TMP/plugins"
@@ -32,6 +32,9 @@ pwned_exec="$T_TMP/pwned-exec"
 
 printf 'une ligne sage\nune autre ligne\n' >"$tree/sage.good"
 echo 'x' >"$tree/page.hhtml"
+for bad in id type facet link len; do
+	echo "$bad" >"$tree/bad-$bad.hhtml"
+done
 echo 9 >"$tree/reseau.hnet"
 echo "$pwned" >"$tree/ecrit.hwrite"
 echo "$pwned_exec" >"$tree/shell.hexec"
@@ -62,6 +65,12 @@ t=json.dumps(d, ensure_ascii=False)
 assert "\ufffd" in d["title"], d["title"]
 assert not any(ord(c) < 0x20 and c not in "\t\n" for c in d["text"] + d["title"] + d["html"]), d' "$T_TMP/json"
 has "the repair is reported" 'replaced by the indexer' "$T_TMP/index"
+has "an id with '..' is refused by the parent" 'bad-id.hhtml: plugin hostile_html: garbled output \(a malformed record\)' "$T_TMP/index"
+has "an undeclared type is refused by the parent" 'bad-type.hhtml: plugin hostile_html: garbled output \(a malformed record\)' "$T_TMP/index"
+has "a bad facet key is refused by the parent" 'bad-facet.hhtml: plugin hostile_html: garbled output \(a malformed record\)' "$T_TMP/index"
+has "a bad link target is refused by the parent" 'bad-link.hhtml: plugin hostile_html: garbled output \(a malformed record\)' "$T_TMP/index"
+has "an oversized length is refused by the parent" 'bad-len.hhtml: plugin hostile_html: garbled output \(an oversized record\)' "$T_TMP/index"
+fails "nothing from a refused stream" 1 sv doc bad-facet
 
 # --- the jail ---
 # seccomp refuses the socket; without it (sanitizer builds) Landlock ABI 4

@@ -5,7 +5,9 @@
  *   -DHOSTILE_HTML   writes records straight onto the result pipe, past
  *                    the host's functions: HTML with <script>, on*
  *                    attributes, javascript: URLs and broken markup, text
- *                    with invalid UTF-8 and control characters
+ *                    with invalid UTF-8 and control characters; or, if
+ *                    the input's first line says so, a record the parent
+ *                    must refuse ("id", "type", "facet", "link", "len")
  *   -DHOSTILE_NET    opens a TCP socket and connects to 127.0.0.1
  *   -DHOSTILE_WRITE  creates the file named on the input's first line
  *   -DHOSTILE_EXEC   runs /bin/sh to create the file named on the first line
@@ -110,6 +112,9 @@ static const char evil_html[] =
     "<div <b>cassé \xff\x01</i></div"
     "<scr<script>ipt>alert('nested')</script>";
 
+/* A facet key with a space and a non-ASCII letter, then its value. */
+static const char bad_facet[] = "Mot cl\xc3\xa9\0valeur";
+
 /* Column byte, then text with a bad UTF-8 sequence or control bytes. */
 static const char evil_title[] = "\0Titre \xc3\x28 hostile";
 static const char evil_body[] = "\002corps\x01\x7f hostile";
@@ -127,9 +132,28 @@ hostile_extract(void *state, const struct savoir_input *in,
 		host->error(sink, "no result pipe found");
 		return -1;
 	}
+	if (in->len >= 2 && memcmp(in->data, "id", 2) == 0) {
+		rec(fd, 'B', "../etc\0" P_NAME, 7 + sizeof P_NAME - 1);
+		return 0;
+	}
+	if (in->len >= 4 && memcmp(in->data, "type", 4) == 0) {
+		rec(fd, 'B', "x/type\0good", 11);
+		return 0;
+	}
 	n = (size_t)snprintf(buf, sizeof buf, "%s", in->id_prefix) + 1;
 	n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", P_NAME);
 	rec(fd, 'B', buf, n);
+	if (in->len >= 5 && memcmp(in->data, "facet", 5) == 0)
+		rec(fd, 'F', bad_facet, sizeof bad_facet - 1);
+	else if (in->len >= 4 && memcmp(in->data, "link", 4) == 0)
+		rec(fd, 'L', "/abs\0lien\0", 10);
+	else if (in->len >= 3 && memcmp(in->data, "len", 3) == 0) {
+		/* A length past any record: the parent must not wait for it
+		 * nor allocate it. */
+		unsigned char	 hdr[5] = { 'T', 0xff, 0xff, 0xff, 0x7f };
+
+		(void)!write(fd, hdr, sizeof hdr);
+	}
 	rec(fd, 'T', evil_title, sizeof evil_title - 1);
 	rec(fd, 'T', evil_body, sizeof evil_body - 1);
 	rec(fd, 'H', evil_html, sizeof evil_html - 1);
