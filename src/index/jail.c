@@ -78,9 +78,16 @@ static const char *const j_read_paths[] = {
 static int	 j_landlock_abi = -1;
 static int	 j_seccomp_ok = -1;
 
+#ifndef SAVOIR_SANITIZERS
+static int	 j_seccomp(int, char **);
+#endif
+
 void
 jail_probe(void)
 {
+#ifndef SAVOIR_SANITIZERS
+	char	*cause;
+#endif
 	long	 abi;
 
 	if (j_landlock_abi != -1)
@@ -107,6 +114,13 @@ jail_probe(void)
 		j_seccomp_ok = 0;
 		log_warnx("extractor: no seccomp filter in this kernel: "
 		    "plugins may open sockets and run programs");
+	} else if (j_seccomp(0, &cause) == -1) {
+		/* Built but not loaded: under valgrind, for one, the rules
+		 * are refused, and every child would say so again. */
+		j_seccomp_ok = 0;
+		log_warnx("extractor: no seccomp filter (%s): plugins may "
+		    "open sockets and run programs", cause);
+		free(cause);
 	} else
 		j_seccomp_ok = 1;
 #endif
@@ -222,8 +236,9 @@ static const int j_self_only[] = {
 /* Flags that make an open one for writing or creating. */
 static const int j_wflags[] = { O_WRONLY, O_RDWR, O_CREAT, O_TRUNC };
 
+/* Build the filter, and load it if load is set; 0 or -1 with *cause. */
 static int
-j_seccomp(char **cause)
+j_seccomp(int load, char **cause)
 {
 	scmp_filter_ctx	 ctx;
 	uint64_t	 self = (uint64_t)getpid();
@@ -266,7 +281,7 @@ j_seccomp(char **cause)
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 		    SCMP_SYS(openat2), 0);
-	if (r == 0) {
+	if (r == 0 && load) {
 		what = "seccomp_load";
 		r = seccomp_load(ctx);
 	}
@@ -294,7 +309,7 @@ jail_enter(const struct plugins *ps, const char *abspath)
 		cause = NULL;
 	}
 #ifndef SAVOIR_SANITIZERS
-	if (j_seccomp_ok > 0 && j_seccomp(&cause) == -1) {
+	if (j_seccomp_ok > 0 && j_seccomp(1, &cause) == -1) {
 		log_warnx("extractor: seccomp refused (%s): system calls are "
 		    "not filtered", cause);
 		free(cause);
