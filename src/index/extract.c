@@ -1,13 +1,17 @@
 /*
  * extract.c - running plugins on one file, in a child process.  Owns the
- * extractor child (its limits, descriptors and signals), the host function
- * table plugins call (plugin_host: validation, UTF-8 repair, HTML
- * sanitizing, output caps), and the record stream from child to parent.
+ * extractor child (its limits, descriptors and signals; the jail itself is
+ * jail.c), the host function table plugins call (plugin_host: validation,
+ * UTF-8 repair, output caps), and the record stream from child to parent.
  *
  * Plugin code runs only in the child, one file at a time, with no database
  * handle: a plugin that crashes, hangs or eats memory costs that one file.
- * The parent trusts nothing it reads from the pipe (a broken plugin shares
- * the child's memory) and checks every record again.  The child leaves with
+ * The parent trusts nothing it reads from the pipe: a hostile plugin shares
+ * the child's memory and can write any bytes on it.  So the parent checks
+ * every record again (syntax, limits, UTF-8 repaired) and sanitizes the
+ * HTML itself, on the collecting thread: what the child did is only a
+ * courtesy to well-behaved plugins, for early and precise errors.  The
+ * child leaves with
  * _exit only: the parent's atexit handlers and stdio buffers are not its to
  * run or flush.
  */
@@ -43,6 +47,7 @@
 #define X_WARN_MAX	1000		/* warnings per file */
 #define X_MSG_MAX	1024		/* one warning or error, in bytes */
 #define X_ID_MAX	200		/* a document id, in bytes */
+#define X_KEY_MAX	64		/* a facet key, in bytes */
 #define X_PIPE_FD	3		/* the result pipe, in the child */
 
 /*
@@ -56,7 +61,7 @@ enum {
 	REC_TEXT = 'T',		/* column byte, then text */
 	REC_FACET = 'F',	/* key, value */
 	REC_LINK = 'L',		/* target, rel, label ("" = none) */
-	REC_HTML = 'H',		/* sanitized HTML */
+	REC_HTML = 'H',		/* HTML as given (UTF-8 repaired) */
 	REC_META = 'M',		/* key, label ("" = none), value */
 	REC_WEIGHT = 'G',	/* the weight as decimal text */
 	REC_END = 'E',		/* (empty) */
@@ -75,7 +80,6 @@ struct savoir_sink {
 	char			 error[X_MSG_MAX];
 	int			 in_doc;
 	char			 docid[X_ID_MAX + 1];
-	char			 code[32];	/* folded "code" facet, or "" */
 	size_t			 col[3];	/* bytes per text column */
 	size_t			 nfacets;
 	size_t			 nlinks;
@@ -226,6 +230,65 @@ x_type_declared(const struct plugin *p, const char *type)
 			return 1;
 	}
 	return 0;
+}
+
+/* Why key cannot be a facet key (it becomes a query filter), or NULL. */
+static const char *
+x_facet_key_check(const char *key)
+{
+	size_t	 i;
+
+	if (key[0] == '\0')
+		return "it is empty";
+	for (i = 0; key[i] != '\0'; i++) {
+		if (i >= X_KEY_MAX)
+			return "it is longer than 64 bytes";
+		if (!((key[i] >= 'a' && key[i] <= 'z') ||
+		    (key[i] >= '0' && key[i] <= '9') || key[i] == '_' ||
+		    key[i] == '-'))
+			return "it is not made of a-z, 0-9, '_' and '-'";
+	}
+	return NULL;
+}
+
+/*
+ * Text as the index stores it: valid UTF-8 without control characters but
+ * tab and newline.  Returns p itself when it is clean already, else a
+ * repaired copy left in *tofree; NULL if memory ran out.  Repairs are
+ * added to *repaired, for the document's warning.
+ */
+static const char *
+x_clean(const char *p, size_t len, size_t *outlen, char **tofree,
+    size_t *repaired)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	*tofree = NULL;
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)p[i] < 0x20 && p[i] != '\t' &&
+		    p[i] != '\n') || p[i] == 0x7F)
+			break;
+	}
+	if (i == len && utf8_valid(p, len, NULL)) {
+		*outlen = len;
+		return p;
+	}
+	/*
+	 * Size the buffer for the worst case (three bytes per bad byte) so
+	 * utf8_repair never grows it: under a memory limit, running out must
+	 * be an error for this file, not fatal() in a library call.
+	 */
+	if (len > (SIZE_MAX - 1) / 3 || (b.data = malloc(len * 3 + 1)) ==
+	    NULL)
+		return NULL;
+	b.cap = len * 3 + 1;
+	b.len = 0;
+	b.data[0] = '\0';
+	*repaired += utf8_repair(p, len, &b);
+	*outlen = b.len;
+	*tofree = b.data;
+	return b.data;
 }
 
 /*
@@ -427,44 +490,11 @@ sink_get(struct savoir_sink *s, const char *fn, int need_doc)
 	return s;
 }
 
-/*
- * Text as the index stores it: valid UTF-8 without control characters but
- * tab and newline.  Returns p itself when it is clean already, else a
- * repaired copy left in *tofree; NULL if memory ran out.  Repairs are
- * counted for the document's warning.
- */
 static const char *
 sink_clean(struct savoir_sink *s, const char *p, size_t len, size_t *outlen,
     char **tofree)
 {
-	struct buf	 b;
-	size_t		 i;
-
-	*tofree = NULL;
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)p[i] < 0x20 && p[i] != '\t' &&
-		    p[i] != '\n') || p[i] == 0x7F)
-			break;
-	}
-	if (i == len && utf8_valid(p, len, NULL)) {
-		*outlen = len;
-		return p;
-	}
-	/*
-	 * Size the buffer for the worst case (three bytes per bad byte) so
-	 * utf8_repair never grows it: under a memory limit, running out must
-	 * be an error for this file, not fatal() in a library call.
-	 */
-	if (len > (SIZE_MAX - 1) / 3 || (b.data = malloc(len * 3 + 1)) ==
-	    NULL)
-		return NULL;
-	b.cap = len * 3 + 1;
-	b.len = 0;
-	b.data[0] = '\0';
-	s->repaired += utf8_repair(p, len, &b);
-	*outlen = b.len;
-	*tofree = b.data;
-	return b.data;
+	return x_clean(p, len, outlen, tofree, &s->repaired);
 }
 
 static const char *
@@ -499,7 +529,6 @@ host_doc_begin(struct savoir_sink *s, const char *id, const char *type)
 		return sink_fail(s, "more than %d documents", X_DOCS_MAX);
 	s->in_doc = 1;
 	snprintf(s->docid, sizeof s->docid, "%s", id);
-	s->code[0] = '\0';
 	memset(s->col, 0, sizeof s->col);
 	s->nfacets = s->nlinks = s->nmeta = s->repaired = 0;
 	parts[0] = (struct x_part){ id, strlen(id) };
@@ -590,26 +619,19 @@ out:
 static int
 host_doc_facet(struct savoir_sink *s, const char *key, const char *value)
 {
-	const char	*v[2];
+	const char	*v[2], *why;
 
 	if ((s = sink_get(s, "doc_facet", 1)) == NULL)
 		return -1;
 	if (key == NULL || *key == '\0' || value == NULL)
 		return sink_fail(s, "document %s: doc_facet with an empty key "
 		    "or a NULL value", s->docid);
+	if ((why = x_facet_key_check(key)) != NULL)
+		return sink_fail(s, "document %s: invalid facet key "
+		    "\"%.80s\": %s", s->docid, key, why);
 	if (++s->nfacets > X_LIST_MAX)
 		return sink_fail(s, "document %s: more than %d facets",
 		    s->docid, X_LIST_MAX);
-	/* A document's own code names the articles it cites without
-	 * saying which code (see html_sanitize). */
-	if (strcmp(key, "code") == 0) {
-		char	*f = fr_fold(value, strlen(value));
-
-		if (f != NULL && strlen(f) < sizeof s->code &&
-		    strchr(f, ' ') == NULL)
-			snprintf(s->code, sizeof s->code, "%s", f);
-		free(f);
-	}
 	v[0] = key;
 	v[1] = value;
 	return sink_send_strings(s, REC_FACET, v, 2);
@@ -646,7 +668,7 @@ static int
 host_doc_html(struct savoir_sink *s, const char *html, size_t len)
 {
 	const char	*t;
-	char		*tofree, *clean;
+	char		*tofree;
 	size_t		 n;
 	int		 r;
 
@@ -662,15 +684,10 @@ host_doc_html(struct savoir_sink *s, const char *html, size_t len)
 		return sink_send1(s, REC_HTML, "", 0, 0);
 	if ((t = sink_clean(s, html, len, &n, &tofree)) == NULL)
 		return sink_fail(s, "document %s: out of memory", s->docid);
-	/* Sanitized here, in the sandbox: libxml2 parses plugin output. */
-	clean = html_sanitize(t, n, s->code[0] != '\0' ? s->code : "cgct");
+	/* Not sanitized here: the parent must sanitize what it reads
+	 * anyway (collect_html), and twice would link citations twice. */
+	r = sink_send1(s, REC_HTML, t, n, 0);
 	free(tofree);
-	if ((n = strlen(clean)) > X_FIELD_MAX)
-		r = sink_fail(s, "document %s: HTML over %zu MB", s->docid,
-		    X_FIELD_MAX >> 20);
-	else
-		r = sink_send1(s, REC_HTML, clean, n, 0);
-	free(clean);
 	return r;
 }
 
@@ -953,6 +970,9 @@ extract_child(const struct plugins *ps, const struct plugin **cand,
 		child_finish(s, NULL);
 	}
 	x_child.prefix = child_id_prefix(relpath);
+	/* The file is in memory and the plugins are loaded: nothing the
+	 * plugins need from here on asks for more than reading. */
+	jail_enter(ps, abspath);
 	memset(&in, 0, sizeof in);
 	in.abi = SAVOIR_PLUGIN_ABI;
 	in.size = sizeof in;
@@ -1025,26 +1045,56 @@ struct xcollect {
 	int			  done;
 	char			 *error;	/* the child's REC_ERROR */
 	char			 *garbled;	/* why the stream is refused */
+	/* The open document, counted again here: the child's counts are
+	 * not to be trusted. */
+	char			  code[32];	/* folded "code" facet, or "" */
+	size_t			  col[3];	/* bytes per text column */
+	size_t			  nfacets;
+	size_t			  nlinks;
+	size_t			  nmeta;
+	size_t			  repaired;	/* fixed here, not by the child */
 };
 
-/* Exactly n NUL-separated valid UTF-8 strings; pointers into a copy. */
-static char *
-collect_fields(const char *p, size_t len, char **f, size_t n)
+static void
+collect_fields_free(char **f, size_t n)
 {
-	char	*copy;
-	size_t	 i, k = 1;
+	size_t	 i;
 
-	if (!utf8_valid(p, len, NULL))
-		return NULL;
+	for (i = 0; i < n; i++) {
+		free(f[i]);
+		f[i] = NULL;
+	}
+}
+
+/*
+ * Exactly n NUL-separated strings, each a cleaned copy (UTF-8 repaired,
+ * control characters dropped) in f[]; 0 or -1.  The caller frees f[]
+ * with collect_fields_free either way.
+ */
+static int
+collect_fields(struct xcollect *c, const char *p, size_t len, char **f,
+    size_t n)
+{
+	const char	*end = p + len, *nul, *t;
+	char		*tofree;
+	size_t		 i, k = 1, flen, olen;
+
+	for (i = 0; i < n; i++)
+		f[i] = NULL;
 	for (i = 0; i < len; i++)
 		k += p[i] == '\0';
 	if (k != n)
-		return NULL;
-	copy = xstrndup(p, len);
-	f[0] = copy;
-	for (i = 1; i < n; i++)
-		f[i] = f[i - 1] + strlen(f[i - 1]) + 1;
-	return copy;
+		return -1;
+	for (i = 0; i < n; i++) {
+		nul = memchr(p, '\0', (size_t)(end - p));
+		flen = nul != NULL ? (size_t)(nul - p) : (size_t)(end - p);
+		if ((t = x_clean(p, flen, &olen, &tofree, &c->repaired)) ==
+		    NULL)
+			return -1;
+		f[i] = tofree != NULL ? tofree : xstrndup(t, olen);
+		p += flen + 1;
+	}
+	return 0;
 }
 
 static void
@@ -1054,11 +1104,74 @@ collect_garbled(struct xcollect *c, const char *why)
 		c->garbled = xstrdup(why);
 }
 
+/* Text for a column, joined to what came before with a newline. */
+static int
+collect_text(struct xcollect *c, const char *p, size_t len)
+{
+	const char	*t;
+	char		*tofree;
+	size_t		 n, add, col;
+
+	if (len < 2 || (unsigned char)p[0] > SAVOIR_COL_BODY ||
+	    memchr(p + 1, '\0', len - 1) != NULL)
+		return -1;
+	col = (unsigned char)p[0];
+	if ((t = x_clean(p + 1, len - 1, &n, &tofree, &c->repaired)) == NULL)
+		return -1;
+	add = n + (c->col[col] > 0 ? 1 : 0);
+	if (n > 0 && c->col[col] + add > X_FIELD_MAX) {
+		free(tofree);
+		collect_garbled(c, "a text column over the limit");
+		return -1;
+	}
+	if (n > 0) {
+		c->col[col] += add;
+		if (c->doc->text[col].len > 0)
+			buf_addc(&c->doc->text[col], '\n');
+		buf_add(&c->doc->text[col], t, n);
+	}
+	free(tofree);
+	return 0;
+}
+
+/*
+ * The HTML body, sanitized here whatever the child did: the allow-list
+ * is only worth something on the side the plugin cannot reach.
+ */
+static int
+collect_html(struct xcollect *c, const char *p, size_t len)
+{
+	const char	*t;
+	char		*tofree, *clean;
+	size_t		 n;
+
+	if (memchr(p, '\0', len) != NULL || len > X_FIELD_MAX)
+		return -1;
+	free(c->doc->html);
+	c->doc->html = NULL;
+	if (len == 0) {
+		c->doc->html = xstrdup("");
+		return 0;
+	}
+	if ((t = x_clean(p, len, &n, &tofree, &c->repaired)) == NULL)
+		return -1;
+	clean = html_sanitize(t, n, c->code[0] != '\0' ? c->code : "cgct");
+	free(tofree);
+	if (strlen(clean) > X_FIELD_MAX) {
+		free(clean);
+		collect_garbled(c, "HTML over the limit once sanitized");
+		return -1;
+	}
+	c->doc->html = clean;
+	return 0;
+}
+
 static int
 collect_one(struct xcollect *c, int type, const char *p, size_t len)
 {
 	struct xfile	*out = c->out;
-	char		*f[3], *copy = NULL;
+	char		*f[3] = { NULL, NULL, NULL };
+	size_t		 before;
 	uint32_t	 idx;
 
 	if (c->done || c->error != NULL) {
@@ -1099,17 +1212,31 @@ collect_one(struct xcollect *c, int type, const char *p, size_t len)
 		c->done = 1;
 		return 0;
 	case REC_BEGIN:
+		/* An id or a type is checked as sent, never repaired. */
+		before = c->repaired;
 		if (c->doc != NULL || c->plugin == NULL ||
 		    out->ndocs >= X_DOCS_MAX ||
-		    (copy = collect_fields(p, len, f, 2)) == NULL ||
+		    collect_fields(c, p, len, f, 2) == -1 ||
+		    c->repaired != before ||
 		    x_id_check(f[0]) != NULL ||
 		    !x_type_declared(c->plugin, f[1]))
 			goto bad;
 		c->doc = xdoc_new(f[0], f[1]);
+		c->code[0] = '\0';
+		memset(c->col, 0, sizeof c->col);
+		c->nfacets = c->nlinks = c->nmeta = c->repaired = 0;
 		break;
 	case REC_END:
 		if (c->doc == NULL || len != 0)
 			goto bad;
+		if (c->repaired > 0 && out->nwarnings < X_WARN_MAX) {
+			out->warnings = xreallocarray(out->warnings,
+			    out->nwarnings + 1, sizeof *out->warnings);
+			out->warnings[out->nwarnings++] = xsprintf("document "
+			    "%s: %zu invalid UTF-8 sequences or control "
+			    "characters replaced by the indexer", c->doc->id,
+			    c->repaired);
+		}
 		out->docs = xreallocarray(out->docs, out->ndocs + 1,
 		    sizeof *out->docs);
 		out->docs[out->ndocs++] = c->doc;
@@ -1125,27 +1252,37 @@ collect_one(struct xcollect *c, int type, const char *p, size_t len)
 	case REC_BEGIN:
 		break;
 	case REC_TEXT:
-		if (len < 2 || (unsigned char)p[0] > SAVOIR_COL_BODY ||
-		    memchr(p + 1, '\0', len - 1) != NULL ||
-		    !utf8_valid(p + 1, len - 1, NULL))
+		if (collect_text(c, p, len) == -1)
 			goto bad;
-		if (c->doc->text[(unsigned char)p[0]].len > 0)
-			buf_addc(&c->doc->text[(unsigned char)p[0]], '\n');
-		buf_add(&c->doc->text[(unsigned char)p[0]], p + 1, len - 1);
 		break;
 	case REC_FACET:
-		if ((copy = collect_fields(p, len, f, 2)) == NULL)
+		if (++c->nfacets > X_LIST_MAX ||
+		    collect_fields(c, p, len, f, 2) == -1 ||
+		    x_facet_key_check(f[0]) != NULL)
 			goto bad;
+		/* A document's own code names the articles it cites
+		 * without saying which code (see html_sanitize). */
+		if (strcmp(f[0], "code") == 0) {
+			char	*fold = fr_fold(f[1], strlen(f[1]));
+
+			if (fold != NULL && strlen(fold) < sizeof c->code &&
+			    strchr(fold, ' ') == NULL)
+				snprintf(c->code, sizeof c->code, "%s", fold);
+			free(fold);
+		}
 		kvlist_add(&c->doc->facets, f[0], NULL, f[1]);
 		break;
 	case REC_LINK:
-		if ((copy = collect_fields(p, len, f, 3)) == NULL)
+		if (++c->nlinks > X_LIST_MAX ||
+		    collect_fields(c, p, len, f, 3) == -1 ||
+		    x_id_check(f[0]) != NULL || *f[1] == '\0')
 			goto bad;
 		kvlist_add(&c->doc->links, f[0], *f[2] != '\0' ? f[2] : NULL,
 		    f[1]);
 		break;
 	case REC_META:
-		if ((copy = collect_fields(p, len, f, 3)) == NULL)
+		if (++c->nmeta > X_LIST_MAX ||
+		    collect_fields(c, p, len, f, 3) == -1 || *f[0] == '\0')
 			goto bad;
 		kvlist_add(&c->doc->meta, f[0], *f[1] != '\0' ? f[1] : NULL,
 		    f[2]);
@@ -1167,19 +1304,16 @@ collect_one(struct xcollect *c, int type, const char *p, size_t len)
 		}
 		break;
 	case REC_HTML:
-		if (memchr(p, '\0', len) != NULL ||
-		    !utf8_valid(p, len, NULL))
+		if (collect_html(c, p, len) == -1)
 			goto bad;
-		free(c->doc->html);
-		c->doc->html = xstrndup(p, len);
 		break;
 	default:
 		goto bad;
 	}
-	free(copy);
+	collect_fields_free(f, 3);
 	return 0;
 bad:
-	free(copy);
+	collect_fields_free(f, 3);
 	collect_garbled(c, "a malformed record");
 	return -1;
 }
@@ -1590,6 +1724,7 @@ extract_zygote_start(const struct plugins *ps)
 	pid_t		 pid, writer = getpid();
 	int		 sv[2];
 
+	jail_probe();
 #ifdef PR_SET_CHILD_SUBREAPER
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		return NULL;
@@ -1695,6 +1830,9 @@ extract_start(const struct plugins *ps, struct xzygote *z, const char *root,
 
 	memset(out, 0, sizeof *out);
 	*jobp = NULL;
+	/* Before the collecting thread sanitizes, on this thread. */
+	html_sanitize_init();
+	jail_probe();
 	j = xcalloc(1, sizeof *j);
 	if (lim == NULL)
 		extract_limits_default(&j->lim);

@@ -31,6 +31,7 @@ void	 cite_scan(const char *text, size_t len, const char *default_code,
  * article citations in text become /doc/ links, in default_code unless the
  * text names another code. */
 char	*html_sanitize(const char *html, size_t len, const char *default_code);
+void	 html_sanitize_init(void);
 
 /* plugin.c - finding and loading plugins */
 struct plugin {
@@ -94,6 +95,14 @@ int	 extract_start(const struct plugins *, struct xzygote *,
  * cannot be had: extract_start forks itself).  The caller becomes a child
  * subreaper: it adopts and waits for the children. */
 struct xzygote	*extract_zygote_start(const struct plugins *);
+
+/* The extractor child's jail (jail.c).  jail_probe, in the parent before
+ * it forks, finds the layers the kernel offers and warns once for each it
+ * does not; jail_enter, in the child, confines it to reading the plugins,
+ * the input file and the system's libraries, with no network, no exec, no
+ * new process.  A layer that fails is logged and the others still hold. */
+void	 jail_probe(void);
+void	 jail_enter(const struct plugins *, const char *abspath);
 void	 extract_zygote_stop(struct xzygote *);
 int	 extract_finish(struct xjob *);
 

@@ -551,6 +551,16 @@ san_walk(struct san *s, xmlNode *top)
 	}
 }
 
+/*
+ * libxml2 2.9 sets itself up on first use without a lock: the indexer
+ * sanitizes on several collecting threads, so it calls this first.
+ */
+void
+html_sanitize_init(void)
+{
+	xmlInitParser();
+}
+
 char *
 html_sanitize(const char *html, size_t len, const char *default_code)
 {

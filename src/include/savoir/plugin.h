@@ -14,8 +14,10 @@
  *  - Every string passed to the host is UTF-8, copied by the host before the
  *    call returns: the plugin keeps ownership of its buffers.
  *  - Plugins run in a sandboxed child process, one file at a time, under CPU,
- *    memory and time limits.  They must not write to the database, open
- *    network connections or keep state between files beyond what init made.
+ *    memory and time limits, jailed (Landlock, seccomp) before init: they
+ *    can read the input and the system's libraries, and cannot write files,
+ *    open network connections or start programs.  They must not keep state
+ *    between files beyond what init made.
  */
 #ifndef SAVOIR_PLUGIN_H
 #define SAVOIR_PLUGIN_H
