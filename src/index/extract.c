@@ -152,6 +152,7 @@ static const struct savoir_host x_host = {
 	.warn = host_warn,
 	.error = host_error,
 	.doc_weight = host_doc_weight,
+	TOOLKIT_HOST_MEMBERS
 };
 
 /*

@@ -33,11 +33,34 @@ void	 cite_scan(const char *text, size_t len, const char *default_code,
 char	*html_sanitize(const char *html, size_t len, const char *default_code);
 void	 html_sanitize_init(void);
 
+/* toolkit.c - the toolkit functions of the host table (plugin.h) */
+void	 tk_buf_add(struct savoir_buf *, const char *, size_t);
+void	 tk_buf_adds(struct savoir_buf *, const char *);
+void	 tk_buf_printf(struct savoir_buf *, const char *, ...)
+	    SAVOIR_PRINTFLIKE(2, 3);
+void	 tk_buf_html(struct savoir_buf *, const char *, size_t);
+void	 tk_buf_repair(struct savoir_buf *, const char *, size_t);
+void	 tk_buf_rtrim(struct savoir_buf *);
+void	 tk_buf_free(struct savoir_buf *);
+size_t	 tk_utf8_check(const char *, size_t);
+/* Member initializers of the toolkit, for a host table. */
+#define TOOLKIT_HOST_MEMBERS \
+	.buf_add = tk_buf_add, .buf_adds = tk_buf_adds, \
+	.buf_printf = tk_buf_printf, .buf_html = tk_buf_html, \
+	.buf_repair = tk_buf_repair, .buf_rtrim = tk_buf_rtrim, \
+	.buf_free = tk_buf_free, .utf8_check = tk_utf8_check
+
 /* plugin.c - finding and loading plugins */
 struct plugin {
 	char				*path;
 	void				*handle;
+	/* The plugin's descriptor as this host reads it: a copy whose
+	 * types and facets are arrays of this host's declaration structs,
+	 * whatever size the plugin was built with. */
 	const struct savoir_plugin	*desc;
+	struct savoir_plugin		*own;		/* desc, freed */
+	struct savoir_type_decl		*types;		/* own->types */
+	struct savoir_facet_decl	*facets;	/* theirs, in one */
 };
 struct plugins {
 	struct plugin	*v;

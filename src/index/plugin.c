@@ -77,6 +77,100 @@ plugins_by_name(const struct plugins *ps, const char *name)
 	return NULL;
 }
 
+/* The declarations as the first version laid them out: a plugin built
+ * before 0.3 says nothing of their size, and its arrays of them are
+ * sizeof these apart.  Frozen: never change them. */
+struct type_decl_v1 {
+	const char	*name, *label, *label_plural;
+	const void	*facets;
+};
+struct facet_decl_v1 {
+	const char	*key, *label;
+	int		 kind;
+};
+#define TYPE_DECL_V1	sizeof(struct type_decl_v1)
+#define FACET_DECL_V1	sizeof(struct facet_decl_v1)
+#define DECL_SIZE_MAX	4096
+#define DECLS_MAX	256	/* types of a plugin, facets of a type */
+
+/* The i-th of an array of declarations size bytes apart. */
+#define DECL_AT(base, size, i) \
+	((const void *)((const char *)(base) + (size_t)(i) * (size)))
+
+/*
+ * Copy a descriptor and its declarations into structs of this host's
+ * layout, reading them at the sizes the plugin was built with: a
+ * declaration that grew at the end in a newer plugin is cut to what this
+ * host knows, one from an older plugin is padded with zeros.  Returns NULL
+ * or why not (static text or *buf).
+ */
+static const char *
+plugin_copy(const struct savoir_plugin *d, struct plugin *p, char **buf)
+{
+	const struct savoir_type_decl	*t;
+	size_t				 tsz = TYPE_DECL_V1, fsz = FACET_DECL_V1;
+	size_t				 nt, nf = 0, i, j, k = 0;
+
+	if (d->size >= offsetof(struct savoir_plugin, facet_decl_size) +
+	    sizeof(d->facet_decl_size)) {
+		if (d->type_decl_size != 0)
+			tsz = d->type_decl_size;
+		if (d->facet_decl_size != 0)
+			fsz = d->facet_decl_size;
+	}
+	if (tsz < TYPE_DECL_V1 || tsz > DECL_SIZE_MAX ||
+	    tsz % _Alignof(struct savoir_type_decl) != 0 ||
+	    fsz < FACET_DECL_V1 || fsz > DECL_SIZE_MAX ||
+	    fsz % _Alignof(struct savoir_facet_decl) != 0) {
+		xasprintf(buf, "declaration sizes %zu and %zu make no sense",
+		    tsz, fsz);
+		return *buf;
+	}
+	for (nt = 0; (t = DECL_AT(d->types, tsz, nt))->name != NULL; nt++) {
+		if (nt == DECLS_MAX)
+			return "declares too many content types";
+		for (j = 0; t->facets != NULL && ((const struct
+		    savoir_facet_decl *)DECL_AT(t->facets, fsz, j))->key !=
+		    NULL; j++, nf++)
+			if (j == DECLS_MAX)
+				return "declares too many facets";
+	}
+	p->own = xcalloc(1, sizeof *p->own);
+	memcpy(p->own, d, d->size < sizeof *p->own ? d->size :
+	    sizeof *p->own);
+	p->types = xcalloc(nt + 1, sizeof *p->types);
+	p->facets = xcalloc(nf + nt, sizeof *p->facets);
+	for (i = 0; i < nt; i++) {
+		t = DECL_AT(d->types, tsz, i);
+		memcpy(&p->types[i], t, tsz < sizeof *t ? tsz : sizeof *t);
+		if (t->facets == NULL)
+			continue;
+		p->types[i].facets = &p->facets[k];
+		for (j = 0; ((const struct savoir_facet_decl *)DECL_AT(
+		    t->facets, fsz, j))->key != NULL; j++, k++)
+			memcpy(&p->facets[k], DECL_AT(t->facets, fsz, j),
+			    fsz < sizeof *p->facets ? fsz : sizeof *p->facets);
+		k++;	/* the zeroed terminator */
+	}
+	p->own->types = p->types;
+	p->own->type_decl_size = sizeof *p->types;
+	p->own->facet_decl_size = sizeof *p->facets;
+	p->own->size = sizeof *p->own;
+	p->desc = p->own;
+	return NULL;
+}
+
+static void
+plugin_free_copy(struct plugin *p)
+{
+	free(p->own);
+	free(p->types);
+	free(p->facets);
+	p->own = NULL;
+	p->types = NULL;
+	p->facets = NULL;
+}
+
 /*
  * Check a descriptor before anything else reads it: the fields must be
  * there (ABI and size first, since they say how much of it exists) and make
@@ -84,10 +178,11 @@ plugins_by_name(const struct plugins *ps, const char *name)
  */
 static const char *
 plugin_check(const struct plugins *ps, const struct savoir_plugin *d,
-    char **buf)
+    struct plugin *p, char **buf)
 {
 	const struct savoir_type_decl	*t;
 	const struct plugin		*other;
+	const char			*why;
 
 	if (d == NULL)
 		return "savoir_plugin_entry returned NULL";
@@ -112,7 +207,9 @@ plugin_check(const struct plugins *ps, const struct savoir_plugin *d,
 		    d->name, other->path);
 		return *buf;
 	}
-	for (t = d->types; t->name != NULL; t++) {
+	if ((why = plugin_copy(d, p, buf)) != NULL)
+		return why;
+	for (t = p->types; t->name != NULL; t++) {
 		if (!plugin_name_ok(t->name)) {
 			xasprintf(buf, "bad type name \"%s\"", t->name);
 			return *buf;
@@ -133,6 +230,7 @@ plugins_load_one(struct plugins *ps, const char *path)
 	void				*h;
 	savoir_plugin_entry_fn		 entry;
 	const struct savoir_plugin	*d;
+	struct plugin			 p;
 	const char			*why;
 	char				*buf = NULL;
 
@@ -169,17 +267,18 @@ plugins_load_one(struct plugins *ps, const char *path)
 		return;
 	}
 	d = entry(plugin_host());
-	if ((why = plugin_check(ps, d, &buf)) != NULL) {
+	memset(&p, 0, sizeof p);
+	if ((why = plugin_check(ps, d, &p, &buf)) != NULL) {
 		plugins_refuse(ps, path, "%s", why);
 		free(buf);
+		plugin_free_copy(&p);
 		dlclose(h);
 		return;
 	}
+	p.path = xstrdup(path);
+	p.handle = h;
 	ps->v = xreallocarray(ps->v, ps->n + 1, sizeof *ps->v);
-	ps->v[ps->n].path = xstrdup(path);
-	ps->v[ps->n].handle = h;
-	ps->v[ps->n].desc = d;
-	ps->n++;
+	ps->v[ps->n++] = p;
 	log_debug("plugin %s %s loaded from %s", d->name,
 	    d->version != NULL ? d->version : "?", path);
 }
@@ -252,6 +351,7 @@ plugins_free(struct plugins *ps)
 	for (i = 0; i < ps->n; i++) {
 		dlclose(ps->v[i].handle);
 		free(ps->v[i].path);
+		plugin_free_copy(&ps->v[i]);
 	}
 	free(ps->v);
 	for (i = 0; i < ps->nrefused; i++)

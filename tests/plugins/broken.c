@@ -54,14 +54,30 @@
 
 static const struct savoir_host	*host;
 
-static const struct savoir_facet_decl facets[] = {
-	{ "ligne", "Ligne", SAVOIR_FACET_KEYWORD },
-	{ NULL, NULL, 0 }
+/*
+ * Declarations as a later version might grow them, with a member this
+ * host does not know: the descriptor gives their size, and the loader
+ * must read them at that stride (test_plugin's t_type checks it).
+ */
+struct grown_facet {
+	struct savoir_facet_decl d;
+	double		 future;
+};
+struct grown_type {
+	struct savoir_type_decl d;
+	const char	*future[3];
 };
 
-static const struct savoir_type_decl types[] = {
-	{ P_NAME, "Ligne de test", "Lignes de test", facets },
-	{ NULL, NULL, NULL, NULL }
+static const struct grown_facet facets[] = {
+	{ { "ligne", "Ligne", SAVOIR_FACET_KEYWORD }, 1.0 },
+	{ { "colonne", "Colonne", SAVOIR_FACET_YEAR }, 2.0 },
+	{ { NULL, NULL, 0 }, 0 }
+};
+
+static const struct grown_type types[] = {
+	{ { P_NAME, "Ligne de test", "Lignes de test", &facets[0].d },
+	    { "x", "y", "z" } },
+	{ { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL } }
 };
 
 static const char *const extensions[] = { P_EXT, NULL };
@@ -376,10 +392,12 @@ static const struct savoir_plugin plugin = {
 	.abi = SAVOIR_PLUGIN_ABI,
 #endif
 	.size = sizeof(struct savoir_plugin),
+	.type_decl_size = sizeof(struct grown_type),
+	.facet_decl_size = sizeof(struct grown_facet),
 	.name = P_NAME,
 	.version = "0.0.1",
 	.description = "test plugin " P_NAME,
-	.types = types,
+	.types = &types[0].d,
 	.extensions = extensions,
 	.mime_types = NULL,
 #if defined(GOOD)

@@ -182,6 +182,21 @@ h_doc_end(struct savoir_sink *s)
 	return 0;
 }
 
+static int
+h_doc_weight(struct savoir_sink *s, double weight)
+{
+	if (s->cur == NULL) {
+		h_misuse(s, "doc_weight outside a document");
+		return -1;
+	}
+	if (!(weight >= 0.05 && weight <= 2.0)) {
+		h_misuse(s, "doc_weight out of [0.05, 2]");
+		return -1;
+	}
+	s->cur->weight = weight;
+	return 0;
+}
+
 static void
 h_warn(struct savoir_sink *s, long line, const char *fmt, ...)
 {
@@ -223,7 +238,9 @@ const struct savoir_host fake_host = {
 	.doc_meta = h_doc_meta,
 	.doc_end = h_doc_end,
 	.warn = h_warn,
-	.error = h_error
+	.error = h_error,
+	.doc_weight = h_doc_weight,
+	TOOLKIT_HOST_MEMBERS
 };
 
 /*

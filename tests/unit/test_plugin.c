@@ -271,7 +271,13 @@ t_type(void **state)
 	t = plugins_type(ps, "good", &p);
 	assert_non_null(t);
 	assert_string_equal(t->label, "Ligne de test");
+	/* Declared at a larger size than this host's structs (broken.c). */
 	assert_string_equal(t->facets[0].key, "ligne");
+	assert_string_equal(t->facets[1].key, "colonne");
+	assert_int_equal(t->facets[1].kind, SAVOIR_FACET_YEAR);
+	assert_null(t->facets[2].key);
+	assert_string_equal(t[0].label_plural, "Lignes de test");
+	assert_null(t[1].name);
 	assert_non_null(p);
 	assert_string_equal(p->desc->name, "good");
 	assert_null(plugins_type(ps, "nope", &p));

@@ -93,6 +93,22 @@ struct savoir_input {
 struct savoir_sink;
 
 /*
+ * A growable string that the host's toolkit functions fill (since 0.3).
+ * The plugin owns the struct: zero it to start (SAVOIR_BUF_INIT), read s
+ * and len, shorten it by lowering len (and writing a NUL at s[len]), and
+ * give it back with host->buf_free.  s is NUL-terminated once anything
+ * was added, NULL before.  An allocation failure is sticky: later adds do
+ * nothing and failed stays set, so a plugin checks once, at the end.
+ */
+struct savoir_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;
+};
+#define SAVOIR_BUF_INIT	{ NULL, 0, 0, 0 }
+
+/*
  * The host's function table.  All functions return 0 on success and -1 on
  * error (after which the plugin should stop and return -1 from extract); a
  * -1 is always accompanied by a message the host logs for the file.
@@ -143,6 +159,34 @@ struct savoir_host {
 	 * comes first.  A prior a reader of that kind of text expects, not
 	 * a way to push documents up. */
 	int	(*doc_weight)(struct savoir_sink *, double weight);
+
+	/*
+	 * Added in Savoir 0.3: the toolkit, so that plugins need not carry
+	 * their own string buffer, HTML escaping and UTF-8 handling.  Test
+	 * with SAVOIR_HOST_HAS(host, utf8_check), or name the member in
+	 * SAVOIR_PLUGIN_ENTRY.  They work outside extract too (in init).
+	 */
+	/* Append n bytes (a NUL byte too) to b. */
+	void	(*buf_add)(struct savoir_buf *b, const char *s, size_t n);
+	/* Append the NUL-terminated s. */
+	void	(*buf_adds)(struct savoir_buf *b, const char *s);
+	void	(*buf_printf)(struct savoir_buf *b, const char *fmt, ...)
+		    SAVOIR_PRINTF(2, 3);
+	/* Append n bytes escaped for HTML text and attribute values
+	 * (& < > " ' become entities). */
+	void	(*buf_html)(struct savoir_buf *b, const char *s, size_t n);
+	/* Append n bytes as UTF-8: valid sequences as they are, each other
+	 * byte read as a Windows-1252 character (U+FFFD where it has none),
+	 * the usual legacy encoding of French text. */
+	void	(*buf_repair)(struct savoir_buf *b, const char *s, size_t n);
+	/* Drop trailing spaces, tabs, CRs and newlines. */
+	void	(*buf_rtrim)(struct savoir_buf *b);
+	/* Free b's memory and zero it; it may be used again. */
+	void	(*buf_free)(struct savoir_buf *b);
+	/* The offset of the first byte of s[0..n) that is not part of valid
+	 * UTF-8 (no overlongs, surrogates or code points past U+10FFFF), or
+	 * n when all of it is. */
+	size_t	(*utf8_check)(const char *s, size_t n);
 };
 
 /* Does this host offer member m (added after the first version)? */
@@ -170,7 +214,20 @@ struct savoir_plugin {
 	/* Emit zero or more documents from one file; 0 or -1. */
 	int	(*extract)(void *state, const struct savoir_input *,
 		    struct savoir_sink *);
+
+	/* Added in Savoir 0.3: sizeof each declaration as the plugin was
+	 * built, so that they too can grow at the end.  0, or absent in an
+	 * older plugin: the first version's sizes.  SAVOIR_PLUGIN_HEAD sets
+	 * them with abi and size. */
+	uint32_t	 type_decl_size;
+	uint32_t	 facet_decl_size;
 };
+
+/* The fields every descriptor starts its initializer with. */
+#define SAVOIR_PLUGIN_HEAD \
+	.abi = SAVOIR_PLUGIN_ABI, .size = sizeof(struct savoir_plugin), \
+	.type_decl_size = sizeof(struct savoir_type_decl), \
+	.facet_decl_size = sizeof(struct savoir_facet_decl)
 
 typedef const struct savoir_plugin *(*savoir_plugin_entry_fn)(
     const struct savoir_host *);
@@ -178,6 +235,24 @@ typedef const struct savoir_plugin *(*savoir_plugin_entry_fn)(
 /* The one symbol a plugin exports. */
 SAVOIR_EXPORT const struct savoir_plugin *savoir_plugin_entry(
     const struct savoir_host *);
+
+/*
+ * The usual entry point, defined in one line: keep the host table in
+ * hostvar (a `static const struct savoir_host *`) and hand out desc, or
+ * refuse (NULL) a host of another ABI or one without member need, the
+ * newest host function the plugin calls (log when it calls only the
+ * first version's).
+ */
+#define SAVOIR_PLUGIN_ENTRY(desc, hostvar, need) \
+SAVOIR_EXPORT const struct savoir_plugin * \
+savoir_plugin_entry(const struct savoir_host *savoir_h_) \
+{ \
+	if (savoir_h_ == NULL || savoir_h_->abi != SAVOIR_PLUGIN_ABI || \
+	    !SAVOIR_HOST_HAS(savoir_h_, need)) \
+		return NULL; \
+	(hostvar) = savoir_h_; \
+	return &(desc); \
+}
 
 #ifdef __cplusplus
 }
