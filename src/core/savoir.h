@@ -358,6 +358,33 @@ int	 store_copy_file(const char *from, const char *to, char **cause);
  * file from, in one write transaction of the store's connection. */
 int	 store_replace(struct store *, const char *from, char **cause);
 
+/* spell.c - corrections of query words from the index's vocabulary */
+struct speller;
+/* A correction: one word, or two (a glued word split; word2 != NULL). */
+struct spell_cand {
+	const char	*word, *form;	/* folded; as people read it */
+	const char	*word2, *form2;
+	int64_t		 df;		/* documents (the rarer word's) */
+	int		 dist;		/* in half edits */
+};
+struct speller	*spell_new(void);
+void		 spell_free(struct speller *);
+/* Add a folded word, the form to show (NULL: the word) and its document
+ * count; then spell_build once, after which it is read-only. */
+void		 spell_add(struct speller *, const char *word, size_t len,
+		    const char *form, size_t formlen, int64_t df);
+void		 spell_build(struct speller *);
+size_t		 spell_size(const struct speller *);
+/* Documents holding the folded word, 0 when not in the vocabulary. */
+int64_t		 spell_df(const struct speller *, const char *, size_t);
+/* The best correction of a folded word absent from the vocabulary or
+ * rare in it: 1 with *out, 0 when none is close enough. */
+int		 spell_suggest(const struct speller *, const char *, size_t,
+		    struct spell_cand *out);
+/* Weighted edit distance in half edits (more than max: max + 1). */
+int		 spell_distance(const char *, size_t, const char *, size_t,
+		    int max);
+
 /* synonyms.c - groups of equivalent terms for searching */
 struct synonyms;
 /* Read a synonyms file (one group a line, terms separated by commas, '#'
