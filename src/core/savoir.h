@@ -94,6 +94,10 @@ int	 parse_int(const char *, long long min, long long max, long long *);
 struct fr_capture {
 	void	(*token)(void *arg, int col, const char *tok, int len,
 		    int colocated);
+	/* Optional: each word of letters once, folded as the index folds
+	 * it and as written in the text (for spell.c's vocabulary). */
+	void	(*word)(void *arg, const char *fold, int nfold,
+		    const char *surface, int nsurface);
 	void	*arg;
 	int	 col;		/* the next column; reset by the caller */
 };
@@ -384,6 +388,23 @@ int		 spell_suggest(const struct speller *, const char *, size_t,
 /* Weighted edit distance in half edits (more than max: max + 1). */
 int		 spell_distance(const char *, size_t, const char *, size_t,
 		    int max);
+
+/* vocab.c - the index's vocabulary (table vocab), for spell.c */
+struct vwriter;
+struct vwriter	*vwriter_new(void);
+void		 vwriter_free(struct vwriter *);
+/* A word of the current document: folded, and as written. */
+void		 vwriter_word(struct vwriter *, const char *word, size_t len,
+		    const char *form, size_t formlen);
+void		 vwriter_next_doc(struct vwriter *);
+int		 vwriter_pending(const struct vwriter *);
+void		 vwriter_discard(struct vwriter *);
+/* Add the pending counts to the table, in the caller's transaction. */
+int		 vwriter_flush(struct vwriter *, sqlite3 *, char **cause);
+/* Register the SQL function the flush needs on a connection. */
+int		 vocab_register(sqlite3 *);
+/* The vocabulary as a built speller, or NULL with *cause. */
+struct speller	*vocab_load(sqlite3 *, char **cause);
 
 /* synonyms.c - groups of equivalent terms for searching */
 struct synonyms;

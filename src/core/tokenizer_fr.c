@@ -553,6 +553,7 @@ struct frrun {
 	int		 ntext;
 	int		 base;		/* offset of the current segment */
 	int		 done;		/* the caller said SQLITE_DONE */
+	struct fr_capture *cap;		/* a document's capture, or NULL */
 };
 
 static void
@@ -713,6 +714,10 @@ frtok_word(void *arg, int tflags, const char *w, int n, int start, int end)
 		return r->xToken(r->ctx, 0, w, n, start, end);
 	for (i = 0; i < nf && !isdigit((unsigned char)fold[i]); i++)
 		;
+	/* The vocabulary of spelling corrections: words, not numbers. */
+	if (r->cap != NULL && r->cap->word != NULL && i == nf)
+		r->cap->word(r->cap->arg, fold, (int)nf, r->text + start,
+		    end - start);
 	if ((r->flags & FTS5_TOKENIZE_PREFIX) || i < nf)
 		return r->xToken(r->ctx, 0, fold, (int)nf, start, end);
 	/*
@@ -841,7 +846,9 @@ frtok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
 	char		 norm[32];
 	int		 rc = SQLITE_OK;
 
+	r.cap = NULL;
 	if (fr_cap != NULL && flags == FTS5_TOKENIZE_DOCUMENT) {
+		r.cap = fr_cap;
 		cc.cap = fr_cap;
 		cc.col = fr_cap->col++;
 		cc.ctx = ctx;
