@@ -362,6 +362,18 @@ int	 store_copy_file(const char *from, const char *to, char **cause);
  * file from, in one write transaction of the store's connection. */
 int	 store_replace(struct store *, const char *from, char **cause);
 
+/* reference.c - references to laws, decrees and decisions in text */
+struct textref {
+	size_t		 start, end;	/* bytes of the reference */
+	char		 key[40];	/* "loi/2014-773", "ce/478713" */
+	char		 key2[40];	/* the date's key too, or "" */
+	const char	*text0;		/* private */
+};
+/* The next reference at or after *pos: 1 with *ref (and *pos after it),
+ * 0 when there is none. */
+int	 textref_next(const char *text, size_t len, size_t *pos,
+	    struct textref *ref);
+
 /* spell.c - corrections of query words from the index's vocabulary */
 struct speller;
 /* A correction: one word, or two (a glued word split; word2 != NULL). */
