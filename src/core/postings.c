@@ -186,6 +186,7 @@ struct pwriter {
 	uint64_t	 tok[3];
 	uint8_t		 weight;	/* the current document's, encoded */
 	struct fr_capture cap;
+	struct vwriter	*vw;		/* the vocabulary, flushed alongside */
 };
 
 static uint32_t
@@ -279,6 +280,16 @@ pw_token(void *arg, int col, const char *tok, int n, int colocated)
 	t->tf[col]++;
 }
 
+/* The capture's words, for the vocabulary. */
+static void
+pw_word(void *arg, const char *fold, int nfold, const char *surface,
+    int nsurface)
+{
+	struct pwriter	*pw = arg;
+
+	vwriter_word(pw->vw, fold, (size_t)nfold, surface, (size_t)nsurface);
+}
+
 struct pwriter *
 pwriter_new(sqlite3 *db)
 {
@@ -287,7 +298,9 @@ pwriter_new(sqlite3 *db)
 	pw->db = db;
 	pw->doc = -1;
 	pw->cap.token = pw_token;
+	pw->cap.word = pw_word;
 	pw->cap.arg = pw;
+	pw->vw = vwriter_new();
 	return pw;
 }
 
@@ -306,6 +319,7 @@ pw_clear(struct pwriter *pw)
 	pw->ndocs = 0;
 	pw->bytes = 0;
 	memset(pw->tok, 0, sizeof pw->tok);
+	vwriter_discard(pw->vw);
 }
 
 void
@@ -320,6 +334,7 @@ pwriter_free(struct pwriter *pw)
 	free(pw->touched);
 	free(pw->docs);
 	free(pw->norms);
+	vwriter_free(pw->vw);
 	free(pw);
 }
 
@@ -388,6 +403,7 @@ pwriter_end(struct pwriter *pw, double weight)
 	pw->norms[pw->ndocs][3] = pw->weight;
 	pw->ndocs++;
 	pw->doc = -1;
+	vwriter_next_doc(pw->vw);
 }
 
 /* Abandon the document being tokenized (its insert failed). */
@@ -502,6 +518,8 @@ pwriter_flush(struct pwriter *pw, char **cause)
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
+	if (vwriter_flush(pw->vw, pw->db, cause) == -1)
+		goto out;
 	/* A document stored and deleted in this same transaction was
 	 * tombstoned by the docs' delete trigger already. */
 	pw_clear(pw);
@@ -989,6 +1007,10 @@ struct psnap {
 		int64_t	 df;
 	}		*dfc;		/* DFC_SIZE slots, open addressing */
 	size_t		 ndfc;
+	/* the vocabulary (vocab.c), loaded when first asked for */
+	pthread_mutex_t	 sp_lock;
+	int		 sp_done;
+	struct speller	*sp;
 };
 
 #define DFC_SIZE	4096		/* a power of two; cleared when half full */
@@ -1018,6 +1040,8 @@ psnap_release(struct psnap *sn)
 	pfacets_free(sn->pf);
 	pthread_mutex_destroy(&sn->pf_lock);
 	pthread_mutex_destroy(&sn->df_lock);
+	pthread_mutex_destroy(&sn->sp_lock);
+	spell_free(sn->sp);
 	for (i = 0; sn->dfc != NULL && i < DFC_SIZE; i++)
 		free(sn->dfc[i].key);
 	free(sn->dfc);
@@ -1146,6 +1170,7 @@ pindex_refresh(struct pindex *pi)
 		sn = xcalloc(1, sizeof *sn);
 		pthread_mutex_init(&sn->pf_lock, NULL);
 		pthread_mutex_init(&sn->df_lock, NULL);
+		pthread_mutex_init(&sn->sp_lock, NULL);
 		psnap_load(sn, pi->db);
 		if (shared) {
 			sn->shared = 1;
@@ -1825,4 +1850,29 @@ pfacets_counts(struct pfacets *pf, size_t k)
 		pf_counts.v = xcalloc(pf_counts.n, sizeof *pf_counts.v);
 	}
 	return pf_counts.v;
+}
+
+/*
+ * The index's vocabulary for spelling corrections, shared by the readers
+ * of one snapshot and read the first time one asks (most queries never
+ * need it).  NULL when it cannot be read (logged once).
+ */
+const struct speller *
+pindex_speller(struct pindex *pi)
+{
+	struct psnap	*sn = pi->snap;
+	char		*cause = NULL;
+
+	if (sn == NULL)
+		return NULL;
+	pthread_mutex_lock(&sn->sp_lock);
+	if (!sn->sp_done) {
+		sn->sp_done = 1;
+		if ((sn->sp = vocab_load(pi->db, &cause)) == NULL) {
+			log_warnx("%s", cause);
+			free(cause);
+		}
+	}
+	pthread_mutex_unlock(&sn->sp_lock);
+	return sn->sp;
 }

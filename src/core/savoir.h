@@ -175,7 +175,7 @@ struct xfile {
 void	 xfile_clear(struct xfile *);
 
 /* store.c - the index database */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_APPLICATION_ID	0x53565231	/* "SVR1" */
 #define STORE_RDONLY	0x1
 #define STORE_CREATE	0x2
@@ -191,6 +191,9 @@ int		 store_rollback(struct store *);
 int		 store_optimize(struct store *, char **cause);
 /* The postings as of now, for ranking; NULL when the index has none. */
 struct pindex	*store_postings(struct store *);
+/* The vocabulary of spelling corrections as of now, and the number of
+ * documents; NULL when the index has none. */
+const struct speller *store_speller(struct store *, int64_t *ndocs);
 /* Meta table accessors (caller frees the string). */
 char		*store_meta_get(struct store *, const char *key);
 int		 store_meta_set(struct store *, const char *key,
@@ -418,6 +421,12 @@ int		 vocab_register(sqlite3 *);
 /* The vocabulary as a built speller, or NULL with *cause. */
 struct speller	*vocab_load(sqlite3 *, char **cause);
 
+/* similar.c - « Documents proches » */
+/* The documents most like id, best first (free with store_links_free;
+ * rel "proche"): 1, 0 when id is not in the index, -1. */
+int		 similar_docs(struct store *, const char *id, int max,
+		    struct store_link **, size_t *, char **cause);
+
 /* synonyms.c - groups of equivalent terms for searching */
 struct synonyms;
 /* Read a synonyms file (one group a line, terms separated by commas, '#'
@@ -584,6 +593,7 @@ struct pindex	*pindex_new(sqlite3 *);
 void		 pindex_free(struct pindex *);
 int		 pindex_refresh(struct pindex *);
 int64_t		 pindex_ndocs(const struct pindex *);
+const struct speller *pindex_speller(struct pindex *);
 int64_t		 pindex_maxdoc(const struct pindex *);
 double		 pindex_avg(const struct pindex *, int col);
 const uint8_t	*pindex_norms(const struct pindex *, int64_t doc);

@@ -203,9 +203,20 @@ static const char store_schema_v2[] =
 	"  INSERT OR IGNORE INTO ptomb (doc) VALUES (old.rowid);"
 	"END;";
 
+/*
+ * Schema version 3: the vocabulary of spelling corrections (vocab.c), one
+ * row a folded word.  Filled by indexing the stored text again.
+ */
+static const char store_schema_v3[] =
+	"CREATE TABLE vocab("
+	"  word TEXT PRIMARY KEY,"
+	"  form TEXT NOT NULL,"
+	"  df INTEGER NOT NULL) WITHOUT ROWID;";
+
 static const char *const store_migrations[] = {
 	store_schema_v1,	/* 0 -> 1: an empty file becomes an index */
 	store_schema_v2,	/* 1 -> 2: postings */
+	store_schema_v3,	/* 2 -> 3: vocabulary */
 };
 
 static int
@@ -273,7 +284,8 @@ store_reindex(struct store *st, char **cause)
 	int		 c, rc = -1;
 
 	if (store_exec(st, "DELETE FROM post; DELETE FROM pseg; DELETE FROM "
-	    "ptomb; INSERT INTO fts (fts) VALUES ('delete-all')", cause) == -1)
+	    "ptomb; DELETE FROM vocab; INSERT INTO fts (fts) VALUES "
+	    "('delete-all')", cause) == -1)
 		return -1;
 	pw = pwriter_new(st->db);
 	if (sqlite3_prepare_v2(st->db, "SELECT rowid, title, headings, body "
@@ -364,7 +376,9 @@ store_upgrade(struct store *st, char **cause)
 			return -1;
 		if (store_exec(st, store_migrations[version], cause) == -1)
 			goto fail;
-		if (version + 1 == 2 && store_reindex(st, cause) == -1)
+		/* Once, at the last step, for a schema 1 or 2 index. */
+		if (version >= 1 && version + 1 == STORE_SCHEMA_VERSION &&
+		    store_reindex(st, cause) == -1)
 			goto fail;
 		sql = xsprintf("PRAGMA application_id = %d;"
 		    "PRAGMA user_version = %lld;"
@@ -425,7 +439,8 @@ store_open(const char *path, int flags, char **cause)
 		    sqlite3_errmsg(st->db));
 		goto fail;
 	}
-	if (search_register(st->db) != SQLITE_OK) {
+	if (search_register(st->db) != SQLITE_OK ||
+	    vocab_register(st->db) != SQLITE_OK) {
 		xasprintf(cause, "cannot register search functions: %s",
 		    sqlite3_errmsg(st->db));
 		goto fail;
@@ -580,6 +595,18 @@ store_postings(struct store *st)
 	if (st->pi == NULL)
 		st->pi = pindex_new(st->db);
 	return pindex_refresh(st->pi) == 0 ? st->pi : NULL;
+}
+
+const struct speller *
+store_speller(struct store *st, int64_t *ndocs)
+{
+	struct pindex	*pi;
+
+	*ndocs = 0;
+	if ((pi = store_postings(st)) == NULL)
+		return NULL;
+	*ndocs = pindex_ndocs(pi);
+	return pindex_speller(pi);
 }
 
 /*

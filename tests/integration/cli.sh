@@ -15,7 +15,7 @@ sv() { "$SAVOIR" --db "$kb" "$@"; }
 check "index a tree" sv index "$tree"
 has "summary line counts files and documents" '^indexed 4 files \(4 read.*: 5 documents' "$T_TMP/out"
 check "index passes check" sv check
-has "check says ok" 'ok \(schema 2' "$T_TMP/out"
+has "check says ok" 'ok \(schema 3' "$T_TMP/out"
 
 # --- search ---
 check "search runs" sv search 'collectivite "action exterieure" -jumelage type:note'
