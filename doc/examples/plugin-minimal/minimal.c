@@ -104,16 +104,10 @@ static char *
 memo_folder(const char *path)
 {
 	const char	*slash;
-	char		*s;
-	size_t		 n;
 
-	slash = path != NULL ? strrchr(path, '/') : NULL;
-	n = slash != NULL ? (size_t)(slash - path) : 0;
-	if ((s = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(s, path, n);
-	s[n] = '\0';
-	return s;
+	if (path == NULL || (slash = strrchr(path, '/')) == NULL)
+		return strdup("");
+	return strndup(path, (size_t)(slash - path));
 }
 
 static int
