@@ -22,8 +22,6 @@
 #include "config.h"
 
 #include <limits.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +71,7 @@ static int	hp_extract(void *, const struct savoir_input *,
 		    struct savoir_sink *);
 
 static const struct savoir_plugin hp_plugin = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_plugin),
+	SAVOIR_PLUGIN_HEAD,
 	.name = "html",
 	.version = HP_VERSION,
 	.description = "Web pages: the main content of each page, its links "
@@ -82,78 +79,17 @@ static const struct savoir_plugin hp_plugin = {
 	.types = hp_types,
 	.extensions = hp_extensions,
 	.mime_types = hp_mime_types,
-	.init = NULL,
-	.fini = NULL,
-	.probe = NULL,
 	.extract = hp_extract
 };
 
-SAVOIR_EXPORT const struct savoir_plugin *
-savoir_plugin_entry(const struct savoir_host *h)
-{
-	/* Every function this plugin calls is in the first version. */
-	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
-	    h->size < sizeof(struct savoir_host))
-		return NULL;
-	host = h;
-	return &hp_plugin;
-}
+/* The toolkit of the 0.3 host is the newest thing it calls. */
+SAVOIR_PLUGIN_ENTRY(hp_plugin, host, utf8_check)
 
 /* --- strings --------------------------------------------------------- */
 
-/* A growable string.  An allocation failure is sticky: later adds do
- * nothing and ->failed stays set, so a caller checks once at the end.
- * (A plugin cannot use libsavoir's struct buf.) */
-struct ob {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;
-};
-
+/* Cut b back to n bytes (the toolkit only adds). */
 static void
-ob_add(struct ob *b, const char *p, size_t n)
-{
-	size_t	 cap;
-	char	*s;
-
-	if (b->failed || n == 0)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap > 0 ? b->cap : 256;
-		while (cap < b->len + n + 1) {
-			if (cap > SIZE_MAX / 2) {
-				b->failed = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		if ((s = realloc(b->s, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-ob_adds(struct ob *b, const char *s)
-{
-	ob_add(b, s, strlen(s));
-}
-
-static void
-ob_addc(struct ob *b, char c)
-{
-	ob_add(b, &c, 1);
-}
-
-static void
-ob_cut(struct ob *b, size_t n)
+hp_cut(struct savoir_buf *b, size_t n)
 {
 	if (n < b->len) {
 		b->len = n;
@@ -161,100 +97,22 @@ ob_cut(struct ob *b, size_t n)
 	}
 }
 
-static void
-ob_free(struct ob *b)
+/* Give b's string to the caller as its own (free), b emptied: NULL when
+ * b failed.  The host's buffer is only ever given back to the host. */
+static char *
+hp_take(struct savoir_buf *b)
 {
-	free(b->s);
-	memset(b, 0, sizeof *b);
-}
+	char	*s;
 
-/* Add text escaped for HTML text and attribute values. */
-static void
-ob_esc(struct ob *b, const char *s, size_t n)
-{
-	size_t		 i, start = 0;
-	const char	*rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		ob_add(b, s + start, i - start);
-		ob_adds(b, rep);
-		start = i + 1;
-	}
-	ob_add(b, s + start, n - start);
+	s = b->failed || b->s == NULL ? NULL : strdup(b->s);
+	host->buf_free(b);
+	return s;
 }
 
 static int
 hp_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-/* The length of the valid UTF-8 sequence at s (no overlongs, no
- * surrogates, nothing past U+10FFFF), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t	 len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2, cp = s[0] & 0x1F;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3, cp = s[0] & 0x0F;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return len;
-}
-
-/* Is s valid UTF-8?  If not, *bad gets the offset of the first bad byte. */
-static int
-utf8_ok(const char *s, size_t n, size_t *bad)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, k;
-
-	while (i < n) {
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
-			if (bad != NULL)
-				*bad = i;
-			return 0;
-		}
-		i += k;
-	}
-	return 1;
 }
 
 /* The largest length <= n that does not split a UTF-8 sequence. */
@@ -264,57 +122,6 @@ utf8_floor(const char *s, size_t n)
 	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 		n--;
 	return n;
-}
-
-/* Windows-1252's 0x80-0x9F (0 where it has no character); 0xA0-0xFF are
- * the Latin-1 code points. */
-static const uint16_t cp1252[32] = {
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178
-};
-
-static void
-ob_utf8(struct ob *b, uint32_t cp)
-{
-	char	 u[3];
-
-	if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		ob_add(b, u, 2);
-	} else {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		ob_add(b, u, 3);
-	}
-}
-
-/* Copy s to out, each byte that is not part of valid UTF-8 read as a
- * Windows-1252 character (U+FFFD where it has none). */
-static void
-hp_repair(const char *s, size_t n, struct ob *out)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, k, start = 0;
-
-	while (i < n) {
-		if ((k = utf8_seq(p + i, n - i)) > 0) {
-			i += k;
-			continue;
-		}
-		ob_add(out, s + start, i - start);
-		if (p[i] >= 0xA0)
-			ob_utf8(out, p[i]);
-		else if (p[i] >= 0x80 && cp1252[p[i] - 0x80] != 0)
-			ob_utf8(out, cp1252[p[i] - 0x80]);
-		else
-			ob_utf8(out, 0xFFFD);
-		start = ++i;
-	}
-	ob_add(out, s + start, n - start);
 }
 
 /* --- the page -------------------------------------------------------- */
@@ -432,16 +239,16 @@ struct hp {
 	const struct savoir_input *in;
 
 	/* The HTML written: ctx says what may go where. */
-	struct ob		 html;
+	struct savoir_buf	 html;
 	enum hp_ctx		 ctx;
 	int			 open_p;	/* a <p> for loose text */
 	int			 ws;		/* html ends with a space */
 	int			 in_a;		/* inside an <a> written */
 
 	/* The text: the block being read, then its column. */
-	struct ob		 line;
-	struct ob		 body;
-	struct ob		 heads;
+	struct savoir_buf	 line;
+	struct savoir_buf	 body;
+	struct savoir_buf	 heads;
 	long			 flushes;	/* lines ended so far */
 	int			 pre;
 	int			 heading;
@@ -505,8 +312,8 @@ hp_attr(const xmlNode *n, const char *name)
 static char *
 hp_squash(const char *s, size_t max)
 {
-	struct ob	 b = { 0 };
-	int		 space = 0;
+	struct savoir_buf	 b = SAVOIR_BUF_INIT;
+	int			 space = 0;
 
 	if (s == NULL)
 		return NULL;
@@ -516,17 +323,17 @@ hp_squash(const char *s, size_t max)
 			continue;
 		}
 		if (space)
-			ob_addc(&b, ' ');
+			host->buf_adds(&b, " ");
 		space = 0;
-		ob_addc(&b, *s);
+		host->buf_add(&b, s, 1);
 	}
 	if (b.len > max)
-		ob_cut(&b, utf8_floor(b.s, max));
-	if (b.failed || b.len == 0) {
-		ob_free(&b);
+		hp_cut(&b, utf8_floor(b.s, max));
+	if (b.len == 0) {
+		host->buf_free(&b);
 		return NULL;
 	}
-	return b.s;
+	return hp_take(&b);
 }
 
 /* --- text ------------------------------------------------------------ */
@@ -540,12 +347,12 @@ hp_check_full(struct hp *h)
 	    h->html.len <= HP_HTML_MAX)
 		return;
 	if (h->body.len > HP_TEXT_MAX)
-		ob_cut(&h->body, utf8_floor(h->body.s, HP_TEXT_MAX));
+		hp_cut(&h->body, utf8_floor(h->body.s, HP_TEXT_MAX));
 	if (h->heads.len > HP_TEXT_MAX)
-		ob_cut(&h->heads, utf8_floor(h->heads.s, HP_TEXT_MAX));
+		hp_cut(&h->heads, utf8_floor(h->heads.s, HP_TEXT_MAX));
 	/* The HTML is closed by the sanitizer, which repairs nesting. */
 	if (h->html.len > HP_HTML_MAX)
-		ob_cut(&h->html, utf8_floor(h->html.s, HP_HTML_MAX));
+		hp_cut(&h->html, utf8_floor(h->html.s, HP_HTML_MAX));
 	h->full = 1;
 }
 
@@ -554,24 +361,24 @@ hp_check_full(struct hp *h)
 static void
 hp_flush(struct hp *h)
 {
-	struct ob	*col;
+	struct savoir_buf	*col;
 
 	if (h->cell > 0) {
 		if (h->line.len > 0 && h->line.s[h->line.len - 1] != ' ')
-			ob_addc(&h->line, ' ');
+			host->buf_adds(&h->line, " ");
 		return;
 	}
 	while (h->line.len > 0 && hp_space((unsigned char)
 	    h->line.s[h->line.len - 1]))
-		ob_cut(&h->line, h->line.len - 1);
+		hp_cut(&h->line, h->line.len - 1);
 	h->flushes++;
 	if (h->line.len == 0)
 		return;
 	col = h->heading > 0 ? &h->heads : &h->body;
 	if (col->len > 0)
-		ob_addc(col, '\n');
-	ob_add(col, h->line.s, h->line.len);
-	ob_cut(&h->line, 0);
+		host->buf_adds(col, "\n");
+	host->buf_add(col, h->line.s, h->line.len);
+	hp_cut(&h->line, 0);
 	hp_check_full(h);
 }
 
@@ -582,18 +389,18 @@ hp_text_plain(struct hp *h, const char *s)
 	const char	*start = s;
 
 	if (h->pre) {
-		ob_adds(&h->line, s);
+		host->buf_adds(&h->line, s);
 		return;
 	}
 	for (; *s != '\0'; s++) {
 		if (!hp_space((unsigned char)*s))
 			continue;
-		ob_add(&h->line, start, (size_t)(s - start));
+		host->buf_add(&h->line, start, (size_t)(s - start));
 		if (h->line.len > 0 && h->line.s[h->line.len - 1] != ' ')
-			ob_addc(&h->line, ' ');
+			host->buf_adds(&h->line, " ");
 		start = s + 1;
 	}
-	ob_adds(&h->line, start);
+	host->buf_adds(&h->line, start);
 }
 
 /* Open a <p> for loose text at block level. */
@@ -601,7 +408,7 @@ static void
 hp_open_p(struct hp *h)
 {
 	if (h->ctx == CTX_FLOW && !h->open_p) {
-		ob_adds(&h->html, "<p>");
+		host->buf_adds(&h->html, "<p>");
 		h->open_p = 1;
 		h->ws = 1;
 	}
@@ -617,7 +424,7 @@ hp_text_html(struct hp *h, const char *s)
 		return;		/* browsers would move it out: drop it */
 	if (h->pre) {
 		hp_open_p(h);
-		ob_esc(&h->html, s, strlen(s));
+		host->buf_html(&h->html, s, strlen(s));
 		h->ws = 0;
 		return;
 	}
@@ -629,14 +436,14 @@ hp_text_html(struct hp *h, const char *s)
 	for (p = s; *p != '\0'; p++) {
 		if (hp_space((unsigned char)*p)) {
 			if (!h->ws)
-				ob_addc(&h->html, ' ');
+				host->buf_adds(&h->html, " ");
 			h->ws = 1;
 			continue;
 		}
 		s = p;
 		while (p[1] != '\0' && !hp_space((unsigned char)p[1]))
 			p++;
-		ob_esc(&h->html, s, (size_t)(p - s + 1));
+		host->buf_html(&h->html, s, (size_t)(p - s + 1));
 		h->ws = 0;
 	}
 }
@@ -647,7 +454,7 @@ hp_break(struct hp *h)
 {
 	hp_flush(h);
 	if (h->ctx == CTX_FLOW && h->open_p) {
-		ob_adds(&h->html, "</p>\n");
+		host->buf_adds(&h->html, "</p>\n");
 		h->open_p = 0;
 	}
 	h->ws = 1;
@@ -669,19 +476,21 @@ hp_hexval(int c)
 
 /* Percent-decode [s, s + n) into out. */
 static void
-hp_unescape(const char *s, size_t n, struct ob *out)
+hp_unescape(const char *s, size_t n, struct savoir_buf *out)
 {
 	size_t	 i;
 	int	 hi, lo;
+	char	 c;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%' && i + 2 < n &&
 		    (hi = hp_hexval(s[i + 1])) != -1 &&
 		    (lo = hp_hexval(s[i + 2])) != -1) {
-			ob_addc(out, (char)(hi * 16 + lo));
+			c = (char)(hi * 16 + lo);
+			host->buf_add(out, &c, 1);
 			i += 2;
 		} else
-			ob_addc(out, s[i]);
+			host->buf_add(out, s + i, 1);
 	}
 }
 
@@ -691,7 +500,8 @@ hp_id_valid(const char *s, size_t n)
 {
 	size_t	 i, seg = 0;
 
-	if (n == 0 || n > HP_ID_MAX || s[0] == '/' || !utf8_ok(s, n, NULL))
+	if (n == 0 || n > HP_ID_MAX || s[0] == '/' ||
+	    host->utf8_check(s, n) != n)
 		return 0;
 	for (i = 0; i <= n; i++) {
 		if (i == n || s[i] == '/') {
@@ -726,10 +536,10 @@ hp_page_ext(const char *s, size_t n)
 static char *
 hp_resolve(const struct hp *h, const char *rel, size_t n)
 {
-	struct ob	 b = { 0 };
-	size_t		 i, seg, ext;
+	struct savoir_buf	 b = SAVOIR_BUF_INIT;
+	size_t			 i, seg, ext;
 
-	ob_adds(&b, h->dir);
+	host->buf_adds(&b, h->dir);
 	for (i = 0; i < n; i = seg + 1) {
 		for (seg = i; seg < n && rel[seg] != '/'; seg++)
 			;
@@ -737,45 +547,45 @@ hp_resolve(const struct hp *h, const char *rel, size_t n)
 			continue;
 		if (seg - i == 2 && rel[i] == '.' && rel[i + 1] == '.') {
 			if (b.len == 0) {
-				ob_free(&b);
+				host->buf_free(&b);
 				return NULL;	/* above the root */
 			}
 			/* b ends with '/': drop its last folder. */
-			ob_cut(&b, b.len - 1);
+			hp_cut(&b, b.len - 1);
 			while (b.len > 0 && b.s[b.len - 1] != '/')
-				ob_cut(&b, b.len - 1);
+				hp_cut(&b, b.len - 1);
 			continue;
 		}
-		ob_add(&b, rel + i, seg - i);
+		host->buf_add(&b, rel + i, seg - i);
 		if (seg < n)
-			ob_addc(&b, '/');
+			host->buf_adds(&b, "/");
 	}
 	if (b.failed || b.len == 0 || (ext = hp_page_ext(b.s, b.len)) == 0) {
-		ob_free(&b);
+		host->buf_free(&b);
 		return NULL;
 	}
-	ob_cut(&b, b.len - ext);
+	hp_cut(&b, b.len - ext);
 	if (!hp_id_valid(b.s, b.len)) {
-		ob_free(&b);
+		host->buf_free(&b);
 		return NULL;
 	}
-	return b.s;
+	return hp_take(&b);
 }
 
 /* The id a /doc/ path names, or NULL.  Caller frees. */
 static char *
 hp_doc_id(const char *path, size_t n)
 {
-	struct ob	 b = { 0 };
+	struct savoir_buf	 b = SAVOIR_BUF_INIT;
 
 	while (n > 0 && path[n - 1] == '/')
 		n--;
 	hp_unescape(path, n, &b);
 	if (b.failed || !hp_id_valid(b.s != NULL ? b.s : "", b.len)) {
-		ob_free(&b);
+		host->buf_free(&b);
 		return NULL;
 	}
-	return b.s;
+	return hp_take(&b);
 }
 
 /* The address of a document: /doc/<id>, a '%' in the id escaped.  Caller
@@ -783,20 +593,16 @@ hp_doc_id(const char *path, size_t n)
 static char *
 hp_doc_href(const char *id)
 {
-	struct ob	 a = { 0 };
+	struct savoir_buf	 a = SAVOIR_BUF_INIT;
 
-	ob_adds(&a, "/doc/");
+	host->buf_adds(&a, "/doc/");
 	for (; *id != '\0'; id++) {
 		if (*id == '%')
-			ob_adds(&a, "%25");
+			host->buf_adds(&a, "%25");
 		else
-			ob_addc(&a, *id);
+			host->buf_add(&a, id, 1);
 	}
-	if (a.failed) {
-		ob_free(&a);
-		return NULL;
-	}
-	return a.s;
+	return hp_take(&a);
 }
 
 /*
@@ -808,16 +614,16 @@ hp_doc_href(const char *id)
 static void
 hp_href(const struct hp *h, const char *href, char **out, char **target)
 {
-	struct ob	 clean = { 0 }, dec = { 0 };
-	const char	*p, *q;
-	size_t		 n, end;
+	struct savoir_buf	 clean = SAVOIR_BUF_INIT, dec = SAVOIR_BUF_INIT;
+	const char		*p, *q;
+	size_t			 n, end;
 
 	*out = *target = NULL;
 	/* As browsers do: tabs and newlines vanish wherever they are
 	 * ("java\tscript:"), spaces and controls go at both ends. */
 	for (p = href; *p != '\0'; p++)
 		if (*p != '\t' && *p != '\n' && *p != '\r')
-			ob_addc(&clean, *p);
+			host->buf_add(&clean, p, 1);
 	if (clean.failed || clean.len == 0)
 		goto out;
 	p = clean.s;
@@ -863,8 +669,8 @@ hp_href(const struct hp *h, const char *href, char **out, char **target)
 			*out = strndup(p, n);
 	}
 out:
-	ob_free(&clean);
-	ob_free(&dec);
+	host->buf_free(&clean);
+	host->buf_free(&dec);
 }
 
 static void
@@ -924,9 +730,9 @@ hp_link(struct hp *h, const xmlNode *n)
 	if (emit) {
 		opened = h->ctx == CTX_FLOW && !h->open_p;
 		hp_open_p(h);
-		ob_adds(&h->html, "<a href=\"");
-		ob_esc(&h->html, out, strlen(out));
-		ob_adds(&h->html, "\">");
+		host->buf_adds(&h->html, "<a href=\"");
+		host->buf_html(&h->html, out, strlen(out));
+		host->buf_adds(&h->html, "\">");
 		h->ctx = CTX_INLINE;
 		h->in_a = 1;
 	}
@@ -937,11 +743,11 @@ hp_link(struct hp *h, const xmlNode *n)
 		h->ctx = saved;
 		if (h->html.len == content) {
 			/* Nothing to click on: no link at all. */
-			ob_cut(&h->html, mark);
+			hp_cut(&h->html, mark);
 			if (opened)
 				h->open_p = 0;
 		} else
-			ob_adds(&h->html, "</a>");
+			host->buf_adds(&h->html, "</a>");
 	}
 	if (target != NULL) {
 		if (h->flushes == flushes && h->line.len > start)
@@ -998,9 +804,7 @@ hp_block(struct hp *h, const xmlNode *n, const char *tag, int allowed,
 	hp_break(h);
 	mark = h->html.len;
 	if (allowed) {
-		ob_adds(&h->html, "<");
-		ob_adds(&h->html, tag);
-		ob_adds(&h->html, ">");
+		host->buf_printf(&h->html, "<%s>", tag);
 		h->ctx = inner;
 	}
 	content = h->html.len;
@@ -1008,11 +812,9 @@ hp_block(struct hp *h, const xmlNode *n, const char *tag, int allowed,
 	hp_break(h);
 	if (allowed) {
 		if (h->html.len == content && !keep)
-			ob_cut(&h->html, mark);
+			hp_cut(&h->html, mark);
 		else {
-			ob_adds(&h->html, "</");
-			ob_adds(&h->html, tag);
-			ob_adds(&h->html, ">\n");
+			host->buf_printf(&h->html, "</%s>\n", tag);
 		}
 		h->ctx = saved;
 	}
@@ -1045,7 +847,7 @@ hp_heading(struct hp *h, const xmlNode *n)
 	if (h->title == NULL)
 		h->title = hp_squash(text, HP_META_MAX);
 	if (h->title != NULL && strcmp(h->title, text) == 0)
-		ob_cut(&h->html, mark);
+		hp_cut(&h->html, mark);
 }
 
 /* Inline formatting: <em>, <strong>, <code>, written when text may go. */
@@ -1062,21 +864,17 @@ hp_inline(struct hp *h, const xmlNode *n, const char *tag)
 	}
 	opened = h->ctx == CTX_FLOW && !h->open_p;
 	hp_open_p(h);
-	ob_adds(&h->html, "<");
-	ob_adds(&h->html, tag);
-	ob_adds(&h->html, ">");
+	host->buf_printf(&h->html, "<%s>", tag);
 	content = h->html.len;
 	h->ctx = CTX_INLINE;
 	hp_children(h, n);
 	h->ctx = saved;
 	if (h->html.len == content) {
-		ob_cut(&h->html, mark);
+		hp_cut(&h->html, mark);
 		if (opened)
 			h->open_p = 0;
 	} else {
-		ob_adds(&h->html, "</");
-		ob_adds(&h->html, tag);
-		ob_adds(&h->html, ">");
+		host->buf_printf(&h->html, "</%s>", tag);
 	}
 }
 
@@ -1141,18 +939,18 @@ hp_elem(struct hp *h, const xmlNode *n)
 	case K_CELL:
 		/* Cells of a row make one line, joined by " | ". */
 		while (h->line.len > 0 && h->line.s[h->line.len - 1] == ' ')
-			ob_cut(&h->line, h->line.len - 1);
+			hp_cut(&h->line, h->line.len - 1);
 		if (h->ncell++ > 0)
-			ob_adds(&h->line, " | ");
+			host->buf_adds(&h->line, " | ");
 		h->cell++;
 		if (h->ctx == CTX_ROW) {
 			saved = h->ctx;
-			ob_adds(&h->html, hp_is(n, "th") ? "<th>" : "<td>");
+			host->buf_adds(&h->html, hp_is(n, "th") ? "<th>" : "<td>");
 			h->ctx = CTX_MIXED;
 			h->ws = 1;
 			hp_children(h, n);
 			h->ctx = saved;
-			ob_adds(&h->html, hp_is(n, "th") ? "</th>" : "</td>");
+			host->buf_adds(&h->html, hp_is(n, "th") ? "</th>" : "</td>");
 		} else
 			hp_children(h, n);
 		h->cell--;
@@ -1165,12 +963,12 @@ hp_elem(struct hp *h, const xmlNode *n)
 		break;
 	case K_BR:
 		if (h->pre)
-			ob_addc(&h->line, '\n');
+			host->buf_adds(&h->line, "\n");
 		else if (h->line.len > 0 && h->line.s[h->line.len - 1] != ' ')
-			ob_addc(&h->line, ' ');
+			host->buf_adds(&h->line, " ");
 		if (h->ctx == CTX_INLINE || h->ctx == CTX_MIXED ||
 		    (h->ctx == CTX_FLOW && h->open_p)) {
-			ob_adds(&h->html, "<br>");
+			host->buf_adds(&h->html, "<br>");
 			h->ws = 1;
 		}
 		break;
@@ -1413,14 +1211,14 @@ hp_parser_oom(void)
 static htmlDocPtr
 hp_parse(struct hp *h)
 {
-	const char	*data = (const char *)h->in->data;
-	size_t		 len = h->in->len, bad;
-	htmlDocPtr	 doc;
-	const char	*enc;
-	struct ob	 fixed = { 0 };
+	const char		*data = (const char *)h->in->data;
+	size_t			 len = h->in->len, bad;
+	htmlDocPtr		 doc;
+	const char		*enc;
+	struct savoir_buf	 fixed = SAVOIR_BUF_INIT;
 
 	doc = htmlReadMemory(data, (int)len, h->in->path, NULL, HP_OPTIONS);
-	if (utf8_ok(data, len, &bad))
+	if ((bad = host->utf8_check(data, len)) == len)
 		return doc;
 	enc = doc != NULL ? (const char *)doc->encoding : NULL;
 	if (enc != NULL && strcasecmp(enc, "utf-8") != 0 &&
@@ -1428,9 +1226,9 @@ hp_parse(struct hp *h)
 		return doc;
 	if (doc != NULL)
 		xmlFreeDoc(doc);
-	hp_repair(data, len, &fixed);
+	host->buf_repair(&fixed, data, len);
 	if (fixed.failed) {
-		ob_free(&fixed);
+		host->buf_free(&fixed);
 		h->failed = 1;
 		return NULL;
 	}
@@ -1440,7 +1238,7 @@ hp_parse(struct hp *h)
 	    enc != NULL ? "UTF-8" : "no charset");
 	doc = htmlReadMemory(fixed.s, (int)fixed.len, h->in->path, "UTF-8",
 	    HP_OPTIONS);
-	ob_free(&fixed);
+	host->buf_free(&fixed);
 	return doc;
 }
 
@@ -1476,7 +1274,7 @@ hp_emit(struct hp *h)
 		host->warn(sink, 0, "the page has no text");
 	/* Blocks closed after the cut may have crossed the limit again. */
 	if (h->html.len > HP_HTML_MAX)
-		ob_cut(&h->html, utf8_floor(h->html.s, HP_HTML_MAX));
+		hp_cut(&h->html, utf8_floor(h->html.s, HP_HTML_MAX));
 
 	if (host->doc_begin(sink, id, HP_TYPE) == -1 ||
 	    host->doc_text(sink, SAVOIR_COL_TITLE, title, strlen(title)) == -1)
@@ -1523,10 +1321,10 @@ hp_free(struct hp *h)
 {
 	size_t	 i;
 
-	ob_free(&h->html);
-	ob_free(&h->line);
-	ob_free(&h->body);
-	ob_free(&h->heads);
+	host->buf_free(&h->html);
+	host->buf_free(&h->line);
+	host->buf_free(&h->body);
+	host->buf_free(&h->heads);
 	/* The table only points at the targets the links own. */
 	if (h->seen != NULL)
 		xmlHashFree(h->seen, NULL);

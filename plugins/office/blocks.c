@@ -23,7 +23,7 @@ void
 office_close_list(struct office *o)
 {
 	if (o->list_open) {
-		ob_adds(&o->html, "</ul>\n");
+		office_host->buf_adds(&o->html, "</ul>\n");
 		o->list_open = 0;
 	}
 }
@@ -40,11 +40,11 @@ office_check_full(struct office *o, size_t htmlmark)
 	    o->html.len <= OFFICE_HTML_MAX)
 		return;
 	if (o->body.len > OFFICE_TEXT_MAX)
-		ob_cut(&o->body, utf8_floor(o->body.s, OFFICE_TEXT_MAX));
+		office_cut(&o->body, utf8_floor(o->body.s, OFFICE_TEXT_MAX));
 	if (o->heads.len > OFFICE_TEXT_MAX)
-		ob_cut(&o->heads, utf8_floor(o->heads.s, OFFICE_TEXT_MAX));
+		office_cut(&o->heads, utf8_floor(o->heads.s, OFFICE_TEXT_MAX));
 	if (o->html.len > OFFICE_HTML_MAX)
-		ob_cut(&o->html, htmlmark);
+		office_cut(&o->html, htmlmark);
 	o->full = 1;
 	if (o->ctxt != NULL)
 		xmlStopParser(o->ctxt);
@@ -53,11 +53,13 @@ office_check_full(struct office *o, size_t htmlmark)
 /* Emit a paragraph from its raw text: a heading (level > 0), a list item
  * or a plain paragraph. */
 void
-office_para(struct office *o, int level, int list, const struct ob *raw)
+office_para(struct office *o, int level, int list,
+    const struct savoir_buf *raw)
 {
-	struct ob	*t = &o->clean;
-	size_t		 mark = o->html.len;
-	char		 tag[8], *p;
+	struct savoir_buf	*t = &o->clean;
+	size_t			 mark = o->html.len;
+	char			*p;
+	int			 h;
 
 	office_squash(raw, t);
 	if (t->len == 0 || t->failed)
@@ -68,31 +70,27 @@ office_para(struct office *o, int level, int list, const struct ob *raw)
 			for (p = o->first_heading; *p != '\0'; p++)
 				if (*p == '\n')
 					*p = ' ';
-		ob_line(&o->heads, t->s, t->len);
+		office_line(&o->heads, t->s, t->len);
 		office_close_list(o);
 		/* The page's title is its <h1>: level 1 is an <h2>. */
-		snprintf(tag, sizeof tag, "h%d", level + 1 > 6 ? 6 : level + 1);
-		ob_adds(&o->html, "<");
-		ob_adds(&o->html, tag);
-		ob_adds(&o->html, ">");
-		ob_html(&o->html, t->s, t->len);
-		ob_adds(&o->html, "</");
-		ob_adds(&o->html, tag);
-		ob_adds(&o->html, ">\n");
+		h = level + 1 > 6 ? 6 : level + 1;
+		office_host->buf_printf(&o->html, "<h%d>", h);
+		office_html(&o->html, t->s, t->len);
+		office_host->buf_printf(&o->html, "</h%d>\n", h);
 	} else {
-		ob_line(&o->body, t->s, t->len);
+		office_line(&o->body, t->s, t->len);
 		if (list) {
 			if (!o->list_open)
-				ob_adds(&o->html, "<ul>\n");
+				office_host->buf_adds(&o->html, "<ul>\n");
 			o->list_open = 1;
-			ob_adds(&o->html, "<li>");
-			ob_html(&o->html, t->s, t->len);
-			ob_adds(&o->html, "</li>\n");
+			office_host->buf_adds(&o->html, "<li>");
+			office_html(&o->html, t->s, t->len);
+			office_host->buf_adds(&o->html, "</li>\n");
 		} else {
 			office_close_list(o);
-			ob_adds(&o->html, "<p>");
-			ob_html(&o->html, t->s, t->len);
-			ob_adds(&o->html, "</p>\n");
+			office_host->buf_adds(&o->html, "<p>");
+			office_html(&o->html, t->s, t->len);
+			office_host->buf_adds(&o->html, "</p>\n");
 		}
 	}
 	office_check_full(o, mark);
@@ -100,10 +98,11 @@ office_para(struct office *o, int level, int list, const struct ob *raw)
 
 /* A note: "[citation] text", after the document's body. */
 void
-office_note(struct office *o, const char *citation, const struct ob *raw)
+office_note(struct office *o, const char *citation,
+    const struct savoir_buf *raw)
 {
-	struct ob	*t = &o->clean;
-	char		 num[16];
+	struct savoir_buf	*t = &o->clean;
+	char			 num[16];
 
 	office_squash(raw, t);
 	if (t->len == 0 || t->failed)
@@ -114,16 +113,14 @@ office_note(struct office *o, const char *citation, const struct ob *raw)
 		citation = num;
 	}
 	if (o->notes_text.len > 0)
-		ob_addc(&o->notes_text, '\n');
-	ob_addc(&o->notes_text, '[');
-	ob_adds(&o->notes_text, citation);
-	ob_adds(&o->notes_text, "] ");
-	ob_add(&o->notes_text, t->s, t->len);
-	ob_adds(&o->notes_html, "<p>[");
-	ob_html(&o->notes_html, citation, strlen(citation));
-	ob_adds(&o->notes_html, "] ");
-	ob_html(&o->notes_html, t->s, t->len);
-	ob_adds(&o->notes_html, "</p>\n");
+		office_host->buf_adds(&o->notes_text, "\n");
+	office_host->buf_printf(&o->notes_text, "[%s] ", citation);
+	office_host->buf_add(&o->notes_text, t->s, t->len);
+	office_host->buf_adds(&o->notes_html, "<p>[");
+	office_html(&o->notes_html, citation, strlen(citation));
+	office_host->buf_adds(&o->notes_html, "] ");
+	office_html(&o->notes_html, t->s, t->len);
+	office_host->buf_adds(&o->notes_html, "</p>\n");
 	if (o->notes_text.len > OFFICE_TEXT_MAX / 4 ||
 	    o->notes_html.len > OFFICE_HTML_MAX / 4) {
 		o->full = 1;
@@ -156,10 +153,10 @@ struct office_row {
 static void
 office_cell(struct office *o, const xmlNode *c, struct office_row *r)
 {
-	struct ob	*t = &o->clean;
-	size_t		 i;
+	struct savoir_buf	*t = &o->clean;
+	size_t			 i;
 
-	ob_reset(&o->line);
+	office_cut(&o->line, 0);
 	if (o->odf)
 		office_odf_inline(o, c, &o->line, 1);
 	else
@@ -169,11 +166,11 @@ office_cell(struct office *o, const xmlNode *c, struct office_row *r)
 		if (t->s[i] == '\n')
 			t->s[i] = ' ';
 	if (r->ncells++ > 0)
-		ob_adds(&o->row, " | ");
-	ob_add(&o->row, ob_str(t), t->len);
-	ob_adds(&o->rowhtml, r->header ? "<th>" : "<td>");
-	ob_html(&o->rowhtml, ob_str(t), t->len);
-	ob_adds(&o->rowhtml, r->header ? "</th>" : "</td>");
+		office_host->buf_adds(&o->row, " | ");
+	office_host->buf_add(&o->row, office_str(t), t->len);
+	office_host->buf_adds(&o->rowhtml, r->header ? "<th>" : "<td>");
+	office_html(&o->rowhtml, office_str(t), t->len);
+	office_host->buf_adds(&o->rowhtml, r->header ? "</th>" : "</td>");
 	/* Trailing empty cells (ODF rows often end with hundreds) go. */
 	if (t->len > 0) {
 		r->keep = o->row.len;
@@ -210,17 +207,17 @@ office_row(struct office *o, const xmlNode *tr, int header, int *nrows)
 	if (!o->odf && (trpr = office_child(tr, NS_W, "trPr")) != NULL &&
 	    office_child(trpr, NS_W, "tblHeader") != NULL)
 		r.header = 1;
-	ob_reset(&o->row);
-	ob_reset(&o->rowhtml);
+	office_cut(&o->row, 0);
+	office_cut(&o->rowhtml, 0);
 	office_cells(o, tr, &r);
 	if (r.keep == 0)
 		return;		/* an empty row */
-	ob_cut(&o->row, r.keep);
-	ob_cut(&o->rowhtml, r.keephtml);
-	ob_line(&o->body, o->row.s, o->row.len);
-	ob_adds(&o->html, "<tr>");
-	ob_add(&o->html, o->rowhtml.s, o->rowhtml.len);
-	ob_adds(&o->html, "</tr>\n");
+	office_cut(&o->row, r.keep);
+	office_cut(&o->rowhtml, r.keephtml);
+	office_line(&o->body, o->row.s, o->row.len);
+	office_host->buf_adds(&o->html, "<tr>");
+	office_host->buf_add(&o->html, o->rowhtml.s, o->rowhtml.len);
+	office_host->buf_adds(&o->html, "</tr>\n");
 	(*nrows)++;
 }
 
@@ -251,12 +248,12 @@ office_table(struct office *o, const xmlNode *t)
 	int	 nrows = 0;
 
 	office_close_list(o);
-	ob_adds(&o->html, "<table>\n");
+	office_host->buf_adds(&o->html, "<table>\n");
 	office_rows(o, t, 0, &nrows);
 	if (nrows == 0)
-		ob_cut(&o->html, mark);
+		office_cut(&o->html, mark);
 	else
-		ob_adds(&o->html, "</table>\n");
+		office_host->buf_adds(&o->html, "</table>\n");
 	office_check_full(o, mark);
 }
 

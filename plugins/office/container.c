@@ -134,7 +134,7 @@ office_inflate(struct office *o, zip_int64_t idx, const char *name,
 static int
 office_collect(struct office *o, const char *chunk, size_t n, void *arg)
 {
-	ob_add(arg, chunk, n);
+	office_host->buf_add(arg, chunk, n);
 	return 0;
 }
 
@@ -158,7 +158,7 @@ office_open(struct office *o)
 	zip_source_t		*src;
 	zip_error_t		 ze;
 	zip_int64_t		 n, idx;
-	struct ob		 mime = { 0 };
+	struct savoir_buf	 mime = SAVOIR_BUF_INIT;
 	char			 shown[80];
 
 	if (len == 0) {
@@ -211,17 +211,18 @@ office_open(struct office *o)
 	if ((idx = zip_name_locate(o->zip, "mimetype", 0)) >= 0) {
 		if (office_inflate(o, idx, "mimetype", 256, office_collect,
 		    &mime) == -1) {
-			ob_free(&mime);
+			office_host->buf_free(&mime);
 			return -1;
 		}
 		if (mime.failed) {
-			ob_free(&mime);
+			office_host->buf_free(&mime);
 			return office_oom(o);
 		}
 		while (mime.len > 0 && strchr(" \r\n", mime.s[mime.len - 1]))
-			ob_cut(&mime, mime.len - 1);
-		office_printable(ob_str(&mime), mime.len, shown, sizeof shown);
-		ob_free(&mime);
+			office_cut(&mime, mime.len - 1);
+		office_printable(office_str(&mime), mime.len, shown,
+		    sizeof shown);
+		office_host->buf_free(&mime);
 		if (strcmp(shown, ODT_MIME) == 0 ||
 		    strcmp(shown, ODT_MIME "-template") == 0 ||
 		    strcmp(shown, ODT_MIME "-master") == 0)

@@ -70,7 +70,8 @@ office_docx_skip(const xmlNode *n)
 
 /* The raw text of a Word paragraph (or cell, or note), runs joined. */
 void
-office_docx_inline(struct office *o, const xmlNode *node, struct ob *out)
+office_docx_inline(struct office *o, const xmlNode *node,
+    struct savoir_buf *out)
 {
 	const xmlNode	*c, *t;
 
@@ -82,11 +83,11 @@ office_docx_inline(struct office *o, const xmlNode *node, struct ob *out)
 				if (t->type == XML_TEXT_NODE)
 					office_addtext(out, t->content);
 		} else if (office_w(c, "tab") || office_w(c, "ptab"))
-			ob_addc(out, ' ');
+			office_host->buf_adds(out, " ");
 		else if (office_w(c, "br") || office_w(c, "cr"))
-			ob_addc(out, '\n');
+			office_host->buf_adds(out, "\n");
 		else if (office_w(c, "noBreakHyphen"))
-			ob_addc(out, '-');
+			office_host->buf_adds(out, "-");
 		else if (office_w(c, "p") || office_w(c, "tc")) {
 			/* A text box's paragraphs, a nested table's cells. */
 			office_space(out);
@@ -123,7 +124,7 @@ office_docx_para(struct office *o, const xmlNode *p)
 	}
 	if (level < 0)
 		return;		/* a table-of-contents entry */
-	ob_reset(&o->line);
+	office_cut(&o->line, 0);
 	office_docx_inline(o, p, &o->line);
 	office_para(o, level, list, &o->line);
 }
@@ -136,7 +137,7 @@ office_docx_note(struct office *o, const xmlNode *n)
 	/* The separator lines above the notes are notes too. */
 	if (type != NULL && strcmp(type, "normal") != 0)
 		return;
-	ob_reset(&o->line);
+	office_cut(&o->line, 0);
 	office_docx_inline(o, n, &o->line);
 	office_note(o, NULL, &o->line);
 }
@@ -158,7 +159,7 @@ office_meta_docx(struct office *o, const xmlNode *root)
 			office_set(o, &o->description, c);
 		else if (office_is(c, NS_CP, "keywords") && o->keywords.len ==
 		    0 && (kw = office_meta_text(o, c)) != NULL) {
-			ob_adds(&o->keywords, kw);
+			office_host->buf_adds(&o->keywords, kw);
 			free(kw);
 		} else if (office_is(c, NS_DCTERMS, "created"))
 			office_set(o, &o->created, c);

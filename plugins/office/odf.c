@@ -66,7 +66,7 @@ static void	office_odf_note(struct office *, const xmlNode *);
 /* The raw text of an ODF paragraph (or cell): its text nodes and the
  * elements that stand for spacing; notes go to the notes (if notes). */
 void
-office_odf_inline(struct office *o, const xmlNode *node, struct ob *out,
+office_odf_inline(struct office *o, const xmlNode *node, struct savoir_buf *out,
     int notes)
 {
 	const xmlNode	*c;
@@ -79,9 +79,9 @@ office_odf_inline(struct office *o, const xmlNode *node, struct ob *out,
 		if (c->type != XML_ELEMENT_NODE || office_odf_skip(c))
 			continue;
 		if (office_is(c, NS_TEXT, "s") || office_is(c, NS_TEXT, "tab"))
-			ob_addc(out, ' ');
+			office_host->buf_adds(out, " ");
 		else if (office_is(c, NS_TEXT, "line-break"))
-			ob_addc(out, '\n');
+			office_host->buf_adds(out, "\n");
 		else if (office_is(c, NS_TEXT, "note")) {
 			if (notes)
 				office_odf_note(o, c);
@@ -100,9 +100,9 @@ office_odf_inline(struct office *o, const xmlNode *node, struct ob *out,
 static void
 office_odf_note(struct office *o, const xmlNode *note)
 {
-	const xmlNode	*cit, *body;
-	struct ob	 text = { 0 };
-	char		*num = NULL;
+	const xmlNode		*cit, *body;
+	struct savoir_buf	 text = SAVOIR_BUF_INIT;
+	char			*num = NULL;
 
 	if ((body = office_child(note, NS_TEXT, "note-body")) == NULL)
 		return;
@@ -113,7 +113,7 @@ office_odf_note(struct office *o, const xmlNode *note)
 		o->body.failed = 1;
 	office_note(o, num, &text);
 	free(num);
-	ob_free(&text);
+	office_host->buf_free(&text);
 }
 
 void
@@ -131,7 +131,7 @@ office_odf_para(struct office *o, const xmlNode *p, int heading)
 		level = office_level(o, style);
 	if (level < 0)
 		return;
-	ob_reset(&o->line);
+	office_cut(&o->line, 0);
 	office_odf_inline(o, p, &o->line, 1);
 	office_para(o, level, o->list_depth > 0, &o->line);
 }
@@ -159,8 +159,8 @@ office_meta_odf(struct office *o, const xmlNode *root)
 		    o->keywords.len < OFFICE_META_MAX &&
 		    (kw = office_meta_text(o, c)) != NULL) {
 			if (o->keywords.len > 0)
-				ob_adds(&o->keywords, ", ");
-			ob_adds(&o->keywords, kw);
+				office_host->buf_adds(&o->keywords, ", ");
+			office_host->buf_adds(&o->keywords, kw);
 			free(kw);
 		} else if (office_is(c, NS_META, "creation-date"))
 			office_set(o, &o->created, c);

@@ -53,8 +53,7 @@ static int	office_extract(void *, const struct savoir_input *,
 		    struct savoir_sink *);
 
 static const struct savoir_plugin office_plugin = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_plugin),
+	SAVOIR_PLUGIN_HEAD,
 	.name = "office",
 	.version = OFFICE_VERSION,
 	.description = "Word-processing documents: OpenDocument text (.odt) "
@@ -62,22 +61,12 @@ static const struct savoir_plugin office_plugin = {
 	.types = office_types,
 	.extensions = office_extensions,
 	.mime_types = office_mime_types,
-	.init = NULL,
-	.fini = NULL,
 	.probe = office_probe,
 	.extract = office_extract
 };
 
-SAVOIR_EXPORT const struct savoir_plugin *
-savoir_plugin_entry(const struct savoir_host *h)
-{
-	/* Every function this plugin calls is in the first version. */
-	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
-	    h->size < sizeof(struct savoir_host))
-		return NULL;
-	office_host = h;
-	return &office_plugin;
-}
+/* The toolkit of the 0.3 host is the newest thing it calls. */
+SAVOIR_PLUGIN_ENTRY(office_plugin, office_host, utf8_check)
 
 /* Report why the file fails; only the first reason is kept. */
 void __attribute__((format(printf, 2, 3)))
@@ -161,17 +150,17 @@ static const char *const office_months[] = { "janvier", "février", "mars",
 static void
 office_drop_title(struct office *o, const char *title)
 {
-	struct ob	 h = { 0 };
+	struct savoir_buf	 h = SAVOIR_BUF_INIT;
 
-	ob_adds(&h, "<h2>");
-	ob_html(&h, title, strlen(title));
-	ob_adds(&h, "</h2>\n");
+	office_host->buf_adds(&h, "<h2>");
+	office_html(&h, title, strlen(title));
+	office_host->buf_adds(&h, "</h2>\n");
 	if (!h.failed && o->html.len >= h.len &&
 	    memcmp(o->html.s, h.s, h.len) == 0) {
 		memmove(o->html.s, o->html.s + h.len, o->html.len - h.len + 1);
 		o->html.len -= h.len;
 	}
-	ob_free(&h);
+	office_host->buf_free(&h);
 }
 
 static int
@@ -195,14 +184,15 @@ office_emit(struct office *o)
 		room = o->body.len + 1 < OFFICE_TEXT_MAX ?
 		    OFFICE_TEXT_MAX - o->body.len - 1 : 0;
 		if (o->notes_text.len > room) {
-			ob_cut(&o->notes_text, utf8_floor(o->notes_text.s,
+			office_cut(&o->notes_text, utf8_floor(o->notes_text.s,
 			    room));
 			o->full = 1;
 		}
-		ob_line(&o->body, o->notes_text.s, o->notes_text.len);
+		office_line(&o->body, o->notes_text.s, o->notes_text.len);
 		if (o->html.len + o->notes_html.len + 32 <= OFFICE_HTML_MAX) {
-			ob_adds(&o->html, "<h2>Notes</h2>\n");
-			ob_add(&o->html, o->notes_html.s, o->notes_html.len);
+			office_host->buf_adds(&o->html, "<h2>Notes</h2>\n");
+			office_host->buf_add(&o->html, o->notes_html.s,
+			    o->notes_html.len);
 		} else
 			o->full = 1;
 	}
@@ -285,16 +275,16 @@ office_free(struct office *o)
 	if (o->styles != NULL)
 		xmlHashFree(o->styles, office_style_free);
 	free(o->xml_error);
-	ob_free(&o->body);
-	ob_free(&o->heads);
-	ob_free(&o->html);
-	ob_free(&o->notes_text);
-	ob_free(&o->notes_html);
-	ob_free(&o->line);
-	ob_free(&o->clean);
-	ob_free(&o->row);
-	ob_free(&o->rowhtml);
-	ob_free(&o->keywords);
+	office_host->buf_free(&o->body);
+	office_host->buf_free(&o->heads);
+	office_host->buf_free(&o->html);
+	office_host->buf_free(&o->notes_text);
+	office_host->buf_free(&o->notes_html);
+	office_host->buf_free(&o->line);
+	office_host->buf_free(&o->clean);
+	office_host->buf_free(&o->row);
+	office_host->buf_free(&o->rowhtml);
+	office_host->buf_free(&o->keywords);
 	free(o->first_heading);
 	free(o->title);
 	free(o->author);

@@ -1,8 +1,9 @@
 /*
  * office.h - what the office plugin's files share, and nothing they do not:
- * the limits, the namespaces, struct ob (a growable string), struct
- * office (one file being read), struct office_style, the host's function
- * table and the functions one file calls in another.
+ * the limits, the namespaces, struct office (one file being read), struct
+ * office_style, the host's function table (whose toolkit gives the
+ * growable strings, struct savoir_buf) and the functions one file calls
+ * in another.
  *
  * Private to plugins/office: no other program or plugin includes it.  The
  * plugin is built with -fvisibility=hidden, so nothing declared here is
@@ -74,16 +75,6 @@
 /* Set by the entry point (office.c): the only way to reach the host. */
 extern const struct savoir_host *office_host;
 
-/* A growable string.  An allocation failure is sticky: later adds do
- * nothing and ->failed stays set, so a caller checks once at the end.
- * (A plugin cannot use libsavoir's struct buf.) */
-struct ob {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;
-};
-
 /* A paragraph style: what makes a paragraph a heading. */
 struct office_style {
 	char	*name;		/* shown name ("heading 1"), or NULL */
@@ -109,15 +100,15 @@ struct office {
 	char			*xml_error;
 
 	/* The document. */
-	struct ob		 body;
-	struct ob		 heads;
-	struct ob		 html;
-	struct ob		 notes_text;
-	struct ob		 notes_html;
-	struct ob		 line;		/* scratch: a block's text */
-	struct ob		 clean;		/* scratch: it squashed */
-	struct ob		 row;		/* scratch: a table row */
-	struct ob		 rowhtml;
+	struct savoir_buf	 body;
+	struct savoir_buf	 heads;
+	struct savoir_buf	 html;
+	struct savoir_buf	 notes_text;
+	struct savoir_buf	 notes_html;
+	struct savoir_buf	 line;		/* scratch: a block's text */
+	struct savoir_buf	 clean;		/* scratch: it squashed */
+	struct savoir_buf	 row;		/* scratch: a table row */
+	struct savoir_buf	 rowhtml;
 	char			*first_heading;
 	int			 list_open;	/* a <ul> is open in html */
 	int			 list_depth;	/* inside an ODF text:list */
@@ -131,26 +122,21 @@ struct office {
 	char			*modified;
 	char			*subject;
 	char			*description;
-	struct ob		 keywords;
+	struct savoir_buf	 keywords;
 
 	int			 full;		/* text cut at the limit */
 	int			 errored;	/* error() was called */
 };
 
 /* text.c */
-void		 ob_add(struct ob *, const char *, size_t);
-void		 ob_adds(struct ob *, const char *);
-void		 ob_addc(struct ob *, char);
-void		 ob_cut(struct ob *, size_t);
-void		 ob_reset(struct ob *);
-const char	*ob_str(const struct ob *);
-void		 ob_free(struct ob *);
-void		 ob_html(struct ob *, const char *, size_t);
-void		 ob_line(struct ob *, const char *, size_t);
+void		 office_cut(struct savoir_buf *, size_t);
+const char	*office_str(const struct savoir_buf *);
+void		 office_html(struct savoir_buf *, const char *, size_t);
+void		 office_line(struct savoir_buf *, const char *, size_t);
 size_t		 utf8_floor(const char *, size_t);
-void		 office_squash(const struct ob *, struct ob *);
-void		 office_addtext(struct ob *, const xmlChar *);
-void		 office_space(struct ob *);
+void		 office_squash(const struct savoir_buf *, struct savoir_buf *);
+void		 office_addtext(struct savoir_buf *, const xmlChar *);
+void		 office_space(struct savoir_buf *);
 
 /* office.c */
 void		 office_error(struct office *, const char *, ...)
@@ -181,14 +167,16 @@ int		 office_level(struct office *, const char *);
 
 /* blocks.c */
 void		 office_close_list(struct office *);
-void		 office_para(struct office *, int, int, const struct ob *);
-void		 office_note(struct office *, const char *, const struct ob *);
+void		 office_para(struct office *, int, int,
+		    const struct savoir_buf *);
+void		 office_note(struct office *, const char *,
+		    const struct savoir_buf *);
 void		 office_block(struct office *, xmlNode *);
 
 /* docx.c */
 int		 office_docx_skip(const xmlNode *);
 void		 office_docx_inline(struct office *, const xmlNode *,
-		    struct ob *);
+		    struct savoir_buf *);
 void		 office_docx_para(struct office *, const xmlNode *);
 void		 office_docx_note(struct office *, const xmlNode *);
 int		 office_read_docx(struct office *);
@@ -197,7 +185,7 @@ int		 office_read_docx(struct office *);
 void		 office_styles_odf(struct office *, xmlNode *);
 int		 office_odf_skip(const xmlNode *);
 void		 office_odf_inline(struct office *, const xmlNode *,
-		    struct ob *, int);
+		    struct savoir_buf *, int);
 void		 office_odf_para(struct office *, const xmlNode *, int);
 int		 office_read_odf(struct office *);
 

@@ -98,22 +98,22 @@ office_int(const char *s, int max)
 char *
 office_meta_text(struct office *o, const xmlNode *n)
 {
-	xmlChar		*raw;
-	struct ob	 in = { 0 }, out = { 0 };
+	xmlChar			*raw;
+	struct savoir_buf	 in = SAVOIR_BUF_INIT, out = SAVOIR_BUF_INIT;
+	char			*s;
 
 	if ((raw = xmlNodeGetContent(n)) == NULL)
 		return NULL;
 	office_addtext(&in, raw);
 	xmlFree(raw);
 	office_squash(&in, &out);
-	ob_free(&in);
+	office_host->buf_free(&in);
 	if (out.len > OFFICE_META_MAX)
-		ob_cut(&out, utf8_floor(out.s, OFFICE_META_MAX));
-	if (out.failed || out.len == 0) {
-		ob_free(&out);
-		return NULL;
-	}
-	return out.s;
+		office_cut(&out, utf8_floor(out.s, OFFICE_META_MAX));
+	/* A copy: the host's buffer is only ever given back to the host. */
+	s = out.failed || out.len == 0 ? NULL : strdup(out.s);
+	office_host->buf_free(&out);
+	return s;
 }
 
 /* Set *dst once (the first value wins). */

@@ -18,8 +18,8 @@
  * call and reported as the file's error or as warnings naming the page.
  *
  * It must never call a host symbol (everything goes through the function
- * table), never write text into the HTML without escaping it (html_text is
- * the only way text gets there), and never read beyond the caps.
+ * table), never write text into the HTML without escaping it (host->buf_html
+ * is the only way text gets there), and never read beyond the caps.
  */
 #include "config.h"
 
@@ -117,9 +117,9 @@ struct pdf {
 	int			 npages;	/* in the file */
 	int			 nread;		/* pages read */
 	int			 ntext;		/* pages with text */
-	GString			*body;
-	GString			*pages;		/* HTML of the pages */
-	GString			*headings;
+	struct savoir_buf	 body;
+	struct savoir_buf	 pages;		/* HTML of the pages */
+	struct savoir_buf	 headings;
 	char			*first_line;	/* of page 1 */
 	char			*subject;	/* metadata, squashed */
 	char			*keywords;
@@ -137,8 +137,7 @@ static int	pdf_extract(void *, const struct savoir_input *,
 		    struct savoir_sink *);
 
 static const struct savoir_plugin pdf_plugin = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_plugin),
+	SAVOIR_PLUGIN_HEAD,
 	.name = "pdf",
 	.version = PDF_VERSION,
 	.description = "PDF documents (poppler): text page by page, outline, "
@@ -152,16 +151,8 @@ static const struct savoir_plugin pdf_plugin = {
 	.extract = pdf_extract
 };
 
-SAVOIR_EXPORT const struct savoir_plugin *
-savoir_plugin_entry(const struct savoir_host *h)
-{
-	/* Every function this plugin calls is in the first version. */
-	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
-	    h->size < sizeof(struct savoir_host))
-		return NULL;
-	host = h;
-	return &pdf_plugin;
-}
+/* The toolkit of the 0.3 host is the newest thing it calls. */
+SAVOIR_PLUGIN_ENTRY(pdf_plugin, host, utf8_check)
 
 /* --- poppler's messages --------------------------------------------- */
 
@@ -400,39 +391,6 @@ pdf_squash(const char *s, size_t max)
 	return g_string_free(b, FALSE);
 }
 
-/* Append text to HTML, escaped: the only way text enters the HTML. */
-static void
-html_text(GString *h, const char *s, size_t len)
-{
-	const char	*p, *end = s + len, *run = s, *rep;
-
-	for (p = s; p < end; p++) {
-		switch (*p) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		g_string_append_len(h, run, p - run);
-		g_string_append(h, rep);
-		run = p + 1;
-	}
-	g_string_append_len(h, run, end - run);
-}
-
 /* A problem with one part of the file; after PDF_WARN_MAX only counted,
  * so a badly damaged file does not bury the log. */
 static void
@@ -480,7 +438,7 @@ pdf_cmp_long(const void *a, const void *b)
  * paragraph are joined by a newline, which the browser shows as a space.
  */
 static void
-pdf_page_html(GString *h, const char *text)
+pdf_page_html(struct savoir_buf *h, const char *text)
 {
 	struct pdf_line	*lines = NULL;
 	long		*chars, usual = 0;
@@ -516,20 +474,20 @@ pdf_page_html(GString *h, const char *text)
 	for (i = 0; i < n; i++) {
 		if (lines[i].len == 0) {
 			if (open)
-				g_string_append(h, "</p>\n");
+				host->buf_adds(h, "</p>\n");
 			open = 0;
 			continue;
 		}
-		g_string_append(h, open ? "\n" : "<p>");
+		host->buf_adds(h, open ? "\n" : "<p>");
 		open = 1;
-		html_text(h, lines[i].s, lines[i].len);
+		host->buf_html(h, lines[i].s, lines[i].len);
 		if (usual < PDF_PARA_MIN || lines[i].chars * 3 < usual * 2) {
-			g_string_append(h, "</p>\n");
+			host->buf_adds(h, "</p>\n");
 			open = 0;
 		}
 	}
 	if (open)
-		g_string_append(h, "</p>\n");
+		host->buf_adds(h, "</p>\n");
 	g_free(lines);
 }
 
@@ -593,15 +551,15 @@ pdf_read_pages(struct pdf *x)
 		}
 		if ((text = pdf_page_text(x, i)) == NULL) {
 			x->nread = i + 1;
-			g_string_append_printf(x->pages, "<section id=\"p%d\">"
+			host->buf_printf(&x->pages, "<section id=\"p%d\">"
 			    "<h2>Page %d</h2>\n<p class=\"pdf-vide\">Page "
 			    "illisible.</p>\n</section>\n", i + 1, i + 1);
 			continue;
 		}
 		len = strlen(text);
 		/* &quot; makes 6 bytes of 1 */
-		if (x->body->len + len + 16 > PDF_TEXT_MAX ||
-		    x->pages->len + len * 6 + 128 > PDF_HTML_MAX) {
+		if (x->body.len + len + 16 > PDF_TEXT_MAX ||
+		    x->pages.len + len * 6 + 128 > PDF_HTML_MAX) {
 			host->warn(x->sink, 0, "stopped after page %d of %d: "
 			    "the text would exceed %zu MB", i, x->npages,
 			    PDF_TEXT_MAX >> 20);
@@ -614,20 +572,20 @@ pdf_read_pages(struct pdf *x)
 			nl = text + strcspn(text, "\n");
 			x->first_line = g_strndup(text, nl - text);
 		}
-		g_string_append_printf(x->pages, "<section id=\"p%d\">"
+		host->buf_printf(&x->pages, "<section id=\"p%d\">"
 		    "<h2>Page %d</h2>\n", i + 1, i + 1);
 		if (len > 0) {
 			x->ntext++;
-			if (x->body->len > 0)
-				g_string_append_c(x->body, '\n');
-			g_string_append_printf(x->body, "[p." PDF_NBSP "%d]\n",
+			if (x->body.len > 0)
+				host->buf_adds(&x->body, "\n");
+			host->buf_printf(&x->body, "[p." PDF_NBSP "%d]\n",
 			    i + 1);
-			g_string_append_len(x->body, text, len);
-			pdf_page_html(x->pages, text);
+			host->buf_add(&x->body, text, len);
+			pdf_page_html(&x->pages, text);
 		} else
-			g_string_append(x->pages, "<p class=\"pdf-vide\">Page "
+			host->buf_adds(&x->pages, "<p class=\"pdf-vide\">Page "
 			    "sans texte.</p>\n");
-		g_string_append(x->pages, "</section>\n");
+		host->buf_adds(&x->pages, "</section>\n");
 		g_free(text);
 	}
 	if (!stopped && last < x->npages)
@@ -729,7 +687,7 @@ pdf_outline(struct pdf *x)
 
 /* The outline as nested lists; entries link to the pages read. */
 static void
-pdf_outline_html(struct pdf *x, GString *h)
+pdf_outline_html(struct pdf *x, struct savoir_buf *h)
 {
 	const struct pdf_entry	*e;
 	size_t			 i;
@@ -737,33 +695,33 @@ pdf_outline_html(struct pdf *x, GString *h)
 
 	if (x->nentries == 0)
 		return;
-	g_string_append(h, "<section class=\"pdf-sommaire\"><h2>Sommaire"
+	host->buf_adds(h, "<section class=\"pdf-sommaire\"><h2>Sommaire"
 	    "</h2>\n");
 	for (i = 0; i < x->nentries; i++) {
 		e = &x->entries[i];
 		if (e->depth > depth) {
 			/* A child opens a list in its parent's item; a
 			 * depth never grows by more than one. */
-			g_string_append(h, "<ul>\n");
+			host->buf_adds(h, "<ul>\n");
 			depth = e->depth;
 		} else {
-			g_string_append(h, "</li>\n");
+			host->buf_adds(h, "</li>\n");
 			for (; depth > e->depth; depth--)
-				g_string_append(h, "</ul></li>\n");
+				host->buf_adds(h, "</ul></li>\n");
 		}
-		g_string_append(h, "<li>");
+		host->buf_adds(h, "<li>");
 		if (e->page >= 1 && e->page <= x->nread && x->ntext > 0) {
-			g_string_append_printf(h, "<a href=\"#p%d\">",
+			host->buf_printf(h, "<a href=\"#p%d\">",
 			    e->page);
-			html_text(h, e->title, strlen(e->title));
-			g_string_append(h, "</a>");
+			host->buf_html(h, e->title, strlen(e->title));
+			host->buf_adds(h, "</a>");
 		} else
-			html_text(h, e->title, strlen(e->title));
+			host->buf_html(h, e->title, strlen(e->title));
 	}
-	g_string_append(h, "</li>\n");
+	host->buf_adds(h, "</li>\n");
 	for (; depth > 0; depth--)
-		g_string_append(h, "</ul></li>\n");
-	g_string_append(h, "</ul>\n</section>\n");
+		host->buf_adds(h, "</ul></li>\n");
+	host->buf_adds(h, "</ul>\n</section>\n");
 }
 
 /* --- metadata ---------------------------------------------------------- */
@@ -774,9 +732,9 @@ pdf_heading(struct pdf *x, const char *s)
 {
 	if (s == NULL)
 		return;
-	if (x->headings->len > 0)
-		g_string_append_c(x->headings, '\n');
-	g_string_append(x->headings, s);
+	if (x->headings.len > 0)
+		host->buf_adds(&x->headings, "\n");
+	host->buf_adds(&x->headings, s);
 }
 
 /* Metadata text, one line; to g_free, NULL if there is none. */
@@ -854,13 +812,12 @@ pdf_emit_meta(struct pdf *x)
 {
 	struct savoir_sink	*s = x->sink;
 	GDateTime		*date;
-	GString			*authors;
+	struct savoir_buf	 authors = SAVOIR_BUF_INIT;
 	char			*raw, *v, **parts, buf[64];
 	time_t			 now = time(NULL);
 	struct tm		 tm;
 	int			 year, rc = -1, i;
 
-	authors = g_string_new(NULL);
 	raw = poppler_document_get_author(x->doc);
 	parts = g_strsplit(raw != NULL ? raw : "", ";", 0);
 	g_free(raw);
@@ -871,13 +828,17 @@ pdf_emit_meta(struct pdf *x)
 			g_free(v);
 			goto out;
 		}
-		if (authors->len > 0)
-			g_string_append(authors, ", ");
-		g_string_append(authors, v);
+		if (authors.len > 0)
+			host->buf_adds(&authors, ", ");
+		host->buf_adds(&authors, v);
 		g_free(v);
 	}
-	if (authors->len > 0 &&
-	    host->doc_meta(s, "auteur", "Auteur", authors->str) == -1)
+	if (authors.failed) {
+		host->error(s, "out of memory");
+		goto out;
+	}
+	if (authors.len > 0 &&
+	    host->doc_meta(s, "auteur", "Auteur", authors.s) == -1)
 		goto out;
 
 	if ((date = pdf_date(x)) != NULL) {
@@ -922,7 +883,7 @@ out_date:
 	g_date_time_unref(date);
 out:
 	g_strfreev(parts);
-	g_string_free(authors, TRUE);
+	host->buf_free(&authors);
 	return rc;
 }
 
@@ -983,37 +944,41 @@ static int
 pdf_emit(struct pdf *x)
 {
 	struct savoir_sink	*s = x->sink;
-	GString			*html;
+	struct savoir_buf	 html = SAVOIR_BUF_INIT;
 	char			*title;
 	int			 rc = -1;
 
 	title = pdf_title(x);
-	html = g_string_new(NULL);
-	pdf_outline_html(x, html);
+	pdf_outline_html(x, &html);
 	if (x->ntext > 0)
-		g_string_append_len(html, x->pages->str, x->pages->len);
+		host->buf_add(&html, x->pages.s, x->pages.len);
 	else
-		g_string_append(html, "<p class=\"pdf-vide\">Ce PDF ne contient "
-		    "pas de texte (un document numérisé sans reconnaissance "
-		    "de caractères ?).</p>\n");
+		host->buf_adds(&html, "<p class=\"pdf-vide\">Ce PDF ne "
+		    "contient pas de texte (un document numérisé sans "
+		    "reconnaissance de caractères ?).</p>\n");
 	if (x->nread < x->npages)
-		g_string_append_printf(html, "<p class=\"pdf-tronque\">"
+		host->buf_printf(&html, "<p class=\"pdf-tronque\">"
 		    "Lecture interrompue après la page %d sur %d : la suite du "
 		    "document n’est ni affichée ni indexée.</p>\n", x->nread,
 		    x->npages);
+	if (html.failed || x->pages.failed || x->body.failed ||
+	    x->headings.failed) {
+		host->error(s, "out of memory");
+		goto out;
+	}
 	if (host->doc_begin(s, x->in->id_prefix, "pdf") == -1 ||
 	    host->doc_text(s, SAVOIR_COL_TITLE, title, strlen(title)) == -1 ||
-	    (x->headings->len > 0 && host->doc_text(s, SAVOIR_COL_HEADINGS,
-	    x->headings->str, x->headings->len) == -1) ||
-	    (x->body->len > 0 && host->doc_text(s, SAVOIR_COL_BODY,
-	    x->body->str, x->body->len) == -1) ||
+	    (x->headings.len > 0 && host->doc_text(s, SAVOIR_COL_HEADINGS,
+	    x->headings.s, x->headings.len) == -1) ||
+	    (x->body.len > 0 && host->doc_text(s, SAVOIR_COL_BODY,
+	    x->body.s, x->body.len) == -1) ||
 	    pdf_emit_meta(x) == -1 ||
-	    host->doc_html(s, html->str, html->len) == -1 ||
+	    host->doc_html(s, html.s, html.len) == -1 ||
 	    host->doc_end(s) == -1)
 		goto out;
 	rc = 0;
 out:
-	g_string_free(html, TRUE);
+	host->buf_free(&html);
 	g_free(title);
 	return rc;
 }
@@ -1041,10 +1006,6 @@ pdf_extract(void *state, const struct savoir_input *in,
 		host->error(sink, "not a valid PDF: it has no pages");
 		goto out;
 	}
-	x.body = g_string_new(NULL);
-	x.pages = g_string_new(NULL);
-	x.headings = g_string_new(NULL);
-
 	x.subject = pdf_info(poppler_document_get_subject, x.doc);
 	x.keywords = pdf_info(poppler_document_get_keywords, x.doc);
 
@@ -1069,12 +1030,9 @@ out:
 	g_free(x.first_line);
 	g_free(x.subject);
 	g_free(x.keywords);
-	if (x.body != NULL)
-		g_string_free(x.body, TRUE);
-	if (x.pages != NULL)
-		g_string_free(x.pages, TRUE);
-	if (x.headings != NULL)
-		g_string_free(x.headings, TRUE);
+	host->buf_free(&x.body);
+	host->buf_free(&x.pages);
+	host->buf_free(&x.headings);
 	g_object_unref(x.doc);
 	return rc;
 }

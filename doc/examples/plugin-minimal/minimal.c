@@ -8,7 +8,9 @@
  * It owns nothing but reading that format.  Like every plugin it must
  * never call a host symbol (everything goes through the function table
  * handed to savoir_plugin_entry), never keep state between files, and
- * never write a text into HTML without escaping it.
+ * never write a text into HTML without escaping it.  It leaves strings
+ * and escaping to the host's toolkit (Savoir 0.3): a plugin need not
+ * carry its own.
  *
  * Build it against the installed header (see the Makefile beside it):
  *	cc -shared -fPIC $(pkg-config --cflags savoir-plugin) \
@@ -18,19 +20,10 @@
  *	savoir --plugins . --db /tmp/memo.db index ~/memos
  *	savoir --db /tmp/memo.db search 'dossier:travail réunion'
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <savoir/plugin.h>
-
-/*
- * Does this host have function fn?  A host older than this header has a
- * shorter table: a member past its size is not there, so read size first.
- */
-#define MEMO_HOST_HAS(h, fn)						\
-	((h)->size >= offsetof(struct savoir_host, fn) + sizeof((h)->fn) && \
-	 (h)->fn != NULL)
 
 /* Set once by the entry point: the only way to reach the host. */
 static const struct savoir_host *host;
@@ -47,94 +40,6 @@ static const struct savoir_type_decl memo_types[] = {
 };
 
 static const char *const memo_extensions[] = { ".memo", NULL };
-
-/*
- * The HTML body, built through two functions only: memo_tag for the
- * plugin's own constant markup, memo_text for anything read from the file,
- * which it always escapes.  There is no third way to add bytes.
- */
-struct memo_html {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;	/* out of memory: stop adding */
-};
-
-static void
-memo_grow(struct memo_html *h, size_t more)
-{
-	size_t	 cap;
-	char	*s;
-
-	if (h->failed || h->len + more < h->cap)
-		return;
-	cap = h->cap > 0 ? h->cap : 256;
-	while (cap <= h->len + more) {
-		if (cap > ((size_t)-1) / 2) {
-			h->failed = 1;
-			return;
-		}
-		cap *= 2;
-	}
-	if ((s = realloc(h->s, cap)) == NULL) {
-		h->failed = 1;
-		return;
-	}
-	h->s = s;
-	h->cap = cap;
-}
-
-static void
-memo_tag(struct memo_html *h, const char *tag)
-{
-	size_t	 n = strlen(tag);
-
-	memo_grow(h, n);
-	if (h->failed)
-		return;
-	memcpy(h->s + h->len, tag, n);
-	h->len += n;
-	h->s[h->len] = '\0';
-}
-
-static void
-memo_text(struct memo_html *h, const char *text, size_t n)
-{
-	const char	*rep;
-	size_t		 i, rl;
-
-	/* "&quot;" is the longest replacement: six bytes for one. */
-	if (n > ((size_t)-1) / 6 - 1) {
-		h->failed = 1;
-		return;
-	}
-	memo_grow(h, n * 6);
-	if (h->failed)
-		return;
-	for (i = 0; i < n; i++) {
-		switch (text[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		default:
-			h->s[h->len++] = text[i];
-			continue;
-		}
-		rl = strlen(rep);
-		memcpy(h->s + h->len, rep, rl);
-		h->len += rl;
-	}
-	h->s[h->len] = '\0';
-}
 
 /* The length of line p (up to end), without its "\n" or "\r\n". */
 static size_t
@@ -166,9 +71,13 @@ memo_blank(const char *p, size_t n)
 /*
  * The body as HTML: one <p> per paragraph, lines of a paragraph joined by
  * <br>.  The body column gets the raw text: the host joins nothing there.
+ *
+ * The HTML is written through two of the host's functions only: buf_adds
+ * for the plugin's own constant markup, buf_html for anything read from
+ * the file, which it always escapes.  Text never goes in another way.
  */
 static void
-memo_render(struct memo_html *h, const char *p, const char *end)
+memo_render(struct savoir_buf *h, const char *p, const char *end)
 {
 	const char	*next;
 	size_t		 n;
@@ -178,16 +87,16 @@ memo_render(struct memo_html *h, const char *p, const char *end)
 		n = memo_line(p, end, &next);
 		if (memo_blank(p, n)) {
 			if (open)
-				memo_tag(h, "</p>\n");
+				host->buf_adds(h, "</p>\n");
 			open = 0;
 			continue;
 		}
-		memo_tag(h, open ? "<br>" : "<p>");
-		memo_text(h, p, n);
+		host->buf_adds(h, open ? "<br>" : "<p>");
+		host->buf_html(h, p, n);
 		open = 1;
 	}
 	if (open)
-		memo_tag(h, "</p>\n");
+		host->buf_adds(h, "</p>\n");
 }
 
 /* The folder of a path relative to the indexed root ("" at the root). */
@@ -195,23 +104,17 @@ static char *
 memo_folder(const char *path)
 {
 	const char	*slash;
-	char		*s;
-	size_t		 n;
 
-	slash = path != NULL ? strrchr(path, '/') : NULL;
-	n = slash != NULL ? (size_t)(slash - path) : 0;
-	if ((s = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(s, path, n);
-	s[n] = '\0';
-	return s;
+	if (path == NULL || (slash = strrchr(path, '/')) == NULL)
+		return strdup("");
+	return strndup(path, (size_t)(slash - path));
 }
 
 static int
 memo_extract(void *state, const struct savoir_input *in,
     struct savoir_sink *sink)
 {
-	struct memo_html	 html = { NULL, 0, 0, 0 };
+	struct savoir_buf	 html = SAVOIR_BUF_INIT;
 	const char		*text = (const char *)in->data;
 	const char		*end = text + in->len, *body;
 	char			*folder = NULL;
@@ -233,6 +136,7 @@ memo_extract(void *state, const struct savoir_input *in,
 	if (body == end || memo_blank(body, (size_t)(end - body)))
 		host->warn(sink, 2, "a title and no text");
 
+	/* An allocation failure in the buffer is sticky: check once. */
 	memo_render(&html, body, end);
 	if (html.failed || (folder = memo_folder(in->path)) == NULL) {
 		host->error(sink, "out of memory");
@@ -259,38 +163,41 @@ memo_extract(void *state, const struct savoir_input *in,
 	rc = 0;
 out:
 	free(folder);
-	free(html.s);
+	host->buf_free(&html);
 	return rc;
 }
 
-/* Static and constant: the host reads it for as long as it is loaded. */
+/*
+ * Static and constant: the host reads it for as long as it is loaded.
+ * SAVOIR_PLUGIN_HEAD fills in the ABI version and the sizes the host
+ * needs to read this struct and the declarations, whatever its version.
+ * No init, fini or probe: no per-process state, and the extension is
+ * enough (it scores 50).  Members left out are NULL.
+ */
 static const struct savoir_plugin memo_plugin = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_plugin),
+	SAVOIR_PLUGIN_HEAD,
 	.name = "memo",
 	.version = "1.0.0",
 	.description = "Example: one short note per .memo file, its title on "
 	    "the first line",
 	.types = memo_types,
 	.extensions = memo_extensions,
-	.mime_types = NULL,
-	.init = NULL,		/* no per-process state */
-	.fini = NULL,
-	.probe = NULL,		/* the extension is enough: it scores 50 */
 	.extract = memo_extract
 };
 
-/* The one exported symbol. */
-SAVOIR_EXPORT const struct savoir_plugin *
-savoir_plugin_entry(const struct savoir_host *h)
-{
-	/* Refuse a host we cannot work with: it reports us as refused. */
-	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
-	    !MEMO_HOST_HAS(h, doc_begin) || !MEMO_HOST_HAS(h, doc_text) ||
-	    !MEMO_HOST_HAS(h, doc_facet) || !MEMO_HOST_HAS(h, doc_meta) ||
-	    !MEMO_HOST_HAS(h, doc_html) || !MEMO_HOST_HAS(h, doc_end) ||
-	    !MEMO_HOST_HAS(h, warn) || !MEMO_HOST_HAS(h, error))
-		return NULL;
-	host = h;
-	return &memo_plugin;
-}
+/*
+ * The one exported symbol: it keeps the host's table in host and hands
+ * out memo_plugin, or refuses (the host reports the plugin as refused) a
+ * host of another ABI or one older than the newest member the plugin
+ * calls.  That is the toolkit of Savoir 0.3, of which utf8_check is the
+ * last member.
+ *
+ * A plugin that must also run on an older host names instead the newest
+ * member it cannot do without (log, for the first version's table only)
+ * and tests each newer one before it calls it, keeping a way of its own
+ * for a host that lacks it:
+ *
+ *	if (SAVOIR_HOST_HAS(host, doc_weight))
+ *		host->doc_weight(sink, 0.5);
+ */
+SAVOIR_PLUGIN_ENTRY(memo_plugin, host, utf8_check)
