@@ -1321,9 +1321,10 @@ legi_nodes(struct legi *l, xmlNode *n)
 			link = legi_href(l, n, &l->tmp, &cite);
 			if (link) {
 				host->buf_adds(&l->html, "<a href=\"");
-				host->buf_html(&l->html, buf_str(&l->tmp), l->tmp.len);
-				host->buf_adds(&l->html, cite ? "\" class=\"cite\">" :
-				    "\">");
+				host->buf_html(&l->html, buf_str(&l->tmp),
+				    l->tmp.len);
+				host->buf_adds(&l->html, cite ?
+				    "\" class=\"cite\">" : "\">");
 			}
 			legi_nodes(l, n->children);
 			if (link)
@@ -1428,7 +1429,8 @@ legi_title(struct legi *l, struct savoir_buf *b, const char *num, int keep_star)
 		legi_num(b, num, keep_star);
 	} else
 		host->buf_adds(b, "Article sans numéro");
-	host->buf_adds(b, strncmp(l->title, "Code ", 5) == 0 ? " du " : " — ");
+	host->buf_adds(b, strncmp(l->title, "Code ", 5) == 0 ? " du " :
+	    " — ");
 	legi_add_squeezed(b, l->title);
 }
 
@@ -1712,7 +1714,8 @@ legi_emit(struct legi *l, struct legi_art *a)
 			return -1;
 	}
 	buf_reset(&l->tmp);
-	host->buf_adds(&l->tmp, "Légifrance, base LEGI (DILA), version du code du ");
+	host->buf_adds(&l->tmp, "Légifrance, base LEGI (DILA), version du "
+	    "code du ");
 	legi_date_fr(&l->tmp, l->ref);
 	if (l->tmp.failed)
 		return legi_oom(l);
