@@ -288,13 +288,17 @@ pt_clean(const char *s, size_t len, int multiline, int *oom)
 
 /* --- messages ------------------------------------------------------ */
 
-/* A message cut by vsnprintf may end inside a UTF-8 sequence: drop the
- * incomplete sequence, since the host wants valid UTF-8 (what messages
- * quote of the file was checked before, see pt_text_check). */
+/*
+ * Format a message into msg, cut to size.  The cut may fall inside a UTF-8
+ * sequence: drop the incomplete sequence, since the host wants valid UTF-8
+ * (what messages quote of the file was checked before, see
+ * pt_text_check).
+ */
 static void
-pt_utf8_tail(char *s)
+pt_vformat(char *msg, size_t size, const char *fmt, va_list ap)
 {
-	s[host->utf8_check(s, strlen(s))] = '\0';
+	vsnprintf(msg, size, fmt, ap);
+	msg[host->utf8_check(msg, strlen(msg))] = '\0';
 }
 
 static void
@@ -311,9 +315,8 @@ pt_warn(struct pt_file *f, long line, const char *fmt, ...)
 	if (f->sink == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	pt_vformat(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	pt_utf8_tail(msg);
 	host->warn(f->sink, line, "%s", msg);
 }
 
@@ -331,9 +334,8 @@ pt_error(struct pt_file *f, const char *fmt, ...)
 	if (f->sink == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	pt_vformat(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	pt_utf8_tail(msg);
 	host->error(f->sink, "%s", msg);
 }
 
@@ -494,9 +496,8 @@ pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
 	char	 msg[900];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	pt_vformat(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	pt_utf8_tail(msg);
 	pt_warn(f, r->line, "%s (row skipped)", msg);
 	r->bad = 1;
 }
