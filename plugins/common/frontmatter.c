@@ -2,25 +2,27 @@
  * frontmatter.c - the YAML front matter block at the top of notes and legal
  * texts, read with libyaml into a flat list of keys (scalars, lists of
  * scalars, and `sources` as a list of {titre, url}), plus the checks every
- * plugin input needs first (empty file, UTF-8), and the date helpers and
- * string buffer both plugins share.
+ * plugin input needs first (empty file, UTF-8), what both plugins tell the
+ * host about a front matter (its warnings, its sources), and the date and
+ * line helpers both plugins share.
  *
  * Compiled into each plugin: it must never call a host symbol (the plugins
  * are linked with -Wl,--no-undefined and loaded without -export-dynamic),
  * so it allocates with libc and reports out-of-memory as an error instead
- * of aborting.  It never sees the host's function table: warnings are
- * returned in the struct for the plugin to pass on.
+ * of aborting.  The parser never sees the host's function table (warnings
+ * are returned in the struct); the functions that report to the host are
+ * handed the table by the plugin.
  */
 #include "config.h"
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <yaml.h>
 
+#include "buf.h"
 #include "frontmatter.h"
 
 /* The YAML text starts on the line after the opening "---". */
@@ -42,9 +44,8 @@ fm_cause(char **cause, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Length of a line's content without trailing blanks and CR. */
-static size_t
-fm_trimmed(const char *s, size_t n)
+size_t
+line_trimmed(const char *s, size_t n)
 {
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
 	    s[n - 1] == '\r'))
@@ -56,7 +57,7 @@ fm_trimmed(const char *s, size_t n)
 static int
 fm_is_delim(const char *s, size_t n)
 {
-	return fm_trimmed(s, n) == 3 && memcmp(s, "---", 3) == 0;
+	return line_trimmed(s, n) == 3 && memcmp(s, "---", 3) == 0;
 }
 
 int
@@ -515,71 +516,35 @@ frontmatter_list(const struct frontmatter *fm, const char *key, size_t *n)
 	return NULL;
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF), or 0 if it is not one.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char	 c = s[0], lo = 0x80, hi = 0xbf;
-	size_t		 len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 int
-text_check(const char *data, size_t len, char **cause)
+text_check(const struct savoir_host *host, const char *data, size_t len,
+    char **cause)
 {
-	const unsigned char	*s = (const unsigned char *)data;
-	size_t			 i = 0, k;
-	long			 line = 1;
+	const char	*nul;
+	size_t		 bad, i;
+	long		 line = 1;
 
 	*cause = NULL;
 	if (len == 0) {
 		fm_cause(cause, "empty file");
 		return -1;
 	}
-	while (i < len) {
-		if (s[i] == '\n')
+	/* Valid UTF-8, but the host's strings end at a NUL. */
+	bad = host->utf8_check(data, len);
+	if ((nul = memchr(data, '\0', bad)) != NULL)
+		bad = (size_t)(nul - data);
+	if (bad == len)
+		return 0;
+	for (i = 0; i < bad; i++)
+		if (data[i] == '\n')
 			line++;
-		/* Valid UTF-8, but the host's strings end at a NUL. */
-		if (s[i] == '\0') {
-			fm_cause(cause, "NUL byte at line %ld: this is not a "
-			    "text file", line);
-			return -1;
-		}
-		if ((k = utf8_seq(s + i, len - i)) == 0) {
-			fm_cause(cause, "invalid UTF-8 at line %ld (is the "
-			    "file in Latin-1?)", line);
-			return -1;
-		}
-		i += k;
-	}
-	return 0;
+	if (data[bad] == '\0')
+		fm_cause(cause, "NUL byte at line %ld: this is not a text file",
+		    line);
+	else
+		fm_cause(cause, "invalid UTF-8 at line %ld (is the file in "
+		    "Latin-1?)", line);
+	return -1;
 }
 
 static int
@@ -639,106 +604,84 @@ date_french(const char *iso)
 	return s;
 }
 
-void
-sbuf_add(struct sbuf *b, const char *p, size_t n)
-{
-	size_t	 cap;
-	char	*s;
+/* --- what the notes and legal plugins tell the host alike ------------ */
 
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap == 0 ? 256 : b->cap;
-		while (cap < b->len + n + 1) {
-			if (cap > SIZE_MAX / 2)
-				goto fail;
-			cap *= 2;
-		}
-		if ((s = realloc(b->s, cap)) == NULL)
-			goto fail;
-		b->s = s;
-		b->cap = cap;
+int
+frontmatter_load(const struct savoir_host *host, const struct savoir_input *in,
+    struct savoir_sink *sink, struct frontmatter **out)
+{
+	const char	*data = (const char *)in->data;
+	char		*cause = NULL;
+
+	*out = NULL;
+	if (text_check(host, data, in->len, &cause) == -1 ||
+	    frontmatter_parse(data, in->len, out, &cause) == -1) {
+		host->error(sink, "%s", cause != NULL ? cause :
+		    "out of memory");
+		free(cause);
+		return -1;
 	}
-	if (n > 0)
-		memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return;
-fail:
-	b->failed = 1;
+	return 0;
 }
 
 void
-sbuf_adds(struct sbuf *b, const char *s)
+frontmatter_warn_keys(const struct savoir_host *host,
+    struct savoir_sink *sink, const struct frontmatter *fm,
+    const char *const *known)
 {
-	sbuf_add(b, s, strlen(s));
-}
+	size_t	 i, j;
 
-void
-sbuf_addc(struct sbuf *b, char c)
-{
-	sbuf_add(b, &c, 1);
-}
-
-void
-sbuf_html(struct sbuf *b, const char *s, size_t n)
-{
-	size_t	 i, from = 0;
-	const char *rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		sbuf_add(b, s + from, i - from);
-		sbuf_adds(b, rep);
-		from = i + 1;
+	for (i = 0; i < fm->nwarnings; i++)
+		host->warn(sink, fm->warnings[i].line, "%s",
+		    fm->warnings[i].text);
+	for (i = 0; i < fm->n; i++) {
+		for (j = 0; known[j] != NULL; j++)
+			if (strcmp(fm->v[i].key, known[j]) == 0)
+				break;
+		if (known[j] == NULL)
+			host->warn(sink, fm->v[i].line, "unknown front matter "
+			    "key `%s` (ignored)", fm->v[i].key);
 	}
-	sbuf_add(b, s + from, n - from);
 }
 
 void
-sbuf_rtrim(struct sbuf *b)
+frontmatter_warn_sources(const struct savoir_host *host,
+    struct savoir_sink *sink, const struct frontmatter *fm)
 {
-	while (b->len > 0 && (b->s[b->len - 1] == ' ' ||
-	    b->s[b->len - 1] == '\t' || b->s[b->len - 1] == '\n' ||
-	    b->s[b->len - 1] == '\r'))
-		b->s[--b->len] = '\0';
+	const struct fm_entry	*e = frontmatter_get(fm, "sources");
+
+	if (e == NULL || (e->kind == FM_SCALAR && e->value[0] == '\0'))
+		host->warn(sink, 1, "the front matter has no `sources`");
+	else if (e->kind != FM_SOURCES)
+		host->warn(sink, e->line, "`sources` must be a list of "
+		    "`- titre: …` entries with `url: …` (ignored)");
+	else if (e->nsources == 0)
+		host->warn(sink, e->line, "`sources` is empty");
 }
 
-const char *
-sbuf_str(const struct sbuf *b)
+int
+frontmatter_meta_sources(const struct savoir_host *host,
+    struct savoir_sink *sink, const struct frontmatter *fm)
 {
-	return b->s != NULL ? b->s : "";
-}
+	const struct fm_entry	*e = frontmatter_get(fm, "sources");
+	struct savoir_buf	 b = SAVOIR_BUF_INIT;
+	size_t			 i;
+	int			 rc = 0;
 
-void
-sbuf_reset(struct sbuf *b)
-{
-	b->len = 0;
-	if (b->s != NULL)
-		b->s[0] = '\0';
-}
-
-void
-sbuf_free(struct sbuf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof *b);
+	for (i = 0; rc == 0 && e != NULL && e->kind == FM_SOURCES &&
+	    i < e->nsources; i++) {
+		buf_reset(&b);
+		host->buf_adds(&b, e->sources[i].titre);
+		if (e->sources[i].url != NULL) {
+			host->buf_adds(&b, " — ");
+			host->buf_adds(&b, e->sources[i].url);
+		}
+		if (b.failed) {
+			host->error(sink, "out of memory");
+			rc = -1;
+		} else if (host->doc_meta(sink, "source", "Source", b.s) == -1)
+			rc = -1;
+	}
+	host->buf_free(&b);
+	return rc;
 }

@@ -1,17 +1,21 @@
 /*
  * frontmatter.h - the YAML front matter block shared by the notes and legal
- * plugins, the checks every plugin input needs before it is parsed, and the
- * few helpers (dates, a string buffer) both plugins need.
+ * plugins, the checks every plugin input needs before it is parsed, what
+ * both plugins tell the host about a front matter, and the few helpers
+ * (dates, lines) both need.
  *
  * Compiled into each plugin (not into libsavoir): it may use libc and
- * libyaml only, never a host symbol.  Every function returns 0 / -1; on -1,
- * *cause gets a message for a person (English, with a file line number
- * where there is one) that the caller frees.
+ * libyaml, and the host only through the function table the plugin passes
+ * in, never a host symbol.  Every function returns 0 / -1; on -1, *cause
+ * gets a message for a person (English, with a file line number where
+ * there is one) that the caller frees, or the message went to the host.
  */
 #ifndef FRONTMATTER_H
 #define FRONTMATTER_H
 
 #include <stddef.h>
+
+#include "savoir/plugin.h"
 
 /* One entry of `sources:`. */
 struct fm_source {
@@ -81,12 +85,34 @@ char *const *frontmatter_list(const struct frontmatter *, const char *key,
 	    size_t *n);
 
 /*
- * The checks before any parsing: not empty, no NUL byte, valid UTF-8.  The
- * message
- * names the line of the first bad byte, since a Latin-1 file is the usual
- * culprit.
+ * Read in's text and its front matter: text_check, then frontmatter_parse.
+ * On -1 the error went to host->error.  The caller frees *out.
  */
-int	 text_check(const char *data, size_t len, char **cause);
+int	 frontmatter_load(const struct savoir_host *,
+	    const struct savoir_input *in, struct savoir_sink *,
+	    struct frontmatter **out);
+/* Pass on the parse's warnings, and warn about each key not in known
+ * (NULL-terminated). */
+void	 frontmatter_warn_keys(const struct savoir_host *,
+	    struct savoir_sink *, const struct frontmatter *,
+	    const char *const *known);
+/* Warn about a `sources` key that is missing, malformed or empty. */
+void	 frontmatter_warn_sources(const struct savoir_host *,
+	    struct savoir_sink *, const struct frontmatter *);
+/* Each source as a "source" metadata of the current document, "titre —
+ * url".  On -1 the error went to the host. */
+int	 frontmatter_meta_sources(const struct savoir_host *,
+	    struct savoir_sink *, const struct frontmatter *);
+
+/*
+ * The checks before any parsing: not empty, no NUL byte, valid UTF-8.  The
+ * message names the line of the first bad byte, since a Latin-1 file is
+ * the usual culprit.
+ */
+int	 text_check(const struct savoir_host *, const char *data, size_t len,
+	    char **cause);
+/* Length of a line's content without trailing blanks and CR. */
+size_t	 line_trimmed(const char *s, size_t n);
 /* Is s a date written YYYY-MM-DD that exists?  Sets year, month, day. */
 int	 date_parse(const char *s, int *year, int *month, int *day);
 /* "6 août 2021", "1er mai 2020" for an ISO date; NULL if not one.
@@ -94,27 +120,5 @@ int	 date_parse(const char *s, int *year, int *month, int *day);
 char	*date_french(const char *iso);
 /* Is s a four-digit year (1000-2999)? */
 int	 year_valid(const char *s);
-
-/*
- * A growable string for the plugins, which cannot use libsavoir's struct
- * buf.  An allocation failure is sticky: later adds do nothing and
- * ->failed stays set, so a caller checks once at the end.
- */
-struct sbuf {
-	char	*s;		/* NUL-terminated once added to */
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;
-};
-void	 sbuf_add(struct sbuf *, const char *, size_t);
-void	 sbuf_adds(struct sbuf *, const char *);
-void	 sbuf_addc(struct sbuf *, char);
-/* Add text escaped for HTML (& < > " '). */
-void	 sbuf_html(struct sbuf *, const char *, size_t);
-/* Drop trailing white space. */
-void	 sbuf_rtrim(struct sbuf *);
-const char *sbuf_str(const struct sbuf *);	/* "" when empty */
-void	 sbuf_reset(struct sbuf *);		/* keeps the memory */
-void	 sbuf_free(struct sbuf *);
 
 #endif /* FRONTMATTER_H */

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "savoir/plugin.h"
+#include "../common/buf.h"
 #include "../common/frontmatter.h"
 
 #define LEGAL_VERSION	"1.0.0"
@@ -81,7 +82,7 @@ struct legal {
 	const char		*nature;
 	struct article		*art;
 	size_t			 nart;
-	struct sbuf		 text, html, s1, s2;
+	struct savoir_buf	 text, html, s1, s2;
 };
 
 static int	legal_probe(void *, const struct savoir_input *);
@@ -89,30 +90,18 @@ static int	legal_extract(void *, const struct savoir_input *,
 		    struct savoir_sink *);
 
 static const struct savoir_plugin legal_plugin = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_plugin),
+	SAVOIR_PLUGIN_HEAD,
 	.name = "legal",
 	.version = LEGAL_VERSION,
 	.description = "Articles of codes and laws in plain text, one "
 	    "document per article",
 	.types = legal_types,
 	.extensions = legal_extensions,
-	.mime_types = NULL,
-	.init = NULL,
-	.fini = NULL,
 	.probe = legal_probe,
 	.extract = legal_extract
 };
 
-SAVOIR_EXPORT const struct savoir_plugin *
-savoir_plugin_entry(const struct savoir_host *h)
-{
-	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
-	    h->size < sizeof(struct savoir_host))
-		return NULL;
-	host = h;
-	return &legal_plugin;
-}
+SAVOIR_PLUGIN_ENTRY(legal_plugin, host, utf8_check)
 
 /*
  * A .txt file is ours when its front matter has a top-level `code:` line.
@@ -140,16 +129,6 @@ legal_probe(void *state, const struct savoir_input *in)
 			break;
 	}
 	return 0;
-}
-
-/* Length of a line without its trailing blanks and CR. */
-static size_t
-legal_trim(const char *s, size_t n)
-{
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\r'))
-		n--;
-	return n;
 }
 
 static int
@@ -226,7 +205,7 @@ legal_article_meta(struct legal *l, struct article *a, const char *p,
 
 	for (; p < end; p = nl + 1, (*line)++) {
 		nl = memchr(p, '\n', end - p);
-		n = legal_trim(p, (nl != NULL ? nl : end) - p);
+		n = line_trimmed(p, (nl != NULL ? nl : end) - p);
 		if (n == 0 || !legal_meta_line(p, n, &key, &keylen, &val,
 		    &vallen))
 			return p;	/* the text starts here */
@@ -274,7 +253,7 @@ legal_split(struct legal *l, const char *p, const char *end, long line)
 	a = NULL;
 	for (; p < end; p = nl + 1, line++) {
 		nl = memchr(p, '\n', end - p);
-		n = legal_trim(p, (nl != NULL ? nl : end) - p);
+		n = line_trimmed(p, (nl != NULL ? nl : end) - p);
 		if (legal_article_line(p, n, &ref, &reflen)) {
 			if (a != NULL)
 				a->end = p;
@@ -347,55 +326,55 @@ legal_body(struct legal *l, const struct article *a)
 	enum { NONE, PARA, ITEM } cur = NONE;
 	int		 inlist = 0;
 
-	sbuf_reset(&l->text);
+	buf_reset(&l->text);
 	for (p = a->body; p < a->end; p = nl + 1) {
 		nl = memchr(p, '\n', a->end - p);
-		n = legal_trim(p, (nl != NULL ? nl : a->end) - p);
+		n = line_trimmed(p, (nl != NULL ? nl : a->end) - p);
 		if (n == 0) {
 			if (cur != NONE)
-				sbuf_adds(&l->html, cur == PARA ? "</p>\n" :
-				    "</li>\n");
+				host->buf_adds(&l->html, cur == PARA ?
+				    "</p>\n" : "</li>\n");
 			cur = NONE;
 		} else if (n >= 2 && p[0] == '-' && p[1] == ' ') {
 			if (cur == PARA)
-				sbuf_adds(&l->html, "</p>\n");
+				host->buf_adds(&l->html, "</p>\n");
 			else if (cur == ITEM)
-				sbuf_adds(&l->html, "</li>\n");
+				host->buf_adds(&l->html, "</li>\n");
 			if (!inlist)
-				sbuf_adds(&l->html, "<ul>\n");
+				host->buf_adds(&l->html, "<ul>\n");
 			inlist = 1;
-			sbuf_adds(&l->html, "<li>");
+			host->buf_adds(&l->html, "<li>");
 			for (p += 2, n -= 2; n > 0 && *p == ' '; p++, n--)
 				;
-			sbuf_html(&l->html, p, n);
+			host->buf_html(&l->html, p, n);
 			if (l->text.len > 0)
-				sbuf_addc(&l->text, '\n');
-			sbuf_add(&l->text, p, n);
+				host->buf_adds(&l->text, "\n");
+			host->buf_add(&l->text, p, n);
 			cur = ITEM;
 		} else if (cur != NONE) {
 			/* A line that goes on the paragraph or item. */
-			sbuf_addc(&l->html, '\n');
-			sbuf_html(&l->html, p, n);
-			sbuf_addc(&l->text, ' ');
-			sbuf_add(&l->text, p, n);
+			host->buf_adds(&l->html, "\n");
+			host->buf_html(&l->html, p, n);
+			host->buf_adds(&l->text, " ");
+			host->buf_add(&l->text, p, n);
 		} else {
 			if (inlist)
-				sbuf_adds(&l->html, "</ul>\n");
+				host->buf_adds(&l->html, "</ul>\n");
 			inlist = 0;
-			sbuf_adds(&l->html, "<p>");
-			sbuf_html(&l->html, p, n);
+			host->buf_adds(&l->html, "<p>");
+			host->buf_html(&l->html, p, n);
 			if (l->text.len > 0)
-				sbuf_addc(&l->text, '\n');
-			sbuf_add(&l->text, p, n);
+				host->buf_adds(&l->text, "\n");
+			host->buf_add(&l->text, p, n);
 			cur = PARA;
 		}
 		if (nl == NULL)
 			break;
 	}
 	if (cur != NONE)
-		sbuf_adds(&l->html, cur == PARA ? "</p>\n" : "</li>\n");
+		host->buf_adds(&l->html, cur == PARA ? "</p>\n" : "</li>\n");
 	if (inlist)
-		sbuf_adds(&l->html, "</ul>\n");
+		host->buf_adds(&l->html, "</ul>\n");
 }
 
 static int
@@ -416,29 +395,27 @@ static int
 legal_emit(struct legal *l, const struct article *a)
 {
 	struct savoir_sink	*sink = l->sink;
-	const struct fm_entry	*e;
 	char			 year[5] = "";
 	char			*version = NULL, *fr = NULL, *annee = NULL;
 	const char		*etat;
-	size_t			 i;
 	int			 y, m, d, rc = -1;
 
 	etat = a->abroge ? ETAT_ABROGE : ETAT_VIGUEUR;
 	/* l->s1: id, then title; l->s2: reference. */
-	sbuf_reset(&l->s1);
-	sbuf_adds(&l->s1, l->court_id);
-	sbuf_addc(&l->s1, '/');
-	sbuf_add(&l->s1, a->ref, a->reflen);
-	sbuf_reset(&l->s2);
-	sbuf_adds(&l->s2, "Article ");
-	sbuf_add(&l->s2, a->ref, a->reflen);
-	sbuf_adds(&l->s2, " du ");
-	sbuf_adds(&l->s2, l->court);
+	buf_reset(&l->s1);
+	host->buf_adds(&l->s1, l->court_id);
+	host->buf_adds(&l->s1, "/");
+	host->buf_add(&l->s1, a->ref, a->reflen);
+	buf_reset(&l->s2);
+	host->buf_adds(&l->s2, "Article ");
+	host->buf_add(&l->s2, a->ref, a->reflen);
+	host->buf_adds(&l->s2, " du ");
+	host->buf_adds(&l->s2, l->court);
 
-	sbuf_reset(&l->html);
-	sbuf_adds(&l->html, "<p class=\"ref\">");
-	sbuf_html(&l->html, l->s2.s, l->s2.len);
-	sbuf_adds(&l->html, "</p>\n");
+	buf_reset(&l->html);
+	host->buf_adds(&l->html, "<p class=\"ref\">");
+	host->buf_html(&l->html, l->s2.s, l->s2.len);
+	host->buf_adds(&l->html, "</p>\n");
 	legal_body(l, a);
 	if (l->text.len == 0)
 		host->warn(sink, a->line, "article %.*s has no text",
@@ -481,11 +458,11 @@ legal_emit(struct legal *l, const struct article *a)
 		goto oom;
 	if (host->doc_begin(sink, l->s1.s, "article") == -1)
 		goto out;
-	sbuf_reset(&l->s1);
-	sbuf_add(&l->s1, l->s2.s, l->s2.len);
+	buf_reset(&l->s1);
+	host->buf_add(&l->s1, l->s2.s, l->s2.len);
 	if (a->meta[M_TITRE] != NULL) {
-		sbuf_adds(&l->s1, " — ");
-		sbuf_add(&l->s1, a->meta[M_TITRE], a->metalen[M_TITRE]);
+		host->buf_adds(&l->s1, " — ");
+		host->buf_add(&l->s1, a->meta[M_TITRE], a->metalen[M_TITRE]);
 	}
 	if (l->s1.failed)
 		goto oom;
@@ -495,8 +472,8 @@ legal_emit(struct legal *l, const struct article *a)
 	    l->text.s, l->text.len) == -1)
 		goto out;
 
-	sbuf_reset(&l->s1);
-	sbuf_add(&l->s1, a->ref, a->reflen);
+	buf_reset(&l->s1);
+	host->buf_add(&l->s1, a->ref, a->reflen);
 	if (l->s1.failed)
 		goto oom;
 	if (host->doc_facet(sink, "code", l->court) == -1 ||
@@ -515,21 +492,8 @@ legal_emit(struct legal *l, const struct article *a)
 	    fr) == -1) ||
 	    host->doc_meta(sink, "etat", "État", etat) == -1)
 		goto out;
-	e = frontmatter_get(l->fm, "sources");
-	for (i = 0; e != NULL && e->kind == FM_SOURCES && i < e->nsources;
-	    i++) {
-		sbuf_reset(&l->s1);
-		sbuf_adds(&l->s1, e->sources[i].titre);
-		if (e->sources[i].url != NULL) {
-			sbuf_adds(&l->s1, " — ");
-			sbuf_adds(&l->s1, e->sources[i].url);
-		}
-		if (l->s1.failed)
-			goto oom;
-		if (host->doc_meta(sink, "source", "Source", l->s1.s) == -1)
-			goto out;
-	}
-	if (host->doc_html(sink, l->html.s, l->html.len) == -1 ||
+	if (frontmatter_meta_sources(host, sink, l->fm) == -1 ||
+	    host->doc_html(sink, l->html.s, l->html.len) == -1 ||
 	    host->doc_end(sink) == -1)
 		goto out;
 	rc = 0;
@@ -587,21 +551,10 @@ legal_dups(struct legal *l)
 static int
 legal_header(struct legal *l)
 {
-	const struct fm_entry	*e;
-	const char		*p;
-	size_t			 i, j;
+	const char	*p;
+	size_t		 i;
 
-	for (i = 0; i < l->fm->nwarnings; i++)
-		host->warn(l->sink, l->fm->warnings[i].line, "%s",
-		    l->fm->warnings[i].text);
-	for (i = 0; i < l->fm->n; i++) {
-		for (j = 0; legal_keys[j] != NULL; j++)
-			if (strcmp(l->fm->v[i].key, legal_keys[j]) == 0)
-				break;
-		if (legal_keys[j] == NULL)
-			host->warn(l->sink, l->fm->v[i].line, "unknown front "
-			    "matter key `%s` (ignored)", l->fm->v[i].key);
-	}
+	frontmatter_warn_keys(host, l->sink, l->fm, legal_keys);
 	if ((l->code = frontmatter_scalar(l->fm, "code")) == NULL) {
 		host->error(l->sink, "the front matter has no `code` (the "
 		    "full name of the code or law)");
@@ -631,15 +584,7 @@ legal_header(struct legal *l)
 	l->chemin = frontmatter_scalar(l->fm, "chemin");
 	if ((l->nature = frontmatter_scalar(l->fm, "nature")) == NULL)
 		l->nature = "texte officiel";
-
-	e = frontmatter_get(l->fm, "sources");
-	if (e == NULL || (e->kind == FM_SCALAR && e->value[0] == '\0'))
-		host->warn(l->sink, 1, "the front matter has no `sources`");
-	else if (e->kind != FM_SOURCES)
-		host->warn(l->sink, e->line, "`sources` must be a list of "
-		    "`- titre: …` entries with `url: …` (ignored)");
-	else if (e->nsources == 0)
-		host->warn(l->sink, e->line, "`sources` is empty");
+	frontmatter_warn_sources(host, l->sink, l->fm);
 	return 0;
 }
 
@@ -648,21 +593,15 @@ legal_extract(void *state, const struct savoir_input *in,
     struct savoir_sink *sink)
 {
 	struct legal		 l;
-	struct frontmatter	*fm = NULL;
+	struct frontmatter	*fm;
 	const char		*data = (const char *)in->data;
-	char			*cause = NULL;
 	size_t			 i;
 	int			 rc = -1;
 
 	memset(&l, 0, sizeof l);
 	l.sink = sink;
-	if (text_check(data, in->len, &cause) == -1 ||
-	    frontmatter_parse(data, in->len, &fm, &cause) == -1) {
-		host->error(sink, "%s", cause != NULL ? cause :
-		    "out of memory");
-		free(cause);
+	if (frontmatter_load(host, in, sink, &fm) == -1)
 		return -1;
-	}
 	l.fm = fm;
 	if (legal_header(&l) == -1 ||
 	    legal_split(&l, data + fm->body, data + in->len,
@@ -690,10 +629,10 @@ legal_extract(void *state, const struct savoir_input *in,
 	}
 	rc = 0;
 out:
-	sbuf_free(&l.text);
-	sbuf_free(&l.html);
-	sbuf_free(&l.s1);
-	sbuf_free(&l.s2);
+	host->buf_free(&l.text);
+	host->buf_free(&l.html);
+	host->buf_free(&l.s1);
+	host->buf_free(&l.s2);
 	free(l.court_id);
 	free(l.art);
 	frontmatter_free(fm);

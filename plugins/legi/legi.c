@@ -44,6 +44,7 @@
 #include <libxml/tree.h>
 
 #include "savoir/plugin.h"
+#include "../common/buf.h"
 
 #define LEGI_VERSION	"1.0.0"
 #define LEGI_TYPE	"article-officiel"
@@ -190,17 +191,6 @@ static const struct legi_etat {
 #define FACET_FUTURE	"en vigueur différée"
 #define FACET_ABROGE	"abrogé"
 
-/*
- * A growable string.  An allocation failure is sticky: later adds do
- * nothing and ->failed stays set, so a caller checks once at the end.
- */
-struct lbuf {
-	char	*s;		/* NUL-terminated once added to */
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;
-};
-
 /* One section of the tree; parent is an index + 1 (0: the root). */
 struct legi_sec {
 	const char	*title;
@@ -242,7 +232,7 @@ struct legi {
 	size_t			 nodd;
 	htmlParserCtxtPtr	 ctxt;
 	/* Scratch buffers, reused from one article to the next. */
-	struct lbuf		 id, title_b, text, html, heads, chemin, facet,
+	struct savoir_buf	 id, title_b, text, html, heads, chemin, facet,
 				 tmp, tmp2;
 	/* The HTML walker's state. */
 	int			 line_start;	/* text is at a line start */
@@ -254,8 +244,7 @@ static int	legi_extract(void *, const struct savoir_input *,
 		    struct savoir_sink *);
 
 static const struct savoir_plugin legi_plugin = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_plugin),
+	SAVOIR_PLUGIN_HEAD,
 	.name = "legi",
 	.version = LEGI_VERSION,
 	.description = "Official codes in the LEGI JSON tree (Légifrance, "
@@ -263,141 +252,20 @@ static const struct savoir_plugin legi_plugin = {
 	.types = legi_types,
 	.extensions = legi_extensions,
 	.mime_types = legi_mime_types,
-	.init = NULL,
-	.fini = NULL,
 	.probe = legi_probe,
 	.extract = legi_extract
 };
 
-SAVOIR_EXPORT const struct savoir_plugin *
-savoir_plugin_entry(const struct savoir_host *h)
-{
-	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
-	    h->size < sizeof(struct savoir_host))
-		return NULL;
-	host = h;
-	return &legi_plugin;
-}
+SAVOIR_PLUGIN_ENTRY(legi_plugin, host, utf8_check)
 
 /* --- strings ---------------------------------------------------------- */
-
-static void
-lb_add(struct lbuf *b, const char *p, size_t n)
-{
-	size_t	 cap;
-	char	*s;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap == 0 ? 256 : b->cap;
-		while (cap < b->len + n + 1) {
-			if (cap > SIZE_MAX / 2)
-				goto fail;
-			cap *= 2;
-		}
-		if ((s = realloc(b->s, cap)) == NULL)
-			goto fail;
-		b->s = s;
-		b->cap = cap;
-	}
-	if (n > 0)
-		memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return;
-fail:
-	b->failed = 1;
-}
-
-static void
-lb_adds(struct lbuf *b, const char *s)
-{
-	lb_add(b, s, strlen(s));
-}
-
-static void
-lb_addc(struct lbuf *b, char c)
-{
-	lb_add(b, &c, 1);
-}
-
-/* Add text escaped for HTML, in element content and attribute values. */
-static void
-lb_html(struct lbuf *b, const char *s, size_t n)
-{
-	const char	*rep;
-	size_t		 i, from = 0;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		lb_add(b, s + from, i - from);
-		lb_adds(b, rep);
-		from = i + 1;
-	}
-	lb_add(b, s + from, n - from);
-}
-
-static void
-lb_htmls(struct lbuf *b, const char *s)
-{
-	lb_html(b, s, strlen(s));
-}
-
-static const char *
-lb_str(const struct lbuf *b)
-{
-	return b->s != NULL ? b->s : "";
-}
-
-static void
-lb_reset(struct lbuf *b)
-{
-	b->len = 0;
-	if (b->s != NULL)
-		b->s[0] = '\0';
-}
-
-static void
-lb_free(struct lbuf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof *b);
-}
-
-/* Drop trailing white space (ASCII). */
-static void
-lb_rtrim(struct lbuf *b)
-{
-	while (b->len > 0 && (b->s[b->len - 1] == ' ' ||
-	    b->s[b->len - 1] == '\n' || b->s[b->len - 1] == '\t'))
-		b->s[--b->len] = '\0';
-}
 
 /*
  * Add s with its ASCII white space runs made one space and trimmed: LEGI
  * titles carry trailing blanks ("Partie législative  ") and line breaks.
  */
 static void
-lb_add_squeezed(struct lbuf *b, const char *s)
+legi_add_squeezed(struct savoir_buf *b, const char *s)
 {
 	static const char	 blanks[] = " \t\n\r\f\v";
 	size_t			 n;
@@ -406,8 +274,8 @@ lb_add_squeezed(struct lbuf *b, const char *s)
 	for (s += strspn(s, blanks); *s != '\0'; s += strspn(s, blanks)) {
 		n = strcspn(s, blanks);
 		if (any)
-			lb_addc(b, ' ');
-		lb_add(b, s, n);
+			host->buf_adds(b, " ");
+		host->buf_add(b, s, n);
 		any = 1;
 		s += n;
 	}
@@ -482,11 +350,11 @@ legi_latin(uint32_t c)
  * "Annexe II à l'article R4312-6" gives "Annexe-II-a-l-article-R4312-6".
  */
 static void
-legi_fold(struct lbuf *b, const char *s, int slug)
+legi_fold(struct savoir_buf *b, const char *s, int slug)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	const char		*rep;
-	char			 one[2] = { 0, 0 };
+	char			 one[2] = { 0, 0 }, ch;
 	size_t			 start = b->len, i;
 	uint32_t		 c;
 	int			 sep = 0;
@@ -503,31 +371,31 @@ legi_fold(struct lbuf *b, const char *s, int slug)
 			continue;
 		}
 		if (sep && b->len > start)
-			lb_addc(b, slug ? '-' : ' ');
+			host->buf_adds(b, slug ? "-" : " ");
 		sep = 0;
-		for (i = 0; rep[i] != '\0'; i++)
-			lb_addc(b, slug ? rep[i] :
-			    (char)tolower((unsigned char)rep[i]));
+		for (i = 0; rep[i] != '\0'; i++) {
+			ch = slug ? rep[i] :
+			    (char)tolower((unsigned char)rep[i]);
+			host->buf_add(b, &ch, 1);
+		}
 	}
 }
 
 /* "1er mai 2008" for "2008-05-01" into b. */
 static void
-legi_date_fr(struct lbuf *b, const char *iso)
+legi_date_fr(struct savoir_buf *b, const char *iso)
 {
 	static const char *const months[] = { "janvier", "février", "mars",
 	    "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
 	    "novembre", "décembre" };
-	char	 s[64];
 	int	 y, m, d;
 
 	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
-		lb_adds(b, iso);
+		host->buf_adds(b, iso);
 		return;
 	}
-	snprintf(s, sizeof s, "%d%s %s %d", d, d == 1 ? "er" : "",
+	host->buf_printf(b, "%d%s %s %d", d, d == 1 ? "er" : "",
 	    months[m - 1], y);
-	lb_adds(b, s);
 }
 
 /* --- JSON ------------------------------------------------------------- */
@@ -685,7 +553,7 @@ static int
 legi_short_name(struct legi *l)
 {
 	const struct legi_code	*c;
-	struct lbuf		 fold = { NULL, 0, 0, 0 }, ini = fold;
+	struct savoir_buf	 fold = SAVOIR_BUF_INIT, ini = SAVOIR_BUF_INIT;
 	const char		*w, *sp, *digits;
 	size_t			 i, k, n;
 
@@ -695,7 +563,7 @@ legi_short_name(struct legi *l)
 		if ((c->cid != NULL && ((l->cid != NULL &&
 		    strcmp(c->cid, l->cid) == 0) || (l->tid != NULL &&
 		    strcmp(c->cid, l->tid) == 0))) ||
-		    strcmp(c->title, lb_str(&fold)) == 0) {
+		    strcmp(c->title, buf_str(&fold)) == 0) {
 			l->short_name = strdup(c->short_name);
 			goto done;
 		}
@@ -707,7 +575,7 @@ legi_short_name(struct legi *l)
 	 * and digits only: the host folds the `code` facet to name the
 	 * code of citations, and a '-' would fold to a space.
 	 */
-	for (w = lb_str(&fold); *w != '\0'; w = *sp != '\0' ? sp + 1 : sp) {
+	for (w = buf_str(&fold); *w != '\0'; w = *sp != '\0' ? sp + 1 : sp) {
 		if ((sp = strchr(w, ' ')) == NULL)
 			sp = w + strlen(w);
 		n = (size_t)(sp - w);
@@ -716,22 +584,22 @@ legi_short_name(struct legi *l)
 			    memcmp(legi_small_words[k], w, n) == 0)
 				break;
 		if (legi_small_words[k] == NULL)
-			lb_addc(&ini, *w);
+			host->buf_add(&ini, w, 1);
 	}
 	if (ini.len == 0)
-		lb_adds(&ini, "code");
+		host->buf_adds(&ini, "code");
 	digits = l->cid != NULL ? l->cid : l->tid;
 	if (digits != NULL && (n = strlen(digits)) >= 4 &&
 	    strspn(digits + n - 4, "0123456789") == 4)
-		lb_adds(&ini, digits + n - 4);
-	l->short_name = ini.failed ? NULL : strdup(lb_str(&ini));
+		host->buf_adds(&ini, digits + n - 4);
+	l->short_name = ini.failed ? NULL : strdup(buf_str(&ini));
 	host->warn(l->sink, 0, "code \"%s\" (%s) is not in the table of "
 	    "known codes: its articles get ids \"%s/...\"", l->title,
 	    l->cid != NULL ? l->cid : "no LEGI id",
 	    l->short_name != NULL ? l->short_name : "?");
 done:
-	lb_free(&fold);
-	lb_free(&ini);
+	host->buf_free(&fold);
+	host->buf_free(&ini);
 	if (l->short_name == NULL || (l->facet_code = strdup(l->short_name)) ==
 	    NULL) {
 		host->error(l->sink, "out of memory");
@@ -809,7 +677,7 @@ legi_root(struct legi *l)
  * -maxlev levels (maxlev < 0).
  */
 static void
-legi_path(struct legi *l, struct lbuf *b, size_t sec, int maxlev,
+legi_path(struct legi *l, struct savoir_buf *b, size_t sec, int maxlev,
     const char *sep)
 {
 	size_t	 chain[LEGI_MAX_DEPTH + 1], n = 0;
@@ -823,9 +691,9 @@ legi_path(struct legi *l, struct lbuf *b, size_t sec, int maxlev,
 	} else if (maxlev < 0 && n > (size_t)-maxlev)
 		n = (size_t)-maxlev;
 	while (n-- > 0) {
-		lb_add_squeezed(b, l->sec[chain[n] - 1].title);
+		legi_add_squeezed(b, l->sec[chain[n] - 1].title);
 		if (n > 0)
-			lb_adds(b, sep);
+			host->buf_adds(b, sep);
 	}
 }
 
@@ -835,10 +703,10 @@ legi_secname(struct legi *l, size_t sec)
 {
 	if (sec == 0)
 		return "the code";
-	lb_reset(&l->tmp);
-	lb_adds(&l->tmp, "section ");
+	buf_reset(&l->tmp);
+	host->buf_adds(&l->tmp, "section ");
 	legi_path(l, &l->tmp, sec, 0, " > ");
-	return l->tmp.failed ? "a section" : lb_str(&l->tmp);
+	return l->tmp.failed ? "a section" : buf_str(&l->tmp);
 }
 
 /* Name an article for a message: its number, LEGI id and place. */
@@ -847,20 +715,20 @@ legi_where(struct legi *l, const json_t *data, size_t sec)
 {
 	const char	*num = jstr(data, "num"), *id = jstr(data, "id");
 
-	lb_reset(&l->tmp2);
-	lb_adds(&l->tmp2, "article ");
+	buf_reset(&l->tmp2);
+	host->buf_adds(&l->tmp2, "article ");
 	if (!legi_blank(num))
-		lb_add_squeezed(&l->tmp2, num);
+		legi_add_squeezed(&l->tmp2, num);
 	else
-		lb_adds(&l->tmp2, "without num");
-	lb_adds(&l->tmp2, " (");
-	lb_adds(&l->tmp2, id != NULL ? id : "no LEGI id");
+		host->buf_adds(&l->tmp2, "without num");
+	host->buf_adds(&l->tmp2, " (");
+	host->buf_adds(&l->tmp2, id != NULL ? id : "no LEGI id");
 	if (sec != 0) {
-		lb_adds(&l->tmp2, ", in ");
+		host->buf_adds(&l->tmp2, ", in ");
 		legi_path(l, &l->tmp2, sec, 0, " > ");
 	}
-	lb_adds(&l->tmp2, ")");
-	return l->tmp2.failed ? "article" : lb_str(&l->tmp2);
+	host->buf_adds(&l->tmp2, ")");
+	return l->tmp2.failed ? "article" : buf_str(&l->tmp2);
 }
 
 static const struct legi_etat *
@@ -1051,7 +919,7 @@ legi_ids(struct legi *l)
 		lid = jstr(a->data, "cid");
 		if (legi_blank(lid))
 			lid = jstr(a->data, "id");
-		lb_reset(&l->tmp);
+		buf_reset(&l->tmp);
 		if (num != NULL)
 			legi_fold(&l->tmp, num, 1);
 		if (l->tmp.len == 0) {
@@ -1059,10 +927,10 @@ legi_ids(struct legi *l)
 				legi_fold(&l->tmp, lid, 1);
 			host->warn(l->sink, 0, "%s has no number: its id is "
 			    "\"%s/%s\"", legi_where(l, a->data, a->sec),
-			    l->short_name, l->tmp.len > 0 ? lb_str(&l->tmp) :
+			    l->short_name, l->tmp.len > 0 ? buf_str(&l->tmp) :
 			    "article");
 			if (l->tmp.len == 0)
-				lb_adds(&l->tmp, "article");
+				host->buf_adds(&l->tmp, "article");
 		}
 		if (l->tmp.len + strlen(l->short_name) + 1 > LEGI_ID_MAX - 40)
 			l->tmp.len = LEGI_ID_MAX - 40 - strlen(l->short_name) -
@@ -1087,18 +955,14 @@ legi_ids(struct legi *l)
 			lid = jstr(a->data, "cid");
 			if (legi_blank(lid))
 				lid = jstr(a->data, "id");
-			lb_reset(&l->tmp);
-			lb_adds(&l->tmp, a->slug);
-			lb_addc(&l->tmp, '-');
+			buf_reset(&l->tmp);
+			host->buf_adds(&l->tmp, a->slug);
+			host->buf_adds(&l->tmp, "-");
+			/* Without a LEGI id, a number tells them apart. */
 			if (!legi_blank(lid))
 				legi_fold(&l->tmp, lid, 1);
-			else {
-				/* No LEGI id to tell them apart. */
-				char	 n[24];
-
-				snprintf(n, sizeof n, "%zu", j - i + 1);
-				lb_adds(&l->tmp, n);
-			}
+			else
+				host->buf_printf(&l->tmp, "%zu", j - i + 1);
 			free(a->slug);
 			if (l->tmp.failed || (a->slug = strdup(l->tmp.s)) ==
 			    NULL) {
@@ -1241,10 +1105,10 @@ legi_text_add(struct legi *l, const char *s, size_t n)
 		    from++)
 			;
 		if (l->pending_space && !l->line_start)
-			lb_addc(&l->text, ' ');
+			host->buf_adds(&l->text, " ");
 		l->pending_space = 0;
 		l->line_start = 0;
-		lb_add(&l->text, s + i, from - i);
+		host->buf_add(&l->text, s + i, from - i);
 	}
 }
 
@@ -1252,7 +1116,7 @@ legi_text_add(struct legi *l, const char *s, size_t n)
 static void
 legi_text_end(struct legi *l)
 {
-	lb_rtrim(&l->text);
+	host->buf_rtrim(&l->text);
 	l->line_start = l->text.len == 0;
 	l->pending_space = 0;
 }
@@ -1261,7 +1125,7 @@ static void
 legi_text_line(struct legi *l)
 {
 	if (!l->line_start) {
-		lb_addc(&l->text, '\n');
+		host->buf_adds(&l->text, "\n");
 		l->line_start = 1;
 	}
 	l->pending_space = 0;
@@ -1351,7 +1215,7 @@ legi_ref_norm(const char *s, char norm[32])
  * marks a citation, for the page's style.
  */
 static int
-legi_href(struct legi *l, xmlNode *a, struct lbuf *b, int *cite)
+legi_href(struct legi *l, xmlNode *a, struct savoir_buf *b, int *cite)
 {
 	char		 cid[64], art[64], norm[32];
 	xmlChar		*href, *text;
@@ -1363,7 +1227,7 @@ legi_href(struct legi *l, xmlNode *a, struct lbuf *b, int *cite)
 		return 0;
 	if (strncmp((char *)href, "https://", 8) == 0 ||
 	    strncmp((char *)href, "http://", 7) == 0) {
-		lb_adds(b, (char *)href);
+		host->buf_adds(b, (char *)href);
 		ok = 1;
 	} else if (legi_query((char *)href, "cidTexte", cid, sizeof cid) &&
 	    legi_query((char *)href, "idArticle", art, sizeof art) &&
@@ -1374,10 +1238,10 @@ legi_href(struct legi *l, xmlNode *a, struct lbuf *b, int *cite)
 			text = xmlNodeGetContent(a);
 			if (text != NULL && legi_ref_norm((char *)text,
 			    norm)) {
-				lb_adds(b, "/doc/");
-				lb_adds(b, l->short_name);
-				lb_addc(b, '/');
-				lb_adds(b, norm);
+				host->buf_adds(b, "/doc/");
+				host->buf_adds(b, l->short_name);
+				host->buf_adds(b, "/");
+				host->buf_adds(b, norm);
 				*cite = 1;
 				ok = 1;
 			}
@@ -1387,8 +1251,8 @@ legi_href(struct legi *l, xmlNode *a, struct lbuf *b, int *cite)
 		    i++) {
 			if (legi_codes[i].cid != NULL &&
 			    strcmp(legi_codes[i].cid, cid) == 0) {
-				lb_adds(b, LEGIFRANCE_ARTICLE);
-				lb_adds(b, art);
+				host->buf_adds(b, LEGIFRANCE_ARTICLE);
+				host->buf_adds(b, art);
 				*cite = 1;
 				ok = 1;
 			}
@@ -1400,7 +1264,7 @@ legi_href(struct legi *l, xmlNode *a, struct lbuf *b, int *cite)
 
 /* Copy a numeric attribute (colspan, rowspan, start) if it is one. */
 static void
-legi_num_attr(struct lbuf *b, xmlNode *n, const char *name)
+legi_num_attr(struct savoir_buf *b, xmlNode *n, const char *name)
 {
 	xmlChar	*v;
 	size_t	 len;
@@ -1409,11 +1273,11 @@ legi_num_attr(struct lbuf *b, xmlNode *n, const char *name)
 		return;
 	len = strlen((char *)v);
 	if (len > 0 && len <= 4 && strspn((char *)v, "0123456789") == len) {
-		lb_addc(b, ' ');
-		lb_adds(b, name);
-		lb_adds(b, "=\"");
-		lb_adds(b, (char *)v);
-		lb_addc(b, '"');
+		host->buf_adds(b, " ");
+		host->buf_adds(b, name);
+		host->buf_adds(b, "=\"");
+		host->buf_adds(b, (char *)v);
+		host->buf_adds(b, "\"");
 	}
 	xmlFree(v);
 }
@@ -1437,7 +1301,7 @@ legi_nodes(struct legi *l, xmlNode *n)
 				continue;
 			name = (const char *)n->content;
 			legi_text_add(l, name, strlen(name));
-			lb_htmls(&l->html, name);
+			host->buf_html(&l->html, name, strlen(name));
 			continue;
 		}
 		if (n->type != XML_ELEMENT_NODE) {
@@ -1453,17 +1317,18 @@ legi_nodes(struct legi *l, xmlNode *n)
 			continue;
 		}
 		if (t->flags & T_LINK) {
-			lb_reset(&l->tmp);
+			buf_reset(&l->tmp);
 			link = legi_href(l, n, &l->tmp, &cite);
 			if (link) {
-				lb_adds(&l->html, "<a href=\"");
-				lb_htmls(&l->html, lb_str(&l->tmp));
-				lb_adds(&l->html, cite ? "\" class=\"cite\">" :
-				    "\">");
+				host->buf_adds(&l->html, "<a href=\"");
+				host->buf_html(&l->html, buf_str(&l->tmp),
+				    l->tmp.len);
+				host->buf_adds(&l->html, cite ?
+				    "\" class=\"cite\">" : "\">");
 			}
 			legi_nodes(l, n->children);
 			if (link)
-				lb_adds(&l->html, "</a>");
+				host->buf_adds(&l->html, "</a>");
 			continue;
 		}
 		name = t->out != NULL ? t->out : t->name;
@@ -1471,27 +1336,27 @@ legi_nodes(struct legi *l, xmlNode *n)
 			legi_text_line(l);
 		if (t->flags & T_CELL)
 			l->pending_space = 1;
-		lb_addc(&l->html, '<');
-		lb_adds(&l->html, name);
+		host->buf_adds(&l->html, "<");
+		host->buf_adds(&l->html, name);
 		if (t->flags & T_CELLATTR) {
 			legi_num_attr(&l->html, n, "colspan");
 			legi_num_attr(&l->html, n, "rowspan");
 		}
 		if (t->flags & T_START)
 			legi_num_attr(&l->html, n, "start");
-		lb_addc(&l->html, '>');
+		host->buf_adds(&l->html, ">");
 		if (t->flags & T_VOID)
 			continue;
 		legi_nodes(l, n->children);
-		lb_adds(&l->html, "</");
-		lb_adds(&l->html, name);
-		lb_addc(&l->html, '>');
+		host->buf_adds(&l->html, "</");
+		host->buf_adds(&l->html, name);
+		host->buf_adds(&l->html, ">");
 		if (t->flags & T_BLOCK)
 			legi_text_line(l);
 		if (t->flags & T_CELL)
 			l->pending_space = 1;
 		if (t->flags & T_BLOCK)
-			lb_addc(&l->html, '\n');
+			host->buf_adds(&l->html, "\n");
 	}
 }
 
@@ -1539,11 +1404,11 @@ legi_num_is_article(const char *num)
  * where it would keep "R1233-3-4" from matching.
  */
 static void
-legi_num(struct lbuf *b, const char *num, int keep_star)
+legi_num(struct savoir_buf *b, const char *num, int keep_star)
 {
 	size_t	 from = b->len, i, o;
 
-	lb_add_squeezed(b, num);
+	legi_add_squeezed(b, num);
 	if (keep_star || b->failed)
 		return;
 	for (i = o = from; i < b->len; i++)
@@ -1555,17 +1420,18 @@ legi_num(struct lbuf *b, const char *num, int keep_star)
 
 /* "Article L1234-1 du Code du travail", "Annexe I du Code du travail". */
 static void
-legi_title(struct legi *l, struct lbuf *b, const char *num, int keep_star)
+legi_title(struct legi *l, struct savoir_buf *b, const char *num, int keep_star)
 {
-	lb_reset(b);
+	buf_reset(b);
 	if (!legi_blank(num)) {
 		if (legi_num_is_article(num))
-			lb_adds(b, "Article ");
+			host->buf_adds(b, "Article ");
 		legi_num(b, num, keep_star);
 	} else
-		lb_adds(b, "Article sans numéro");
-	lb_adds(b, strncmp(l->title, "Code ", 5) == 0 ? " du " : " — ");
-	lb_add_squeezed(b, l->title);
+		host->buf_adds(b, "Article sans numéro");
+	host->buf_adds(b, strncmp(l->title, "Code ", 5) == 0 ? " du " :
+	    " — ");
+	legi_add_squeezed(b, l->title);
 }
 
 static const char *
@@ -1596,37 +1462,37 @@ legi_state_fr(struct legi *l, const struct legi_art *a)
 {
 	const struct legi_etat	*e = legi_etat_find(a->etat);
 
-	lb_reset(&l->tmp);
+	buf_reset(&l->tmp);
 	switch (a->status) {
 	case ST_VIGUEUR:
-		lb_adds(&l->tmp, "en vigueur");
+		host->buf_adds(&l->tmp, "en vigueur");
 		if (a->etat != NULL && strcmp(a->etat, "ABROGE_DIFF") == 0 &&
 		    a->fin[0] != '\0') {
-			lb_adds(&l->tmp, " (abrogation différée au ");
+			host->buf_adds(&l->tmp, " (abrogation différée au ");
 			legi_date_fr(&l->tmp, a->fin);
-			lb_addc(&l->tmp, ')');
+			host->buf_adds(&l->tmp, ")");
 		} else if (a->fin[0] != '\0') {
-			lb_adds(&l->tmp, " jusqu'au ");
+			host->buf_adds(&l->tmp, " jusqu'au ");
 			legi_date_fr(&l->tmp, a->fin);
-			lb_adds(&l->tmp, " (exclu)");
+			host->buf_adds(&l->tmp, " (exclu)");
 		}
 		break;
 	case ST_FUTURE:
-		lb_adds(&l->tmp, "en vigueur à compter du ");
+		host->buf_adds(&l->tmp, "en vigueur à compter du ");
 		legi_date_fr(&l->tmp, a->debut);
 		break;
 	case ST_ENDED:
 	case ST_DEAD:
-		lb_adds(&l->tmp, e != NULL && e->dead ? e->fr :
+		host->buf_adds(&l->tmp, e != NULL && e->dead ? e->fr :
 		    a->etat != NULL && strcmp(a->etat, "MODIFIE") == 0 ?
 		    "version modifiée, plus en vigueur" : "abrogé");
 		if (a->fin[0] != '\0') {
-			lb_adds(&l->tmp, " depuis le ");
+			host->buf_adds(&l->tmp, " depuis le ");
 			legi_date_fr(&l->tmp, a->fin);
 		}
 		break;
 	}
-	return lb_str(&l->tmp);
+	return buf_str(&l->tmp);
 }
 
 /*
@@ -1660,51 +1526,52 @@ legi_emit(struct legi *l, struct legi_art *a)
 	struct savoir_sink	*sink = l->sink;
 	const char		*num, *lid, *html, *nota, *facet_etat, *v;
 	json_t			*mods, *m;
-	char			 year[5];
+	char			 year[5], ch;
 	size_t			 i, nmods, textlen, htmllen, notalen;
 
 	num = jstr(a->data, "num");
 	lid = jstr(a->data, "id");
 
 	/* Id, title. */
-	lb_reset(&l->id);
-	lb_adds(&l->id, l->short_name);
-	lb_addc(&l->id, '/');
-	lb_adds(&l->id, a->slug);
+	buf_reset(&l->id);
+	host->buf_adds(&l->id, l->short_name);
+	host->buf_adds(&l->id, "/");
+	host->buf_adds(&l->id, a->slug);
 	legi_title(l, &l->title_b, num, 0);
 
 	/* Place in the code: breadcrumb, facet, headings. */
-	lb_reset(&l->chemin);
+	buf_reset(&l->chemin);
 	legi_path(l, &l->chemin, a->sec, 0, " > ");
-	lb_reset(&l->facet);
+	buf_reset(&l->facet);
 	legi_path(l, &l->facet, a->sec, LEGI_FACET_LEVELS, " > ");
 	/*
 	 * Headings weigh more than the body: the titles of the chapter and
 	 * section say what the article is about; "Partie législative" or
 	 * "Première partie" over thousands of articles would only be noise.
 	 */
-	lb_reset(&l->heads);
+	buf_reset(&l->heads);
 	legi_path(l, &l->heads, a->sec, -LEGI_HEADING_LEVELS, "\n");
 
 	/* The text, as plain text and as HTML. */
-	lb_reset(&l->text);
-	lb_reset(&l->html);
+	buf_reset(&l->text);
+	buf_reset(&l->html);
 	l->line_start = 1;
 	l->pending_space = 0;
-	lb_adds(&l->html, "<p class=\"ref\">");
-	lb_reset(&l->tmp);
+	host->buf_adds(&l->html, "<p class=\"ref\">");
+	buf_reset(&l->tmp);
 	legi_title(l, &l->tmp, num, 1);
-	lb_htmls(&l->html, lb_str(&l->tmp));
-	lb_adds(&l->html, "</p>\n");
+	host->buf_html(&l->html, buf_str(&l->tmp), l->tmp.len);
+	host->buf_adds(&l->html, "</p>\n");
 	if (a->status == ST_FUTURE || a->status == ST_ENDED ||
 	    a->status == ST_DEAD) {
-		lb_adds(&l->html, "<p class=\"etat\"><strong>");
+		host->buf_adds(&l->html, "<p class=\"etat\"><strong>");
 		v = legi_state_fr(l, a);
 		if (*v != '\0') {
-			lb_addc(&l->html, (char)toupper((unsigned char)*v));
-			lb_htmls(&l->html, v + 1);
+			ch = (char)toupper((unsigned char)*v);
+			host->buf_html(&l->html, &ch, 1);
+			host->buf_html(&l->html, v + 1, strlen(v + 1));
 		}
-		lb_adds(&l->html, "</strong></p>\n");
+		host->buf_adds(&l->html, "</strong></p>\n");
 	}
 	html = jstr(a->data, "texteHtml");
 	if (legi_blank(html))
@@ -1726,10 +1593,10 @@ legi_emit(struct legi *l, struct legi_art *a)
 		legi_text_add(l, "NOTA :", 6);
 		legi_text_line(l);
 		notalen = l->text.len;
-		lb_adds(&l->html, "<div class=\"nota\">\n<p><strong>Nota"
+		host->buf_adds(&l->html, "<div class=\"nota\">\n<p><strong>Nota"
 		    "</strong></p>\n");
 		legi_html_piece(l, nota);
-		lb_adds(&l->html, "</div>\n");
+		host->buf_adds(&l->html, "</div>\n");
 		legi_text_end(l);
 		if (l->text.len < notalen) {
 			l->text.len = textlen;
@@ -1746,9 +1613,8 @@ legi_emit(struct legi *l, struct legi_art *a)
 	    l->html.failed || l->tmp.failed)
 		return legi_oom(l);
 
-	if (host->doc_begin(sink, lb_str(&l->id), LEGI_TYPE) == -1 ||
-	    (SAVOIR_HOST_HAS(host, doc_weight) &&
-	    host->doc_weight(sink, legi_weight(num)) == -1) ||
+	if (host->doc_begin(sink, buf_str(&l->id), LEGI_TYPE) == -1 ||
+	    host->doc_weight(sink, legi_weight(num)) == -1 ||
 	    host->doc_text(sink, SAVOIR_COL_TITLE, l->title_b.s,
 	    l->title_b.len) == -1 ||
 	    (l->heads.len > 0 && host->doc_text(sink, SAVOIR_COL_HEADINGS,
@@ -1769,15 +1635,15 @@ legi_emit(struct legi *l, struct legi_art *a)
 		facet_etat = FACET_ABROGE;
 		break;
 	}
-	lb_reset(&l->tmp);
+	buf_reset(&l->tmp);
 	if (!legi_blank(num))
 		legi_num(&l->tmp, num, 0);
 	else
-		lb_adds(&l->tmp, a->slug);
+		host->buf_adds(&l->tmp, a->slug);
 	if (l->tmp.failed)
 		return legi_oom(l);
 	if (host->doc_facet(sink, "code", l->facet_code) == -1 ||
-	    host->doc_facet(sink, "article", lb_str(&l->tmp)) == -1 ||
+	    host->doc_facet(sink, "article", buf_str(&l->tmp)) == -1 ||
 	    (l->facet.len > 0 && host->doc_facet(sink, "section",
 	    l->facet.s) == -1) ||
 	    host->doc_facet(sink, "etat", facet_etat) == -1)
@@ -1797,14 +1663,14 @@ legi_emit(struct legi *l, struct legi_art *a)
 	    host->doc_meta(sink, "nature", "Nature", "texte officiel") == -1)
 		return -1;
 	if (a->debut[0] != '\0') {
-		lb_reset(&l->tmp);
+		buf_reset(&l->tmp);
 		if (a->fin[0] != '\0') {
-			lb_adds(&l->tmp, "du ");
+			host->buf_adds(&l->tmp, "du ");
 			legi_date_fr(&l->tmp, a->debut);
-			lb_adds(&l->tmp, " au ");
+			host->buf_adds(&l->tmp, " au ");
 			legi_date_fr(&l->tmp, a->fin);
 		} else {
-			lb_adds(&l->tmp, "depuis le ");
+			host->buf_adds(&l->tmp, "depuis le ");
 			legi_date_fr(&l->tmp, a->debut);
 		}
 		if (l->tmp.failed)
@@ -1827,8 +1693,8 @@ legi_emit(struct legi *l, struct legi_art *a)
 		if (jstr(m, "linkOrientation") != NULL &&
 		    strcmp(jstr(m, "linkOrientation"), "cible") != 0)
 			continue;
-		lb_reset(&l->tmp);
-		lb_add_squeezed(&l->tmp, v);
+		buf_reset(&l->tmp);
+		legi_add_squeezed(&l->tmp, v);
 		if (l->tmp.failed)
 			return legi_oom(l);
 		if (host->doc_meta(sink, "modification",
@@ -1839,16 +1705,17 @@ legi_emit(struct legi *l, struct legi_art *a)
 	if (!legi_blank(lid)) {
 		if (host->doc_meta(sink, "legi", "Identifiant LEGI", lid) == -1)
 			return -1;
-		lb_reset(&l->tmp);
-		lb_adds(&l->tmp, LEGIFRANCE_ARTICLE);
-		lb_adds(&l->tmp, lid);
+		buf_reset(&l->tmp);
+		host->buf_adds(&l->tmp, LEGIFRANCE_ARTICLE);
+		host->buf_adds(&l->tmp, lid);
 		if (l->tmp.failed)
 			return legi_oom(l);
 		if (host->doc_meta(sink, "url", "Légifrance", l->tmp.s) == -1)
 			return -1;
 	}
-	lb_reset(&l->tmp);
-	lb_adds(&l->tmp, "Légifrance, base LEGI (DILA), version du code du ");
+	buf_reset(&l->tmp);
+	host->buf_adds(&l->tmp, "Légifrance, base LEGI (DILA), version du "
+	    "code du ");
 	legi_date_fr(&l->tmp, l->ref);
 	if (l->tmp.failed)
 		return legi_oom(l);
@@ -1920,15 +1787,15 @@ out:
 	free(l.sec);
 	free(l.short_name);
 	free(l.facet_code);
-	lb_free(&l.id);
-	lb_free(&l.title_b);
-	lb_free(&l.text);
-	lb_free(&l.html);
-	lb_free(&l.heads);
-	lb_free(&l.chemin);
-	lb_free(&l.facet);
-	lb_free(&l.tmp);
-	lb_free(&l.tmp2);
+	host->buf_free(&l.id);
+	host->buf_free(&l.title_b);
+	host->buf_free(&l.text);
+	host->buf_free(&l.html);
+	host->buf_free(&l.heads);
+	host->buf_free(&l.chemin);
+	host->buf_free(&l.facet);
+	host->buf_free(&l.tmp);
+	host->buf_free(&l.tmp2);
 	json_decref(l.root);
 	return rc;
 }

@@ -30,6 +30,7 @@
 #endif
 
 #include "savoir/plugin.h"
+#include "../common/buf.h"
 #include "../common/frontmatter.h"
 
 #define NOTES_VERSION	"1.0.0"
@@ -71,10 +72,10 @@ struct notes {
 	struct savoir_sink	*sink;
 	const struct frontmatter *fm;
 	long			 line0;	/* file line of body line 1 */
-	struct sbuf		 headings;
-	struct sbuf		 body;
-	struct sbuf		 block;	/* text of the current block */
-	struct sbuf		 title;		/* on one line */
+	struct savoir_buf	 headings;
+	struct savoir_buf	 body;
+	struct savoir_buf	 block;	/* text of the current block */
+	struct savoir_buf	 title;		/* on one line */
 	struct notes_link	*links;
 	size_t			 nlinks;
 	int			 failed;	/* out of memory */
@@ -101,16 +102,10 @@ notes_fini(void *state)
 {
 	cmark_release_plugins();
 }
-#define NOTES_INIT	notes_init
-#define NOTES_FINI	notes_fini
-#else
-#define NOTES_INIT	NULL
-#define NOTES_FINI	NULL
 #endif
 
 static const struct savoir_plugin notes_plugin = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_plugin),
+	SAVOIR_PLUGIN_HEAD,
 	.name = "notes",
 	.version = NOTES_VERSION,
 	.description = "Markdown course notes, case studies, fiches and "
@@ -118,22 +113,14 @@ static const struct savoir_plugin notes_plugin = {
 	.types = notes_types,
 	.extensions = notes_extensions,
 	.mime_types = notes_mime_types,
-	.init = NOTES_INIT,
-	.fini = NOTES_FINI,
-	.probe = NULL,
+#ifdef HAVE_CMARK_GFM
+	.init = notes_init,
+	.fini = notes_fini,
+#endif
 	.extract = notes_extract
 };
 
-SAVOIR_EXPORT const struct savoir_plugin *
-savoir_plugin_entry(const struct savoir_host *h)
-{
-	/* Every function this plugin calls is in the first version. */
-	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
-	    h->size < sizeof(struct savoir_host))
-		return NULL;
-	host = h;
-	return &notes_plugin;
-}
+SAVOIR_PLUGIN_ENTRY(notes_plugin, host, utf8_check)
 
 /*
  * Is s (NUL-terminated) usable as a document id in /doc/<id>: no control
@@ -181,10 +168,10 @@ hexval(int c)
 static char *
 notes_link_target(const char *url)
 {
-	struct sbuf	 b = { 0 };
-	const char	*p, *end;
-	char		*err = NULL;
-	int		 hi, lo;
+	struct savoir_buf	 b = SAVOIR_BUF_INIT;
+	const char		*p, *end;
+	char			*err = NULL, c;
+	int			 hi, lo;
 
 	p = url + strlen("/doc/");
 	end = p + strcspn(p, "?#");
@@ -193,15 +180,17 @@ notes_link_target(const char *url)
 	for (; p < end; p++) {
 		if (*p == '%' && end - p >= 3 && (hi = hexval(p[1])) != -1 &&
 		    (lo = hexval(p[2])) != -1) {
-			sbuf_addc(&b, (char)(hi * 16 + lo));
+			c = (char)(hi * 16 + lo);
+			host->buf_add(&b, &c, 1);
 			p += 2;
 		} else
-			sbuf_addc(&b, *p);
+			host->buf_add(&b, p, 1);
 	}
 	if (b.failed || b.s == NULL ||
-	    text_check(b.s, b.len, &err) == -1 || !notes_id_valid(b.s)) {
+	    text_check(host, b.s, b.len, &err) == -1 ||
+	    !notes_id_valid(b.s)) {
 		free(err);
-		sbuf_free(&b);
+		host->buf_free(&b);
 		return NULL;
 	}
 	return b.s;
@@ -263,25 +252,25 @@ notes_is(cmark_node *node, const char *type)
  * and fill snippets with URL fragments.  The page itself keeps them.
  */
 static void
-notes_add_text(struct sbuf *out, const char *s)
+notes_add_text(struct savoir_buf *out, const char *s)
 {
 	const char	*url;
 
 	while ((url = strstr(s, "http")) != NULL) {
 		if (strncmp(url, "http://", 7) != 0 &&
 		    strncmp(url, "https://", 8) != 0) {
-			sbuf_add(out, s, (size_t)(url - s) + 4);
+			host->buf_add(out, s, (size_t)(url - s) + 4);
 			s = url + 4;
 			continue;
 		}
-		sbuf_add(out, s, (size_t)(url - s));
+		host->buf_add(out, s, (size_t)(url - s));
 		s = url + strcspn(url, " \t\n»)]>");
 	}
-	sbuf_adds(out, s);
+	host->buf_adds(out, s);
 }
 
 static void
-notes_inlines(struct notes *n, cmark_node *block, struct sbuf *out)
+notes_inlines(struct notes *n, cmark_node *block, struct savoir_buf *out)
 {
 	cmark_iter		*it;
 	cmark_event_type	 ev;
@@ -304,10 +293,10 @@ notes_inlines(struct notes *n, cmark_node *block, struct sbuf *out)
 				notes_add_text(out, lit);
 			break;
 		case CMARK_NODE_SOFTBREAK:
-			sbuf_addc(out, ' ');
+			host->buf_adds(out, " ");
 			break;
 		case CMARK_NODE_LINEBREAK:
-			sbuf_addc(out, '\n');
+			host->buf_adds(out, "\n");
 			break;
 		case CMARK_NODE_LINK:
 			if (ev == CMARK_EVENT_ENTER) {
@@ -324,7 +313,7 @@ notes_inlines(struct notes *n, cmark_node *block, struct sbuf *out)
 			if (ev == CMARK_EVENT_ENTER &&
 			    notes_is(node, "table_cell") &&
 			    out->len > start)
-				sbuf_adds(out, " | ");
+				host->buf_adds(out, " | ");
 			break;
 		}
 	}
@@ -333,14 +322,14 @@ notes_inlines(struct notes *n, cmark_node *block, struct sbuf *out)
 
 /* Add a block's text as one line of a column. */
 static void
-notes_line(struct sbuf *col, struct sbuf *text)
+notes_line(struct savoir_buf *col, struct savoir_buf *text)
 {
-	sbuf_rtrim(text);
+	host->buf_rtrim(text);
 	if (text->len == 0)
 		return;
 	if (col->len > 0)
-		sbuf_addc(col, '\n');
-	sbuf_add(col, text->s, text->len);
+		host->buf_adds(col, "\n");
+	host->buf_add(col, text->s, text->len);
 	if (text->failed)
 		col->failed = 1;
 }
@@ -363,7 +352,7 @@ notes_walk(struct notes *n, cmark_node *root)
 		switch (cmark_node_get_type(node)) {
 		case CMARK_NODE_PARAGRAPH:
 		case CMARK_NODE_HEADING:
-			sbuf_reset(&n->block);
+			buf_reset(&n->block);
 			notes_inlines(n, node, &n->block);
 			notes_line(cmark_node_get_type(node) ==
 			    CMARK_NODE_HEADING ? &n->headings : &n->body,
@@ -373,15 +362,15 @@ notes_walk(struct notes *n, cmark_node *root)
 			break;
 		case CMARK_NODE_CODE_BLOCK:
 			if ((lit = cmark_node_get_literal(node)) != NULL) {
-				sbuf_reset(&n->block);
-				sbuf_adds(&n->block, lit);
+				buf_reset(&n->block);
+				host->buf_adds(&n->block, lit);
 				notes_line(&n->body, &n->block);
 			}
 			break;
 		default:
 			if (notes_is(node, "table_row") ||
 			    notes_is(node, "table_header")) {
-				sbuf_reset(&n->block);
+				buf_reset(&n->block);
 				notes_inlines(n, node, &n->block);
 				notes_line(&n->body, &n->block);
 				cmark_iter_reset(it, node, CMARK_EVENT_EXIT);
@@ -397,7 +386,7 @@ notes_walk(struct notes *n, cmark_node *root)
 /* Copy s to out with each run of white space (a YAML block scalar's
  * newlines too) made one space, none at either end: a title is one line. */
 static void
-notes_squash(struct sbuf *out, const char *s)
+notes_squash(struct savoir_buf *out, const char *s)
 {
 	int	 space = 0;
 
@@ -407,9 +396,9 @@ notes_squash(struct sbuf *out, const char *s)
 			continue;
 		}
 		if (space)
-			sbuf_addc(out, ' ');
+			host->buf_adds(out, " ");
 		space = 0;
-		sbuf_addc(out, *s);
+		host->buf_add(out, s, 1);
 	}
 }
 
@@ -435,18 +424,18 @@ notes_same_text(const char *a, size_t alen, const char *b)
 static void
 notes_drop_title(cmark_node *root, const char *title)
 {
-	cmark_node	*first = cmark_node_first_child(root);
-	struct sbuf	 text = { 0 };
+	cmark_node		*first = cmark_node_first_child(root);
+	struct savoir_buf	 text = SAVOIR_BUF_INIT;
 
 	if (first == NULL || cmark_node_get_type(first) != CMARK_NODE_HEADING ||
 	    cmark_node_get_heading_level(first) != 1)
 		return;
 	notes_inlines(NULL, first, &text);
-	if (!text.failed && notes_same_text(sbuf_str(&text), text.len, title)) {
+	if (!text.failed && notes_same_text(buf_str(&text), text.len, title)) {
 		cmark_node_unlink(first);
 		cmark_node_free(first);
 	}
-	sbuf_free(&text);
+	host->buf_free(&text);
 }
 
 static void
@@ -454,10 +443,10 @@ notes_free(struct notes *n)
 {
 	size_t	 i;
 
-	sbuf_free(&n->headings);
-	sbuf_free(&n->body);
-	sbuf_free(&n->block);
-	sbuf_free(&n->title);
+	host->buf_free(&n->headings);
+	host->buf_free(&n->body);
+	host->buf_free(&n->block);
+	host->buf_free(&n->title);
 	for (i = 0; i < n->nlinks; i++) {
 		free(n->links[i].target);
 		free(n->links[i].label);
@@ -480,17 +469,17 @@ notes_text_key(struct notes *n, const char *key)
 
 /* Join a list with ", " into b; returns b's text. */
 static const char *
-notes_join(struct sbuf *b, char *const *items, size_t nitems)
+notes_join(struct savoir_buf *b, char *const *items, size_t nitems)
 {
 	size_t	 i;
 
-	sbuf_reset(b);
+	buf_reset(b);
 	for (i = 0; i < nitems; i++) {
 		if (i > 0)
-			sbuf_adds(b, ", ");
-		sbuf_adds(b, items[i]);
+			host->buf_adds(b, ", ");
+		host->buf_adds(b, items[i]);
 	}
-	return sbuf_str(b);
+	return buf_str(b);
 }
 
 /* The front matter checks that do not need the body. */
@@ -499,20 +488,9 @@ notes_check(struct notes *n, const char **title, const char **type,
     const char **id, const char *id_prefix)
 {
 	const struct fm_entry	*e;
-	size_t			 i, j;
+	size_t			 i;
 
-	for (i = 0; i < n->fm->nwarnings; i++)
-		host->warn(n->sink, n->fm->warnings[i].line, "%s",
-		    n->fm->warnings[i].text);
-	for (i = 0; i < n->fm->n; i++) {
-		for (j = 0; notes_keys[j] != NULL; j++)
-			if (strcmp(n->fm->v[i].key, notes_keys[j]) == 0)
-				break;
-		if (notes_keys[j] == NULL)
-			host->warn(n->sink, n->fm->v[i].line, "unknown front "
-			    "matter key `%s` (ignored)", n->fm->v[i].key);
-	}
-
+	frontmatter_warn_keys(host, n->sink, n->fm, notes_keys);
 	if ((e = frontmatter_get(n->fm, "title")) != NULL &&
 	    e->kind != FM_SCALAR) {
 		host->error(n->sink, "front matter line %ld: `title` must be "
@@ -552,15 +530,7 @@ notes_check(struct notes *n, const char **title, const char **type,
 		    *id != NULL ? *id : "(none)");
 		return -1;
 	}
-
-	e = frontmatter_get(n->fm, "sources");
-	if (e == NULL || (e->kind == FM_SCALAR && e->value[0] == '\0'))
-		host->warn(n->sink, 1, "the front matter has no `sources`");
-	else if (e->kind != FM_SOURCES)
-		host->warn(n->sink, e->line, "`sources` must be a list of "
-		    "`- titre: …` entries with `url: …` (ignored)");
-	else if (e->nsources == 0)
-		host->warn(n->sink, e->line, "`sources` is empty");
+	frontmatter_warn_sources(host, n->sink, n->fm);
 	return 0;
 }
 
@@ -569,8 +539,7 @@ static int
 notes_emit_meta(struct notes *n)
 {
 	struct savoir_sink	*sink = n->sink;
-	const struct fm_entry	*e;
-	struct sbuf		 b = { 0 };
+	struct savoir_buf	 b = SAVOIR_BUF_INIT;
 	const char		*auteur, *date, *annee;
 	char *const		*module, *const *themes, *const *pays;
 	size_t			 nmodule, nthemes, npays, i;
@@ -622,28 +591,16 @@ notes_emit_meta(struct notes *n)
 	if (npays > 0 && host->doc_meta(sink, "pays", "Pays",
 	    notes_join(&b, pays, npays)) == -1)
 		goto out;
-	e = frontmatter_get(n->fm, "sources");
-	for (i = 0; e != NULL && e->kind == FM_SOURCES && i < e->nsources;
-	    i++) {
-		sbuf_reset(&b);
-		sbuf_adds(&b, e->sources[i].titre);
-		if (e->sources[i].url != NULL) {
-			sbuf_adds(&b, " — ");
-			sbuf_adds(&b, e->sources[i].url);
-		}
-		if (b.failed)
-			break;
-		if (host->doc_meta(sink, "source", "Source", b.s) == -1)
-			goto out;
-	}
 	if (b.failed) {
 		host->error(sink, "out of memory");
 		goto out;
 	}
+	if (frontmatter_meta_sources(host, sink, n->fm) == -1)
+		goto out;
 	rc = 0;
 out:
 	free(fr);
-	sbuf_free(&b);
+	host->buf_free(&b);
 	return rc;
 }
 
@@ -652,24 +609,19 @@ notes_extract(void *state, const struct savoir_input *in,
     struct savoir_sink *sink)
 {
 	struct notes		 n;
-	struct frontmatter	*fm = NULL;
+	struct frontmatter	*fm;
 	cmark_parser		*parser = NULL;
 	cmark_node		*root = NULL;
 	const char		*data = (const char *)in->data;
 	const char		*title, *type, *id;
-	char			*cause = NULL, *html = NULL;
+	char			*html = NULL;
 	size_t			 i;
 	int			 rc = -1;
 
 	memset(&n, 0, sizeof n);
 	n.sink = sink;
-	if (text_check(data, in->len, &cause) == -1 ||
-	    frontmatter_parse(data, in->len, &fm, &cause) == -1) {
-		host->error(sink, "%s", cause != NULL ? cause :
-		    "out of memory");
-		free(cause);
+	if (frontmatter_load(host, in, sink, &fm) == -1)
 		return -1;
-	}
 	n.fm = fm;
 	n.line0 = fm->body_line;
 	if (notes_check(&n, &title, &type, &id, in->id_prefix) == -1)

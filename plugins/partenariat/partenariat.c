@@ -14,7 +14,7 @@
  * without the required columns) is an error.
  *
  * It must never hand-parse CSV or JSON, never write a value into HTML
- * without escaping it (every text goes through pt_html_text), and never
+ * without escaping it (every text goes through host->buf_html), and never
  * call a host symbol: everything it asks of the host goes through the
  * function table it was given.  It keeps no state between files.
  */
@@ -31,6 +31,7 @@
 #include <jansson.h>
 
 #include "savoir/plugin.h"
+#include "../common/buf.h"
 
 #define PT_VERSION	"1.0.0"
 #define PT_ID_PREFIX	"partenariat/"
@@ -117,16 +118,6 @@ static const char *const pt_extensions[] = { ".csv", ".jsonl", NULL };
 static const char *const pt_mime_types[] = { "text/csv", "application/jsonl",
 	NULL };
 
-/* A growable string.  An allocation failure is sticky: later adds do
- * nothing and ->failed stays set, so a caller checks once at the end.
- * (The plugin cannot use libsavoir's struct buf.) */
-struct pt_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;
-};
-
 struct pt_list {
 	char	**v;
 	size_t	  n;
@@ -176,8 +167,7 @@ static int	pt_extract(void *, const struct savoir_input *,
 		    struct savoir_sink *);
 
 static const struct savoir_plugin pt_plugin = {
-	.abi = SAVOIR_PLUGIN_ABI,
-	.size = sizeof(struct savoir_plugin),
+	SAVOIR_PLUGIN_HEAD,
 	.name = "partenariat",
 	.version = PT_VERSION,
 	.description = "Partnership records between French local authorities "
@@ -185,106 +175,13 @@ static const struct savoir_plugin pt_plugin = {
 	.types = pt_types,
 	.extensions = pt_extensions,
 	.mime_types = pt_mime_types,
-	.init = NULL,
-	.fini = NULL,
 	.probe = pt_probe,
 	.extract = pt_extract
 };
 
-SAVOIR_EXPORT const struct savoir_plugin *
-savoir_plugin_entry(const struct savoir_host *h)
-{
-	/* Every function this plugin calls is in the first version. */
-	if (h == NULL || h->abi != SAVOIR_PLUGIN_ABI ||
-	    h->size < sizeof(struct savoir_host))
-		return NULL;
-	host = h;
-	return &pt_plugin;
-}
+SAVOIR_PLUGIN_ENTRY(pt_plugin, host, utf8_check)
 
 /* --- strings ------------------------------------------------------- */
-
-static void
-pt_buf_add(struct pt_buf *b, const char *s, size_t len)
-{
-	size_t	 cap;
-	char	*p;
-
-	if (b->failed)
-		return;
-	if (b->len + len + 1 > b->cap) {
-		cap = b->cap > 0 ? b->cap : 64;
-		while (cap < b->len + len + 1) {
-			if (cap > ((size_t)-1) / 2) {
-				b->failed = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		if ((p = realloc(b->s, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	if (len > 0)
-		memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
-static void
-pt_buf_adds(struct pt_buf *b, const char *s)
-{
-	pt_buf_add(b, s, strlen(s));
-}
-
-static void
-pt_buf_reset(struct pt_buf *b)
-{
-	b->len = 0;
-	if (b->s != NULL)
-		b->s[0] = '\0';
-}
-
-static void
-pt_buf_free(struct pt_buf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof *b);
-}
-
-/* The one way text enters the HTML: escaped. */
-static void
-pt_html_text(struct pt_buf *b, const char *s)
-{
-	const char	*esc;
-
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			esc = "&amp;";
-			break;
-		case '<':
-			esc = "&lt;";
-			break;
-		case '>':
-			esc = "&gt;";
-			break;
-		case '"':
-			esc = "&quot;";
-			break;
-		case '\'':
-			esc = "&#39;";
-			break;
-		default:
-			pt_buf_add(b, s, 1);
-			continue;
-		}
-		pt_buf_adds(b, esc);
-	}
-}
 
 static void
 pt_list_free(struct pt_list *l)
@@ -314,17 +211,17 @@ pt_list_take(struct pt_list *l, char *s)
 
 /* Join a list with sep into b, reset first; returns b's text or "". */
 static const char *
-pt_join(struct pt_buf *b, const struct pt_list *l, const char *sep)
+pt_join(struct savoir_buf *b, const struct pt_list *l, const char *sep)
 {
 	size_t	 i;
 
-	pt_buf_reset(b);
+	buf_reset(b);
 	for (i = 0; i < l->n; i++) {
 		if (i > 0)
-			pt_buf_adds(b, sep);
-		pt_buf_adds(b, l->v[i]);
+			host->buf_adds(b, sep);
+		host->buf_adds(b, l->v[i]);
 	}
-	return b->s != NULL ? b->s : "";
+	return buf_str(b);
 }
 
 static int
@@ -391,22 +288,17 @@ pt_clean(const char *s, size_t len, int multiline, int *oom)
 
 /* --- messages ------------------------------------------------------ */
 
-/* A message cut by vsnprintf may end inside a UTF-8 sequence: drop the
- * incomplete sequence, since the host wants valid UTF-8. */
+/*
+ * Format a message into msg, cut to size.  The cut may fall inside a UTF-8
+ * sequence: drop the incomplete sequence, since the host wants valid UTF-8
+ * (what messages quote of the file was checked before, see
+ * pt_text_check).
+ */
 static void
-pt_utf8_tail(char *s)
+pt_vformat(char *msg, size_t size, const char *fmt, va_list ap)
 {
-	size_t	 n = strlen(s), i = n, need;
-
-	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
-		return;
-	i--;				/* the lead byte */
-	need = ((unsigned char)s[i] & 0xe0) == 0xc0 ? 2 :
-	    ((unsigned char)s[i] & 0xf0) == 0xe0 ? 3 : 4;
-	if (n - i < need)
-		s[i] = '\0';
+	vsnprintf(msg, size, fmt, ap);
+	msg[host->utf8_check(msg, strlen(msg))] = '\0';
 }
 
 static void
@@ -423,9 +315,8 @@ pt_warn(struct pt_file *f, long line, const char *fmt, ...)
 	if (f->sink == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	pt_vformat(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	pt_utf8_tail(msg);
 	host->warn(f->sink, line, "%s", msg);
 }
 
@@ -443,48 +334,9 @@ pt_error(struct pt_file *f, const char *fmt, ...)
 	if (f->sink == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	pt_vformat(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	pt_utf8_tail(msg);
 	host->error(f->sink, "%s", msg);
-}
-
-/*
- * The length of the valid UTF-8 sequence at s (n bytes left), or 0.  A
- * NUL byte counts as invalid: every value goes to the host as a C string.
- */
-static size_t
-pt_utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char	 c = s[0], lo = 0x80, hi = 0xbf;
-	size_t		 len, i;
-
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;		/* overlong */
-		else if (c == 0xed)
-			hi = 0x9f;		/* surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;		/* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f;		/* over U+10FFFF */
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
 }
 
 /*
@@ -495,28 +347,31 @@ pt_utf8_seq(const unsigned char *s, size_t n)
 static int
 pt_text_check(struct pt_file *f, const unsigned char *s, size_t len)
 {
-	size_t	 i = 0, k;
-	long	 line = 1;
-	int	 blank = 1;
+	const char	*p = (const char *)s, *nul;
+	size_t		 bad, i;
+	long		 line = 1;
 
-	while (i < len) {
-		/* Not isspace(): the answer must not depend on a locale. */
-		if (s[i] == '\n')
-			line++;
-		else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			blank = 0;
-		if ((k = pt_utf8_seq(s + i, len - i)) == 0) {
-			if (s[i] == 0)
-				pt_error(f, "NUL byte at line %ld (is this a "
-				    "text file?)", line);
-			else
-				pt_error(f, "invalid UTF-8 at line %ld (is the "
-				    "file in Latin-1?)", line);
-			return -1;
-		}
-		i += k;
+	/* Every value goes to the host as a C string: a NUL is bad too. */
+	bad = host->utf8_check(p, len);
+	if ((nul = memchr(p, '\0', bad)) != NULL)
+		bad = (size_t)(nul - p);
+	if (bad < len) {
+		for (i = 0; i < bad; i++)
+			if (p[i] == '\n')
+				line++;
+		if (p[bad] == '\0')
+			pt_error(f, "NUL byte at line %ld (is this a text "
+			    "file?)", line);
+		else
+			pt_error(f, "invalid UTF-8 at line %ld (is the file in "
+			    "Latin-1?)", line);
+		return -1;
 	}
-	if (blank) {
+	/* Not isspace(): the answer must not depend on a locale. */
+	for (i = 0; i < len && (p[i] == ' ' || p[i] == '\t' ||
+	    p[i] == '\r' || p[i] == '\n'); i++)
+		;
+	if (i == len) {
 		pt_error(f, "empty file");
 		return -1;
 	}
@@ -641,9 +496,8 @@ pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
 	char	 msg[900];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	pt_vformat(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	pt_utf8_tail(msg);
 	pt_warn(f, r->line, "%s (row skipped)", msg);
 	r->bad = 1;
 }
@@ -809,9 +663,9 @@ pt_col_find(const char *name)
 static void
 pt_csv_header(struct pt_file *f)
 {
-	struct pt_buf	 missing = { 0 };
-	size_t		 i, j;
-	int		 col, seen[PT_NCOLS] = { 0 };
+	struct savoir_buf	 missing = SAVOIR_BUF_INIT;
+	size_t			 i, j;
+	int			 col, seen[PT_NCOLS] = { 0 };
 
 	if ((f->colmap = calloc(f->fields.n, sizeof *f->colmap)) == NULL) {
 		f->failed = 1;
@@ -836,8 +690,8 @@ pt_csv_header(struct pt_file *f)
 		if (!(pt_columns[j].flags & PT_REQUIRED) || seen[j])
 			continue;
 		if (missing.len > 0)
-			pt_buf_adds(&missing, ", ");
-		pt_buf_adds(&missing, pt_columns[j].name);
+			host->buf_adds(&missing, ", ");
+		host->buf_adds(&missing, pt_columns[j].name);
 	}
 	if (missing.failed)
 		f->failed = 1;
@@ -850,7 +704,7 @@ pt_csv_header(struct pt_file *f)
 		    strchr(missing.s, ',') != NULL ? "s" : "", missing.s);
 	else
 		f->probe_ok = 1;
-	pt_buf_free(&missing);
+	host->buf_free(&missing);
 	f->header_done = 1;
 	if (f->probe)
 		f->stop = 1;
@@ -1146,7 +1000,7 @@ pt_json_read(struct pt_file *f, const char *data, size_t len)
 
 /* An amount the French way: "2 400 000 €" with no-break spaces. */
 static void
-pt_montant(struct pt_buf *b, long long v)
+pt_montant(struct savoir_buf *b, long long v)
 {
 	char	 digits[32];
 	size_t	 n, i;
@@ -1155,107 +1009,101 @@ pt_montant(struct pt_buf *b, long long v)
 	n = strlen(digits);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && (n - i) % 3 == 0)
-			pt_buf_adds(b, "\xc2\xa0");
-		pt_buf_add(b, digits + i, 1);
+			host->buf_adds(b, "\xc2\xa0");
+		host->buf_add(b, digits + i, 1);
 	}
-	pt_buf_adds(b, "\xc2\xa0€");
+	host->buf_adds(b, "\xc2\xa0€");
 }
 
 /* The period: "depuis 1991", "de 2007 à 2009", "en 2021"... */
 static void
-pt_periode(struct pt_buf *b, const struct pt_rec *r)
+pt_periode(struct savoir_buf *b, const struct pt_rec *r)
 {
 	const char	*debut = r->v[PT_DEBUT], *fin = r->v[PT_FIN];
 	int		 actif = strcmp(r->v[PT_STATUT], "actif") == 0;
 
 	if (fin == NULL) {
-		pt_buf_adds(b, actif ? "actif depuis " :
+		host->buf_adds(b, actif ? "actif depuis " :
 		    "terminé, commencé en ");
-		pt_buf_adds(b, debut);
+		host->buf_adds(b, debut);
 		return;
 	}
-	pt_buf_adds(b, actif ? "actif" : "terminé");
+	host->buf_adds(b, actif ? "actif" : "terminé");
 	if (strcmp(debut, fin) == 0) {
-		pt_buf_adds(b, ", en ");
-		pt_buf_adds(b, debut);
+		host->buf_adds(b, ", en ");
+		host->buf_adds(b, debut);
 		return;
 	}
-	pt_buf_adds(b, ", de ");
-	pt_buf_adds(b, debut);
-	pt_buf_adds(b, " à ");
-	pt_buf_adds(b, fin);
+	host->buf_adds(b, ", de ");
+	host->buf_adds(b, debut);
+	host->buf_adds(b, " à ");
+	host->buf_adds(b, fin);
 }
 
 /* The record as French sentences, for the index and the snippets. */
 static void
-pt_sentences(struct pt_buf *b, const struct pt_rec *r)
+pt_sentences(struct savoir_buf *b, const struct pt_rec *r)
 {
-	struct pt_buf	 j = { 0 };
+	struct savoir_buf	 j = SAVOIR_BUF_INIT;
 
-	pt_buf_adds(b, "Partenariat entre ");
-	pt_buf_adds(b, r->v[PT_COLLECTIVITE]);
-	pt_buf_adds(b, " (");
-	pt_buf_adds(b, r->v[PT_TYPE]);
-	pt_buf_adds(b, ") et ");
-	pt_buf_adds(b, r->v[PT_PARTENAIRE]);
-	pt_buf_adds(b, " (");
-	pt_buf_adds(b, r->v[PT_PAYS]);
-	pt_buf_adds(b, "), ");
+	host->buf_adds(b, "Partenariat entre ");
+	host->buf_adds(b, r->v[PT_COLLECTIVITE]);
+	host->buf_adds(b, " (");
+	host->buf_adds(b, r->v[PT_TYPE]);
+	host->buf_adds(b, ") et ");
+	host->buf_adds(b, r->v[PT_PARTENAIRE]);
+	host->buf_adds(b, " (");
+	host->buf_adds(b, r->v[PT_PAYS]);
+	host->buf_adds(b, "), ");
 	pt_periode(b, r);
-	pt_buf_adds(b, ".\n");
-	pt_buf_adds(b, r->themes.n > 1 ? "Thèmes : " : "Thème : ");
-	pt_buf_adds(b, pt_join(&j, &r->themes, ", "));
-	pt_buf_adds(b, ".");
+	host->buf_adds(b, ".\n");
+	host->buf_adds(b, r->themes.n > 1 ? "Thèmes : " : "Thème : ");
+	host->buf_adds(b, pt_join(&j, &r->themes, ", "));
+	host->buf_adds(b, ".");
 	if (r->financeurs.n > 0) {
-		pt_buf_adds(b, r->financeurs.n > 1 ? "\nFinanceurs : " :
+		host->buf_adds(b, r->financeurs.n > 1 ? "\nFinanceurs : " :
 		    "\nFinanceur : ");
-		pt_buf_adds(b, pt_join(&j, &r->financeurs, ", "));
-		pt_buf_adds(b, ".");
+		host->buf_adds(b, pt_join(&j, &r->financeurs, ", "));
+		host->buf_adds(b, ".");
 	}
 	if (r->montant >= 0) {
-		pt_buf_adds(b, "\nMontant : ");
+		host->buf_adds(b, "\nMontant : ");
 		pt_montant(b, r->montant);
-		pt_buf_adds(b, ".");
+		host->buf_adds(b, ".");
 	}
 	if (strcmp(r->v[PT_EXEMPLE], "oui") == 0)
-		pt_buf_adds(b, "\nExemple fictif : cette fiche a été inventée "
-		    "pour la formation.");
+		host->buf_adds(b, "\nExemple fictif : cette fiche a été "
+		    "inventée pour la formation.");
 	if (j.failed)
 		b->failed = 1;
-	pt_buf_free(&j);
+	host->buf_free(&j);
 }
 
 /* One entry of the card's <dl>: the label and the value, escaped. */
 static void
-pt_html_dl(struct pt_buf *h, const char *label, const char *value)
+pt_html_dl(struct savoir_buf *h, const char *label, const char *value)
 {
-	pt_buf_adds(h, "<dt>");
-	pt_html_text(h, label);
-	pt_buf_adds(h, "</dt><dd>");
-	pt_html_text(h, value);
-	pt_buf_adds(h, "</dd>\n");
+	host->buf_adds(h, "<dt>");
+	host->buf_html(h, label, strlen(label));
+	host->buf_adds(h, "</dt><dd>");
+	host->buf_html(h, value, strlen(value));
+	host->buf_adds(h, "</dd>\n");
 }
 
 /* The description's paragraphs, each in a <p>. */
 static void
-pt_html_paragraphs(struct pt_buf *h, const char *s)
+pt_html_paragraphs(struct savoir_buf *h, const char *s)
 {
-	struct pt_buf	 para = { 0 };
 	const char	*end;
 
 	while (*s != '\0') {
 		if ((end = strstr(s, "\n\n")) == NULL)
 			end = s + strlen(s);
-		pt_buf_reset(&para);
-		pt_buf_add(&para, s, end - s);
-		pt_buf_adds(h, "<p class=\"description\">");
-		pt_html_text(h, para.s != NULL ? para.s : "");
-		pt_buf_adds(h, "</p>\n");
+		host->buf_adds(h, "<p class=\"description\">");
+		host->buf_html(h, s, end - s);
+		host->buf_adds(h, "</p>\n");
 		s = *end != '\0' ? end + 2 : end;
 	}
-	if (para.failed)
-		h->failed = 1;
-	pt_buf_free(&para);
 }
 
 /*
@@ -1263,23 +1111,24 @@ pt_html_paragraphs(struct pt_buf *h, const char *s)
  * say the same thing.
  */
 static int
-pt_emit_meta(struct pt_file *f, const struct pt_rec *r, struct pt_buf *h)
+pt_emit_meta(struct pt_file *f, const struct pt_rec *r, struct savoir_buf *h)
 {
 	static const enum pt_col order[] = { PT_COLLECTIVITE, PT_TYPE,
 	    PT_PARTENAIRE, PT_PAYS, PT_DEBUT, PT_FIN, PT_STATUT, PT_THEMES,
 	    PT_FINANCEURS, PT_MONTANT, PT_EXEMPLE };
-	struct pt_buf	 v = { 0 };
-	const char	*value;
-	size_t		 i;
-	int		 rc = -1;
+	struct savoir_buf	 v = SAVOIR_BUF_INIT;
+	const char		*value;
+	size_t			 i;
+	int			 rc = -1;
 
-	pt_buf_adds(h, "<article class=\"partenariat\">\n");
+	host->buf_adds(h, "<article class=\"partenariat\">\n");
 	if (strcmp(r->v[PT_EXEMPLE], "oui") == 0)
-		pt_buf_adds(h, "<p class=\"exemple-fictif\"><strong>« Exemple "
-		    "fictif »</strong> : cette fiche a été inventée pour la "
-		    "formation ; elle ne décrit pas une coopération réelle et "
-		    "ne doit pas être citée comme un fait.</p>\n");
-	pt_buf_adds(h, "<dl class=\"fiche-partenariat\">\n");
+		host->buf_adds(h, "<p class=\"exemple-fictif\"><strong>« "
+		    "Exemple fictif »</strong> : cette fiche a été "
+		    "inventée pour la formation ; elle ne décrit pas une "
+		    "coopération réelle et ne doit pas être citée comme un "
+		    "fait.</p>\n");
+	host->buf_adds(h, "<dl class=\"fiche-partenariat\">\n");
 	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
 		switch (order[i]) {
 		case PT_THEMES:
@@ -1288,10 +1137,10 @@ pt_emit_meta(struct pt_file *f, const struct pt_rec *r, struct pt_buf *h)
 			    &r->themes : &r->financeurs, ", ");
 			break;
 		case PT_MONTANT:
-			pt_buf_reset(&v);
+			buf_reset(&v);
 			if (r->montant >= 0)
 				pt_montant(&v, r->montant);
-			value = v.s != NULL ? v.s : "";
+			value = buf_str(&v);
 			break;
 		default:
 			value = r->v[order[i]] != NULL ? r->v[order[i]] : "";
@@ -1312,19 +1161,19 @@ pt_emit_meta(struct pt_file *f, const struct pt_rec *r, struct pt_buf *h)
 		if (host->doc_meta(f->sink, "source", "Source", value) == -1)
 			goto out;
 		/* pt_http_url() vouched for the scheme. */
-		pt_buf_adds(h, "<dt>Source</dt><dd><a href=\"");
-		pt_html_text(h, value);
-		pt_buf_adds(h, "\">");
-		pt_html_text(h, value);
-		pt_buf_adds(h, "</a></dd>\n");
+		host->buf_adds(h, "<dt>Source</dt><dd><a href=\"");
+		host->buf_html(h, value, strlen(value));
+		host->buf_adds(h, "\">");
+		host->buf_html(h, value, strlen(value));
+		host->buf_adds(h, "</a></dd>\n");
 	}
-	pt_buf_adds(h, "</dl>\n");
+	host->buf_adds(h, "</dl>\n");
 	if (r->v[PT_DESCRIPTION] != NULL)
 		pt_html_paragraphs(h, r->v[PT_DESCRIPTION]);
-	pt_buf_adds(h, "</article>\n");
+	host->buf_adds(h, "</article>\n");
 	rc = 0;
 out:
-	pt_buf_free(&v);
+	host->buf_free(&v);
 	return rc;
 }
 
@@ -1388,7 +1237,7 @@ pt_emit(struct pt_file *f, size_t i)
 {
 	const struct pt_rec	*r = &f->recs[i];
 	struct savoir_sink	*sink = f->sink;
-	struct pt_buf		 body = { 0 }, html = { 0 };
+	struct savoir_buf	 body = SAVOIR_BUF_INIT, html = SAVOIR_BUF_INIT;
 	int			 rc = -1;
 
 	pt_sentences(&body, r);
@@ -1416,8 +1265,8 @@ pt_emit(struct pt_file *f, size_t i)
 		goto out;
 	rc = 0;
 out:
-	pt_buf_free(&body);
-	pt_buf_free(&html);
+	host->buf_free(&body);
+	host->buf_free(&html);
 	return rc;
 }
 
