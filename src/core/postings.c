@@ -873,6 +873,7 @@ struct pindex {
 	sqlite3_stmt	*get;
 	sqlite3_stmt	*cur;		/* pcursor_open's */
 	sqlite3_stmt	*dv;		/* PRAGMA data_version */
+	sqlite3_stmt	*df;		/* pindex_df's */
 	/* savoir_fr, to turn a query's words into terms */
 	fts5_tokenizer	 tokapi;
 	Fts5Tokenizer	*tok;
@@ -951,6 +952,7 @@ pindex_free(struct pindex *pi)
 	sqlite3_finalize(pi->get);
 	sqlite3_finalize(pi->cur);
 	sqlite3_finalize(pi->dv);
+	sqlite3_finalize(pi->df);
 	if (pi->tok != NULL)
 		pi->tokapi.xDelete(pi->tok);
 	psnap_release(pi->snap);
@@ -1875,4 +1877,22 @@ pindex_speller(struct pindex *pi)
 	}
 	pthread_mutex_unlock(&sn->sp_lock);
 	return sn->sp;
+}
+
+/* The documents the term's lists hold (tombstoned ones included), or 0;
+ * -1 when they cannot be read. */
+int64_t
+pindex_df(struct pindex *pi, const char *term, size_t len)
+{
+	int64_t		 df = -1;
+
+	if (pi->df == NULL && sqlite3_prepare_v3(pi->db, "SELECT total(df) "
+	    "FROM post WHERE term = ?", -1, SQLITE_PREPARE_PERSISTENT, &pi->df,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_blob(pi->df, 1, term, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(pi->df) == SQLITE_ROW)
+		df = sqlite3_column_int64(pi->df, 0);
+	sqlite3_reset(pi->df);
+	return df;
 }

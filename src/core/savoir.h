@@ -396,6 +396,8 @@ void		 spell_build(struct speller *);
 size_t		 spell_size(const struct speller *);
 /* Documents holding the folded word, 0 when not in the vocabulary. */
 int64_t		 spell_df(const struct speller *, const char *, size_t);
+/* The form to show of a folded word of the vocabulary, or NULL. */
+const char	*spell_form(const struct speller *, const char *, size_t);
 /* The best correction of a folded word absent from the vocabulary or
  * rare in it: 1 with *out, 0 when none is close enough. */
 int		 spell_suggest(const struct speller *, const char *, size_t,
@@ -420,6 +422,16 @@ int		 vwriter_flush(struct vwriter *, sqlite3 *, char **cause);
 int		 vocab_register(sqlite3 *);
 /* The vocabulary as a built speller, or NULL with *cause. */
 struct speller	*vocab_load(sqlite3 *, char **cause);
+
+/* correct.c - a query with its misspelled words corrected */
+struct correction {
+	char	*text;		/* the query corrected (caller frees) */
+	int	 replace;	/* a word matched nothing: search text */
+};
+/* 1 with *out when some word of the query is better corrected, else 0
+ * (and *out empty). */
+int		 query_correct(struct store *, const char *,
+		    struct correction *out);
 
 /* similar.c - « Documents proches » */
 /* The documents most like id, best first (free with store_links_free;
@@ -513,6 +525,7 @@ struct search_opts {
 	int	 want_snippets;
 	const char *const *filters;	/* extra key, value pairs; NULL end */
 	const struct synonyms *synonyms;	/* or NULL */
+	int	 no_correct;	/* search the words as typed, no spelling */
 };
 struct hit {
 	char	*id;
@@ -539,6 +552,10 @@ struct results {
 	size_t		  nnotices;
 	int		  partial;	/* some hits miss some words */
 	int		  timeout;	/* the budget ran out */
+	/* Spelling: the query searched instead of the one typed (which
+	 * matched nothing as typed), or one to offer; NULL when none. */
+	char		 *corrected;
+	char		 *suggestion;
 };
 /* Free what searches kept in the calling thread (call before it exits). */
 void	 search_thread_done(void);
@@ -594,6 +611,7 @@ void		 pindex_free(struct pindex *);
 int		 pindex_refresh(struct pindex *);
 int64_t		 pindex_ndocs(const struct pindex *);
 const struct speller *pindex_speller(struct pindex *);
+int64_t		 pindex_df(struct pindex *, const char *term, size_t len);
 int64_t		 pindex_maxdoc(const struct pindex *);
 double		 pindex_avg(const struct pindex *, int col);
 const uint8_t	*pindex_norms(const struct pindex *, int64_t doc);

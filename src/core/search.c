@@ -2190,6 +2190,7 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 	struct plan		 p;
 	struct query		*q;
 	struct budget		 budget;
+	struct correction	 corr;
 	char			**keys, *all;
 	size_t			 i;
 	int64_t			 start = mono_us(), nall;
@@ -2203,6 +2204,14 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 		opts.limit = SEARCH_MAX_LIMIT;
 	if (opts.offset < 0)
 		opts.offset = 0;
+	/* A word that matches nothing as typed: search its correction. */
+	if (!opts.no_correct && input != NULL &&
+	    query_correct(st, input, &corr) == 1) {
+		if (corr.replace)
+			input = res->corrected = corr.text;
+		else
+			res->suggestion = corr.text;
+	}
 
 	keys = search_keys(st);
 	q = query_parse(input != NULL ? input : "", (const char *const *)keys);
@@ -2312,5 +2321,7 @@ results_clear(struct results *res)
 	for (i = 0; i < res->nnotices; i++)
 		free(res->notices[i]);
 	free(res->notices);
+	free(res->corrected);
+	free(res->suggestion);
 	memset(res, 0, sizeof *res);
 }

@@ -193,6 +193,7 @@ similar_docs(struct store *st, const char *id, int max,
 	}
 	memset(&o, 0, sizeof o);
 	o.limit = SIM_SCAN;
+	o.no_correct = 1;
 	if (search_run(st, q, &o, &r, cause) == -1 ||
 	    store_links(st, d->rowid, &to, &nto, cause) == -1 ||
 	    store_cited_by(st, id, 1, 0, &from, &nfrom, cause) == -1) {

@@ -226,6 +226,14 @@ spell_df(const struct speller *sp, const char *w, size_t n)
 	return i >= 0 ? sp->v[i].df : 0;
 }
 
+const char *
+spell_form(const struct speller *sp, const char *w, size_t n)
+{
+	ssize_t	 i = sp != NULL ? sp_find(sp, w, n) : -1;
+
+	return i >= 0 ? sp->words.data + sp->v[i].form : NULL;
+}
+
 /* Is {a, b} a pair scanners confuse (either order)? */
 static int
 sp_ocr1(char a, char b)
