@@ -8,7 +8,8 @@
  * insertions, deletions, substitutions, transpositions of neighbours),
  * scaled by the word's length, in which the confusions of French scanned
  * text cost half an edit: i/l/1 and o/0 read one for the other, c for e or
- * o (the "ceuvre" of "œuvre"), rn for m, cl for d, ri for n, vv for w.
+ * o (the "ceuvre" of "œuvre"), rn for m, cl for d, ri for n, vv for w;
+ * so does a letter doubled or undoubled, the commonest slip of typing.
  * A word glued to the next ("cooperationdecentralisee") is split in two
  * known words.  Candidates come from a trigram index of the vocabulary
  * (a word within distance d of another shares all but 3d of its
@@ -301,8 +302,14 @@ spell_distance(const char *a, size_t na, const char *b, size_t nb, int max)
 				c = d[i - 1][j - 1] + (sp_ocr1(a[i - 1],
 				    b[j - 1]) ? SP_OCR : SP_SUB) +
 				    (i == 1 && j == 1 ? SP_FIRST : 0);
-			c = sp_min(c, d[i - 1][j] + SP_INS);
-			c = sp_min(c, d[i][j - 1] + SP_INS);
+			/* A letter doubled or undoubled ("jumellage",
+			 * "intereg") is the commonest slip: half an edit. */
+			c = sp_min(c, d[i - 1][j] + ((i > 1 && a[i - 1] ==
+			    a[i - 2]) || (i < na && a[i - 1] == a[i]) ?
+			    SP_OCR : SP_INS));
+			c = sp_min(c, d[i][j - 1] + ((j > 1 && b[j - 1] ==
+			    b[j - 2]) || (j < nb && b[j - 1] == b[j]) ?
+			    SP_OCR : SP_INS));
 			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
 			    a[i - 2] == b[j - 1])
 				c = sp_min(c, d[i - 2][j - 2] + SP_SUB);

@@ -79,6 +79,10 @@ t_distance(void **state)
 	assert_int_equal(dist("modalitcs", "modalites"), 1);	/* c/e */
 	assert_int_equal(dist("clispositif", "dispositif"), 1);	/* cl/d */
 	assert_int_equal(dist("1oi", "loi"), 1 + 1);		/* 1/l first */
+	/* A doubled or undoubled letter: half an edit. */
+	assert_int_equal(dist("jumellage", "jumelage"), 1);
+	assert_int_equal(dist("intereg", "interreg"), 1);
+	assert_int_equal(dist("intereg", "interet"), 2);
 	/* The budget stops early. */
 	assert_true(spell_distance("abcdefgh", 8, "zyxwvuts", 8, 4) > 4);
 	assert_true(spell_distance("a", 1, "abcdefghijk", 11, 4) > 4);
