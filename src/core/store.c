@@ -223,17 +223,14 @@ store_exec(struct store *st, const char *sql, char **cause)
 	return 0;
 }
 
+/* The first column of a one-row statement (a PRAGMA, a count). */
 static int
-store_pragma_int(struct store *st, const char *pragma, long long *out)
+store_query_int(struct store *st, const char *sql, long long *out)
 {
 	sqlite3_stmt	*stmt;
-	char		*sql;
 	int		 rc;
 
-	sql = xsprintf("PRAGMA %s", pragma);
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-	free(sql);
-	if (rc != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
 		return -1;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
@@ -243,20 +240,15 @@ store_pragma_int(struct store *st, const char *pragma, long long *out)
 }
 
 static int
-store_count_tables(struct store *st, long long *n)
+store_pragma_int(struct store *st, const char *pragma, long long *out)
 {
-	sqlite3_stmt	*stmt;
-	int		 rc;
+	char	*sql;
+	int	 rc;
 
-	rc = sqlite3_prepare_v2(st->db,
-	    "SELECT count(*) FROM sqlite_schema", -1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : -1;
+	sql = xsprintf("PRAGMA %s", pragma);
+	rc = store_query_int(st, sql, out);
+	free(sql);
+	return rc;
 }
 
 /*
@@ -327,7 +319,8 @@ store_upgrade(struct store *st, char **cause)
 
 	if (store_pragma_int(st, "application_id", &appid) == -1 ||
 	    store_pragma_int(st, "user_version", &version) == -1 ||
-	    store_count_tables(st, &ntables) == -1) {
+	    store_query_int(st, "SELECT count(*) FROM sqlite_schema",
+	    &ntables) == -1) {
 		xasprintf(cause, "%s is not a Savoir index (%s)", st->path,
 		    sqlite3_errmsg(st->db));
 		return -1;
