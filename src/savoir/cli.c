@@ -1,17 +1,30 @@
 /*
- * cli.c - what the subcommands share: opening the index, telling a person
- * what went wrong (a usage error, a cause from the core) and reading the
- * option values more than one command takes (a bounded integer, a synonyms
- * file).  Every message goes to the standard error in one form, so the
- * commands cannot drift apart in how they speak.
+ * cli.c - what the subcommands share: their --db option, opening the
+ * index, telling a person what went wrong (a usage error, a cause from the
+ * core) and reading the option values more than one command takes (a
+ * bounded integer, a synonyms file).  Every message goes to the standard
+ * error in one form, so the commands cannot drift apart in how they speak.
  */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "savoir.h"
+
+int
+cli_getopt(int argc, char **argv, const char *optstring,
+    const struct option *longopts)
+{
+	int	 ch;
+
+	while ((ch = getopt_long(argc, argv, optstring, longopts,
+	    NULL)) == 'd')
+		cli.db = optarg;
+	return ch;
+}
 
 void
 cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -103,12 +103,9 @@ cmd_bench_query(int argc, char **argv)
 	size_t			 nq = 0, i, k, pass;
 	int			 ch, limit = 10, repeat = 1, facets = 1, ret = 2;
 
-	while ((ch = getopt_long(argc, argv, "d:s:l:r:t:FT:h", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:s:l:r:t:FT:h",
+	    longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 's':
 			if (cli_synonyms(optarg, &syn) == -1)
 				return 2;

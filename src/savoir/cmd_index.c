@@ -57,12 +57,9 @@ cmd_index(int argc, char **argv)
 	memset(&opts, 0, sizeof opts);
 	extract_limits_default(&opts.limits);
 	opts.batch_docs = 500;
-	while ((ch = getopt_long(argc, argv, "d:sfqt:m:M:rh", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:sfqt:m:M:rh",
+	    longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 's':
 			opts.strict = 1;
 			break;

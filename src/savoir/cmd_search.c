@@ -125,12 +125,9 @@ cmd_search(int argc, char **argv)
 	json_t			*o;
 
 	buf_init(&q);
-	while ((ch = getopt_long(argc, argv, "d:jl:p:f:s:h", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:jl:p:f:s:h",
+	    longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 'j':
 			json = 1;
 			break;

@@ -20,6 +20,14 @@ struct cli {
 extern struct cli cli;
 
 /* cli.c */
+/*
+ * getopt_long for a subcommand.  Every one that reads the index takes
+ * --db FILE (-d, which optstring and longopts must name) as main() does:
+ * it is set here, never returned.
+ */
+struct option;
+int		 cli_getopt(int argc, char **argv, const char *optstring,
+		    const struct option *longopts);
 void		 cli_usage_error(const char *cmd, const char *fmt, ...)
 		    SAVOIR_PRINTFLIKE(2, 3);
 /* Print "savoir: cause" and free cause. */
