@@ -1009,7 +1009,7 @@ struct psnap {
 		int64_t	 df;
 	}		*dfc;		/* DFC_SIZE slots, open addressing */
 	size_t		 ndfc;
-	/* the vocabulary (vocab.c), loaded when first asked for */
+	/* the vocabulary (store_vocab.c), loaded when first asked for */
 	pthread_mutex_t	 sp_lock;
 	int		 sp_done;
 	struct speller	*sp;

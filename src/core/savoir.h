@@ -82,6 +82,15 @@ int	 file_sha256(const char *path, size_t max, char out[65], size_t *len,
  * unreadable, not a regular file).  *data is malloc'd and NUL-terminated. */
 int	 file_read(const char *path, size_t max, char **data, size_t *len,
 	    char **cause);
+/*
+ * Replace path with data atomically: write it to fd, a temporary file tmp
+ * the caller created next to path (mkstemp, its mode and owner set), sync
+ * it, rename it over path and sync the directory so the rename survives a
+ * crash.  fd is always closed; on failure tmp is unlinked and -1 returned
+ * with errno saying why.  The caller still frees tmp.
+ */
+int	 file_commit(int fd, const char *tmp, const char *path,
+	    const void *data, size_t len);
 int64_t	 now_ms(void);		/* CLOCK_REALTIME in milliseconds */
 int64_t	 mono_us(void);		/* CLOCK_MONOTONIC in microseconds */
 /* Parse a decimal integer in [min, max] (whole string): 0 or -1. */
@@ -406,7 +415,7 @@ int		 spell_suggest(const struct speller *, const char *, size_t,
 int		 spell_distance(const char *, size_t, const char *, size_t,
 		    int max);
 
-/* vocab.c - the index's vocabulary (table vocab), for spell.c */
+/* store_vocab.c - the index's vocabulary (table vocab), for spell.c */
 struct vwriter;
 struct vwriter	*vwriter_new(void);
 void		 vwriter_free(struct vwriter *);

@@ -2,8 +2,10 @@
  * search.c - runs a parsed query against the index: ranking by BM25F (an
  * exact article reference before all), from postings.c's lists when the
  * query is made of words (search_fast), through FTS5 and its auxiliary
- * functions otherwise; facet filters and counts over the whole match set,
- * snippets and a time budget.
+ * functions otherwise; facet filters and counts over the whole match set
+ * and a time budget.  The postings path's facet counts are facet.c's (the
+ * FTS5 path counts with one SQL statement, here) and the snippets are
+ * snippet.c's: this file hands them the match set and each hit's text.
  *
  * It only reads.  Nothing a person typed reaches SQL or FTS5 syntax except
  * through bound parameters and query.c's quoted expressions.
@@ -17,9 +19,9 @@
 
 #include "savoir.h"
 #include "store_int.h"
+#include "search_int.h"
 
 #define SEARCH_MAX_LIMIT	100
-#define SEARCH_FACET_TOP	30
 #define SNIPPET_TOKENS		"28"	/* snippet() length, in tokens */
 
 /* Does phrase i have an instance in the title at token offset off? */
@@ -471,53 +473,6 @@ search_register(sqlite3 *db)
 		return rc;
 	return api->xCreateFunction(api, "savoir_titlephrase", NULL,
 	    titlephrase_fn, NULL);
-}
-
-char *
-snippet_html(const char *s, size_t len)
-{
-	struct buf	 b;
-	size_t		 i;
-	int		 open = 0;
-
-	buf_init(&b);
-	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&':
-			buf_adds(&b, "&amp;");
-			break;
-		case '<':
-			buf_adds(&b, "&lt;");
-			break;
-		case '>':
-			buf_adds(&b, "&gt;");
-			break;
-		case '"':
-			buf_adds(&b, "&quot;");
-			break;
-		case '\'':
-			buf_adds(&b, "&#39;");
-			break;
-		case '\x01':
-			if (!open)
-				buf_adds(&b, "<mark>");
-			open = 1;
-			break;
-		case '\x02':
-			if (open)
-				buf_adds(&b, "</mark>");
-			open = 0;
-			break;
-		case '\n':
-			buf_addc(&b, ' ');
-			break;
-		default:
-			buf_addc(&b, s[i]);
-		}
-	}
-	if (open)
-		buf_adds(&b, "</mark>");
-	return buf_steal(&b);
 }
 
 /* The progress handler's deadline, per connection call. */
@@ -1151,99 +1106,17 @@ fast_hit_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/*
- * Snippets without FTS5: the stored text of the row tokenized again (the
- * stems come from savoir_fr's cache), each position marked with the query
- * unit it matches, and the window of SNIPPET_WORDS positions holding the
- * most distinct units, then the most matches.  FTS5's snippet() would
- * evaluate the whole MATCH expression again for every row.
- */
-#define SNIPPET_WORDS	28
-#define SNIPPET_MAX_TEXT 8192	/* bytes of a column looked at */
+/* The terms of a query the snippets and the title phrase look for. */
 #define FAST_MAX_QTERMS	64
 
-struct qterm {
-	char	*s;
-	int	 len;
-	int	 unit;
-};
-
-struct snip_pos {
-	int	 start, end, unit;
-};
-
-struct snip_run {
-	const struct qterm	*qt;
-	size_t			 nqt;
-	struct snip_pos		*v;
-	size_t			 n, cap;
-	int			 stop;		/* positions worth reading */
-};
-
-static int
-snip_token(void *arg, int pos, const char *term, int len, int start, int end)
-{
-	struct snip_run	*sr = arg;
-	size_t		 i;
-
-	if (pos < 0)
-		return SQLITE_OK;
-	if (sr->stop > 0 && pos >= sr->stop)
-		return SQLITE_DONE;	/* every unit was seen: enough */
-	if ((size_t)pos >= sr->n) {
-		if (sr->n == sr->cap) {
-			sr->cap = sr->cap == 0 ? 256 : sr->cap * 2;
-			sr->v = xreallocarray(sr->v, sr->cap, sizeof *sr->v);
-		}
-		sr->v[sr->n].start = start;
-		sr->v[sr->n].end = end;
-		sr->v[sr->n].unit = -1;
-		sr->n++;
-	}
-	for (i = 0; i < sr->nqt; i++) {
-		if (sr->qt[i].len == len && memcmp(sr->qt[i].s, term,
-		    (size_t)len) == 0) {
-			sr->v[sr->n - 1].unit = sr->qt[i].unit;
-			break;
-		}
-	}
-	return SQLITE_OK;
-}
-
-/* Where position target starts: an aux-mode pass, no stemming. */
-struct snip_seek {
-	int	 target;
-	int	 start;		/* -1 until found */
-};
-
-static int
-snip_seek_token(void *arg, int pos, const char *term, int len, int start,
-    int end)
-{
-	struct snip_seek	*sk = arg;
-
-	(void)term;
-	(void)len;
-	(void)end;
-	/* unicode61 turns SQLITE_DONE into "no error" and savoir_fr goes
-	 * on with the next article reference: the first answer stands. */
-	if (pos < sk->target || sk->start >= 0)
-		return sk->start >= 0 ? SQLITE_DONE : SQLITE_OK;
-	sk->start = start;
-	return SQLITE_DONE;
-}
-
+/* The snippet of one row: its body, else its headings, else its title. */
 static char *
 fast_snippet(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
     const struct qterm *qt, size_t nqt, uint32_t first, uint32_t last)
 {
-	struct snip_seek	 sk;
-	size_t			 skipped = 0;
-	struct snip_run	 sr;
-	struct buf	 b;
 	const char	*s = NULL;
-	size_t		 n = 0, i, best = 0, from, to;
-	int		 c, cnt[32], distinct, matches, score, bestscore = -1;
+	size_t		 n = 0;
+	int		 c;
 	char		*out;
 
 	sqlite3_bind_int64(text, 1, doc);
@@ -1258,88 +1131,7 @@ fast_snippet(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
 		sqlite3_reset(text);
 		return xstrdup("");
 	}
-	if (n > SNIPPET_MAX_TEXT)
-		n = SNIPPET_MAX_TEXT;
-	memset(&sr, 0, sizeof sr);
-	sr.qt = qt;
-	sr.nqt = nqt;
-	/* The postings know where each word first stands in the body: the
-	 * best window lies between the first of those, less a few words,
-	 * and the last plus a window.  What comes before is only counted,
-	 * not stemmed (aux mode keeps the positions). */
-	sr.stop = c == 1 && last > 0 ? (int)last + SNIPPET_WORDS * 2 : 0;
-	if (c == 1 && first > 4) {
-		sk.target = (int)first - 4;
-		sk.start = -1;
-		pindex_tokenize(pi, s, n, 2, snip_seek_token, &sk);
-		if (sk.start > 0 && (size_t)sk.start < n) {
-			skipped = (size_t)sk.start;
-			s += skipped;
-			n -= skipped;
-			sr.stop -= sk.target;
-		}
-	}
-	if ((pindex_tokenize(pi, s, n, 1, snip_token, &sr) == -1 &&
-	    sr.n == 0) || sr.n == 0) {
-		free(sr.v);
-		out = snippet_html(s, n < 220 ? n : 220);
-		sqlite3_reset(text);
-		return out;
-	}
-	/* The best window, sliding. */
-	memset(cnt, 0, sizeof cnt);
-	distinct = matches = 0;
-	for (i = 0; i < sr.n; i++) {
-		if (sr.v[i].unit >= 0 && sr.v[i].unit < 32) {
-			if (cnt[sr.v[i].unit]++ == 0)
-				distinct++;
-			matches++;
-		}
-		if (i >= SNIPPET_WORDS) {
-			c = sr.v[i - SNIPPET_WORDS].unit;
-			if (c >= 0 && c < 32) {
-				if (--cnt[c] == 0)
-					distinct--;
-				matches--;
-			}
-		}
-		score = distinct * 1000 + matches;
-		if (i + 1 >= SNIPPET_WORDS || i + 1 == sr.n) {
-			if (score > bestscore) {
-				bestscore = score;
-				best = i + 1 >= SNIPPET_WORDS ?
-				    i + 1 - SNIPPET_WORDS : 0;
-			}
-		}
-	}
-	from = best;
-	to = from + SNIPPET_WORDS < sr.n ? from + SNIPPET_WORDS : sr.n;
-	/* Start a little before the first match, as a reader would. */
-	for (i = from; i < to && sr.v[i].unit < 0; i++)
-		;
-	if (i > from + 3 && i < to) {
-		from = i - 3;
-		to = from + SNIPPET_WORDS < sr.n ? from + SNIPPET_WORDS : sr.n;
-	}
-	buf_init(&b);
-	if (from > 0 || skipped > 0)
-		buf_adds(&b, "…");
-	for (i = from; i < to; i++) {
-		if (i > from)
-			buf_add(&b, s + sr.v[i - 1].end,
-			    (size_t)(sr.v[i].start - sr.v[i - 1].end));
-		if (sr.v[i].unit >= 0)
-			buf_addc(&b, '\x01');
-		buf_add(&b, s + sr.v[i].start,
-		    (size_t)(sr.v[i].end - sr.v[i].start));
-		if (sr.v[i].unit >= 0)
-			buf_addc(&b, '\x02');
-	}
-	if (to < sr.n)
-		buf_adds(&b, "…");
-	out = snippet_html(b.data != NULL ? b.data : "", b.len);
-	buf_free(&b);
-	free(sr.v);
+	out = snippet_make(pi, s, n, c == 1, qt, nqt, first, last);
 	sqlite3_reset(text);
 	return out;
 }
@@ -1373,7 +1165,7 @@ fast_title_phrase(struct pindex *pi, sqlite3_stmt *text, int64_t doc,
 	memset(&sr, 0, sizeof sr);
 	sr.qt = qt;
 	sr.nqt = nqt;
-	if (s != NULL && pindex_tokenize(pi, s, n, 1, snip_token, &sr) == 0) {
+	if (s != NULL && pindex_tokenize(pi, s, n, 1, snippet_token, &sr) == 0) {
 		for (i = 0; !found && i + (size_t)nused <= sr.n; i++) {
 			for (k = 0; k < (size_t)nused &&
 			    sr.v[i + k].unit == used[k]; k++)
@@ -1533,159 +1325,6 @@ fast_filters_pass(const struct pfacets *pf, const struct fast_filter *ff,
 			return 0;
 	}
 	return 1;
-}
-
-struct fast_count {
-	uint32_t	 id;
-	int64_t		 n;
-	const char	*value;
-};
-
-static int
-fast_count_cmp(const void *a, const void *b)
-{
-	const struct fast_count	*x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n > y->n ? -1 : 1;
-	return strcmp(x->value, y->value);
-}
-
-/* Is x a better facet value than y: more documents, then its text. */
-static int
-fast_count_better(const struct fast_count *x, const struct fast_count *y)
-{
-	return x->n > y->n || (x->n == y->n && strcmp(x->value, y->value) < 0);
-}
-
-/* Keep the SEARCH_FACET_TOP best of the values seen, in a heap whose top
- * is the worst kept. */
-static void
-fast_count_keep(struct fast_count *h, size_t *nh, const struct fast_count *c)
-{
-	struct fast_count	 t;
-	size_t			 i, l, r, m, n = *nh;
-
-	if (n < SEARCH_FACET_TOP) {
-		h[n] = *c;
-		for (i = n++; i > 0 && fast_count_better(&h[(i - 1) / 2],
-		    &h[i]); i = (i - 1) / 2) {
-			t = h[i];
-			h[i] = h[(i - 1) / 2];
-			h[(i - 1) / 2] = t;
-		}
-		*nh = n;
-		return;
-	}
-	if (!fast_count_better(c, &h[0]))
-		return;
-	h[0] = *c;
-	for (i = 0;;) {
-		l = 2 * i + 1;
-		r = l + 1;
-		m = i;
-		if (l < n && fast_count_better(&h[m], &h[l]))
-			m = l;
-		if (r < n && fast_count_better(&h[m], &h[r]))
-			m = r;
-		if (m == i)
-			break;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
-/*
- * Facet counts over the documents that passed: every key, its top values
- * by count, then by value (search_facets' order).  Only the values the
- * documents hold are visited: the cost follows the match set, not the
- * number of values a key has (an article number is a value too).
- */
-static void
-fast_facets(struct pfacets *pf, const uint32_t *docs, size_t ndocs,
-    struct results *res)
-{
-	struct fast_count	 top[SEARCH_FACET_TOP], c;
-	const uint32_t		*ids;
-	uint32_t		*cnt, *seen = NULL, id;
-	const uint32_t		*one;
-	size_t			 k, i, j, m, n, nseen, nk, ntop, cap = 0;
-	size_t			 capseen = 0, *order;
-
-	nk = pfacets_nkeys(pf);
-	order = xcalloc(nk + 1, sizeof *order);
-	for (k = 0; k < nk; k++)
-		order[k] = k;
-	/* keys in byte order, as the SQL sorts them */
-	for (k = 1; k < nk; k++)
-		for (j = k; j > 0 && strcmp(pfacets_key(pf, order[j - 1]),
-		    pfacets_key(pf, order[j])) > 0; j--) {
-			m = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = m;
-		}
-	for (m = 0; m < nk; m++) {
-		k = order[m];
-		cnt = pfacets_counts(pf, k);
-		nseen = 0;
-		if ((one = pfacets_single(pf, k)) != NULL) {
-			/* one value a document at most: one load each */
-			for (i = 0; i < ndocs; i++) {
-				id = one[docs[i]];
-				if (id == UINT32_MAX || cnt[id]++ > 0)
-					continue;
-				if (nseen == capseen) {
-					capseen = capseen == 0 ? 256 :
-					    capseen * 2;
-					seen = xreallocarray(seen, capseen,
-					    sizeof *seen);
-				}
-				seen[nseen++] = id;
-			}
-		}
-		for (i = 0; one == NULL && i < ndocs; i++) {
-			ids = pfacets_doc(pf, k, docs[i], &n);
-			for (j = 0; j < n; j++) {
-				/* a value twice on one document counts once */
-				if (j > 0 && ids[j] == ids[j - 1])
-					continue;
-				if (cnt[ids[j]]++ == 0) {
-					if (nseen == capseen) {
-						capseen = capseen == 0 ? 256 :
-						    capseen * 2;
-						seen = xreallocarray(seen,
-						    capseen, sizeof *seen);
-					}
-					seen[nseen++] = ids[j];
-				}
-			}
-		}
-		ntop = 0;
-		for (i = 0; i < nseen; i++) {
-			c.id = seen[i];
-			c.n = cnt[seen[i]];
-			c.value = pfacets_value(pf, k, seen[i]);
-			fast_count_keep(top, &ntop, &c);
-			cnt[seen[i]] = 0;
-		}
-		qsort(top, ntop, sizeof *top, fast_count_cmp);
-		for (i = 0; i < ntop; i++) {
-			if (res->nfacets == cap) {
-				cap = cap == 0 ? 32 : cap * 2;
-				res->facets = xreallocarray(res->facets, cap,
-				    sizeof *res->facets);
-			}
-			res->facets[res->nfacets].key =
-			    xstrdup(pfacets_key(pf, k));
-			res->facets[res->nfacets].value = xstrdup(top[i].value);
-			res->facets[res->nfacets].count = top[i].n;
-			res->nfacets++;
-		}
-	}
-	free(seen);
-	free(order);
 }
 
 /*
@@ -2040,7 +1679,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	}
 	res->total = (int64_t)npass;
 	if (o->want_facets)
-		fast_facets(pf, fa.pass, fa.npass, res);
+		facet_count(pf, fa.pass, fa.npass, res);
 	/* The named articles that matched no word still come first. */
 	for (e = 0; e < nex; e++) {
 		if (exseen[e] ||

@@ -2,7 +2,7 @@
  * similar.c - « Documents proches »: the documents most like a given one.
  *
  * A document is described by its most distinctive words: frequent in it,
- * rare in the index (tf × idf over the vocabulary of vocab.c, the title
+ * rare in the index (tf × idf over the vocabulary of store_vocab.c, the title
  * counting thrice).  Those words are searched like a query typed by a
  * person (search.c ranks documents sharing more and rarer of them
  * higher), and the ranking is then nudged towards documents that link

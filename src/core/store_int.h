@@ -1,6 +1,7 @@
 /*
  * store_int.h - what the core shares about the store's connection and
- * nothing else sees: the raw SQLite handle and the statement cache.  The
+ * nothing else sees: the raw SQLite handle, the statement cache and, for
+ * the store's own files, the connection's fields.  The
  * CLI and the daemon read the index only through the functions of
  * savoir.h (store_read.c and store_copy.c); the indexer, which writes,
  * and the unit tests, which break an index on purpose, include this too.
@@ -10,7 +11,35 @@
 
 #include <sqlite3.h>
 
-struct store;
+#include "savoir.h"
+
+/*
+ * The connection.  Only the store's own files (store.c: opening, schema,
+ * transactions, statement cache; store_write.c: what the writer puts in)
+ * look inside; everything else goes through the functions below and those
+ * of savoir.h.
+ */
+#define STORE_MAX_STMTS	80
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 flags;
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*stmt;
+	}		 stmts[STORE_MAX_STMTS];
+	size_t		 nstmts;
+	struct pwriter	*pw;		/* the writer's pending postings */
+	struct pindex	*pi;		/* the reader's view of them */
+	/* the writer's packing dictionary (textpack.c) */
+	int		 dict_state;	/* 0 unknown, 1 sampling, 2 ready */
+	int64_t		 dict_id;
+	struct buf	 dict;
+	int		 dict_docs;
+	int64_t		 cache_noted;	/* its share of store_cache_total */
+	int64_t		 deadline;	/* store_deadline's, in mono_us */
+};
 
 sqlite3		*store_db(struct store *);
 /* A prepared statement cached on the store (finalized by store_close). */

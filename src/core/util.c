@@ -1,7 +1,8 @@
 /*
  * util.c - allocation that cannot fail, growable buffers, UTF-8 checks,
- * hashing and whole-file reads.  Allocation failure is fatal: the callers
- * are a CLI and a daemon whose memory use is bounded by their limits.
+ * hashing, whole-file reads and atomic whole-file replacement.  Allocation
+ * failure is fatal: the callers are a CLI and a daemon whose memory use is
+ * bounded by their limits.
  */
 #include "config.h"
 
@@ -410,6 +411,54 @@ file_read(const char *path, size_t max, char **data, size_t *len,
 fail:
 	free(p);
 	close(fd);
+	return -1;
+}
+
+int
+file_commit(int fd, const char *tmp, const char *path, const void *data,
+    size_t len)
+{
+	const char	*p = data;
+	char		*dir, *slash;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 dfd, saved;
+
+	while (off < len) {
+		if ((n = write(fd, p + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	/* Make the rename itself durable. */
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (*dir == '\0')
+			snprintf(dir, 2, "/");
+	} else
+		snprintf(dir, 2, ".");
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	return 0;
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
 	return -1;
 }
 

@@ -103,34 +103,23 @@ cmd_bench_query(int argc, char **argv)
 	size_t			 nq = 0, i, k, pass;
 	int			 ch, limit = 10, repeat = 1, facets = 1, ret = 2;
 
-	while ((ch = getopt_long(argc, argv, "d:s:l:r:t:FT:h", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:s:l:r:t:FT:h",
+	    longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 's':
-			synonyms_free(syn);
-			if ((syn = synonyms_load(optarg, &cause)) == NULL) {
-				fprintf(stderr, "savoir: %s\n", cause);
-				free(cause);
+			if (cli_synonyms(optarg, &syn) == -1)
 				return 2;
-			}
 			break;
 		case 'l':
-			if (parse_int(optarg, 1, 100, &v) == -1) {
-				cli_usage_error("bench-query", "--limit wants "
-				    "1 to 100, not '%s'", optarg);
+			if (cli_int("bench-query", "--limit", "", optarg, 1,
+			    100, &v) == -1)
 				goto out;
-			}
 			limit = (int)v;
 			break;
 		case 'r':
-			if (parse_int(optarg, 1, 1000, &v) == -1) {
-				cli_usage_error("bench-query", "--repeat wants "
-				    "1 to 1000, not '%s'", optarg);
+			if (cli_int("bench-query", "--repeat", "", optarg, 1,
+			    1000, &v) == -1)
 				goto out;
-			}
 			repeat = (int)v;
 			break;
 		case 't':

@@ -51,11 +51,8 @@ cmd_doc(int argc, char **argv)
 	size_t			 i, nout = 0, nin = 0;
 	int			 ch, json = 0, html = 0, ret = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "d:jHh", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:jHh", longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 'j':
 			json = 1;
 			break;

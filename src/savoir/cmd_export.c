@@ -43,11 +43,8 @@ xfer_args(const char *cmd, int argc, char **argv, int *force,
 	int	 ch;
 
 	*force = 0;
-	while ((ch = getopt_long(argc, argv, "d:fh", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:fh", longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 'f':
 			*force = 1;
 			break;

@@ -57,12 +57,9 @@ cmd_index(int argc, char **argv)
 	memset(&opts, 0, sizeof opts);
 	extract_limits_default(&opts.limits);
 	opts.batch_docs = 500;
-	while ((ch = getopt_long(argc, argv, "d:sfqt:m:M:rh", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:sfqt:m:M:rh",
+	    longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 's':
 			opts.strict = 1;
 			break;
@@ -76,28 +73,22 @@ cmd_index(int argc, char **argv)
 			cpu = 1;
 			break;
 		case 't':
-			if (parse_int(optarg, 1, 86400, &v) == -1) {
-				cli_usage_error("index", "--timeout wants "
-				    "seconds from 1 to 86400, not '%s'", optarg);
+			if (cli_int("index", "--timeout", "seconds from ",
+			    optarg, 1, 86400, &v) == -1)
 				return 2;
-			}
 			opts.limits.timeout_ms = (int)v * 1000;
 			opts.limits.cpu_s = (int)v;
 			break;
 		case 'm':
-			if (parse_int(optarg, 1, 4096, &v) == -1) {
-				cli_usage_error("index", "--max-size wants MB "
-				    "from 1 to 4096, not '%s'", optarg);
+			if (cli_int("index", "--max-size", "MB from ", optarg,
+			    1, 4096, &v) == -1)
 				return 2;
-			}
 			opts.limits.max_file = (size_t)v << 20;
 			break;
 		case 'M':
-			if (parse_int(optarg, 16, 65536, &v) == -1) {
-				cli_usage_error("index", "--memory wants MB "
-				    "from 16 to 65536, not '%s'", optarg);
+			if (cli_int("index", "--memory", "MB from ", optarg,
+			    16, 65536, &v) == -1)
 				return 2;
-			}
 			opts.limits.mem = (size_t)v << 20;
 			break;
 		case 'r':
@@ -133,8 +124,7 @@ cmd_index(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		if (indexer_run(store, pl, argv[i], &opts, &st,
 		    &cause) == -1) {
-			fprintf(stderr, "savoir: %s\n", cause);
-			free(cause);
+			cli_cause(cause);
 			cause = NULL;
 			ret = 2;
 			break;

@@ -29,11 +29,8 @@ info_args(const char *cmd, int argc, char **argv, int *json)
 	int	 ch;
 
 	*json = 0;
-	while ((ch = getopt_long(argc, argv, "d:jh", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:jh", longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 'j':
 			*json = 1;
 			break;

@@ -17,10 +17,8 @@
 
 #include <crypt.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,10 +227,8 @@ static int
 passwd_write(const char *path, const char *data, const struct stat *old)
 {
 	struct group	*gr;
-	char		*tmp, *dcopy;
-	size_t		 len = strlen(data), off = 0;
-	ssize_t		 n;
-	int		 fd, dfd;
+	char		*tmp;
+	int		 fd;
 
 	tmp = xsprintf("%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {
@@ -253,35 +249,19 @@ passwd_write(const char *path, const char *data, const struct stat *old)
 			goto fail;
 	} else if (geteuid() == 0 && (gr = getgrnam("savoir")) != NULL)
 		(void)fchown(fd, (uid_t)-1, gr->gr_gid);
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
+	if (file_commit(fd, tmp, path, data, strlen(data)) == -1) {
+		fd = -1;	/* closed and tmp unlinked */
 		goto fail;
 	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	dcopy = xstrdup(path);
-	if ((dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY)) != -1) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dcopy);
 	free(tmp);
 	return 0;
 fail:
 	fprintf(stderr, "savoir passwd: cannot write %s: %s\n", path,
 	    strerror(errno));
-	if (fd != -1)
+	if (fd != -1) {
 		close(fd);
-	unlink(tmp);
+		unlink(tmp);
+	}
 	free(tmp);
 	return -1;
 }

@@ -125,29 +125,22 @@ cmd_search(int argc, char **argv)
 	json_t			*o;
 
 	buf_init(&q);
-	while ((ch = getopt_long(argc, argv, "d:jl:p:f:s:h", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:jl:p:f:s:h",
+	    longopts)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
 		case 'j':
 			json = 1;
 			break;
 		case 'l':
-			if (parse_int(optarg, 1, 100, &v) == -1) {
-				cli_usage_error("search", "--limit wants 1 to "
-				    "100, not '%s'", optarg);
+			if (cli_int("search", "--limit", "", optarg, 1, 100,
+			    &v) == -1)
 				return 2;
-			}
 			limit = (int)v;
 			break;
 		case 'p':
-			if (parse_int(optarg, 1, 10000, &v) == -1) {
-				cli_usage_error("search", "--page wants 1 to "
-				    "10000, not '%s'", optarg);
+			if (cli_int("search", "--page", "", optarg, 1, 10000,
+			    &v) == -1)
 				return 2;
-			}
 			page = (int)v;
 			break;
 		case 'f':
@@ -166,10 +159,7 @@ cmd_search(int argc, char **argv)
 			filters[nf] = NULL;
 			break;
 		case 's':
-			synonyms_free(syn);
-			if ((syn = synonyms_load(optarg, &cause)) == NULL) {
-				fprintf(stderr, "savoir: %s\n", cause);
-				free(cause);
+			if (cli_synonyms(optarg, &syn) == -1) {
 				free(filters);
 				return 2;
 			}
@@ -211,8 +201,7 @@ cmd_search(int argc, char **argv)
 	so.synonyms = syn;
 	if (search_run(st, q.data != NULL ? q.data : "", &so, &res,
 	    &cause) == -1) {
-		fprintf(stderr, "savoir: %s\n", cause);
-		free(cause);
+		cli_cause(cause);
 		ret = 2;
 		goto out;
 	}

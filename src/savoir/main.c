@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,31 +44,6 @@ usage(FILE *f)
 		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\n'savoir COMMAND --help' describes a command.\n"
 	    "The index is --db, else $SAVOIR_DB, else ./savoir.db.\n");
-}
-
-void
-cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	fprintf(stderr, "savoir %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see 'savoir %s --help')\n", cmd);
-}
-
-struct store *
-cli_open(int flags)
-{
-	struct store	*st;
-	char		*cause = NULL;
-
-	if ((st = store_open(cli.db, flags, &cause)) == NULL) {
-		fprintf(stderr, "savoir: %s\n", cause);
-		free(cause);
-	}
-	return st;
 }
 
 int

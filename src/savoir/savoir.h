@@ -18,9 +18,32 @@ struct cli {
 
 /* main.c */
 extern struct cli cli;
-struct store	*cli_open(int flags);
+
+/* cli.c */
+/*
+ * getopt_long for a subcommand.  Every one that reads the index takes
+ * --db FILE (-d, which optstring and longopts must name) as main() does:
+ * it is set here, never returned.
+ */
+struct option;
+int		 cli_getopt(int argc, char **argv, const char *optstring,
+		    const struct option *longopts);
 void		 cli_usage_error(const char *cmd, const char *fmt, ...)
 		    SAVOIR_PRINTFLIKE(2, 3);
+/* Print "savoir: cause" and free cause. */
+void		 cli_cause(char *cause);
+/* The index at cli.db, or NULL once the reason is printed. */
+struct store	*cli_open(int flags);
+/*
+ * An option's integer in [min, max], or -1 once the usage error is printed
+ * ("OPT wants UNIT MIN to MAX"; unit is "" or ends in a space).
+ */
+int		 cli_int(const char *cmd, const char *opt, const char *unit,
+		    const char *arg, long long min, long long max,
+		    long long *out);
+/* Replace *syn with the synonyms of path, or -1 once the reason is printed
+ * (*syn is then NULL). */
+int		 cli_synonyms(const char *path, struct synonyms **syn);
 
 /* cmd_index.c */
 int	cmd_index(int, char **);

@@ -1,5 +1,5 @@
 /*
- * vocab.c - the index's vocabulary, kept for spelling corrections: every
+ * store_vocab.c - the index's vocabulary, kept for spelling corrections: every
  * word of letters the documents hold, folded as the index folds it, with
  * a form to show people and the number of documents that held it, in
  * table vocab (schema 3).
