@@ -32,8 +32,6 @@ static void	host_warn(struct savoir_sink *, long, const char *, ...)
 		    SAVOIR_PRINTFLIKE(3, 4);
 static void	host_error(struct savoir_sink *, const char *, ...)
 		    SAVOIR_PRINTFLIKE(2, 3);
-static void	sink_warn(struct savoir_sink *, const char *, ...)
-		    SAVOIR_PRINTFLIKE(2, 3);
 static void	x_log(int, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
 static int	host_doc_begin(struct savoir_sink *, const char *,
 		    const char *);
@@ -218,18 +216,6 @@ sink_warn_line(struct savoir_sink *s, const char *msg)
 	line = record_one_line(msg, strlen(msg));
 	sink_send1(s, REC_WARN, line, strlen(line), 1);
 	free(line);
-}
-
-static void
-sink_warn(struct savoir_sink *s, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	 msg[X_MSG_MAX];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	sink_warn_line(s, msg);
 }
 
 /*
@@ -421,7 +407,7 @@ host_doc_link(struct savoir_sink *s, const char *target, const char *rel,
 	/* A link written badly in the source costs the link, not the
 	 * document: "savoir check" reports links that do not resolve. */
 	if ((why = record_id_check(target)) != NULL) {
-		sink_warn(s, "document %s: link to \"%.80s\" ignored: %s",
+		host_warn(s, 0, "document %s: link to \"%.80s\" ignored: %s",
 		    s->docid, target, why);
 		return 0;
 	}
@@ -498,7 +484,7 @@ host_doc_end(struct savoir_sink *s)
 	if ((s = sink_get(s, "doc_end", 1)) == NULL)
 		return -1;
 	if (s->repaired > 0)
-		sink_warn(s, "document %s: %zu invalid UTF-8 sequences or "
+		host_warn(s, 0, "document %s: %zu invalid UTF-8 sequences or "
 		    "control characters replaced", s->docid, s->repaired);
 	s->in_doc = 0;
 	s->ndocs++;

@@ -635,7 +635,7 @@ api_suggest(struct req *q)
 	char			*cause = NULL;
 	json_t			*list, *o, *texts;
 	size_t			 i, head, nv, n = 0;
-	int			 rc, opensearch;
+	int			 rc, opensearch, failed = 1;
 
 	if ((input = http_arg(q, "q")) == NULL)
 		input = "";
@@ -698,8 +698,9 @@ api_suggest(struct req *q)
 			    "id", jstr(v[i].id), "type", jstr(v[i].type)));
 		store_links_free(v, nv);
 	}
+	failed = 0;
+fail:
 	store_deadline(st, 0);
-
 	for (i = 0; i < sg.nwords; i++) {
 		free(sg.words[i].fold);
 		free(sg.words[i].text);
@@ -707,6 +708,11 @@ api_suggest(struct req *q)
 	free(wexpr);
 	free(texpr);
 	free(last);
+	if (failed) {
+		json_decref(list);
+		api_read_error(q, cause);
+		return;
+	}
 	if (opensearch) {
 		/* The OpenSearch suggestions format browsers read. */
 		texts = json_array();
@@ -718,18 +724,6 @@ api_suggest(struct req *q)
 	}
 	api_send(q, 200, json_pack("{s:o,s:o}", "query", jstr(input),
 	    "suggestions", list));
-	return;
-fail:
-	store_deadline(st, 0);
-	for (i = 0; i < sg.nwords; i++) {
-		free(sg.words[i].fold);
-		free(sg.words[i].text);
-	}
-	free(wexpr);
-	free(texpr);
-	free(last);
-	json_decref(list);
-	api_read_error(q, cause);
 }
 
 /* --- the change feed --------------------------------------------------- */
