@@ -541,45 +541,51 @@ out:
 	return ret;
 }
 
+/* The sources of a root whose file the walk did not find. */
+struct run_gone {
+	struct walk	*w;
+	int64_t		*id;
+	size_t		 n;
+};
+
+static void
+run_gone_cb(int64_t id, const char *path, void *arg)
+{
+	struct run_gone	*g = arg;
+
+	if (bsearch(&path, g->w->paths, g->w->n, sizeof *g->w->paths,
+	    walk_cmp) != NULL)
+		return;
+	g->id = xreallocarray(g->id, g->n + 1, sizeof *g->id);
+	g->id[g->n++] = id;
+}
+
 /* Delete the sources of this root whose file is gone. */
 static int
 run_removed(struct run *r, struct walk *w, char **cause)
 {
-	sqlite3_stmt	*stmt;
-	int64_t		*gone = NULL;
-	size_t		 ngone = 0, i;
-	const char	*p;
-	int		 rc, ret = -1;
+	struct run_gone	 g = { w, NULL, 0 };
+	char		*why = NULL;
+	size_t		 i;
+	int		 ret = -1;
 
-	stmt = store_stmt(r->st, "SELECT id, path FROM sources WHERE root = ?");
-	if (stmt == NULL)
+	if (store_sources_each(r->st, r->root, run_gone_cb, &g, &why) == -1) {
+		free(why);
 		goto sqlfail;
-	sqlite3_bind_text(stmt, 1, r->root, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		p = (const char *)sqlite3_column_text(stmt, 1);
-		if (bsearch(&p, w->paths, w->n, sizeof *w->paths,
-		    walk_cmp) != NULL)
-			continue;
-		gone = xreallocarray(gone, ngone + 1, sizeof *gone);
-		gone[ngone++] = sqlite3_column_int64(stmt, 0);
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		goto sqlfail;
-	for (i = 0; i < ngone; i++) {
+	for (i = 0; i < g.n; i++) {
 		if (run_tx(r, cause) == -1)
 			goto out;
-		if (store_delete_source(r->st, gone[i]) == -1)
+		if (store_delete_source(r->st, g.id[i]) == -1)
 			goto sqlfail;
 		r->stats->files_removed++;
 	}
 	ret = 0;
 	goto out;
 sqlfail:
-	xasprintf(cause, "cannot remove deleted files from the index: %s",
-	    store_errmsg(r->st));
+	run_fail(r, "cannot remove deleted files from the index", cause);
 out:
-	free(gone);
+	free(g.id);
 	return ret;
 }
 
