@@ -704,4 +704,19 @@ int		 pindex_tokenize(struct pindex *, const char *text, size_t len,
 		    int mode, int (*cb)(void *, int pos, const char *term,
 		    int len, int start, int end), void *arg);
 
+/* util.c (continued) */
+/* Finish writing a file readers see whole or not at all: write data to
+ * fd, open on tmp in path's directory, fsync, close fd whatever happens,
+ * rename tmp to path, fsync the directory.  0, or -1 with errno set (the
+ * caller removes tmp). */
+int	 file_replace(int fd, const char *tmp, const char *path,
+	    const void *data, size_t len);
+
+/* store_read.c (continued) */
+/* cb(id, path, arg) for each source under root (the indexer's sweep of
+ * files gone).  0, or -1 with *cause. */
+int	 store_sources_each(struct store *, const char *root,
+	    void (*cb)(int64_t id, const char *path, void *), void *,
+	    char **cause);
+
 #endif /* SAVOIR_H */

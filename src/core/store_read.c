@@ -515,3 +515,21 @@ store_highlight(struct store *st, const char *expr, const char *id,
 	}
 	return *text != NULL;
 }
+
+int
+store_sources_each(struct store *st, const char *root,
+    void (*cb)(int64_t, const char *, void *), void *arg, char **cause)
+{
+	static const char sql[] = "SELECT id, path FROM sources "
+	    "WHERE root = ?";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if ((stmt = read_stmt(st, sql, "sources", cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, root, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		cb(sqlite3_column_int64(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1), arg);
+	return read_end(st, stmt, rc, "sources", cause);
+}

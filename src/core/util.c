@@ -495,3 +495,54 @@ parse_int(const char *s, long long min, long long max, long long *out)
 	*out = v;
 	return 0;
 }
+
+/*
+ * The end of writing a file so that readers see the old one or the whole
+ * new one: write all of data to fd, an open temporary file (tmp) in path's
+ * directory, make it durable, close fd, rename tmp to path and make the
+ * rename durable (fsync of the directory, best effort).  fd is closed
+ * whatever happens; 0, or -1 with errno set (the caller removes tmp).
+ */
+int
+file_replace(int fd, const char *tmp, const char *path, const void *data,
+    size_t len)
+{
+	const char	*p = data;
+	char		*dir, *slash;
+	ssize_t		 n;
+	size_t		 off = 0;
+	int		 dfd, saved;
+
+	while (off < len) {
+		if ((n = write(fd, p + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1)
+		return -1;
+	if (rename(tmp, path) == -1)
+		return -1;
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (*dir == '\0')
+			snprintf(dir, 2, "/");
+	} else
+		snprintf(dir, 2, ".");
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}

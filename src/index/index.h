@@ -3,7 +3,9 @@
  * only the CLI links: the citation finder, the HTML sanitizer, the plugin
  * loader, the extractor (a jailed child per file) and the indexer.  It
  * builds on the core (savoir.h); savoird never includes this file (its
- * build cannot: src/index is not on its include path).
+ * build cannot: src/index is not on its include path).  The extractor's
+ * own files (extract, child, host, record, zygote) share extract_int.h
+ * besides.
  */
 #ifndef SAVOIR_INDEX_H
 #define SAVOIR_INDEX_H
@@ -81,8 +83,6 @@ size_t		 plugins_for_path(const struct plugins *, const char *path,
 /* The declared type, and the plugin declaring it, or NULL. */
 const struct savoir_type_decl *plugins_type(const struct plugins *,
 		    const char *type, const struct plugin **);
-/* The host function table passed to plugins (log only outside extract). */
-const struct savoir_host *plugin_host(void);
 
 /* extract.c - running plugins on one file in a sandboxed child */
 struct extract_limits {
@@ -113,21 +113,27 @@ struct xzygote;
 int	 extract_start(const struct plugins *, struct xzygote *,
 	    const char *root, const char *relpath,
 	    const struct extract_limits *, struct xfile *out, struct xjob **);
+int	 extract_finish(struct xjob *);
+
+/* host.c - the functions plugins call, checked in the extractor child */
+/* The host function table passed to plugins (log only outside extract). */
+const struct savoir_host *plugin_host(void);
+
+/* zygote.c - the process that forks the extractor children */
 /* A small process, forked now, that forks the children of extract_start
  * so that they do not start with a copy of a large writer (NULL if it
  * cannot be had: extract_start forks itself).  The caller becomes a child
  * subreaper: it adopts and waits for the children. */
 struct xzygote	*extract_zygote_start(const struct plugins *);
+void		 extract_zygote_stop(struct xzygote *);
 
-/* The extractor child's jail (jail.c).  jail_probe, in the parent before
- * it forks, finds the layers the kernel offers and warns once for each it
- * does not; jail_enter, in the child, confines it to reading the plugins,
+/* jail.c - the extractor child's jail */
+/* jail_probe, in the parent before it forks, finds the layers the
+ * kernel offers and warns once for each it does not; jail_enter, in the child, confines it to reading the plugins,
  * the input file and the system's libraries, with no network, no exec, no
  * new process.  A layer that fails is logged and the others still hold. */
 void	 jail_probe(void);
 void	 jail_enter(const struct plugins *, const char *abspath);
-void	 extract_zygote_stop(struct xzygote *);
-int	 extract_finish(struct xjob *);
 
 /* indexer.c - walking a tree and keeping the index in step */
 struct index_opts {

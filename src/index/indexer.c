@@ -224,16 +224,21 @@ run_report(struct run *r, const char *path, const char *what)
 	run_progress(r, 1);
 }
 
+/* An index call failed: -1, *cause saying what and the store's reason. */
+static int
+run_fail(struct run *r, const char *what, char **cause)
+{
+	xasprintf(cause, "%s: %s", what, store_errmsg(r->st));
+	return -1;
+}
+
 static int
 run_tx(struct run *r, char **cause)
 {
 	if (r->in_tx)
 		return 0;
-	if (store_begin(r->st) == -1) {
-		xasprintf(cause, "cannot start a transaction: %s",
-		    sqlite3_errmsg(store_db(r->st)));
-		return -1;
-	}
+	if (store_begin(r->st) == -1)
+		return run_fail(r, "cannot start a transaction", cause);
 	r->in_tx = 1;
 	r->tx_docs = 0;
 	r->tx_start = mono_us();
@@ -249,11 +254,8 @@ run_maybe_commit(struct run *r, int force, char **cause)
 	if (!force && r->tx_docs < r->opts->batch_docs &&
 	    mono_us() - r->tx_start < 2000000)
 		return 0;
-	if (store_commit(r->st) == -1) {
-		xasprintf(cause, "cannot commit: %s",
-		    sqlite3_errmsg(store_db(r->st)));
-		return -1;
-	}
+	if (store_commit(r->st) == -1)
+		return run_fail(r, "cannot commit", cause);
 	r->in_tx = 0;
 	return 0;
 }
@@ -410,11 +412,8 @@ run_begin(struct run *r, const char *rel, struct pending *p, char **cause)
 	p->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
 	    sb.st_mtim.tv_nsec;
 	if ((p->found = store_source_get(r->st, r->root, rel,
-	    &p->src)) == -1) {
-		xasprintf(cause, "cannot read the index: %s",
-		    sqlite3_errmsg(store_db(r->st)));
-		return -1;
-	}
+	    &p->src)) == -1)
+		return run_fail(r, "cannot read the index", cause);
 	if (p->found && !r->opts->force && p->src.error == NULL &&
 	    p->src.size == sb.st_size && p->src.mtime_ns == p->mtime_ns &&
 	    run_plugin_current(r, p->src.plugin)) {
@@ -440,11 +439,8 @@ run_begin(struct run *r, const char *rel, struct pending *p, char **cause)
 		if (run_tx(r, cause) == -1)
 			return -1;
 		if (store_touch_source(r->st, p->src.id, p->size,
-		    p->mtime_ns) == -1) {
-			xasprintf(cause, "cannot write the index: %s",
-			    sqlite3_errmsg(store_db(r->st)));
-			return -1;
-		}
+		    p->mtime_ns) == -1)
+			return run_fail(r, "cannot write the index", cause);
 		r->stats->files_unchanged++;
 		return 0;
 	} else
@@ -538,52 +534,58 @@ failed:
 	goto out;
 sqlfail:
 	xasprintf(cause, "cannot write the index: %s",
-	    sqlite3_errmsg(store_db(r->st)));
+	    store_errmsg(r->st));
 out:
 	run_progress(r, 0);
 	pending_clear(p);
 	return ret;
 }
 
+/* The sources of a root whose file the walk did not find. */
+struct run_gone {
+	struct walk	*w;
+	int64_t		*id;
+	size_t		 n;
+};
+
+static void
+run_gone_cb(int64_t id, const char *path, void *arg)
+{
+	struct run_gone	*g = arg;
+
+	if (bsearch(&path, g->w->paths, g->w->n, sizeof *g->w->paths,
+	    walk_cmp) != NULL)
+		return;
+	g->id = xreallocarray(g->id, g->n + 1, sizeof *g->id);
+	g->id[g->n++] = id;
+}
+
 /* Delete the sources of this root whose file is gone. */
 static int
 run_removed(struct run *r, struct walk *w, char **cause)
 {
-	sqlite3_stmt	*stmt;
-	int64_t		*gone = NULL;
-	size_t		 ngone = 0, i;
-	const char	*p;
-	int		 rc, ret = -1;
+	struct run_gone	 g = { w, NULL, 0 };
+	char		*why = NULL;
+	size_t		 i;
+	int		 ret = -1;
 
-	stmt = store_stmt(r->st, "SELECT id, path FROM sources WHERE root = ?");
-	if (stmt == NULL)
+	if (store_sources_each(r->st, r->root, run_gone_cb, &g, &why) == -1) {
+		free(why);
 		goto sqlfail;
-	sqlite3_bind_text(stmt, 1, r->root, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		p = (const char *)sqlite3_column_text(stmt, 1);
-		if (bsearch(&p, w->paths, w->n, sizeof *w->paths,
-		    walk_cmp) != NULL)
-			continue;
-		gone = xreallocarray(gone, ngone + 1, sizeof *gone);
-		gone[ngone++] = sqlite3_column_int64(stmt, 0);
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		goto sqlfail;
-	for (i = 0; i < ngone; i++) {
+	for (i = 0; i < g.n; i++) {
 		if (run_tx(r, cause) == -1)
 			goto out;
-		if (store_delete_source(r->st, gone[i]) == -1)
+		if (store_delete_source(r->st, g.id[i]) == -1)
 			goto sqlfail;
 		r->stats->files_removed++;
 	}
 	ret = 0;
 	goto out;
 sqlfail:
-	xasprintf(cause, "cannot remove deleted files from the index: %s",
-	    sqlite3_errmsg(store_db(r->st)));
+	run_fail(r, "cannot remove deleted files from the index", cause);
 out:
-	free(gone);
+	free(g.id);
 	return ret;
 }
 
@@ -672,7 +674,7 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	if (store_meta_set(st, "last_index", summary) == -1) {
 		free(summary);
 		xasprintf(cause, "cannot write the index: %s",
-		    sqlite3_errmsg(store_db(st)));
+		    store_errmsg(st));
 		goto out;
 	}
 	free(summary);

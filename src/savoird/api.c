@@ -33,27 +33,6 @@ static const char *const api_filter_keys[] = {
 #define API_CHANGES_MAX		1000
 #define API_CITED_BY_MAX	500
 
-/*
- * A JSON string that is never NULL: jansson refuses invalid UTF-8, and one
- * bad byte in a stored title must not turn a whole answer into a 500.
- */
-static json_t *
-api_str(const char *s)
-{
-	struct buf	 b;
-	json_t		*j;
-
-	if (s == NULL)
-		s = "";
-	if ((j = json_string(s)) != NULL)
-		return j;
-	buf_init(&b);
-	utf8_repair(s, strlen(s), &b);
-	j = json_stringn(b.data != NULL ? b.data : "", b.len);
-	buf_free(&b);
-	return j != NULL ? j : json_string("");
-}
-
 /* An index read failed: logged in English, a 500 in French; frees cause. */
 static void
 api_read_error(struct req *q, char *cause)
@@ -120,7 +99,7 @@ api_type_label(struct store *st, json_t *labels, const char *type)
 		log_warnx("type label: %s", cause);
 		free(cause);
 	}
-	j = api_str(label != NULL ? label : type);
+	j = jstr(label != NULL ? label : type);
 	free(label);
 	json_object_set_new(labels, type, j);
 	return json_string_value(j);
@@ -196,12 +175,12 @@ api_search(struct req *q)
 	hits = json_array();
 	for (i = 0; i < res.nhits; i++)
 		json_array_append_new(hits, json_pack("{s:o,s:o,s:o,s:o,s:o,"
-		    "s:o}", "id", api_str(res.hits[i].id), "type",
-		    api_str(res.hits[i].type), "type_label", api_str(
+		    "s:o}", "id", jstr(res.hits[i].id), "type",
+		    jstr(res.hits[i].type), "type_label", jstr(
 		    api_type_label(st, labels, res.hits[i].type)), "title",
-		    api_str(res.hits[i].title), "breadcrumb",
-		    api_str(res.hits[i].breadcrumb), "snippet",
-		    api_str(res.hits[i].snippet)));
+		    jstr(res.hits[i].title), "breadcrumb",
+		    jstr(res.hits[i].breadcrumb), "snippet",
+		    jstr(res.hits[i].snippet)));
 	json_decref(labels);
 	facets = json_object();
 	for (i = 0; i < res.nfacets; i++) {
@@ -211,14 +190,14 @@ api_search(struct req *q)
 			json_object_set_new(facets, res.facets[i].key, vals);
 		}
 		json_array_append_new(vals, json_pack("{s:o,s:I}", "value",
-		    api_str(res.facets[i].value), "count",
+		    jstr(res.facets[i].value), "count",
 		    (json_int_t)res.facets[i].count));
 	}
 	notices = json_array();
 	for (i = 0; i < res.nnotices; i++)
-		json_array_append_new(notices, api_str(res.notices[i]));
+		json_array_append_new(notices, jstr(res.notices[i]));
 	o = json_pack("{s:o,s:I,s:f,s:I,s:I,s:b,s:o,s:o,s:o}", "query",
-	    api_str(text), "total", (json_int_t)res.total, "took_ms",
+	    jstr(text), "total", (json_int_t)res.total, "took_ms",
 	    (double)res.took_us / 1000.0, "page", (json_int_t)page, "limit",
 	    (json_int_t)limit, "partial", res.partial, "hits", hits,
 	    "facets", facets, "notices", notices);
@@ -239,9 +218,9 @@ api_doc_links(struct store *st, int64_t rowid, char **cause)
 	a = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:b}", "id",
-		    api_str(v[i].id), "title", api_str(v[i].title != NULL ?
+		    jstr(v[i].id), "title", jstr(v[i].title != NULL ?
 		    v[i].title : v[i].label != NULL ? v[i].label : v[i].id),
-		    "rel", api_str(v[i].rel), "exists", v[i].exists));
+		    "rel", jstr(v[i].rel), "exists", v[i].exists));
 	store_links_free(v, n);
 	return a;
 }
@@ -259,8 +238,8 @@ api_doc_cited_by(struct store *st, const char *id, char **cause)
 	a = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "id",
-		    api_str(v[i].id), "title", api_str(v[i].title), "type",
-		    api_str(v[i].type)));
+		    jstr(v[i].id), "title", jstr(v[i].title), "type",
+		    jstr(v[i].type)));
 	store_links_free(v, n);
 	return a;
 }
@@ -306,10 +285,10 @@ api_doc_json(struct worker *w, const char *id, json_t **out, char **cause)
 		return -1;
 	}
 	*out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o}",
-	    "id", api_str(d->id), "type", api_str(d->type), "type_label",
-	    api_str(d->type_label), "title", api_str(d->title), "breadcrumb",
-	    api_str(d->breadcrumb), "meta", api_doc_meta(d->meta), "html",
-	    api_str(d->html), "source", api_str(d->source), "seq",
+	    "id", jstr(d->id), "type", jstr(d->type), "type_label",
+	    jstr(d->type_label), "title", jstr(d->title), "breadcrumb",
+	    jstr(d->breadcrumb), "meta", api_doc_meta(d->meta), "html",
+	    jstr(d->html), "source", jstr(d->source), "seq",
 	    (json_int_t)d->seq, "links", links, "cited_by", cited);
 	store_doc_free(d);
 	if (*out == NULL) {
@@ -388,8 +367,8 @@ api_types_json(struct worker *w, char **cause)
 		}
 		json_decref(decl);
 		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:I,s:o}",
-		    "name", api_str(v[j].name), "label", api_str(v[j].label),
-		    "label_plural", api_str(v[j].label_plural), "count",
+		    "name", jstr(v[j].name), "label", jstr(v[j].label),
+		    "label_plural", jstr(v[j].label_plural), "count",
 		    (json_int_t)v[j].count, "facets", facets));
 	}
 	store_types_free(v, n);
@@ -656,7 +635,7 @@ api_suggest(struct req *q)
 	char			*cause = NULL;
 	json_t			*list, *o, *texts;
 	size_t			 i, head, nv, n = 0;
-	int			 rc, opensearch;
+	int			 rc, opensearch, failed = 1;
 
 	if ((input = http_arg(q, "q")) == NULL)
 		input = "";
@@ -694,7 +673,7 @@ api_suggest(struct req *q)
 			text = xsprintf("%.*s%s", (int)head, input,
 			    sg.words[i].text);
 			json_array_append_new(list, json_pack("{s:o,s:s}",
-			    "text", api_str(text), "kind", "term"));
+			    "text", jstr(text), "kind", "term"));
 			free(text);
 			n++;
 		}
@@ -715,31 +694,11 @@ api_suggest(struct req *q)
 			goto fail;
 		for (i = 0; i < nv; i++)
 			json_array_append_new(list, json_pack("{s:o,s:s,s:o,"
-			    "s:o}", "text", api_str(v[i].title), "kind", "doc",
-			    "id", api_str(v[i].id), "type", api_str(v[i].type)));
+			    "s:o}", "text", jstr(v[i].title), "kind", "doc",
+			    "id", jstr(v[i].id), "type", jstr(v[i].type)));
 		store_links_free(v, nv);
 	}
-	store_deadline(st, 0);
-
-	for (i = 0; i < sg.nwords; i++) {
-		free(sg.words[i].fold);
-		free(sg.words[i].text);
-	}
-	free(wexpr);
-	free(texpr);
-	free(last);
-	if (opensearch) {
-		/* The OpenSearch suggestions format browsers read. */
-		texts = json_array();
-		json_array_foreach(list, i, o)
-			json_array_append(texts, json_object_get(o, "text"));
-		json_decref(list);
-		api_send(q, 200, json_pack("[o,o]", api_str(input), texts));
-		return;
-	}
-	api_send(q, 200, json_pack("{s:o,s:o}", "query", api_str(input),
-	    "suggestions", list));
-	return;
+	failed = 0;
 fail:
 	store_deadline(st, 0);
 	for (i = 0; i < sg.nwords; i++) {
@@ -749,8 +708,22 @@ fail:
 	free(wexpr);
 	free(texpr);
 	free(last);
-	json_decref(list);
-	api_read_error(q, cause);
+	if (failed) {
+		json_decref(list);
+		api_read_error(q, cause);
+		return;
+	}
+	if (opensearch) {
+		/* The OpenSearch suggestions format browsers read. */
+		texts = json_array();
+		json_array_foreach(list, i, o)
+			json_array_append(texts, json_object_get(o, "text"));
+		json_decref(list);
+		api_send(q, 200, json_pack("[o,o]", jstr(input), texts));
+		return;
+	}
+	api_send(q, 200, json_pack("{s:o,s:o}", "query", jstr(input),
+	    "suggestions", list));
 }
 
 /* --- the change feed --------------------------------------------------- */
@@ -799,13 +772,13 @@ api_changes(struct req *q)
 	for (i = 0; i < f.n; i++) {
 		next = f.v[i].seq;
 		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:I}", "seq",
-		    (json_int_t)next, "id", api_str(f.v[i].id), "op",
-		    api_str(f.v[i].op), "at", (json_int_t)f.v[i].at));
+		    (json_int_t)next, "id", jstr(f.v[i].id), "op",
+		    jstr(f.v[i].op), "at", (json_int_t)f.v[i].at));
 	}
 	epoch = store_meta_get(st, "created");
 	api_send(q, 200, json_pack("{s:I,s:I,s:I,s:b,s:o,s:o}", "since",
 	    (json_int_t)since, "next", (json_int_t)next, "last",
-	    (json_int_t)f.last, "more", f.more, "epoch", api_str(epoch != NULL ?
+	    (json_int_t)f.last, "more", f.more, "epoch", jstr(epoch != NULL ?
 	    epoch : ""), "changes", a));
 	store_feed_clear(&f);
 	free(epoch);

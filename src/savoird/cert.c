@@ -4,11 +4,12 @@
  * and for their dates, and what survives a reload (SIGHUP) with them: the
  * entropy source and the session-ticket keys (struct tls_shared).  A
  * reload builds a new tls_ctx from the files, sharing the previous one's
- * tls_shared, and the workers pick it up (tls.c).
+ * tls_shared, and the workers pick it up (tls_worker.c).
  *
  * This file never makes a certificate (selfsigned.c does), never touches
- * a connection or an mbedtls_ssl_config (tls.c does) and keeps no state
- * but reference-counted objects, safe to share between threads.
+ * a connection or an mbedtls_ssl_config (tls.c and tls_worker.c do) and
+ * keeps no state but reference-counted objects, safe to share between
+ * threads.
  */
 #include "config.h"
 

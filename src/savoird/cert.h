@@ -1,7 +1,8 @@
 /*
- * cert.h - the certificate store's insides (cert.c), shared with the two
- * files that build on it: selfsigned.c (reads PEM, reports mbedTLS errors)
- * and tls.c (each worker parses the store's PEM text again).  Nothing
+ * cert.h - the certificate store's insides (cert.c), shared with the
+ * files that build on it: selfsigned.c (reads PEM, reports mbedTLS
+ * errors), tls_worker.c (each worker parses the store's PEM text again)
+ * and tls.c (reports mbedTLS errors).  Nothing
  * else includes this file: the rest of savoird sees struct tls_ctx only
  * through tls.h.
  */

@@ -179,10 +179,61 @@ int	 http_arg_int(struct req *, const char *name, int min, int max,
 	    int def, long long *out);
 
 /* routes.c - HTML pages */
+#define ROUTE_MAX_QUERY		2048	/* bytes of q */
 void	 page_home(struct req *);
 void	 page_search(struct req *);
 void	 page_doc(struct req *, const char *id);
 void	 page_opensearch(struct req *);
+
+/* facet.c - a search's filters, and its facets as links */
+#define FACET_MAX_FILTERS	32
+/* The query and the filters of a search page, pointing into its args. */
+struct sparams {
+	const char	*q;
+	const char	*keys[FACET_MAX_FILTERS];
+	const char	*values[FACET_MAX_FILTERS];
+	size_t		 n;
+};
+/* Read q and the filters; 0, or -1 with a 400 sent. */
+int	 facet_params(struct req *, json_t *types, struct sparams *);
+/* The search URL for these parameters without filter drop (-1: none),
+ * plus key=value when key is not NULL, at page (1: not written).  Caller
+ * frees. */
+char	*facet_url(const struct sparams *, ssize_t drop, const char *key,
+	    const char *value, long long page);
+/* The facet groups of a result page, their values as links. */
+json_t	*facet_groups(json_t *types, const struct sparams *,
+	    const struct results *);
+/* Labels from the content types, falling back to the name or key. */
+const char *facet_type_label(json_t *types, const char *name, int plural);
+const char *facet_label(json_t *types, const char *key);
+const char *facet_value_label(json_t *types, const char *key,
+	    const char *value);
+
+/* passage.c - the passages of a document that match a query */
+/* An array of {snippet_html}, best chosen, in reading order; empty when
+ * nothing matches or the body cannot be read (logged). */
+json_t	*passage_list(struct store *, const char *id, const char *text,
+	    int budget_ms);
+
+/* url.c - links, every value percent-encoded */
+/* Append key=value to a URL being built. */
+void	 url_param(struct buf *, const char *key, const char *value);
+/* A document's page, with q when not NULL or empty; caller frees. */
+char	*url_for_doc(const char *id, const char *q);
+/* The search page for q alone; caller frees. */
+char	*url_for_search(const char *q);
+
+/* jstr.c - JSON strings that are never NULL */
+json_t	*jstr(const char *);		/* NULL as "" */
+json_t	*jstr_free(char *);		/* the same, and frees s */
+/* An object's string member, "" if absent or not a string. */
+const char *jstr_get(json_t *, const char *key);
+
+/* fmt.c - numbers, durations and folding, the French way */
+char	*fmt_int(int64_t);		/* "12 345"; caller frees */
+char	*fmt_duration(int64_t us);	/* "0,4 ms"; caller frees */
+char	*fmt_fold(const char *, size_t);	/* fr_fold, fatal on OOM */
 
 /* api.c - JSON API */
 void	 api_search(struct req *);

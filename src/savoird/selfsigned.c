@@ -46,11 +46,8 @@ static int
 selfsigned_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     char **cause)
 {
-	const char	*p = data;
-	char		*tmp, *dir, *slash;
-	ssize_t		 n;
-	size_t		 off = 0;
-	int		 fd, dfd;
+	char		*tmp;
+	int		 fd;
 
 	tmp = xsprintf("%s.tmpXXXXXX", path);
 	/* mkstemp creates the file 0600: the key is never readable by others,
@@ -62,34 +59,10 @@ selfsigned_write_atomic(const char *path, const void *data, size_t len, mode_t m
 	}
 	if (fchmod(fd, mode) == -1)
 		goto fail;
-	while (off < len) {
-		if ((n = write(fd, p + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
+	if (file_replace(fd, tmp, path, data, len) == -1) {
 		fd = -1;
 		goto fail;
 	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	/* Make the rename itself durable. */
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		if (*dir == '\0')
-			snprintf(dir, 2, "/");
-	} else
-		snprintf(dir, 2, ".");
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
 	free(tmp);
 	return 0;
 fail:

@@ -3,9 +3,10 @@
  *
  * libevent 2.1 has no mbedTLS bufferevent, so tls.c adapts one: a
  * filtering bufferevent over a socket bufferevent, handed to evhttp through
- * evhttp_set_bevcb().  Three files implement this header: cert.c (struct
- * tls_ctx), selfsigned.c (tls_selfsigned) and tls.c (struct tls_worker
- * and the connections, whose deadlines and count are conn.c's).  Three
+ * evhttp_set_bevcb().  Four files implement this header: cert.c (struct
+ * tls_ctx), selfsigned.c (tls_selfsigned), tls_worker.c (struct
+ * tls_worker) and tls.c (the connections, whose deadlines and count are
+ * conn.c's).  Three
  * objects, from the longest-lived to the shortest:
  *
  *   struct tls_ctx     the server's identity: certificate chain and private
