@@ -240,6 +240,11 @@ int	 store_put_file(struct store *, const char *root, const char *path,
 /* Record a source's new stat without touching its documents. */
 int	 store_touch_source(struct store *, int64_t id, int64_t size,
 	    int64_t mtime_ns);
+/* Remember why a source's file failed (its documents stay). */
+int	 store_source_error(struct store *, int64_t id, const char *why);
+/* After a run: refresh the planner's statistics and truncate the WAL
+ * (best effort). */
+void	 store_checkpoint(struct store *);
 /* Delete a source and its documents (logged in the change feed). */
 int	 store_delete_source(struct store *, int64_t id);
 /* Register the declared types and facets of the loaded plugins. */
@@ -703,14 +708,6 @@ const uint32_t	*pfacets_single(const struct pfacets *, size_t k);
 int		 pindex_tokenize(struct pindex *, const char *text, size_t len,
 		    int mode, int (*cb)(void *, int pos, const char *term,
 		    int len, int start, int end), void *arg);
-
-/* util.c (continued) */
-/* Finish writing a file readers see whole or not at all: write data to
- * fd, open on tmp in path's directory, fsync, close fd whatever happens,
- * rename tmp to path, fsync the directory.  0, or -1 with errno set (the
- * caller removes tmp). */
-int	 file_replace(int fd, const char *tmp, const char *path,
-	    const void *data, size_t len);
 
 /* store_read.c (continued) */
 /* cb(id, path, arg) for each source under root (the indexer's sweep of

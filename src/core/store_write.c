@@ -702,6 +702,26 @@ store_touch_source(struct store *st, int64_t id, int64_t size,
 }
 
 int
+store_source_error(struct store *st, int64_t id, const char *why)
+{
+	static const char sql[] = "UPDATE sources SET error = ? WHERE id = ?";
+	sqlite3_stmt	*stmt;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, why, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, id);
+	return sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+}
+
+void
+store_checkpoint(struct store *st)
+{
+	sqlite3_exec(st->db, "PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);",
+	    NULL, NULL, NULL);
+}
+
+int
 store_delete_source(struct store *st, int64_t id)
 {
 	static const char docs[] = "SELECT rowid, id FROM docs WHERE source = ?";

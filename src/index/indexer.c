@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "index.h"
-#include "store_int.h"
 
 #define INDEXER_MAX_DEPTH	32
 #define INDEXER_MAX_IGNORES	256
@@ -511,13 +510,7 @@ failed:
 	if (run_tx(r, cause) == -1)
 		goto out;
 	if (p->found) {
-		sqlite3_stmt *stmt = store_stmt(r->st,
-		    "UPDATE sources SET error = ? WHERE id = ?");
-		if (stmt == NULL)
-			goto sqlfail;
-		sqlite3_bind_text(stmt, 1, p->why, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, p->src.id);
-		if (sqlite3_step(stmt) != SQLITE_DONE)
+		if (store_source_error(r->st, p->src.id, p->why) == -1)
 			goto sqlfail;
 	} else {
 		struct source	 s0;
@@ -682,8 +675,7 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 		goto out;
 	if (run_maybe_commit(&r, 1, cause) == -1)
 		goto out;
-	sqlite3_exec(store_db(st), "PRAGMA optimize;"
-	    "PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
+	store_checkpoint(st);
 	ret = 0;
 out:
 	for (i = 0; i < 2; i++) {

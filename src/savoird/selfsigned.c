@@ -59,7 +59,7 @@ selfsigned_write_atomic(const char *path, const void *data, size_t len, mode_t m
 	}
 	if (fchmod(fd, mode) == -1)
 		goto fail;
-	if (file_replace(fd, tmp, path, data, len) == -1) {
+	if (file_commit(fd, tmp, path, data, len) == -1) {
 		fd = -1;
 		goto fail;
 	}
