@@ -18,42 +18,6 @@ setup(void **st)
 	return fakehost_load("legal", "legal");
 }
 
-static const char *
-meta(const struct xdoc *d, const char *key, const char *label)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->meta.n; i++)
-		if (strcmp(d->meta.v[i].key, key) == 0) {
-			assert_string_equal(d->meta.v[i].label, label);
-			return d->meta.v[i].value;
-		}
-	return NULL;
-}
-
-static int
-probe(const char *name)
-{
-	struct savoir_input	 in;
-	char			*path, *data, *cause;
-	size_t			 len;
-	int			 score;
-
-	path = xsprintf("%s/plugins/legal/tests/data/%s", t_srcdir(), name);
-	if (file_read(path, 1 << 20, &data, &len, &cause) == -1)
-		fail_msg("%s", cause);
-	free(path);
-	memset(&in, 0, sizeof in);
-	in.abi = SAVOIR_PLUGIN_ABI;
-	in.size = sizeof in;
-	in.path = name;
-	in.data = (const unsigned char *)data;
-	in.len = len;
-	score = plugin->probe(pstate, &in);
-	free(data);
-	return score;
-}
-
 static void
 t_descriptor(void **st)
 {
@@ -62,13 +26,8 @@ t_descriptor(void **st)
 	    "theme", "module", "annee" };
 	size_t				 i;
 
-	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
-	assert_string_equal(plugin->name, "legal");
-	assert_string_equal(plugin->extensions[0], ".txt");
-	assert_null(plugin->extensions[1]);
-	assert_string_equal(t[0].name, "article");
-	assert_string_equal(t[0].label, "Article de loi");
-	assert_string_equal(t[0].label_plural, "Articles de loi");
+	expect_descriptor("legal", ".txt", NULL);
+	expect_type(&t[0], "article", "Article de loi", "Articles de loi");
 	assert_null(t[1].name);
 	for (i = 0; i < 6; i++)
 		assert_string_equal(t[0].facets[i].key, keys[i]);
@@ -80,11 +39,11 @@ t_descriptor(void **st)
 static void
 t_probe(void **st)
 {
-	assert_int_equal(probe("cgct-extrait.txt"), 80);
+	assert_int_equal(probe_file("cgct-extrait.txt", NULL), 80);
 	/* Broken YAML still comes to extract, which says what is wrong. */
-	assert_int_equal(probe("yaml-error.txt"), 80);
-	assert_int_equal(probe("plain.txt"), 0);
-	assert_int_equal(probe("no-article.txt"), 80);
+	assert_int_equal(probe_file("yaml-error.txt", NULL), 80);
+	assert_int_equal(probe_file("plain.txt", NULL), 0);
+	assert_int_equal(probe_file("no-article.txt", NULL), 80);
 }
 
 static void
@@ -93,18 +52,13 @@ t_articles(void **st)
 	struct savoir_sink	 s;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "cgct-extrait.txt",
-	    SAVOIR_INPUT_WITH_REPEALED), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_int_equal(s.f.ndocs, 3);
+	run_ok(&s, "cgct-extrait.txt", SAVOIR_INPUT_WITH_REPEALED, 3, 0);
 	assert_string_equal(s.f.docs[0]->id, "cgct/L1115-1");
 	assert_string_equal(s.f.docs[1]->id, "cgct/L1114-1");
 	assert_string_equal(s.f.docs[2]->id, "cgct/L1115-4-2");
 
-	d = doc(&s, "cgct/L1115-1");
-	assert_string_equal(d->type, "article");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data, "Article L1115-1 "
+	d = must_doc(&s, "cgct/L1115-1");
+	expect_doc(d, NULL, "article", "Article L1115-1 "
 	    "du CGCT — Principe général de l'action extérieure");
 	/* Wrapped lines make one paragraph; items lose their "- ". */
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
@@ -146,7 +100,7 @@ t_articles(void **st)
 	    "chapitre V — https://www.legifrance.gouv.fr/codes/section_lc/"
 	    "LEGITEXT000006070633/LEGISCTA000006164470/");
 
-	d = doc(&s, "cgct/L1114-1");
+	d = must_doc(&s, "cgct/L1114-1");
 	assert_string_equal(facet(d, "etat", 0), "abrogé");
 	assert_string_equal(meta(d, "etat", "État"), "abrogé");
 	assert_string_equal(facet(d, "annee", 0), "1992");
@@ -154,9 +108,8 @@ t_articles(void **st)
 	    "6 février 1992");
 
 	/* No titre: no " — " after the reference. */
-	d = doc(&s, "cgct/L1115-4-2");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Article L1115-4-2 du CGCT");
+	d = must_doc(&s, "cgct/L1115-4-2");
+	expect_doc(d, NULL, NULL, "Article L1115-4-2 du CGCT");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Une fiche sans titre, d'une seule phrase.");
 	sink_clear(&s);
@@ -169,16 +122,13 @@ t_repealed_skipped(void **st)
 
 	/* Without the flag the host does not want repealed articles of an
 	 * official text... */
-	assert_int_equal(run(&s, "cgct-officiel.txt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 2);
+	run_ok(&s, "cgct-officiel.txt", 0, 2, -1);
 	assert_non_null(doc(&s, "cgct/L1115-1"));
 	assert_null(doc(&s, "cgct/L1114-1"));
 	assert_non_null(doc(&s, "cgct/L1115-4-2"));
 	sink_clear(&s);
 	/* ...but a fiche explaining a repealed article is kept. */
-	assert_int_equal(run(&s, "cgct-extrait.txt", 0), 0);
-	assert_int_equal(s.f.ndocs, 3);
+	run_ok(&s, "cgct-extrait.txt", 0, 3, -1);
 	assert_non_null(doc(&s, "cgct/L1114-1"));
 	sink_clear(&s);
 }
@@ -189,18 +139,13 @@ t_duplicate(void **st)
 	struct savoir_sink	 s;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "duplicate.txt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "cgct/L1115-2");
+	d = run_doc(&s, "duplicate.txt", 0, 1);
+	expect_doc(d, "cgct/L1115-2", NULL, NULL);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Premier texte.");
 	assert_string_equal(meta(d, "nature", "Nature"), "texte officiel");
 	assert_null(meta(d, "version", "Version décrite"));
 	assert_null(facet(d, "annee", 0));
-	assert_int_equal(s.f.nwarnings, 1);
-	assert_true(has_warning(&s, "article L1115-2 is already on line 8",
-	    13));
+	expect_warning(&s, "article L1115-2 is already on line 8", 13);
 	sink_clear(&s);
 }
 
@@ -209,14 +154,9 @@ t_unknown_meta(void **st)
 {
 	struct savoir_sink	 s;
 
-	assert_int_equal(run(&s, "unknown-meta.txt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data,
-	    "Texte de l'article.");
-	assert_int_equal(s.f.nwarnings, 1);
-	assert_true(has_warning(&s, "unknown article metadata `remarque`",
-	    10));
+	assert_string_equal(run_doc(&s, "unknown-meta.txt", 0, 1)->
+	    text[SAVOIR_COL_BODY].data, "Texte de l'article.");
+	expect_warning(&s, "unknown article metadata `remarque`", 10);
 	sink_clear(&s);
 }
 
@@ -302,17 +242,13 @@ t_edge_values(void **st)
 	struct savoir_sink	 s;
 	const struct xdoc	*d;
 
-	assert_int_equal(run_mem(&s, "x.txt", text, strlen(text), 0), 0);
-	assert_int_equal(s.misuse, 0);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "loi/LO1114-1");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Article LO1114-1 du LOI — a");
+	d = run_mem_doc(&s, "x.txt", text, strlen(text), 0, -1);
+	expect_doc(d, "loi/LO1114-1", NULL, "Article LO1114-1 du LOI — a");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Texte.");
 	assert_string_equal(facet(d, "annee", 0), "2001");
 	/* An unknown etat is read as in force, with a warning. */
 	assert_string_equal(facet(d, "etat", 0), "en vigueur");
-	assert_true(has_warning(&s, "etat `bof` is neither", 10));
+	expect_warning(&s, "etat `bof` is neither", 10);
 	sink_clear(&s);
 }
 
@@ -329,17 +265,14 @@ t_many_duplicates(void **st)
 	    "Article L2\n\nB3.\n";		/* line 19 */
 	struct savoir_sink	 s;
 
-	assert_int_equal(run_mem(&s, "x.txt", text, strlen(text), 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 2);
-	assert_string_equal(s.f.docs[0]->id, "x/L2");
+	run_mem_ok(&s, "x.txt", text, strlen(text), 0, 2, 3);
+	expect_doc(s.f.docs[0], "x/L2", NULL, NULL);
 	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data, "B.");
-	assert_string_equal(s.f.docs[1]->id, "x/L1");
+	expect_doc(s.f.docs[1], "x/L1", NULL, NULL);
 	assert_string_equal(s.f.docs[1]->text[SAVOIR_COL_BODY].data, "A.");
-	assert_int_equal(s.f.nwarnings, 3);
-	assert_true(has_warning(&s, "L2 is already on line 7", 13));
-	assert_true(has_warning(&s, "L1 is already on line 10", 16));
-	assert_true(has_warning(&s, "L2 is already on line 7", 19));
+	expect_warning(&s, "L2 is already on line 7", 13);
+	expect_warning(&s, "L1 is already on line 10", 16);
+	expect_warning(&s, "L2 is already on line 7", 19);
 	sink_clear(&s);
 }
 

@@ -52,45 +52,10 @@ has_warning_with(const struct savoir_sink *s, const char *needle,
 }
 
 static const char *
-meta(const struct xdoc *d, const char *key, const char *label)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->meta.n; i++)
-		if (strcmp(d->meta.v[i].key, key) == 0) {
-			assert_string_equal(d->meta.v[i].label, label);
-			return d->meta.v[i].value;
-		}
-	return NULL;
-}
-
-static const char *
 body(const struct xdoc *d)
 {
 	return d->text[SAVOIR_COL_BODY].data != NULL ?
 	    d->text[SAVOIR_COL_BODY].data : "";
-}
-
-static int
-probe_mem(const char *data, size_t len)
-{
-	struct savoir_input	 in;
-
-	fakehost_input(&in, "x.json", data, len, 0, "legi/code");
-	return plugin->probe(pstate, &in);
-}
-
-static int
-probe(const char *name)
-{
-	char	*data;
-	size_t	 len;
-	int	 score;
-
-	data = fakehost_data(name, &len);
-	score = probe_mem(data, len);
-	free(data);
-	return score;
 }
 
 static void
@@ -104,22 +69,16 @@ t_descriptor(void **st)
 	size_t				 i;
 
 	(void)st;
-	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
-	assert_string_equal(plugin->name, "legi");
-	assert_string_equal(plugin->extensions[0], ".json");
-	assert_null(plugin->extensions[1]);
+	expect_descriptor("legi", ".json", NULL);
 	assert_non_null(plugin->probe);
 	/* Not "article": the legal plugin declares it, and the host
 	 * refuses a second plugin declaring the same type. */
-	assert_string_equal(t[0].name, "article-officiel");
-	assert_string_equal(t[0].label, "Article (texte officiel)");
-	assert_string_equal(t[0].label_plural, "Articles (textes officiels)");
+	expect_type(&t[0], "article-officiel", "Article (texte officiel)",
+	    "Articles (textes officiels)");
 	assert_null(t[1].name);
-	for (i = 0; i < 5; i++) {
-		assert_string_equal(t[0].facets[i].key, keys[i]);
-		assert_string_equal(t[0].facets[i].label, labels[i]);
-	}
-	assert_int_equal(t[0].facets[4].kind, SAVOIR_FACET_YEAR);
+	for (i = 0; i < 5; i++)
+		expect_facet(&t[0].facets[i], keys[i], labels[i],
+		    i == 4 ? SAVOIR_FACET_YEAR : -1);
 	assert_null(t[0].facets[5].key);
 }
 
@@ -130,18 +89,18 @@ t_probe(void **st)
 	size_t		 i;
 
 	(void)st;
-	assert_int_equal(probe("mini-code.json"), 90);
-	assert_int_equal(probe("unknown-code.json"), 90);
+	assert_int_equal(probe_file("mini-code.json", NULL), 90);
+	assert_int_equal(probe_file("unknown-code.json", NULL), 90);
 	/* Broken further down, but ours: extract says where it breaks. */
-	assert_int_equal(probe("malformed.json"), 90);
-	assert_int_equal(probe("not-legi.json"), 0);
-	assert_int_equal(probe_mem("", 0), 0);
-	assert_int_equal(probe_mem("[{\"type\": \"code\"}]", 18), 0);
-	assert_int_equal(probe_mem("\xEF\xBB\xBF {\"data\": {\"id\": "
+	assert_int_equal(probe_file("malformed.json", NULL), 90);
+	assert_int_equal(probe_file("not-legi.json", NULL), 0);
+	assert_int_equal(probe_mem("x.json", "", 0), 0);
+	assert_int_equal(probe_mem("x.json", "[{\"type\": \"code\"}]", 18), 0);
+	assert_int_equal(probe_mem("x.json", "\xEF\xBB\xBF {\"data\": {\"id\": "
 	    "\"LEGITEXT1\"}, \"type\" :\n\"code\", \"children\": []}", 64),
 	    90);
 	/* A section at the top is not a code. */
-	assert_int_equal(probe_mem("{\"data\": {\"id\": \"LEGISCTA1\"}, "
+	assert_int_equal(probe_mem("x.json", "{\"data\": {\"id\": \"LEGISCTA1\"}, "
 	    "\"type\": \"section\", \"children\": []}", 67), 0);
 
 	/* "type": "code" written after 100 KB of children: found at the
@@ -154,7 +113,7 @@ t_probe(void **st)
 		    i > 0 ? ", " : "");
 	buf_adds(&b, "], \"type\": \"code\"}");
 	assert_true(b.len > 100000);
-	assert_int_equal(probe_mem(b.data, b.len), 90);
+	assert_int_equal(probe_mem("x.json", b.data, b.len), 90);
 	buf_free(&b);
 }
 
@@ -166,19 +125,16 @@ t_articles(void **st)
 	const char		*b, *h;
 
 	(void)st;
-	assert_int_equal(run(&s, "mini-code.json", 0), 0);
-	assert_int_equal(s.misuse, 0);
 	/* In force: L1234-1, -2, -4 (repeal deferred), -9; R*1234-7,
 	 * D1234-8, three annexes.  Coming: L1234-5.  Not: -3 (repealed),
 	 * -6 (version ended), the old L1234-9. */
-	assert_int_equal(s.f.ndocs, 10);
+	run_ok(&s, "mini-code.json", 0, 10, -1);
 	assert_null(doc(&s, "ct/L1234-3"));
 	assert_null(doc(&s, "ct/L1234-6"));
 	assert_null(doc(&s, "ct/L1234-9-LEGIARTI000006901118"));
 
 	d = must_doc(&s, "ct/L1234-1");
-	assert_string_equal(d->type, "article-officiel");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	expect_doc(d, NULL, "article-officiel",
 	    "Article L1234-1 du Code du travail");
 	/* The short name in capitals, like the legal plugin's "CGCT": the
 	 * host folds it to name the code of citations. */
@@ -220,33 +176,23 @@ t_articles(void **st)
 
 	/* Plain text: entities decoded, one line per paragraph or break. */
 	b = body(d);
-	assert_non_null(strstr(b, "le licenciement n’est pas motivé par une "
-	    "faute grave, le salarié a droit\xC2\xA0:\n1° S'il justifie"));
-	assert_non_null(strstr(b, "la convention & l'accord (durée < 6 mois) "
-	    ";\n2° Les dispositions de l'article L. 1234-2 et de l'article "
-	    "L. 311-6 du code"));
-	assert_null(strstr(b, "<"  "p>"));
-	assert_null(strstr(b, "&amp;"));
-	assert_null(strstr(b, "  "));
+	expect_in(b, "le licenciement n’est pas motivé par une faute grave, "
+	    "le salarié a droit\xC2\xA0:\n1° S'il justifie",
+	    "la convention & l'accord (durée < 6 mois) ;\n2° Les dispositions "
+	    "de l'article L. 1234-2 et de l'article L. 311-6 du code", NULL);
 	/* The note is only empty paragraphs: no "NOTA". */
-	assert_null(strstr(b, "NOTA"));
+	expect_not_in(b, "<"  "p>", "&amp;", "  ", "NOTA", NULL);
 
 	/* HTML: rebuilt, escaped; Légifrance's links point here when the
 	 * article is of this code, to Légifrance for another known code. */
 	h = d->html;
-	assert_non_null(strstr(h, "<p class=\"ref\">Article L1234-1 du Code "
-	    "du travail</p>"));
-	assert_non_null(strstr(h, "la convention &amp; l&#39;accord (durée "
-	    "&lt; 6 mois)"));
-	assert_non_null(strstr(h, "<a href=\"/doc/ct/L1234-2\" "
-	    "class=\"cite\">L. 1234-2</a>"));
-	assert_non_null(strstr(h, "<a href=\"https://www.legifrance.gouv.fr/"
-	    "codes/article_lc/LEGIARTI000031367716\" class=\"cite\">L. "
-	    "311-6</a>"));
-	assert_null(strstr(h, "affichCodeArticle"));
-	assert_null(strstr(h, "title="));
-	assert_null(strstr(h, "nota"));
-	assert_non_null(strstr(h, "<br>"));
+	expect_in(h, "<p class=\"ref\">Article L1234-1 du Code du travail</p>",
+	    "la convention &amp; l&#39;accord (durée &lt; 6 mois)",
+	    "<a href=\"/doc/ct/L1234-2\" class=\"cite\">L. 1234-2</a>",
+	    "<a href=\"https://www.legifrance.gouv.fr/codes/article_lc/"
+	    "LEGIARTI000031367716\" class=\"cite\">L. 311-6</a>", "<br>",
+	    NULL);
+	expect_not_in(h, "affichCodeArticle", "title=", "nota", NULL);
 	sink_clear(&s);
 }
 
@@ -257,7 +203,7 @@ t_states(void **st)
 	const struct xdoc	*d;
 
 	(void)st;
-	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	run_ok(&s, "mini-code.json", 0, 10, -1);
 	/* ABROGE_DIFF: still in force on the code's date (27 March 2026). */
 	d = must_doc(&s, "ct/L1234-4");
 	assert_string_equal(facet(d, "etat", 0), "en vigueur");
@@ -288,10 +234,7 @@ t_with_repealed(void **st)
 	const struct xdoc	*d;
 
 	(void)st;
-	assert_int_equal(run(&s, "mini-code.json",
-	    SAVOIR_INPUT_WITH_REPEALED), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 13);
+	run_ok(&s, "mini-code.json", SAVOIR_INPUT_WITH_REPEALED, 13, -1);
 
 	d = must_doc(&s, "ct/L1234-3");
 	assert_string_equal(facet(d, "etat", 0), "abrogé");
@@ -332,12 +275,11 @@ t_html_cleaned(void **st)
 	char			*clean;
 
 	(void)st;
-	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	run_ok(&s, "mini-code.json", 0, 10, -1);
 	/* "R*1234-7": the star is not part of the id nor of the title, so
 	 * that "R1234-7" finds it; the page still shows it. */
 	d = must_doc(&s, "ct/R1234-7");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Article R1234-7 du Code du travail");
+	expect_doc(d, NULL, NULL, "Article R1234-7 du Code du travail");
 	assert_string_equal(facet(d, "article", 0), "R1234-7");
 	assert_string_equal(facet(d, "section", 0), "Partie réglementaire > "
 	    "Première partie : Les relations individuelles de travail");
@@ -348,22 +290,11 @@ t_html_cleaned(void **st)
 	assert_string_equal(meta(d, "version", "Version"),
 	    "depuis le 1er mai 2008");
 	h = d->html;
-	assert_non_null(strstr(h, "<p class=\"ref\">Article R*1234-7 du Code "
-	    "du travail</p>"));
-	assert_non_null(strstr(h, "<p>Un décret précise <b>les</b> "
-	    "modalités.</p>"));
-	assert_non_null(strstr(h, "<td colspan=\"2\">Durée</td><td>"
-	    "Préavis</td>"));
-	assert_null(strstr(h, "script"));
-	assert_null(strstr(h, "alert"));
-	assert_null(strstr(h, "color"));
-	assert_null(strstr(h, "onclick"));
-	assert_null(strstr(h, "onmouseover"));
-	assert_null(strstr(h, "steal"));
-	assert_null(strstr(h, "rowspan"));
-	assert_null(strstr(h, "img"));
-	assert_null(strstr(h, "evil"));
-	assert_null(strstr(h, "cadre"));
+	expect_in(h, "<p class=\"ref\">Article R*1234-7 du Code du travail</p>",
+	    "<p>Un décret précise <b>les</b> modalités.</p>",
+	    "<td colspan=\"2\">Durée</td><td>Préavis</td>", NULL);
+	expect_not_in(h, "script", "alert", "color", "onclick", "onmouseover",
+	    "steal", "rowspan", "img", "evil", "cadre", NULL);
 	assert_string_equal(body(d), "Un décret précise les modalités.\n"
 	    "Durée Préavis");
 	/* The host's sanitizer keeps what the plugin wrote. */
@@ -374,8 +305,7 @@ t_html_cleaned(void **st)
 	/* The older form: HTML in "texte", a number with blanks around it,
 	 * a date before 1970. */
 	d = must_doc(&s, "ct/D1234-8");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Article D1234-8 du Code du travail");
+	expect_doc(d, NULL, NULL, "Article D1234-8 du Code du travail");
 	assert_string_equal(facet(d, "article", 0), "D1234-8");
 	assert_string_equal(body(d), "Texte ancien écrit en HTML dans le "
 	    "champ texte.");
@@ -393,7 +323,7 @@ t_nota(void **st)
 	const struct xdoc	*d;
 
 	(void)st;
-	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	run_ok(&s, "mini-code.json", 0, 10, -1);
 	d = must_doc(&s, "ct/L1234-2");
 	assert_string_equal(body(d), "Toute clause d'un contrat de travail "
 	    "fixant un préavis d'une durée inférieure à celui résultant des "
@@ -412,10 +342,9 @@ t_annexes(void **st)
 	const struct xdoc	*d;
 
 	(void)st;
-	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	run_ok(&s, "mini-code.json", 0, 10, -1);
 	d = must_doc(&s, "ct/Annexe-I");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Annexe I du Code du travail");
+	expect_doc(d, NULL, NULL, "Annexe I du Code du travail");
 	assert_string_equal(body(d), "Première annexe.");
 	assert_string_equal(facet(d, "article", 0), "Annexe I");
 	/* Same number: an id that stays when the file is published again. */
@@ -428,7 +357,7 @@ t_annexes(void **st)
 	    "article LEGIARTI000018525312", NULL));
 	/* Words and accents in a number: an id without blanks. */
 	d = must_doc(&s, "ct/Annexe-II-a-l-article-R4312-6");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	expect_doc(d, NULL, NULL,
 	    "Annexe II à l'article R4312-6 du Code du travail");
 	assert_string_equal(body(d), "");
 	assert_true(has_warning_with(&s, "article Annexe II à l'article R4312-6 "
@@ -466,7 +395,7 @@ t_citations(void **st)
 	size_t			 i;
 
 	(void)st;
-	assert_int_equal(run(&s, "mini-code.json", 0), 0);
+	run_ok(&s, "mini-code.json", 0, 10, -1);
 	d = must_doc(&s, "ct/L1234-2");
 	code = fr_fold(facet(d, "code", 0), strlen(facet(d, "code", 0)));
 	assert_string_equal(code, "ct");
@@ -498,14 +427,12 @@ t_unknown_code(void **st)
 	const struct xdoc	*d;
 
 	(void)st;
-	assert_int_equal(run(&s, "unknown-code.json", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
+	run_ok(&s, "unknown-code.json", 0, 1, -1);
 	/* Initials and the end of the LEGI id: one word, as the host's
 	 * citation finder needs. */
 	d = must_doc(&s, "cda4232/1");
 	assert_string_equal(facet(d, "code", 0), "CDA4232");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	expect_doc(d, NULL, NULL,
 	    "Article 1 du Code de déontologie des architectes");
 	assert_string_equal(facet(d, "section", 0),
 	    "Titre Ier : Devoirs généraux");
@@ -628,36 +555,42 @@ t_malformed(void **st)
 static void
 t_not_a_code(void **st)
 {
+	static const struct {
+		const char	*json;
+		const char	*error;
+		int		 exact;	/* the whole error, not a part */
+	} cases[] = {
+		{ "[1, 2]", "not a JSON object", 0 },
+		{ "{\"children\": []}", "\"type\": nothing", 0 },
+		{ "{\"type\": \"code\", \"data\": {\"title\": \"  \"}, "
+		    "\"children\": []}", "the code has no title (data.title)",
+		    1 },
+		{ "{\"type\": \"code\", \"data\": {\"title\": \"Code du "
+		    "travail\"}}", "the code \"Code du travail\" has no "
+		    "\"children\" array", 1 },
+		{ "{\"type\": \"code\", \"data\": {\"title\": \"Code du "
+		    "travail\", \"dateDebutVersion\": \"2026-01-01\"}, "
+		    "\"children\": [{\"type\": \"section\", \"data\": "
+		    "{\"title\": \"Partie législative\"}, \"children\": []}]}",
+		    "the code \"Code du travail\" holds no article", 1 },
+	};
 	struct savoir_sink	 s;
+	size_t			 i;
 
 	(void)st;
 	assert_int_equal(run(&s, "not-legi.json", 0), -1);
 	assert_string_equal(s.f.error, "the top level has \"type\": "
 	    "\"module\", not \"code\": not a LEGI code tree");
 	sink_clear(&s);
-	assert_int_equal(run_str(&s, "[1, 2]", 0), -1);
-	assert_non_null(strstr(s.f.error, "not a JSON object"));
-	sink_clear(&s);
-	assert_int_equal(run_str(&s, "{\"children\": []}", 0), -1);
-	assert_non_null(strstr(s.f.error, "\"type\": nothing"));
-	sink_clear(&s);
-	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
-	    "{\"title\": \"  \"}, \"children\": []}", 0), -1);
-	assert_string_equal(s.f.error, "the code has no title (data.title)");
-	sink_clear(&s);
-	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
-	    "{\"title\": \"Code du travail\"}}", 0), -1);
-	assert_string_equal(s.f.error, "the code \"Code du travail\" has no "
-	    "\"children\" array");
-	sink_clear(&s);
-	assert_int_equal(run_str(&s, "{\"type\": \"code\", \"data\": "
-	    "{\"title\": \"Code du travail\", \"dateDebutVersion\": "
-	    "\"2026-01-01\"}, \"children\": [{\"type\": \"section\", "
-	    "\"data\": {\"title\": \"Partie législative\"}, \"children\": "
-	    "[]}]}", 0), -1);
-	assert_string_equal(s.f.error, "the code \"Code du travail\" holds "
-	    "no article");
-	sink_clear(&s);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (run_str(&s, cases[i].json, 0) != -1)
+			fail_msg("case %zu: not refused", i);
+		if (cases[i].exact ? strcmp(s.f.error, cases[i].error) != 0 :
+		    strstr(s.f.error, cases[i].error) == NULL)
+			fail_msg("case %zu: error \"%s\", not \"%s\"", i,
+			    s.f.error, cases[i].error);
+		sink_clear(&s);
+	}
 }
 
 #define DUP	"{\"type\": \"article\", \"data\": {\"id\": " \
