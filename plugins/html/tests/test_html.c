@@ -2,8 +2,9 @@
  * test_html.c - the html plugin, loaded with dlopen from $SAVOIR_PLUGINS as
  * the host would, driven through the shared fake host of
  * tests/unit/fakehost.c, which records what it emits and counts every misuse
- * of the ABI.  The pages in tests/data are written by tests/make-data.py;
- * pages only a test needs (very deep, very large) are made here.
+ * of the ABI.  The pages in tests/data are plain files, but for the two
+ * that are not UTF-8, which tests/make-data.py writes; pages only a test
+ * needs (very deep, very large) are made here.
  */
 #include "config.h"
 
