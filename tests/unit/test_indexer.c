@@ -8,9 +8,7 @@
 
 #include <sys/time.h>
 
-#include "testutil.h"
-#include "index.h"
-#include "store_int.h"
+#include "teststore.h"
 
 static struct plugins	*pl;
 
@@ -26,20 +24,6 @@ run(struct store *st, const char *root, struct index_stats *s)
 	o.batch_docs = 2;
 	if (indexer_run(st, pl, root, &o, s, &cause) != 0)
 		fail_msg("indexer_run: %s", cause);
-}
-
-static int64_t
-scalar(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	int64_t		 v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
 }
 
 static void
@@ -58,21 +42,16 @@ static void
 t_incremental(void **state)
 {
 	struct index_stats	 s;
-	struct store		*st;
-	char			*dir, *tree, *db, *cause = NULL, *p;
+	struct scratch		*sc = *state;
+	struct store		*st = sc->st;
+	const char		*tree = sc->tree;
+	char			*p;
 
-	(void)state;
-	dir = t_mkdtemp();
-	tree = xsprintf("%s/tree", dir);
-	db = xsprintf("%s/kb.db", dir);
-	assert_int_equal(mkdir(tree, 0755), 0);
 	t_writes(tree, "a.good", "alpha\nbeta\n");
 	t_writes(tree, "sub/b.good", "!id good/b\ngamma\n");
 	t_writes(tree, "sub/skip.good", "ignored\n");
 	t_writes(tree, "sub/.savoirignore", "# not documents\nskip.*\n");
 	t_writes(tree, ".hidden.good", "hidden\n");
-	st = store_open(db, STORE_CREATE, &cause);
-	assert_non_null(st);
 
 	run(st, tree, &s);
 	assert_int_equal(s.files_seen, 2);
@@ -105,31 +84,19 @@ t_incremental(void **state)
 	assert_int_equal(s.files_removed, 1);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 3);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM sources"), 1);
-
-	store_close(st);
-	t_rmrf(dir);
-	free(dir);
-	free(tree);
-	free(db);
 }
 
 static void
 t_failure_keeps_last_good(void **state)
 {
 	struct index_stats	 s;
-	struct store		*st;
-	char			*dir, *tree, *db, *cause = NULL;
+	struct scratch		*sc = *state;
+	struct store		*st = sc->st;
+	const char		*tree = sc->tree;
 
-	(void)state;
-	dir = t_mkdtemp();
-	tree = xsprintf("%s/tree", dir);
-	db = xsprintf("%s/kb.db", dir);
-	assert_int_equal(mkdir(tree, 0755), 0);
 	t_writes(tree, "a.good", "one\ntwo\n");
 	t_writes(tree, "boom.crash", "anything\n");
 	t_writes(tree, "what.xyz", "no plugin\n");
-	st = store_open(db, STORE_CREATE, &cause);
-	assert_non_null(st);
 	run(st, tree, &s);
 	assert_int_equal(s.files_failed, 2);
 	assert_int_equal(s.files_indexed, 1);
@@ -141,20 +108,16 @@ t_failure_keeps_last_good(void **state)
 	run(st, tree, &s);
 	assert_int_equal(s.files_failed, 2);
 	assert_int_equal(s.files_unchanged, 1);
-
-	store_close(st);
-	t_rmrf(dir);
-	free(dir);
-	free(tree);
-	free(db);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_incremental),
-		cmocka_unit_test(t_failure_keeps_last_good),
+		cmocka_unit_test_setup_teardown(t_incremental,
+		    scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_failure_keeps_last_good,
+		    scratch_setup, scratch_teardown),
 	};
 	const char	*dirs = getenv("SAVOIR_TEST_PLUGINS");
 	int		 ret;
