@@ -381,6 +381,22 @@ sink_clear(struct savoir_sink *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* The cmocka set-up and teardown of FH_TEST. */
+int
+fakehost_sink_new(void **state)
+{
+	*state = xcalloc(1, sizeof(struct savoir_sink));
+	return 0;
+}
+
+int
+fakehost_sink_free(void **state)
+{
+	sink_clear(*state);
+	free(*state);
+	return 0;
+}
+
 /* The n-th value of a facet key, or NULL. */
 const char *
 facet(const struct xdoc *d, const char *key, int nth)

@@ -43,6 +43,16 @@ int	 run_mem(struct savoir_sink *, const char *, const char *, size_t,
 	    uint32_t);
 int	 run(struct savoir_sink *, const char *, uint32_t);
 void	 sink_clear(struct savoir_sink *);
+int	 fakehost_sink_new(void **);
+int	 fakehost_sink_free(void **);
+
+/*
+ * A test whose state (void **st) is a sink of its own: zeroed before,
+ * cleared after, even when the test fails.
+ */
+#define FH_TEST(f)							\
+	cmocka_unit_test_setup_teardown(f, fakehost_sink_new,		\
+	    fakehost_sink_free)
 const char *facet(const struct xdoc *, const char *, int);
 size_t	 nfacets(const struct xdoc *, const char *);
 int	 has_warning(const struct savoir_sink *, const char *, long);

@@ -85,11 +85,11 @@ t_descriptor(void **st)
 static void
 t_page(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body, *html;
 
-	d = run_doc(&s, "site/guide/page.html", 0, 0);
+	d = run_doc(s, "site/guide/page.html", 0, 0);
 	expect_doc(d, "html/site/guide/page", "page",
 	    "Guide de la coopération décentralisée");
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
@@ -161,17 +161,16 @@ t_page(void **st)
 	expect_not_in(html, "Bandeau", "Pied de page", "formulaire", "caché",
 	    NULL);
 	expect_not_in(body, "formulaire", NULL);
-	sink_clear(&s);
 }
 
 static void
 t_injection(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*html, *body;
 
-	d = run_doc(&s, "inject.html", 0, -1);
+	d = run_doc(s, "inject.html", 0, -1);
 	html = d->html;
 	assert_allowed_markup(html);
 	assert_null(strcasestr(html, "<script"));
@@ -198,95 +197,90 @@ t_injection(void **st)
 	    "Gras et italique\n"
 	    "Fin.");
 	assert_int_equal(d->links.n, 0);
-	sink_clear(&s);
 }
 
 static void
 t_encodings(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
 	/* A declared charset is honoured. */
-	d = run_doc(&s, "cp1252.html", 0, 0);
+	d = run_doc(s, "cp1252.html", 0, 0);
 	expect_doc(d, NULL, NULL, "Été");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "L'été à Chambéry, cœur – fin");
-	sink_clear(&s);
+	sink_clear(s);
 
 	/* None declared: UTF-8, each stray byte read as Windows-1252, and
 	 * the UTF-8 after it still read as UTF-8. */
-	d = run_doc(&s, "nocharset.html", 0, -1);
-	expect_warning(&s, "not valid UTF-8 (byte 0xE9) and declares "
+	d = run_doc(s, "nocharset.html", 0, -1);
+	expect_warning(s, "not valid UTF-8 (byte 0xE9) and declares "
 	    "no charset", 2);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Café, cœur et déjà vu");
-	sink_clear(&s);
 }
 
 static void
 t_titles(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
 	/* No <title>: the first <h1>, which then leaves the body. */
-	d = run_doc(&s, "notitle.html", 0, -1);
+	d = run_doc(s, "notitle.html", 0, -1);
 	expect_doc(d, NULL, NULL, "Titre de niveau un");
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
 	    "Titre de niveau un");
 	assert_string_equal(d->html, "<p>Un paragraphe.</p>\n");
 	assert_int_equal(d->facets.n, 0);
 	assert_int_equal(d->meta.n, 0);
-	sink_clear(&s);
+	sink_clear(s);
 
 	/* Neither: the file name; loose text gets a paragraph. */
-	d = run_doc(&s, "bare.html", 0, -1);
+	d = run_doc(s, "bare.html", 0, -1);
 	expect_doc(d, NULL, NULL, "bare.html");
 	assert_string_equal(d->html, "<p>Juste du texte.</p>\n");
-	sink_clear(&s);
 }
 
 static void
 t_main_content(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
 	/* A lone <article> is the content. */
-	d = run_doc(&s, "article.html", 0, -1);
+	d = run_doc(s, "article.html", 0, -1);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Texte de l'article.");
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
 	    "Dans l'article");
-	sink_clear(&s);
+	sink_clear(s);
 	/* Several: the body. */
-	d = run_doc(&s, "articles.html", 0, -1);
+	d = run_doc(s, "articles.html", 0, -1);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Introduction\nPremier article.\nSecond article.");
-	sink_clear(&s);
 }
 
 static void
 t_empty(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	assert_int_equal(run(&s, "empty.html", 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_string_equal(s.f.error, "the file is empty");
-	sink_clear(&s);
-	assert_int_equal(run(&s, "blank.html", 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_string_equal(s.f.error, "the file holds no HTML (only white "
+	assert_int_equal(run(s, "empty.html", 0), -1);
+	assert_int_equal(s->misuse, 0);
+	assert_string_equal(s->f.error, "the file is empty");
+	sink_clear(s);
+	assert_int_equal(run(s, "blank.html", 0), -1);
+	assert_int_equal(s->misuse, 0);
+	assert_string_equal(s->f.error, "the file holds no HTML (only white "
 	    "space?)");
-	sink_clear(&s);
 }
 
 static void
 t_deep(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	struct buf		 b;
 	int			 i;
@@ -299,9 +293,9 @@ t_deep(void **st)
 		buf_adds(&b, "<div>");
 	buf_adds(&b, "Au fond.");
 	buf_adds(&b, "</body></html>");
-	d = run_mem_doc(&s, "deep.html", b.data, b.len, 0, -1);
+	d = run_mem_doc(s, "deep.html", b.data, b.len, 0, -1);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Avant.");
-	sink_clear(&s);
+	sink_clear(s);
 	buf_free(&b);
 
 	/* 240 levels, within what libxml2 builds: all read. */
@@ -311,10 +305,10 @@ t_deep(void **st)
 		buf_adds(&b, "<div><blockquote>");
 	buf_adds(&b, "Au fond.");
 	buf_adds(&b, "</body></html>");
-	d = run_mem_doc(&s, "deep.html", b.data, b.len, 0, -1);
+	d = run_mem_doc(s, "deep.html", b.data, b.len, 0, -1);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Au fond.");
 	assert_allowed_markup(d->html);
-	sink_clear(&s);
+	sink_clear(s);
 	buf_free(&b);
 }
 
@@ -323,7 +317,7 @@ t_deep(void **st)
 static void
 t_many(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	struct buf		 b;
 	int64_t			 t0;
@@ -336,16 +330,16 @@ t_many(void **st)
 		    "coopération</a> décentralisée.</p>\n", i, i % 1500);
 	buf_adds(&b, "</body></html>");
 	t0 = mono_us();
-	d = run_mem_doc(&s, "many.html", b.data, b.len, 0, -1);
+	d = run_mem_doc(s, "many.html", b.data, b.len, 0, -1);
 	fprintf(stderr, "many.html: %zu kB in %.2f s\n", b.len >> 10,
 	    (mono_us() - t0) / 1e6);
-	expect_warning(&s, "more than 1000 links", 0);
+	expect_warning(s, "more than 1000 links", 0);
 	assert_int_equal(d->links.n, 1000);
 	assert_string_equal(link_to(d, "p999"), "coopération");
 	assert_null(link_to(d, "p1000"));
 	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
 	    "\nParagraphe 19999 : coopération décentralisée."));
-	sink_clear(&s);
+	sink_clear(s);
 	buf_free(&b);
 }
 
@@ -353,7 +347,7 @@ t_many(void **st)
 static void
 t_large(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	struct buf		 b;
 	size_t			 n;
@@ -366,14 +360,14 @@ t_large(void **st)
 		buf_adds(&b, i % ((6 << 20) / 9) == 0 ? "<p>été et " :
 		    "été et ");
 	buf_adds(&b, "</body></html>");
-	d = run_mem_doc(&s, "large.html", b.data, b.len, 0, -1);
-	expect_warning(&s, "the text was cut after 15 MB", 0);
+	d = run_mem_doc(s, "large.html", b.data, b.len, 0, -1);
+	expect_warning(s, "the text was cut after 15 MB", 0);
 	n = d->text[SAVOIR_COL_BODY].len;
 	assert_true(n <= (size_t)15 << 20);
 	assert_true(n > (size_t)14 << 20);
 	assert_true(strlen(d->html) <= (size_t)15 << 20);
 	assert_true(strncmp(d->html, "<p>Début.</p>\n<p>été et ", 27) == 0);
-	sink_clear(&s);
+	sink_clear(s);
 	buf_free(&b);
 }
 
@@ -382,15 +376,15 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
-		cmocka_unit_test(t_page),
-		cmocka_unit_test(t_injection),
-		cmocka_unit_test(t_encodings),
-		cmocka_unit_test(t_titles),
-		cmocka_unit_test(t_main_content),
-		cmocka_unit_test(t_empty),
-		cmocka_unit_test(t_deep),
-		cmocka_unit_test(t_many),
-		cmocka_unit_test(t_large),
+		FH_TEST(t_page),
+		FH_TEST(t_injection),
+		FH_TEST(t_encodings),
+		FH_TEST(t_titles),
+		FH_TEST(t_main_content),
+		FH_TEST(t_empty),
+		FH_TEST(t_deep),
+		FH_TEST(t_many),
+		FH_TEST(t_large),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

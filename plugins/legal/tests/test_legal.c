@@ -49,15 +49,15 @@ t_probe(void **st)
 static void
 t_articles(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	run_ok(&s, "cgct-extrait.txt", SAVOIR_INPUT_WITH_REPEALED, 3, 0);
-	assert_string_equal(s.f.docs[0]->id, "cgct/L1115-1");
-	assert_string_equal(s.f.docs[1]->id, "cgct/L1114-1");
-	assert_string_equal(s.f.docs[2]->id, "cgct/L1115-4-2");
+	run_ok(s, "cgct-extrait.txt", SAVOIR_INPUT_WITH_REPEALED, 3, 0);
+	assert_string_equal(s->f.docs[0]->id, "cgct/L1115-1");
+	assert_string_equal(s->f.docs[1]->id, "cgct/L1114-1");
+	assert_string_equal(s->f.docs[2]->id, "cgct/L1115-4-2");
 
-	d = must_doc(&s, "cgct/L1115-1");
+	d = must_doc(s, "cgct/L1115-1");
 	expect_doc(d, NULL, "article", "Article L1115-1 "
 	    "du CGCT — Principe général de l'action extérieure");
 	/* Wrapped lines make one paragraph; items lose their "- ". */
@@ -100,7 +100,7 @@ t_articles(void **st)
 	    "chapitre V — https://www.legifrance.gouv.fr/codes/section_lc/"
 	    "LEGITEXT000006070633/LEGISCTA000006164470/");
 
-	d = must_doc(&s, "cgct/L1114-1");
+	d = must_doc(s, "cgct/L1114-1");
 	assert_string_equal(facet(d, "etat", 0), "abrogé");
 	assert_string_equal(meta(d, "etat", "État"), "abrogé");
 	assert_string_equal(facet(d, "annee", 0), "1992");
@@ -108,56 +108,52 @@ t_articles(void **st)
 	    "6 février 1992");
 
 	/* No titre: no " — " after the reference. */
-	d = must_doc(&s, "cgct/L1115-4-2");
+	d = must_doc(s, "cgct/L1115-4-2");
 	expect_doc(d, NULL, NULL, "Article L1115-4-2 du CGCT");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Une fiche sans titre, d'une seule phrase.");
-	sink_clear(&s);
 }
 
 static void
 t_repealed_skipped(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	/* Without the flag the host does not want repealed articles of an
 	 * official text... */
-	run_ok(&s, "cgct-officiel.txt", 0, 2, -1);
-	assert_non_null(doc(&s, "cgct/L1115-1"));
-	assert_null(doc(&s, "cgct/L1114-1"));
-	assert_non_null(doc(&s, "cgct/L1115-4-2"));
-	sink_clear(&s);
+	run_ok(s, "cgct-officiel.txt", 0, 2, -1);
+	assert_non_null(doc(s, "cgct/L1115-1"));
+	assert_null(doc(s, "cgct/L1114-1"));
+	assert_non_null(doc(s, "cgct/L1115-4-2"));
+	sink_clear(s);
 	/* ...but a fiche explaining a repealed article is kept. */
-	run_ok(&s, "cgct-extrait.txt", 0, 3, -1);
-	assert_non_null(doc(&s, "cgct/L1114-1"));
-	sink_clear(&s);
+	run_ok(s, "cgct-extrait.txt", 0, 3, -1);
+	assert_non_null(doc(s, "cgct/L1114-1"));
 }
 
 static void
 t_duplicate(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_doc(&s, "duplicate.txt", 0, 1);
+	d = run_doc(s, "duplicate.txt", 0, 1);
 	expect_doc(d, "cgct/L1115-2", NULL, NULL);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Premier texte.");
 	assert_string_equal(meta(d, "nature", "Nature"), "texte officiel");
 	assert_null(meta(d, "version", "Version décrite"));
 	assert_null(facet(d, "annee", 0));
-	expect_warning(&s, "article L1115-2 is already on line 8", 13);
-	sink_clear(&s);
+	expect_warning(s, "article L1115-2 is already on line 8", 13);
 }
 
 static void
 t_unknown_meta(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	assert_string_equal(run_doc(&s, "unknown-meta.txt", 0, 1)->
+	assert_string_equal(run_doc(s, "unknown-meta.txt", 0, 1)->
 	    text[SAVOIR_COL_BODY].data, "Texte de l'article.");
-	expect_warning(&s, "unknown article metadata `remarque`", 10);
-	sink_clear(&s);
+	expect_warning(s, "unknown article metadata `remarque`", 10);
 }
 
 static void
@@ -207,28 +203,28 @@ t_edge_cases(void **st)
 		{ "---\ncode: X\ncourt: X\n---\nArticle L5\n\nTexte.\n",
 		    NULL, 1, "no `sources`" },
 	};
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	size_t			 i;
 	int			 rc;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		rc = run_mem(&s, "x.txt", cases[i].text, strlen(cases[i].text),
+		rc = run_mem(s, "x.txt", cases[i].text, strlen(cases[i].text),
 		    0);
-		assert_int_equal(s.misuse, 0);
+		assert_int_equal(s->misuse, 0);
 		if (cases[i].error != NULL) {
 			assert_int_equal(rc, -1);
-			if (strstr(s.f.error, cases[i].error) == NULL)
+			if (strstr(s->f.error, cases[i].error) == NULL)
 				fail_msg("case %zu: \"%s\" lacks \"%s\"", i,
-				    s.f.error, cases[i].error);
+				    s->f.error, cases[i].error);
 		} else if (rc != 0)
-			fail_msg("case %zu: %s", i, s.f.error);
-		if (s.f.ndocs != cases[i].ndocs)
-			fail_msg("case %zu: %zu documents", i, s.f.ndocs);
+			fail_msg("case %zu: %s", i, s->f.error);
+		if (s->f.ndocs != cases[i].ndocs)
+			fail_msg("case %zu: %zu documents", i, s->f.ndocs);
 		if (cases[i].warning != NULL &&
-		    !has_warning(&s, cases[i].warning, -1))
+		    !has_warning(s, cases[i].warning, -1))
 			fail_msg("case %zu: no warning \"%s\"", i,
 			    cases[i].warning);
-		sink_clear(&s);
+		sink_clear(s);
 	}
 }
 
@@ -239,17 +235,16 @@ t_edge_values(void **st)
 	    "court: LOI\r\nsources:\r\n  - titre: t\r\n---\r\n"
 	    "Article LO1114-1\r\ntitre: a\r\nannee: 2001\r\n"
 	    "etat: bof\r\n\r\nTexte.\r\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_mem_doc(&s, "x.txt", text, strlen(text), 0, -1);
+	d = run_mem_doc(s, "x.txt", text, strlen(text), 0, -1);
 	expect_doc(d, "loi/LO1114-1", NULL, "Article LO1114-1 du LOI — a");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Texte.");
 	assert_string_equal(facet(d, "annee", 0), "2001");
 	/* An unknown etat is read as in force, with a warning. */
 	assert_string_equal(facet(d, "etat", 0), "en vigueur");
-	expect_warning(&s, "etat `bof` is neither", 10);
-	sink_clear(&s);
+	expect_warning(s, "etat `bof` is neither", 10);
 }
 
 /* Each repeat names the first occurrence, whatever their order. */
@@ -263,17 +258,16 @@ t_many_duplicates(void **st)
 	    "Article L2\n\nB2.\n"		/* line 13 */
 	    "Article L1\n\nA2.\n"		/* line 16 */
 	    "Article L2\n\nB3.\n";		/* line 19 */
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	run_mem_ok(&s, "x.txt", text, strlen(text), 0, 2, 3);
-	expect_doc(s.f.docs[0], "x/L2", NULL, NULL);
-	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data, "B.");
-	expect_doc(s.f.docs[1], "x/L1", NULL, NULL);
-	assert_string_equal(s.f.docs[1]->text[SAVOIR_COL_BODY].data, "A.");
-	expect_warning(&s, "L2 is already on line 7", 13);
-	expect_warning(&s, "L1 is already on line 10", 16);
-	expect_warning(&s, "L2 is already on line 7", 19);
-	sink_clear(&s);
+	run_mem_ok(s, "x.txt", text, strlen(text), 0, 2, 3);
+	expect_doc(s->f.docs[0], "x/L2", NULL, NULL);
+	assert_string_equal(s->f.docs[0]->text[SAVOIR_COL_BODY].data, "B.");
+	expect_doc(s->f.docs[1], "x/L1", NULL, NULL);
+	assert_string_equal(s->f.docs[1]->text[SAVOIR_COL_BODY].data, "A.");
+	expect_warning(s, "L2 is already on line 7", 13);
+	expect_warning(s, "L1 is already on line 10", 16);
+	expect_warning(s, "L2 is already on line 7", 19);
 }
 
 int
@@ -282,15 +276,15 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
-		cmocka_unit_test(t_articles),
-		cmocka_unit_test(t_repealed_skipped),
-		cmocka_unit_test(t_duplicate),
-		cmocka_unit_test(t_unknown_meta),
+		FH_TEST(t_articles),
+		FH_TEST(t_repealed_skipped),
+		FH_TEST(t_duplicate),
+		FH_TEST(t_unknown_meta),
 		cmocka_unit_test(t_no_article),
 		cmocka_unit_test(t_yaml_error),
-		cmocka_unit_test(t_edge_cases),
-		cmocka_unit_test(t_edge_values),
-		cmocka_unit_test(t_many_duplicates),
+		FH_TEST(t_edge_cases),
+		FH_TEST(t_edge_values),
+		FH_TEST(t_many_duplicates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

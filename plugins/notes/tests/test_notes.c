@@ -43,11 +43,11 @@ t_descriptor(void **st)
 static void
 t_good(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body, *heads;
 
-	d = run_doc(&s, "good.md", 0, 0);
+	d = run_doc(s, "good.md", 0, 0);
 	/* id: wins */
 	expect_doc(d, "notes/etapes", "note",
 	    "Les étapes législatives de l'action extérieure");
@@ -107,16 +107,15 @@ t_good(void **st)
 	expect_kv(&d->links, 0, "cas/chambéry-ouahigouya",
 	    "le cas de Chambéry", "lien");
 	expect_kv(&d->links, 1, "cgct/L1115-5", "la fiche L1115-5", NULL);
-	sink_clear(&s);
 }
 
 static void
 t_defaults_and_warnings(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_doc(&s, "minimal.md", 0, 2);
+	d = run_doc(s, "minimal.md", 0, 2);
 	/* No id: key, so the path without its extension. */
 	expect_doc(d, "notes/tests/minimal", "glossaire", NULL);
 	assert_int_equal(d->facets.n, 0);
@@ -126,18 +125,17 @@ t_defaults_and_warnings(void **st)
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "L'AECT est "
 	    "l'action extérieure des collectivités territoriales.");
 	/* A typo'd key and the missing sources are reported, with lines. */
-	expect_warning(&s, "unknown front matter key `theme`", 4);
-	expect_warning(&s, "no `sources`", -1);
-	sink_clear(&s);
+	expect_warning(s, "unknown front matter key `theme`", 4);
+	expect_warning(s, "no `sources`", -1);
 }
 
 static void
 t_unsafe_html(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_doc(&s, "unsafe.md", 0, -1);
+	d = run_doc(s, "unsafe.md", 0, -1);
 	expect_not_in(d->html, "<script", "alert", "onerror", "<img",
 	    "javascript:", NULL);
 	/* The safe text around it survives, in the page and the index. */
@@ -146,20 +144,18 @@ t_unsafe_html(void **st)
 	expect_in(d->text[SAVOIR_COL_BODY].data,
 	    "Un lien piégé et un texte sûr.", NULL);
 	assert_int_equal(d->links.n, 0);
-	sink_clear(&s);
 }
 
 static void
 t_nul(void **st)
 {
 	static const char text[] = "---\ntitle: a\ntype: note\n---\n\nA\0B\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	assert_int_equal(run_mem(&s, "x.md", text, sizeof text - 1, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_string_equal(s.f.error, "NUL byte at line 6: this is not a "
+	assert_int_equal(run_mem(s, "x.md", text, sizeof text - 1, 0), -1);
+	assert_int_equal(s->misuse, 0);
+	assert_string_equal(s->f.error, "NUL byte at line 6: this is not a "
 	    "text file");
-	sink_clear(&s);
 }
 
 static void
@@ -232,18 +228,18 @@ t_front_matter_errors(void **st)
 		{ "\xef\xbb\xbf---\ntitle: a\ntype: note\n---\n",
 		    "byte order mark" },
 	};
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	size_t			 i;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(run_mem(&s, "x.md", cases[i].text,
+		assert_int_equal(run_mem(s, "x.md", cases[i].text,
 		    strlen(cases[i].text), 0), -1);
-		assert_int_equal(s.misuse, 0);
-		assert_int_equal(s.f.ndocs, 0);
-		if (strstr(s.f.error, cases[i].msg) == NULL)
+		assert_int_equal(s->misuse, 0);
+		assert_int_equal(s->f.ndocs, 0);
+		if (strstr(s->f.error, cases[i].msg) == NULL)
 			fail_msg("case %zu: \"%s\" does not contain \"%s\"",
-			    i, s.f.error, cases[i].msg);
-		sink_clear(&s);
+			    i, s->f.error, cases[i].msg);
+		sink_clear(s);
 	}
 }
 
@@ -268,10 +264,10 @@ t_lenient(void **st)
 	    "\r\n"
 	    "Voir [rien](/doc/) et [là](/doc/%2e%2E/x), "
 	    "[ici](/doc/a%20b/).\r\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_mem_doc(&s, "cas/x.md", text, strlen(text), 0, 4);
+	d = run_mem_doc(s, "cas/x.md", text, strlen(text), 0, 4);
 	expect_doc(d, "cas/x", NULL, NULL);
 	assert_string_equal(facet(d, "theme", 0), "eau");
 	assert_null(facet(d, "pays", 0));
@@ -282,12 +278,11 @@ t_lenient(void **st)
 	/* Decoded, without its trailing slash; a space is allowed. */
 	assert_int_equal(d->links.n, 1);
 	assert_string_equal(d->links.v[0].key, "a b");
-	expect_warning(&s, "unknown key `page` in a source", 9);
-	expect_warning(&s, "`annee` is not a four-digit year", 6);
-	expect_warning(&s, "link to `/doc/` does not name", 14);
+	expect_warning(s, "unknown key `page` in a source", 9);
+	expect_warning(s, "`annee` is not a four-digit year", 6);
+	expect_warning(s, "link to `/doc/` does not name", 14);
 	/* A decoded ".." is refused like a literal one. */
-	expect_warning(&s, "link to `/doc/%2e%2E/x` does not name", 14);
-	sink_clear(&s);
+	expect_warning(s, "link to `/doc/%2e%2E/x` does not name", 14);
 }
 
 /* A title written as a YAML block is one line, and still recognised in a
@@ -308,17 +303,16 @@ t_title_block(void **st)
 	    "# Un titre sur deux lignes\n"
 	    "\n"
 	    "Texte.\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_mem_doc(&s, "x.md", text, strlen(text), 0, -1);
+	d = run_mem_doc(s, "x.md", text, strlen(text), 0, -1);
 	expect_doc(d, NULL, NULL, "Un titre sur deux lignes");
 	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
 	assert_null(strstr(d->html, "<h1>"));
 	/* An empty list item is no facet value. */
 	assert_int_equal(nfacets(d, "theme"), 1);
 	assert_string_equal(facet(d, "theme", 0), "eau");
-	sink_clear(&s);
 }
 
 int
@@ -326,18 +320,18 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
-		cmocka_unit_test(t_good),
-		cmocka_unit_test(t_defaults_and_warnings),
-		cmocka_unit_test(t_unsafe_html),
+		FH_TEST(t_good),
+		FH_TEST(t_defaults_and_warnings),
+		FH_TEST(t_unsafe_html),
 		cmocka_unit_test(t_yaml_error),
 		cmocka_unit_test(t_no_front_matter),
 		cmocka_unit_test(t_unknown_type),
 		cmocka_unit_test(t_empty),
 		cmocka_unit_test(t_latin1),
-		cmocka_unit_test(t_nul),
-		cmocka_unit_test(t_front_matter_errors),
-		cmocka_unit_test(t_lenient),
-		cmocka_unit_test(t_title_block),
+		FH_TEST(t_nul),
+		FH_TEST(t_front_matter_errors),
+		FH_TEST(t_lenient),
+		FH_TEST(t_title_block),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

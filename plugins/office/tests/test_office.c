@@ -176,11 +176,11 @@ t_probe(void **st)
 static void
 t_good_odt(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body, *html;
 
-	d = run_doc(&s, "good.odt", 0, 0);
+	d = run_doc(s, "good.odt", 0, 0);
 	expect_doc(d, "office/good", "bureautique", "Guide de la coopération");
 
 	/* text:h, and a paragraph whose automatic style derives from Title;
@@ -226,17 +226,16 @@ t_good_odt(void **st)
 	expect_kv(&d->meta, 4, NULL, "Mots-clés", "coopération, Sahel");
 	expect_kv(&d->meta, 5, NULL, "Description", "Un guide pratique.");
 	expect_kv(&d->meta, 6, NULL, "Format", NULL);
-	sink_clear(&s);
 }
 
 static void
 t_good_docx(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*html;
 
-	d = run_doc(&s, "good.docx", 0, 0);
+	d = run_doc(s, "good.docx", 0, 0);
 	expect_doc(d, "office/good", NULL, "Les jumelages franco-africains");
 	/* Style ids in French, names in English; basedOn chains; a direct
 	 * outline level; the table-of-contents entry is dropped. */
@@ -275,27 +274,26 @@ t_good_docx(void **st)
 	    "jumelage; Burkina Faso");
 	assert_string_equal(meta(d, "description", NULL), "Synthèse.");
 	assert_string_equal(meta(d, "format", NULL), "Word (.docx)");
-	sink_clear(&s);
 }
 
 static void
 t_title_fallbacks(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
 	/* No dc:title: the first heading; dc:creator is then the author. */
-	d = run_doc(&s, "notitle.odt", 0, -1);
+	d = run_doc(s, "notitle.odt", 0, -1);
 	expect_doc(d, NULL, NULL, "Premier titre du document");
 	assert_string_equal(facet(d, "auteur", 0), "Paul Martin");
 	assert_string_equal(facet(d, "annee", 0), "2018");
 	assert_string_equal(meta(d, "date", NULL), "5 novembre 2018");
 	assert_null(meta(d, "titre", NULL));
-	sink_clear(&s);
+	sink_clear(s);
 
 	/* No metadata, no styles.xml: a style id that names a heading level
 	 * still makes a heading, and the title. */
-	d = run_doc(&s, "bare.docx", 0, -1);
+	d = run_doc(s, "bare.docx", 0, -1);
 	expect_doc(d, NULL, NULL, "Un intertitre");
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data, "Un intertitre");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
@@ -304,32 +302,31 @@ t_title_fallbacks(void **st)
 	assert_int_equal(d->meta.n, 1);
 	assert_string_equal(d->html, "<p>Texte sans titre ni "
 	    "métadonnées.</p>\n<h3>Un intertitre</h3>\n");
-	sink_clear(&s);
+	sink_clear(s);
 
 	/* A first heading that repeats the title is not shown twice. */
-	d = run_doc(&s, "titled.odt", 0, -1);
+	d = run_doc(s, "titled.odt", 0, -1);
 	expect_doc(d, NULL, NULL, "Rapport & annexes");
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
 	    "Rapport & annexes");
 	assert_string_equal(d->html, "<p>Texte.</p>\n");
-	sink_clear(&s);
+	sink_clear(s);
 
 	/* The main part is wherever _rels/.rels says. */
-	d = run_doc(&s, "moved.docx", 0, -1);
+	d = run_doc(s, "moved.docx", 0, -1);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Partie principale déplacée.");
-	sink_clear(&s);
 }
 
 static void
 t_encodings(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	/* A declared encoding is honoured. */
-	assert_string_equal(run_doc(&s, "latin1.odt", 0, -1)->
+	assert_string_equal(run_doc(s, "latin1.odt", 0, -1)->
 	    text[SAVOIR_COL_BODY].data, "L'été à Chambéry.");
-	sink_clear(&s);
+	sink_clear(s);
 	/* Latin-1 bytes in a part that says UTF-8: refused, with where. */
 	expect_error("badenc.docx", "word/document.xml line 4: not "
 	    "well-formed XML: Input is not proper UTF-8");
@@ -340,7 +337,7 @@ t_encodings(void **st)
 static void
 t_entities(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	/* Refused at the DOCTYPE, before any entity is declared. */
 	expect_error("laughs.odt", "content.xml line 2: a DOCTYPE "
@@ -348,9 +345,8 @@ t_entities(void **st)
 	expect_error("laughs.docx", "word/document.xml line 2: a DOCTYPE "
 	    "declaration is refused");
 	expect_error("xxe.docx", "word/document.xml line 2: a DOCTYPE");
-	assert_int_equal(run(&s, "xxe.docx", 0), -1);
-	assert_null(strstr(s.f.error, "root:"));
-	sink_clear(&s);
+	assert_int_equal(run(s, "xxe.docx", 0), -1);
+	assert_null(strstr(s->f.error, "root:"));
 }
 
 static void
@@ -370,7 +366,7 @@ t_zip_bombs(void **st)
 static void
 t_many_entries(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	struct tzip		 z;
 	char			*zip, name[32];
 	size_t			 len;
@@ -383,11 +379,11 @@ t_many_entries(void **st)
 		tzip_add(&z, name, "", 0);
 	}
 	zip = tzip_finish(&z, &len);
-	assert_int_equal(run_mem(&s, "many.docx", zip, len, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_string_equal(s.f.error, "zip bomb: the archive holds 10001 "
+	assert_int_equal(run_mem(s, "many.docx", zip, len, 0), -1);
+	assert_int_equal(s->misuse, 0);
+	assert_string_equal(s->f.error, "zip bomb: the archive holds 10001 "
 	    "entries (the limit is 10000)");
-	sink_clear(&s);
+	sink_clear(s);
 	free(zip);
 }
 
@@ -411,7 +407,7 @@ t_broken(void **st)
 static void
 t_depth(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	struct buf		 doc;
 	char			*zip;
 	size_t			 len;
@@ -427,11 +423,11 @@ t_depth(void **st)
 		buf_adds(&doc, "</w:sdtContent></w:sdt>");
 	buf_adds(&doc, T_END);
 	zip = tzip_docx(doc.data, doc.len, &len);
-	assert_int_equal(run_mem(&s, "deep.docx", zip, len, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_non_null(strstr(s.f.error, "word/document.xml line 1: not "
+	assert_int_equal(run_mem(s, "deep.docx", zip, len, 0), -1);
+	assert_int_equal(s->misuse, 0);
+	assert_non_null(strstr(s->f.error, "word/document.xml line 1: not "
 	    "well-formed XML: Excessive depth"));
-	sink_clear(&s);
+	sink_clear(s);
 	free(zip);
 	buf_free(&doc);
 }
@@ -443,7 +439,7 @@ t_depth(void **st)
 static void
 t_many(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	struct buf		 doc;
 	char			*zip;
@@ -459,7 +455,7 @@ t_many(void **st)
 	buf_adds(&doc, T_END);
 	zip = tzip_docx(doc.data, doc.len, &len);
 	t0 = mono_us();
-	d = run_mem_doc(&s, "many.docx", zip, len, 0, 0);
+	d = run_mem_doc(s, "many.docx", zip, len, 0, 0);
 	fprintf(stderr, "many.docx: %zu kB in %.2f s\n", len >> 10,
 	    (mono_us() - t0) / 1e6);
 	assert_true(strncmp(d->text[SAVOIR_COL_BODY].data, "Paragraphe 0 : "
@@ -469,7 +465,7 @@ t_many(void **st)
 	    "\nParagraphe 19999 : coopération décentralisée et jumelages."));
 	assert_non_null(strstr(d->html, "<p>Paragraphe 19999 : coopération "
 	    "décentralisée et jumelages.</p>\n"));
-	sink_clear(&s);
+	sink_clear(s);
 	free(zip);
 	buf_free(&doc);
 }
@@ -478,7 +474,7 @@ t_many(void **st)
 static void
 t_large(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	struct buf		 doc;
 	char			*zip;
@@ -496,8 +492,8 @@ t_large(void **st)
 	}
 	buf_adds(&doc, "</w:p>" T_END);
 	zip = tzip_docx(doc.data, doc.len, &len);
-	d = run_mem_doc(&s, "large.docx", zip, len, 0, -1);
-	expect_warning(&s, "the text was cut after 15 MB", 0);
+	d = run_mem_doc(s, "large.docx", zip, len, 0, -1);
+	expect_warning(s, "the text was cut after 15 MB", 0);
 	n = d->text[SAVOIR_COL_BODY].len;
 	assert_true(n <= (size_t)15 << 20);
 	assert_true(n > (size_t)14 << 20);
@@ -505,7 +501,7 @@ t_large(void **st)
 	    17) == 0);
 	/* The block that crossed the limit is not half written. */
 	assert_string_equal(d->html, "<p>Début.</p>\n");
-	sink_clear(&s);
+	sink_clear(s);
 	free(zip);
 	buf_free(&doc);
 }
@@ -513,18 +509,18 @@ t_large(void **st)
 static void
 t_no_text(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		 doc[] = T_DOC "<w:p/>" T_END;
 	char			*zip;
 	size_t			 len;
 
 	zip = tzip_docx(doc, strlen(doc), &len);
-	d = run_mem_doc(&s, "dir/vide.docx", zip, len, 0, -1);
-	expect_warning(&s, "the document has no text", 0);
+	d = run_mem_doc(s, "dir/vide.docx", zip, len, 0, -1);
+	expect_warning(s, "the document has no text", 0);
 	expect_doc(d, "dir/vide", NULL, "vide.docx");
 	assert_null(d->html);
-	sink_clear(&s);
+	sink_clear(s);
 	free(zip);
 }
 
@@ -534,18 +530,18 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
-		cmocka_unit_test(t_good_odt),
-		cmocka_unit_test(t_good_docx),
-		cmocka_unit_test(t_title_fallbacks),
-		cmocka_unit_test(t_encodings),
-		cmocka_unit_test(t_entities),
+		FH_TEST(t_good_odt),
+		FH_TEST(t_good_docx),
+		FH_TEST(t_title_fallbacks),
+		FH_TEST(t_encodings),
+		FH_TEST(t_entities),
 		cmocka_unit_test(t_zip_bombs),
-		cmocka_unit_test(t_many_entries),
+		FH_TEST(t_many_entries),
 		cmocka_unit_test(t_broken),
-		cmocka_unit_test(t_depth),
-		cmocka_unit_test(t_many),
-		cmocka_unit_test(t_large),
-		cmocka_unit_test(t_no_text),
+		FH_TEST(t_depth),
+		FH_TEST(t_many),
+		FH_TEST(t_large),
+		FH_TEST(t_no_text),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

@@ -82,18 +82,18 @@ t_probe(void **st)
 static void
 t_good_csv(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body;
 
-	run_ok(&s, "good.csv", 0, 4, 0);
-	expect_doc(s.f.docs[1], "partenariat/grand-chambery-ouahigouya", NULL,
+	run_ok(s, "good.csv", 0, 4, 0);
+	expect_doc(s->f.docs[1], "partenariat/grand-chambery-ouahigouya", NULL,
 	    NULL);
-	expect_doc(s.f.docs[2], "partenariat/chambery-ludwigsburg", NULL,
+	expect_doc(s->f.docs[2], "partenariat/chambery-ludwigsburg", NULL,
 	    NULL);
-	expect_doc(s.f.docs[3], "partenariat/ex-valbrume-aval", NULL, NULL);
+	expect_doc(s->f.docs[3], "partenariat/ex-valbrume-aval", NULL, NULL);
 
-	d = s.f.docs[0];
+	d = s->f.docs[0];
 	expect_doc(d, "partenariat/chambery-ouahigouya", "partenariat",
 	    "Ville de Chambéry – Commune de Ouahigouya (Burkina Faso)");
 	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
@@ -151,7 +151,7 @@ t_good_csv(void **st)
 
 	/* A comma inside quotes stays in its field; a finished
 	 * partnership with its end year; one theme, no funder. */
-	d = s.f.docs[2];
+	d = s->f.docs[2];
 	expect_doc(d, NULL, NULL, "Ville de "
 	    "Chambéry – Ville de Ludwigsburg, Bade-Wurtemberg (Allemagne)");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Partenariat entre "
@@ -168,18 +168,17 @@ t_good_csv(void **st)
 	assert_non_null(strstr(d->html, "<dt>Source</dt><dd><a href=\""
 	    "https://example.org/ludwigsburg\">https://example.org/ludwigsburg"
 	    "</a></dd>"));
-	sink_clear(&s);
 }
 
 /* The fictitious example: shown as such, and every value escaped. */
 static void
 t_example_and_escaping(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	run_ok(&s, "good.csv", 0, 4, 0);
-	d = must_doc(&s, "partenariat/ex-valbrume-aval");
+	run_ok(s, "good.csv", 0, 4, 0);
+	d = must_doc(s, "partenariat/ex-valbrume-aval");
 	assert_string_equal(facet(d, "exemple", 0), "oui");
 	assert_string_equal(meta(d, "exemple", NULL), "oui");
 	assert_null(meta(d, "source", NULL));
@@ -199,7 +198,6 @@ t_example_and_escaping(void **st)
 	    "terminé, en 2011.\n",
 	    /* The index holds the text as written. */
 	    "Une <b>école</b> & une \"cantine\"", NULL);
-	sink_clear(&s);
 }
 
 /* Same authority or same partner: linked both ways, labelled with the
@@ -207,14 +205,14 @@ t_example_and_escaping(void **st)
 static void
 t_links(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*a, *b, *c, *x;
 
-	run_ok(&s, "good.csv", 0, 4, 0);
-	a = must_doc(&s, "partenariat/chambery-ouahigouya");
-	b = must_doc(&s, "partenariat/grand-chambery-ouahigouya");
-	c = must_doc(&s, "partenariat/chambery-ludwigsburg");
-	x = must_doc(&s, "partenariat/ex-valbrume-aval");
+	run_ok(s, "good.csv", 0, 4, 0);
+	a = must_doc(s, "partenariat/chambery-ouahigouya");
+	b = must_doc(s, "partenariat/grand-chambery-ouahigouya");
+	c = must_doc(s, "partenariat/chambery-ludwigsburg");
+	x = must_doc(s, "partenariat/ex-valbrume-aval");
 
 	assert_int_equal(a->links.n, 2);
 	assert_string_equal(link_label(a, "partenariat/chambery-ludwigsburg",
@@ -236,7 +234,6 @@ t_links(void **st)
 	    "meme-partenaire"));
 
 	assert_int_equal(x->links.n, 0);
-	sink_clear(&s);
 }
 
 /* Two lists (facets, metadata, links) must be the same, entry by entry;
@@ -367,26 +364,25 @@ t_bad_rows(void **st)
 		{ "field annee_debut: missing", 20 },
 		{ "field statut: missing", 20 },
 	};
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	run_ok(&s, "bad-rows.csv", 0, 5, -1);
-	assert_null(s.f.error);
-	expect_doc(s.f.docs[0], "partenariat/ok-1", NULL, NULL);
-	expect_doc(s.f.docs[1], "partenariat/ok-2", NULL, NULL);
-	expect_doc(s.f.docs[2], "partenariat/ok-3", NULL, NULL);
-	expect_doc(s.f.docs[3], "partenariat/ex-with-source", NULL, NULL);
-	expect_doc(s.f.docs[4], "partenariat/active-with-end", NULL, NULL);
+	run_ok(s, "bad-rows.csv", 0, 5, -1);
+	assert_null(s->f.error);
+	expect_doc(s->f.docs[0], "partenariat/ok-1", NULL, NULL);
+	expect_doc(s->f.docs[1], "partenariat/ok-2", NULL, NULL);
+	expect_doc(s->f.docs[2], "partenariat/ok-3", NULL, NULL);
+	expect_doc(s->f.docs[3], "partenariat/ex-with-source", NULL, NULL);
+	expect_doc(s->f.docs[4], "partenariat/active-with-end", NULL, NULL);
 	/* The first ok-1 (line 2) is the one kept. */
-	assert_string_equal(meta(s.f.docs[0], "source", NULL),
+	assert_string_equal(meta(s->f.docs[0], "source", NULL),
 	    "https://example.org/ok-1");
-	assert_string_equal(s.f.docs[2]->text[SAVOIR_COL_BODY].data +
-	    s.f.docs[2]->text[SAVOIR_COL_BODY].len - strlen("Sur\ndeux lignes"),
+	assert_string_equal(s->f.docs[2]->text[SAVOIR_COL_BODY].data +
+	    s->f.docs[2]->text[SAVOIR_COL_BODY].len - strlen("Sur\ndeux lignes"),
 	    "Sur\ndeux lignes");
-	assert_null(meta(s.f.docs[1], "source", NULL));
-	assert_null(meta(s.f.docs[3], "source", NULL));
-	assert_string_equal(meta(s.f.docs[4], "annee_fin", NULL), "1990");
-	expect_warnings(&s, warnings, sizeof warnings / sizeof warnings[0]);
-	sink_clear(&s);
+	assert_null(meta(s->f.docs[1], "source", NULL));
+	assert_null(meta(s->f.docs[3], "source", NULL));
+	assert_string_equal(meta(s->f.docs[4], "annee_fin", NULL), "1990");
+	expect_warnings(s, warnings, sizeof warnings / sizeof warnings[0]);
 }
 
 static void
@@ -423,20 +419,19 @@ t_bad_jsonl(void **st)
 		{ "duplicate object key", 5 },
 		{ "field montant_eur: `-5` is not a whole number", 7 },
 	};
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	run_mem_ok(&s, "p/x.jsonl", text, strlen(text), 0, 2, -1);
-	expect_doc(s.f.docs[0], "partenariat/a", NULL, NULL);
-	expect_doc(s.f.docs[1], "partenariat/f", NULL, NULL);
+	run_mem_ok(s, "p/x.jsonl", text, strlen(text), 0, 2, -1);
+	expect_doc(s->f.docs[0], "partenariat/a", NULL, NULL);
+	expect_doc(s->f.docs[1], "partenariat/f", NULL, NULL);
 	/* Linked both ways, with the same authority and partner. */
-	assert_non_null(link_label(s.f.docs[0], "partenariat/f",
+	assert_non_null(link_label(s->f.docs[0], "partenariat/f",
 	    "meme-collectivite"));
-	assert_non_null(link_label(s.f.docs[0], "partenariat/f",
+	assert_non_null(link_label(s->f.docs[0], "partenariat/f",
 	    "meme-partenaire"));
-	assert_non_null(link_label(s.f.docs[1], "partenariat/a",
+	assert_non_null(link_label(s->f.docs[1], "partenariat/a",
 	    "meme-partenaire"));
-	expect_warnings(&s, warnings, sizeof warnings / sizeof warnings[0]);
-	sink_clear(&s);
+	expect_warnings(s, warnings, sizeof warnings / sizeof warnings[0]);
 }
 
 static void
@@ -469,7 +464,7 @@ t_encoding(void **st)
 static void
 t_empty(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	static const char	 header[] = "id,collectivite,type_collectivite,"
 	    "partenaire,pays,annee_debut,themes,statut,exemple\n\n";
 
@@ -477,11 +472,10 @@ t_empty(void **st)
 	expect_error_mem("x.csv", " \n\r\n", 4, "empty file");
 	expect_error_mem("x.jsonl", "", 0, "empty file");
 	/* A header and no record: nothing, said once. */
-	assert_int_equal(run_mem(&s, "x.csv", header, strlen(header), 0), 0);
-	assert_int_equal(s.f.ndocs, 0);
-	assert_int_equal(s.f.nwarnings, 1);
-	expect_warning(&s, "no record after the header line", 1);
-	sink_clear(&s);
+	assert_int_equal(run_mem(s, "x.csv", header, strlen(header), 0), 0);
+	assert_int_equal(s->f.ndocs, 0);
+	assert_int_equal(s->f.nwarnings, 1);
+	expect_warning(s, "no record after the header line", 1);
 }
 
 /* A quote opened and never closed swallows the rest of the file: said,
@@ -494,19 +488,18 @@ t_unclosed_quote(void **st)
 	    "a,C,commune,P,Mali,2001,eau,actif,oui\n"
 	    "b,C,commune,\"P,Mali,2001,eau,actif,non\n"
 	    "c,C,commune,P,Mali,2001,eau,actif,non\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	run_mem_ok(&s, "x.csv", text, strlen(text), 0, 1, 1);
-	expect_warning(&s, "field partenaire: a quoted value is never closed",
+	run_mem_ok(s, "x.csv", text, strlen(text), 0, 1, 1);
+	expect_warning(s, "field partenaire: a quoted value is never closed",
 	    3);
-	sink_clear(&s);
 }
 
 /* A message quoting a long value is cut, but stays valid UTF-8. */
 static void
 t_long_value(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	struct buf		 b;
 	size_t			 i;
 
@@ -516,14 +509,14 @@ t_long_value(void **st)
 	for (i = 0; i < 700; i++)
 		buf_adds(&b, "é");
 	buf_adds(&b, ",P,Mali,2001,eau,actif,non\n");
-	assert_int_equal(run_mem(&s, "x.csv", b.data, b.len, 0), 0);
-	assert_int_equal(s.f.ndocs, 0);
-	assert_int_equal(s.f.nwarnings, 1);
-	expect_warning(&s, "field type_collectivite: `éé", 2);
-	assert_true(utf8_valid(s.f.warnings[0], strlen(s.f.warnings[0]),
+	assert_int_equal(run_mem(s, "x.csv", b.data, b.len, 0), 0);
+	assert_int_equal(s->f.ndocs, 0);
+	assert_int_equal(s->f.nwarnings, 1);
+	expect_warning(s, "field type_collectivite: `éé", 2);
+	assert_true(utf8_valid(s->f.warnings[0], strlen(s->f.warnings[0]),
 	    NULL));
-	assert_true(strlen(s.f.warnings[0]) < 1024);
-	sink_clear(&s);
+	assert_true(strlen(s->f.warnings[0]) < 1024);
+	sink_clear(s);
 	buf_free(&b);
 }
 
@@ -531,7 +524,7 @@ t_long_value(void **st)
 static void
 t_corpus(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	char			*path, *data, *cause = NULL;
 	size_t			 len, i;
 
@@ -544,16 +537,16 @@ t_corpus(void **st)
 	free(path);
 	assert_int_equal(probe_mem("partenariats/partenariats.csv", data, len),
 	    80);
-	assert_int_equal(run_mem(&s, "partenariats/partenariats.csv", data,
+	assert_int_equal(run_mem(s, "partenariats/partenariats.csv", data,
 	    len, 0), 0);
-	assert_int_equal(s.misuse, 0);
-	fprintf(stderr, "# corpus: %zu records, %zu warnings\n", s.f.ndocs,
-	    s.f.nwarnings);
-	dump_warnings(&s);
-	assert_true(s.f.ndocs > 0);
-	for (i = 0; i < s.f.ndocs; i++)
-		assert_non_null(s.f.docs[i]->html);
-	sink_clear(&s);
+	assert_int_equal(s->misuse, 0);
+	fprintf(stderr, "# corpus: %zu records, %zu warnings\n", s->f.ndocs,
+	    s->f.nwarnings);
+	dump_warnings(s);
+	assert_true(s->f.ndocs > 0);
+	for (i = 0; i < s->f.ndocs; i++)
+		assert_non_null(s->f.docs[i]->html);
+	sink_clear(s);
 	free(data);
 }
 
@@ -563,19 +556,19 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
-		cmocka_unit_test(t_good_csv),
-		cmocka_unit_test(t_example_and_escaping),
-		cmocka_unit_test(t_links),
+		FH_TEST(t_good_csv),
+		FH_TEST(t_example_and_escaping),
+		FH_TEST(t_links),
 		cmocka_unit_test(t_jsonl_same),
 		cmocka_unit_test(t_crlf_bom),
-		cmocka_unit_test(t_bad_rows),
-		cmocka_unit_test(t_bad_jsonl),
+		FH_TEST(t_bad_rows),
+		FH_TEST(t_bad_jsonl),
 		cmocka_unit_test(t_missing_columns),
 		cmocka_unit_test(t_encoding),
-		cmocka_unit_test(t_empty),
-		cmocka_unit_test(t_unclosed_quote),
-		cmocka_unit_test(t_long_value),
-		cmocka_unit_test(t_corpus),
+		FH_TEST(t_empty),
+		FH_TEST(t_unclosed_quote),
+		FH_TEST(t_long_value),
+		FH_TEST(t_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

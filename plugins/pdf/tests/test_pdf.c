@@ -94,10 +94,10 @@ t_probe(void **st)
 static void
 t_good(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_doc(&s, "good.pdf", 0, 0);
+	d = run_doc(s, "good.pdf", 0, 0);
 	expect_doc(d, "docs/good", "pdf",
 	    "Guide de la coopération décentralisée");
 
@@ -152,17 +152,16 @@ t_good(void **st)
 	assert_string_equal(meta(d, "producteur", "Producteur"),
 	    "Savoir make-data.py 1.0");
 	assert_int_equal(d->links.n, 0);
-	sink_clear(&s);
 }
 
 static void
 t_html(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	char			*p2, *clean;
 
-	d = run_doc(&s, "good.pdf", 0, 0);
+	d = run_doc(s, "good.pdf", 0, 0);
 	assert_non_null(d->html);
 
 	/* The outline first, as nested lists linking to the pages (the
@@ -208,19 +207,18 @@ t_html(void **st)
 	expect_in(clean, "<section id=\"p2\">", "href=\"#p2\"", "&lt; 5 000",
 	    NULL);
 	free(clean);
-	sink_clear(&s);
 }
 
 /* A hit in the body can be traced to its page, in the text and the page. */
 static void
 t_page_of_hit(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body;
 	char			*p;
 
-	d = run_doc(&s, "good.pdf", 0, 0);
+	d = run_doc(s, "good.pdf", 0, 0);
 	body = d->text[SAVOIR_COL_BODY].data;
 	assert_int_equal(page_of(body, "jumelage-coopération"), 2);
 	assert_int_equal(page_of(body, "humanitaire"), 2);
@@ -233,7 +231,6 @@ t_page_of_hit(void **st)
 	p = section(d->html, 1);
 	assert_null(strstr(p, "jumelage-coopération"));
 	free(p);
-	sink_clear(&s);
 }
 
 /* Run good.pdf with a plugin state made under an environment. */
@@ -258,15 +255,15 @@ run_env(struct savoir_sink *s, const char *name, const char *value)
 static void
 t_page_cap(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run_env(&s, "SAVOIR_PDF_MAX_PAGES", "2"), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_int_equal(s.f.nwarnings, 1);
-	expect_warning(&s, "the PDF has 3 pages: only the first 2 "
+	assert_int_equal(run_env(s, "SAVOIR_PDF_MAX_PAGES", "2"), 0);
+	assert_int_equal(s->misuse, 0);
+	assert_int_equal(s->f.ndocs, 1);
+	d = s->f.docs[0];
+	assert_int_equal(s->f.nwarnings, 1);
+	expect_warning(s, "the PDF has 3 pages: only the first 2 "
 	    "are read (page cap, SAVOIR_PDF_MAX_PAGES)", 0);
 	expect_in(d->text[SAVOIR_COL_BODY].data, "[p.\u00a02]\n", NULL);
 	expect_not_in(d->text[SAVOIR_COL_BODY].data, "[p.\u00a03]",
@@ -278,23 +275,21 @@ t_page_cap(void **st)
 	    /* The outline entry of an unread page is no dead link. */
 	    "<li>Annexes</li>", NULL);
 	expect_not_in(d->html, "<section id=\"p3\">", "href=\"#p3\"", NULL);
-	sink_clear(&s);
 }
 
 static void
 t_bad_env(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	/* A bad value is logged, naming the variable, and the default
 	 * (2,000 pages) holds. */
-	assert_int_equal(run_env(&s, "SAVOIR_PDF_MAX_PAGES", "beaucoup"), 0);
+	assert_int_equal(run_env(s, "SAVOIR_PDF_MAX_PAGES", "beaucoup"), 0);
 	assert_non_null(last_log);
 	assert_non_null(strstr(last_log, "SAVOIR_PDF_MAX_PAGES=\"beaucoup\""));
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_non_null(strstr(s.f.docs[0]->text[SAVOIR_COL_BODY].data,
+	assert_int_equal(s->f.nwarnings, 0);
+	assert_non_null(strstr(s->f.docs[0]->text[SAVOIR_COL_BODY].data,
 	    "[p.\u00a03]"));
-	sink_clear(&s);
 }
 
 /* A title that is only a Word file name gives way to page 1's first
@@ -302,10 +297,10 @@ t_bad_env(void **st)
 static void
 t_title_fallback(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_doc(&s, "notitle.pdf", 0, 0);
+	d = run_doc(s, "notitle.pdf", 0, 0);
 	expect_doc(d, NULL, NULL, "Rapport d’activité 2021");
 	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
 	/* Dot leaders are one ellipsis; three dots are text. */
@@ -322,7 +317,6 @@ t_title_fallback(void **st)
 	expect_in(d->html, "<p>Sommaire … 2</p>", "<section id=\"p1\">",
 	    NULL);
 	expect_not_in(d->html, "pdf-sommaire", NULL);
-	sink_clear(&s);
 }
 
 /* Pages without text: the file name is the title, the page says why it
@@ -330,18 +324,17 @@ t_title_fallback(void **st)
 static void
 t_blank(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_doc(&s, "blank.pdf", 0, 1);
+	d = run_doc(s, "blank.pdf", 0, 1);
 	expect_doc(d, NULL, NULL, "blank.pdf");
 	assert_int_equal(d->text[SAVOIR_COL_BODY].len, 0);
-	expect_warning(&s, "no text on any of the 2 pages read (a "
+	expect_warning(s, "no text on any of the 2 pages read (a "
 	    "scan without OCR?)", 0);
 	expect_in(d->html, "ne contient pas de texte", NULL);
 	expect_not_in(d->html, "<section id=\"p1\">", NULL);
 	assert_string_equal(meta(d, "pages", NULL), "2");
-	sink_clear(&s);
 }
 
 /* Odd metadata and outline: each oddity is a warning naming it, and the
@@ -349,14 +342,14 @@ t_blank(void **st)
 static void
 t_odd(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_doc(&s, "odd.pdf", 0, 2);
+	d = run_doc(s, "odd.pdf", 0, 2);
 	/* "untitled" is no title. */
 	expect_doc(d, NULL, NULL, "Notes de terrain");
-	expect_warning(&s, "creation date: year 1970 is not plausible", 0);
-	expect_warning(&s, "outline entry \"Perdu\": its named destination "
+	expect_warning(s, "creation date: year 1970 is not plausible", 0);
+	expect_warning(s, "outline entry \"Perdu\": its named destination "
 	    "is not in the document", 0);
 	/* An author of separators only, a 1970 date: no facet at all. */
 	assert_int_equal(d->facets.n, 0);
@@ -368,7 +361,6 @@ t_odd(void **st)
 	expect_not_in(d->html, "<1>", NULL);
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
 	    "Perdu\nAnnexe <1> & \"notes\"");
-	sink_clear(&s);
 }
 
 static void
@@ -410,11 +402,10 @@ t_empty(void **st)
 static void
 t_after_error(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	expect_error("truncated.pdf", "not a valid PDF");
-	run_ok(&s, "good.pdf", 0, 1, 0);
-	sink_clear(&s);
+	run_ok(s, "good.pdf", 0, 1, 0);
 }
 
 int
@@ -423,20 +414,20 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
-		cmocka_unit_test(t_good),
-		cmocka_unit_test(t_html),
-		cmocka_unit_test(t_page_of_hit),
-		cmocka_unit_test(t_page_cap),
-		cmocka_unit_test(t_bad_env),
-		cmocka_unit_test(t_title_fallback),
-		cmocka_unit_test(t_blank),
-		cmocka_unit_test(t_odd),
+		FH_TEST(t_good),
+		FH_TEST(t_html),
+		FH_TEST(t_page_of_hit),
+		FH_TEST(t_page_cap),
+		FH_TEST(t_bad_env),
+		FH_TEST(t_title_fallback),
+		FH_TEST(t_blank),
+		FH_TEST(t_odd),
 		cmocka_unit_test(t_encrypted),
 		cmocka_unit_test(t_truncated),
 		cmocka_unit_test(t_damaged),
 		cmocka_unit_test(t_not_pdf),
 		cmocka_unit_test(t_empty),
-		cmocka_unit_test(t_after_error),
+		FH_TEST(t_after_error),
 	};
 	const char	*dir = getenv("SAVOIR_PLUGINS");
 	char		*path;
