@@ -420,6 +420,23 @@ nfacets(const struct xdoc *d, const char *key)
 	return n;
 }
 
+/* All of a document's facets, in order, as "key=value; key=value". */
+void
+expect_facets(const struct xdoc *d, const char *want)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < d->facets.n; i++)
+		buf_printf(&b, "%s%s=%s", i > 0 ? "; " : "",
+		    d->facets.v[i].key, d->facets.v[i].value);
+	buf_addc(&b, '\0');
+	if (strcmp(b.data, want) != 0)
+		fail_msg("%s: facets\n  %s\nnot\n  %s", d->id, b.data, want);
+	buf_free(&b);
+}
+
 /* Whether a warning contains needle, on that line unless line < 0. */
 int
 has_warning(const struct savoir_sink *s, const char *needle, long line)

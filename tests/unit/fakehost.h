@@ -55,6 +55,7 @@ int	 fakehost_sink_free(void **);
 	    fakehost_sink_free)
 const char *facet(const struct xdoc *, const char *, int);
 size_t	 nfacets(const struct xdoc *, const char *);
+void	 expect_facets(const struct xdoc *, const char *);
 int	 has_warning(const struct savoir_sink *, const char *, long);
 const struct xdoc *doc(const struct savoir_sink *, const char *);
 const struct xdoc *must_doc(const struct savoir_sink *, const char *);

@@ -113,9 +113,7 @@ t_page(void **st)
 	    "Liens écartés : courriel, script, ancre, soi-même, hors du "
 	    "corpus, image.");
 
-	assert_string_equal(facet(d, "annee", 0), "2020");
-	assert_string_equal(facet(d, "langue", 0), "français");
-	assert_int_equal(d->facets.n, 2);
+	expect_facets(d, "annee=2020; langue=français");
 	assert_string_equal(meta(d, "auteur", "Auteur"), "Équipe pédagogique");
 	assert_string_equal(meta(d, "date", NULL), "4 mai 2020");
 	assert_non_null(meta(d, "langue", "Langue"));

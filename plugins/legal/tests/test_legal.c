@@ -79,15 +79,9 @@ t_articles(void **st)
 	    "<li>le montant prévisionnel des engagements.</li>\n</ul>\n"
 	    "<p>Elles sont transmises au représentant de l&#39;État &amp; au "
 	    "&lt;préfet&gt;.</p>\n");
-	assert_string_equal(facet(d, "code", 0), "CGCT");
-	assert_string_equal(facet(d, "article", 0), "L1115-1");
-	assert_string_equal(facet(d, "etat", 0), "en vigueur");
-	assert_string_equal(facet(d, "theme", 0), "cadre juridique");
-	assert_string_equal(facet(d, "theme", 1), "action extérieure");
-	assert_string_equal(facet(d, "module", 0), "2-cadre-juridique");
-	assert_string_equal(facet(d, "annee", 0), "2021");
-	assert_int_equal(nfacets(d, "theme"), 2);
-	assert_int_equal(d->facets.n, 7);
+	expect_facets(d, "code=CGCT; article=L1115-1; etat=en vigueur; "
+	    "theme=cadre juridique; theme=action extérieure; "
+	    "module=2-cadre-juridique; annee=2021");
 	assert_string_equal(meta(d, "code", "Code"),
 	    "Code général des collectivités territoriales");
 	assert_non_null(strstr(meta(d, "chemin", "Emplacement"),

@@ -215,9 +215,7 @@ t_good_odt(void **st)
 	    NULL);
 	expect_not_in(html, "<script", NULL);
 
-	assert_string_equal(facet(d, "annee", 0), "2019");
-	assert_string_equal(facet(d, "auteur", 0), "Marie Dupont");
-	assert_int_equal(d->facets.n, 2);
+	expect_facets(d, "annee=2019; auteur=Marie Dupont");
 	assert_int_equal(d->meta.n, 7);
 	expect_kv(&d->meta, 0, "titre", "Titre", "Guide de la coopération");
 	expect_kv(&d->meta, 1, NULL, "Auteur", "Marie Dupont");
