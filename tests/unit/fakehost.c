@@ -641,6 +641,33 @@ run_mem_doc(struct savoir_sink *s, const char *rel, const char *data,
 	return s->f.docs[0];
 }
 
+/* run_mem_doc, timed on stderr: how long a plugin takes on a large input
+ * is worth seeing in the log. */
+const struct xdoc *
+run_mem_timed(struct savoir_sink *s, const char *rel, const char *data,
+    size_t len, int nwarnings)
+{
+	const struct xdoc	*d;
+	int64_t			 t0 = mono_us();
+
+	d = run_mem_doc(s, rel, data, len, 0, nwarnings);
+	fprintf(stderr, "%s: %zu kB in %.2f s\n", rel, len >> 10,
+	    (mono_us() - t0) / 1e6);
+	return d;
+}
+
+/* More text than the host takes: the body cut short of 15 MB (but not by
+ * more than 1 MB), with a warning. */
+void
+expect_cut(const struct savoir_sink *s, const struct xdoc *d)
+{
+	size_t	 n = d->text[SAVOIR_COL_BODY].len;
+
+	expect_warning(s, "the text was cut after 15 MB", 0);
+	if (n > (size_t)15 << 20 || n <= (size_t)14 << 20)
+		fail_msg("%s: a body of %zu bytes", d->id, n);
+}
+
 /* A document's id, type and title; NULL skips one. */
 void
 expect_doc(const struct xdoc *d, const char *id, const char *type,

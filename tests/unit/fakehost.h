@@ -81,6 +81,9 @@ const struct xdoc *run_doc(struct savoir_sink *, const char *, uint32_t,
 	    int);
 const struct xdoc *run_mem_doc(struct savoir_sink *, const char *,
 	    const char *, size_t, uint32_t, int);
+const struct xdoc *run_mem_timed(struct savoir_sink *, const char *,
+	    const char *, size_t, int);
+void	 expect_cut(const struct savoir_sink *, const struct xdoc *);
 void	 expect_doc(const struct xdoc *, const char *, const char *,
 	    const char *);
 void	 expect_in(const char *, ...);
