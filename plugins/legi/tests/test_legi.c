@@ -194,6 +194,20 @@ t_articles(void **st)
 	expect_not_in(h, "affichCodeArticle", "title=", "nota", NULL);
 }
 
+/* The article id's state: its etat facet, the État it shows and, unless
+ * NULL, its Version. */
+static void
+expect_state(const struct savoir_sink *s, const char *id, const char *etat,
+    const char *shown, const char *version)
+{
+	const struct xdoc	*d = must_doc(s, id);
+
+	assert_string_equal(facet(d, "etat", 0), etat);
+	assert_string_equal(meta(d, "etat", "État"), shown);
+	if (version != NULL)
+		assert_string_equal(meta(d, "version", "Version"), version);
+}
+
 static void
 t_states(void **st)
 {
@@ -202,17 +216,12 @@ t_states(void **st)
 
 	run_ok(s, "mini-code.json", 0, 10, -1);
 	/* ABROGE_DIFF: still in force on the code's date (27 March 2026). */
-	d = must_doc(s, "ct/L1234-4");
-	assert_string_equal(facet(d, "etat", 0), "en vigueur");
-	assert_string_equal(meta(d, "etat", "État"), "en vigueur "
-	    "(abrogation différée au 1er mars 2029)");
-	assert_string_equal(meta(d, "version", "Version"),
-	    "du 1er janvier 2020 au 1er mars 2029");
+	expect_state(s, "ct/L1234-4", "en vigueur", "en vigueur (abrogation "
+	    "différée au 1er mars 2029)", "du 1er janvier 2020 au 1er mars 2029");
 	/* VIGUEUR_DIFF from 2027: shown, and said to be coming. */
+	expect_state(s, "ct/L1234-5", "en vigueur différée",
+	    "en vigueur à compter du 1er janvier 2027", NULL);
 	d = must_doc(s, "ct/L1234-5");
-	assert_string_equal(facet(d, "etat", 0), "en vigueur différée");
-	assert_string_equal(meta(d, "etat", "État"),
-	    "en vigueur à compter du 1er janvier 2027");
 	assert_non_null(strstr(d->html, "<p class=\"etat\"><strong>En "
 	    "vigueur à compter du 1er janvier 2027</strong></p>"));
 	assert_string_equal(facet(d, "annee", 0), "2027");
@@ -231,21 +240,17 @@ t_with_repealed(void **st)
 
 	run_ok(s, "mini-code.json", SAVOIR_INPUT_WITH_REPEALED, 13, -1);
 
-	d = must_doc(s, "ct/L1234-3");
-	assert_string_equal(facet(d, "etat", 0), "abrogé");
-	assert_string_equal(meta(d, "etat", "État"),
-	    "abrogé depuis le 24 septembre 2017");
-	assert_string_equal(meta(d, "version", "Version"),
+	expect_state(s, "ct/L1234-3", "abrogé",
+	    "abrogé depuis le 24 septembre 2017",
 	    "du 1er mai 2008 au 24 septembre 2017");
+	d = must_doc(s, "ct/L1234-3");
 	assert_non_null(strstr(d->html, "<p class=\"etat\"><strong>Abrogé "
 	    "depuis le 24 septembre 2017</strong></p>"));
 	assert_non_null(strstr(body(d), "Texte abrogé"));
 
 	/* A version that ended (MODIFIE) is not in force either. */
-	d = must_doc(s, "ct/L1234-6");
-	assert_string_equal(facet(d, "etat", 0), "abrogé");
-	assert_string_equal(meta(d, "etat", "État"), "version modifiée, "
-	    "plus en vigueur depuis le 1er janvier 2020");
+	expect_state(s, "ct/L1234-6", "abrogé", "version modifiée, plus en "
+	    "vigueur depuis le 1er janvier 2020", NULL);
 
 	/* Two L1234-9: the one in force keeps the plain id even though the
 	 * repealed one comes first in the file. */
