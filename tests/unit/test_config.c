@@ -231,7 +231,7 @@ t_values(void **state)
 	char		*cause, *text;
 	size_t		 i;
 
-	for (i = 0; i < sizeof bools / sizeof bools[0]; i++) {
+	for (i = 0; i < nitems(bools); i++) {
 		if (asprintf(&text, "[server]\nlog_queries = %s\n",
 		    bools[i].text) == -1)
 			abort();
@@ -240,7 +240,7 @@ t_values(void **state)
 		config_free(&c);
 		free(text);
 	}
-	for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+	for (i = 0; i < nitems(levels); i++) {
 		if (asprintf(&text, "[server]\nlog_level = %s\n",
 		    levels[i].text) == -1)
 			abort();
@@ -375,7 +375,7 @@ t_bad_files(void **state)
 	int		 failed = 0;
 
 	/* Every case is tried and reported before the test fails. */
-	for (i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {
+	for (i = 0; i < nitems(bad_files); i++) {
 		memset(&c, 0xa5, sizeof c);
 		if (load(f, bad_files[i].text, &c, &cause) != -1) {
 			print_error("%s: accepted\n", bad_files[i].what);

@@ -156,7 +156,7 @@ t_refuse_writable(void **state)
 	dir = t_mkdtemp();
 	so = path2(dir, "good.so");
 	copy_plugin("good.so", dir, "good.so", 0664);
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		assert_int_equal(chmod(so, cases[i].mode), 0);
 		p = plugins_load(dir);
 		if (p->n != (cases[i].refusal == NULL) ||

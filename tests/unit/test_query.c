@@ -544,10 +544,7 @@ t_filters(void **state)
 static void
 t_articles(void **state)
 {
-	static const struct {
-		const char	*in;
-		const char	*tree;
-	} forms[] = {
+	static const struct t_case forms[] = {
 		{ "L1115-1", "§L1115-1" },
 		{ "L. 1115-1", "§L1115-1" },
 		{ "l'article L1115-1", "l° | §L1115-1" },
@@ -556,8 +553,8 @@ t_articles(void **state)
 	size_t		 i;
 
 	(void)state;
-	for (i = 0; i < sizeof forms / sizeof forms[0]; i++)
-		query_free(parse_as(forms[i].in, forms[i].tree));
+	for (i = 0; i < nitems(forms); i++)
+		query_free(parse_as(forms[i].in, forms[i].want));
 
 	q = parse_as("article L1115-5 du CGCT", "§L1115-5@cgct");
 	assert_int_equal(query_units(q), 1);
@@ -634,7 +631,7 @@ t_savoir_fr(void **state)
 	(void)state;
 	if (!fx.have_fr)
 		skip();
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		q = query_parse(cases[i].in, keys);
 		all = query_fts_all(q);
 		any = query_fts_any(q);
@@ -768,10 +765,7 @@ t_limits(void **state)
 static void
 t_describe(void **state)
 {
-	static const struct {
-		const char	*in;
-		const char	*out;
-	} cases[] = {
+	static const struct t_case cases[] = {
 		{ "  chat   noir ", "chat noir" },
 		{ "«coopération  décentralisée» -chien coop* PAYS:\"Burkina Faso\"",
 		  "\"coopération décentralisée\" -chien coop* "
@@ -788,10 +782,10 @@ t_describe(void **state)
 	size_t		 i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		q = query_parse(cases[i].in, keys);
 		s = query_describe(q);
-		assert_string_equal(s, cases[i].out);
+		assert_string_equal(s, cases[i].want);
 		free(s);
 		query_free(q);
 	}
@@ -836,8 +830,8 @@ t_nasty(void **state)
 	size_t	 i;
 
 	(void)state;
-	assert_true(sizeof nasty / sizeof nasty[0] >= 40);
-	for (i = 0; i < sizeof nasty / sizeof nasty[0]; i++)
+	assert_true(nitems(nasty) >= 40);
+	for (i = 0; i < nitems(nasty); i++)
 		check_input(nasty[i], strlen(nasty[i]));
 }
 
@@ -868,7 +862,7 @@ t_fuzz(void **state)
 	struct buf	 b;
 	uint64_t	 seed = 0x5341564f49520001ULL;	/* fixed */
 	int64_t		 t0;
-	size_t		 iter, len, k, nbits = sizeof bits / sizeof bits[0];
+	size_t		 iter, len, k, nbits = nitems(bits);
 	char		 c;
 
 	(void)state;

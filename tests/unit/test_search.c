@@ -203,10 +203,7 @@ t_synonyms_file(void **state)
 	struct synonyms	*syn;
 	const char	**others;
 	char		*cause = NULL;
-	static const struct {
-		const char	*text;
-		const char	*why;
-	} bad[] = {
+	static const struct t_case bad[] = {
 		{ "AECT, action extérieure\nAPD\n", "line 2: a group needs two" },
 		{ "# c\n\nA, B,, C\n", "line 3: an empty term" },
 		{ "A, B,\n", "line 1: an empty term" },
@@ -239,14 +236,14 @@ t_synonyms_file(void **state)
 	assert_string_equal(others[1], "APD");
 	free(others);
 	synonyms_free(syn);
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (i = 0; i < nitems(bad); i++) {
 		cause = NULL;
-		syn = synonyms_parse(bad[i].text, strlen(bad[i].text), &cause);
+		syn = synonyms_parse(bad[i].in, strlen(bad[i].in), &cause);
 		assert_null(syn);
 		assert_non_null(cause);
-		if (strstr(cause, bad[i].why) == NULL)
-			fail_msg("'%s': got '%s', wanted '%s'", bad[i].text,
-			    cause, bad[i].why);
+		if (strstr(cause, bad[i].want) == NULL)
+			fail_msg("'%s': got '%s', wanted '%s'", bad[i].in,
+			    cause, bad[i].want);
 		free(cause);
 	}
 }

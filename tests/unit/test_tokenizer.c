@@ -130,7 +130,7 @@ t_accents_and_plurals(void **state)
 	};
 
 	(void)state;
-	check_finds(cases, sizeof cases / sizeof cases[0]);
+	check_finds(cases, nitems(cases));
 }
 
 static void
@@ -147,7 +147,7 @@ t_ligatures(void **state)
 	};
 
 	(void)state;
-	check_finds(cases, sizeof cases / sizeof cases[0]);
+	check_finds(cases, nitems(cases));
 }
 
 static void
@@ -171,27 +171,25 @@ t_elisions(void **state)
 	};
 
 	(void)state;
-	check_finds(cases, sizeof cases / sizeof cases[0]);
+	check_finds(cases, nitems(cases));
 }
 
-/* The rows an FTS5 expression must match, as rows() writes them. */
-struct rows_case {
-	const char	*match;
-	const char	*rows;
-};
-
-/* Try every case on db, report each that fails, then fail if any did. */
+/*
+ * Try every case on db (in: an FTS5 expression; want: the rows it must
+ * match, as rows() writes them), report each that fails, then fail if any
+ * did.
+ */
 static void
-check_rows(sqlite3 *db, const struct rows_case *cases, size_t n)
+check_rows(sqlite3 *db, const struct t_case *cases, size_t n)
 {
 	size_t		 i;
 	const char	*got;
 	int		 failed = 0;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(got = rows(db, cases[i].match), cases[i].rows) != 0) {
+		if (strcmp(got = rows(db, cases[i].in), cases[i].want) != 0) {
 			print_error("%s matches rows \"%s\", not \"%s\"\n",
-			    cases[i].match, got, cases[i].rows);
+			    cases[i].in, got, cases[i].want);
 			failed++;
 		}
 	assert_int_equal(failed, 0);
@@ -212,7 +210,7 @@ t_article_refs(void **state)
 		"le numéro 1115-1 seul",			/* 9 */
 		NULL
 	};
-	static const struct rows_case cases[] = {
+	static const struct t_case cases[] = {
 		{ "\"L1115-1\"", "1,2,3,4,5,6" },
 		{ "\"L. 1115-1\"", "1,2,3,4,5,6" },
 		{ "\"l1115-1\"", "1,2,3,4,5,6" },
@@ -231,7 +229,7 @@ t_article_refs(void **state)
 
 	(void)state;
 	load(db, docs);
-	check_rows(db, cases, sizeof cases / sizeof cases[0]);
+	check_rows(db, cases, nitems(cases));
 	sqlite3_close(db);
 }
 
@@ -244,7 +242,7 @@ t_prefix(void **state)
 		"le centre",
 		NULL
 	};
-	static const struct rows_case cases[] = {
+	static const struct t_case cases[] = {
 		{ "\"décentralis\"*", "1,2" },
 		{ "\"decentralisation\"*", "1" },
 		{ "\"coop\"*", "2" },
@@ -254,7 +252,7 @@ t_prefix(void **state)
 
 	(void)state;
 	load(db, docs);
-	check_rows(db, cases, sizeof cases / sizeof cases[0]);
+	check_rows(db, cases, nitems(cases));
 	sqlite3_close(db);
 }
 
@@ -383,7 +381,7 @@ t_random_input(void **state)
 		/* Valid UTF-8, biased towards what the tokenizer treats. */
 		for (n = 0; n < LEN;) {
 			c = rnd(&seed) % 3 == 0 ? rnd(&seed) % 0xD000 + 1 :
-			    pick[rnd(&seed) % (sizeof pick / sizeof pick[0])];
+			    pick[rnd(&seed) % (nitems(pick))];
 			n += enc(c, buf + n);
 		}
 		fuzz_one(db, buf, n);
@@ -427,7 +425,7 @@ t_fold(void **state)
 	size_t	 i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		f = fr_fold(cases[i].in, strlen(cases[i].in));
 		assert_non_null(f);
 		assert_string_equal(f, cases[i].out);
@@ -476,9 +474,9 @@ t_stopwords(void **state)
 	size_t	i;
 
 	(void)state;
-	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+	for (i = 0; i < nitems(yes); i++)
 		assert_true(fr_is_stopword(yes[i], strlen(yes[i])));
-	for (i = 0; i < sizeof no / sizeof no[0]; i++)
+	for (i = 0; i < nitems(no); i++)
 		assert_false(fr_is_stopword(no[i], strlen(no[i])));
 	/* Length-bounded: "comment" is seven letters of "commentaire". */
 	assert_true(fr_is_stopword("commentaire", 7));
@@ -533,7 +531,7 @@ t_article_ref_next(void **state)
 	char		 norm[32];
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		pos = 0;
 		if (cases[i].norm == NULL) {
 			if (article_ref_next(cases[i].in, strlen(cases[i].in),

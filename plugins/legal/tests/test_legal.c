@@ -201,7 +201,7 @@ t_edge_cases(void **st)
 	size_t			 i;
 	int			 rc;
 
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		rc = run_mem(s, "x.txt", cases[i].text, strlen(cases[i].text),
 		    0);
 		assert_int_equal(s->misuse, 0);

@@ -564,7 +564,7 @@ t_not_a_code(void **st)
 	assert_string_equal(s->f.error, "the top level has \"type\": "
 	    "\"module\", not \"code\": not a LEGI code tree");
 	sink_clear(s);
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		if (run_str(s, cases[i].json, 0) != -1)
 			fail_msg("case %zu: not refused", i);
 		if (cases[i].exact ? strcmp(s->f.error, cases[i].error) != 0 :

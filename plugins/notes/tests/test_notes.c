@@ -191,10 +191,7 @@ t_latin1(void **st)
 static void
 t_front_matter_errors(void **st)
 {
-	static const struct {
-		const char	*text;
-		const char	*msg;
-	} cases[] = {
+	static const struct t_case cases[] = {
 		{ "---\ntitle: a\ntype: note\n", "never closed" },
 		{ "---\n---\nText.\n", "front matter is empty" },
 		{ "---\n- a\n- b\n---\n", "line 2: expected `key: value`" },
@@ -226,14 +223,14 @@ t_front_matter_errors(void **st)
 	struct savoir_sink	*s = *st;
 	size_t			 i;
 
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(run_mem(s, "x.md", cases[i].text,
-		    strlen(cases[i].text), 0), -1);
+	for (i = 0; i < nitems(cases); i++) {
+		assert_int_equal(run_mem(s, "x.md", cases[i].in,
+		    strlen(cases[i].in), 0), -1);
 		assert_int_equal(s->misuse, 0);
 		assert_int_equal(s->f.ndocs, 0);
-		if (strstr(s->f.error, cases[i].msg) == NULL)
+		if (strstr(s->f.error, cases[i].want) == NULL)
 			fail_msg("case %zu: \"%s\" does not contain \"%s\"",
-			    i, s->f.error, cases[i].msg);
+			    i, s->f.error, cases[i].want);
 		sink_clear(s);
 	}
 }

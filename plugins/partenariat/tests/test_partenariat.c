@@ -375,7 +375,7 @@ t_bad_rows(void **st)
 	assert_null(meta(s->f.docs[1], "source", NULL));
 	assert_null(meta(s->f.docs[3], "source", NULL));
 	assert_string_equal(meta(s->f.docs[4], "annee_fin", NULL), "1990");
-	expect_warnings(s, warnings, sizeof warnings / sizeof warnings[0]);
+	expect_warnings(s, warnings, nitems(warnings));
 }
 
 static void
@@ -424,7 +424,7 @@ t_bad_jsonl(void **st)
 	    "meme-partenaire"));
 	assert_non_null(link_label(s->f.docs[1], "partenariat/a",
 	    "meme-partenaire"));
-	expect_warnings(s, warnings, sizeof warnings / sizeof warnings[0]);
+	expect_warnings(s, warnings, nitems(warnings));
 }
 
 static void
