@@ -110,8 +110,9 @@ check_finds(const struct find *cases, size_t n)
 	assert_int_equal(failed, 0);
 }
 
+/* What a term finds: accents, plurals and stems, ligatures, elisions. */
 static void
-t_accents_and_plurals(void **state)
+t_finds(void **state)
 {
 	static const struct find cases[] = {
 		{ "Les collectivités territoriales", "collectivite", 1 },
@@ -127,16 +128,7 @@ t_accents_and_plurals(void **state)
 		{ "Les collectivités territoriales", "collège", 0 },
 		{ "une coopération réussie", "opération", 0 },
 		{ "des zones protégées", "protestation", 0 },
-	};
-
-	(void)state;
-	check_finds(cases, nitems(cases));
-}
-
-static void
-t_ligatures(void **state)
-{
-	static const struct find cases[] = {
+		/* Ligatures. */
 		{ "la mise en œuvre", "oeuvre", 1 },
 		{ "la mise en oeuvre", "œuvre", 1 },
 		{ "L'ŒUVRE", "oeuvres", 1 },
@@ -144,16 +136,7 @@ t_ligatures(void **state)
 		{ "le ﬁnancement des projets", "financements", 1 },
 		{ "le financement", "ﬁnancement", 1 },
 		{ "un eﬀort", "effort", 1 },
-	};
-
-	(void)state;
-	check_finds(cases, nitems(cases));
-}
-
-static void
-t_elisions(void **state)
-{
-	static const struct find cases[] = {
+		/* Elisions. */
 		{ "l’action extérieure", "action", 1 },
 		{ "l'action extérieure", "action", 1 },
 		{ "L'ACTION", "actions", 1 },
@@ -603,9 +586,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_accents_and_plurals),
-		cmocka_unit_test(t_ligatures),
-		cmocka_unit_test(t_elisions),
+		cmocka_unit_test(t_finds),
 		cmocka_unit_test(t_article_refs),
 		cmocka_unit_test(t_prefix),
 		cmocka_unit_test(t_highlight_offsets),
