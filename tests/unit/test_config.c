@@ -113,8 +113,8 @@ t_defaults(void **state)
 	 */
 	assert_conf(&c,
 	    "server: listen=127.0.0.1/8443 http= redirect= workers=0 "
-	    "user=savoir state_dir=. db=savoir.db syslog=0 level=info queries=1 "
-	    "url=\n"
+	    "user=savoir state_dir=. db=savoir.db syslog=0 level=info "
+	    "queries=1 url=\n"
 	    "tls: cert= key= handshake_ms=10000 hsts=31536000\n"
 	    "limits: header=8192 uri=4096 body=65536 request=20 idle=60 "
 	    "connections=1024\n"
@@ -195,8 +195,8 @@ t_every_key(void **state)
 	assert_conf(&c,
 	    "server: listen=127.0.0.1/9443,::1/9444 http=0.0.0.0/8080 "
 	    "redirect=0.0.0.0/8081 workers=3 user=www-savoir "
-	    "state_dir=/var/lib/savoir db=/srv/savoir/kb.db syslog=1 level=debug "
-	    "queries=0 url=https://savoir.example.fr\n"
+	    "state_dir=/var/lib/savoir db=/srv/savoir/kb.db syslog=1 "
+	    "level=debug queries=0 url=https://savoir.example.fr\n"
 	    "tls: cert=/etc/ssl/savoir.crt key=/etc/ssl/private/savoir.key "
 	    "handshake_ms=5000 hsts=0\n"
 	    "limits: header=16384 uri=2048 body=0 request=7 idle=30 "

@@ -100,7 +100,8 @@ t_probe(void **st)
 	    "\"LEGITEXT1\"}, \"type\" :\n\"code\", \"children\": []}", 64),
 	    90);
 	/* A section at the top is not a code. */
-	assert_int_equal(probe_mem("x.json", "{\"data\": {\"id\": \"LEGISCTA1\"}, "
+	assert_int_equal(probe_mem("x.json",
+	    "{\"data\": {\"id\": \"LEGISCTA1\"}, "
 	    "\"type\": \"section\", \"children\": []}", 67), 0);
 
 	/* "type": "code" written after 100 KB of children: found at the
@@ -217,7 +218,8 @@ t_states(void **st)
 	run_ok(s, "mini-code.json", 0, 10, -1);
 	/* ABROGE_DIFF: still in force on the code's date (27 March 2026). */
 	expect_state(s, "ct/L1234-4", "en vigueur", "en vigueur (abrogation "
-	    "différée au 1er mars 2029)", "du 1er janvier 2020 au 1er mars 2029");
+	    "différée au 1er mars 2029)",
+	    "du 1er janvier 2020 au 1er mars 2029");
 	/* VIGUEUR_DIFF from 2027: shown, and said to be coming. */
 	expect_state(s, "ct/L1234-5", "en vigueur différée",
 	    "en vigueur à compter du 1er janvier 2027", NULL);
@@ -345,7 +347,8 @@ t_annexes(void **st)
 	d = must_doc(s, "ct/Annexe-I-LEGIARTI000018525313");
 	assert_string_equal(body(d), "Seconde annexe portant le même "
 	    "numéro.");
-	assert_true(has_warning_with(s, "article Annexe I (LEGIARTI000018525313, "
+	assert_true(has_warning_with(s,
+	    "article Annexe I (LEGIARTI000018525313, "
 	    "in Partie réglementaire > Première partie : Les relations "
 	    "individuelles de travail > Annexes) has the same number as "
 	    "article LEGIARTI000018525312", NULL));
@@ -598,7 +601,8 @@ t_odd_nodes(void **st)
 	    NULL));
 	assert_true(has_warning_with(s, "node of type \"tableau\" in the code",
 	    NULL));
-	assert_true(has_warning_with(s, "section Livre Ier: \"children\" is not "
+	assert_true(has_warning_with(s,
+	    "section Livre Ier: \"children\" is not "
 	    "an array", NULL));
 	assert_true(has_warning_with(s, "a section in the code has no title",
 	    NULL));

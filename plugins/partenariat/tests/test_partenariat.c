@@ -370,8 +370,8 @@ t_bad_rows(void **st)
 	assert_string_equal(meta(s->f.docs[0], "source", NULL),
 	    "https://example.org/ok-1");
 	assert_string_equal(s->f.docs[2]->text[SAVOIR_COL_BODY].data +
-	    s->f.docs[2]->text[SAVOIR_COL_BODY].len - strlen("Sur\ndeux lignes"),
-	    "Sur\ndeux lignes");
+	    s->f.docs[2]->text[SAVOIR_COL_BODY].len -
+	    strlen("Sur\ndeux lignes"), "Sur\ndeux lignes");
 	assert_null(meta(s->f.docs[1], "source", NULL));
 	assert_null(meta(s->f.docs[3], "source", NULL));
 	assert_string_equal(meta(s->f.docs[4], "annee_fin", NULL), "1990");
