@@ -18,6 +18,7 @@
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <netdb.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,36 +123,26 @@ worker_main(void *arg)
 static int
 listen_on(const char *addr, int port)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len;
-	int			 fd, one = 1;
+	struct addrinfo	 hints, *ai;
+	char		 serv[16];
+	int		 fd, one = 1, error;
 
-	memset(&ss, 0, sizeof ss);
-	if (strchr(addr, ':') != NULL) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) != 1)
-			fatalx("bad address %s", addr);
-		len = sizeof *sin6;
-	} else {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
-			fatalx("bad address %s", addr);
-		len = sizeof *sin;
-	}
-	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	snprintf(serv, sizeof serv, "%d", port);
+	if ((error = getaddrinfo(addr, serv, &hints, &ai)) != 0)
+		fatalx("bad address %s: %s", addr, gai_strerror(error));
+	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0)) == -1)
 		fatal("socket");
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == -1)
 		fatal("setsockopt");
-	if (bind(fd, (struct sockaddr *)&ss, len) == -1)
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1)
 		fatal("bind %s port %d", addr, port);
+	freeaddrinfo(ai);
 	/* evhttp_bind_socket would listen with a backlog of 128. */
 	if (listen(fd, 1024) == -1)
 		fatal("listen");

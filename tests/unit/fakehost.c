@@ -381,6 +381,22 @@ sink_clear(struct savoir_sink *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* The cmocka set-up and teardown of FH_TEST. */
+int
+fakehost_sink_new(void **state)
+{
+	*state = xcalloc(1, sizeof(struct savoir_sink));
+	return 0;
+}
+
+int
+fakehost_sink_free(void **state)
+{
+	sink_clear(*state);
+	free(*state);
+	return 0;
+}
+
 /* The n-th value of a facet key, or NULL. */
 const char *
 facet(const struct xdoc *d, const char *key, int nth)
@@ -402,6 +418,23 @@ nfacets(const struct xdoc *d, const char *key)
 		if (strcmp(d->facets.v[i].key, key) == 0)
 			n++;
 	return n;
+}
+
+/* All of a document's facets, in order, as "key=value; key=value". */
+void
+expect_facets(const struct xdoc *d, const char *want)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < d->facets.n; i++)
+		buf_printf(&b, "%s%s=%s", i > 0 ? "; " : "",
+		    d->facets.v[i].key, d->facets.v[i].value);
+	buf_addc(&b, '\0');
+	if (strcmp(b.data, want) != 0)
+		fail_msg("%s: facets\n  %s\nnot\n  %s", d->id, b.data, want);
+	buf_free(&b);
 }
 
 /* Whether a warning contains needle, on that line unless line < 0. */
@@ -475,4 +508,268 @@ expect_error(const char *name, const char *msg)
 	expect_error_mem(rel, data, len, msg);
 	free(rel);
 	free(data);
+}
+
+/* The plugin's probe on bytes as if they were the file rel. */
+int
+probe_mem(const char *rel, const char *data, size_t len)
+{
+	struct savoir_input	 in;
+
+	fakehost_input(&in, rel, data, len, 0, rel);
+	return plugin->probe(pstate, &in);
+}
+
+/* The plugin's probe on a file of its tests/data, named as, or by its own
+ * name if as is NULL. */
+int
+probe_file(const char *name, const char *as)
+{
+	char	*data;
+	size_t	 len;
+	int	 score;
+
+	data = fakehost_data(name, &len);
+	score = probe_mem(as != NULL ? as : name, data, len);
+	free(data);
+	return score;
+}
+
+/* The value of the first metadata entry with key, or NULL; with a label,
+ * fails the test if the entry's label is another. */
+const char *
+meta(const struct xdoc *d, const char *key, const char *label)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->meta.n; i++)
+		if (strcmp(d->meta.v[i].key, key) == 0) {
+			if (label != NULL)
+				assert_string_equal(d->meta.v[i].label, label);
+			return d->meta.v[i].value;
+		}
+	return NULL;
+}
+
+/* List the warnings of a run on stderr. */
+void
+dump_warnings(const struct savoir_sink *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.nwarnings; i++)
+		fprintf(stderr, "  warning line %ld: %s\n", s->wlines[i],
+		    s->f.warnings[i]);
+}
+
+/* A warning containing needle, at that line unless line < 0, must be
+ * there; fails the test listing those there are. */
+void
+expect_warning(const struct savoir_sink *s, const char *needle, long line)
+{
+	if (has_warning(s, needle, line))
+		return;
+	dump_warnings(s);
+	fail_msg("no warning \"%s\" at line %ld", needle, line);
+}
+
+/* Each of the n warnings must be there, and no other. */
+void
+expect_warnings(const struct savoir_sink *s, const struct fh_warning *w,
+    size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		expect_warning(s, w[i].needle, w[i].line);
+	if (s->f.nwarnings != n) {
+		dump_warnings(s);
+		fail_msg("%zu warnings, not %zu", s->f.nwarnings, n);
+	}
+}
+
+/* What every successful run must show: 0, no misuse, ndocs documents,
+ * and nwarnings warnings unless nwarnings < 0. */
+static void
+run_check(struct savoir_sink *s, const char *rel, int rc, size_t ndocs,
+    int nwarnings)
+{
+	if (rc != 0)
+		fail_msg("%s: extract returned %d (%s)", rel, rc,
+		    s->f.error != NULL ? s->f.error : "no error");
+	assert_int_equal(s->misuse, 0);
+	if (nwarnings >= 0 && s->f.nwarnings != (size_t)nwarnings) {
+		dump_warnings(s);
+		fail_msg("%s: %zu warnings, not %d", rel, s->f.nwarnings,
+		    nwarnings);
+	}
+	if (s->f.ndocs != ndocs)
+		fail_msg("%s: %zu documents, not %zu", rel, s->f.ndocs, ndocs);
+}
+
+/* Run the plugin on a file of its tests/data that must make ndocs
+ * documents (run_doc: one, which it returns; s holds it until
+ * sink_clear); run_mem_ok and run_mem_doc on bytes as the file rel. */
+void
+run_ok(struct savoir_sink *s, const char *name, uint32_t flags,
+    size_t ndocs, int nwarnings)
+{
+	run_check(s, name, run(s, name, flags), ndocs, nwarnings);
+}
+
+void
+run_mem_ok(struct savoir_sink *s, const char *rel, const char *data,
+    size_t len, uint32_t flags, size_t ndocs, int nwarnings)
+{
+	run_check(s, rel, run_mem(s, rel, data, len, flags), ndocs,
+	    nwarnings);
+}
+
+const struct xdoc *
+run_doc(struct savoir_sink *s, const char *name, uint32_t flags,
+    int nwarnings)
+{
+	run_ok(s, name, flags, 1, nwarnings);
+	return s->f.docs[0];
+}
+
+const struct xdoc *
+run_mem_doc(struct savoir_sink *s, const char *rel, const char *data,
+    size_t len, uint32_t flags, int nwarnings)
+{
+	run_mem_ok(s, rel, data, len, flags, 1, nwarnings);
+	return s->f.docs[0];
+}
+
+/* run_mem_doc, timed on stderr: how long a plugin takes on a large input
+ * is worth seeing in the log. */
+const struct xdoc *
+run_mem_timed(struct savoir_sink *s, const char *rel, const char *data,
+    size_t len, int nwarnings)
+{
+	const struct xdoc	*d;
+	int64_t			 t0 = mono_us();
+
+	d = run_mem_doc(s, rel, data, len, 0, nwarnings);
+	fprintf(stderr, "%s: %zu kB in %.2f s\n", rel, len >> 10,
+	    (mono_us() - t0) / 1e6);
+	return d;
+}
+
+/* More text than the host takes: the body cut short of 15 MB (but not by
+ * more than 1 MB), with a warning. */
+void
+expect_cut(const struct savoir_sink *s, const struct xdoc *d)
+{
+	size_t	 n = d->text[SAVOIR_COL_BODY].len;
+
+	expect_warning(s, "the text was cut after 15 MB", 0);
+	if (n > (size_t)15 << 20 || n <= (size_t)14 << 20)
+		fail_msg("%s: a body of %zu bytes", d->id, n);
+}
+
+/* A document's id, type and title; NULL skips one. */
+void
+expect_doc(const struct xdoc *d, const char *id, const char *type,
+    const char *title)
+{
+	if (id != NULL)
+		assert_string_equal(d->id, id);
+	if (type != NULL)
+		assert_string_equal(d->type, type);
+	if (title != NULL)
+		assert_string_equal(d->text[SAVOIR_COL_TITLE].data, title);
+}
+
+static void
+expect_strs(int want, const char *hay, va_list ap)
+{
+	const char	*needle;
+
+	assert_non_null(hay);
+	while ((needle = va_arg(ap, const char *)) != NULL)
+		if ((strstr(hay, needle) != NULL) != want)
+			fail_msg("\"%s\" %s in:\n%s", needle,
+			    want ? "missing" : "found", hay);
+}
+
+/* Each string up to NULL must be in hay. */
+void
+expect_in(const char *hay, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, hay);
+	expect_strs(1, hay, ap);
+	va_end(ap);
+}
+
+/* No string up to NULL may be in hay. */
+void
+expect_not_in(const char *hay, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, hay);
+	expect_strs(0, hay, ap);
+	va_end(ap);
+}
+
+/* Entry i of a list (meta: key, label, value; links: target, label, rel);
+ * NULL skips a field. */
+void
+expect_kv(const struct kvlist *l, size_t i, const char *key,
+    const char *label, const char *value)
+{
+	if (i >= l->n)
+		fail_msg("no entry %zu (there are %zu)", i, l->n);
+	if (key != NULL)
+		assert_string_equal(l->v[i].key, key);
+	if (label != NULL)
+		assert_string_equal(l->v[i].label, label);
+	if (value != NULL)
+		assert_string_equal(l->v[i].value, value);
+}
+
+/* The plugin's ABI, name and extensions (up to NULL, and no more). */
+void
+expect_descriptor(const char *name, ...)
+{
+	va_list		 ap;
+	const char	*ext;
+	size_t		 i = 0;
+
+	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
+	assert_string_equal(plugin->name, name);
+	va_start(ap, name);
+	while ((ext = va_arg(ap, const char *)) != NULL) {
+		assert_non_null(plugin->extensions[i]);
+		assert_string_equal(plugin->extensions[i++], ext);
+	}
+	va_end(ap);
+	assert_null(plugin->extensions[i]);
+}
+
+/* A declared type; NULL skips a field. */
+void
+expect_type(const struct savoir_type_decl *t, const char *name,
+    const char *label, const char *plural)
+{
+	assert_string_equal(t->name, name);
+	if (label != NULL)
+		assert_string_equal(t->label, label);
+	if (plural != NULL)
+		assert_string_equal(t->label_plural, plural);
+}
+
+/* A declared facet; NULL label or kind < 0 skips it. */
+void
+expect_facet(const struct savoir_facet_decl *fd, const char *key,
+    const char *label, int kind)
+{
+	assert_string_equal(fd->key, key);
+	if (label != NULL)
+		assert_string_equal(fd->label, label);
+	if (kind >= 0)
+		assert_int_equal(fd->kind, kind);
 }

@@ -43,12 +43,57 @@ int	 run_mem(struct savoir_sink *, const char *, const char *, size_t,
 	    uint32_t);
 int	 run(struct savoir_sink *, const char *, uint32_t);
 void	 sink_clear(struct savoir_sink *);
+int	 fakehost_sink_new(void **);
+int	 fakehost_sink_free(void **);
+
+/*
+ * A test whose state (void **st) is a sink of its own: zeroed before,
+ * cleared after, even when the test fails.
+ */
+#define FH_TEST(f)							\
+	cmocka_unit_test_setup_teardown(f, fakehost_sink_new,		\
+	    fakehost_sink_free)
 const char *facet(const struct xdoc *, const char *, int);
 size_t	 nfacets(const struct xdoc *, const char *);
+void	 expect_facets(const struct xdoc *, const char *);
 int	 has_warning(const struct savoir_sink *, const char *, long);
 const struct xdoc *doc(const struct savoir_sink *, const char *);
 const struct xdoc *must_doc(const struct savoir_sink *, const char *);
 void	 expect_error_mem(const char *, const char *, size_t, const char *);
 void	 expect_error(const char *, const char *);
+int	 probe_mem(const char *, const char *, size_t);
+int	 probe_file(const char *, const char *);
+const char *meta(const struct xdoc *, const char *, const char *);
+/* A warning expected: what it contains, its line (< 0: any). */
+struct fh_warning {
+	const char	*needle;
+	long		 line;
+};
+
+void	 dump_warnings(const struct savoir_sink *);
+void	 expect_warning(const struct savoir_sink *, const char *, long);
+void	 expect_warnings(const struct savoir_sink *, const struct fh_warning *,
+	    size_t);
+void	 run_ok(struct savoir_sink *, const char *, uint32_t, size_t, int);
+void	 run_mem_ok(struct savoir_sink *, const char *, const char *, size_t,
+	    uint32_t, size_t, int);
+const struct xdoc *run_doc(struct savoir_sink *, const char *, uint32_t,
+	    int);
+const struct xdoc *run_mem_doc(struct savoir_sink *, const char *,
+	    const char *, size_t, uint32_t, int);
+const struct xdoc *run_mem_timed(struct savoir_sink *, const char *,
+	    const char *, size_t, int);
+void	 expect_cut(const struct savoir_sink *, const struct xdoc *);
+void	 expect_doc(const struct xdoc *, const char *, const char *,
+	    const char *);
+void	 expect_in(const char *, ...);
+void	 expect_not_in(const char *, ...);
+void	 expect_kv(const struct kvlist *, size_t, const char *, const char *,
+	    const char *);
+void	 expect_descriptor(const char *, ...);
+void	 expect_type(const struct savoir_type_decl *, const char *,
+	    const char *, const char *);
+void	 expect_facet(const struct savoir_facet_decl *, const char *,
+	    const char *, int);
 
 #endif /* FAKEHOST_H */

@@ -176,7 +176,7 @@ t_bounds(void **state)
 			x ^= x << 13;
 			x ^= x >> 17;
 			x ^= x << 5;
-			w = x % (sizeof words / sizeof words[0]);
+			w = x % (nitems(words));
 			memcpy(buf + n, words[w], strlen(words[w]));
 			n += strlen(words[w]);
 		}

@@ -47,6 +47,54 @@ load(struct fixture *f, const char *text, struct config *c, char **cause)
 	return config_load(f->path, c, cause);
 }
 
+/* Addresses as "host/port,host/port". */
+static void
+addrs_add(struct buf *b, const struct listen_addr *a, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s%s/%s", i > 0 ? "," : "", a[i].host,
+		    a[i].port);
+}
+
+/*
+ * The whole of a loaded configuration but its path and www, one line per
+ * section, so that a test states what it expects in one place and a
+ * failure shows every field.
+ */
+static void
+assert_conf(const struct config *c, const char *want)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_adds(&b, "server: listen=");
+	addrs_add(&b, c->listen, c->nlisten);
+	buf_adds(&b, " http=");
+	addrs_add(&b, c->http_listen, c->nhttp_listen);
+	buf_adds(&b, " redirect=");
+	addrs_add(&b, c->redirect_listen, c->nredirect_listen);
+	buf_printf(&b, " workers=%d user=%s state_dir=%s db=%s syslog=%d "
+	    "level=%s queries=%d url=%s\n", c->workers, c->user, c->state_dir,
+	    c->db, c->use_syslog, c->log_level == SAVOIR_LOG_DEBUG ? "debug" :
+	    c->log_level == SAVOIR_LOG_INFO ? "info" : "other", c->log_queries,
+	    c->public_url);
+	buf_printf(&b, "tls: cert=%s key=%s handshake_ms=%d hsts=%d\n",
+	    c->cert, c->key, c->handshake_ms, c->hsts_max_age);
+	buf_printf(&b, "limits: header=%d uri=%d body=%d request=%d idle=%d "
+	    "connections=%d\n", c->max_header, c->max_uri, c->max_body,
+	    c->request_timeout, c->idle_timeout, c->max_connections);
+	buf_printf(&b, "search: budget_ms=%d page_size=%d\n", c->budget_ms,
+	    c->page_size);
+	buf_printf(&b, "access: users=%s realm=%s failures=%d\n", c->users,
+	    c->realm, c->auth_failures);
+	buf_addc(&b, '\0');
+	if (strcmp(b.data, want) != 0)
+		fail_msg("configuration\n%swanted\n%s", b.data, want);
+	buf_free(&b);
+}
+
 static void
 t_defaults(void **state)
 {
@@ -57,38 +105,21 @@ t_defaults(void **state)
 	assert_int_equal(config_load(NULL, &c, &cause), 0);
 	assert_null(cause);
 	assert_null(c.path);
-	/* HTTPS on loopback only, nothing in clear. */
-	assert_int_equal(c.nlisten, 1);
-	assert_string_equal(c.listen[0].host, "127.0.0.1");
-	assert_string_equal(c.listen[0].port, "8443");
-	assert_int_equal(c.nhttp_listen, 0);
-	assert_int_equal(c.nredirect_listen, 0);
-	assert_int_equal(c.workers, 0);
-	assert_string_equal(c.user, "savoir");
-	assert_string_equal(c.db, "savoir.db");
-	assert_string_equal(c.state_dir, ".");
 	assert_non_null(strstr(c.www, "www"));
-	assert_int_equal(c.use_syslog, 0);
-	assert_int_equal(c.log_level, SAVOIR_LOG_INFO);
-	assert_int_equal(c.log_queries, 1);
-	assert_string_equal(c.public_url, "");
-	/* No certificate configured: a self-signed one. */
-	assert_string_equal(c.cert, "");
-	assert_string_equal(c.key, "");
-	assert_int_equal(c.handshake_ms, 10000);
-	assert_int_equal(c.hsts_max_age, 31536000);
-	assert_int_equal(c.max_header, 8192);
-	assert_int_equal(c.max_uri, 4096);
-	assert_int_equal(c.max_body, 65536);
-	assert_int_equal(c.request_timeout, 20);
-	assert_int_equal(c.idle_timeout, 60);
-	assert_int_equal(c.max_connections, 1024);
-	assert_int_equal(c.budget_ms, 2000);
-	assert_int_equal(c.page_size, 10);
-	/* Open to everyone unless a users file is set. */
-	assert_string_equal(c.users, "");
-	assert_string_equal(c.realm, "Savoir");
-	assert_int_equal(c.auth_failures, 10);
+	/*
+	 * HTTPS on loopback only, nothing in clear; no certificate
+	 * configured: a self-signed one; open to everyone unless a users
+	 * file is set.
+	 */
+	assert_conf(&c,
+	    "server: listen=127.0.0.1/8443 http= redirect= workers=0 "
+	    "user=savoir state_dir=. db=savoir.db syslog=0 level=info "
+	    "queries=1 url=\n"
+	    "tls: cert= key= handshake_ms=10000 hsts=31536000\n"
+	    "limits: header=8192 uri=4096 body=65536 request=20 idle=60 "
+	    "connections=1024\n"
+	    "search: budget_ms=2000 page_size=10\n"
+	    "access: users= realm=Savoir failures=10\n");
 	config_free(&c);
 }
 
@@ -159,41 +190,20 @@ t_every_key(void **state)
 	    "realm = Base de connaissances de la région\n"
 	    "max_failures = 5\n", &c, &cause), 0);
 	assert_null(cause);
-	assert_int_equal(c.nlisten, 2);
-	assert_string_equal(c.listen[0].host, "127.0.0.1");
-	assert_string_equal(c.listen[0].port, "9443");
-	assert_string_equal(c.listen[1].host, "::1");
-	assert_string_equal(c.listen[1].port, "9444");
-	assert_int_equal(c.nhttp_listen, 1);
-	/* ":port" means every IPv4 address. */
-	assert_string_equal(c.http_listen[0].host, "0.0.0.0");
-	assert_string_equal(c.http_listen[0].port, "8080");
-	assert_int_equal(c.nredirect_listen, 1);
-	assert_string_equal(c.redirect_listen[0].port, "8081");
-	assert_int_equal(c.workers, 3);
-	assert_string_equal(c.user, "www-savoir");
-	assert_string_equal(c.state_dir, "/var/lib/savoir");
-	assert_string_equal(c.db, "/srv/savoir/kb.db");
 	assert_string_equal(c.www, "/usr/share/savoir/www");
-	assert_string_equal(c.public_url, "https://savoir.example.fr");
-	assert_int_equal(c.use_syslog, 1);
-	assert_int_equal(c.log_level, SAVOIR_LOG_DEBUG);
-	assert_int_equal(c.log_queries, 0);
-	assert_string_equal(c.cert, "/etc/ssl/savoir.crt");
-	assert_string_equal(c.key, "/etc/ssl/private/savoir.key");
-	assert_int_equal(c.handshake_ms, 5000);
-	assert_int_equal(c.hsts_max_age, 0);
-	assert_int_equal(c.max_header, 16384);
-	assert_int_equal(c.max_uri, 2048);
-	assert_int_equal(c.max_body, 0);
-	assert_int_equal(c.request_timeout, 7);
-	assert_int_equal(c.idle_timeout, 30);
-	assert_int_equal(c.max_connections, 500);
-	assert_int_equal(c.budget_ms, 500);
-	assert_int_equal(c.page_size, 20);
-	assert_string_equal(c.users, "/etc/savoir/users");
-	assert_string_equal(c.realm, "Base de connaissances de la région");
-	assert_int_equal(c.auth_failures, 5);
+	/* ":port" means every IPv4 address. */
+	assert_conf(&c,
+	    "server: listen=127.0.0.1/9443,::1/9444 http=0.0.0.0/8080 "
+	    "redirect=0.0.0.0/8081 workers=3 user=www-savoir "
+	    "state_dir=/var/lib/savoir db=/srv/savoir/kb.db syslog=1 "
+	    "level=debug queries=0 url=https://savoir.example.fr\n"
+	    "tls: cert=/etc/ssl/savoir.crt key=/etc/ssl/private/savoir.key "
+	    "handshake_ms=5000 hsts=0\n"
+	    "limits: header=16384 uri=2048 body=0 request=7 idle=30 "
+	    "connections=500\n"
+	    "search: budget_ms=500 page_size=20\n"
+	    "access: users=/etc/savoir/users "
+	    "realm=Base de connaissances de la région failures=5\n");
 	config_free(&c);
 }
 
@@ -221,7 +231,7 @@ t_values(void **state)
 	char		*cause, *text;
 	size_t		 i;
 
-	for (i = 0; i < sizeof bools / sizeof bools[0]; i++) {
+	for (i = 0; i < nitems(bools); i++) {
 		if (asprintf(&text, "[server]\nlog_queries = %s\n",
 		    bools[i].text) == -1)
 			abort();
@@ -230,7 +240,7 @@ t_values(void **state)
 		config_free(&c);
 		free(text);
 	}
-	for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+	for (i = 0; i < nitems(levels); i++) {
 		if (asprintf(&text, "[server]\nlog_level = %s\n",
 		    levels[i].text) == -1)
 			abort();
@@ -365,7 +375,7 @@ t_bad_files(void **state)
 	int		 failed = 0;
 
 	/* Every case is tried and reported before the test fails. */
-	for (i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {
+	for (i = 0; i < nitems(bad_files); i++) {
 		memset(&c, 0xa5, sizeof c);
 		if (load(f, bad_files[i].text, &c, &cause) != -1) {
 			print_error("%s: accepted\n", bad_files[i].what);

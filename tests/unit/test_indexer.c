@@ -8,14 +8,13 @@
 
 #include <sys/time.h>
 
-#include "testutil.h"
-#include "index.h"
-#include "store_int.h"
+#include "teststore.h"
 
 static struct plugins	*pl;
 
+/* Index the scratch tree into the scratch index. */
 static void
-run(struct store *st, const char *root, struct index_stats *s)
+run(struct scratch *sc, struct index_stats *s)
 {
 	struct index_opts	 o;
 	char			*cause = NULL;
@@ -24,22 +23,8 @@ run(struct store *st, const char *root, struct index_stats *s)
 	extract_limits_default(&o.limits);
 	o.limits.timeout_ms = 5000;
 	o.batch_docs = 2;
-	if (indexer_run(st, pl, root, &o, s, &cause) != 0)
+	if (indexer_run(sc->st, pl, sc->tree, &o, s, &cause) != 0)
 		fail_msg("indexer_run: %s", cause);
-}
-
-static int64_t
-scalar(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	int64_t		 v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
 }
 
 static void
@@ -58,103 +43,78 @@ static void
 t_incremental(void **state)
 {
 	struct index_stats	 s;
-	struct store		*st;
-	char			*dir, *tree, *db, *cause = NULL, *p;
+	struct scratch		*sc = *state;
+	char			*p;
 
-	(void)state;
-	dir = t_mkdtemp();
-	tree = xsprintf("%s/tree", dir);
-	db = xsprintf("%s/kb.db", dir);
-	assert_int_equal(mkdir(tree, 0755), 0);
-	t_writes(tree, "a.good", "alpha\nbeta\n");
-	t_writes(tree, "sub/b.good", "!id good/b\ngamma\n");
-	t_writes(tree, "sub/skip.good", "ignored\n");
-	t_writes(tree, "sub/.savoirignore", "# not documents\nskip.*\n");
-	t_writes(tree, ".hidden.good", "hidden\n");
-	st = store_open(db, STORE_CREATE, &cause);
-	assert_non_null(st);
+	t_writes(sc->tree, "a.good", "alpha\nbeta\n");
+	t_writes(sc->tree, "sub/b.good", "!id good/b\ngamma\n");
+	t_writes(sc->tree, "sub/skip.good", "ignored\n");
+	t_writes(sc->tree, "sub/.savoirignore", "# not documents\nskip.*\n");
+	t_writes(sc->tree, ".hidden.good", "hidden\n");
 
-	run(st, tree, &s);
+	run(sc, &s);
 	assert_int_equal(s.files_seen, 2);
 	assert_int_equal(s.files_indexed, 2);
 	assert_int_equal(s.docs, 3);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 3);
+	assert_int_equal(scalar(sc->st, "SELECT count(*) FROM docs"), 3);
 
-	run(st, tree, &s);
+	run(sc, &s);
 	assert_int_equal(s.files_indexed, 0);
 	assert_int_equal(s.files_unchanged, 2);
 
 	/* Same content, new mtime: hashed, not extracted. */
-	set_mtime(tree, "a.good", 2000000000);
-	run(st, tree, &s);
+	set_mtime(sc->tree, "a.good", 2000000000);
+	run(sc, &s);
 	assert_int_equal(s.files_indexed, 0);
 	assert_int_equal(s.files_unchanged, 2);
 
 	/* Changed content. */
-	t_writes(tree, "a.good", "alpha\nbeta\ndelta\n");
-	set_mtime(tree, "a.good", 2000000100);
-	run(st, tree, &s);
+	t_writes(sc->tree, "a.good", "alpha\nbeta\ndelta\n");
+	set_mtime(sc->tree, "a.good", 2000000100);
+	run(sc, &s);
 	assert_int_equal(s.files_indexed, 1);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 4);
+	assert_int_equal(scalar(sc->st, "SELECT count(*) FROM docs"), 4);
 
 	/* A removed file takes its documents with it. */
-	p = xsprintf("%s/sub/b.good", tree);
+	p = xsprintf("%s/sub/b.good", sc->tree);
 	assert_int_equal(unlink(p), 0);
 	free(p);
-	run(st, tree, &s);
+	run(sc, &s);
 	assert_int_equal(s.files_removed, 1);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 3);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sources"), 1);
-
-	store_close(st);
-	t_rmrf(dir);
-	free(dir);
-	free(tree);
-	free(db);
+	assert_int_equal(scalar(sc->st, "SELECT count(*) FROM docs"), 3);
+	assert_int_equal(scalar(sc->st, "SELECT count(*) FROM sources"), 1);
 }
 
 static void
 t_failure_keeps_last_good(void **state)
 {
 	struct index_stats	 s;
-	struct store		*st;
-	char			*dir, *tree, *db, *cause = NULL;
+	struct scratch		*sc = *state;
 
-	(void)state;
-	dir = t_mkdtemp();
-	tree = xsprintf("%s/tree", dir);
-	db = xsprintf("%s/kb.db", dir);
-	assert_int_equal(mkdir(tree, 0755), 0);
-	t_writes(tree, "a.good", "one\ntwo\n");
-	t_writes(tree, "boom.crash", "anything\n");
-	t_writes(tree, "what.xyz", "no plugin\n");
-	st = store_open(db, STORE_CREATE, &cause);
-	assert_non_null(st);
-	run(st, tree, &s);
+	t_writes(sc->tree, "a.good", "one\ntwo\n");
+	t_writes(sc->tree, "boom.crash", "anything\n");
+	t_writes(sc->tree, "what.xyz", "no plugin\n");
+	run(sc, &s);
 	assert_int_equal(s.files_failed, 2);
 	assert_int_equal(s.files_indexed, 1);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 2);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sources WHERE "
+	assert_int_equal(scalar(sc->st, "SELECT count(*) FROM docs"), 2);
+	assert_int_equal(scalar(sc->st, "SELECT count(*) FROM sources WHERE "
 	    "error IS NOT NULL"), 2);
 
 	/* Failed files are tried again on the next run. */
-	run(st, tree, &s);
+	run(sc, &s);
 	assert_int_equal(s.files_failed, 2);
 	assert_int_equal(s.files_unchanged, 1);
-
-	store_close(st);
-	t_rmrf(dir);
-	free(dir);
-	free(tree);
-	free(db);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_incremental),
-		cmocka_unit_test(t_failure_keeps_last_good),
+		cmocka_unit_test_setup_teardown(t_incremental,
+		    scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_failure_keeps_last_good,
+		    scratch_setup, scratch_teardown),
 	};
 	const char	*dirs = getenv("SAVOIR_TEST_PLUGINS");
 	int		 ret;

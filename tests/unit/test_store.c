@@ -6,9 +6,7 @@
  */
 #include "config.h"
 
-#include "testutil.h"
-#include "index.h"
-#include "store_int.h"
+#include "teststore.h"
 
 static struct xdoc *
 mkdoc(const char *id, const char *type, const char *title, const char *body)
@@ -43,18 +41,17 @@ put(struct store *st, const char *path, struct xdoc **docs, size_t n)
 	assert_int_equal(store_commit(st), 0);
 }
 
-static int64_t
-scalar(struct store *st, const char *sql)
+/* store_open must refuse the file at path, saying want; frees path. */
+static void
+refused(char *path, const char *want)
 {
-	sqlite3_stmt	*stmt;
-	int64_t		 v = -1;
+	char	*cause = NULL;
 
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
+	assert_null(store_open(path, STORE_CREATE, &cause));
+	if (cause == NULL || strstr(cause, want) == NULL)
+		fail_msg("%s: \"%s\", not \"%s\"", path, cause, want);
+	free(cause);
+	free(path);
 }
 
 static void
@@ -95,22 +92,13 @@ t_refuse_foreign(void **state)
 	(void)state;
 	dir = t_mkdtemp();
 	t_writes(dir, "text.db", "this is not a database at all, just text.");
-	path = xsprintf("%s/text.db", dir);
-	assert_null(store_open(path, STORE_CREATE, &cause));
-	assert_non_null(strstr(cause, "not a Savoir index"));
-	free(cause);
-	cause = NULL;
-	free(path);
+	refused(xsprintf("%s/text.db", dir), "not a Savoir index");
 
 	path = xsprintf("%s/other.db", dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", 0, 0, 0), 0);
 	sqlite3_close(db);
-	assert_null(store_open(path, STORE_CREATE, &cause));
-	assert_non_null(strstr(cause, "application_id"));
-	free(cause);
-	cause = NULL;
-	free(path);
+	refused(path, "application_id");
 
 	path = xsprintf("%s/newer.db", dir);
 	st = store_open(path, STORE_CREATE, &cause);
@@ -118,10 +106,7 @@ t_refuse_foreign(void **state)
 	assert_int_equal(sqlite3_exec(store_db(st), "PRAGMA user_version = 7",
 	    0, 0, 0), 0);
 	store_close(st);
-	assert_null(store_open(path, STORE_CREATE, &cause));
-	assert_non_null(strstr(cause, "newer Savoir"));
-	free(cause);
-	free(path);
+	refused(path, "newer Savoir");
 	t_rmrf(dir);
 	free(dir);
 }
@@ -129,17 +114,11 @@ t_refuse_foreign(void **state)
 static void
 t_put_replace_keep(void **state)
 {
-	struct store	*st;
+	struct scratch	*sc = *state;
+	struct store	*st = sc->st;
 	struct xdoc	*docs[3];
 	struct buf	 out;
-	char		*dir, *path, *cause = NULL;
 	int64_t		 seq_a, seq_b, rowid_a;
-
-	(void)state;
-	dir = t_mkdtemp();
-	path = xsprintf("%s/kb.db", dir);
-	st = store_open(path, STORE_CREATE, &cause);
-	assert_non_null(st);
 
 	docs[0] = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
 	docs[1] = mkdoc("t/b", "note", "Beta", "jumelage");
@@ -213,24 +192,16 @@ t_put_replace_keep(void **state)
 	xdoc_free(docs[0]);
 	xdoc_free(docs[1]);
 	xdoc_free(docs[2]);
-	store_close(st);
-	free(path);
-	t_rmrf(dir);
-	free(dir);
 }
 
 static void
 t_check_finds_damage(void **state)
 {
-	struct store	*st;
+	struct scratch	*sc = *state;
+	struct store	*st = sc->st;
 	struct xdoc	*d;
 	struct buf	 out;
-	char		*dir, *path, *cause = NULL;
 
-	(void)state;
-	dir = t_mkdtemp();
-	path = xsprintf("%s/kb.db", dir);
-	st = store_open(path, STORE_CREATE, &cause);
 	d = mkdoc("t/a", "note", "Alpha", "texte");
 	put(st, "f.md", &d, 1);
 	xdoc_free(d);
@@ -250,31 +221,23 @@ t_check_finds_damage(void **state)
 	assert_true(store_check(st, &out) > 0);
 	assert_non_null(strstr(out.data, "has no postings"));
 	buf_free(&out);
-	store_close(st);
-	free(path);
-	t_rmrf(dir);
-	free(dir);
 }
 
 /* The read functions of store_read.c on a small index. */
 static void
 t_read_functions(void **state)
 {
-	struct store		*st;
+	struct scratch		*sc = *state;
+	struct store		*st = sc->st;
 	struct xdoc		*d;
 	struct store_doc	*doc;
 	struct store_link	*l;
 	struct store_type	*t;
 	struct store_stats	 ss;
 	struct store_feed	 f;
-	char			*dir, *path, *label, *cause = NULL;
+	char			*label, *cause = NULL;
 	size_t			 n;
 
-	(void)state;
-	dir = t_mkdtemp();
-	path = xsprintf("%s/kb.db", dir);
-	st = store_open(path, STORE_CREATE, &cause);
-	assert_non_null(st);
 	d = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
 	put(st, "a.md", &d, 1);
 	xdoc_free(d);
@@ -365,10 +328,6 @@ t_read_functions(void **state)
 	store_links_free(NULL, 0);
 	store_types_free(NULL, 0);
 	store_feed_clear(NULL);
-	store_close(st);
-	free(path);
-	t_rmrf(dir);
-	free(dir);
 }
 
 /*
@@ -379,17 +338,13 @@ t_read_functions(void **state)
 static void
 t_read_errors(void **state)
 {
-	struct store		*st;
+	struct scratch		*sc = *state;
+	struct store		*st = sc->st;
 	struct xdoc		*d;
 	struct store_doc	*doc;
 	struct store_feed	 f;
-	char			*dir, *path, *cause = NULL;
+	char			*cause = NULL;
 
-	(void)state;
-	dir = t_mkdtemp();
-	path = xsprintf("%s/kb.db", dir);
-	st = store_open(path, STORE_CREATE, &cause);
-	assert_non_null(st);
 	d = mkdoc("t/a", "note", "Alpha", "texte");
 	put(st, "a.md", &d, 1);
 	xdoc_free(d);
@@ -425,10 +380,6 @@ t_read_errors(void **state)
 	assert_null(doc);
 	assert_non_null(cause);
 	free(cause);
-	store_close(st);
-	free(path);
-	t_rmrf(dir);
-	free(dir);
 }
 
 int
@@ -437,10 +388,14 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_create_and_reopen),
 		cmocka_unit_test(t_refuse_foreign),
-		cmocka_unit_test(t_put_replace_keep),
-		cmocka_unit_test(t_check_finds_damage),
-		cmocka_unit_test(t_read_functions),
-		cmocka_unit_test(t_read_errors),
+		cmocka_unit_test_setup_teardown(t_put_replace_keep,
+		    scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_check_finds_damage,
+		    scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_read_functions,
+		    scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_read_errors,
+		    scratch_setup, scratch_teardown),
 	};
 
 	log_init("test_store", SAVOIR_LOG_ERROR, 0);

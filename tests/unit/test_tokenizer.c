@@ -86,56 +86,96 @@ finds(const char *doc, const char *q)
 	return found;
 }
 
+/* Whether a one-document table holds a term; found: 1 it must, 0 not. */
+struct find {
+	const char	*doc;
+	const char	*term;
+	int		 found;
+};
+
+/* Try every case, report each that fails, then fail if any did. */
 static void
-t_accents_and_plurals(void **state)
+check_finds(const struct find *cases, size_t n)
 {
-	(void)state;
-	assert_true(finds("Les collectivités territoriales", "collectivite"));
-	assert_true(finds("la collectivite", "collectivités"));
-	assert_true(finds("une coopération réussie", "cooperations"));
-	assert_true(finds("les coopérations", "coopération"));
-	assert_true(finds("des zones protégées", "protege"));
-	assert_true(finds("des zones protégées", "protégé"));
-	assert_true(finds("une association créée en 2007", "créer"));
-	assert_true(finds("une association créée en 2007", "creer"));
-	assert_true(finds("ÉTATS GÉNÉRAUX", "etat"));
-	/* Stemming must not merge everything. */
-	assert_false(finds("Les collectivités territoriales", "collège"));
-	assert_false(finds("une coopération réussie", "opération"));
-	assert_false(finds("des zones protégées", "protestation"));
+	size_t	 i;
+	int	 failed = 0;
+
+	for (i = 0; i < n; i++)
+		if (finds(cases[i].doc, cases[i].term) != cases[i].found) {
+			print_error("\"%s\" %s \"%s\"\n", cases[i].doc,
+			    cases[i].found ? "does not find" : "finds",
+			    cases[i].term);
+			failed++;
+		}
+	assert_int_equal(failed, 0);
 }
 
+/* What a term finds: accents, plurals and stems, ligatures, elisions. */
 static void
-t_ligatures(void **state)
+t_finds(void **state)
 {
+	static const struct find cases[] = {
+		{ "Les collectivités territoriales", "collectivite", 1 },
+		{ "la collectivite", "collectivités", 1 },
+		{ "une coopération réussie", "cooperations", 1 },
+		{ "les coopérations", "coopération", 1 },
+		{ "des zones protégées", "protege", 1 },
+		{ "des zones protégées", "protégé", 1 },
+		{ "une association créée en 2007", "créer", 1 },
+		{ "une association créée en 2007", "creer", 1 },
+		{ "ÉTATS GÉNÉRAUX", "etat", 1 },
+		/* Stemming must not merge everything. */
+		{ "Les collectivités territoriales", "collège", 0 },
+		{ "une coopération réussie", "opération", 0 },
+		{ "des zones protégées", "protestation", 0 },
+		/* Ligatures. */
+		{ "la mise en œuvre", "oeuvre", 1 },
+		{ "la mise en oeuvre", "œuvre", 1 },
+		{ "L'ŒUVRE", "oeuvres", 1 },
+		{ "un curriculum vitæ", "vitae", 1 },
+		{ "le ﬁnancement des projets", "financements", 1 },
+		{ "le financement", "ﬁnancement", 1 },
+		{ "un eﬀort", "effort", 1 },
+		/* Elisions. */
+		{ "l’action extérieure", "action", 1 },
+		{ "l'action extérieure", "action", 1 },
+		{ "L'ACTION", "actions", 1 },
+		{ "I'action (OCR)", "action", 1 },
+		{ "jusqu’aux communes", "aux", 1 },
+		{ "lorsqu'il", "il", 1 },
+		{ "d'une part", "une", 1 },
+		/* The elided article itself is not indexed... */
+		{ "l’action extérieure", "l", 0 },
+		{ "qu'elle", "qu", 0 },
+		/* ... but a letter that is not elided is. */
+		{ "la lettre l seule", "l", 1 },
+		/* A query written with an elision finds the bare word. */
+		{ "une action", "l’action", 1 },
+	};
+
 	(void)state;
-	assert_true(finds("la mise en œuvre", "oeuvre"));
-	assert_true(finds("la mise en oeuvre", "œuvre"));
-	assert_true(finds("L'ŒUVRE", "oeuvres"));
-	assert_true(finds("un curriculum vitæ", "vitae"));
-	assert_true(finds("le ﬁnancement des projets", "financements"));
-	assert_true(finds("le financement", "ﬁnancement"));
-	assert_true(finds("un eﬀort", "effort"));
+	check_finds(cases, nitems(cases));
 }
 
+/*
+ * Try every case on db (in: an FTS5 expression; want: the rows it must
+ * match, as rows() writes them), report each that fails, then fail if any
+ * did.
+ */
 static void
-t_elisions(void **state)
+check_rows(sqlite3 *db, const struct t_case *cases, size_t n)
 {
-	(void)state;
-	assert_true(finds("l’action extérieure", "action"));
-	assert_true(finds("l'action extérieure", "action"));
-	assert_true(finds("L'ACTION", "actions"));
-	assert_true(finds("I'action (OCR)", "action"));
-	assert_true(finds("jusqu’aux communes", "aux"));
-	assert_true(finds("lorsqu'il", "il"));
-	assert_true(finds("d'une part", "une"));
-	/* The elided article itself is not indexed... */
-	assert_false(finds("l’action extérieure", "l"));
-	assert_false(finds("qu'elle", "qu"));
-	/* ... but a letter that is not elided is. */
-	assert_true(finds("la lettre l seule", "l"));
-	/* A query written with an elision finds the bare word. */
-	assert_true(finds("une action", "l’action"));
+	size_t		 i;
+	const char	*got;
+	int		 failed = 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(got = rows(db, cases[i].in), cases[i].want) != 0) {
+			print_error("%s matches rows \"%s\", not \"%s\"\n",
+			    cases[i].in, got, cases[i].want);
+			failed++;
+		}
+	assert_int_equal(failed, 0);
 }
 
 static void
@@ -153,23 +193,26 @@ t_article_refs(void **state)
 		"le numéro 1115-1 seul",			/* 9 */
 		NULL
 	};
+	static const struct t_case cases[] = {
+		{ "\"L1115-1\"", "1,2,3,4,5,6" },
+		{ "\"L. 1115-1\"", "1,2,3,4,5,6" },
+		{ "\"l1115-1\"", "1,2,3,4,5,6" },
+		{ "\"L1115-1-1\"", "7" },
+		{ "\"LO1114-1\"", "8" },
+		{ "\"R1115-8\"", "8" },
+		/* An article is one token, not its numbers. */
+		{ "\"1115\"", "9" },
+		/* A prefix query reaches the sub-articles. */
+		{ "\"L1115-1\"*", "1,2,3,4,5,6,7" },
+		/* Words next to a reference are still words. */
+		{ "\"principe\"", "2" },
+		{ "\"insécable\"", "5" },
+	};
 	sqlite3	*db = db_open();
 
 	(void)state;
 	load(db, docs);
-	assert_string_equal(rows(db, "\"L1115-1\""), "1,2,3,4,5,6");
-	assert_string_equal(rows(db, "\"L. 1115-1\""), "1,2,3,4,5,6");
-	assert_string_equal(rows(db, "\"l1115-1\""), "1,2,3,4,5,6");
-	assert_string_equal(rows(db, "\"L1115-1-1\""), "7");
-	assert_string_equal(rows(db, "\"LO1114-1\""), "8");
-	assert_string_equal(rows(db, "\"R1115-8\""), "8");
-	/* An article is one token, not its numbers. */
-	assert_string_equal(rows(db, "\"1115\""), "9");
-	/* A prefix query reaches the sub-articles. */
-	assert_string_equal(rows(db, "\"L1115-1\"*"), "1,2,3,4,5,6,7");
-	/* Words next to a reference are still words. */
-	assert_string_equal(rows(db, "\"principe\""), "2");
-	assert_string_equal(rows(db, "\"insécable\""), "5");
+	check_rows(db, cases, nitems(cases));
 	sqlite3_close(db);
 }
 
@@ -182,14 +225,17 @@ t_prefix(void **state)
 		"le centre",
 		NULL
 	};
+	static const struct t_case cases[] = {
+		{ "\"décentralis\"*", "1,2" },
+		{ "\"decentralisation\"*", "1" },
+		{ "\"coop\"*", "2" },
+		{ "\"cent\"*", "3" },
+	};
 	sqlite3	*db = db_open();
 
 	(void)state;
 	load(db, docs);
-	assert_string_equal(rows(db, "\"décentralis\"*"), "1,2");
-	assert_string_equal(rows(db, "\"decentralisation\"*"), "1");
-	assert_string_equal(rows(db, "\"coop\"*"), "2");
-	assert_string_equal(rows(db, "\"cent\"*"), "3");
+	check_rows(db, cases, nitems(cases));
 	sqlite3_close(db);
 }
 
@@ -318,7 +364,7 @@ t_random_input(void **state)
 		/* Valid UTF-8, biased towards what the tokenizer treats. */
 		for (n = 0; n < LEN;) {
 			c = rnd(&seed) % 3 == 0 ? rnd(&seed) % 0xD000 + 1 :
-			    pick[rnd(&seed) % (sizeof pick / sizeof pick[0])];
+			    pick[rnd(&seed) % (nitems(pick))];
 			n += enc(c, buf + n);
 		}
 		fuzz_one(db, buf, n);
@@ -362,7 +408,7 @@ t_fold(void **state)
 	size_t	 i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		f = fr_fold(cases[i].in, strlen(cases[i].in));
 		assert_non_null(f);
 		assert_string_equal(f, cases[i].out);
@@ -411,9 +457,9 @@ t_stopwords(void **state)
 	size_t	i;
 
 	(void)state;
-	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+	for (i = 0; i < nitems(yes); i++)
 		assert_true(fr_is_stopword(yes[i], strlen(yes[i])));
-	for (i = 0; i < sizeof no / sizeof no[0]; i++)
+	for (i = 0; i < nitems(no); i++)
 		assert_false(fr_is_stopword(no[i], strlen(no[i])));
 	/* Length-bounded: "comment" is seven letters of "commentaire". */
 	assert_true(fr_is_stopword("commentaire", 7));
@@ -468,7 +514,7 @@ t_article_ref_next(void **state)
 	char		 norm[32];
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		pos = 0;
 		if (cases[i].norm == NULL) {
 			if (article_ref_next(cases[i].in, strlen(cases[i].in),
@@ -540,9 +586,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_accents_and_plurals),
-		cmocka_unit_test(t_ligatures),
-		cmocka_unit_test(t_elisions),
+		cmocka_unit_test(t_finds),
 		cmocka_unit_test(t_article_refs),
 		cmocka_unit_test(t_prefix),
 		cmocka_unit_test(t_highlight_offsets),

@@ -17,6 +17,16 @@
 
 #include <cmocka.h>
 
+/* A case of a table-driven test: an input and the text expected of it. */
+struct t_case {
+	const char	*in;
+	const char	*want;
+};
+
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* $top_srcdir (set by make check), else "." */
 static inline const char *
 t_srcdir(void)

@@ -18,42 +18,6 @@ setup(void **st)
 	return fakehost_load("legal", "legal");
 }
 
-static const char *
-meta(const struct xdoc *d, const char *key, const char *label)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->meta.n; i++)
-		if (strcmp(d->meta.v[i].key, key) == 0) {
-			assert_string_equal(d->meta.v[i].label, label);
-			return d->meta.v[i].value;
-		}
-	return NULL;
-}
-
-static int
-probe(const char *name)
-{
-	struct savoir_input	 in;
-	char			*path, *data, *cause;
-	size_t			 len;
-	int			 score;
-
-	path = xsprintf("%s/plugins/legal/tests/data/%s", t_srcdir(), name);
-	if (file_read(path, 1 << 20, &data, &len, &cause) == -1)
-		fail_msg("%s", cause);
-	free(path);
-	memset(&in, 0, sizeof in);
-	in.abi = SAVOIR_PLUGIN_ABI;
-	in.size = sizeof in;
-	in.path = name;
-	in.data = (const unsigned char *)data;
-	in.len = len;
-	score = plugin->probe(pstate, &in);
-	free(data);
-	return score;
-}
-
 static void
 t_descriptor(void **st)
 {
@@ -62,13 +26,8 @@ t_descriptor(void **st)
 	    "theme", "module", "annee" };
 	size_t				 i;
 
-	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
-	assert_string_equal(plugin->name, "legal");
-	assert_string_equal(plugin->extensions[0], ".txt");
-	assert_null(plugin->extensions[1]);
-	assert_string_equal(t[0].name, "article");
-	assert_string_equal(t[0].label, "Article de loi");
-	assert_string_equal(t[0].label_plural, "Articles de loi");
+	expect_descriptor("legal", ".txt", NULL);
+	expect_type(&t[0], "article", "Article de loi", "Articles de loi");
 	assert_null(t[1].name);
 	for (i = 0; i < 6; i++)
 		assert_string_equal(t[0].facets[i].key, keys[i]);
@@ -80,31 +39,26 @@ t_descriptor(void **st)
 static void
 t_probe(void **st)
 {
-	assert_int_equal(probe("cgct-extrait.txt"), 80);
+	assert_int_equal(probe_file("cgct-extrait.txt", NULL), 80);
 	/* Broken YAML still comes to extract, which says what is wrong. */
-	assert_int_equal(probe("yaml-error.txt"), 80);
-	assert_int_equal(probe("plain.txt"), 0);
-	assert_int_equal(probe("no-article.txt"), 80);
+	assert_int_equal(probe_file("yaml-error.txt", NULL), 80);
+	assert_int_equal(probe_file("plain.txt", NULL), 0);
+	assert_int_equal(probe_file("no-article.txt", NULL), 80);
 }
 
 static void
 t_articles(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "cgct-extrait.txt",
-	    SAVOIR_INPUT_WITH_REPEALED), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_int_equal(s.f.ndocs, 3);
-	assert_string_equal(s.f.docs[0]->id, "cgct/L1115-1");
-	assert_string_equal(s.f.docs[1]->id, "cgct/L1114-1");
-	assert_string_equal(s.f.docs[2]->id, "cgct/L1115-4-2");
+	run_ok(s, "cgct-extrait.txt", SAVOIR_INPUT_WITH_REPEALED, 3, 0);
+	assert_string_equal(s->f.docs[0]->id, "cgct/L1115-1");
+	assert_string_equal(s->f.docs[1]->id, "cgct/L1114-1");
+	assert_string_equal(s->f.docs[2]->id, "cgct/L1115-4-2");
 
-	d = doc(&s, "cgct/L1115-1");
-	assert_string_equal(d->type, "article");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data, "Article L1115-1 "
+	d = must_doc(s, "cgct/L1115-1");
+	expect_doc(d, NULL, "article", "Article L1115-1 "
 	    "du CGCT — Principe général de l'action extérieure");
 	/* Wrapped lines make one paragraph; items lose their "- ". */
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
@@ -125,15 +79,9 @@ t_articles(void **st)
 	    "<li>le montant prévisionnel des engagements.</li>\n</ul>\n"
 	    "<p>Elles sont transmises au représentant de l&#39;État &amp; au "
 	    "&lt;préfet&gt;.</p>\n");
-	assert_string_equal(facet(d, "code", 0), "CGCT");
-	assert_string_equal(facet(d, "article", 0), "L1115-1");
-	assert_string_equal(facet(d, "etat", 0), "en vigueur");
-	assert_string_equal(facet(d, "theme", 0), "cadre juridique");
-	assert_string_equal(facet(d, "theme", 1), "action extérieure");
-	assert_string_equal(facet(d, "module", 0), "2-cadre-juridique");
-	assert_string_equal(facet(d, "annee", 0), "2021");
-	assert_int_equal(nfacets(d, "theme"), 2);
-	assert_int_equal(d->facets.n, 7);
+	expect_facets(d, "code=CGCT; article=L1115-1; etat=en vigueur; "
+	    "theme=cadre juridique; theme=action extérieure; "
+	    "module=2-cadre-juridique; annee=2021");
 	assert_string_equal(meta(d, "code", "Code"),
 	    "Code général des collectivités territoriales");
 	assert_non_null(strstr(meta(d, "chemin", "Emplacement"),
@@ -146,7 +94,7 @@ t_articles(void **st)
 	    "chapitre V — https://www.legifrance.gouv.fr/codes/section_lc/"
 	    "LEGITEXT000006070633/LEGISCTA000006164470/");
 
-	d = doc(&s, "cgct/L1114-1");
+	d = must_doc(s, "cgct/L1114-1");
 	assert_string_equal(facet(d, "etat", 0), "abrogé");
 	assert_string_equal(meta(d, "etat", "État"), "abrogé");
 	assert_string_equal(facet(d, "annee", 0), "1992");
@@ -154,70 +102,52 @@ t_articles(void **st)
 	    "6 février 1992");
 
 	/* No titre: no " — " after the reference. */
-	d = doc(&s, "cgct/L1115-4-2");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Article L1115-4-2 du CGCT");
+	d = must_doc(s, "cgct/L1115-4-2");
+	expect_doc(d, NULL, NULL, "Article L1115-4-2 du CGCT");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Une fiche sans titre, d'une seule phrase.");
-	sink_clear(&s);
 }
 
 static void
 t_repealed_skipped(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	/* Without the flag the host does not want repealed articles of an
 	 * official text... */
-	assert_int_equal(run(&s, "cgct-officiel.txt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 2);
-	assert_non_null(doc(&s, "cgct/L1115-1"));
-	assert_null(doc(&s, "cgct/L1114-1"));
-	assert_non_null(doc(&s, "cgct/L1115-4-2"));
-	sink_clear(&s);
+	run_ok(s, "cgct-officiel.txt", 0, 2, -1);
+	assert_non_null(doc(s, "cgct/L1115-1"));
+	assert_null(doc(s, "cgct/L1114-1"));
+	assert_non_null(doc(s, "cgct/L1115-4-2"));
+	sink_clear(s);
 	/* ...but a fiche explaining a repealed article is kept. */
-	assert_int_equal(run(&s, "cgct-extrait.txt", 0), 0);
-	assert_int_equal(s.f.ndocs, 3);
-	assert_non_null(doc(&s, "cgct/L1114-1"));
-	sink_clear(&s);
+	run_ok(s, "cgct-extrait.txt", 0, 3, -1);
+	assert_non_null(doc(s, "cgct/L1114-1"));
 }
 
 static void
 t_duplicate(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "duplicate.txt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "cgct/L1115-2");
+	d = run_doc(s, "duplicate.txt", 0, 1);
+	expect_doc(d, "cgct/L1115-2", NULL, NULL);
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Premier texte.");
 	assert_string_equal(meta(d, "nature", "Nature"), "texte officiel");
 	assert_null(meta(d, "version", "Version décrite"));
 	assert_null(facet(d, "annee", 0));
-	assert_int_equal(s.f.nwarnings, 1);
-	assert_true(has_warning(&s, "article L1115-2 is already on line 8",
-	    13));
-	sink_clear(&s);
+	expect_warning(s, "article L1115-2 is already on line 8", 13);
 }
 
 static void
 t_unknown_meta(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	assert_int_equal(run(&s, "unknown-meta.txt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data,
-	    "Texte de l'article.");
-	assert_int_equal(s.f.nwarnings, 1);
-	assert_true(has_warning(&s, "unknown article metadata `remarque`",
-	    10));
-	sink_clear(&s);
+	assert_string_equal(run_doc(s, "unknown-meta.txt", 0, 1)->
+	    text[SAVOIR_COL_BODY].data, "Texte de l'article.");
+	expect_warning(s, "unknown article metadata `remarque`", 10);
 }
 
 static void
@@ -267,28 +197,28 @@ t_edge_cases(void **st)
 		{ "---\ncode: X\ncourt: X\n---\nArticle L5\n\nTexte.\n",
 		    NULL, 1, "no `sources`" },
 	};
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	size_t			 i;
 	int			 rc;
 
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		rc = run_mem(&s, "x.txt", cases[i].text, strlen(cases[i].text),
+	for (i = 0; i < nitems(cases); i++) {
+		rc = run_mem(s, "x.txt", cases[i].text, strlen(cases[i].text),
 		    0);
-		assert_int_equal(s.misuse, 0);
+		assert_int_equal(s->misuse, 0);
 		if (cases[i].error != NULL) {
 			assert_int_equal(rc, -1);
-			if (strstr(s.f.error, cases[i].error) == NULL)
+			if (strstr(s->f.error, cases[i].error) == NULL)
 				fail_msg("case %zu: \"%s\" lacks \"%s\"", i,
-				    s.f.error, cases[i].error);
+				    s->f.error, cases[i].error);
 		} else if (rc != 0)
-			fail_msg("case %zu: %s", i, s.f.error);
-		if (s.f.ndocs != cases[i].ndocs)
-			fail_msg("case %zu: %zu documents", i, s.f.ndocs);
+			fail_msg("case %zu: %s", i, s->f.error);
+		if (s->f.ndocs != cases[i].ndocs)
+			fail_msg("case %zu: %zu documents", i, s->f.ndocs);
 		if (cases[i].warning != NULL &&
-		    !has_warning(&s, cases[i].warning, -1))
+		    !has_warning(s, cases[i].warning, -1))
 			fail_msg("case %zu: no warning \"%s\"", i,
 			    cases[i].warning);
-		sink_clear(&s);
+		sink_clear(s);
 	}
 }
 
@@ -299,21 +229,16 @@ t_edge_values(void **st)
 	    "court: LOI\r\nsources:\r\n  - titre: t\r\n---\r\n"
 	    "Article LO1114-1\r\ntitre: a\r\nannee: 2001\r\n"
 	    "etat: bof\r\n\r\nTexte.\r\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run_mem(&s, "x.txt", text, strlen(text), 0), 0);
-	assert_int_equal(s.misuse, 0);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "loi/LO1114-1");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Article LO1114-1 du LOI — a");
+	d = run_mem_doc(s, "x.txt", text, strlen(text), 0, -1);
+	expect_doc(d, "loi/LO1114-1", NULL, "Article LO1114-1 du LOI — a");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Texte.");
 	assert_string_equal(facet(d, "annee", 0), "2001");
 	/* An unknown etat is read as in force, with a warning. */
 	assert_string_equal(facet(d, "etat", 0), "en vigueur");
-	assert_true(has_warning(&s, "etat `bof` is neither", 10));
-	sink_clear(&s);
+	expect_warning(s, "etat `bof` is neither", 10);
 }
 
 /* Each repeat names the first occurrence, whatever their order. */
@@ -327,20 +252,16 @@ t_many_duplicates(void **st)
 	    "Article L2\n\nB2.\n"		/* line 13 */
 	    "Article L1\n\nA2.\n"		/* line 16 */
 	    "Article L2\n\nB3.\n";		/* line 19 */
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	assert_int_equal(run_mem(&s, "x.txt", text, strlen(text), 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 2);
-	assert_string_equal(s.f.docs[0]->id, "x/L2");
-	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data, "B.");
-	assert_string_equal(s.f.docs[1]->id, "x/L1");
-	assert_string_equal(s.f.docs[1]->text[SAVOIR_COL_BODY].data, "A.");
-	assert_int_equal(s.f.nwarnings, 3);
-	assert_true(has_warning(&s, "L2 is already on line 7", 13));
-	assert_true(has_warning(&s, "L1 is already on line 10", 16));
-	assert_true(has_warning(&s, "L2 is already on line 7", 19));
-	sink_clear(&s);
+	run_mem_ok(s, "x.txt", text, strlen(text), 0, 2, 3);
+	expect_doc(s->f.docs[0], "x/L2", NULL, NULL);
+	assert_string_equal(s->f.docs[0]->text[SAVOIR_COL_BODY].data, "B.");
+	expect_doc(s->f.docs[1], "x/L1", NULL, NULL);
+	assert_string_equal(s->f.docs[1]->text[SAVOIR_COL_BODY].data, "A.");
+	expect_warning(s, "L2 is already on line 7", 13);
+	expect_warning(s, "L1 is already on line 10", 16);
+	expect_warning(s, "L2 is already on line 7", 19);
 }
 
 int
@@ -349,15 +270,15 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
-		cmocka_unit_test(t_articles),
-		cmocka_unit_test(t_repealed_skipped),
-		cmocka_unit_test(t_duplicate),
-		cmocka_unit_test(t_unknown_meta),
+		FH_TEST(t_articles),
+		FH_TEST(t_repealed_skipped),
+		FH_TEST(t_duplicate),
+		FH_TEST(t_unknown_meta),
 		cmocka_unit_test(t_no_article),
 		cmocka_unit_test(t_yaml_error),
-		cmocka_unit_test(t_edge_cases),
-		cmocka_unit_test(t_edge_values),
-		cmocka_unit_test(t_many_duplicates),
+		FH_TEST(t_edge_cases),
+		FH_TEST(t_edge_values),
+		FH_TEST(t_many_duplicates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

@@ -28,18 +28,13 @@ t_descriptor(void **st)
 	    "Étude de cas", "Fiche juridique", "Glossaire" };
 	size_t				 i;
 
-	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
-	assert_string_equal(plugin->name, "notes");
-	assert_string_equal(plugin->extensions[0], ".md");
-	assert_string_equal(plugin->extensions[1], ".markdown");
+	expect_descriptor("notes", ".md", ".markdown", NULL);
 	for (i = 0, t = plugin->types; t->name != NULL; t++, i++) {
-		assert_string_equal(t->name, names[i]);
-		assert_string_equal(t->label, labels[i]);
-		assert_string_equal(t->facets[0].key, "module");
-		assert_string_equal(t->facets[1].key, "theme");
-		assert_string_equal(t->facets[2].key, "pays");
-		assert_string_equal(t->facets[3].key, "annee");
-		assert_int_equal(t->facets[3].kind, SAVOIR_FACET_YEAR);
+		expect_type(t, names[i], labels[i], NULL);
+		expect_facet(&t->facets[0], "module", NULL, -1);
+		expect_facet(&t->facets[1], "theme", NULL, -1);
+		expect_facet(&t->facets[2], "pays", NULL, -1);
+		expect_facet(&t->facets[3], "annee", NULL, SAVOIR_FACET_YEAR);
 	}
 	assert_int_equal(i, 4);
 	assert_string_equal(plugin->types[1].label_plural, "Études de cas");
@@ -48,18 +43,13 @@ t_descriptor(void **st)
 static void
 t_good(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body, *heads;
 
-	assert_int_equal(run(&s, "good.md", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "notes/etapes");	/* id: wins */
-	assert_string_equal(d->type, "note");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	d = run_doc(s, "good.md", 0, 0);
+	/* id: wins */
+	expect_doc(d, "notes/etapes", "note",
 	    "Les étapes législatives de l'action extérieure");
 
 	/* The H1 repeating the title is gone from every column and the page. */
@@ -67,89 +57,62 @@ t_good(void **st)
 	assert_string_equal(heads, "La loi Thiollière\nUn exemple de "
 	    "délibération");
 	body = d->text[SAVOIR_COL_BODY].data;
-	assert_null(strstr(body, "Les étapes législatives"));
 	assert_null(strstr(d->html, "<h1>"));
 
 	/* Plain text: paragraphs joined, lists, code, table; no markup. */
-	assert_non_null(strstr(body, "La loi de 1992 ouvre la voie aux "
-	    "conventions avec des autorités locales étrangères ; voir le cas "
-	    "de Chambéry et la fiche L1115-5."));
-	assert_non_null(strstr(body, "\nseconde étape : l'extension aux "
-	    "actions humanitaires.\n"));
-	assert_non_null(strstr(body, "Le conseil municipal approuve la "
-	    "convention."));
-	assert_non_null(strstr(body, "45,4 M€"));
-	assert_null(strstr(body, "**"));
-	assert_null(strstr(body, "https://"));
-	assert_null(strstr(body, "](/doc"));
+	expect_in(body, "La loi de 1992 ouvre la voie aux conventions avec "
+	    "des autorités locales étrangères ; voir le cas de Chambéry et la "
+	    "fiche L1115-5.",
+	    "\nseconde étape : l'extension aux actions humanitaires.\n",
+	    "Le conseil municipal approuve la convention.", "45,4 M€", NULL);
+	expect_not_in(body, "Les étapes législatives", "**", "https://",
+	    "](/doc", NULL);
 #ifdef HAVE_CMARK_GFM
-	assert_non_null(strstr(body, "\n2003 | 45,4 M€\n"));
-	assert_non_null(strstr(d->html, "<table>"));
-	assert_non_null(strstr(d->html, "<td>45,4 M€</td>"));
+	expect_in(body, "\n2003 | 45,4 M€\n", NULL);
+	expect_in(d->html, "<table>", "<td>45,4 M€</td>", NULL);
 #endif
 
 	/* Facets. */
-	assert_string_equal(facet(d, "module", 0), "2-cadre-juridique");
-	assert_string_equal(facet(d, "theme", 0), "cadre juridique");
-	assert_string_equal(facet(d, "theme", 1), "loi Thiollière");
-	assert_int_equal(nfacets(d, "theme"), 2);
-	assert_string_equal(facet(d, "pays", 0), "Burkina Faso");
-	assert_string_equal(facet(d, "pays", 1), "Sénégal");
-	assert_string_equal(facet(d, "annee", 0), "2007");
-	assert_int_equal(d->facets.n, 6);
+	expect_facets(d, "module=2-cadre-juridique; theme=cadre juridique; "
+	    "theme=loi Thiollière; pays=Burkina Faso; pays=Sénégal; "
+	    "annee=2007");
 
 	/* Metadata, in order, labels in French. */
 	assert_int_equal(d->meta.n, 8);
-	assert_string_equal(d->meta.v[0].key, "auteur");
-	assert_string_equal(d->meta.v[0].label, "Auteur");
-	assert_string_equal(d->meta.v[0].value, "Équipe pédagogique");
-	assert_string_equal(d->meta.v[1].label, "Date");
-	assert_string_equal(d->meta.v[1].value, "26 novembre 2026");
-	assert_string_equal(d->meta.v[2].value, "2-cadre-juridique");
-	assert_string_equal(d->meta.v[3].label, "Année");
-	assert_string_equal(d->meta.v[3].value, "2007");
-	assert_string_equal(d->meta.v[4].label, "Thèmes");
-	assert_string_equal(d->meta.v[4].value,
+	expect_kv(&d->meta, 0, "auteur", "Auteur", "Équipe pédagogique");
+	expect_kv(&d->meta, 1, NULL, "Date", "26 novembre 2026");
+	expect_kv(&d->meta, 2, NULL, NULL, "2-cadre-juridique");
+	expect_kv(&d->meta, 3, NULL, "Année", "2007");
+	expect_kv(&d->meta, 4, NULL, "Thèmes",
 	    "cadre juridique, loi Thiollière");
-	assert_string_equal(d->meta.v[5].value, "Burkina Faso, Sénégal");
-	assert_string_equal(d->meta.v[6].key, "source");
-	assert_string_equal(d->meta.v[6].label, "Source");
-	assert_string_equal(d->meta.v[6].value, "Rapport d'information du "
+	expect_kv(&d->meta, 5, NULL, NULL, "Burkina Faso, Sénégal");
+	expect_kv(&d->meta, 6, "source", "Source", "Rapport d'information du "
 	    "Sénat n° 123 (2012-2013) — "
 	    "https://www.senat.fr/rap/r12-123/r12-1231.html");
-	assert_string_equal(d->meta.v[7].value,
+	expect_kv(&d->meta, 7, NULL, NULL,
 	    "Entretien avec un élu (non publié)");
 
 	/* HTML from cmark. */
-	assert_non_null(strstr(d->html, "<h2>La loi Thiollière</h2>"));
-	assert_non_null(strstr(d->html, "<em>conventions</em>"));
-	assert_non_null(strstr(d->html, "<li>première étape"));
-	assert_non_null(strstr(d->html, "<pre><code>Le conseil"));
+	expect_in(d->html, "<h2>La loi Thiollière</h2>", "<em>conventions</em>",
+	    "<li>première étape", "<pre><code>Le conseil", NULL);
 
 	/* Links: /doc/ only, decoded, no #fragment or ?query, one per target
 	 * (links.v: key target, label, value rel). */
 	assert_int_equal(d->links.n, 2);
-	assert_string_equal(d->links.v[0].key, "cas/chambéry-ouahigouya");
-	assert_string_equal(d->links.v[0].value, "lien");
-	assert_string_equal(d->links.v[0].label, "le cas de Chambéry");
-	assert_string_equal(d->links.v[1].key, "cgct/L1115-5");
-	assert_string_equal(d->links.v[1].label, "la fiche L1115-5");
-	sink_clear(&s);
+	expect_kv(&d->links, 0, "cas/chambéry-ouahigouya",
+	    "le cas de Chambéry", "lien");
+	expect_kv(&d->links, 1, "cgct/L1115-5", "la fiche L1115-5", NULL);
 }
 
 static void
 t_defaults_and_warnings(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "minimal.md", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
+	d = run_doc(s, "minimal.md", 0, 2);
 	/* No id: key, so the path without its extension. */
-	assert_string_equal(d->id, "notes/tests/minimal");
-	assert_string_equal(d->type, "glossaire");
+	expect_doc(d, "notes/tests/minimal", "glossaire", NULL);
 	assert_int_equal(d->facets.n, 0);
 	assert_int_equal(d->meta.n, 0);
 	assert_int_equal(d->links.n, 0);
@@ -157,48 +120,37 @@ t_defaults_and_warnings(void **st)
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "L'AECT est "
 	    "l'action extérieure des collectivités territoriales.");
 	/* A typo'd key and the missing sources are reported, with lines. */
-	assert_int_equal(s.f.nwarnings, 2);
-	assert_true(has_warning(&s, "unknown front matter key `theme`", 4));
-	assert_true(has_warning(&s, "no `sources`", -1));
-	sink_clear(&s);
+	expect_warning(s, "unknown front matter key `theme`", 4);
+	expect_warning(s, "no `sources`", -1);
 }
 
 static void
 t_unsafe_html(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "unsafe.md", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_null(strstr(d->html, "<script"));
-	assert_null(strstr(d->html, "alert"));
-	assert_null(strstr(d->html, "onerror"));
-	assert_null(strstr(d->html, "<img"));
-	assert_null(strstr(d->html, "javascript:"));
+	d = run_doc(s, "unsafe.md", 0, -1);
+	expect_not_in(d->html, "<script", "alert", "onerror", "<img",
+	    "javascript:", NULL);
 	/* The safe text around it survives, in the page and the index. */
-	assert_non_null(strstr(d->html, "Texte avant le script."));
-	assert_non_null(strstr(d->html, "et un texte sûr."));
-	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "alert"));
-	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
-	    "Un lien piégé et un texte sûr."));
+	expect_in(d->html, "Texte avant le script.", "et un texte sûr.", NULL);
+	expect_not_in(d->text[SAVOIR_COL_BODY].data, "alert", NULL);
+	expect_in(d->text[SAVOIR_COL_BODY].data,
+	    "Un lien piégé et un texte sûr.", NULL);
 	assert_int_equal(d->links.n, 0);
-	sink_clear(&s);
 }
 
 static void
 t_nul(void **st)
 {
 	static const char text[] = "---\ntitle: a\ntype: note\n---\n\nA\0B\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	assert_int_equal(run_mem(&s, "x.md", text, sizeof text - 1, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_string_equal(s.f.error, "NUL byte at line 6: this is not a "
+	assert_int_equal(run_mem(s, "x.md", text, sizeof text - 1, 0), -1);
+	assert_int_equal(s->misuse, 0);
+	assert_string_equal(s->f.error, "NUL byte at line 6: this is not a "
 	    "text file");
-	sink_clear(&s);
 }
 
 static void
@@ -239,10 +191,7 @@ t_latin1(void **st)
 static void
 t_front_matter_errors(void **st)
 {
-	static const struct {
-		const char	*text;
-		const char	*msg;
-	} cases[] = {
+	static const struct t_case cases[] = {
 		{ "---\ntitle: a\ntype: note\n", "never closed" },
 		{ "---\n---\nText.\n", "front matter is empty" },
 		{ "---\n- a\n- b\n---\n", "line 2: expected `key: value`" },
@@ -271,18 +220,18 @@ t_front_matter_errors(void **st)
 		{ "\xef\xbb\xbf---\ntitle: a\ntype: note\n---\n",
 		    "byte order mark" },
 	};
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	size_t			 i;
 
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(run_mem(&s, "x.md", cases[i].text,
-		    strlen(cases[i].text), 0), -1);
-		assert_int_equal(s.misuse, 0);
-		assert_int_equal(s.f.ndocs, 0);
-		if (strstr(s.f.error, cases[i].msg) == NULL)
+	for (i = 0; i < nitems(cases); i++) {
+		assert_int_equal(run_mem(s, "x.md", cases[i].in,
+		    strlen(cases[i].in), 0), -1);
+		assert_int_equal(s->misuse, 0);
+		assert_int_equal(s->f.ndocs, 0);
+		if (strstr(s->f.error, cases[i].want) == NULL)
 			fail_msg("case %zu: \"%s\" does not contain \"%s\"",
-			    i, s.f.error, cases[i].msg);
-		sink_clear(&s);
+			    i, s->f.error, cases[i].want);
+		sink_clear(s);
 	}
 }
 
@@ -307,13 +256,11 @@ t_lenient(void **st)
 	    "\r\n"
 	    "Voir [rien](/doc/) et [là](/doc/%2e%2E/x), "
 	    "[ici](/doc/a%20b/).\r\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run_mem(&s, "cas/x.md", text, strlen(text), 0), 0);
-	assert_int_equal(s.misuse, 0);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "cas/x");
+	d = run_mem_doc(s, "cas/x.md", text, strlen(text), 0, 4);
+	expect_doc(d, "cas/x", NULL, NULL);
 	assert_string_equal(facet(d, "theme", 0), "eau");
 	assert_null(facet(d, "pays", 0));
 	assert_null(facet(d, "annee", 0));
@@ -323,14 +270,11 @@ t_lenient(void **st)
 	/* Decoded, without its trailing slash; a space is allowed. */
 	assert_int_equal(d->links.n, 1);
 	assert_string_equal(d->links.v[0].key, "a b");
-	assert_true(has_warning(&s, "unknown key `page` in a source", 9));
-	assert_true(has_warning(&s, "`annee` is not a four-digit year", 6));
-	assert_true(has_warning(&s, "link to `/doc/` does not name", 14));
+	expect_warning(s, "unknown key `page` in a source", 9);
+	expect_warning(s, "`annee` is not a four-digit year", 6);
+	expect_warning(s, "link to `/doc/` does not name", 14);
 	/* A decoded ".." is refused like a literal one. */
-	assert_true(has_warning(&s, "link to `/doc/%2e%2E/x` does not name",
-	    14));
-	assert_int_equal(s.f.nwarnings, 4);
-	sink_clear(&s);
+	expect_warning(s, "link to `/doc/%2e%2E/x` does not name", 14);
 }
 
 /* A title written as a YAML block is one line, and still recognised in a
@@ -351,20 +295,16 @@ t_title_block(void **st)
 	    "# Un titre sur deux lignes\n"
 	    "\n"
 	    "Texte.\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run_mem(&s, "x.md", text, strlen(text), 0), 0);
-	assert_int_equal(s.misuse, 0);
-	d = s.f.docs[0];
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Un titre sur deux lignes");
+	d = run_mem_doc(s, "x.md", text, strlen(text), 0, -1);
+	expect_doc(d, NULL, NULL, "Un titre sur deux lignes");
 	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
 	assert_null(strstr(d->html, "<h1>"));
 	/* An empty list item is no facet value. */
 	assert_int_equal(nfacets(d, "theme"), 1);
 	assert_string_equal(facet(d, "theme", 0), "eau");
-	sink_clear(&s);
 }
 
 int
@@ -372,18 +312,18 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
-		cmocka_unit_test(t_good),
-		cmocka_unit_test(t_defaults_and_warnings),
-		cmocka_unit_test(t_unsafe_html),
+		FH_TEST(t_good),
+		FH_TEST(t_defaults_and_warnings),
+		FH_TEST(t_unsafe_html),
 		cmocka_unit_test(t_yaml_error),
 		cmocka_unit_test(t_no_front_matter),
 		cmocka_unit_test(t_unknown_type),
 		cmocka_unit_test(t_empty),
 		cmocka_unit_test(t_latin1),
-		cmocka_unit_test(t_nul),
-		cmocka_unit_test(t_front_matter_errors),
-		cmocka_unit_test(t_lenient),
-		cmocka_unit_test(t_title_block),
+		FH_TEST(t_nul),
+		FH_TEST(t_front_matter_errors),
+		FH_TEST(t_lenient),
+		FH_TEST(t_title_block),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

@@ -344,32 +344,24 @@ def patch_sizes(path, entry, size=None, flag_bits=0):
     that the archive stays self-consistent and only the lie remains."""
     data = bytearray(open(path, "rb").read())
     name = entry.encode()
-    # Local file headers.
-    off = 0
-    while True:
-        off = data.find(b"PK\x03\x04", off)
-        if off < 0:
-            break
-        nlen = struct.unpack_from("<H", data, off + 26)[0]
-        if data[off + 30:off + 30 + nlen] == name:
-            if size is not None:
-                struct.pack_into("<I", data, off + 22, size)
-            flags = struct.unpack_from("<H", data, off + 6)[0]
-            struct.pack_into("<H", data, off + 6, flags | flag_bits)
-        off += 4
-    # Central directory headers.
-    off = 0
-    while True:
-        off = data.find(b"PK\x01\x02", off)
-        if off < 0:
-            break
-        nlen = struct.unpack_from("<H", data, off + 28)[0]
-        if data[off + 46:off + 46 + nlen] == name:
-            if size is not None:
-                struct.pack_into("<I", data, off + 24, size)
-            flags = struct.unpack_from("<H", data, off + 8)[0]
-            struct.pack_into("<H", data, off + 8, flags | flag_bits)
-        off += 4
+    # (signature, offset of: name length, name, flags, uncompressed size)
+    # in local file headers, then in central directory headers.
+    headers = ((b"PK\x03\x04", 26, 30, 6, 22),
+               (b"PK\x01\x02", 28, 46, 8, 24))
+    for sig, at_nlen, at_name, at_flags, at_size in headers:
+        off = 0
+        while True:
+            off = data.find(sig, off)
+            if off < 0:
+                break
+            nlen = struct.unpack_from("<H", data, off + at_nlen)[0]
+            if data[off + at_name:off + at_name + nlen] == name:
+                if size is not None:
+                    struct.pack_into("<I", data, off + at_size, size)
+                flags = struct.unpack_from("<H", data, off + at_flags)[0]
+                struct.pack_into("<H", data, off + at_flags,
+                                 flags | flag_bits)
+            off += 4
     open(path, "wb").write(bytes(data))
 
 

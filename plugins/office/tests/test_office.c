@@ -19,18 +19,6 @@ setup(void **st)
 	return fakehost_load("office", "office");
 }
 
-/* The n-th meta entry with this key, or NULL. */
-static const struct kv *
-meta(const struct xdoc *d, const char *key)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->meta.n; i++)
-		if (strcmp(d->meta.v[i].key, key) == 0)
-			return &d->meta.v[i];
-	return NULL;
-}
-
 /* --- a stored (uncompressed) zip writer, for archives made here ------ */
 
 static uint32_t crc_table[256];
@@ -157,6 +145,36 @@ tzip_docx(const char *document, size_t doclen, size_t *len)
 	return tzip_finish(&z, len);
 }
 
+/* A .docx made here: a word/document.xml of T_DOC, what the test writes
+ * into doc, then T_END. */
+struct tdocx {
+	struct buf	 doc;
+	char		*zip;
+	size_t		 len;
+};
+
+static void
+tdocx_begin(struct tdocx *x)
+{
+	buf_init(&x->doc);
+	buf_adds(&x->doc, T_DOC);
+	x->zip = NULL;
+}
+
+static void
+tdocx_end(struct tdocx *x)
+{
+	buf_adds(&x->doc, T_END);
+	x->zip = tzip_docx(x->doc.data, x->doc.len, &x->len);
+}
+
+static void
+tdocx_free(struct tdocx *x)
+{
+	free(x->zip);
+	buf_free(&x->doc);
+}
+
 /* --- the tests ------------------------------------------------------- */
 
 static void
@@ -164,45 +182,13 @@ t_descriptor(void **st)
 {
 	const struct savoir_type_decl	*t = plugin->types;
 
-	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
-	assert_string_equal(plugin->name, "office");
-	assert_string_equal(plugin->extensions[0], ".odt");
-	assert_string_equal(plugin->extensions[1], ".docx");
-	assert_null(plugin->extensions[2]);
-	assert_string_equal(t[0].name, "bureautique");
-	assert_string_equal(t[0].label, "Document bureautique");
-	assert_string_equal(t[0].label_plural, "Documents bureautiques");
+	expect_descriptor("office", ".odt", ".docx", NULL);
+	expect_type(&t[0], "bureautique", "Document bureautique",
+	    "Documents bureautiques");
 	assert_null(t[1].name);
-	assert_string_equal(t[0].facets[0].key, "annee");
-	assert_string_equal(t[0].facets[0].label, "Année");
-	assert_int_equal(t[0].facets[0].kind, SAVOIR_FACET_YEAR);
-	assert_string_equal(t[0].facets[1].key, "auteur");
-	assert_string_equal(t[0].facets[1].label, "Auteur");
+	expect_facet(&t[0].facets[0], "annee", "Année", SAVOIR_FACET_YEAR);
+	expect_facet(&t[0].facets[1], "auteur", "Auteur", -1);
 	assert_null(t[0].facets[2].key);
-}
-
-static int
-probe_file(const char *name, const char *as)
-{
-	struct savoir_input	 in;
-	char			*path, *data, *cause;
-	size_t			 len;
-	int			 score;
-
-	path = xsprintf("%s/plugins/office/tests/data/%s", t_srcdir(), name);
-	if (file_read(path, 8 << 20, &data, &len, &cause) == -1)
-		fail_msg("%s", cause);
-	free(path);
-	memset(&in, 0, sizeof in);
-	in.abi = SAVOIR_PLUGIN_ABI;
-	in.size = sizeof in;
-	in.path = as != NULL ? as : name;
-	in.data = (const unsigned char *)data;
-	in.len = len;
-	in.id_prefix = "x";
-	score = plugin->probe(pstate, &in);
-	free(data);
-	return score;
 }
 
 static void
@@ -220,19 +206,12 @@ t_probe(void **st)
 static void
 t_good_odt(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body, *html;
 
-	assert_int_equal(run(&s, "good.odt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "office/good");
-	assert_string_equal(d->type, "bureautique");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Guide de la coopération");
+	d = run_doc(s, "good.odt", 0, 0);
+	expect_doc(d, "office/good", "bureautique", "Guide de la coopération");
 
 	/* text:h, and a paragraph whose automatic style derives from Title;
 	 * the table of contents is not read. */
@@ -249,62 +228,43 @@ t_good_odt(void **st)
 	    "Échappement : a < b & <script>alert(1)</script>\n"
 	    "Texte dans un cadre.\n"
 	    "[1] Loi n° 2007-147 du 2 février 2007.");
-	assert_null(strstr(body, "sommaire"));
-	assert_null(strstr(body, "supprimé"));
-	assert_null(strstr(body, "titre image"));
+	expect_not_in(body, "sommaire", "supprimé", "titre image", NULL);
 
 	html = d->html;
-	assert_non_null(strstr(html, "<h2>Coopération décentralisée au Sahel"
-	    "</h2>\n<h2>Le cadre juridique</h2>\n"));
-	assert_non_null(strstr(html, "<p>Première ligne<br>seconde ligne "
-	    "après tabulation.</p>"));
-	assert_non_null(strstr(html, "<h3>Les partenaires</h3>\n<ul>\n"
-	    "<li>Ouahigouya</li>\n<li>Chambéry</li>\n<li>Savoie</li>\n</ul>"));
-	assert_non_null(strstr(html, "<table>\n<tr><th>Année</th><th>Montant"
-	    "</th></tr>\n<tr><td>2003</td><td>45,4 M€ (estimé)</td></tr>\n"
-	    "</table>"));
-	assert_non_null(strstr(html, "<p>Échappement : a &lt; b &amp; "
-	    "&lt;script&gt;alert(1)&lt;/script&gt;</p>"));
-	assert_null(strstr(html, "<script"));
-	assert_non_null(strstr(html, "<h2>Notes</h2>\n<p>[1] Loi n° 2007-147 "
-	    "du 2 février 2007.</p>"));
+	expect_in(html,
+	    "<h2>Coopération décentralisée au Sahel</h2>\n"
+	    "<h2>Le cadre juridique</h2>\n",
+	    "<p>Première ligne<br>seconde ligne après tabulation.</p>",
+	    "<h3>Les partenaires</h3>\n<ul>\n<li>Ouahigouya</li>\n"
+	    "<li>Chambéry</li>\n<li>Savoie</li>\n</ul>",
+	    "<table>\n<tr><th>Année</th><th>Montant</th></tr>\n"
+	    "<tr><td>2003</td><td>45,4 M€ (estimé)</td></tr>\n</table>",
+	    "<p>Échappement : a &lt; b &amp; "
+	    "&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+	    "<h2>Notes</h2>\n<p>[1] Loi n° 2007-147 du 2 février 2007.</p>",
+	    NULL);
+	expect_not_in(html, "<script", NULL);
 
-	assert_string_equal(facet(d, "annee", 0), "2019");
-	assert_string_equal(facet(d, "auteur", 0), "Marie Dupont");
-	assert_int_equal(d->facets.n, 2);
+	expect_facets(d, "annee=2019; auteur=Marie Dupont");
 	assert_int_equal(d->meta.n, 7);
-	assert_string_equal(d->meta.v[0].key, "titre");
-	assert_string_equal(d->meta.v[0].label, "Titre");
-	assert_string_equal(d->meta.v[0].value, "Guide de la coopération");
-	assert_string_equal(d->meta.v[1].label, "Auteur");
-	assert_string_equal(d->meta.v[1].value, "Marie Dupont");
-	assert_string_equal(d->meta.v[2].label, "Date");
-	assert_string_equal(d->meta.v[2].value, "14 mars 2019");
-	assert_string_equal(d->meta.v[3].label, "Sujet");
-	assert_string_equal(d->meta.v[3].value, "Action extérieure");
-	assert_string_equal(d->meta.v[4].label, "Mots-clés");
-	assert_string_equal(d->meta.v[4].value, "coopération, Sahel");
-	assert_string_equal(d->meta.v[5].label, "Description");
-	assert_string_equal(d->meta.v[5].value, "Un guide pratique.");
-	assert_string_equal(d->meta.v[6].label, "Format");
-	sink_clear(&s);
+	expect_kv(&d->meta, 0, "titre", "Titre", "Guide de la coopération");
+	expect_kv(&d->meta, 1, NULL, "Auteur", "Marie Dupont");
+	expect_kv(&d->meta, 2, NULL, "Date", "14 mars 2019");
+	expect_kv(&d->meta, 3, NULL, "Sujet", "Action extérieure");
+	expect_kv(&d->meta, 4, NULL, "Mots-clés", "coopération, Sahel");
+	expect_kv(&d->meta, 5, NULL, "Description", "Un guide pratique.");
+	expect_kv(&d->meta, 6, NULL, "Format", NULL);
 }
 
 static void
 t_good_docx(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*html;
 
-	assert_int_equal(run(&s, "good.docx", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "office/good");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Les jumelages franco-africains");
+	d = run_doc(s, "good.docx", 0, 0);
+	expect_doc(d, "office/good", NULL, "Les jumelages franco-africains");
 	/* Style ids in French, names in English; basedOn chains; a direct
 	 * outline level; the table-of-contents entry is dropped. */
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
@@ -323,54 +283,46 @@ t_good_docx(void **st)
 	    "[1] Source : rapport du Sénat.");
 
 	html = d->html;
-	assert_non_null(strstr(html, "<h2>Rapport sur les jumelages</h2>\n"
+	expect_in(html, "<h2>Rapport sur les jumelages</h2>\n"
 	    "<h2>Introduction</h2>\n<p>Les collectivités françaises "
 	    "coopèrent avec<br>leurs partenaires. Voir le site</p>\n"
 	    "<h3>Historique</h3>\n<h2>Chapitre personnalisé</h2>\n"
 	    "<h4>Niveau de plan direct</h4>\n<ul>\n<li>Premier point</li>\n"
 	    "<li>Second point</li>\n</ul>\n"
-	    "<table>\n<tr><th>Ville</th><th>Pays</th></tr>\n"));
-	assert_non_null(strstr(html, "<p>&lt;img src=x onerror=alert(1)&gt; "
-	    "reste du texte</p>"));
-	assert_null(strstr(html, "<img"));
-	assert_non_null(strstr(html, "<h2>Notes</h2>\n<p>[1] Source : "
-	    "rapport du Sénat.</p>"));
+	    "<table>\n<tr><th>Ville</th><th>Pays</th></tr>\n",
+	    "<p>&lt;img src=x onerror=alert(1)&gt; reste du texte</p>",
+	    "<h2>Notes</h2>\n<p>[1] Source : rapport du Sénat.</p>", NULL);
+	expect_not_in(html, "<img", NULL);
 
 	assert_string_equal(facet(d, "annee", 0), "2021");
 	assert_string_equal(facet(d, "auteur", 0), "Équipe pédagogique");
-	assert_string_equal(meta(d, "date")->value, "15 juin 2021");
-	assert_string_equal(meta(d, "sujet")->value, "Coopération");
-	assert_string_equal(meta(d, "mots_cles")->value,
+	assert_string_equal(meta(d, "date", NULL), "15 juin 2021");
+	assert_string_equal(meta(d, "sujet", NULL), "Coopération");
+	assert_string_equal(meta(d, "mots_cles", NULL),
 	    "jumelage; Burkina Faso");
-	assert_string_equal(meta(d, "description")->value, "Synthèse.");
-	assert_string_equal(meta(d, "format")->value, "Word (.docx)");
-	sink_clear(&s);
+	assert_string_equal(meta(d, "description", NULL), "Synthèse.");
+	assert_string_equal(meta(d, "format", NULL), "Word (.docx)");
 }
 
 static void
 t_title_fallbacks(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
 	/* No dc:title: the first heading; dc:creator is then the author. */
-	assert_int_equal(run(&s, "notitle.odt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	d = s.f.docs[0];
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Premier titre du document");
+	d = run_doc(s, "notitle.odt", 0, -1);
+	expect_doc(d, NULL, NULL, "Premier titre du document");
 	assert_string_equal(facet(d, "auteur", 0), "Paul Martin");
 	assert_string_equal(facet(d, "annee", 0), "2018");
-	assert_string_equal(meta(d, "date")->value, "5 novembre 2018");
-	assert_null(meta(d, "titre"));
-	sink_clear(&s);
+	assert_string_equal(meta(d, "date", NULL), "5 novembre 2018");
+	assert_null(meta(d, "titre", NULL));
+	sink_clear(s);
 
 	/* No metadata, no styles.xml: a style id that names a heading level
 	 * still makes a heading, and the title. */
-	assert_int_equal(run(&s, "bare.docx", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	d = s.f.docs[0];
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data, "Un intertitre");
+	d = run_doc(s, "bare.docx", 0, -1);
+	expect_doc(d, NULL, NULL, "Un intertitre");
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data, "Un intertitre");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Texte sans titre ni métadonnées.");
@@ -378,36 +330,31 @@ t_title_fallbacks(void **st)
 	assert_int_equal(d->meta.n, 1);
 	assert_string_equal(d->html, "<p>Texte sans titre ni "
 	    "métadonnées.</p>\n<h3>Un intertitre</h3>\n");
-	sink_clear(&s);
+	sink_clear(s);
 
 	/* A first heading that repeats the title is not shown twice. */
-	assert_int_equal(run(&s, "titled.odt", 0), 0);
-	d = s.f.docs[0];
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Rapport & annexes");
+	d = run_doc(s, "titled.odt", 0, -1);
+	expect_doc(d, NULL, NULL, "Rapport & annexes");
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
 	    "Rapport & annexes");
 	assert_string_equal(d->html, "<p>Texte.</p>\n");
-	sink_clear(&s);
+	sink_clear(s);
 
 	/* The main part is wherever _rels/.rels says. */
-	assert_int_equal(run(&s, "moved.docx", 0), 0);
-	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data,
+	d = run_doc(s, "moved.docx", 0, -1);
+	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
 	    "Partie principale déplacée.");
-	sink_clear(&s);
 }
 
 static void
 t_encodings(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	/* A declared encoding is honoured. */
-	assert_int_equal(run(&s, "latin1.odt", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_BODY].data,
-	    "L'été à Chambéry.");
-	sink_clear(&s);
+	assert_string_equal(run_doc(s, "latin1.odt", 0, -1)->
+	    text[SAVOIR_COL_BODY].data, "L'été à Chambéry.");
+	sink_clear(s);
 	/* Latin-1 bytes in a part that says UTF-8: refused, with where. */
 	expect_error("badenc.docx", "word/document.xml line 4: not "
 	    "well-formed XML: Input is not proper UTF-8");
@@ -418,7 +365,7 @@ t_encodings(void **st)
 static void
 t_entities(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	/* Refused at the DOCTYPE, before any entity is declared. */
 	expect_error("laughs.odt", "content.xml line 2: a DOCTYPE "
@@ -426,9 +373,8 @@ t_entities(void **st)
 	expect_error("laughs.docx", "word/document.xml line 2: a DOCTYPE "
 	    "declaration is refused");
 	expect_error("xxe.docx", "word/document.xml line 2: a DOCTYPE");
-	assert_int_equal(run(&s, "xxe.docx", 0), -1);
-	assert_null(strstr(s.f.error, "root:"));
-	sink_clear(&s);
+	assert_int_equal(run(s, "xxe.docx", 0), -1);
+	assert_null(strstr(s->f.error, "root:"));
 }
 
 static void
@@ -448,7 +394,7 @@ t_zip_bombs(void **st)
 static void
 t_many_entries(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	struct tzip		 z;
 	char			*zip, name[32];
 	size_t			 len;
@@ -461,11 +407,10 @@ t_many_entries(void **st)
 		tzip_add(&z, name, "", 0);
 	}
 	zip = tzip_finish(&z, &len);
-	assert_int_equal(run_mem(&s, "many.docx", zip, len, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_string_equal(s.f.error, "zip bomb: the archive holds 10001 "
+	assert_int_equal(run_mem(s, "many.docx", zip, len, 0), -1);
+	assert_int_equal(s->misuse, 0);
+	assert_string_equal(s->f.error, "zip bomb: the archive holds 10001 "
 	    "entries (the limit is 10000)");
-	sink_clear(&s);
 	free(zip);
 }
 
@@ -489,29 +434,20 @@ t_broken(void **st)
 static void
 t_depth(void **st)
 {
-	struct savoir_sink	 s;
-	struct buf		 doc;
-	char			*zip;
-	size_t			 len;
-	int			 i;
+	struct tdocx	 x;
+	int		 i;
 
 	/* Deeper than libxml2 allows without XML_PARSE_HUGE: refused, and
 	 * no walker recursion can run away. */
-	buf_init(&doc);
-	buf_adds(&doc, T_DOC);
+	tdocx_begin(&x);
 	for (i = 0; i < 300; i++)
-		buf_adds(&doc, "<w:sdt><w:sdtContent>");
+		buf_adds(&x.doc, "<w:sdt><w:sdtContent>");
 	for (i = 0; i < 300; i++)
-		buf_adds(&doc, "</w:sdtContent></w:sdt>");
-	buf_adds(&doc, T_END);
-	zip = tzip_docx(doc.data, doc.len, &len);
-	assert_int_equal(run_mem(&s, "deep.docx", zip, len, 0), -1);
-	assert_int_equal(s.misuse, 0);
-	assert_non_null(strstr(s.f.error, "word/document.xml line 1: not "
-	    "well-formed XML: Excessive depth"));
-	sink_clear(&s);
-	free(zip);
-	buf_free(&doc);
+		buf_adds(&x.doc, "</w:sdtContent></w:sdt>");
+	tdocx_end(&x);
+	expect_error_mem("deep.docx", x.zip, x.len, "word/document.xml line 1: "
+	    "not well-formed XML: Excessive depth");
+	tdocx_free(&x);
 }
 
 /*
@@ -521,28 +457,17 @@ t_depth(void **st)
 static void
 t_many(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
-	struct buf		 doc;
-	char			*zip;
-	size_t			 len;
-	int64_t			 t0;
+	struct tdocx		 x;
 	int			 i;
 
-	buf_init(&doc);
-	buf_adds(&doc, T_DOC);
+	tdocx_begin(&x);
 	for (i = 0; i < 20000; i++)
-		buf_printf(&doc, "<w:p><w:r><w:t>Paragraphe %d : coopération "
+		buf_printf(&x.doc, "<w:p><w:r><w:t>Paragraphe %d : coopération "
 		    "décentralisée et jumelages.</w:t></w:r></w:p>\n", i);
-	buf_adds(&doc, T_END);
-	zip = tzip_docx(doc.data, doc.len, &len);
-	t0 = mono_us();
-	assert_int_equal(run_mem(&s, "many.docx", zip, len, 0), 0);
-	fprintf(stderr, "many.docx: %zu kB in %.2f s\n", len >> 10,
-	    (mono_us() - t0) / 1e6);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	d = s.f.docs[0];
+	tdocx_end(&x);
+	d = run_mem_timed(s, "many.docx", x.zip, x.len, 0);
 	assert_true(strncmp(d->text[SAVOIR_COL_BODY].data, "Paragraphe 0 : "
 	    "coopération décentralisée et jumelages.\nParagraphe 1 :", 56) ==
 	    0);
@@ -550,67 +475,53 @@ t_many(void **st)
 	    "\nParagraphe 19999 : coopération décentralisée et jumelages."));
 	assert_non_null(strstr(d->html, "<p>Paragraphe 19999 : coopération "
 	    "décentralisée et jumelages.</p>\n"));
-	sink_clear(&s);
-	free(zip);
-	buf_free(&doc);
+	tdocx_free(&x);
 }
 
 /* More text than the host takes: cut short of it, with a warning. */
 static void
 t_large(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
-	struct buf		 doc;
-	char			*zip;
-	size_t			 len, n;
+	struct tdocx		 x;
 	int			 i, j;
 
 	/* libxml2 keeps at most 10 MB in one text node: runs of 1 MB. */
-	buf_init(&doc);
-	buf_adds(&doc, T_DOC "<w:p><w:r><w:t>Début.</w:t></w:r></w:p><w:p>");
+	tdocx_begin(&x);
+	buf_adds(&x.doc, "<w:p><w:r><w:t>Début.</w:t></w:r></w:p><w:p>");
 	for (i = 0; i < 16; i++) {
-		buf_adds(&doc, "<w:r><w:t>");
+		buf_adds(&x.doc, "<w:r><w:t>");
 		for (j = 0; j < (1 << 20) / 9; j++)
-			buf_adds(&doc, "été et ");
-		buf_adds(&doc, "</w:t></w:r>");
+			buf_adds(&x.doc, "été et ");
+		buf_adds(&x.doc, "</w:t></w:r>");
 	}
-	buf_adds(&doc, "</w:p>" T_END);
-	zip = tzip_docx(doc.data, doc.len, &len);
-	assert_int_equal(run_mem(&s, "large.docx", zip, len, 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_true(has_warning(&s, "the text was cut after 15 MB", 0));
-	d = s.f.docs[0];
-	n = d->text[SAVOIR_COL_BODY].len;
-	assert_true(n <= (size_t)15 << 20);
-	assert_true(n > (size_t)14 << 20);
+	buf_adds(&x.doc, "</w:p>");
+	tdocx_end(&x);
+	d = run_mem_doc(s, "large.docx", x.zip, x.len, 0, -1);
+	expect_cut(s, d);
 	assert_true(strncmp(d->text[SAVOIR_COL_BODY].data, "Début.\nété et ",
 	    17) == 0);
 	/* The block that crossed the limit is not half written. */
 	assert_string_equal(d->html, "<p>Début.</p>\n");
-	sink_clear(&s);
-	free(zip);
-	buf_free(&doc);
+	tdocx_free(&x);
 }
 
 static void
 t_no_text(void **st)
 {
-	struct savoir_sink	 s;
-	const char		 doc[] = T_DOC "<w:p/>" T_END;
-	char			*zip;
-	size_t			 len;
+	struct savoir_sink	*s = *st;
+	const struct xdoc	*d;
+	struct tdocx		 x;
 
-	zip = tzip_docx(doc, strlen(doc), &len);
-	assert_int_equal(run_mem(&s, "dir/vide.docx", zip, len, 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_true(has_warning(&s, "the document has no text", 0));
-	assert_string_equal(s.f.docs[0]->id, "dir/vide");
-	assert_string_equal(s.f.docs[0]->text[SAVOIR_COL_TITLE].data,
-	    "vide.docx");
-	assert_null(s.f.docs[0]->html);
-	sink_clear(&s);
-	free(zip);
+	tdocx_begin(&x);
+	buf_adds(&x.doc, "<w:p/>");
+	tdocx_end(&x);
+	d = run_mem_doc(s, "dir/vide.docx", x.zip, x.len, 0, -1);
+	expect_warning(s, "the document has no text", 0);
+	expect_doc(d, "dir/vide", NULL, "vide.docx");
+	assert_null(d->html);
+	tdocx_free(&x);
 }
 
 int
@@ -619,18 +530,18 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
-		cmocka_unit_test(t_good_odt),
-		cmocka_unit_test(t_good_docx),
-		cmocka_unit_test(t_title_fallbacks),
-		cmocka_unit_test(t_encodings),
-		cmocka_unit_test(t_entities),
+		FH_TEST(t_good_odt),
+		FH_TEST(t_good_docx),
+		FH_TEST(t_title_fallbacks),
+		FH_TEST(t_encodings),
+		FH_TEST(t_entities),
 		cmocka_unit_test(t_zip_bombs),
-		cmocka_unit_test(t_many_entries),
+		FH_TEST(t_many_entries),
 		cmocka_unit_test(t_broken),
 		cmocka_unit_test(t_depth),
-		cmocka_unit_test(t_many),
-		cmocka_unit_test(t_large),
-		cmocka_unit_test(t_no_text),
+		FH_TEST(t_many),
+		FH_TEST(t_large),
+		FH_TEST(t_no_text),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

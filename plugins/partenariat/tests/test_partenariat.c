@@ -18,35 +18,6 @@ setup(void **st)
 	return fakehost_load("partenariat", "partenariats");
 }
 
-/* Run the plugin's probe on bytes as if they were the file rel. */
-static int
-probe_mem(const char *rel, const char *data, size_t len)
-{
-	struct savoir_input	 in;
-
-	memset(&in, 0, sizeof in);
-	in.abi = SAVOIR_PLUGIN_ABI;
-	in.size = sizeof in;
-	in.path = rel;
-	in.abspath = rel;
-	in.data = (const unsigned char *)data;
-	in.len = len;
-	in.id_prefix = rel;
-	return plugin->probe(pstate, &in);
-}
-
-/* The metadata value of key, or NULL. */
-static const char *
-meta(const struct xdoc *d, const char *key)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->meta.n; i++)
-		if (strcmp(d->meta.v[i].key, key) == 0)
-			return d->meta.v[i].value;
-	return NULL;
-}
-
 /* Is there a link from d to target with rel, and what is its label? */
 static const char *
 link_label(const struct xdoc *d, const char *target, const char *rel)
@@ -61,26 +32,6 @@ link_label(const struct xdoc *d, const char *target, const char *rel)
 }
 
 static void
-dump_warnings(const struct savoir_sink *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < s->f.nwarnings; i++)
-		fprintf(stderr, "  warning line %ld: %s\n", s->wlines[i],
-		    s->f.warnings[i]);
-}
-
-/* A warning containing needle at that line must be there. */
-static void
-expect_warning(const struct savoir_sink *s, const char *needle, long line)
-{
-	if (!has_warning(s, needle, line)) {
-		dump_warnings(s);
-		fail_msg("no warning \"%s\" at line %ld", needle, line);
-	}
-}
-
-static void
 t_descriptor(void **st)
 {
 	const struct savoir_type_decl	*t = plugin->types;
@@ -89,24 +40,20 @@ t_descriptor(void **st)
 	    "exemple", NULL };
 	size_t				 i;
 
-	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
-	assert_string_equal(plugin->name, "partenariat");
-	assert_string_equal(plugin->extensions[0], ".csv");
-	assert_string_equal(plugin->extensions[1], ".jsonl");
-	assert_null(plugin->extensions[2]);
-	assert_string_equal(t[0].name, "partenariat");
-	assert_string_equal(t[0].label, "Fiche partenariat");
-	assert_string_equal(t[0].label_plural, "Fiches partenariat");
+	expect_descriptor("partenariat", ".csv", ".jsonl", NULL);
+	expect_type(&t[0], "partenariat", "Fiche partenariat",
+	    "Fiches partenariat");
 	assert_null(t[1].name);
 	for (i = 0; keys[i] != NULL; i++)
-		assert_string_equal(t[0].facets[i].key, keys[i]);
+		expect_facet(&t[0].facets[i], keys[i], NULL, -1);
 	assert_null(t[0].facets[i].key);
-	assert_string_equal(t[0].facets[1].label, "Type de collectivité");
-	assert_string_equal(t[0].facets[2].label, "Thème");
-	assert_string_equal(t[0].facets[4].label, "Année de début");
-	assert_int_equal(t[0].facets[4].kind, SAVOIR_FACET_YEAR);
-	assert_string_equal(t[0].facets[6].label, "Exemple fictif");
-	assert_int_equal(t[0].facets[0].kind, SAVOIR_FACET_KEYWORD);
+	expect_facet(&t[0].facets[0], "pays", NULL, SAVOIR_FACET_KEYWORD);
+	expect_facet(&t[0].facets[1], "type_collectivite",
+	    "Type de collectivité", -1);
+	expect_facet(&t[0].facets[2], "theme", "Thème", -1);
+	expect_facet(&t[0].facets[4], "annee", "Année de début",
+	    SAVOIR_FACET_YEAR);
+	expect_facet(&t[0].facets[6], "exemple", "Exemple fictif", -1);
 }
 
 static void
@@ -116,14 +63,10 @@ t_probe(void **st)
 	static const char header[] = "exemple,statut,themes,annee_debut,pays,"
 	    "partenaire,type_collectivite,collectivite,id\n";
 	char	*data;
-	size_t	 len;
 
-	data = fakehost_data("good.csv", &len);
-	assert_int_equal(probe_mem("p/good.csv", data, len), 80);
-	free(data);
-	data = fakehost_data("missing-columns.csv", &len);
-	assert_int_equal(probe_mem("p/missing-columns.csv", data, len), 0);
-	free(data);
+	assert_int_equal(probe_file("good.csv", "p/good.csv"), 80);
+	assert_int_equal(probe_file("missing-columns.csv",
+	    "p/missing-columns.csv"), 0);
 	assert_int_equal(probe_mem("x.csv", other, strlen(other)), 0);
 	assert_int_equal(probe_mem("x.csv", "", 0), 0);
 	/* The columns in any order, a header alone, a byte order mark. */
@@ -139,25 +82,19 @@ t_probe(void **st)
 static void
 t_good_csv(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body;
 
-	assert_int_equal(run(&s, "good.csv", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	dump_warnings(&s);
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_int_equal(s.f.ndocs, 4);
-	assert_string_equal(s.f.docs[0]->id, "partenariat/chambery-ouahigouya");
-	assert_string_equal(s.f.docs[1]->id,
-	    "partenariat/grand-chambery-ouahigouya");
-	assert_string_equal(s.f.docs[2]->id,
-	    "partenariat/chambery-ludwigsburg");
-	assert_string_equal(s.f.docs[3]->id, "partenariat/ex-valbrume-aval");
+	run_ok(s, "good.csv", 0, 4, 0);
+	expect_doc(s->f.docs[1], "partenariat/grand-chambery-ouahigouya", NULL,
+	    NULL);
+	expect_doc(s->f.docs[2], "partenariat/chambery-ludwigsburg", NULL,
+	    NULL);
+	expect_doc(s->f.docs[3], "partenariat/ex-valbrume-aval", NULL, NULL);
 
-	d = s.f.docs[0];
-	assert_string_equal(d->type, "partenariat");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	d = s->f.docs[0];
+	expect_doc(d, "partenariat/chambery-ouahigouya", "partenariat",
 	    "Ville de Chambéry – Commune de Ouahigouya (Burkina Faso)");
 	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
 	body = d->text[SAVOIR_COL_BODY].data;
@@ -173,111 +110,87 @@ t_good_csv(void **st)
 	    "Programme d'eau potable pour 25 000 personnes.");
 
 	/* Facets: one per theme and per funder, trimmed. */
-	assert_string_equal(facet(d, "pays", 0), "Burkina Faso");
-	assert_string_equal(facet(d, "type_collectivite", 0), "commune");
-	assert_int_equal(nfacets(d, "theme"), 3);
-	assert_string_equal(facet(d, "theme", 0), "gouvernance locale");
-	assert_string_equal(facet(d, "theme", 2), "eau");
-	assert_string_equal(facet(d, "statut", 0), "actif");
-	assert_string_equal(facet(d, "annee", 0), "1991");
-	assert_int_equal(nfacets(d, "financeur"), 2);
-	assert_string_equal(facet(d, "financeur", 1), "Fondation Veolia");
-	assert_string_equal(facet(d, "exemple", 0), "non");
-	assert_int_equal(d->facets.n, 10);
+	expect_facets(d, "pays=Burkina Faso; type_collectivite=commune; "
+	    "theme=gouvernance locale; theme=santé; theme=eau; statut=actif; "
+	    "annee=1991; financeur=Ville de Chambéry; "
+	    "financeur=Fondation Veolia; exemple=non");
 
 	/* Metadata, in order, French labels. */
 	assert_int_equal(d->meta.n, 11);
-	assert_string_equal(d->meta.v[0].key, "collectivite");
-	assert_string_equal(d->meta.v[0].label, "Collectivité");
-	assert_string_equal(d->meta.v[0].value, "Ville de Chambéry");
-	assert_string_equal(d->meta.v[1].label, "Type de collectivité");
-	assert_string_equal(d->meta.v[2].label, "Partenaire");
-	assert_string_equal(d->meta.v[3].label, "Pays");
-	assert_string_equal(d->meta.v[4].label, "Année de début");
-	assert_string_equal(d->meta.v[4].value, "1991");
-	assert_string_equal(d->meta.v[5].label, "Statut");
-	assert_string_equal(d->meta.v[6].label, "Thèmes");
-	assert_string_equal(d->meta.v[6].value, "gouvernance locale, santé, "
+	expect_kv(&d->meta, 0, "collectivite", "Collectivité",
+	    "Ville de Chambéry");
+	expect_kv(&d->meta, 1, NULL, "Type de collectivité", NULL);
+	expect_kv(&d->meta, 2, NULL, "Partenaire", NULL);
+	expect_kv(&d->meta, 3, NULL, "Pays", NULL);
+	expect_kv(&d->meta, 4, NULL, "Année de début", "1991");
+	expect_kv(&d->meta, 5, NULL, "Statut", NULL);
+	expect_kv(&d->meta, 6, NULL, "Thèmes", "gouvernance locale, santé, "
 	    "eau");
-	assert_string_equal(d->meta.v[7].label, "Financeurs");
-	assert_string_equal(d->meta.v[8].label, "Montant");
-	assert_string_equal(d->meta.v[8].value, "50\xc2\xa0" "000\xc2\xa0€");
-	assert_string_equal(d->meta.v[9].key, "exemple");
-	assert_string_equal(d->meta.v[9].label, "Exemple fictif");
-	assert_string_equal(d->meta.v[9].value, "non");
-	assert_string_equal(d->meta.v[10].key, "source");
-	assert_string_equal(d->meta.v[10].label, "Source");
-	assert_string_equal(d->meta.v[10].value,
+	expect_kv(&d->meta, 7, NULL, "Financeurs", NULL);
+	expect_kv(&d->meta, 8, NULL, "Montant", "50\xc2\xa0" "000\xc2\xa0€");
+	expect_kv(&d->meta, 9, "exemple", "Exemple fictif", "non");
+	expect_kv(&d->meta, 10, "source", "Source",
 	    "https://example.org/chambery?a=1&b=2");
 
 	/* The card. */
-	assert_non_null(strstr(d->html, "<dl"));
-	assert_non_null(strstr(d->html, "<dt>Collectivité</dt><dd>Ville de "
-	    "Chambéry</dd>"));
-	assert_non_null(strstr(d->html, "<a href=\"https://example.org/"
-	    "chambery?a=1&amp;b=2\">"));
-	assert_non_null(strstr(d->html, "<p class=\"description\">Comités de "
-	    "quartier, puis services municipaux ; le &quot;modèle de "
-	    "Chambéry&quot; a été repris à Mopti.</p>\n<p class=\"description"
-	    "\">Programme d&#39;eau potable"));
-	assert_null(strstr(d->html, "Exemple fictif »"));
+	expect_in(d->html, "<dl",
+	    "<dt>Collectivité</dt><dd>Ville de Chambéry</dd>",
+	    "<a href=\"https://example.org/chambery?a=1&amp;b=2\">",
+	    "<p class=\"description\">Comités de quartier, puis services "
+	    "municipaux ; le &quot;modèle de Chambéry&quot; a été repris à "
+	    "Mopti.</p>\n<p class=\"description\">Programme d&#39;eau potable",
+	    NULL);
+	expect_not_in(d->html, "Exemple fictif »", NULL);
 
 	/* A comma inside quotes stays in its field; a finished
 	 * partnership with its end year; one theme, no funder. */
-	d = s.f.docs[2];
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data, "Ville de "
+	d = s->f.docs[2];
+	expect_doc(d, NULL, NULL, "Ville de "
 	    "Chambéry – Ville de Ludwigsburg, Bade-Wurtemberg (Allemagne)");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Partenariat entre "
 	    "Ville de Chambéry (commune) et Ville de Ludwigsburg, "
 	    "Bade-Wurtemberg (Allemagne), terminé, de 1960 à 2000.\n"
 	    "Thème : jumelage.");
-	assert_string_equal(meta(d, "annee_fin"), "2000");
-	assert_string_equal(meta(d, "source"),
+	assert_string_equal(meta(d, "annee_fin", NULL), "2000");
+	assert_string_equal(meta(d, "source", NULL),
 	    "https://example.org/ludwigsburg");
-	assert_null(meta(d, "financeurs"));
-	assert_null(meta(d, "montant_eur"));
+	assert_null(meta(d, "financeurs", NULL));
+	assert_null(meta(d, "montant_eur", NULL));
 	assert_int_equal(nfacets(d, "financeur"), 0);
 	assert_null(strstr(d->html, "description"));
 	assert_non_null(strstr(d->html, "<dt>Source</dt><dd><a href=\""
 	    "https://example.org/ludwigsburg\">https://example.org/ludwigsburg"
 	    "</a></dd>"));
-	sink_clear(&s);
 }
 
 /* The fictitious example: shown as such, and every value escaped. */
 static void
 t_example_and_escaping(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "good.csv", 0), 0);
-	d = must_doc(&s, "partenariat/ex-valbrume-aval");
+	run_ok(s, "good.csv", 0, 4, 0);
+	d = must_doc(s, "partenariat/ex-valbrume-aval");
 	assert_string_equal(facet(d, "exemple", 0), "oui");
-	assert_string_equal(meta(d, "exemple"), "oui");
-	assert_non_null(strstr(d->html, "<p class=\"exemple-fictif\"><strong>"
+	assert_string_equal(meta(d, "exemple", NULL), "oui");
+	assert_null(meta(d, "source", NULL));
+	assert_string_equal(meta(d, "montant_eur", NULL),
+	    "2\xc2\xa0" "400\xc2\xa0" "000\xc2\xa0€");
+	expect_in(d->html, "<p class=\"exemple-fictif\"><strong>"
 	    "« Exemple fictif »</strong> : cette fiche a été inventée pour la "
 	    "formation ; elle ne décrit pas une coopération réelle et ne doit "
-	    "pas être citée comme un fait.</p>"));
-	assert_null(meta(d, "source"));
-	assert_null(strstr(d->html, "<a "));
-	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
-	    "\nExemple fictif : cette fiche a été inventée pour la "
-	    "formation."));
-	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
-	    "terminé, en 2011.\n"));
-	assert_string_equal(meta(d, "montant_eur"),
-	    "2\xc2\xa0" "400\xc2\xa0" "000\xc2\xa0€");
-	/* The title's apostrophe and the description's markup. */
-	assert_non_null(strstr(d->html, "<dd>Commune d&#39;Aval</dd>"));
-	assert_non_null(strstr(d->html, "Une &lt;b&gt;école&lt;/b&gt; &amp; "
-	    "une &quot;cantine&quot; &lt;script&gt;"));
-	assert_null(strstr(d->html, "<script"));
-	assert_null(strstr(d->html, "<b>"));
-	/* The index holds the text as written. */
-	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
-	    "Une <b>école</b> & une \"cantine\""));
-	sink_clear(&s);
+	    "pas être citée comme un fait.</p>",
+	    /* The title's apostrophe and the description's markup. */
+	    "<dd>Commune d&#39;Aval</dd>",
+	    "Une &lt;b&gt;école&lt;/b&gt; &amp; une &quot;cantine&quot; "
+	    "&lt;script&gt;", NULL);
+	expect_not_in(d->html, "<a ", "<script", "<b>", NULL);
+	expect_in(d->text[SAVOIR_COL_BODY].data,
+	    "\nExemple fictif : cette fiche a été inventée pour la formation.",
+	    "terminé, en 2011.\n",
+	    /* The index holds the text as written. */
+	    "Une <b>école</b> & une \"cantine\"", NULL);
 }
 
 /* Same authority or same partner: linked both ways, labelled with the
@@ -285,14 +198,14 @@ t_example_and_escaping(void **st)
 static void
 t_links(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*a, *b, *c, *x;
 
-	assert_int_equal(run(&s, "good.csv", 0), 0);
-	a = must_doc(&s, "partenariat/chambery-ouahigouya");
-	b = must_doc(&s, "partenariat/grand-chambery-ouahigouya");
-	c = must_doc(&s, "partenariat/chambery-ludwigsburg");
-	x = must_doc(&s, "partenariat/ex-valbrume-aval");
+	run_ok(s, "good.csv", 0, 4, 0);
+	a = must_doc(s, "partenariat/chambery-ouahigouya");
+	b = must_doc(s, "partenariat/grand-chambery-ouahigouya");
+	c = must_doc(s, "partenariat/chambery-ludwigsburg");
+	x = must_doc(s, "partenariat/ex-valbrume-aval");
 
 	assert_int_equal(a->links.n, 2);
 	assert_string_equal(link_label(a, "partenariat/chambery-ludwigsburg",
@@ -314,7 +227,24 @@ t_links(void **st)
 	    "meme-partenaire"));
 
 	assert_int_equal(x->links.n, 0);
-	sink_clear(&s);
+}
+
+/* Two lists (facets, metadata, links) must be the same, entry by entry;
+ * a facet has no label. */
+static void
+assert_same_kvs(const struct kvlist *x, const struct kvlist *y)
+{
+	size_t	 j;
+
+	assert_int_equal(x->n, y->n);
+	for (j = 0; j < x->n; j++) {
+		assert_string_equal(x->v[j].key, y->v[j].key);
+		if (x->v[j].label == NULL || y->v[j].label == NULL)
+			assert_ptr_equal(x->v[j].label, y->v[j].label);
+		else
+			assert_string_equal(x->v[j].label, y->v[j].label);
+		assert_string_equal(x->v[j].value, y->v[j].value);
+	}
 }
 
 /* Two outputs must be the same documents, field by field. */
@@ -322,7 +252,7 @@ static void
 assert_same_docs(const struct savoir_sink *a, const struct savoir_sink *b)
 {
 	const struct xdoc	*x, *y;
-	size_t			 i, j, c;
+	size_t			 i, c;
 
 	assert_int_equal(a->f.ndocs, b->f.ndocs);
 	for (i = 0; i < a->f.ndocs; i++) {
@@ -337,31 +267,9 @@ assert_same_docs(const struct savoir_sink *a, const struct savoir_sink *b)
 				    y->text[c].data);
 		}
 		assert_string_equal(x->html, y->html);
-		assert_int_equal(x->facets.n, y->facets.n);
-		for (j = 0; j < x->facets.n; j++) {
-			assert_string_equal(x->facets.v[j].key,
-			    y->facets.v[j].key);
-			assert_string_equal(x->facets.v[j].value,
-			    y->facets.v[j].value);
-		}
-		assert_int_equal(x->meta.n, y->meta.n);
-		for (j = 0; j < x->meta.n; j++) {
-			assert_string_equal(x->meta.v[j].key,
-			    y->meta.v[j].key);
-			assert_string_equal(x->meta.v[j].label,
-			    y->meta.v[j].label);
-			assert_string_equal(x->meta.v[j].value,
-			    y->meta.v[j].value);
-		}
-		assert_int_equal(x->links.n, y->links.n);
-		for (j = 0; j < x->links.n; j++) {
-			assert_string_equal(x->links.v[j].key,
-			    y->links.v[j].key);
-			assert_string_equal(x->links.v[j].label,
-			    y->links.v[j].label);
-			assert_string_equal(x->links.v[j].value,
-			    y->links.v[j].value);
-		}
+		assert_same_kvs(&x->facets, &y->facets);
+		assert_same_kvs(&x->meta, &y->meta);
+		assert_same_kvs(&x->links, &y->links);
 	}
 }
 
@@ -370,12 +278,8 @@ t_jsonl_same(void **st)
 {
 	struct savoir_sink	 csv, json;
 
-	assert_int_equal(run(&csv, "good.csv", 0), 0);
-	assert_int_equal(run(&json, "good.jsonl", 0), 0);
-	assert_int_equal(json.misuse, 0);
-	dump_warnings(&json);
-	assert_int_equal(json.f.nwarnings, 0);
-	assert_int_equal(json.f.ndocs, 4);
+	run_ok(&csv, "good.csv", 0, 4, 0);
+	run_ok(&json, "good.jsonl", 0, 4, 0);
 	assert_same_docs(&csv, &json);
 	sink_clear(&csv);
 	sink_clear(&json);
@@ -399,11 +303,8 @@ t_crlf_bom(void **st)
 			buf_addc(&b, '\r');
 		buf_addc(&b, data[i]);
 	}
-	assert_int_equal(run(&lf, "good.csv", 0), 0);
-	assert_int_equal(run_mem(&crlf, "partenariats/good.csv", b.data, b.len,
-	    0), 0);
-	assert_int_equal(crlf.misuse, 0);
-	assert_int_equal(crlf.f.nwarnings, 0);
+	run_ok(&lf, "good.csv", 0, 4, 0);
+	run_mem_ok(&crlf, "partenariats/good.csv", b.data, b.len, 0, 4, 0);
 	assert_same_docs(&lf, &crlf);
 	sink_clear(&lf);
 	sink_clear(&crlf);
@@ -416,71 +317,65 @@ t_crlf_bom(void **st)
 static void
 t_bad_rows(void **st)
 {
-	struct savoir_sink	 s;
+	static const struct fh_warning warnings[] = {
+		{ "field collectivite: missing (row skipped)", 3 },
+		{ "field exemple: missing, the row has 13 fields where the "
+		    "header has 14 (row skipped)", 4 },
+		{ "field count: the row has 15 fields where the header has 14",
+		    5 },
+		{ "field annee_debut: `19x8` is not a four-digit year (row "
+		    "skipped)", 6 },
+		{ "field type_collectivite: `mairie` is not one of commune, "
+		    "EPCI, département, région (row skipped)", 7 },
+		{ "field statut: `en cours` is not one of actif, terminé (row "
+		    "skipped)", 8 },
+		{ "field exemple: `peut-être` is not oui or non (row skipped)",
+		    9 },
+		{ "field id: `ok-1` is already used on line 2 (row skipped)",
+		    10 },
+		{ "field montant_eur: `12 000` is not a whole number", 11 },
+		{ "field annee_fin: 1970 is before annee_debut 1978", 12 },
+		{ "field themes: missing (row skipped)", 13 },
+		{ "field id: `mon id` is not made of lower-case letters "
+		    "without accents, digits and single hyphens", 14 },
+		{ "field collectivite: a quote (\") inside a value", 15 },
+		/* A source that is not a web address costs the source only
+		 * (in a fictitious example, which needs none). */
+		{ "field source: `ftp://example.org/x` is not an http(s) "
+		    "address (source ignored)", 16 },
+		/* A real record needs its source, an example must have
+		 * none; an active partnership has no end year (a warning
+		 * only). */
+		{ "field source: missing, a real partnership (exemple non) "
+		    "needs the web address of its source (row skipped)", 21 },
+		{ "field source: an example (exemple oui) has no source "
+		    "(source ignored)", 22 },
+		{ "field annee_fin: a partnership still active (statut "
+		    "actif) has no end year", 23 },
+		/* After a value on two lines and a blank line, lines still
+		 * count; every problem of a row is reported. */
+		{ "field annee_debut: missing", 20 },
+		{ "field statut: missing", 20 },
+	};
+	struct savoir_sink	*s = *st;
 
-	assert_int_equal(run(&s, "bad-rows.csv", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_null(s.f.error);
-	assert_int_equal(s.f.ndocs, 5);
-	assert_string_equal(s.f.docs[0]->id, "partenariat/ok-1");
-	assert_string_equal(s.f.docs[1]->id, "partenariat/ok-2");
-	assert_string_equal(s.f.docs[2]->id, "partenariat/ok-3");
-	assert_string_equal(s.f.docs[3]->id, "partenariat/ex-with-source");
-	assert_string_equal(s.f.docs[4]->id, "partenariat/active-with-end");
+	run_ok(s, "bad-rows.csv", 0, 5, -1);
+	assert_null(s->f.error);
+	expect_doc(s->f.docs[0], "partenariat/ok-1", NULL, NULL);
+	expect_doc(s->f.docs[1], "partenariat/ok-2", NULL, NULL);
+	expect_doc(s->f.docs[2], "partenariat/ok-3", NULL, NULL);
+	expect_doc(s->f.docs[3], "partenariat/ex-with-source", NULL, NULL);
+	expect_doc(s->f.docs[4], "partenariat/active-with-end", NULL, NULL);
 	/* The first ok-1 (line 2) is the one kept. */
-	assert_string_equal(meta(s.f.docs[0], "source"),
+	assert_string_equal(meta(s->f.docs[0], "source", NULL),
 	    "https://example.org/ok-1");
-	assert_string_equal(s.f.docs[2]->text[SAVOIR_COL_BODY].data +
-	    s.f.docs[2]->text[SAVOIR_COL_BODY].len - strlen("Sur\ndeux lignes"),
-	    "Sur\ndeux lignes");
-
-	expect_warning(&s, "field collectivite: missing (row skipped)", 3);
-	expect_warning(&s, "field exemple: missing, the row has 13 fields "
-	    "where the header has 14 (row skipped)", 4);
-	expect_warning(&s, "field count: the row has 15 fields where the "
-	    "header has 14", 5);
-	expect_warning(&s, "field annee_debut: `19x8` is not a four-digit "
-	    "year (row skipped)", 6);
-	expect_warning(&s, "field type_collectivite: `mairie` is not one of "
-	    "commune, EPCI, département, région (row skipped)", 7);
-	expect_warning(&s, "field statut: `en cours` is not one of actif, "
-	    "terminé (row skipped)", 8);
-	expect_warning(&s, "field exemple: `peut-être` is not oui or non "
-	    "(row skipped)", 9);
-	expect_warning(&s, "field id: `ok-1` is already used on line 2 (row "
-	    "skipped)", 10);
-	expect_warning(&s, "field montant_eur: `12 000` is not a whole number",
-	    11);
-	expect_warning(&s, "field annee_fin: 1970 is before annee_debut 1978",
-	    12);
-	expect_warning(&s, "field themes: missing (row skipped)", 13);
-	expect_warning(&s, "field id: `mon id` is not made of lower-case "
-	    "letters without accents, digits and single hyphens", 14);
-	expect_warning(&s, "field collectivite: a quote (\") inside a value",
-	    15);
-	/* A source that is not a web address costs the source only (in a
-	 * fictitious example, which needs none). */
-	expect_warning(&s, "field source: `ftp://example.org/x` is not an "
-	    "http(s) address (source ignored)", 16);
-	assert_null(meta(s.f.docs[1], "source"));
-	/* A real record needs its source, an example must have none; an
-	 * active partnership has no end year (a warning only). */
-	expect_warning(&s, "field source: missing, a real partnership "
-	    "(exemple non) needs the web address of its source (row "
-	    "skipped)", 21);
-	expect_warning(&s, "field source: an example (exemple oui) has no "
-	    "source (source ignored)", 22);
-	assert_null(meta(s.f.docs[3], "source"));
-	expect_warning(&s, "field annee_fin: a partnership still active "
-	    "(statut actif) has no end year", 23);
-	assert_string_equal(meta(s.f.docs[4], "annee_fin"), "1990");
-	/* After a value on two lines and a blank line, lines still count;
-	 * every problem of a row is reported. */
-	expect_warning(&s, "field annee_debut: missing", 20);
-	expect_warning(&s, "field statut: missing", 20);
-	dump_warnings(&s);
-	assert_int_equal(s.f.nwarnings, 19);
-	sink_clear(&s);
+	assert_string_equal(s->f.docs[2]->text[SAVOIR_COL_BODY].data +
+	    s->f.docs[2]->text[SAVOIR_COL_BODY].len -
+	    strlen("Sur\ndeux lignes"), "Sur\ndeux lignes");
+	assert_null(meta(s->f.docs[1], "source", NULL));
+	assert_null(meta(s->f.docs[3], "source", NULL));
+	assert_string_equal(meta(s->f.docs[4], "annee_fin", NULL), "1990");
+	expect_warnings(s, warnings, nitems(warnings));
 }
 
 static void
@@ -508,32 +403,28 @@ t_bad_jsonl(void **st)
 	    "\"annee_debut\": \"2002\", \"themes\": \"eau\", \"statut\": "
 	    "\"terminé\", \"exemple\": \"non\", \"source\": "
 	    "\"http://example.org\"}\r\n";
-	struct savoir_sink	 s;
+	static const struct fh_warning warnings[] = {
+		{ "unknown key `couleur` (ignored)", 1 },
+		{ "not valid JSON", 2 },
+		{ "not a JSON object", 3 },
+		{ "field annee_debut: must be text or a whole number", 4 },
+		{ "field themes: the items of the list must be text", 4 },
+		{ "duplicate object key", 5 },
+		{ "field montant_eur: `-5` is not a whole number", 7 },
+	};
+	struct savoir_sink	*s = *st;
 
-	assert_int_equal(run_mem(&s, "p/x.jsonl", text, strlen(text), 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 2);
-	assert_string_equal(s.f.docs[0]->id, "partenariat/a");
-	assert_string_equal(s.f.docs[1]->id, "partenariat/f");
+	run_mem_ok(s, "p/x.jsonl", text, strlen(text), 0, 2, -1);
+	expect_doc(s->f.docs[0], "partenariat/a", NULL, NULL);
+	expect_doc(s->f.docs[1], "partenariat/f", NULL, NULL);
 	/* Linked both ways, with the same authority and partner. */
-	assert_non_null(link_label(s.f.docs[0], "partenariat/f",
+	assert_non_null(link_label(s->f.docs[0], "partenariat/f",
 	    "meme-collectivite"));
-	assert_non_null(link_label(s.f.docs[0], "partenariat/f",
+	assert_non_null(link_label(s->f.docs[0], "partenariat/f",
 	    "meme-partenaire"));
-	assert_non_null(link_label(s.f.docs[1], "partenariat/a",
+	assert_non_null(link_label(s->f.docs[1], "partenariat/a",
 	    "meme-partenaire"));
-	expect_warning(&s, "unknown key `couleur` (ignored)", 1);
-	expect_warning(&s, "not valid JSON", 2);
-	expect_warning(&s, "not a JSON object", 3);
-	expect_warning(&s, "field annee_debut: must be text or a whole number",
-	    4);
-	expect_warning(&s, "field themes: the items of the list must be text",
-	    4);
-	expect_warning(&s, "duplicate object key", 5);
-	expect_warning(&s, "field montant_eur: `-5` is not a whole number", 7);
-	dump_warnings(&s);
-	assert_int_equal(s.f.nwarnings, 7);
-	sink_clear(&s);
+	expect_warnings(s, warnings, nitems(warnings));
 }
 
 static void
@@ -566,7 +457,7 @@ t_encoding(void **st)
 static void
 t_empty(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	static const char	 header[] = "id,collectivite,type_collectivite,"
 	    "partenaire,pays,annee_debut,themes,statut,exemple\n\n";
 
@@ -574,11 +465,10 @@ t_empty(void **st)
 	expect_error_mem("x.csv", " \n\r\n", 4, "empty file");
 	expect_error_mem("x.jsonl", "", 0, "empty file");
 	/* A header and no record: nothing, said once. */
-	assert_int_equal(run_mem(&s, "x.csv", header, strlen(header), 0), 0);
-	assert_int_equal(s.f.ndocs, 0);
-	assert_int_equal(s.f.nwarnings, 1);
-	expect_warning(&s, "no record after the header line", 1);
-	sink_clear(&s);
+	assert_int_equal(run_mem(s, "x.csv", header, strlen(header), 0), 0);
+	assert_int_equal(s->f.ndocs, 0);
+	assert_int_equal(s->f.nwarnings, 1);
+	expect_warning(s, "no record after the header line", 1);
 }
 
 /* A quote opened and never closed swallows the rest of the file: said,
@@ -591,22 +481,18 @@ t_unclosed_quote(void **st)
 	    "a,C,commune,P,Mali,2001,eau,actif,oui\n"
 	    "b,C,commune,\"P,Mali,2001,eau,actif,non\n"
 	    "c,C,commune,P,Mali,2001,eau,actif,non\n";
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
-	assert_int_equal(run_mem(&s, "x.csv", text, strlen(text), 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	expect_warning(&s, "field partenaire: a quoted value is never closed",
+	run_mem_ok(s, "x.csv", text, strlen(text), 0, 1, 1);
+	expect_warning(s, "field partenaire: a quoted value is never closed",
 	    3);
-	assert_int_equal(s.f.nwarnings, 1);
-	sink_clear(&s);
 }
 
 /* A message quoting a long value is cut, but stays valid UTF-8. */
 static void
 t_long_value(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	struct buf		 b;
 	size_t			 i;
 
@@ -616,14 +502,13 @@ t_long_value(void **st)
 	for (i = 0; i < 700; i++)
 		buf_adds(&b, "é");
 	buf_adds(&b, ",P,Mali,2001,eau,actif,non\n");
-	assert_int_equal(run_mem(&s, "x.csv", b.data, b.len, 0), 0);
-	assert_int_equal(s.f.ndocs, 0);
-	assert_int_equal(s.f.nwarnings, 1);
-	expect_warning(&s, "field type_collectivite: `éé", 2);
-	assert_true(utf8_valid(s.f.warnings[0], strlen(s.f.warnings[0]),
+	assert_int_equal(run_mem(s, "x.csv", b.data, b.len, 0), 0);
+	assert_int_equal(s->f.ndocs, 0);
+	assert_int_equal(s->f.nwarnings, 1);
+	expect_warning(s, "field type_collectivite: `éé", 2);
+	assert_true(utf8_valid(s->f.warnings[0], strlen(s->f.warnings[0]),
 	    NULL));
-	assert_true(strlen(s.f.warnings[0]) < 1024);
-	sink_clear(&s);
+	assert_true(strlen(s->f.warnings[0]) < 1024);
 	buf_free(&b);
 }
 
@@ -631,7 +516,7 @@ t_long_value(void **st)
 static void
 t_corpus(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	char			*path, *data, *cause = NULL;
 	size_t			 len, i;
 
@@ -644,16 +529,15 @@ t_corpus(void **st)
 	free(path);
 	assert_int_equal(probe_mem("partenariats/partenariats.csv", data, len),
 	    80);
-	assert_int_equal(run_mem(&s, "partenariats/partenariats.csv", data,
+	assert_int_equal(run_mem(s, "partenariats/partenariats.csv", data,
 	    len, 0), 0);
-	assert_int_equal(s.misuse, 0);
-	fprintf(stderr, "# corpus: %zu records, %zu warnings\n", s.f.ndocs,
-	    s.f.nwarnings);
-	dump_warnings(&s);
-	assert_true(s.f.ndocs > 0);
-	for (i = 0; i < s.f.ndocs; i++)
-		assert_non_null(s.f.docs[i]->html);
-	sink_clear(&s);
+	assert_int_equal(s->misuse, 0);
+	fprintf(stderr, "# corpus: %zu records, %zu warnings\n", s->f.ndocs,
+	    s->f.nwarnings);
+	dump_warnings(s);
+	assert_true(s->f.ndocs > 0);
+	for (i = 0; i < s->f.ndocs; i++)
+		assert_non_null(s->f.docs[i]->html);
 	free(data);
 }
 
@@ -663,19 +547,19 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
-		cmocka_unit_test(t_good_csv),
-		cmocka_unit_test(t_example_and_escaping),
-		cmocka_unit_test(t_links),
+		FH_TEST(t_good_csv),
+		FH_TEST(t_example_and_escaping),
+		FH_TEST(t_links),
 		cmocka_unit_test(t_jsonl_same),
 		cmocka_unit_test(t_crlf_bom),
-		cmocka_unit_test(t_bad_rows),
-		cmocka_unit_test(t_bad_jsonl),
+		FH_TEST(t_bad_rows),
+		FH_TEST(t_bad_jsonl),
 		cmocka_unit_test(t_missing_columns),
 		cmocka_unit_test(t_encoding),
-		cmocka_unit_test(t_empty),
-		cmocka_unit_test(t_unclosed_quote),
-		cmocka_unit_test(t_long_value),
-		cmocka_unit_test(t_corpus),
+		FH_TEST(t_empty),
+		FH_TEST(t_unclosed_quote),
+		FH_TEST(t_long_value),
+		FH_TEST(t_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

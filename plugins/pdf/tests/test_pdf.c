@@ -18,22 +18,6 @@ setup(void **st)
 	return fakehost_load("pdf", "docs");
 }
 
-/* The metadata entry with this key, or NULL. */
-static const char *
-meta(const struct xdoc *d, const char *key, const char **label)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->meta.n; i++) {
-		if (strcmp(d->meta.v[i].key, key) == 0) {
-			if (label != NULL)
-				*label = d->meta.v[i].label;
-			return d->meta.v[i].value;
-		}
-	}
-	return NULL;
-}
-
 /*
  * The page a search hit on needle would show: the number of the last
  * "[p. N]" line (with a no-break space) before it in the body, as a
@@ -78,37 +62,14 @@ t_descriptor(void **st)
 {
 	const struct savoir_type_decl	*t = plugin->types;
 
-	assert_int_equal(plugin->abi, SAVOIR_PLUGIN_ABI);
-	assert_string_equal(plugin->name, "pdf");
-	assert_string_equal(plugin->extensions[0], ".pdf");
-	assert_null(plugin->extensions[1]);
+	expect_descriptor("pdf", ".pdf", NULL);
 	assert_string_equal(plugin->mime_types[0], "application/pdf");
-	assert_string_equal(t[0].name, "pdf");
-	assert_string_equal(t[0].label, "Document PDF");
-	assert_string_equal(t[0].label_plural, "Documents PDF");
+	expect_type(&t[0], "pdf", "Document PDF", "Documents PDF");
 	assert_null(t[1].name);
-	assert_string_equal(t[0].facets[0].key, "annee");
-	assert_string_equal(t[0].facets[0].label, "Année");
-	assert_int_equal(t[0].facets[0].kind, SAVOIR_FACET_YEAR);
-	assert_string_equal(t[0].facets[1].key, "auteur");
-	assert_string_equal(t[0].facets[1].label, "Auteur");
-	assert_int_equal(t[0].facets[1].kind, SAVOIR_FACET_KEYWORD);
+	expect_facet(&t[0].facets[0], "annee", "Année", SAVOIR_FACET_YEAR);
+	expect_facet(&t[0].facets[1], "auteur", "Auteur",
+	    SAVOIR_FACET_KEYWORD);
 	assert_null(t[0].facets[2].key);
-}
-
-static int
-probe_mem(const char *data, size_t len)
-{
-	struct savoir_input	 in;
-
-	memset(&in, 0, sizeof in);
-	in.abi = SAVOIR_PLUGIN_ABI;
-	in.size = sizeof in;
-	in.path = in.abspath = "x.pdf";
-	in.id_prefix = "x";
-	in.data = (const unsigned char *)data;
-	in.len = len;
-	return plugin->probe(pstate, &in);
 }
 
 static void
@@ -116,35 +77,28 @@ t_probe(void **st)
 {
 	char	*junk;
 
-	assert_int_equal(probe_mem("%PDF-1.7\n", 9), 100);
+	assert_int_equal(probe_mem("x.pdf", "%PDF-1.7\n", 9), 100);
 	/* Readers accept junk before the header, up to 1024 bytes. */
-	assert_int_equal(probe_mem("GARBAGE\r\n%PDF-1.4\n", 18), 100);
+	assert_int_equal(probe_mem("x.pdf", "GARBAGE\r\n%PDF-1.4\n", 18), 100);
 	junk = xmalloc(2048);
 	memset(junk, ' ', 2048);
 	memcpy(junk + 1500, "%PDF-1.4", 8);
-	assert_int_equal(probe_mem(junk, 2048), 1);
+	assert_int_equal(probe_mem("x.pdf", junk, 2048), 1);
 	free(junk);
 	/* Not a PDF: taken at the lowest score, so extract says why. */
-	assert_int_equal(probe_mem("\x89PNG\r\n\x1a\n", 8), 1);
-	assert_int_equal(probe_mem("", 0), 1);
-	assert_int_equal(probe_mem("%PDF", 4), 1);
+	assert_int_equal(probe_mem("x.pdf", "\x89PNG\r\n\x1a\n", 8), 1);
+	assert_int_equal(probe_mem("x.pdf", "", 0), 1);
+	assert_int_equal(probe_mem("x.pdf", "%PDF", 4), 1);
 }
 
 static void
 t_good(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
-	const char		*label;
 
-	assert_int_equal(run(&s, "good.pdf", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_string_equal(d->id, "docs/good");
-	assert_string_equal(d->type, "pdf");
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
+	d = run_doc(s, "good.pdf", 0, 0);
+	expect_doc(d, "docs/good", "pdf",
 	    "Guide de la coopération décentralisée");
 
 	/* The outline's entries, then subject and keywords. */
@@ -178,45 +132,33 @@ t_good(void **st)
 	    "Fin du document.");
 
 	/* Facets: each author of "A; B", the year of the creation date. */
-	assert_string_equal(facet(d, "auteur", 0), "Équipe pédagogique");
-	assert_string_equal(facet(d, "auteur", 1), "Jean Dupont");
-	assert_int_equal(nfacets(d, "auteur"), 2);
-	assert_string_equal(facet(d, "annee", 0), "2019");
-	assert_int_equal(d->facets.n, 3);
+	expect_facets(d, "auteur=Équipe pédagogique; auteur=Jean Dupont; "
+	    "annee=2019");
 
 	/* Metadata in order, labels in French; the date is the day in the
 	 * PDF's own time zone (09:30 +01:00). */
 	assert_int_equal(d->meta.n, 6);
-	assert_string_equal(d->meta.v[0].key, "auteur");
-	assert_string_equal(d->meta.v[0].label, "Auteur");
-	assert_string_equal(d->meta.v[0].value,
+	expect_kv(&d->meta, 0, "auteur", "Auteur",
 	    "Équipe pédagogique, Jean Dupont");
-	assert_string_equal(d->meta.v[1].label, "Date");
-	assert_string_equal(d->meta.v[1].value, "5 novembre 2019");
-	assert_string_equal(d->meta.v[2].label, "Pages");
-	assert_string_equal(d->meta.v[2].value, "3");
-	assert_string_equal(meta(d, "sujet", &label),
+	expect_kv(&d->meta, 1, NULL, "Date", "5 novembre 2019");
+	expect_kv(&d->meta, 2, NULL, "Pages", "3");
+	assert_string_equal(meta(d, "sujet", "Sujet"),
 	    "Action extérieure des collectivités");
-	assert_string_equal(label, "Sujet");
-	assert_string_equal(meta(d, "motscles", &label),
+	assert_string_equal(meta(d, "motscles", "Mots-clés"),
 	    "coopération, jumelage, CGCT");
-	assert_string_equal(label, "Mots-clés");
-	assert_string_equal(meta(d, "producteur", &label),
+	assert_string_equal(meta(d, "producteur", "Producteur"),
 	    "Savoir make-data.py 1.0");
-	assert_string_equal(label, "Producteur");
 	assert_int_equal(d->links.n, 0);
-	sink_clear(&s);
 }
 
 static void
 t_html(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	char			*p2, *clean;
 
-	assert_int_equal(run(&s, "good.pdf", 0), 0);
-	d = s.f.docs[0];
+	d = run_doc(s, "good.pdf", 0, 0);
 	assert_non_null(d->html);
 
 	/* The outline first, as nested lists linking to the pages (the
@@ -255,29 +197,25 @@ t_html(void **st)
 	assert_non_null(strstr(p2, "<p>Annexes</p>\n<p>Article L1115-1 du "
 	    "CGCT : texte intégral en annexe.</p>\n<p>Fin du document.</p>"));
 	free(p2);
-	assert_null(strstr(d->html, "<section id=\"p4\">"));
-	assert_null(strstr(d->html, "pdf-tronque"));
+	expect_not_in(d->html, "<section id=\"p4\">", "pdf-tronque", NULL);
 
 	/* What the host keeps of it: ids and in-page links survive. */
 	clean = html_sanitize(d->html, strlen(d->html), "cgct");
-	assert_non_null(strstr(clean, "<section id=\"p2\">"));
-	assert_non_null(strstr(clean, "href=\"#p2\""));
-	assert_non_null(strstr(clean, "&lt; 5 000"));
+	expect_in(clean, "<section id=\"p2\">", "href=\"#p2\"", "&lt; 5 000",
+	    NULL);
 	free(clean);
-	sink_clear(&s);
 }
 
 /* A hit in the body can be traced to its page, in the text and the page. */
 static void
 t_page_of_hit(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 	const char		*body;
 	char			*p;
 
-	assert_int_equal(run(&s, "good.pdf", 0), 0);
-	d = s.f.docs[0];
+	d = run_doc(s, "good.pdf", 0, 0);
 	body = d->text[SAVOIR_COL_BODY].data;
 	assert_int_equal(page_of(body, "jumelage-coopération"), 2);
 	assert_int_equal(page_of(body, "humanitaire"), 2);
@@ -290,7 +228,6 @@ t_page_of_hit(void **st)
 	p = section(d->html, 1);
 	assert_null(strstr(p, "jumelage-coopération"));
 	free(p);
-	sink_clear(&s);
 }
 
 /* Run good.pdf with a plugin state made under an environment. */
@@ -315,45 +252,41 @@ run_env(struct savoir_sink *s, const char *name, const char *value)
 static void
 t_page_cap(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run_env(&s, "SAVOIR_PDF_MAX_PAGES", "2"), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_int_equal(s.f.nwarnings, 1);
-	assert_true(has_warning(&s, "the PDF has 3 pages: only the first 2 "
-	    "are read (page cap, SAVOIR_PDF_MAX_PAGES)", 0));
-	assert_non_null(strstr(d->text[SAVOIR_COL_BODY].data,
-	    "[p.\u00a02]\n"));
-	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "[p.\u00a03]"));
-	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "Fin du document"));
+	assert_int_equal(run_env(s, "SAVOIR_PDF_MAX_PAGES", "2"), 0);
+	assert_int_equal(s->misuse, 0);
+	assert_int_equal(s->f.ndocs, 1);
+	d = s->f.docs[0];
+	assert_int_equal(s->f.nwarnings, 1);
+	expect_warning(s, "the PDF has 3 pages: only the first 2 "
+	    "are read (page cap, SAVOIR_PDF_MAX_PAGES)", 0);
+	expect_in(d->text[SAVOIR_COL_BODY].data, "[p.\u00a02]\n", NULL);
+	expect_not_in(d->text[SAVOIR_COL_BODY].data, "[p.\u00a03]",
+	    "Fin du document", NULL);
 	/* The page count is the file's, and the page says it stopped. */
 	assert_string_equal(meta(d, "pages", NULL), "3");
-	assert_non_null(strstr(d->html, "<p class=\"pdf-tronque\">Lecture "
-	    "interrompue après la page 2 sur 3"));
-	assert_null(strstr(d->html, "<section id=\"p3\">"));
-	/* The outline entry of an unread page is no dead link. */
-	assert_non_null(strstr(d->html, "<li>Annexes</li>"));
-	assert_null(strstr(d->html, "href=\"#p3\""));
-	sink_clear(&s);
+	expect_in(d->html, "<p class=\"pdf-tronque\">Lecture interrompue "
+	    "après la page 2 sur 3",
+	    /* The outline entry of an unread page is no dead link. */
+	    "<li>Annexes</li>", NULL);
+	expect_not_in(d->html, "<section id=\"p3\">", "href=\"#p3\"", NULL);
 }
 
 static void
 t_bad_env(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	/* A bad value is logged, naming the variable, and the default
 	 * (2,000 pages) holds. */
-	assert_int_equal(run_env(&s, "SAVOIR_PDF_MAX_PAGES", "beaucoup"), 0);
+	assert_int_equal(run_env(s, "SAVOIR_PDF_MAX_PAGES", "beaucoup"), 0);
 	assert_non_null(last_log);
 	assert_non_null(strstr(last_log, "SAVOIR_PDF_MAX_PAGES=\"beaucoup\""));
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_non_null(strstr(s.f.docs[0]->text[SAVOIR_COL_BODY].data,
+	assert_int_equal(s->f.nwarnings, 0);
+	assert_non_null(strstr(s->f.docs[0]->text[SAVOIR_COL_BODY].data,
 	    "[p.\u00a03]"));
-	sink_clear(&s);
 }
 
 /* A title that is only a Word file name gives way to page 1's first
@@ -361,15 +294,11 @@ t_bad_env(void **st)
 static void
 t_title_fallback(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "notitle.pdf", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	d = s.f.docs[0];
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Rapport d’activité 2021");
+	d = run_doc(s, "notitle.pdf", 0, 0);
+	expect_doc(d, NULL, NULL, "Rapport d’activité 2021");
 	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
 	/* Dot leaders are one ellipsis; three dots are text. */
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
@@ -379,13 +308,12 @@ t_title_fallback(void **st)
 	    "Sommaire … 2\n"
 	    "Bilan financier … 3\n"
 	    "Trois points... puis la suite.");
-	assert_non_null(strstr(d->html, "<p>Sommaire … 2</p>"));
 	assert_int_equal(d->facets.n, 0);
 	assert_int_equal(d->meta.n, 1);
 	assert_string_equal(meta(d, "pages", NULL), "1");
-	assert_null(strstr(d->html, "pdf-sommaire"));
-	assert_non_null(strstr(d->html, "<section id=\"p1\">"));
-	sink_clear(&s);
+	expect_in(d->html, "<p>Sommaire … 2</p>", "<section id=\"p1\">",
+	    NULL);
+	expect_not_in(d->html, "pdf-sommaire", NULL);
 }
 
 /* Pages without text: the file name is the title, the page says why it
@@ -393,22 +321,17 @@ t_title_fallback(void **st)
 static void
 t_blank(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "blank.pdf", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	d = s.f.docs[0];
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data, "blank.pdf");
+	d = run_doc(s, "blank.pdf", 0, 1);
+	expect_doc(d, NULL, NULL, "blank.pdf");
 	assert_int_equal(d->text[SAVOIR_COL_BODY].len, 0);
-	assert_int_equal(s.f.nwarnings, 1);
-	assert_true(has_warning(&s, "no text on any of the 2 pages read (a "
-	    "scan without OCR?)", 0));
-	assert_non_null(strstr(d->html, "ne contient pas de texte"));
-	assert_null(strstr(d->html, "<section id=\"p1\">"));
+	expect_warning(s, "no text on any of the 2 pages read (a "
+	    "scan without OCR?)", 0);
+	expect_in(d->html, "ne contient pas de texte", NULL);
+	expect_not_in(d->html, "<section id=\"p1\">", NULL);
 	assert_string_equal(meta(d, "pages", NULL), "2");
-	sink_clear(&s);
 }
 
 /* Odd metadata and outline: each oddity is a warning naming it, and the
@@ -416,32 +339,25 @@ t_blank(void **st)
 static void
 t_odd(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	assert_int_equal(run(&s, "odd.pdf", 0), 0);
-	assert_int_equal(s.misuse, 0);
-	d = s.f.docs[0];
+	d = run_doc(s, "odd.pdf", 0, 2);
 	/* "untitled" is no title. */
-	assert_string_equal(d->text[SAVOIR_COL_TITLE].data,
-	    "Notes de terrain");
-	assert_true(has_warning(&s, "creation date: year 1970 is not "
-	    "plausible", 0));
-	assert_true(has_warning(&s, "outline entry \"Perdu\": its named "
-	    "destination is not in the document", 0));
-	assert_int_equal(s.f.nwarnings, 2);
+	expect_doc(d, NULL, NULL, "Notes de terrain");
+	expect_warning(s, "creation date: year 1970 is not plausible", 0);
+	expect_warning(s, "outline entry \"Perdu\": its named destination "
+	    "is not in the document", 0);
 	/* An author of separators only, a 1970 date: no facet at all. */
 	assert_int_equal(d->facets.n, 0);
 	assert_null(meta(d, "auteur", NULL));
 	assert_null(meta(d, "date", NULL));
 	/* The entry without a page is text; markup in a title is text. */
-	assert_non_null(strstr(d->html, "<li>Perdu</li>"));
-	assert_non_null(strstr(d->html, "<li><a href=\"#p1\">Annexe &lt;1&gt; "
-	    "&amp; &quot;notes&quot;</a></li>"));
-	assert_null(strstr(d->html, "<1>"));
+	expect_in(d->html, "<li>Perdu</li>", "<li><a href=\"#p1\">Annexe "
+	    "&lt;1&gt; &amp; &quot;notes&quot;</a></li>", NULL);
+	expect_not_in(d->html, "<1>", NULL);
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
 	    "Perdu\nAnnexe <1> & \"notes\"");
-	sink_clear(&s);
 }
 
 static void
@@ -483,13 +399,10 @@ t_empty(void **st)
 static void
 t_after_error(void **st)
 {
-	struct savoir_sink	 s;
+	struct savoir_sink	*s = *st;
 
 	expect_error("truncated.pdf", "not a valid PDF");
-	assert_int_equal(run(&s, "good.pdf", 0), 0);
-	assert_int_equal(s.f.nwarnings, 0);
-	assert_int_equal(s.f.ndocs, 1);
-	sink_clear(&s);
+	run_ok(s, "good.pdf", 0, 1, 0);
 }
 
 int
@@ -498,20 +411,20 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
-		cmocka_unit_test(t_good),
-		cmocka_unit_test(t_html),
-		cmocka_unit_test(t_page_of_hit),
-		cmocka_unit_test(t_page_cap),
-		cmocka_unit_test(t_bad_env),
-		cmocka_unit_test(t_title_fallback),
-		cmocka_unit_test(t_blank),
-		cmocka_unit_test(t_odd),
+		FH_TEST(t_good),
+		FH_TEST(t_html),
+		FH_TEST(t_page_of_hit),
+		FH_TEST(t_page_cap),
+		FH_TEST(t_bad_env),
+		FH_TEST(t_title_fallback),
+		FH_TEST(t_blank),
+		FH_TEST(t_odd),
 		cmocka_unit_test(t_encrypted),
 		cmocka_unit_test(t_truncated),
 		cmocka_unit_test(t_damaged),
 		cmocka_unit_test(t_not_pdf),
 		cmocka_unit_test(t_empty),
-		cmocka_unit_test(t_after_error),
+		FH_TEST(t_after_error),
 	};
 	const char	*dir = getenv("SAVOIR_PLUGINS");
 	char		*path;
