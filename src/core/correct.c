@@ -23,6 +23,8 @@
 #define CO_MIN_LEN	4	/* shorter words are never corrected */
 #define CO_OFFER_LEN	6	/* an offer is for words this long at least */
 #define CO_OFFER_RATIO	30	/* ... and a correction this much commoner */
+#define CO_REPLACE_DIST	2	/* a word is replaced one edit away at most
+				 * (half edits): further, it is offered */
 
 struct co_word {
 	size_t		 start, end;	/* in the input */
@@ -30,9 +32,12 @@ struct co_word {
 	size_t		 nfold;
 	int64_t		 df;		/* documents, -1: not looked at */
 	int		 skip;		/* never corrected */
+	int		 name;		/* typed with a capital: offer only */
+	int		 part;		/* too short to correct, may be glued */
 	const char	*rep;		/* the correction, or NULL */
 	const char	*rep2;		/* its second word (a split) */
 	int		 glued;		/* rep covers this and the next */
+	int		 offer;		/* rep is offered, not searched */
 };
 
 /* The code point at s (UTF-8 already repaired by the caller) and its
@@ -83,13 +88,23 @@ co_operator(const char *s, size_t n)
 	return 0;
 }
 
-/* Split the input into words, marking those never corrected. */
+/* A capital (ASCII or Latin-1) at s? */
+static int
+co_capital(const unsigned char *s, size_t n)
+{
+	return (s[0] >= 'A' && s[0] <= 'Z') || (n >= 2 && s[0] == 0xC3 &&
+	    s[1] >= 0x80 && s[1] <= 0x9E && s[1] != 0x97);
+}
+
+/* Split the input into words, marking those never corrected: a word in
+ * capitals is an acronym (ESUS), one with a capital after the first word
+ * a name (Paje, Direccte): neither is replaced, a name may be offered. */
 static size_t
 co_words(const char *in, size_t len, struct co_word *w, size_t max)
 {
 	const unsigned char	*u = (const unsigned char *)in;
 	size_t			 i = 0, j, k, n = 0, cl;
-	int			 digit;
+	int			 digit, caps;
 
 	while (i < len && n < max) {
 		if (!co_wordchar(co_cp(u + i, len - i, &cl))) {
@@ -97,15 +112,21 @@ co_words(const char *in, size_t len, struct co_word *w, size_t max)
 			continue;
 		}
 		digit = 0;
+		caps = 1;
 		for (j = i; j < len && co_wordchar(co_cp(u + j, len - j,
-		    &cl)); j += cl)
+		    &cl)); j += cl) {
 			if (u[j] >= '0' && u[j] <= '9')
 				digit = 1;
+			if (!co_capital(u + j, len - j))
+				caps = 0;
+		}
 		memset(&w[n], 0, sizeof w[n]);
 		w[n].start = i;
 		w[n].end = j;
 		w[n].df = -1;
-		w[n].skip = digit || co_operator(in + i, j - i) ||
+		w[n].name = n > 0 && co_capital(u + i, len - i);
+		w[n].skip = digit || (caps && j - i > 1) ||
+		    co_operator(in + i, j - i) ||
 		    (i > 0 && in[i - 1] == '-' && (i == 1 || in[i - 2] ==
 		    ' ')) || (j < len && (in[j] == '*' || in[j] == ':'));
 		n++;
@@ -157,6 +178,30 @@ co_df(struct pindex *pi, const char *w, size_t n)
 	return df;
 }
 
+/* The input with its corrections: those searched, or with offers too. */
+static char *
+co_text(const char *in, size_t len, const struct co_word *w, size_t n,
+    int offers)
+{
+	struct buf	 b;
+	size_t		 i, at = 0;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (w[i].rep == NULL || (w[i].offer && !offers))
+			continue;
+		buf_add(&b, in + at, w[i].start - at);
+		buf_adds(&b, w[i].rep);
+		if (w[i].rep2 != NULL) {
+			buf_addc(&b, ' ');
+			buf_adds(&b, w[i].rep2);
+		}
+		at = w[i].glued ? w[i + 1].end : w[i].end;
+	}
+	buf_add(&b, in + at, len - at);
+	return buf_steal(&b);
+}
+
 int
 query_correct(struct store *st, const char *in, struct correction *out)
 {
@@ -164,11 +209,10 @@ query_correct(struct store *st, const char *in, struct correction *out)
 	struct spell_cand	 c;
 	const struct speller	*sp;
 	struct pindex		*pi;
-	struct buf		 b;
 	char			*g;
-	size_t			 len = strlen(in), n, i, at;
+	size_t			 len = strlen(in), n, i;
 	int64_t			 ndocs;
-	int			 changed = 0, replace = 0, rare = 0;
+	int			 replaced = 0, offered = 0, rare = 0;
 
 	memset(out, 0, sizeof *out);
 	if ((pi = store_postings(st)) == NULL)
@@ -179,10 +223,14 @@ query_correct(struct store *st, const char *in, struct correction *out)
 			continue;
 		w[i].fold = fr_fold(in + w[i].start, w[i].end - w[i].start);
 		w[i].nfold = strlen(w[i].fold);
-		if (w[i].nfold < CO_MIN_LEN || strchr(w[i].fold, ' ') ||
-		    fr_is_stopword(w[i].fold, w[i].nfold))
+		if (w[i].nfold == 0 || strchr(w[i].fold, ' ') ||
+		    fr_is_stopword(w[i].fold, w[i].nfold)) {
 			w[i].skip = 1;
-		else if ((w[i].df = co_df(pi, w[i].fold, w[i].nfold)) <= 1)
+			continue;
+		}
+		w[i].part = w[i].nfold < CO_MIN_LEN;
+		w[i].df = co_df(pi, w[i].fold, w[i].nfold);
+		if (w[i].df == 0 || (w[i].df == 1 && !w[i].part))
 			rare = 1;
 	}
 	/* Most queries stop here: every word matches. */
@@ -199,48 +247,41 @@ query_correct(struct store *st, const char *in, struct correction *out)
 		if (spell_df(sp, g, strlen(g)) > 0 &&
 		    (w[i].rep = spell_form(sp, g, strlen(g))) != NULL) {
 			w[i].glued = 1;
+			w[i].offer = w[i].name || w[i + 1].name;
 			w[i + 1].skip = 1;
-			changed = replace = 1;
 		}
 		free(g);
 		if (w[i].glued)
 			i++;
 	}
 	for (i = 0; i < n; i++) {
-		if (w[i].skip || w[i].glued || w[i].df < 0)
+		if (w[i].skip || w[i].part || w[i].glued || w[i].df < 0)
 			continue;
 		if (w[i].df == 0 && spell_suggest(sp, w[i].fold, w[i].nfold,
-		    &c)) {
+		    &c) && (c.dist <= CO_REPLACE_DIST || w[i].nfold >= 8)) {
 			w[i].rep = c.form;
 			w[i].rep2 = c.form2;
-			changed = replace = 1;
+			w[i].offer = w[i].name || c.dist > CO_REPLACE_DIST;
 		} else if (w[i].df == 1 && w[i].nfold >= CO_OFFER_LEN &&
 		    spell_suggest(sp, w[i].fold, w[i].nfold, &c) &&
-		    c.word2 == NULL && c.dist <= 2 &&
+		    c.word2 == NULL && c.dist <= CO_REPLACE_DIST &&
 		    c.df >= CO_OFFER_RATIO) {
 			w[i].rep = c.form;
-			changed = 1;
+			w[i].offer = 1;
 		}
 	}
-	if (changed) {
-		buf_init(&b);
-		for (i = 0, at = 0; i < n; i++) {
-			if (w[i].rep == NULL)
-				continue;
-			buf_add(&b, in + at, w[i].start - at);
-			buf_adds(&b, w[i].rep);
-			if (w[i].rep2 != NULL) {
-				buf_addc(&b, ' ');
-				buf_adds(&b, w[i].rep2);
-			}
-			at = w[i].glued ? w[i + 1].end : w[i].end;
-		}
-		buf_add(&b, in + at, len - at);
-		out->text = buf_steal(&b);
-		out->replace = replace;
+	for (i = 0; i < n; i++) {
+		if (w[i].rep != NULL && w[i].offer)
+			offered = 1;
+		else if (w[i].rep != NULL)
+			replaced = 1;
 	}
+	if (replaced)
+		out->replaced = co_text(in, len, w, n, 0);
+	if (offered)
+		out->offered = co_text(in, len, w, n, 1);
 out:
 	for (i = 0; i < n; i++)
 		free(w[i].fold);
-	return changed;
+	return replaced || offered;
 }

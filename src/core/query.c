@@ -66,7 +66,10 @@ static const struct {
  * would empty the results whatever the stopword list says.
  */
 static const char *const q_elisions[] = {
-	"l", "d", "qu", "j", "n", "s", "c", "jusqu", "lorsqu", "puisqu", NULL
+	"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu",
+	"puisqu", "quoiqu",
+	"i",	/* a scanned l' read as I' ("I'action"), as the tokenizer */
+	NULL
 };
 
 static void	q_parse(struct qparse *);
@@ -730,7 +733,12 @@ q_lex_word(struct qparse *p, size_t i, int exclude)
 			goto done;
 		}
 	}
-	elided = q_is_apostrophe(after) && q_word_at(p, e + l);
+	/* A double quote between an elided word and the next is a scanned or
+	 * mistyped apostrophe (qu"une), not the start of a phrase. */
+	elided = (q_is_apostrophe(after) || (after == '"' &&
+	    q_is_elision(f))) && q_word_at(p, e + l);
+	if (elided && after == '"')
+		p->i = e + l;
 	n = q_node_new(Q_WORD, text);
 	n->stopword = fr_is_stopword(f, strlen(f)) ||
 	    (elided && q_is_elision(f)) || q_all_stopwords(f);

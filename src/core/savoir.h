@@ -439,11 +439,14 @@ struct speller	*vocab_load(sqlite3 *, char **cause);
 
 /* correct.c - a query with its misspelled words corrected */
 struct correction {
-	char	*text;		/* the query corrected (caller frees) */
-	int	 replace;	/* a word matched nothing: search text */
+	char	*replaced;	/* the query to search instead, or NULL */
+	char	*offered;	/* the query to offer, or NULL (both are
+				 * the caller's to free) */
 };
 /* 1 with *out when some word of the query is better corrected, else 0
- * (and *out empty). */
+ * (and *out empty).  A word that matches nothing, close to a word of
+ * the index, is replaced; one that matches almost nothing, a name or a
+ * word further away is offered. */
 int		 query_correct(struct store *, const char *,
 		    struct correction *out);
 

@@ -1846,10 +1846,9 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 	/* A word that matches nothing as typed: search its correction. */
 	if (!opts.no_correct && input != NULL &&
 	    query_correct(st, input, &corr) == 1) {
-		if (corr.replace)
-			input = res->corrected = corr.text;
-		else
-			res->suggestion = corr.text;
+		if (corr.replaced != NULL)
+			input = res->corrected = corr.replaced;
+		res->suggestion = corr.offered;
 	}
 
 	keys = search_keys(st);

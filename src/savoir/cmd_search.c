@@ -96,6 +96,11 @@ results_json(const char *q, const struct results *r, int page, int limit)
 	    "total", (json_int_t)r->total, "took_ms", r->took_us / 1000.0,
 	    "page", page, "limit", limit, "partial", r->partial, "timeout",
 	    r->timeout, "hits", hits, "facets", facets, "notices", notices);
+	if (r->corrected != NULL)
+		json_object_set_new(o, "corrected", json_string(r->corrected));
+	if (r->suggestion != NULL)
+		json_object_set_new(o, "suggestion",
+		    json_string(r->suggestion));
 	return o;
 }
 
@@ -213,6 +218,10 @@ cmd_search(int argc, char **argv)
 		json_decref(o);
 	} else {
 		tty = isatty(STDOUT_FILENO);
+		if (res.corrected != NULL)
+			printf("Résultats pour « %s ».\n", res.corrected);
+		if (res.suggestion != NULL)
+			printf("Vouliez-vous dire « %s » ?\n", res.suggestion);
 		for (i = 0; i < res.nnotices; i++)
 			printf("%s\n", res.notices[i]);
 		printf("%lld résultat%s (%.1f ms)\n", (long long)res.total,

@@ -205,6 +205,63 @@ t_similar(void **state)
 	free(dir);
 }
 
+static void
+t_correct(void **state)
+{
+	static const struct {
+		const char	*typed, *replaced, *offered;
+	} cases[] = {
+		/* Matches nothing, one edit from a word: searched instead. */
+		{ "cooperasion", "coopération", NULL },
+		{ "jumelage senegl", "jumelage Sénégal", NULL },
+		/* Two words that are one, one word that is two. */
+		{ "bud get communal", "budget communal", NULL },
+		{ "jumelagesenegal", "jumelage Sénégal", NULL },
+		/* A name or acronym is offered, never searched instead. */
+		{ "jumelage Senegl", NULL, "jumelage Sénégal" },
+		/* Left alone: words that match (here or by their stem), short
+		 * words, acronyms, numbers, filters, exclusions, prefixes. */
+		{ "budgets communaux", NULL, NULL },
+		{ "fiscalite", NULL, NULL },
+		{ "SENEGL", NULL, NULL },
+		{ "senegl2", NULL, NULL },
+		{ "pays:senegl jumelage", NULL, NULL },
+		{ "jumelage -senegl", NULL, NULL },
+		{ "senegl*", NULL, NULL },
+		{ "xqzwv", NULL, NULL },
+	};
+	struct store		*st;
+	struct correction	 c;
+	char			*dir, *path;
+	size_t			 i;
+	int			 rc;
+
+	(void)state;
+	dir = t_mkdtemp();
+	path = xsprintf("%s/kb.db", dir);
+	st = fill(path);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		rc = query_correct(st, cases[i].typed, &c);
+		if (rc != (cases[i].replaced != NULL ||
+		    cases[i].offered != NULL) ||
+		    (c.replaced == NULL) != (cases[i].replaced == NULL) ||
+		    (c.offered == NULL) != (cases[i].offered == NULL) ||
+		    (c.replaced != NULL && strcmp(c.replaced,
+		    cases[i].replaced) != 0) ||
+		    (c.offered != NULL && strcmp(c.offered,
+		    cases[i].offered) != 0))
+			fail_msg("\"%s\": got %d \"%s\" / \"%s\"",
+			    cases[i].typed, rc, c.replaced ? c.replaced : "-",
+			    c.offered ? c.offered : "-");
+		free(c.replaced);
+		free(c.offered);
+	}
+	store_close(st);
+	free(path);
+	t_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -212,6 +269,7 @@ main(void)
 		cmocka_unit_test(t_written),
 		cmocka_unit_test(t_migrate),
 		cmocka_unit_test(t_similar),
+		cmocka_unit_test(t_correct),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
