@@ -32,6 +32,7 @@ static const char *const api_filter_keys[] = {
 #define API_SUGGEST_BUDGET_MS	150
 #define API_CHANGES_MAX		1000
 #define API_CITED_BY_MAX	500
+#define API_SIMILAR_MAX		5	/* « Documents proches » */
 
 /* An index read failed: logged in English, a 500 in French; frees cause. */
 static void
@@ -113,7 +114,7 @@ api_search(struct req *q)
 	struct results		 res;
 	struct store		*st;
 	struct evkeyval		*kv;
-	const char		*text, *filters[2 * API_MAX_FILTERS + 1];
+	const char		*text, *s, *filters[2 * API_MAX_FILTERS + 1];
 	json_t			*o, *hits, *facets, *vals, *notices, *labels;
 	char			*cause = NULL;
 	long long		 page, limit;
@@ -156,6 +157,8 @@ api_search(struct req *q)
 	so.want_facets = 1;
 	so.want_snippets = 1;
 	so.filters = filters;
+	so.no_correct = (s = http_arg(q, "exact")) != NULL &&
+	    strcmp(s, "1") == 0;
 	if (search_run(st, text, &so, &res, &cause) == -1) {
 		log_warnx("/api/search: %s", cause);
 		free(cause);
@@ -201,6 +204,12 @@ api_search(struct req *q)
 	    (double)res.took_us / 1000.0, "page", (json_int_t)page, "limit",
 	    (json_int_t)limit, "partial", res.partial, "hits", hits,
 	    "facets", facets, "notices", notices);
+	/* Spelling: what was searched instead of the words typed, or a
+	 * correction offered; absent when there is none. */
+	if (res.corrected != NULL)
+		json_object_set_new(o, "corrected", jstr(res.corrected));
+	if (res.suggestion != NULL)
+		json_object_set_new(o, "suggestion", jstr(res.suggestion));
 	results_clear(&res);
 	api_send(q, 200, o);
 }
@@ -244,6 +253,25 @@ api_doc_cited_by(struct store *st, const char *id, char **cause)
 	return a;
 }
 
+/* The documents most like id (similar.c), best first; NULL on an error. */
+static json_t *
+api_doc_similar(struct store *st, const char *id, char **cause)
+{
+	struct store_link	*v;
+	size_t			 n, i;
+	json_t			*a;
+
+	if (similar_docs(st, id, API_SIMILAR_MAX, &v, &n, cause) == -1)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "id",
+		    jstr(v[i].id), "title", jstr(v[i].title), "type",
+		    jstr(v[i].type)));
+	store_links_free(v, n);
+	return a;
+}
+
 /* The stored [[key, label, value], ...] as [{key, label, value}, ...]. */
 static json_t *
 api_doc_meta(const char *stored)
@@ -270,7 +298,7 @@ api_doc_json(struct worker *w, const char *id, json_t **out, char **cause)
 {
 	struct store		*st;
 	struct store_doc	*d;
-	json_t			*links, *cited;
+	json_t			*links, *cited, *similar;
 	int			 rc;
 
 	*out = NULL;
@@ -278,24 +306,54 @@ api_doc_json(struct worker *w, const char *id, json_t **out, char **cause)
 		return 0;
 	if ((rc = store_doc(st, id, 0, &d, cause)) != 1)
 		return rc;
+	cited = similar = NULL;
 	if ((links = api_doc_links(st, d->rowid, cause)) == NULL ||
-	    (cited = api_doc_cited_by(st, id, cause)) == NULL) {
+	    (cited = api_doc_cited_by(st, id, cause)) == NULL ||
+	    (similar = api_doc_similar(st, id, cause)) == NULL) {
 		json_decref(links);
+		json_decref(cited);
 		store_doc_free(d);
 		return -1;
 	}
-	*out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o}",
+	*out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o}",
 	    "id", jstr(d->id), "type", jstr(d->type), "type_label",
 	    jstr(d->type_label), "title", jstr(d->title), "breadcrumb",
 	    jstr(d->breadcrumb), "meta", api_doc_meta(d->meta), "html",
 	    jstr(d->html), "source", jstr(d->source), "seq",
-	    (json_int_t)d->seq, "links", links, "cited_by", cited);
+	    (json_int_t)d->seq, "links", links, "cited_by", cited, "similar",
+	    similar);
 	store_doc_free(d);
 	if (*out == NULL) {
 		xasprintf(cause, "document %s: cannot build its JSON", id);
 		return -1;
 	}
 	return 1;
+}
+
+/* /api/similar/<id>: the documents most like it, best first. */
+void
+api_similar(struct req *q, const char *id)
+{
+	struct store_doc	*d;
+	struct store		*st;
+	json_t			*a;
+	char			*cause = NULL;
+	int			 rc;
+
+	if ((st = api_store(q)) == NULL)
+		return;
+	if (*id == '\0' || (rc = store_doc(st, id, 0, &d, &cause)) == 0) {
+		http_error(q, 404, "not_found", "Aucun document ne porte cet "
+		    "identifiant.");
+		return;
+	}
+	if (rc == -1 || (store_doc_free(d), a = api_doc_similar(st, id,
+	    &cause)) == NULL) {
+		api_read_error(q, cause);
+		return;
+	}
+	api_send(q, 200, json_pack("{s:o,s:o}", "id", jstr(id), "similar",
+	    a));
 }
 
 void

@@ -120,6 +120,8 @@ facet_url(const struct sparams *sp, ssize_t drop, const char *key,
 			url_param(&b, sp->keys[i], sp->values[i]);
 	if (key != NULL)
 		url_param(&b, key, value);
+	if (sp->exact)
+		url_param(&b, "exact", "1");
 	if (page > 1) {
 		snprintf(num, sizeof num, "%lld", page);
 		url_param(&b, "page", num);
@@ -249,10 +251,13 @@ int
 facet_params(struct req *q, json_t *types, struct sparams *sp)
 {
 	struct evkeyval	*kv;
+	const char	*s;
 
 	memset(sp, 0, sizeof *sp);
 	if ((sp->q = http_arg(q, "q")) == NULL)
 		sp->q = "";
+	sp->exact = (s = http_arg(q, "exact")) != NULL &&
+	    strcmp(s, "1") == 0;
 	if (strlen(sp->q) > ROUTE_MAX_QUERY) {
 		http_error(q, 400, "bad_parameter", "La recherche est trop "
 		    "longue : raccourcissez-la.");

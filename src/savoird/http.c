@@ -281,6 +281,9 @@ http_route(struct req *q)
 	} else if ((rest = http_prefix(p, "/api/doc/")) != NULL) {
 		q->route = "/api/doc";
 		api_doc(q, rest);
+	} else if ((rest = http_prefix(p, "/api/similar/")) != NULL) {
+		q->route = "/api/similar";
+		api_similar(q, rest);
 	} else if (strcmp(p, "/api/suggest") == 0) {
 		q->route = "/api/suggest";
 		api_suggest(q);

@@ -225,6 +225,38 @@ search_summary(const struct results *res)
 	return s;
 }
 
+/*
+ * Spelling: the words searched instead of those typed (« Résultats pour
+ * … », with a link to search what was typed), or a correction offered
+ * (« Vouliez-vous dire … ? »), each keeping the filters in force.
+ */
+static void
+route_spelling(json_t *data, const struct sparams *sp,
+    const struct results *res)
+{
+	struct sparams	 alt = *sp;
+
+	if (res->corrected != NULL) {
+		alt.q = res->corrected;
+		alt.exact = 0;
+		json_object_set_new(data, "corrected", json_pack("{s:o,s:o}",
+		    "text", jstr(res->corrected), "url", jstr_free(facet_url(
+		    &alt, -1, NULL, NULL, 1))));
+		alt.q = sp->q;
+		alt.exact = 1;
+		json_object_set_new(data, "typed", json_pack("{s:o,s:o}",
+		    "text", jstr(sp->q), "url", jstr_free(facet_url(&alt, -1,
+		    NULL, NULL, 1))));
+	}
+	if (res->suggestion != NULL) {
+		alt.q = res->suggestion;
+		alt.exact = 0;
+		json_object_set_new(data, "suggestion", json_pack("{s:o,s:o}",
+		    "text", jstr(res->suggestion), "url", jstr_free(facet_url(
+		    &alt, -1, NULL, NULL, 1))));
+	}
+}
+
 void
 page_search(struct req *q)
 {
@@ -263,6 +295,7 @@ page_search(struct req *q)
 	so.want_facets = 1;
 	so.want_snippets = 1;
 	so.filters = filters;
+	so.no_correct = sp.exact;
 	if (search_run(st, sp.q, &so, &res, &cause) == -1) {
 		log_warnx("/recherche: %s", cause);
 		free(cause);
@@ -286,6 +319,7 @@ page_search(struct req *q)
 	for (i = 0; i < res.nnotices; i++)
 		json_array_append_new(a, jstr(res.notices[i]));
 	json_object_set_new(data, "notices", a);
+	route_spelling(data, &sp, &res);
 
 	/* The filters in force: kept by the form, removable one by one. */
 	a = json_array();
@@ -574,6 +608,17 @@ page_doc(struct req *q, const char *id)
 	json_object_set_new(data, "cited_by_more_count",
 	    json_integer((json_int_t)json_array_size(more)));
 	json_object_set_new(data, "cited_by_more", more);
+
+	/* « Documents proches »: alike by their rarer words, links and
+	 * place, besides what the document links to by hand. */
+	a = json_array();
+	json_array_foreach(json_object_get(doc, "similar"), i, d)
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "title",
+		    jstr(jstr_get(d, "title")), "url",
+		    jstr_free(url_for_doc(jstr_get(d, "id"), NULL)),
+		    "type_label", jstr(facet_type_label(types,
+		    jstr_get(d, "type"), 0))));
+	json_object_set_new(data, "similar", a);
 
 	if (*text != '\0') {
 		json_object_set_new(data, "back_url",

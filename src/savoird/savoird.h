@@ -193,6 +193,7 @@ struct sparams {
 	const char	*keys[FACET_MAX_FILTERS];
 	const char	*values[FACET_MAX_FILTERS];
 	size_t		 n;
+	int		 exact;		/* exact=1: no spelling correction */
 };
 /* Read q and the filters; 0, or -1 with a 400 sent. */
 int	 facet_params(struct req *, json_t *types, struct sparams *);
@@ -238,6 +239,7 @@ char	*fmt_fold(const char *, size_t);	/* fr_fold, fatal on OOM */
 /* api.c - JSON API */
 void	 api_search(struct req *);
 void	 api_doc(struct req *, const char *id);
+void	 api_similar(struct req *, const char *id);
 void	 api_suggest(struct req *);
 void	 api_changes(struct req *);
 /* Send a JSON value (stolen) with status. */
