@@ -265,6 +265,34 @@ await step('not found', async () => {
 	await screenshot(page, 'aucun-resultat');
 });
 
+// 7b. Search that forgives: « Vouliez-vous dire », a correction searched
+//     with a way back to the words as typed, « Documents proches ».
+await step('did you mean', async () => {
+	await page.goto(`${base}/recherche?q=${encodeURIComponent('jumelage Senegl')}`);
+	const offer = page.locator('.spelling__suggestion');
+	ok(await offer.count() === 1 && (await offer.textContent()) === 'jumelage Sénégal',
+	    '« Vouliez-vous dire » offers the corrected words', await page.locator('.spelling').allTextContents());
+	await Promise.all([page.waitForURL(/q=jumelage%20S%C3%A9n%C3%A9gal/), offer.click()]);
+	ok(await page.inputValue('#q') === 'jumelage Sénégal', 'the link runs the corrected search');
+	ok(await page.locator('.spelling').count() === 0, 'the corrected search needs no correction');
+	const first = await page.locator('.hit__title a').first().textContent();
+	ok(/Sénégal|jumelage/i.test(first), 'its first result is about the corrected words', first);
+	await page.goto(`${base}/recherche?q=cooperasion`);
+	ok((await page.locator('h1').textContent()).trim() === 'Résultats pour « coopération »',
+	    'a word that matches nothing is searched corrected, and the title says so');
+	ok(await page.locator('.hit').count() > 0, 'the corrected search has results');
+	await screenshot(page, 'correction');
+	await Promise.all([page.waitForURL(/exact=1/), page.locator('.spelling__typed').click()]);
+	ok(/Aucun résultat/.test(await page.locator('.summary').textContent()),
+	    '« Rechercher tel quel » searches the words as typed');
+	await page.goto(`${base}/doc/cas/chambery-ouahigouya`);
+	const near = page.locator('.similar li a');
+	ok(await near.count() >= 3, '« Documents proches » lists similar documents', `${await near.count()}`);
+	const href = await near.first().getAttribute('href');
+	await Promise.all([page.waitForURL((u) => u.pathname === href), near.first().click()]);
+	ok(await page.locator('.doc__body').count() === 1, 'a similar document opens');
+});
+
 // 8. Accessibility the RGAA asks for and a browser can measure: the
 // contrast of every visible text against its real background, and the
 // keyboard path (skip link first, a visible focus ring, the search field).
