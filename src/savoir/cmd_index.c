@@ -29,6 +29,21 @@ index_usage(FILE *f, const char *cmd)
 	    "  --memory M   memory allowed to a plugin, in MB (default 1024)\n");
 }
 
+/* One DIR's figures into the total: counts and times add up, peaks do not. */
+static void
+index_stats_add(struct index_stats *t, const struct index_stats *s)
+{
+#define ADD(f)	(t->f += s->f)
+#define PEAK(f)	(t->f = s->f > t->f ? s->f : t->f)
+	ADD(files_seen), ADD(files_indexed), ADD(files_unchanged),
+	    ADD(files_failed), ADD(files_removed), ADD(docs), ADD(bytes),
+	    ADD(warnings), ADD(elapsed_us), ADD(cpu_writer_us),
+	    ADD(cpu_collect_us), ADD(cpu_extract_us);
+	PEAK(rss_self_kb), PEAK(rss_child_kb);
+#undef ADD
+#undef PEAK
+}
+
 int
 cmd_index(int argc, char **argv)
 {
@@ -97,22 +112,7 @@ cmd_index(int argc, char **argv)
 			ret = 2;
 			break;
 		}
-		total.files_seen += st.files_seen;
-		total.files_indexed += st.files_indexed;
-		total.files_unchanged += st.files_unchanged;
-		total.files_failed += st.files_failed;
-		total.files_removed += st.files_removed;
-		total.docs += st.docs;
-		total.bytes += st.bytes;
-		total.warnings += st.warnings;
-		total.elapsed_us += st.elapsed_us;
-		total.cpu_writer_us += st.cpu_writer_us;
-		total.cpu_collect_us += st.cpu_collect_us;
-		total.cpu_extract_us += st.cpu_extract_us;
-		if (st.rss_self_kb > total.rss_self_kb)
-			total.rss_self_kb = st.rss_self_kb;
-		if (st.rss_child_kb > total.rss_child_kb)
-			total.rss_child_kb = st.rss_child_kb;
+		index_stats_add(&total, &st);
 	}
 	if (ret == 0 && !quiet)
 		printf("indexed %lld files (%lld read, %lld unchanged, "
