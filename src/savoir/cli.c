@@ -1,9 +1,10 @@
 /*
- * cli.c - what the subcommands share: their --db option, opening the
- * index, telling a person what went wrong (a usage error, a cause from the
- * core) and reading the option values more than one command takes (a
- * bounded integer, a synonyms file).  Every message goes to the standard
- * error in one form, so the commands cannot drift apart in how they speak.
+ * cli.c - what the subcommands share: their options, read from one table
+ * each (--db, --help and the usage error among them), opening the index,
+ * telling a person what went wrong (a usage error, a cause from the core)
+ * and the option values more than one command takes (a synonyms file).
+ * Every message goes to the standard error in one form, so the commands
+ * cannot drift apart in how they speak.
  */
 #include "config.h"
 
@@ -14,16 +15,88 @@
 
 #include "savoir.h"
 
-int
-cli_getopt(int argc, char **argv, const char *optstring,
-    const struct option *longopts)
-{
-	int	 ch;
+/* getopt_long's value for an option without a short name: 256 + index. */
+#define CLI_LONG_ONLY	256
 
-	while ((ch = getopt_long(argc, argv, optstring, longopts,
-	    NULL)) == 'd')
-		cli.db = optarg;
-	return ch;
+static int
+cli_set(const char *cmd, const struct cli_opt *o, char *arg)
+{
+	long long	 v;
+
+	switch (o->kind) {
+	case CLI_FLAG:
+		*(int *)o->out = 1;
+		return 0;
+	case CLI_INT:
+		if (parse_int(arg, o->min, o->max, &v) == -1) {
+			cli_usage_error(cmd, "--%s wants %s%lld to %lld, not "
+			    "'%s'", o->name, o->unit, o->min, o->max, arg);
+			return -1;
+		}
+		*(int *)o->out = (int)v;
+		return 0;
+	case CLI_STR:
+		*(const char **)o->out = arg;
+		return 0;
+	case CLI_FN:
+	case CLI_ANSWER:
+		return o->fn(arg, o->out);
+	}
+	return -1;
+}
+
+int
+cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+    void (*usage)(FILE *, const char *))
+{
+	struct option	*lo;
+	char		*shorts, *sp;
+	size_t		 n, i;
+	int		 ch, ret = -1;
+
+	for (n = 0; opts[n].name != NULL; n++)
+		;
+	/* One entry each, then --help and the terminator. */
+	lo = xcalloc(n + 2, sizeof *lo);
+	sp = shorts = xcalloc(2 * n + 3, 1);
+	if (cmd == NULL)
+		*sp++ = '+';	/* stop at the subcommand: its options */
+	for (i = 0; i < n; i++) {
+		lo[i].name = opts[i].name;
+		lo[i].has_arg = opts[i].kind == CLI_FLAG ||
+		    opts[i].kind == CLI_ANSWER ? no_argument :
+		    required_argument;
+		lo[i].val = opts[i].ch != 0 ? opts[i].ch : CLI_LONG_ONLY +
+		    (int)i;
+		if (opts[i].ch == 0)
+			continue;
+		*sp++ = (char)opts[i].ch;
+		if (lo[i].has_arg == required_argument)
+			*sp++ = ':';
+	}
+	lo[n].name = "help";
+	lo[n].val = 'h';
+	*sp = 'h';
+
+	optind = 0;	/* a fresh scan: main() has read its own options */
+	while (ret == -1 && (ch = getopt_long(argc, argv, shorts, lo,
+	    NULL)) != -1) {
+		for (i = 0; i < n && lo[i].val != ch; i++)
+			;
+		if (ch == 'h') {
+			usage(stdout, cmd);
+			ret = 0;
+		} else if (i == n) {
+			usage(stderr, cmd);	/* getopt said which option */
+			ret = 2;
+		} else if (cli_set(cmd, &opts[i], optarg) == -1)
+			ret = 2;
+		else if (opts[i].kind == CLI_ANSWER)
+			ret = 0;
+	}
+	free(lo);
+	free(shorts);
+	return ret;
 }
 
 void
@@ -57,21 +130,10 @@ cli_open(int flags)
 }
 
 int
-cli_int(const char *cmd, const char *opt, const char *unit, const char *arg,
-    long long min, long long max, long long *out)
+cli_synonyms(char *path, void *out)
 {
-	if (parse_int(arg, min, max, out) == -1) {
-		cli_usage_error(cmd, "%s wants %s%lld to %lld, not '%s'", opt,
-		    unit, min, max, arg);
-		return -1;
-	}
-	return 0;
-}
-
-int
-cli_synonyms(const char *path, struct synonyms **syn)
-{
-	char	*cause = NULL;
+	struct synonyms	**syn = out;
+	char		 *cause = NULL;
 
 	synonyms_free(*syn);
 	if ((*syn = synonyms_load(path, &cause)) == NULL) {

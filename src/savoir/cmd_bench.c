@@ -7,17 +7,17 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "savoir.h"
 
 static void
-bench_usage(FILE *f)
+bench_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: savoir bench-query [--db FILE] [--synonyms FILE] "
 	    "[--limit N]\n"
@@ -75,20 +75,23 @@ bench_read(FILE *f, size_t *n)
 	return v;
 }
 
+/* CLI_FN for --tune NAME=VALUE,...: the ranking's knobs, for this run. */
+static int
+bench_tune(char *arg, void *out)
+{
+	char	*cause = NULL;
+
+	if (search_tune(arg, &cause) == -1) {
+		cli_usage_error("bench-query", "--tune: %s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_bench_query(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "synonyms", required_argument, NULL, 's' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "times", required_argument, NULL, 't' },
-		{ "no-facets", no_argument, NULL, 'F' },
-		{ "tune", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct search_opts	 so;
 	struct results		 res;
 	struct store		*st = NULL;
@@ -98,53 +101,24 @@ cmd_bench_query(int argc, char **argv)
 	char			*cause = NULL, *out;
 	FILE			*tf = NULL;
 	json_t			*o;
-	long long		 v;
 	int64_t			 t0, dt, *us = NULL, total = 0;
 	size_t			 nq = 0, i, k, pass;
-	int			 ch, limit = 10, repeat = 1, facets = 1, ret = 2;
+	int			 limit = 10, repeat = 1, nofacets = 0, ret;
+	struct cli_opt		 opts[] = {
+		CLI_OPT_DB,
+		CLI_OPT_FN("synonyms", 's', cli_synonyms, &syn),
+		CLI_OPT_INT("limit", 'l', &limit, 1, 100, ""),
+		CLI_OPT_INT("repeat", 'r', &repeat, 1, 1000, ""),
+		CLI_OPT_STR("times", 't', &times_path),
+		CLI_OPT_FLAG("no-facets", 'F', &nofacets),
+		CLI_OPT_FN("tune", 'T', bench_tune, NULL),
+		CLI_OPT_END
+	};
 
-	while ((ch = cli_getopt(argc, argv, "d:s:l:r:t:FT:h",
-	    longopts)) != -1) {
-		switch (ch) {
-		case 's':
-			if (cli_synonyms(optarg, &syn) == -1)
-				return 2;
-			break;
-		case 'l':
-			if (cli_int("bench-query", "--limit", "", optarg, 1,
-			    100, &v) == -1)
-				goto out;
-			limit = (int)v;
-			break;
-		case 'r':
-			if (cli_int("bench-query", "--repeat", "", optarg, 1,
-			    1000, &v) == -1)
-				goto out;
-			repeat = (int)v;
-			break;
-		case 't':
-			times_path = optarg;
-			break;
-		case 'F':
-			facets = 0;
-			break;
-		case 'T':
-			if (search_tune(optarg, &cause) == -1) {
-				cli_usage_error("bench-query", "--tune: %s",
-				    cause);
-				free(cause);
-				goto out;
-			}
-			break;
-		case 'h':
-			bench_usage(stdout);
-			ret = 0;
-			goto out;
-		default:
-			bench_usage(stderr);
-			goto out;
-		}
-	}
+	if ((ret = cli_parse("bench-query", argc, argv, opts,
+	    bench_usage)) != -1)
+		goto out;
+	ret = 2;
 	if (optind != argc) {
 		cli_usage_error("bench-query", "the queries come on the "
 		    "standard input");
@@ -165,7 +139,7 @@ cmd_bench_query(int argc, char **argv)
 
 	memset(&so, 0, sizeof so);
 	so.limit = limit;
-	so.want_facets = facets;
+	so.want_facets = !nofacets;
 	so.want_snippets = 1;
 	so.synonyms = syn;
 	for (pass = 0; pass < (size_t)repeat; pass++) {

@@ -4,17 +4,17 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "savoir.h"
 
 static void
-doc_usage(FILE *f)
+doc_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: savoir doc [--db FILE] [--json | --html] ID\n");
 }
@@ -36,37 +36,23 @@ doc_links(const struct store_link *v, size_t n)
 int
 cmd_doc(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "html", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store		*st;
 	struct store_doc	*d = NULL;
 	struct store_link	*cites_v = NULL, *citedby_v = NULL;
 	json_t			*o, *meta, *cites, *citedby, *v;
 	char			*cause = NULL;
 	size_t			 i, nout = 0, nin = 0;
-	int			 ch, json = 0, html = 0, ret = 0, rc;
+	int			 json = 0, html = 0, ret, rc;
+	struct cli_opt		 opts[] = {
+		CLI_OPT_DB,
+		CLI_OPT_FLAG("json", 'j', &json),
+		CLI_OPT_FLAG("html", 'H', &html),
+		CLI_OPT_END
+	};
 
-	while ((ch = cli_getopt(argc, argv, "d:jHh", longopts)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		case 'H':
-			html = 1;
-			break;
-		case 'h':
-			doc_usage(stdout);
-			return 0;
-		default:
-			doc_usage(stderr);
-			return 2;
-		}
-	}
+	if ((ret = cli_parse("doc", argc, argv, opts, doc_usage)) != -1)
+		return ret;
+	ret = 0;
 	if (optind != argc - 1) {
 		cli_usage_error("doc", "which document? e.g. savoir doc "
 		    "cgct/L1115-1");

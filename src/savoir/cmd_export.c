@@ -21,7 +21,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,46 +28,38 @@
 
 #include "savoir.h"
 
+/* The synopsis after a usage error, what the command does after --help. */
+static void
+xfer_usage(FILE *f, const char *cmd)
+{
+	fprintf(f, "usage: savoir %s [--db FILE] [--force] FILE\n", cmd);
+	if (f != stdout)
+		return;
+	if (strcmp(cmd, "export") == 0)
+		fprintf(f, "\nWrites a copy of the index to FILE: one compact "
+		    "file, checked, to carry or keep.\n  --force  replace FILE "
+		    "if it exists\n");
+	else
+		fprintf(f, "\nReplaces the index with the one exported to FILE, "
+		    "once FILE has passed the checks of savoir check.\n"
+		    "  --force  replace an index that holds documents\n");
+}
+
 /* usage: [--db FILE] [--force] FILE */
 static int
 xfer_args(const char *cmd, int argc, char **argv, int *force,
     const char **file)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	struct cli_opt	 opts[] = {
+		CLI_OPT_DB,
+		CLI_OPT_FLAG("force", 'f', force),
+		CLI_OPT_END
 	};
-	int	 ch;
+	int		 ret;
 
 	*force = 0;
-	while ((ch = cli_getopt(argc, argv, "d:fh", longopts)) != -1) {
-		switch (ch) {
-		case 'f':
-			*force = 1;
-			break;
-		case 'h':
-			if (strcmp(cmd, "export") == 0)
-				printf("usage: savoir export [--db FILE] "
-				    "[--force] FILE\n\nWrites a copy of the "
-				    "index to FILE: one compact file, checked, "
-				    "to carry or keep.\n  --force  replace FILE "
-				    "if it exists\n");
-			else
-				printf("usage: savoir import [--db FILE] "
-				    "[--force] FILE\n\nReplaces the index with "
-				    "the one exported to FILE, once FILE has "
-				    "passed the checks of savoir check.\n"
-				    "  --force  replace an index that holds "
-				    "documents\n");
-			return 0;
-		default:
-			fprintf(stderr, "usage: savoir %s [--db FILE] "
-			    "[--force] FILE\n", cmd);
-			return 2;
-		}
-	}
+	if ((ret = cli_parse(cmd, argc, argv, opts, xfer_usage)) != -1)
+		return ret;
 	if (argc - optind != 1) {
 		cli_usage_error(cmd, argc == optind ? "which file?" :
 		    "one file only, not '%s'", argv[argc - 1]);

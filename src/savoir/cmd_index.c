@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,7 @@
 #include "savoir.h"
 
 static void
-index_usage(FILE *f)
+index_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: savoir index [--db FILE] [--strict] [--force] "
 	    "[--quiet] [--cpu]\n"
@@ -30,78 +29,62 @@ index_usage(FILE *f)
 	    "  --memory M   memory allowed to a plugin, in MB (default 1024)\n");
 }
 
+/* One DIR's figures into the total: counts and times add up, peaks do not. */
+static void
+index_stats_add(struct index_stats *t, const struct index_stats *s)
+{
+#define ADD(f)	(t->f += s->f)
+#define PEAK(f)	(t->f = s->f > t->f ? s->f : t->f)
+	ADD(files_seen), ADD(files_indexed), ADD(files_unchanged),
+	    ADD(files_failed), ADD(files_removed), ADD(docs), ADD(bytes),
+	    ADD(warnings), ADD(elapsed_us), ADD(cpu_writer_us),
+	    ADD(cpu_collect_us), ADD(cpu_extract_us);
+	PEAK(rss_self_kb), PEAK(rss_child_kb);
+#undef ADD
+#undef PEAK
+}
+
 int
 cmd_index(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "cpu", no_argument, NULL, 'c' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "max-size", required_argument, NULL, 'm' },
-		{ "memory", required_argument, NULL, 'M' },
-		{ "with-repealed", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct index_opts	 opts;
 	struct index_stats	 st, total;
 	struct plugins		*pl;
 	struct store		*store;
 	char			*cause = NULL;
-	long long		 v;
-	int			 ch, i, quiet = 0, cpu = 0, ret = 0;
+	int			 i, quiet = 0, cpu = 0, repealed = 0, ret;
+	int			 timeout = 0, max_size = 0, memory = 0;
+	struct cli_opt		 args[] = {
+		CLI_OPT_DB,
+		CLI_OPT_FLAG("strict", 's', &opts.strict),
+		CLI_OPT_FLAG("force", 'f', &opts.force),
+		CLI_OPT_FLAG("quiet", 'q', &quiet),
+		CLI_OPT_FLAG("cpu", 0, &cpu),
+		CLI_OPT_INT("timeout", 't', &timeout, 1, 86400,
+		    "seconds from "),
+		CLI_OPT_INT("max-size", 'm', &max_size, 1, 4096, "MB from "),
+		CLI_OPT_INT("memory", 'M', &memory, 16, 65536, "MB from "),
+		CLI_OPT_FLAG("with-repealed", 'r', &repealed),
+		CLI_OPT_END
+	};
 
 	memset(&opts, 0, sizeof opts);
 	extract_limits_default(&opts.limits);
 	opts.batch_docs = 500;
-	while ((ch = cli_getopt(argc, argv, "d:sfqt:m:M:rh",
-	    longopts)) != -1) {
-		switch (ch) {
-		case 's':
-			opts.strict = 1;
-			break;
-		case 'f':
-			opts.force = 1;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'c':
-			cpu = 1;
-			break;
-		case 't':
-			if (cli_int("index", "--timeout", "seconds from ",
-			    optarg, 1, 86400, &v) == -1)
-				return 2;
-			opts.limits.timeout_ms = (int)v * 1000;
-			opts.limits.cpu_s = (int)v;
-			break;
-		case 'm':
-			if (cli_int("index", "--max-size", "MB from ", optarg,
-			    1, 4096, &v) == -1)
-				return 2;
-			opts.limits.max_file = (size_t)v << 20;
-			break;
-		case 'M':
-			if (cli_int("index", "--memory", "MB from ", optarg,
-			    16, 65536, &v) == -1)
-				return 2;
-			opts.limits.mem = (size_t)v << 20;
-			break;
-		case 'r':
-			opts.limits.flags |= SAVOIR_INPUT_WITH_REPEALED;
-			break;
-		case 'h':
-			index_usage(stdout);
-			return 0;
-		default:
-			index_usage(stderr);
-			return 2;
-		}
+	if ((ret = cli_parse("index", argc, argv, args, index_usage)) != -1)
+		return ret;
+	ret = 0;
+	/* 0: not given, the default stands (every bound is above 0). */
+	if (timeout != 0) {
+		opts.limits.timeout_ms = timeout * 1000;
+		opts.limits.cpu_s = timeout;
 	}
+	if (max_size != 0)
+		opts.limits.max_file = (size_t)max_size << 20;
+	if (memory != 0)
+		opts.limits.mem = (size_t)memory << 20;
+	if (repealed)
+		opts.limits.flags |= SAVOIR_INPUT_WITH_REPEALED;
 	if (optind >= argc) {
 		cli_usage_error("index", "which folder? e.g. savoir index "
 		    "corpus/");
@@ -129,22 +112,7 @@ cmd_index(int argc, char **argv)
 			ret = 2;
 			break;
 		}
-		total.files_seen += st.files_seen;
-		total.files_indexed += st.files_indexed;
-		total.files_unchanged += st.files_unchanged;
-		total.files_failed += st.files_failed;
-		total.files_removed += st.files_removed;
-		total.docs += st.docs;
-		total.bytes += st.bytes;
-		total.warnings += st.warnings;
-		total.elapsed_us += st.elapsed_us;
-		total.cpu_writer_us += st.cpu_writer_us;
-		total.cpu_collect_us += st.cpu_collect_us;
-		total.cpu_extract_us += st.cpu_extract_us;
-		if (st.rss_self_kb > total.rss_self_kb)
-			total.rss_self_kb = st.rss_self_kb;
-		if (st.rss_child_kb > total.rss_child_kb)
-			total.rss_child_kb = st.rss_child_kb;
+		index_stats_add(&total, &st);
 	}
 	if (ret == 0 && !quiet)
 		printf("indexed %lld files (%lld read, %lld unchanged, "

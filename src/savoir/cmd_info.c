@@ -6,43 +6,36 @@
 
 #include <sys/stat.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "savoir.h"
 
+static void
+info_usage(FILE *f, const char *cmd)
+{
+	fprintf(f, "usage: savoir %s [--db FILE] [--json]\n", cmd);
+}
+
 /* The common case: [--db FILE] [--json] and no operand. */
 static int
 info_args(const char *cmd, int argc, char **argv, int *json)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	struct cli_opt	 opts[] = {
+		CLI_OPT_DB,
+		CLI_OPT_FLAG("json", 'j', json),
+		CLI_OPT_END
 	};
-	int	 ch;
+	int		 ret;
 
 	*json = 0;
-	while ((ch = cli_getopt(argc, argv, "d:jh", longopts)) != -1) {
-		switch (ch) {
-		case 'j':
-			*json = 1;
-			break;
-		case 'h':
-			printf("usage: savoir %s [--db FILE] [--json]\n", cmd);
-			return 0;
-		default:
-			fprintf(stderr, "usage: savoir %s [--db FILE] "
-			    "[--json]\n", cmd);
-			return 2;
-		}
-	}
+	if ((ret = cli_parse(cmd, argc, argv, opts, info_usage)) != -1)
+		return ret;
 	if (optind != argc) {
 		cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 		return 2;

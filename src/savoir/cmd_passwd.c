@@ -17,7 +17,6 @@
 
 #include <crypt.h>
 #include <errno.h>
-#include <getopt.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,7 +36,7 @@ static struct termios	passwd_saved;
 static volatile sig_atomic_t passwd_echo_off;
 
 static void
-passwd_usage(FILE *f)
+passwd_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: savoir passwd [--file FILE] USER\n"
 	    "       savoir passwd [--file FILE] --delete USER\n\n"
@@ -269,35 +268,23 @@ fail:
 int
 cmd_passwd(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "delete", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char	*path = PASSWD_DEFAULT_FILE, *user;
 	struct stat	 sb;
 	char		*old = NULL, *cause = NULL, *hash = NULL, *text = NULL;
 	char		 pw[PASSWD_MAX + 2];
 	size_t		 len;
-	int		 ch, del = 0, exists, found, ret = 2;
+	int		 del = 0, exists, found, ret;
+	/* No --db: the access file is not the index. */
+	struct cli_opt	 opts[] = {
+		CLI_OPT_STR("file", 'f', &path),
+		CLI_OPT_FLAG("delete", 'D', &del),
+		CLI_OPT_END
+	};
 
-	while ((ch = getopt_long(argc, argv, "f:Dh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			path = optarg;
-			break;
-		case 'D':
-			del = 1;
-			break;
-		case 'h':
-			passwd_usage(stdout);
-			return 0;
-		default:
-			passwd_usage(stderr);
-			return 2;
-		}
-	}
+	if ((ret = cli_parse("passwd", argc, argv, opts,
+	    passwd_usage)) != -1)
+		return ret;
+	ret = 2;
 	if (optind != argc - 1) {
 		cli_usage_error("passwd", "which user? e.g. savoir passwd "
 		    "--file /etc/savoir/users alice");

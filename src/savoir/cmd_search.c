@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,7 @@
 #include "savoir.h"
 
 static void
-search_usage(FILE *f)
+search_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: savoir search [--db FILE] [--json] [--limit N] "
 	    "[--page N]\n"
@@ -104,87 +103,68 @@ results_json(const char *q, const struct results *r, int page, int limit)
 	return o;
 }
 
+/* CLI_FN for --filter KEY=VALUE: append KEY, VALUE to the NULL-ended list
+ * *(const char ***)out. */
+static int
+search_filter(char *arg, void *out)
+{
+	const char	***filters = out;
+	char		  *eq;
+	size_t		   nf;
+
+	if ((eq = strchr(arg, '=')) == NULL || eq == arg || eq[1] == '\0') {
+		cli_usage_error("search", "--filter wants KEY=VALUE, not '%s'",
+		    arg);
+		return -1;
+	}
+	*eq = '\0';
+	for (nf = 0; *filters != NULL && (*filters)[nf] != NULL; nf++)
+		;
+	*filters = (const char **)xreallocarray(*filters, nf + 3,
+	    sizeof **filters);
+	(*filters)[nf++] = arg;
+	(*filters)[nf++] = eq + 1;
+	(*filters)[nf] = NULL;
+	return 0;
+}
+
 int
 cmd_search(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "page", required_argument, NULL, 'p' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "synonyms", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct search_opts	 so;
 	struct results		 res;
 	struct store		*st;
 	struct synonyms		*syn = NULL;
 	struct buf		 q;
 	const char		**filters = NULL;
-	char			*cause = NULL, *eq;
-	long long		 v;
-	size_t			 nf = 0, i;
-	int			 ch, json = 0, page = 1, limit = 10, tty, ret = 0;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 json = 0, page = 1, limit = 10, tty, ret;
 	json_t			*o;
+	struct cli_opt		 opts[] = {
+		CLI_OPT_DB,
+		CLI_OPT_FLAG("json", 'j', &json),
+		CLI_OPT_INT("limit", 'l', &limit, 1, 100, ""),
+		CLI_OPT_INT("page", 'p', &page, 1, 10000, ""),
+		CLI_OPT_FN("filter", 'f', search_filter, &filters),
+		CLI_OPT_FN("synonyms", 's', cli_synonyms, &syn),
+		CLI_OPT_END
+	};
 
 	buf_init(&q);
-	while ((ch = cli_getopt(argc, argv, "d:jl:p:f:s:h",
-	    longopts)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		case 'l':
-			if (cli_int("search", "--limit", "", optarg, 1, 100,
-			    &v) == -1)
-				return 2;
-			limit = (int)v;
-			break;
-		case 'p':
-			if (cli_int("search", "--page", "", optarg, 1, 10000,
-			    &v) == -1)
-				return 2;
-			page = (int)v;
-			break;
-		case 'f':
-			if ((eq = strchr(optarg, '=')) == NULL ||
-			    eq == optarg || eq[1] == '\0') {
-				cli_usage_error("search", "--filter wants "
-				    "KEY=VALUE, not '%s'", optarg);
-				free(filters);
-				return 2;
-			}
-			*eq = '\0';
-			filters = (const char **)xreallocarray(filters,
-			    nf + 3, sizeof *filters);
-			filters[nf++] = optarg;
-			filters[nf++] = eq + 1;
-			filters[nf] = NULL;
-			break;
-		case 's':
-			if (cli_synonyms(optarg, &syn) == -1) {
-				free(filters);
-				return 2;
-			}
-			break;
-		case 'h':
-			search_usage(stdout);
-			synonyms_free(syn);
-			return 0;
-		default:
-			search_usage(stderr);
-			synonyms_free(syn);
-			return 2;
-		}
+	if ((ret = cli_parse("search", argc, argv, opts,
+	    search_usage)) != -1) {
+		free(filters);
+		synonyms_free(syn);
+		return ret;
 	}
+	ret = 0;
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		if (q.len > 0)
 			buf_addc(&q, ' ');
 		buf_adds(&q, argv[i]);
 	}
-	if (q.len == 0 && nf == 0) {
+	if (q.len == 0 && filters == NULL) {
 		cli_usage_error("search", "what to search? e.g. savoir search "
 		    "'coopération décentralisée'");
 		synonyms_free(syn);

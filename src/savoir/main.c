@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +33,7 @@ static const struct {
 };
 
 static void
-usage(FILE *f)
+usage(FILE *f, const char *cmd)
 {
 	size_t	 i;
 
@@ -46,62 +45,45 @@ usage(FILE *f)
 	    "The index is --db, else $SAVOIR_DB, else ./savoir.db.\n");
 }
 
+static int
+version(char *arg, void *out)
+{
+	printf("savoir %s\n", PACKAGE_VERSION);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "plugins", required_argument, NULL, 'p' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+	size_t		 i;
+	int		 verbose = 0, ret;
+	struct cli_opt	 opts[] = {
+		CLI_OPT_DB,
+		CLI_OPT_STR("plugins", 'p', &cli.plugins),
+		CLI_OPT_FLAG("verbose", 'v', &verbose),
+		CLI_OPT_ANSWER("version", 'V', version),
+		CLI_OPT_END
 	};
-	int	 ch, verbose = 0;
-	size_t	 i;
 
 	store_library_init(0);
 	cli.db = getenv("SAVOIR_DB") != NULL ? getenv("SAVOIR_DB") :
 	    "savoir.db";
 	cli.plugins = plugins_default_dirs();
-	/* '+': stop at the subcommand, its options are its own. */
-	while ((ch = getopt_long(argc, argv, "+d:p:vhV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			cli.db = optarg;
-			break;
-		case 'p':
-			cli.plugins = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("savoir %s\n", PACKAGE_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	if ((ret = cli_parse(NULL, argc, argv, opts, usage)) != -1)
+		return ret;
 	log_init("savoir", verbose ? SAVOIR_LOG_DEBUG : SAVOIR_LOG_INFO, 0);
 	if (optind >= argc) {
-		usage(stderr);
+		usage(stderr, NULL);
 		return 2;
 	}
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		if (strcmp(argv[optind], cmds[i].name) == 0) {
 			argc -= optind;
 			argv += optind;
-			optind = 0;	/* reset getopt for the subcommand */
 			return cmds[i].fn(argc, argv);
 		}
 	}
 	fprintf(stderr, "savoir: unknown command '%s'\n\n", argv[optind]);
-	usage(stderr);
+	usage(stderr, NULL);
 	return 2;
 }

@@ -7,6 +7,8 @@
 #ifndef SAVOIR_CLI_H
 #define SAVOIR_CLI_H
 
+#include <stdio.h>
+
 #include "../core/savoir.h"
 #include "../index/index.h"
 
@@ -21,13 +23,55 @@ extern struct cli cli;
 
 /* cli.c */
 /*
- * getopt_long for a subcommand.  Every one that reads the index takes
- * --db FILE (-d, which optstring and longopts must name) as main() does:
- * it is set here, never returned.
+ * A subcommand's options, one entry each, ended by CLI_OPT_END.  Every
+ * option is a long one (--name); ch, when not 0, is its short name too.
+ * Tables are automatic: out points into the command's own variables.
  */
-struct option;
-int		 cli_getopt(int argc, char **argv, const char *optstring,
-		    const struct option *longopts);
+enum cli_kind {
+	CLI_FLAG,	/* no argument: *(int *)out = 1 */
+	CLI_INT,	/* *(int *)out = an integer in [min, max] */
+	CLI_STR,	/* *(const char **)out = the argument */
+	CLI_FN,		/* fn(argument, out): 0, or -1 once it said why */
+	CLI_ANSWER,	/* no argument: fn(NULL, out) prints the whole
+			 * answer (--version): the run ends, status 0 */
+};
+
+struct cli_opt {
+	const char	*name;
+	int		 ch;
+	enum cli_kind	 kind;
+	void		*out;
+	long long	 min, max;	/* CLI_INT */
+	const char	*unit;		/* CLI_INT: "" or ends in a space */
+	int		(*fn)(char *, void *);	/* CLI_FN */
+};
+
+#define CLI_OPT_FLAG(name, ch, out) \
+	{ name, ch, CLI_FLAG, out, 0, 0, NULL, NULL }
+#define CLI_OPT_INT(name, ch, out, min, max, unit) \
+	{ name, ch, CLI_INT, out, min, max, unit, NULL }
+#define CLI_OPT_STR(name, ch, out) \
+	{ name, ch, CLI_STR, out, 0, 0, NULL, NULL }
+#define CLI_OPT_FN(name, ch, fn, out) \
+	{ name, ch, CLI_FN, out, 0, 0, NULL, fn }
+#define CLI_OPT_ANSWER(name, ch, fn) \
+	{ name, ch, CLI_ANSWER, NULL, 0, 0, NULL, fn }
+/* Every subcommand that reads the index takes --db FILE, as main() does. */
+#define CLI_OPT_DB	CLI_OPT_STR("db", 'd', &cli.db)
+#define CLI_OPT_END	{ NULL, 0, CLI_FLAG, NULL, 0, 0, NULL, NULL }
+
+/*
+ * Read the options of savoir cmd (NULL: savoir's own, which stop at the
+ * subcommand) from argv[1] on.  --help (-h) is always there: it prints
+ * usage(stdout, cmd).  An unknown option or a missing argument prints
+ * usage(stderr, cmd), a bad value "OPT wants UNIT MIN to MAX" or what fn
+ * said.  Returns -1 to run the command, its operands from argv[optind]
+ * on; else the exit status to return at once (0 after --help or a
+ * CLI_ANSWER, 2 after an error).
+ */
+int		 cli_parse(const char *cmd, int argc, char **argv,
+		    const struct cli_opt *opts,
+		    void (*usage)(FILE *, const char *));
 void		 cli_usage_error(const char *cmd, const char *fmt, ...)
 		    SAVOIR_PRINTFLIKE(2, 3);
 /* Print "savoir: cause" and free cause. */
@@ -35,15 +79,10 @@ void		 cli_cause(char *cause);
 /* The index at cli.db, or NULL once the reason is printed. */
 struct store	*cli_open(int flags);
 /*
- * An option's integer in [min, max], or -1 once the usage error is printed
- * ("OPT wants UNIT MIN to MAX"; unit is "" or ends in a space).
+ * CLI_FN for --synonyms: replace *(struct synonyms **)out with the
+ * synonyms of path, or -1 once the reason is printed (it is then NULL).
  */
-int		 cli_int(const char *cmd, const char *opt, const char *unit,
-		    const char *arg, long long min, long long max,
-		    long long *out);
-/* Replace *syn with the synonyms of path, or -1 once the reason is printed
- * (*syn is then NULL). */
-int		 cli_synonyms(const char *path, struct synonyms **syn);
+int		 cli_synonyms(char *path, void *out);
 
 /* cmd_index.c */
 int	cmd_index(int, char **);

@@ -66,6 +66,17 @@ usage(void)
 	exit(2);
 }
 
+/* optarg as an integer in [min, max], or the usage and exit 2. */
+static int
+int_arg(long long min, long long max)
+{
+	long long	 v;
+
+	if (parse_int(optarg, min, max, &v) == -1)
+		usage();
+	return (int)v;
+}
+
 static void
 handle(struct evhttp_request *req, void *arg)
 {
@@ -182,16 +193,13 @@ main(int argc, char **argv)
 	struct tls_ctx		*ctx, *next;
 	struct worker		*w;
 	sigset_t		 set;
-	long long		 v;
 	int			 ch, port = -1, hs_ms = 10000, sig, i;
 	int			 level = SAVOIR_LOG_INFO;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			if (parse_int(optarg, 0, 65535, &v) == -1)
-				usage();
-			port = (int)v;
+			port = int_arg(0, 65535);
 			break;
 		case 'a':
 			addr = optarg;
@@ -206,14 +214,10 @@ main(int argc, char **argv)
 			statedir = optarg;
 			break;
 		case 'w':
-			if (parse_int(optarg, 1, MAX_WORKERS, &v) == -1)
-				usage();
-			nworkers = (int)v;
+			nworkers = int_arg(1, MAX_WORKERS);
 			break;
 		case 'h':
-			if (parse_int(optarg, 0, 3600000, &v) == -1)
-				usage();
-			hs_ms = (int)v;
+			hs_ms = int_arg(0, 3600000);
 			break;
 		case 'd':
 			level = SAVOIR_LOG_DEBUG;
