@@ -33,7 +33,7 @@
 #include "../common/buf.h"
 #include "../common/frontmatter.h"
 
-#define NOTES_VERSION	"1.0.0"
+#define NOTES_VERSION	"1.1.0"
 #define NOTES_TYPES	"note, cas, fiche, glossaire"
 
 /* Set by the entry point: the only way to reach the host. */
@@ -60,7 +60,8 @@ static const char *const notes_mime_types[] = { "text/markdown", NULL };
 
 /* The front matter keys this plugin reads; others draw a warning. */
 static const char *const notes_keys[] = { "title", "type", "id", "module",
-	"themes", "pays", "annee", "auteur", "date", "sources", NULL };
+	"themes", "pays", "annee", "auteur", "date", "sources", "reference",
+	NULL };
 
 /* A /doc/ link found in the body. */
 struct notes_link {
@@ -541,14 +542,17 @@ notes_emit_meta(struct notes *n)
 	struct savoir_sink	*sink = n->sink;
 	struct savoir_buf	 b = SAVOIR_BUF_INIT;
 	const char		*auteur, *date, *annee;
-	char *const		*module, *const *themes, *const *pays;
-	size_t			 nmodule, nthemes, npays, i;
+	char *const		*module, *const *themes, *const *pays, *const *ref;
+	size_t			 nmodule, nthemes, npays, nref, i;
 	char			*fr = NULL;
 	int			 rc = -1;
 
 	module = frontmatter_list(n->fm, "module", &nmodule);
 	themes = frontmatter_list(n->fm, "themes", &nthemes);
 	pays = frontmatter_list(n->fm, "pays", &npays);
+	/* The texts the document presents ("loi n° 2014-773 du 7 juillet
+	 * 2014"): the host links their citations here. */
+	ref = frontmatter_list(n->fm, "reference", &nref);
 	auteur = notes_text_key(n, "auteur");
 	date = notes_text_key(n, "date");
 	if ((annee = notes_text_key(n, "annee")) != NULL &&
@@ -573,6 +577,10 @@ notes_emit_meta(struct notes *n)
 	if (annee != NULL && host->doc_facet(sink, "annee", annee) == -1)
 		goto out;
 
+	for (i = 0; i < nref; i++)
+		if (host->doc_meta(sink, "reference", "Référence", ref[i]) ==
+		    -1)
+			goto out;
 	if (auteur != NULL &&
 	    host->doc_meta(sink, "auteur", "Auteur", auteur) == -1)
 		goto out;

@@ -10,6 +10,7 @@
  *   ordonnance n° 2015-1341                           ordonnance/2015-1341
  *   CE, 13 mai 2024, n° 478713                        ce/478713
  *   Conseil d'État, 17 février 2016, Région …, n° 368342   ce/368342
+ *   Conseil d'État, 28 juillet 1995 (no number)       ce/1995-07-28
  *
  * A reference with both a number and a date has both keys.  Nothing
  * without its kind word is a reference: a date alone, an amount, a phone
@@ -280,7 +281,7 @@ ref_text(const char *kind, const char *p, const char *end, size_t kn,
 static int
 ref_decision(const char *p, const char *end, size_t kn, struct textref *ref)
 {
-	const char	*s = p + kn, *lim;
+	const char	*s = p + kn, *lim, *datend = NULL;
 	char		 date[11];
 	size_t		 n;
 
@@ -295,6 +296,7 @@ ref_decision(const char *p, const char *end, size_t kn, struct textref *ref)
 		    date)) > 0) {
 			snprintf(ref->key2, sizeof ref->key2, "ce/%s", date);
 			s += n - 1;
+			datend = s + 1;
 			continue;
 		}
 		if ((s == p + kn || !isalnum((unsigned char)s[-1])) &&
@@ -311,7 +313,13 @@ ref_decision(const char *p, const char *end, size_t kn, struct textref *ref)
 			return 1;
 		}
 	}
-	return 0;
+	/* No number: the date names the decision ("CE, 28 juillet 1995"). */
+	if (ref->key2[0] == '\0')
+		return 0;
+	memcpy(ref->key, ref->key2, sizeof ref->key);
+	ref->key2[0] = '\0';
+	ref->end = (size_t)(datend - ref->text0);
+	return 1;
 }
 
 int

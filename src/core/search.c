@@ -697,6 +697,45 @@ plan_nodes(struct plan *p, const struct query *q)
 	}
 }
 
+/*
+ * The documents holding the laws, decrees and decisions the query names
+ * ("loi n° 2014-773", "loi du 7 juillet 2014", "CE, 13 mai 2024,
+ * n° 478713"): ranked first, like a named article.
+ */
+static void
+plan_refs(struct store *st, struct plan *p, const char *input)
+{
+	static const char sql[] = "SELECT d.id FROM refs r JOIN docs d ON "
+	    "d.rowid = r.doc WHERE r.key = ? ORDER BY d.id LIMIT 4";
+	struct textref	 tr;
+	sqlite3_stmt	*stmt;
+	const char	*id, *key;
+	size_t		 pos = 0, k;
+	int		 c;
+
+	while (textref_next(input, strlen(input), &pos, &tr)) {
+		for (c = 0; c < 2; c++) {
+			key = c == 0 ? tr.key : tr.key2;
+			if (*key == '\0' || (stmt = store_stmt(st, sql)) == NULL)
+				continue;
+			sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+			while (sqlite3_step(stmt) == SQLITE_ROW &&
+			    p->narticles < 8) {
+				id = (const char *)sqlite3_column_text(stmt, 0);
+				for (k = 0; k < p->narticles &&
+				    strcmp(p->articles[k], id) != 0; k++)
+					;
+				if (k < p->narticles)
+					continue;
+				p->articles = xreallocarray(p->articles,
+				    p->narticles + 1, sizeof *p->articles);
+				p->articles[p->narticles++] = xstrdup(id);
+			}
+			sqlite3_reset(stmt);
+		}
+	}
+}
+
 static int
 search_count(struct store *st, struct plan *p, const char *match,
     int64_t *count)
@@ -1857,6 +1896,8 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 	for (i = 0; i < q->nnotices; i++)
 		results_notice(res, q->notices[i]);
 	plan_nodes(&p, q);
+	if (input != NULL)
+		plan_refs(st, &p, input);
 	for (i = 0; opts.filters != NULL && opts.filters[i] != NULL &&
 	    opts.filters[i + 1] != NULL; i += 2)
 		plan_filter(&p, opts.filters[i], opts.filters[i + 1]);

@@ -184,13 +184,23 @@ static const char store_schema_v2[] =
 
 /*
  * Schema version 3: the vocabulary of spelling corrections (store_vocab.c), one
- * row a folded word.  Filled by indexing the stored text again.
+ * row a folded word, filled by indexing the stored text again; and the
+ * texts a document holds (refs: "loi/2014-773", from its "reference"
+ * metadata, reference.c), which links to "ref:<key>" reach, whichever
+ * document holds that text when they are read.  No index before 3 has
+ * such metadata: the plugins that give it are new, so the next run
+ * extracts those documents again and fills refs.
  */
 static const char store_schema_v3[] =
 	"CREATE TABLE vocab("
 	"  word TEXT PRIMARY KEY,"
 	"  form TEXT NOT NULL,"
-	"  df INTEGER NOT NULL) WITHOUT ROWID;";
+	"  df INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE refs("
+	"  key TEXT NOT NULL,"
+	"  doc INTEGER NOT NULL REFERENCES docs(rowid) ON DELETE CASCADE,"
+	"  PRIMARY KEY (key, doc)) WITHOUT ROWID;"
+	"CREATE INDEX refs_doc ON refs(doc);";
 
 static const char *const store_migrations[] = {
 	store_schema_v1,	/* 0 -> 1: an empty file becomes an index */

@@ -190,9 +190,16 @@ int
 store_links(struct store *st, int64_t rowid, struct store_link **out,
     size_t *n, char **cause)
 {
-	static const char sql[] = "SELECT l.target, d.title, l.label, l.rel, "
-	    "d.type, d.id IS NOT NULL FROM links l LEFT JOIN docs d ON "
-	    "d.id = l.target WHERE l.src = ? ORDER BY l.rel, l.target";
+	/* A "ref:loi/2014-773" target is the document holding that text,
+	 * the first by id; while the index has none, the link is not shown
+	 * (it appears when such a document is indexed). */
+	static const char sql[] = "SELECT coalesce(d.id, l.target), d.title, "
+	    "l.label, l.rel, d.type, d.id IS NOT NULL FROM links l LEFT JOIN "
+	    "docs d ON d.rowid = CASE WHEN l.target GLOB 'ref:*' THEN (SELECT "
+	    "r.doc FROM refs r JOIN docs x ON x.rowid = r.doc WHERE r.key = "
+	    "substr(l.target, 5) ORDER BY x.id LIMIT 1) ELSE (SELECT rowid "
+	    "FROM docs WHERE id = l.target) END WHERE l.src = ? AND NOT "
+	    "(d.id IS NULL AND l.target GLOB 'ref:*') ORDER BY l.rel, l.target";
 	sqlite3_stmt	*stmt;
 
 	*out = NULL;
@@ -207,13 +214,17 @@ int
 store_cited_by(struct store *st, const char *id, int each_once, int max,
     struct store_link **out, size_t *n, char **cause)
 {
+	/* Links to id, and to the texts it holds ("ref:loi/2014-773"). */
 	static const char all_sql[] = "SELECT d.id, d.title, l.label, l.rel, "
 	    "d.type, 1 FROM links l JOIN docs d ON d.rowid = l.src "
-	    "WHERE l.target = ? ORDER BY d.type, d.title, d.id LIMIT ?";
+	    "WHERE l.target = ?1 OR l.target IN (SELECT 'ref:' || r.key "
+	    "FROM refs r JOIN docs x ON x.rowid = r.doc WHERE x.id = ?1) "
+	    "ORDER BY d.type, d.title, d.id LIMIT ?2";
 	static const char once_sql[] = "SELECT d.id, d.title, l.label, "
 	    "l.rel, d.type, 1 FROM links l JOIN docs d ON d.rowid = l.src "
-	    "WHERE l.target = ? GROUP BY d.rowid "
-	    "ORDER BY d.type, d.title, d.id LIMIT ?";
+	    "WHERE l.target = ?1 OR l.target IN (SELECT 'ref:' || r.key "
+	    "FROM refs r JOIN docs x ON x.rowid = r.doc WHERE x.id = ?1) "
+	    "GROUP BY d.rowid ORDER BY d.type, d.title, d.id LIMIT ?2";
 	sqlite3_stmt	*stmt;
 
 	*out = NULL;

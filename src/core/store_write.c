@@ -347,6 +347,10 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 	    "VALUES (?, ?)";
 	static const char ins_link[] = "INSERT OR IGNORE INTO links (src, "
 	    "target, rel, label) VALUES (?, ?, ?, ?)";
+	static const char ins_ref[] = "INSERT OR IGNORE INTO refs (key, doc) "
+	    "VALUES (?, ?)";
+	struct textref	 tr;
+	size_t		 pos;
 	sqlite3_stmt	*stmt;
 	const char	*title;
 	char		*meta, *norm;
@@ -491,6 +495,29 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 		    SQLITE_STATIC);
 		if (sqlite3_step(stmt) != SQLITE_DONE)
 			goto sqlfail;
+	}
+
+	/* The texts it holds: "loi n° 2014-773 du 7 juillet 2014" gives
+	 * loi/2014-773 and loi/2014-07-07. */
+	if ((stmt = store_stmt(st, ins_ref)) == NULL)
+		goto sqlfail;
+	for (i = 0; i < d->meta.n; i++) {
+		if (strcmp(d->meta.v[i].key, "reference") != 0)
+			continue;
+		pos = 0;
+		while (textref_next(d->meta.v[i].value,
+		    strlen(d->meta.v[i].value), &pos, &tr)) {
+			for (c = 0; c < 2; c++) {
+				if ((c == 0 ? tr.key : tr.key2)[0] == '\0')
+					continue;
+				sqlite3_reset(stmt);
+				sqlite3_bind_text(stmt, 1, c == 0 ? tr.key :
+				    tr.key2, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_int64(stmt, 2, rowid);
+				if (sqlite3_step(stmt) != SQLITE_DONE)
+					goto sqlfail;
+			}
+		}
 	}
 	return 0;
 sqlfail:

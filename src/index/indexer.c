@@ -276,7 +276,47 @@ cite_add(const char *target, const char *label, void *arg)
 	kvlist_add(&c->doc->links, target, label, "cite");
 }
 
-/* Record the articles a document cites, in its own code by default. */
+/* Does the document hold the text of this key (its "reference")? */
+static int
+run_holds(const struct xdoc *d, const char *key)
+{
+	struct textref	 tr;
+	size_t		 i, pos;
+
+	for (i = 0; i < d->meta.n; i++) {
+		if (strcmp(d->meta.v[i].key, "reference") != 0)
+			continue;
+		for (pos = 0; textref_next(d->meta.v[i].value,
+		    strlen(d->meta.v[i].value), &pos, &tr); )
+			if (strcmp(tr.key, key) == 0 ||
+			    strcmp(tr.key2, key) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* Record the laws, decrees and decisions text cites, as links to
+ * "ref:<key>" (store.c finds the document holding them when read). */
+static void
+run_textrefs(struct cite_ctx *c, const char *text, size_t len)
+{
+	struct textref	 tr;
+	size_t		 pos = 0;
+	char		*target, *label;
+
+	while (textref_next(text, len, &pos, &tr)) {
+		if (run_holds(c->doc, tr.key))
+			continue;
+		target = xsprintf("ref:%s", tr.key);
+		label = xstrndup(text + tr.start, tr.end - tr.start);
+		cite_add(target, label, c);
+		free(label);
+		free(target);
+	}
+}
+
+/* Record the articles a document cites, in its own code by default, and
+ * the other texts it names. */
 static void
 run_citations(struct xdoc *d)
 {
@@ -294,6 +334,9 @@ run_citations(struct xdoc *d)
 			cite_scan(d->text[col].data, d->text[col].len,
 			    code != NULL && *code != '\0' ? code : "cgct",
 			    cite_add, &c);
+	for (col = SAVOIR_COL_HEADINGS; col <= SAVOIR_COL_BODY; col++)
+		if (d->text[col].len > 0)
+			run_textrefs(&c, d->text[col].data, d->text[col].len);
 	free(code);
 }
 

@@ -3,8 +3,9 @@
 # shipped corpus: a word that matches nothing is searched corrected and the
 # page says so (with a link to search it as typed), a name is only offered
 # (« Vouliez-vous dire »), exact=1 searches as typed, the API carries
-# corrected/suggestion, and « Documents proches » is on document pages and
-# at /api/similar/<id>.
+# corrected/suggestion, « Documents proches » is on document pages and at
+# /api/similar/<id>, and laws and decisions named by number or date lead to
+# the document that presents them.
 . "$(dirname "$0")/lib.sh"
 
 SAVOIRD="$top_builddir/savoird"
@@ -15,7 +16,7 @@ for tool in curl python3; do
 	fi
 done
 PY=$(python3 -c 'import sys; print(sys.executable)')
-plan 16
+plan 21
 
 mkdir -p "$T_TMP/db" "$T_TMP/state"
 kb="$T_TMP/db/kb.db"
@@ -48,10 +49,12 @@ CONF
 pid=$!
 trap 'kill -9 $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
 base="http://127.0.0.1:$PH"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
 	curl -sf "$base/healthz" >/dev/null 2>&1 && break
 	sleep 0.1
 done
+curl -sf "$base/healthz" >/dev/null 2>&1 ||
+	{ echo "Bail out! savoird did not start"; diag <"$T_TMP/savoird.log"; exit 1; }
 
 get() { curl -s "$base$1" >"$T_TMP/$2"; }
 # jq-like: python3 - FILE EXPR prints eval(EXPR) on the JSON document d.
@@ -104,6 +107,22 @@ has "a document page shows « Documents proches »" \
 	'<h2 id="titre-proches">Documents proches</h2>' "$T_TMP/d1"
 get "/api/doc/cgct/L1115-1" d2
 is_ "/api/doc carries the similar documents" "$(js d2 'len(d["similar"])')" "5"
+
+# Laws and decisions: the document that presents the text comes first,
+# however the reference is written, and lists who cites it.
+for q in "loi n° 2014-773" "loi 2014-773" "loi du 7 juillet 2014"; do
+	curl -s -G --data-urlencode "q=$q" "$base/api/search" >"$T_TMP/r"
+	is_ "« $q » finds the LOP-DSI fiche first" \
+		"$(js r 'd["hits"][0]["id"]')" "legal/loi-2014-lop-dsi"
+done
+curl -s -G --data-urlencode "q=CE, 13 mai 2024, n° 472155" "$base/api/search" >"$T_TMP/r"
+is_ "a Conseil d'État decision by its number" "$(js r 'd["hits"][0]["id"]')" \
+	"legal/ce-2024-sos-mediterranee"
+get "/api/doc/legal/loi-2014-lop-dsi" r1
+get "/api/doc/notes/02-cadre-juridique/01-les-etapes-legislatives" r2
+is_ "a note citing the law is in the law's « Cité par », the law in its links" \
+	"$(js r1 'any(x["id"] == "notes/02-cadre-juridique/01-les-etapes-legislatives" for x in d["cited_by"])') $(js r2 'any(x["id"] == "legal/loi-2014-lop-dsi" and x["exists"] for x in d["links"]) and not any(x["id"].startswith("ref:") for x in d["links"])')" \
+	"True True"
 
 kill $pid 2>/dev/null
 finish

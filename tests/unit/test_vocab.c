@@ -158,7 +158,8 @@ t_migrate(void **state)
 	assert_true(before > 20);
 	/* What a schema 2 index looks like: no vocabulary. */
 	assert_int_equal(sqlite3_exec(store_db(st), "DROP TABLE vocab; "
-	    "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+	    "DROP TABLE refs; PRAGMA user_version = 2", NULL, NULL, NULL),
+	    SQLITE_OK);
 	store_close(st);
 	st = store_open(path, STORE_RDONLY, &cause);
 	assert_null(st);
