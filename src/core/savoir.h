@@ -568,6 +568,11 @@ struct results {
 	char		**notices;	/* French */
 	size_t		  nnotices;
 	int		  partial;	/* some hits miss some words */
+	/* Documents holding every unit of the query (as total when it has
+	 * one unit; -1: not counted) and the units: a hit whose matched is
+	 * below units misses some words. */
+	int64_t		  total_all;
+	int		  units;
 	int		  timeout;	/* the budget ran out */
 	/* Spelling: the query searched instead of the one typed (which
 	 * matched nothing as typed), or one to offer; NULL when none. */

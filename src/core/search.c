@@ -1398,7 +1398,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	double			 previdf = 0;
 	struct pfacets		*pf = NULL;
 	struct fast_filter	*ff = NULL;
-	size_t			 nff = 0, npass = 0;
+	size_t			 nff = 0, npass = 0, nfull = 0;
 	int			 bk[2] = { -1, -1 };
 	long			 units[32];
 	struct qterm		 qt[FAST_MAX_QTERMS];
@@ -1575,6 +1575,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 	nex = fast_articles(st, p, ex);
 	memset(exseen, 0, sizeof exseen);
 	res->partial = nunits > 1;
+	res->units = (int)nunits;
 
 	/*
 	 * A window of FAST_WIN rowids at a time: each phrase's cursor, in
@@ -1693,8 +1694,10 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			h.minf = minf;
 			/* the document's weight, a prior its plugin gave */
 			h.score = fs * (double)pindex_norms(pi, doc)[3] / 100.0;
-			if ((mask & full) == full)
+			if ((mask & full) == full) {
 				res->partial = 0;
+				nfull++;
+			}
 			if (rp.cover != 0 && nunits > 1) {
 				u = __builtin_popcount(mask & full);
 				h.score *= 1.0 + rp.cover * (double)(u - 1) /
@@ -1717,6 +1720,7 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 		}
 	}
 	res->total = (int64_t)npass;
+	res->total_all = nunits > 1 ? (int64_t)nfull : res->total;
 	if (o->want_facets)
 		facet_count(pf, fa.pass, fa.npass, res);
 	/* The named articles that matched no word still come first. */
@@ -1875,6 +1879,7 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 	int			 ret = -1, fast = 0, in_tx = 0;
 
 	memset(res, 0, sizeof *res);
+	res->total_all = -1;
 	memset(&p, 0, sizeof p);
 	if (opts.limit <= 0)
 		opts.limit = 10;
@@ -1955,14 +1960,22 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 			    "le plus.");
 	} else if (p.fts != NULL && res->total > 0 && query_units(q) > 1 &&
 	    (all = query_fts_all(q)) != NULL) {
-		if (search_count(st, &p, all, &nall) == 0 && nall == 0) {
-			res->partial = 1;
-			results_notice(res, "Aucun document ne contient tous "
-			    "les mots cherchés : voici ceux qui en contiennent "
-			    "le plus.");
+		res->units = (int)query_units(q);
+		if (search_count(st, &p, all, &nall) == 0) {
+			res->total_all = nall;
+			if (nall == 0) {
+				res->partial = 1;
+				results_notice(res, "Aucun document ne contient "
+				    "tous les mots cherchés : voici ceux qui en "
+				    "contiennent le plus.");
+			}
 		}
 		free(all);
 	}
+	if (res->units == 0)
+		res->units = (int)query_units(q);
+	if (res->total_all < 0 && res->units <= 1)
+		res->total_all = res->total;
 	if (res->total == 0)
 		results_notice(res, "Aucun document ne correspond à cette "
 		    "recherche.");

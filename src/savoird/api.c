@@ -178,12 +178,12 @@ api_search(struct req *q)
 	hits = json_array();
 	for (i = 0; i < res.nhits; i++)
 		json_array_append_new(hits, json_pack("{s:o,s:o,s:o,s:o,s:o,"
-		    "s:o}", "id", jstr(res.hits[i].id), "type",
+		    "s:o,s:i}", "id", jstr(res.hits[i].id), "type",
 		    jstr(res.hits[i].type), "type_label", jstr(
 		    api_type_label(st, labels, res.hits[i].type)), "title",
 		    jstr(res.hits[i].title), "breadcrumb",
 		    jstr(res.hits[i].breadcrumb), "snippet",
-		    jstr(res.hits[i].snippet)));
+		    jstr(res.hits[i].snippet), "matched", res.hits[i].matched));
 	json_decref(labels);
 	facets = json_object();
 	for (i = 0; i < res.nfacets; i++) {
@@ -206,6 +206,11 @@ api_search(struct req *q)
 	    "facets", facets, "notices", notices);
 	/* Spelling: what was searched instead of the words typed, or a
 	 * correction offered; absent when there is none. */
+	/* How many documents hold every unit (word, phrase, group) of the
+	 * query, out of total; a hit whose matched is below units misses
+	 * some. */
+	json_object_set_new(o, "total_all", json_integer(res.total_all));
+	json_object_set_new(o, "units", json_integer(res.units));
 	if (res.corrected != NULL)
 		json_object_set_new(o, "corrected", jstr(res.corrected));
 	if (res.suggestion != NULL)

@@ -210,12 +210,24 @@ page_home(struct req *q)
 static char *
 search_summary(const struct results *res)
 {
-	char	*n, *t, *s;
+	char	*n, *a, *t, *s;
 
 	t = fmt_duration(res->took_us);
 	if (res->total == 0)
 		s = xsprintf("Aucun résultat (%s)", t);
-	else {
+	else if (res->units > 1 && res->total_all >= 0 &&
+	    res->total_all < res->total) {
+		/* « 12 documents contiennent tous les mots, 90 en contiennent
+		 * une partie » */
+		n = fmt_int(res->total_all);
+		a = fmt_int(res->total - res->total_all);
+		s = xsprintf("%s document%s %s tous les mots, %s en "
+		    "contien%s une partie (%s)", n, res->total_all > 1 ? "s" : "",
+		    res->total_all > 1 ? "contiennent" : "contient", a,
+		    res->total - res->total_all > 1 ? "nent" : "t", t);
+		free(n);
+		free(a);
+	} else {
 		n = fmt_int(res->total);
 		s = xsprintf("%s résultat%s (%s)", n, res->total > 1 ? "s" :
 		    "", t);
@@ -350,7 +362,7 @@ page_search(struct req *q)
 	a = json_array();
 	for (i = 0; i < res.nhits; i++)
 		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,"
-		    "s:o,s:o}", "rank", (json_int_t)(so.offset + i + 1), "id",
+		    "s:o,s:o,s:b}", "rank", (json_int_t)(so.offset + i + 1), "id",
 		    jstr(res.hits[i].id), "url", jstr_free(url_for_doc(
 		    res.hits[i].id, sp.q)), "title", jstr(res.hits[i].title),
 		    "type", jstr(res.hits[i].type), "type_label", jstr(
@@ -358,7 +370,8 @@ page_search(struct req *q)
 		    "breadcrumb", jstr(crumb_rest(res.hits[i].breadcrumb,
 		    facet_type_label(types, res.hits[i].type, 0))),
 		    "snippet_html",
-		    jstr(res.hits[i].snippet)));
+		    jstr(res.hits[i].snippet), "partial", res.units > 1 &&
+		    res.hits[i].matched < res.units));
 	json_object_set_new(data, "hits", a);
 	json_object_set_new(data, "first_rank", json_integer(so.offset + 1));
 	json_object_set_new(data, "facets", facet_groups(types, &sp,

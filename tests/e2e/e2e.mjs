@@ -161,7 +161,10 @@ await step('search', async () => {
 	ok(await page.inputValue('#q') === QUERY, 'the query comes back intact (accents, spaces)',
 	    await page.inputValue('#q'));
 	const summary = await page.locator('.summary').textContent();
-	ok(/^\d[\d\u202f]* résultats? \(/.test(summary.trim()), 'result count and time are shown', summary);
+	ok(/^\d[\d\u202f]* documents? contien\w+ tous les mots, \d[\d\u202f]* en contien\w+ une partie \(/.test(summary.trim()),
+	    'the count says how many documents hold all the words and how many some', summary);
+	ok(await page.locator('.hit--partial .hit__partial').count() > 0 ||
+	    await page.locator('.hit--partial').count() === 0, 'partial matches are marked');
 	const hits = page.locator('.hit');
 	ok(await hits.count() > 1, 'ranked results are listed', `${await hits.count()} hits`);
 	ok(await page.locator('.hit__snippet mark').count() > 0, 'snippets mark the words found');
@@ -173,6 +176,14 @@ await step('search', async () => {
 	    'pagination says which page');
 	await screenshot(page, 'resultats');
 });
+
+// The documents a summary counts: « 3 résultats » or « 3 documents
+// contiennent tous les mots, 9 en contiennent une partie » (12).
+function resultCount(summary) {
+	const n = (s) => parseInt(s.replace(/\u202f/g, ''), 10);
+	const m = /^(\d[\d\u202f]*) documents? contien\w+ tous les mots, (\d[\d\u202f]*) en/.exec(summary.trim());
+	return m ? n(m[1]) + n(m[2]) : n(summary.trim());
+}
 
 // 4. A facet: filter on the notes, then remove the filter.
 let filteredUrl = '';
@@ -190,8 +201,8 @@ await step('facet', async () => {
 	ok(badges.length > 0 && badges.every((b) => b === 'Note de cours'),
 	    'every result is a note', badges.join(', '));
 	const after = await page.locator('.summary').textContent();
-	ok(parseInt(after.replace(/\D.*/, ''), 10) < parseInt(before.replace(/\D.*/, ''), 10),
-	    'the filter narrows the results', `${before} -> ${after}`);
+	ok(resultCount(after) < resultCount(before), 'the filter narrows the results',
+	    `${before} -> ${after}`);
 	await screenshot(page, 'facette');
 });
 
