@@ -32,6 +32,8 @@
 #include <libxml/tree.h>
 
 #include "savoir/plugin.h"
+#include "../common/decl.h"
+#include "../common/url.h"
 
 #define HP_VERSION	"1.0.0"
 #define HP_TYPE		"page"
@@ -54,36 +56,15 @@
 static const struct savoir_host *host;
 
 static const struct savoir_facet_decl hp_facets[] = {
-	{ "annee", "Année", SAVOIR_FACET_YEAR },
-	{ "langue", "Langue", SAVOIR_FACET_KEYWORD },
-	{ NULL, NULL, 0 }
+	FACET_ANNEE, { "langue", "Langue", SAVOIR_FACET_KEYWORD }, FACET_END
 };
 
 static const struct savoir_type_decl hp_types[] = {
-	{ HP_TYPE, "Page web", "Pages web", hp_facets },
-	{ NULL, NULL, NULL, NULL }
+	{ HP_TYPE, "Page web", "Pages web", hp_facets }, TYPE_END
 };
 
 static const char *const hp_extensions[] = { ".html", ".htm", NULL };
 static const char *const hp_mime_types[] = { "text/html", NULL };
-
-static int	hp_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
-static const struct savoir_plugin hp_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "html",
-	.version = HP_VERSION,
-	.description = "Web pages: the main content of each page, its links "
-	    "to the other pages of the corpus",
-	.types = hp_types,
-	.extensions = hp_extensions,
-	.mime_types = hp_mime_types,
-	.extract = hp_extract
-};
-
-/* The toolkit of the 0.3 host is the newest thing it calls. */
-SAVOIR_PLUGIN_ENTRY(hp_plugin, host, utf8_check)
 
 /* --- strings --------------------------------------------------------- */
 
@@ -462,38 +443,6 @@ hp_break(struct hp *h)
 
 /* --- links ----------------------------------------------------------- */
 
-static int
-hp_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode [s, s + n) into out. */
-static void
-hp_unescape(const char *s, size_t n, struct savoir_buf *out)
-{
-	size_t	 i;
-	int	 hi, lo;
-	char	 c;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n &&
-		    (hi = hp_hexval(s[i + 1])) != -1 &&
-		    (lo = hp_hexval(s[i + 2])) != -1) {
-			c = (char)(hi * 16 + lo);
-			host->buf_add(out, &c, 1);
-			i += 2;
-		} else
-			host->buf_add(out, s + i, 1);
-	}
-}
-
 /* Can s name a document (the host's rules for /doc/<id>)? */
 static int
 hp_id_valid(const char *s, size_t n)
@@ -580,7 +529,7 @@ hp_doc_id(const char *path, size_t n)
 
 	while (n > 0 && path[n - 1] == '/')
 		n--;
-	hp_unescape(path, n, &b);
+	url_decode(host, &b, path, n);
 	if (b.failed || !hp_id_valid(b.s != NULL ? b.s : "", b.len)) {
 		host->buf_free(&b);
 		return NULL;
@@ -660,7 +609,7 @@ hp_href(const struct hp *h, const char *href, char **out, char **target)
 	} else if (*p == '/')
 		*out = strndup(p, n);	/* the site's root: left as written */
 	else {
-		hp_unescape(p, end, &dec);
+		url_decode(host, &dec, p, end);
 		if (!dec.failed && dec.len > 0 && memchr(dec.s, '\0',
 		    dec.len) == NULL && hp_page_ext(dec.s, dec.len) > 0 &&
 		    (*target = hp_resolve(h, dec.s, dec.len)) != NULL)
@@ -1402,3 +1351,13 @@ out:
 	hp_free(&h);
 	return rc;
 }
+
+static const struct savoir_plugin hp_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "html", .version = HP_VERSION, .types = hp_types,
+	.extensions = hp_extensions, .mime_types = hp_mime_types,
+	.extract = hp_extract,
+	.description = "Web pages: the main content of each page, its links "
+	    "to the other pages of the corpus" };
+
+/* The toolkit of the 0.3 host is the newest thing it calls. */
+SAVOIR_PLUGIN_ENTRY(hp_plugin, host, utf8_check)

@@ -32,6 +32,7 @@
 
 #include "savoir/plugin.h"
 #include "../common/buf.h"
+#include "../common/decl.h"
 
 #define PT_VERSION	"1.0.0"
 #define PT_ID_PREFIX	"partenariat/"
@@ -99,19 +100,17 @@ static const char *const pt_statuts[] = { "actif", "terminé", NULL };
 static const char *const pt_oui_non[] = { "oui", "non", NULL };
 
 static const struct savoir_facet_decl pt_facets[] = {
-	{ "pays", "Pays", SAVOIR_FACET_KEYWORD },
+	FACET_PAYS,
 	{ "type_collectivite", "Type de collectivité", SAVOIR_FACET_KEYWORD },
-	{ "theme", "Thème", SAVOIR_FACET_KEYWORD },
-	{ "statut", "Statut", SAVOIR_FACET_KEYWORD },
+	FACET_THEME, { "statut", "Statut", SAVOIR_FACET_KEYWORD },
 	{ "annee", "Année de début", SAVOIR_FACET_YEAR },
 	{ "financeur", "Financeur", SAVOIR_FACET_KEYWORD },
-	{ "exemple", "Exemple fictif", SAVOIR_FACET_KEYWORD },
-	{ NULL, NULL, 0 }
+	{ "exemple", "Exemple fictif", SAVOIR_FACET_KEYWORD }, FACET_END
 };
 
 static const struct savoir_type_decl pt_types[] = {
 	{ "partenariat", "Fiche partenariat", "Fiches partenariat", pt_facets },
-	{ NULL, NULL, NULL, NULL }
+	TYPE_END
 };
 
 static const char *const pt_extensions[] = { ".csv", ".jsonl", NULL };
@@ -161,25 +160,6 @@ struct pt_file {
 	size_t			 nrows;		/* rows after the header */
 	char			 colname[24];	/* see pt_col_name */
 };
-
-static int	pt_probe(void *, const struct savoir_input *);
-static int	pt_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
-static const struct savoir_plugin pt_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "partenariat",
-	.version = PT_VERSION,
-	.description = "Partnership records between French local authorities "
-	    "and foreign partners, from CSV or JSON Lines",
-	.types = pt_types,
-	.extensions = pt_extensions,
-	.mime_types = pt_mime_types,
-	.probe = pt_probe,
-	.extract = pt_extract
-};
-
-SAVOIR_PLUGIN_ENTRY(pt_plugin, host, utf8_check)
 
 /* --- strings ------------------------------------------------------- */
 
@@ -1467,3 +1447,12 @@ out:
 	pt_file_free(&f);
 	return rc;
 }
+
+static const struct savoir_plugin pt_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "partenariat", .version = PT_VERSION, .types = pt_types,
+	.extensions = pt_extensions, .mime_types = pt_mime_types,
+	.probe = pt_probe, .extract = pt_extract,
+	.description = "Partnership records between French local authorities "
+	    "and foreign partners, from CSV or JSON Lines" };
+
+SAVOIR_PLUGIN_ENTRY(pt_plugin, host, utf8_check)
