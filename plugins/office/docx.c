@@ -124,7 +124,7 @@ office_docx_para(struct office *o, const xmlNode *p)
 	}
 	if (level < 0)
 		return;		/* a table-of-contents entry */
-	office_cut(&o->line, 0);
+	buf_cut(&o->line, 0);
 	office_docx_inline(o, p, &o->line);
 	office_para(o, level, list, &o->line);
 }
@@ -137,7 +137,7 @@ office_docx_note(struct office *o, const xmlNode *n)
 	/* The separator lines above the notes are notes too. */
 	if (type != NULL && strcmp(type, "normal") != 0)
 		return;
-	office_cut(&o->line, 0);
+	buf_cut(&o->line, 0);
 	office_docx_inline(o, n, &o->line);
 	office_note(o, NULL, &o->line);
 }

@@ -131,7 +131,7 @@ office_odf_para(struct office *o, const xmlNode *p, int heading)
 		level = office_level(o, style);
 	if (level < 0)
 		return;
-	office_cut(&o->line, 0);
+	buf_cut(&o->line, 0);
 	office_odf_inline(o, p, &o->line, 1);
 	office_para(o, level, o->list_depth > 0, &o->line);
 }

@@ -161,11 +161,8 @@ office_emit(struct office *o)
 	if (o->notes_text.len > 0) {
 		room = o->body.len + 1 < OFFICE_TEXT_MAX ?
 		    OFFICE_TEXT_MAX - o->body.len - 1 : 0;
-		if (o->notes_text.len > room) {
-			office_cut(&o->notes_text, utf8_floor(o->notes_text.s,
-			    room));
+		if (buf_clip(&o->notes_text, room))
 			o->full = 1;
-		}
 		office_line(&o->body, o->notes_text.s, o->notes_text.len);
 		if (o->html.len + o->notes_html.len + 32 <= OFFICE_HTML_MAX) {
 			office_host->buf_adds(&o->html, "<h2>Notes</h2>\n");

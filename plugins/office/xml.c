@@ -108,8 +108,7 @@ office_meta_text(struct office *o, const xmlNode *n)
 	xmlFree(raw);
 	office_squash(&in, &out);
 	office_host->buf_free(&in);
-	if (out.len > OFFICE_META_MAX)
-		office_cut(&out, utf8_floor(out.s, OFFICE_META_MAX));
+	buf_clip(&out, OFFICE_META_MAX);
 	/* A copy: the host's buffer is only ever given back to the host. */
 	s = out.failed || out.len == 0 ? NULL : strdup(out.s);
 	office_host->buf_free(&out);
