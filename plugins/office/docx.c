@@ -149,14 +149,10 @@ office_meta_docx(struct office *o, const xmlNode *root)
 	char		*kw = NULL;
 
 	for (c = root->children; c != NULL; c = c->next) {
-		if (office_is(c, NS_DC, "title"))
-			office_set(o, &o->title, c);
-		else if (office_is(c, NS_DC, "creator"))
+		if (office_meta_dc(o, c))
+			continue;
+		if (office_is(c, NS_DC, "creator"))
 			office_set(o, &o->author, c);
-		else if (office_is(c, NS_DC, "subject"))
-			office_set(o, &o->subject, c);
-		else if (office_is(c, NS_DC, "description"))
-			office_set(o, &o->description, c);
 		else if (office_is(c, NS_CP, "keywords") && o->keywords.len ==
 		    0 && (kw = office_meta_text(o, c)) != NULL) {
 			office_host->buf_adds(&o->keywords, kw);
