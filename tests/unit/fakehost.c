@@ -409,15 +409,28 @@ facet(const struct xdoc *d, const char *key, int nth)
 	return NULL;
 }
 
-size_t
-nfacets(const struct xdoc *d, const char *key)
+static size_t
+kv_count(const struct kvlist *l, const char *key)
 {
 	size_t	 i, n = 0;
 
-	for (i = 0; i < d->facets.n; i++)
-		if (strcmp(d->facets.v[i].key, key) == 0)
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
 			n++;
 	return n;
+}
+
+/* How many values a facet key, or a metadata key, has. */
+size_t
+nfacets(const struct xdoc *d, const char *key)
+{
+	return kv_count(&d->facets, key);
+}
+
+size_t
+nmeta(const struct xdoc *d, const char *key)
+{
+	return kv_count(&d->meta, key);
 }
 
 /* All of a document's facets, in order, as "key=value; key=value". */
@@ -446,6 +459,21 @@ has_warning(const struct savoir_sink *s, const char *needle, long line)
 	for (i = 0; i < s->f.nwarnings; i++)
 		if (strstr(s->f.warnings[i], needle) != NULL &&
 		    (line < 0 || s->wlines[i] == line))
+			return 1;
+	return 0;
+}
+
+/* Whether a warning contains needle, and needle2 too unless NULL. */
+int
+has_warning_with(const struct savoir_sink *s, const char *needle,
+    const char *needle2)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.nwarnings; i++)
+		if (strstr(s->f.warnings[i], needle) != NULL &&
+		    (needle2 == NULL || strstr(s->f.warnings[i], needle2) !=
+		    NULL))
 			return 1;
 	return 0;
 }

@@ -26,31 +26,6 @@ run_str(struct savoir_sink *s, const char *json, uint32_t flags)
 	return run_mem(s, "legi/code.json", json, strlen(json), flags);
 }
 
-static size_t
-nmeta(const struct xdoc *d, const char *key)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < d->meta.n; i++)
-		if (strcmp(d->meta.v[i].key, key) == 0)
-			n++;
-	return n;
-}
-
-static int
-has_warning_with(const struct savoir_sink *s, const char *needle,
-    const char *needle2)
-{
-	size_t	 i;
-
-	for (i = 0; i < s->f.nwarnings; i++)
-		if (strstr(s->f.warnings[i], needle) != NULL &&
-		    (needle2 == NULL || strstr(s->f.warnings[i], needle2) !=
-		    NULL))
-			return 1;
-	return 0;
-}
-
 static const char *
 body(const struct xdoc *d)
 {
