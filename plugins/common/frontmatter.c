@@ -28,10 +28,7 @@
 /* The YAML text starts on the line after the opening "---". */
 #define FM_FIRST_LINE	2
 
-static void	fm_cause(char **, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
+static void __attribute__((format(printf, 2, 3)))
 fm_cause(char **cause, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -125,10 +122,7 @@ fm_is_null(const yaml_node_t *node)
 	    memcmp(v, "Null", 4) == 0 || memcmp(v, "NULL", 4) == 0));
 }
 
-static int	fm_warn(struct frontmatter *, long, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static int
+static int __attribute__((format(printf, 3, 4)))
 fm_warn(struct frontmatter *fm, long line, const char *fmt, ...)
 {
 	struct fm_warning	*w;

@@ -281,12 +281,8 @@ pt_vformat(char *msg, size_t size, const char *fmt, va_list ap)
 	msg[host->utf8_check(msg, strlen(msg))] = '\0';
 }
 
-static void
-pt_warn(struct pt_file *f, long line, const char *fmt, ...)
-    SAVOIR_PRINTF(3, 4);
-
 /* A warning for the file; nothing while probing (no sink). */
-static void
+static void SAVOIR_PRINTF(3, 4)
 pt_warn(struct pt_file *f, long line, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -300,11 +296,8 @@ pt_warn(struct pt_file *f, long line, const char *fmt, ...)
 	host->warn(f->sink, line, "%s", msg);
 }
 
-static void
-pt_error(struct pt_file *f, const char *fmt, ...) SAVOIR_PRINTF(2, 3);
-
 /* The file's error: reading stops. */
-static void
+static void SAVOIR_PRINTF(2, 3)
 pt_error(struct pt_file *f, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -465,11 +458,7 @@ pt_rec_set(struct pt_file *f, struct pt_rec *r, enum pt_col col,
 }
 
 /* A skipped row's reason. */
-static void
-pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
-    SAVOIR_PRINTF(3, 4);
-
-static void
+static void SAVOIR_PRINTF(3, 4)
 pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
 {
 	va_list	 ap;

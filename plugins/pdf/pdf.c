@@ -367,10 +367,7 @@ pdf_squash(const char *s, size_t max)
 
 /* A problem with one part of the file; after PDF_WARN_MAX only counted,
  * so a badly damaged file does not bury the log. */
-static void
-pdf_warn(struct pdf *x, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static void
+static void G_GNUC_PRINTF(2, 3)
 pdf_warn(struct pdf *x, const char *fmt, ...)
 {
 	va_list	 ap;
