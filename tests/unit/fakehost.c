@@ -790,14 +790,25 @@ expect_type(const struct savoir_type_decl *t, const char *name,
 		assert_string_equal(t->label_plural, plural);
 }
 
-/* A declared facet; NULL label or kind < 0 skips it. */
+/*
+ * A type's declared facets, all of them in order, as
+ * "key=Label (kind); key=Label (kind)", kind keyword, year or text.
+ */
 void
-expect_facet(const struct savoir_facet_decl *fd, const char *key,
-    const char *label, int kind)
+expect_facet_decls(const struct savoir_type_decl *t, const char *want)
 {
-	assert_string_equal(fd->key, key);
-	if (label != NULL)
-		assert_string_equal(fd->label, label);
-	if (kind >= 0)
-		assert_int_equal(fd->kind, kind);
+	static const char *const	 kind[] = { "keyword", "year", "text" };
+	const struct savoir_facet_decl	*fd;
+	struct buf			 b;
+
+	buf_init(&b);
+	for (fd = t->facets; fd->key != NULL; fd++)
+		buf_printf(&b, "%s%s=%s (%s)", fd > t->facets ? "; " : "",
+		    fd->key, fd->label, fd->kind >= 0 && fd->kind <= 2 ?
+		    kind[fd->kind] : "?");
+	buf_addc(&b, '\0');
+	if (strcmp(b.data, want) != 0)
+		fail_msg("%s: facets declared\n  %s\nnot\n  %s", t->name,
+		    b.data, want);
+	buf_free(&b);
 }

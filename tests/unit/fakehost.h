@@ -96,7 +96,6 @@ void	 expect_kv(const struct kvlist *, size_t, const char *, const char *,
 void	 expect_descriptor(const char *, ...);
 void	 expect_type(const struct savoir_type_decl *, const char *,
 	    const char *, const char *);
-void	 expect_facet(const struct savoir_facet_decl *, const char *,
-	    const char *, int);
+void	 expect_facet_decls(const struct savoir_type_decl *, const char *);
 
 #endif /* FAKEHOST_H */

@@ -37,11 +37,6 @@ static void
 t_descriptor(void **st)
 {
 	const struct savoir_type_decl	*t = plugin->types;
-	const char *const		 keys[] = { "code", "article",
-	    "section", "etat", "annee" };
-	const char *const		 labels[] = { "Code", "Article",
-	    "Section", "État", "Année" };
-	size_t				 i;
 
 	(void)st;
 	expect_descriptor("legi", ".json", NULL);
@@ -51,10 +46,9 @@ t_descriptor(void **st)
 	expect_type(&t[0], "article-officiel", "Article (texte officiel)",
 	    "Articles (textes officiels)");
 	assert_null(t[1].name);
-	for (i = 0; i < 5; i++)
-		expect_facet(&t[0].facets[i], keys[i], labels[i],
-		    i == 4 ? SAVOIR_FACET_YEAR : -1);
-	assert_null(t[0].facets[5].key);
+	expect_facet_decls(&t[0], "code=Code (keyword); article=Article "
+	    "(text); section=Section (keyword); etat=État (keyword); "
+	    "annee=Année (year)");
 }
 
 static void
