@@ -28,10 +28,7 @@
 /* The YAML text starts on the line after the opening "---". */
 #define FM_FIRST_LINE	2
 
-static void	fm_cause(char **, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
+static void __attribute__((format(printf, 2, 3)))
 fm_cause(char **cause, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -125,10 +122,7 @@ fm_is_null(const yaml_node_t *node)
 	    memcmp(v, "Null", 4) == 0 || memcmp(v, "NULL", 4) == 0));
 }
 
-static int	fm_warn(struct frontmatter *, long, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static int
+static int __attribute__((format(printf, 3, 4)))
 fm_warn(struct frontmatter *fm, long line, const char *fmt, ...)
 {
 	struct fm_warning	*w;
@@ -150,21 +144,32 @@ fm_warn(struct frontmatter *fm, long line, const char *fmt, ...)
 	return 0;
 }
 
+/* The number of items of a YAML sequence. */
+static size_t
+fm_seq_len(const yaml_node_t *seq)
+{
+	return seq->data.sequence.items.top - seq->data.sequence.items.start;
+}
+
+/* Item i of a YAML sequence (i < fm_seq_len), NULL if libyaml lost it. */
+static yaml_node_t *
+fm_seq_item(yaml_document_t *doc, const yaml_node_t *seq, size_t i)
+{
+	return yaml_document_get_node(doc, seq->data.sequence.items.start[i]);
+}
+
 static int
 fm_list(yaml_document_t *doc, yaml_node_t *seq, struct fm_entry *e,
     char **cause)
 {
-	yaml_node_item_t	*it;
-	yaml_node_t		*item;
-	size_t			 n;
+	yaml_node_t	*item;
+	size_t		 i, n = fm_seq_len(seq);
 
 	e->kind = FM_LIST;
-	n = seq->data.sequence.items.top - seq->data.sequence.items.start;
 	if ((e->items = calloc(n + 1, sizeof *e->items)) == NULL)
 		return -1;
-	for (it = seq->data.sequence.items.start;
-	    it < seq->data.sequence.items.top; it++) {
-		item = yaml_document_get_node(doc, *it);
+	for (i = 0; i < n; i++) {
+		item = fm_seq_item(doc, seq, i);
 		if (item == NULL || item->type != YAML_SCALAR_NODE) {
 			fm_cause(cause, "front matter line %ld: the items of "
 			    "`%s` must be text, not lists or mappings",
@@ -252,17 +257,14 @@ static int
 fm_sources(struct frontmatter *fm, yaml_document_t *doc, yaml_node_t *seq,
     struct fm_entry *e, char **cause)
 {
-	yaml_node_item_t	*it;
-	yaml_node_t		*item;
-	size_t			 n;
+	yaml_node_t	*item;
+	size_t		 i, n = fm_seq_len(seq);
 
 	e->kind = FM_SOURCES;
-	n = seq->data.sequence.items.top - seq->data.sequence.items.start;
 	if ((e->sources = calloc(n + 1, sizeof *e->sources)) == NULL)
 		return -1;
-	for (it = seq->data.sequence.items.start;
-	    it < seq->data.sequence.items.top; it++) {
-		if ((item = yaml_document_get_node(doc, *it)) == NULL)
+	for (i = 0; i < n; i++) {
+		if ((item = fm_seq_item(doc, seq, i)) == NULL)
 			continue;
 		/* Counted before parsing so that free sees a partial one. */
 		e->nsources++;

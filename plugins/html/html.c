@@ -32,6 +32,9 @@
 #include <libxml/tree.h>
 
 #include "savoir/plugin.h"
+#include "../common/buf.h"
+#include "../common/decl.h"
+#include "../common/url.h"
 
 #define HP_VERSION	"1.0.0"
 #define HP_TYPE		"page"
@@ -54,48 +57,17 @@
 static const struct savoir_host *host;
 
 static const struct savoir_facet_decl hp_facets[] = {
-	{ "annee", "Année", SAVOIR_FACET_YEAR },
-	{ "langue", "Langue", SAVOIR_FACET_KEYWORD },
-	{ NULL, NULL, 0 }
+	FACET_ANNEE, { "langue", "Langue", SAVOIR_FACET_KEYWORD }, FACET_END
 };
 
 static const struct savoir_type_decl hp_types[] = {
-	{ HP_TYPE, "Page web", "Pages web", hp_facets },
-	{ NULL, NULL, NULL, NULL }
+	{ HP_TYPE, "Page web", "Pages web", hp_facets }, TYPE_END
 };
 
 static const char *const hp_extensions[] = { ".html", ".htm", NULL };
 static const char *const hp_mime_types[] = { "text/html", NULL };
 
-static int	hp_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
-static const struct savoir_plugin hp_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "html",
-	.version = HP_VERSION,
-	.description = "Web pages: the main content of each page, its links "
-	    "to the other pages of the corpus",
-	.types = hp_types,
-	.extensions = hp_extensions,
-	.mime_types = hp_mime_types,
-	.extract = hp_extract
-};
-
-/* The toolkit of the 0.3 host is the newest thing it calls. */
-SAVOIR_PLUGIN_ENTRY(hp_plugin, host, utf8_check)
-
 /* --- strings --------------------------------------------------------- */
-
-/* Cut b back to n bytes (the toolkit only adds). */
-static void
-hp_cut(struct savoir_buf *b, size_t n)
-{
-	if (n < b->len) {
-		b->len = n;
-		b->s[n] = '\0';
-	}
-}
 
 /* Give b's string to the caller as its own (free), b emptied: NULL when
  * b failed.  The host's buffer is only ever given back to the host. */
@@ -113,15 +85,6 @@ static int
 hp_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-/* The largest length <= n that does not split a UTF-8 sequence. */
-static size_t
-utf8_floor(const char *s, size_t n)
-{
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
 }
 
 /* --- the page -------------------------------------------------------- */
@@ -327,8 +290,7 @@ hp_squash(const char *s, size_t max)
 		space = 0;
 		host->buf_add(&b, s, 1);
 	}
-	if (b.len > max)
-		hp_cut(&b, utf8_floor(b.s, max));
+	buf_clip(&b, max);
 	if (b.len == 0) {
 		host->buf_free(&b);
 		return NULL;
@@ -343,17 +305,11 @@ hp_squash(const char *s, size_t max)
 static void
 hp_check_full(struct hp *h)
 {
-	if (h->body.len <= HP_TEXT_MAX && h->heads.len <= HP_TEXT_MAX &&
-	    h->html.len <= HP_HTML_MAX)
-		return;
-	if (h->body.len > HP_TEXT_MAX)
-		hp_cut(&h->body, utf8_floor(h->body.s, HP_TEXT_MAX));
-	if (h->heads.len > HP_TEXT_MAX)
-		hp_cut(&h->heads, utf8_floor(h->heads.s, HP_TEXT_MAX));
-	/* The HTML is closed by the sanitizer, which repairs nesting. */
-	if (h->html.len > HP_HTML_MAX)
-		hp_cut(&h->html, utf8_floor(h->html.s, HP_HTML_MAX));
-	h->full = 1;
+	/* All three are cut (|, not ||).  The HTML is closed by the
+	 * sanitizer, which repairs nesting. */
+	if (buf_clip(&h->body, HP_TEXT_MAX) | buf_clip(&h->heads, HP_TEXT_MAX) |
+	    buf_clip(&h->html, HP_HTML_MAX))
+		h->full = 1;
 }
 
 /* The end of a block of text: the line goes to its column.  Inside a
@@ -370,7 +326,7 @@ hp_flush(struct hp *h)
 	}
 	while (h->line.len > 0 && hp_space((unsigned char)
 	    h->line.s[h->line.len - 1]))
-		hp_cut(&h->line, h->line.len - 1);
+		buf_cut(&h->line, h->line.len - 1);
 	h->flushes++;
 	if (h->line.len == 0)
 		return;
@@ -378,7 +334,7 @@ hp_flush(struct hp *h)
 	if (col->len > 0)
 		host->buf_adds(col, "\n");
 	host->buf_add(col, h->line.s, h->line.len);
-	hp_cut(&h->line, 0);
+	buf_cut(&h->line, 0);
 	hp_check_full(h);
 }
 
@@ -462,38 +418,6 @@ hp_break(struct hp *h)
 
 /* --- links ----------------------------------------------------------- */
 
-static int
-hp_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode [s, s + n) into out. */
-static void
-hp_unescape(const char *s, size_t n, struct savoir_buf *out)
-{
-	size_t	 i;
-	int	 hi, lo;
-	char	 c;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n &&
-		    (hi = hp_hexval(s[i + 1])) != -1 &&
-		    (lo = hp_hexval(s[i + 2])) != -1) {
-			c = (char)(hi * 16 + lo);
-			host->buf_add(out, &c, 1);
-			i += 2;
-		} else
-			host->buf_add(out, s + i, 1);
-	}
-}
-
 /* Can s name a document (the host's rules for /doc/<id>)? */
 static int
 hp_id_valid(const char *s, size_t n)
@@ -551,9 +475,9 @@ hp_resolve(const struct hp *h, const char *rel, size_t n)
 				return NULL;	/* above the root */
 			}
 			/* b ends with '/': drop its last folder. */
-			hp_cut(&b, b.len - 1);
+			buf_cut(&b, b.len - 1);
 			while (b.len > 0 && b.s[b.len - 1] != '/')
-				hp_cut(&b, b.len - 1);
+				buf_cut(&b, b.len - 1);
 			continue;
 		}
 		host->buf_add(&b, rel + i, seg - i);
@@ -564,7 +488,7 @@ hp_resolve(const struct hp *h, const char *rel, size_t n)
 		host->buf_free(&b);
 		return NULL;
 	}
-	hp_cut(&b, b.len - ext);
+	buf_cut(&b, b.len - ext);
 	if (!hp_id_valid(b.s, b.len)) {
 		host->buf_free(&b);
 		return NULL;
@@ -580,8 +504,8 @@ hp_doc_id(const char *path, size_t n)
 
 	while (n > 0 && path[n - 1] == '/')
 		n--;
-	hp_unescape(path, n, &b);
-	if (b.failed || !hp_id_valid(b.s != NULL ? b.s : "", b.len)) {
+	url_decode(host, &b, path, n);
+	if (b.failed || !hp_id_valid(buf_str(&b), b.len)) {
 		host->buf_free(&b);
 		return NULL;
 	}
@@ -660,7 +584,7 @@ hp_href(const struct hp *h, const char *href, char **out, char **target)
 	} else if (*p == '/')
 		*out = strndup(p, n);	/* the site's root: left as written */
 	else {
-		hp_unescape(p, end, &dec);
+		url_decode(host, &dec, p, end);
 		if (!dec.failed && dec.len > 0 && memchr(dec.s, '\0',
 		    dec.len) == NULL && hp_page_ext(dec.s, dec.len) > 0 &&
 		    (*target = hp_resolve(h, dec.s, dec.len)) != NULL)
@@ -743,7 +667,7 @@ hp_link(struct hp *h, const xmlNode *n)
 		h->ctx = saved;
 		if (h->html.len == content) {
 			/* Nothing to click on: no link at all. */
-			hp_cut(&h->html, mark);
+			buf_cut(&h->html, mark);
 			if (opened)
 				h->open_p = 0;
 		} else
@@ -812,7 +736,7 @@ hp_block(struct hp *h, const xmlNode *n, const char *tag, int allowed,
 	hp_break(h);
 	if (allowed) {
 		if (h->html.len == content && !keep)
-			hp_cut(&h->html, mark);
+			buf_cut(&h->html, mark);
 		else {
 			host->buf_printf(&h->html, "</%s>\n", tag);
 		}
@@ -847,7 +771,7 @@ hp_heading(struct hp *h, const xmlNode *n)
 	if (h->title == NULL)
 		h->title = hp_squash(text, HP_META_MAX);
 	if (h->title != NULL && strcmp(h->title, text) == 0)
-		hp_cut(&h->html, mark);
+		buf_cut(&h->html, mark);
 }
 
 /* Inline formatting: <em>, <strong>, <code>, written when text may go. */
@@ -870,7 +794,7 @@ hp_inline(struct hp *h, const xmlNode *n, const char *tag)
 	hp_children(h, n);
 	h->ctx = saved;
 	if (h->html.len == content) {
-		hp_cut(&h->html, mark);
+		buf_cut(&h->html, mark);
 		if (opened)
 			h->open_p = 0;
 	} else {
@@ -939,7 +863,7 @@ hp_elem(struct hp *h, const xmlNode *n)
 	case K_CELL:
 		/* Cells of a row make one line, joined by " | ". */
 		while (h->line.len > 0 && h->line.s[h->line.len - 1] == ' ')
-			hp_cut(&h->line, h->line.len - 1);
+			buf_cut(&h->line, h->line.len - 1);
 		if (h->ncell++ > 0)
 			host->buf_adds(&h->line, " | ");
 		h->cell++;
@@ -1273,8 +1197,7 @@ hp_emit(struct hp *h)
 	if (h->body.len == 0 && h->heads.len == 0)
 		host->warn(sink, 0, "the page has no text");
 	/* Blocks closed after the cut may have crossed the limit again. */
-	if (h->html.len > HP_HTML_MAX)
-		hp_cut(&h->html, utf8_floor(h->html.s, HP_HTML_MAX));
+	buf_clip(&h->html, HP_HTML_MAX);
 
 	if (host->doc_begin(sink, id, HP_TYPE) == -1 ||
 	    host->doc_text(sink, SAVOIR_COL_TITLE, title, strlen(title)) == -1)
@@ -1402,3 +1325,13 @@ out:
 	hp_free(&h);
 	return rc;
 }
+
+static const struct savoir_plugin hp_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "html", .version = HP_VERSION, .types = hp_types,
+	.extensions = hp_extensions, .mime_types = hp_mime_types,
+	.extract = hp_extract,
+	.description = "Web pages: the main content of each page, its links "
+	    "to the other pages of the corpus" };
+
+/* The toolkit of the 0.3 host is the newest thing it calls. */
+SAVOIR_PLUGIN_ENTRY(hp_plugin, host, utf8_check)

@@ -23,6 +23,7 @@
 
 #include "savoir/plugin.h"
 #include "../common/buf.h"
+#include "../common/decl.h"
 #include "../common/frontmatter.h"
 
 #define LEGAL_VERSION	"1.0.0"
@@ -30,18 +31,13 @@
 static const struct savoir_host *host;
 
 static const struct savoir_facet_decl legal_facets[] = {
-	{ "code", "Code", SAVOIR_FACET_KEYWORD },
-	{ "article", "Article", SAVOIR_FACET_TEXT },	/* one a document */
-	{ "etat", "État", SAVOIR_FACET_KEYWORD },
-	{ "theme", "Thème", SAVOIR_FACET_KEYWORD },
-	{ "module", "Module", SAVOIR_FACET_KEYWORD },
-	{ "annee", "Année", SAVOIR_FACET_YEAR },
-	{ NULL, NULL, 0 }
+	FACET_CODE, FACET_ARTICLE, FACET_ETAT, FACET_THEME, FACET_MODULE,
+	FACET_ANNEE, FACET_END
 };
 
 static const struct savoir_type_decl legal_types[] = {
 	{ "article", "Article de loi", "Articles de loi", legal_facets },
-	{ NULL, NULL, NULL, NULL }
+	TYPE_END
 };
 
 static const char *const legal_extensions[] = { ".txt", NULL };
@@ -84,24 +80,6 @@ struct legal {
 	size_t			 nart;
 	struct savoir_buf	 text, html, s1, s2;
 };
-
-static int	legal_probe(void *, const struct savoir_input *);
-static int	legal_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
-static const struct savoir_plugin legal_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "legal",
-	.version = LEGAL_VERSION,
-	.description = "Articles of codes and laws in plain text, one "
-	    "document per article",
-	.types = legal_types,
-	.extensions = legal_extensions,
-	.probe = legal_probe,
-	.extract = legal_extract
-};
-
-SAVOIR_PLUGIN_ENTRY(legal_plugin, host, utf8_check)
 
 /*
  * A .txt file is ours when its front matter has a top-level `code:` line.
@@ -638,3 +616,12 @@ out:
 	frontmatter_free(fm);
 	return rc;
 }
+
+static const struct savoir_plugin legal_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "legal", .version = LEGAL_VERSION, .types = legal_types,
+	.extensions = legal_extensions, .probe = legal_probe,
+	.extract = legal_extract,
+	.description = "Articles of codes and laws in plain text, one "
+	    "document per article" };
+
+SAVOIR_PLUGIN_ENTRY(legal_plugin, host, utf8_check)

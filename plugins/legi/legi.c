@@ -45,6 +45,7 @@
 
 #include "savoir/plugin.h"
 #include "../common/buf.h"
+#include "../common/decl.h"
 
 #define LEGI_VERSION	"1.0.0"
 #define LEGI_TYPE	"article-officiel"
@@ -71,12 +72,9 @@
 static const struct savoir_host *host;
 
 static const struct savoir_facet_decl legi_facets[] = {
-	{ "code", "Code", SAVOIR_FACET_KEYWORD },
-	{ "article", "Article", SAVOIR_FACET_TEXT },	/* one a document */
+	FACET_CODE, FACET_ARTICLE,
 	{ "section", "Section", SAVOIR_FACET_KEYWORD },
-	{ "etat", "État", SAVOIR_FACET_KEYWORD },
-	{ "annee", "Année", SAVOIR_FACET_YEAR },
-	{ NULL, NULL, 0 }
+	FACET_ETAT, FACET_ANNEE, FACET_END
 };
 
 /*
@@ -86,8 +84,7 @@ static const struct savoir_facet_decl legi_facets[] = {
  */
 static const struct savoir_type_decl legi_types[] = {
 	{ LEGI_TYPE, "Article (texte officiel)", "Articles (textes officiels)",
-	    legi_facets },
-	{ NULL, NULL, NULL, NULL }
+	    legi_facets }, TYPE_END
 };
 
 static const char *const legi_extensions[] = { ".json", NULL };
@@ -184,7 +181,7 @@ static const struct legi_etat {
 	{ "DISJOINT", "disjoint", 1 },
 	{ "TRANSFERE", "transféré", 1 },
 	{ "MODIFIE_MORT_NE", "mort-né", 1 },
-	{ NULL, NULL, 0 }
+	FACET_END
 };
 
 #define FACET_VIGUEUR	"en vigueur"
@@ -238,25 +235,6 @@ struct legi {
 	int			 line_start;	/* text is at a line start */
 	int			 pending_space;
 };
-
-static int	legi_probe(void *, const struct savoir_input *);
-static int	legi_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
-static const struct savoir_plugin legi_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "legi",
-	.version = LEGI_VERSION,
-	.description = "Official codes in the LEGI JSON tree (Légifrance, "
-	    "DILA open data), one document per article",
-	.types = legi_types,
-	.extensions = legi_extensions,
-	.mime_types = legi_mime_types,
-	.probe = legi_probe,
-	.extract = legi_extract
-};
-
-SAVOIR_PLUGIN_ENTRY(legi_plugin, host, utf8_check)
 
 /* --- strings ---------------------------------------------------------- */
 
@@ -1799,3 +1777,12 @@ out:
 	json_decref(l.root);
 	return rc;
 }
+
+static const struct savoir_plugin legi_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "legi", .version = LEGI_VERSION, .types = legi_types,
+	.extensions = legi_extensions, .mime_types = legi_mime_types,
+	.probe = legi_probe, .extract = legi_extract,
+	.description = "Official codes in the LEGI JSON tree (Légifrance, "
+	    "DILA open data), one document per article" };
+
+SAVOIR_PLUGIN_ENTRY(legi_plugin, host, utf8_check)

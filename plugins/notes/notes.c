@@ -31,7 +31,9 @@
 
 #include "savoir/plugin.h"
 #include "../common/buf.h"
+#include "../common/decl.h"
 #include "../common/frontmatter.h"
+#include "../common/url.h"
 
 #define NOTES_VERSION	"1.1.0"
 #define NOTES_TYPES	"note, cas, fiche, glossaire"
@@ -40,11 +42,7 @@
 static const struct savoir_host *host;
 
 static const struct savoir_facet_decl notes_facets[] = {
-	{ "module", "Module", SAVOIR_FACET_KEYWORD },
-	{ "theme", "Thème", SAVOIR_FACET_KEYWORD },
-	{ "pays", "Pays", SAVOIR_FACET_KEYWORD },
-	{ "annee", "Année", SAVOIR_FACET_YEAR },
-	{ NULL, NULL, 0 }
+	FACET_MODULE, FACET_THEME, FACET_PAYS, FACET_ANNEE, FACET_END
 };
 
 static const struct savoir_type_decl notes_types[] = {
@@ -52,7 +50,7 @@ static const struct savoir_type_decl notes_types[] = {
 	{ "cas", "Étude de cas", "Études de cas", notes_facets },
 	{ "fiche", "Fiche juridique", "Fiches juridiques", notes_facets },
 	{ "glossaire", "Glossaire", "Glossaire", notes_facets },
-	{ NULL, NULL, NULL, NULL }
+	TYPE_END
 };
 
 static const char *const notes_extensions[] = { ".md", ".markdown", NULL };
@@ -82,9 +80,6 @@ struct notes {
 	int			 failed;	/* out of memory */
 };
 
-static int	notes_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
 #ifdef HAVE_CMARK_GFM
 static int
 notes_init(const struct savoir_host *h, void **state)
@@ -104,24 +99,6 @@ notes_fini(void *state)
 	cmark_release_plugins();
 }
 #endif
-
-static const struct savoir_plugin notes_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "notes",
-	.version = NOTES_VERSION,
-	.description = "Markdown course notes, case studies, fiches and "
-	    "glossary entries with a YAML front matter",
-	.types = notes_types,
-	.extensions = notes_extensions,
-	.mime_types = notes_mime_types,
-#ifdef HAVE_CMARK_GFM
-	.init = notes_init,
-	.fini = notes_fini,
-#endif
-	.extract = notes_extract
-};
-
-SAVOIR_PLUGIN_ENTRY(notes_plugin, host, utf8_check)
 
 /*
  * Is s (NUL-terminated) usable as a document id in /doc/<id>: no control
@@ -149,18 +126,6 @@ notes_id_valid(const char *s)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The document id a /doc/ URL names: what follows /doc/ up to any ?query
  * or #fragment, percent-decoded, without trailing slashes.  NULL if it is
@@ -171,22 +136,13 @@ notes_link_target(const char *url)
 {
 	struct savoir_buf	 b = SAVOIR_BUF_INIT;
 	const char		*p, *end;
-	char			*err = NULL, c;
-	int			 hi, lo;
+	char			*err = NULL;
 
 	p = url + strlen("/doc/");
 	end = p + strcspn(p, "?#");
 	while (end > p && end[-1] == '/')
 		end--;
-	for (; p < end; p++) {
-		if (*p == '%' && end - p >= 3 && (hi = hexval(p[1])) != -1 &&
-		    (lo = hexval(p[2])) != -1) {
-			c = (char)(hi * 16 + lo);
-			host->buf_add(&b, &c, 1);
-			p += 2;
-		} else
-			host->buf_add(&b, p, 1);
-	}
+	url_decode(host, &b, p, (size_t)(end - p));
 	if (b.failed || b.s == NULL ||
 	    text_check(host, b.s, b.len, &err) == -1 ||
 	    !notes_id_valid(b.s)) {
@@ -708,3 +664,15 @@ out:
 	frontmatter_free(fm);
 	return rc;
 }
+
+static const struct savoir_plugin notes_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "notes", .version = NOTES_VERSION, .types = notes_types,
+	.extensions = notes_extensions, .mime_types = notes_mime_types,
+#ifdef HAVE_CMARK_GFM
+	.init = notes_init, .fini = notes_fini,
+#endif
+	.extract = notes_extract,
+	.description = "Markdown course notes, case studies, fiches and "
+	    "glossary entries with a YAML front matter" };
+
+SAVOIR_PLUGIN_ENTRY(notes_plugin, host, utf8_check)

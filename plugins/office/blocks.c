@@ -36,15 +36,16 @@ office_close_list(struct office *o)
 static void
 office_check_full(struct office *o, size_t htmlmark)
 {
-	if (o->body.len <= OFFICE_TEXT_MAX && o->heads.len <= OFFICE_TEXT_MAX &&
-	    o->html.len <= OFFICE_HTML_MAX)
+	int	 cut;
+
+	cut = buf_clip(&o->body, OFFICE_TEXT_MAX) |
+	    buf_clip(&o->heads, OFFICE_TEXT_MAX);
+	if (o->html.len > OFFICE_HTML_MAX) {
+		buf_cut(&o->html, htmlmark);
+		cut = 1;
+	}
+	if (!cut)
 		return;
-	if (o->body.len > OFFICE_TEXT_MAX)
-		office_cut(&o->body, utf8_floor(o->body.s, OFFICE_TEXT_MAX));
-	if (o->heads.len > OFFICE_TEXT_MAX)
-		office_cut(&o->heads, utf8_floor(o->heads.s, OFFICE_TEXT_MAX));
-	if (o->html.len > OFFICE_HTML_MAX)
-		office_cut(&o->html, htmlmark);
 	o->full = 1;
 	if (o->ctxt != NULL)
 		xmlStopParser(o->ctxt);
@@ -156,7 +157,7 @@ office_cell(struct office *o, const xmlNode *c, struct office_row *r)
 	struct savoir_buf	*t = &o->clean;
 	size_t			 i;
 
-	office_cut(&o->line, 0);
+	buf_cut(&o->line, 0);
 	if (o->odf)
 		office_odf_inline(o, c, &o->line, 1);
 	else
@@ -167,9 +168,9 @@ office_cell(struct office *o, const xmlNode *c, struct office_row *r)
 			t->s[i] = ' ';
 	if (r->ncells++ > 0)
 		office_host->buf_adds(&o->row, " | ");
-	office_host->buf_add(&o->row, office_str(t), t->len);
+	office_host->buf_add(&o->row, buf_str(t), t->len);
 	office_host->buf_adds(&o->rowhtml, r->header ? "<th>" : "<td>");
-	office_html(&o->rowhtml, office_str(t), t->len);
+	office_html(&o->rowhtml, buf_str(t), t->len);
 	office_host->buf_adds(&o->rowhtml, r->header ? "</th>" : "</td>");
 	/* Trailing empty cells (ODF rows often end with hundreds) go. */
 	if (t->len > 0) {
@@ -207,13 +208,13 @@ office_row(struct office *o, const xmlNode *tr, int header, int *nrows)
 	if (!o->odf && (trpr = office_child(tr, NS_W, "trPr")) != NULL &&
 	    office_child(trpr, NS_W, "tblHeader") != NULL)
 		r.header = 1;
-	office_cut(&o->row, 0);
-	office_cut(&o->rowhtml, 0);
+	buf_cut(&o->row, 0);
+	buf_cut(&o->rowhtml, 0);
 	office_cells(o, tr, &r);
 	if (r.keep == 0)
 		return;		/* an empty row */
-	office_cut(&o->row, r.keep);
-	office_cut(&o->rowhtml, r.keephtml);
+	buf_cut(&o->row, r.keep);
+	buf_cut(&o->rowhtml, r.keephtml);
 	office_line(&o->body, o->row.s, o->row.len);
 	office_host->buf_adds(&o->html, "<tr>");
 	office_host->buf_add(&o->html, o->rowhtml.s, o->rowhtml.len);
@@ -251,7 +252,7 @@ office_table(struct office *o, const xmlNode *t)
 	office_host->buf_adds(&o->html, "<table>\n");
 	office_rows(o, t, 0, &nrows);
 	if (nrows == 0)
-		office_cut(&o->html, mark);
+		buf_cut(&o->html, mark);
 	else
 		office_host->buf_adds(&o->html, "</table>\n");
 	office_check_full(o, mark);

@@ -219,8 +219,8 @@ office_open(struct office *o)
 			return office_oom(o);
 		}
 		while (mime.len > 0 && strchr(" \r\n", mime.s[mime.len - 1]))
-			office_cut(&mime, mime.len - 1);
-		office_printable(office_str(&mime), mime.len, shown,
+			buf_cut(&mime, mime.len - 1);
+		office_printable(buf_str(&mime), mime.len, shown,
 		    sizeof shown);
 		office_host->buf_free(&mime);
 		if (strcmp(shown, ODT_MIME) == 0 ||

@@ -124,7 +124,7 @@ office_docx_para(struct office *o, const xmlNode *p)
 	}
 	if (level < 0)
 		return;		/* a table-of-contents entry */
-	office_cut(&o->line, 0);
+	buf_cut(&o->line, 0);
 	office_docx_inline(o, p, &o->line);
 	office_para(o, level, list, &o->line);
 }
@@ -137,7 +137,7 @@ office_docx_note(struct office *o, const xmlNode *n)
 	/* The separator lines above the notes are notes too. */
 	if (type != NULL && strcmp(type, "normal") != 0)
 		return;
-	office_cut(&o->line, 0);
+	buf_cut(&o->line, 0);
 	office_docx_inline(o, n, &o->line);
 	office_note(o, NULL, &o->line);
 }
@@ -149,14 +149,10 @@ office_meta_docx(struct office *o, const xmlNode *root)
 	char		*kw = NULL;
 
 	for (c = root->children; c != NULL; c = c->next) {
-		if (office_is(c, NS_DC, "title"))
-			office_set(o, &o->title, c);
-		else if (office_is(c, NS_DC, "creator"))
+		if (office_meta_dc(o, c))
+			continue;
+		if (office_is(c, NS_DC, "creator"))
 			office_set(o, &o->author, c);
-		else if (office_is(c, NS_DC, "subject"))
-			office_set(o, &o->subject, c);
-		else if (office_is(c, NS_DC, "description"))
-			office_set(o, &o->description, c);
 		else if (office_is(c, NS_CP, "keywords") && o->keywords.len ==
 		    0 && (kw = office_meta_text(o, c)) != NULL) {
 			office_host->buf_adds(&o->keywords, kw);

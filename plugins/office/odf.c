@@ -131,7 +131,7 @@ office_odf_para(struct office *o, const xmlNode *p, int heading)
 		level = office_level(o, style);
 	if (level < 0)
 		return;
-	office_cut(&o->line, 0);
+	buf_cut(&o->line, 0);
 	office_odf_inline(o, p, &o->line, 1);
 	office_para(o, level, o->list_depth > 0, &o->line);
 }
@@ -145,16 +145,12 @@ office_meta_odf(struct office *o, const xmlNode *root)
 	if ((meta = office_child(root, NS_OFFICE, "meta")) == NULL)
 		return;
 	for (c = meta->children; c != NULL; c = c->next) {
-		if (office_is(c, NS_DC, "title"))
-			office_set(o, &o->title, c);
-		else if (office_is(c, NS_META, "initial-creator"))
+		if (office_meta_dc(o, c))
+			continue;
+		if (office_is(c, NS_META, "initial-creator"))
 			office_set(o, &o->author, c);
 		else if (office_is(c, NS_DC, "creator"))
 			office_set(o, &o->creator, c);
-		else if (office_is(c, NS_DC, "subject"))
-			office_set(o, &o->subject, c);
-		else if (office_is(c, NS_DC, "description"))
-			office_set(o, &o->description, c);
 		else if (office_is(c, NS_META, "keyword") &&
 		    o->keywords.len < OFFICE_META_MAX &&
 		    (kw = office_meta_text(o, c)) != NULL) {

@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "office.h"
+#include "../common/decl.h"
 
 #define OFFICE_VERSION		"1.0.0"
 #define OFFICE_TYPE		"bureautique"
@@ -34,39 +35,16 @@
 const struct savoir_host *office_host;
 
 static const struct savoir_facet_decl office_facets[] = {
-	{ "annee", "Année", SAVOIR_FACET_YEAR },
-	{ "auteur", "Auteur", SAVOIR_FACET_KEYWORD },
-	{ NULL, NULL, 0 }
+	FACET_ANNEE, FACET_AUTEUR, FACET_END
 };
 
 static const struct savoir_type_decl office_types[] = {
 	{ OFFICE_TYPE, "Document bureautique", "Documents bureautiques",
-	    office_facets },
-	{ NULL, NULL, NULL, NULL }
+	    office_facets }, TYPE_END
 };
 
 static const char *const office_extensions[] = { ".odt", ".docx", NULL };
 static const char *const office_mime_types[] = { ODT_MIME, DOCX_MIME, NULL };
-
-static int	office_probe(void *, const struct savoir_input *);
-static int	office_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
-static const struct savoir_plugin office_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "office",
-	.version = OFFICE_VERSION,
-	.description = "Word-processing documents: OpenDocument text (.odt) "
-	    "and Office Open XML (.docx)",
-	.types = office_types,
-	.extensions = office_extensions,
-	.mime_types = office_mime_types,
-	.probe = office_probe,
-	.extract = office_extract
-};
-
-/* The toolkit of the 0.3 host is the newest thing it calls. */
-SAVOIR_PLUGIN_ENTRY(office_plugin, office_host, utf8_check)
 
 /* Report why the file fails; only the first reason is kept. */
 void __attribute__((format(printf, 2, 3)))
@@ -183,11 +161,8 @@ office_emit(struct office *o)
 	if (o->notes_text.len > 0) {
 		room = o->body.len + 1 < OFFICE_TEXT_MAX ?
 		    OFFICE_TEXT_MAX - o->body.len - 1 : 0;
-		if (o->notes_text.len > room) {
-			office_cut(&o->notes_text, utf8_floor(o->notes_text.s,
-			    room));
+		if (buf_clip(&o->notes_text, room))
 			o->full = 1;
-		}
 		office_line(&o->body, o->notes_text.s, o->notes_text.len);
 		if (o->html.len + o->notes_html.len + 32 <= OFFICE_HTML_MAX) {
 			office_host->buf_adds(&o->html, "<h2>Notes</h2>\n");
@@ -365,3 +340,13 @@ office_probe(void *state, const struct savoir_input *in)
 	zip_discard(zip);
 	return score;
 }
+
+static const struct savoir_plugin office_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "office", .version = OFFICE_VERSION, .types = office_types,
+	.extensions = office_extensions, .mime_types = office_mime_types,
+	.probe = office_probe, .extract = office_extract,
+	.description = "Word-processing documents: OpenDocument text (.odt) "
+	    "and Office Open XML (.docx)" };
+
+/* The toolkit of the 0.3 host is the newest thing it calls. */
+SAVOIR_PLUGIN_ENTRY(office_plugin, office_host, utf8_check)

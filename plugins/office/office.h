@@ -22,6 +22,7 @@
 #include <libxml/tree.h>
 
 #include "savoir/plugin.h"
+#include "../common/buf.h"
 
 /*
  * Zip bomb limits.  A real document has tens of entries and XML parts of a
@@ -129,11 +130,8 @@ struct office {
 };
 
 /* text.c */
-void		 office_cut(struct savoir_buf *, size_t);
-const char	*office_str(const struct savoir_buf *);
 void		 office_html(struct savoir_buf *, const char *, size_t);
 void		 office_line(struct savoir_buf *, const char *, size_t);
-size_t		 utf8_floor(const char *, size_t);
 void		 office_squash(const struct savoir_buf *, struct savoir_buf *);
 void		 office_addtext(struct savoir_buf *, const xmlChar *);
 void		 office_space(struct savoir_buf *);
@@ -153,6 +151,7 @@ xmlNode		*office_child(const xmlNode *, const char *, const char *);
 int		 office_int(const char *, int);
 char		*office_meta_text(struct office *, const xmlNode *);
 void		 office_set(struct office *, char **, const xmlNode *);
+int		 office_meta_dc(struct office *, const xmlNode *);
 
 /* container.c */
 int		 office_open(struct office *);

@@ -1,7 +1,7 @@
 /*
  * text.c - the office plugin's text, on the host's struct savoir_buf:
- * what the host's toolkit lacks (cutting back, HTML escaping that turns a
- * newline into <br>), the lines of a column, and how raw text from the
+ * what the host's toolkit lacks (HTML escaping that turns a newline
+ * into <br>), the lines of a column, and how raw text from the
  * XML becomes clean text (white space squashed, line breaks kept, UTF-8
  * never split).
  *
@@ -15,23 +15,6 @@
 #include <string.h>
 
 #include "office.h"
-
-/* Cut b back to n bytes (n <= len): the toolkit only adds. */
-void
-office_cut(struct savoir_buf *b, size_t n)
-{
-	if (n < b->len) {
-		b->len = n;
-		b->s[n] = '\0';
-	}
-}
-
-/* b's text, "" before anything was added. */
-const char *
-office_str(const struct savoir_buf *b)
-{
-	return b->s != NULL ? b->s : "";
-}
 
 /* Add text escaped for HTML; a newline becomes <br>. */
 void
@@ -59,15 +42,6 @@ office_line(struct savoir_buf *col, const char *s, size_t n)
 	office_host->buf_add(col, s, n);
 }
 
-/* The largest length <= n that does not split a UTF-8 sequence. */
-size_t
-utf8_floor(const char *s, size_t n)
-{
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
 /*
  * Squash raw block text into dst: runs of spaces made one, line breaks
  * (the only newlines in raw text, from w:br or text:line-break) kept but
@@ -76,10 +50,10 @@ utf8_floor(const char *s, size_t n)
 void
 office_squash(const struct savoir_buf *src, struct savoir_buf *dst)
 {
-	const char	*p = office_str(src), *end = p + src->len;
+	const char	*p = buf_str(src), *end = p + src->len;
 	int		 space = 0;
 
-	office_cut(dst, 0);
+	buf_cut(dst, 0);
 	for (; p < end; p++) {
 		if (*p == ' ') {
 			space = dst->len > 0 && dst->s[dst->len - 1] != '\n';
@@ -97,7 +71,7 @@ office_squash(const struct savoir_buf *src, struct savoir_buf *dst)
 		office_host->buf_add(dst, p, 1);
 	}
 	while (dst->len > 0 && dst->s[dst->len - 1] == '\n')
-		office_cut(dst, dst->len - 1);
+		buf_cut(dst, dst->len - 1);
 }
 
 /* Add text from the XML: its own white space (indentation, newlines of

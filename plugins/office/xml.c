@@ -2,7 +2,8 @@
  * xml.c - the office plugin's XML helpers: is a node this element of this
  * namespace (Word's two namespaces, transitional and strict, read as one),
  * an attribute's plain value, a child element, a small decimal, and the
- * squashed text of a small element (a metadata value).
+ * squashed text of a small element (a metadata value), and the Dublin Core
+ * elements both formats write alike.
  *
  * It only reads trees libxml2 has built: it must never parse, allocate
  * more than one value's text, nor know which part or format a node is from.
@@ -108,8 +109,7 @@ office_meta_text(struct office *o, const xmlNode *n)
 	xmlFree(raw);
 	office_squash(&in, &out);
 	office_host->buf_free(&in);
-	if (out.len > OFFICE_META_MAX)
-		office_cut(&out, utf8_floor(out.s, OFFICE_META_MAX));
+	buf_clip(&out, OFFICE_META_MAX);
 	/* A copy: the host's buffer is only ever given back to the host. */
 	s = out.failed || out.len == 0 ? NULL : strdup(out.s);
 	office_host->buf_free(&out);
@@ -122,4 +122,23 @@ office_set(struct office *o, char **dst, const xmlNode *n)
 {
 	if (*dst == NULL)
 		*dst = office_meta_text(o, n);
+}
+
+/*
+ * Keep c if it is one of the Dublin Core elements both formats mean the
+ * same way (dc:title, dc:subject, dc:description; not dc:creator, the
+ * author in .docx but the last to save in .odt).  0 if it is none.
+ */
+int
+office_meta_dc(struct office *o, const xmlNode *c)
+{
+	if (office_is(c, NS_DC, "title"))
+		office_set(o, &o->title, c);
+	else if (office_is(c, NS_DC, "subject"))
+		office_set(o, &o->subject, c);
+	else if (office_is(c, NS_DC, "description"))
+		office_set(o, &o->description, c);
+	else
+		return 0;
+	return 1;
 }

@@ -32,6 +32,7 @@
 
 #include "savoir/plugin.h"
 #include "../common/buf.h"
+#include "../common/decl.h"
 
 #define PT_VERSION	"1.0.0"
 #define PT_ID_PREFIX	"partenariat/"
@@ -99,19 +100,17 @@ static const char *const pt_statuts[] = { "actif", "terminé", NULL };
 static const char *const pt_oui_non[] = { "oui", "non", NULL };
 
 static const struct savoir_facet_decl pt_facets[] = {
-	{ "pays", "Pays", SAVOIR_FACET_KEYWORD },
+	FACET_PAYS,
 	{ "type_collectivite", "Type de collectivité", SAVOIR_FACET_KEYWORD },
-	{ "theme", "Thème", SAVOIR_FACET_KEYWORD },
-	{ "statut", "Statut", SAVOIR_FACET_KEYWORD },
+	FACET_THEME, { "statut", "Statut", SAVOIR_FACET_KEYWORD },
 	{ "annee", "Année de début", SAVOIR_FACET_YEAR },
 	{ "financeur", "Financeur", SAVOIR_FACET_KEYWORD },
-	{ "exemple", "Exemple fictif", SAVOIR_FACET_KEYWORD },
-	{ NULL, NULL, 0 }
+	{ "exemple", "Exemple fictif", SAVOIR_FACET_KEYWORD }, FACET_END
 };
 
 static const struct savoir_type_decl pt_types[] = {
 	{ "partenariat", "Fiche partenariat", "Fiches partenariat", pt_facets },
-	{ NULL, NULL, NULL, NULL }
+	TYPE_END
 };
 
 static const char *const pt_extensions[] = { ".csv", ".jsonl", NULL };
@@ -161,25 +160,6 @@ struct pt_file {
 	size_t			 nrows;		/* rows after the header */
 	char			 colname[24];	/* see pt_col_name */
 };
-
-static int	pt_probe(void *, const struct savoir_input *);
-static int	pt_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
-static const struct savoir_plugin pt_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "partenariat",
-	.version = PT_VERSION,
-	.description = "Partnership records between French local authorities "
-	    "and foreign partners, from CSV or JSON Lines",
-	.types = pt_types,
-	.extensions = pt_extensions,
-	.mime_types = pt_mime_types,
-	.probe = pt_probe,
-	.extract = pt_extract
-};
-
-SAVOIR_PLUGIN_ENTRY(pt_plugin, host, utf8_check)
 
 /* --- strings ------------------------------------------------------- */
 
@@ -301,12 +281,8 @@ pt_vformat(char *msg, size_t size, const char *fmt, va_list ap)
 	msg[host->utf8_check(msg, strlen(msg))] = '\0';
 }
 
-static void
-pt_warn(struct pt_file *f, long line, const char *fmt, ...)
-    SAVOIR_PRINTF(3, 4);
-
 /* A warning for the file; nothing while probing (no sink). */
-static void
+static void SAVOIR_PRINTF(3, 4)
 pt_warn(struct pt_file *f, long line, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -320,11 +296,8 @@ pt_warn(struct pt_file *f, long line, const char *fmt, ...)
 	host->warn(f->sink, line, "%s", msg);
 }
 
-static void
-pt_error(struct pt_file *f, const char *fmt, ...) SAVOIR_PRINTF(2, 3);
-
 /* The file's error: reading stops. */
-static void
+static void SAVOIR_PRINTF(2, 3)
 pt_error(struct pt_file *f, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -485,11 +458,7 @@ pt_rec_set(struct pt_file *f, struct pt_rec *r, enum pt_col col,
 }
 
 /* A skipped row's reason. */
-static void
-pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
-    SAVOIR_PRINTF(3, 4);
-
-static void
+static void SAVOIR_PRINTF(3, 4)
 pt_rec_bad(struct pt_file *f, struct pt_rec *r, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -1467,3 +1436,12 @@ out:
 	pt_file_free(&f);
 	return rc;
 }
+
+static const struct savoir_plugin pt_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "partenariat", .version = PT_VERSION, .types = pt_types,
+	.extensions = pt_extensions, .mime_types = pt_mime_types,
+	.probe = pt_probe, .extract = pt_extract,
+	.description = "Partnership records between French local authorities "
+	    "and foreign partners, from CSV or JSON Lines" };
+
+SAVOIR_PLUGIN_ENTRY(pt_plugin, host, utf8_check)

@@ -33,6 +33,7 @@
 #include <poppler.h>
 
 #include "savoir/plugin.h"
+#include "../common/decl.h"
 
 #define PDF_VERSION		"1.0.0"
 
@@ -67,14 +68,11 @@
 static const struct savoir_host *host;
 
 static const struct savoir_facet_decl pdf_facets[] = {
-	{ "annee", "Année", SAVOIR_FACET_YEAR },
-	{ "auteur", "Auteur", SAVOIR_FACET_KEYWORD },
-	{ NULL, NULL, 0 }
+	FACET_ANNEE, FACET_AUTEUR, FACET_END
 };
 
 static const struct savoir_type_decl pdf_types[] = {
-	{ "pdf", "Document PDF", "Documents PDF", pdf_facets },
-	{ NULL, NULL, NULL, NULL }
+	{ "pdf", "Document PDF", "Documents PDF", pdf_facets }, TYPE_END
 };
 
 static const char *const pdf_extensions[] = { ".pdf", NULL };
@@ -129,30 +127,6 @@ struct pdf {
 	int			 nwarn;		/* problems reported */
 	int			 nsilent;	/* and not reported */
 };
-
-static int	pdf_init(const struct savoir_host *, void **);
-static void	pdf_fini(void *);
-static int	pdf_probe(void *, const struct savoir_input *);
-static int	pdf_extract(void *, const struct savoir_input *,
-		    struct savoir_sink *);
-
-static const struct savoir_plugin pdf_plugin = {
-	SAVOIR_PLUGIN_HEAD,
-	.name = "pdf",
-	.version = PDF_VERSION,
-	.description = "PDF documents (poppler): text page by page, outline, "
-	    "metadata",
-	.types = pdf_types,
-	.extensions = pdf_extensions,
-	.mime_types = pdf_mime_types,
-	.init = pdf_init,
-	.fini = pdf_fini,
-	.probe = pdf_probe,
-	.extract = pdf_extract
-};
-
-/* The toolkit of the 0.3 host is the newest thing it calls. */
-SAVOIR_PLUGIN_ENTRY(pdf_plugin, host, utf8_check)
 
 /* --- poppler's messages --------------------------------------------- */
 
@@ -393,10 +367,7 @@ pdf_squash(const char *s, size_t max)
 
 /* A problem with one part of the file; after PDF_WARN_MAX only counted,
  * so a badly damaged file does not bury the log. */
-static void
-pdf_warn(struct pdf *x, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static void
+static void G_GNUC_PRINTF(2, 3)
 pdf_warn(struct pdf *x, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -1036,3 +1007,14 @@ out:
 	g_object_unref(x.doc);
 	return rc;
 }
+
+static const struct savoir_plugin pdf_plugin = { SAVOIR_PLUGIN_HEAD,
+	.name = "pdf", .version = PDF_VERSION, .types = pdf_types,
+	.extensions = pdf_extensions, .mime_types = pdf_mime_types,
+	.init = pdf_init, .fini = pdf_fini, .probe = pdf_probe,
+	.extract = pdf_extract,
+	.description = "PDF documents (poppler): text page by page, outline, "
+	    "metadata" };
+
+/* The toolkit of the 0.3 host is the newest thing it calls. */
+SAVOIR_PLUGIN_ENTRY(pdf_plugin, host, utf8_check)

@@ -409,15 +409,28 @@ facet(const struct xdoc *d, const char *key, int nth)
 	return NULL;
 }
 
-size_t
-nfacets(const struct xdoc *d, const char *key)
+static size_t
+kv_count(const struct kvlist *l, const char *key)
 {
 	size_t	 i, n = 0;
 
-	for (i = 0; i < d->facets.n; i++)
-		if (strcmp(d->facets.v[i].key, key) == 0)
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
 			n++;
 	return n;
+}
+
+/* How many values a facet key, or a metadata key, has. */
+size_t
+nfacets(const struct xdoc *d, const char *key)
+{
+	return kv_count(&d->facets, key);
+}
+
+size_t
+nmeta(const struct xdoc *d, const char *key)
+{
+	return kv_count(&d->meta, key);
 }
 
 /* All of a document's facets, in order, as "key=value; key=value". */
@@ -446,6 +459,21 @@ has_warning(const struct savoir_sink *s, const char *needle, long line)
 	for (i = 0; i < s->f.nwarnings; i++)
 		if (strstr(s->f.warnings[i], needle) != NULL &&
 		    (line < 0 || s->wlines[i] == line))
+			return 1;
+	return 0;
+}
+
+/* Whether a warning contains needle, and needle2 too unless NULL. */
+int
+has_warning_with(const struct savoir_sink *s, const char *needle,
+    const char *needle2)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->f.nwarnings; i++)
+		if (strstr(s->f.warnings[i], needle) != NULL &&
+		    (needle2 == NULL || strstr(s->f.warnings[i], needle2) !=
+		    NULL))
 			return 1;
 	return 0;
 }
@@ -762,14 +790,25 @@ expect_type(const struct savoir_type_decl *t, const char *name,
 		assert_string_equal(t->label_plural, plural);
 }
 
-/* A declared facet; NULL label or kind < 0 skips it. */
+/*
+ * A type's declared facets, all of them in order, as
+ * "key=Label (kind); key=Label (kind)", kind keyword, year or text.
+ */
 void
-expect_facet(const struct savoir_facet_decl *fd, const char *key,
-    const char *label, int kind)
+expect_facet_decls(const struct savoir_type_decl *t, const char *want)
 {
-	assert_string_equal(fd->key, key);
-	if (label != NULL)
-		assert_string_equal(fd->label, label);
-	if (kind >= 0)
-		assert_int_equal(fd->kind, kind);
+	static const char *const	 kind[] = { "keyword", "year", "text" };
+	const struct savoir_facet_decl	*fd;
+	struct buf			 b;
+
+	buf_init(&b);
+	for (fd = t->facets; fd->key != NULL; fd++)
+		buf_printf(&b, "%s%s=%s (%s)", fd > t->facets ? "; " : "",
+		    fd->key, fd->label, fd->kind >= 0 && fd->kind <= 2 ?
+		    kind[fd->kind] : "?");
+	buf_addc(&b, '\0');
+	if (strcmp(b.data, want) != 0)
+		fail_msg("%s: facets declared\n  %s\nnot\n  %s", t->name,
+		    b.data, want);
+	buf_free(&b);
 }

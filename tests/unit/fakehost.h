@@ -55,8 +55,11 @@ int	 fakehost_sink_free(void **);
 	    fakehost_sink_free)
 const char *facet(const struct xdoc *, const char *, int);
 size_t	 nfacets(const struct xdoc *, const char *);
+size_t	 nmeta(const struct xdoc *, const char *);
 void	 expect_facets(const struct xdoc *, const char *);
 int	 has_warning(const struct savoir_sink *, const char *, long);
+int	 has_warning_with(const struct savoir_sink *, const char *,
+	    const char *);
 const struct xdoc *doc(const struct savoir_sink *, const char *);
 const struct xdoc *must_doc(const struct savoir_sink *, const char *);
 void	 expect_error_mem(const char *, const char *, size_t, const char *);
@@ -93,7 +96,6 @@ void	 expect_kv(const struct kvlist *, size_t, const char *, const char *,
 void	 expect_descriptor(const char *, ...);
 void	 expect_type(const struct savoir_type_decl *, const char *,
 	    const char *, const char *);
-void	 expect_facet(const struct savoir_facet_decl *, const char *,
-	    const char *, int);
+void	 expect_facet_decls(const struct savoir_type_decl *, const char *);
 
 #endif /* FAKEHOST_H */

@@ -77,9 +77,8 @@ t_descriptor(void **st)
 	expect_descriptor("html", ".html", ".htm", NULL);
 	expect_type(&t[0], "page", "Page web", "Pages web");
 	assert_null(t[1].name);
-	expect_facet(&t[0].facets[0], "annee", "Année", SAVOIR_FACET_YEAR);
-	expect_facet(&t[0].facets[1], "langue", "Langue", -1);
-	assert_null(t[0].facets[2].key);
+	expect_facet_decls(&t[0], "annee=Année (year); langue=Langue "
+	    "(keyword)");
 }
 
 static void

@@ -22,18 +22,13 @@ static void
 t_descriptor(void **st)
 {
 	const struct savoir_type_decl	*t = plugin->types;
-	const char *const		 keys[] = { "code", "article", "etat",
-	    "theme", "module", "annee" };
-	size_t				 i;
 
 	expect_descriptor("legal", ".txt", NULL);
 	expect_type(&t[0], "article", "Article de loi", "Articles de loi");
 	assert_null(t[1].name);
-	for (i = 0; i < 6; i++)
-		assert_string_equal(t[0].facets[i].key, keys[i]);
-	assert_null(t[0].facets[6].key);
-	assert_string_equal(t[0].facets[2].label, "État");
-	assert_int_equal(t[0].facets[5].kind, SAVOIR_FACET_YEAR);
+	expect_facet_decls(&t[0], "code=Code (keyword); article=Article "
+	    "(text); etat=État (keyword); theme=Thème (keyword); module=Module "
+	    "(keyword); annee=Année (year)");
 }
 
 static void

@@ -26,31 +26,6 @@ run_str(struct savoir_sink *s, const char *json, uint32_t flags)
 	return run_mem(s, "legi/code.json", json, strlen(json), flags);
 }
 
-static size_t
-nmeta(const struct xdoc *d, const char *key)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < d->meta.n; i++)
-		if (strcmp(d->meta.v[i].key, key) == 0)
-			n++;
-	return n;
-}
-
-static int
-has_warning_with(const struct savoir_sink *s, const char *needle,
-    const char *needle2)
-{
-	size_t	 i;
-
-	for (i = 0; i < s->f.nwarnings; i++)
-		if (strstr(s->f.warnings[i], needle) != NULL &&
-		    (needle2 == NULL || strstr(s->f.warnings[i], needle2) !=
-		    NULL))
-			return 1;
-	return 0;
-}
-
 static const char *
 body(const struct xdoc *d)
 {
@@ -62,11 +37,6 @@ static void
 t_descriptor(void **st)
 {
 	const struct savoir_type_decl	*t = plugin->types;
-	const char *const		 keys[] = { "code", "article",
-	    "section", "etat", "annee" };
-	const char *const		 labels[] = { "Code", "Article",
-	    "Section", "État", "Année" };
-	size_t				 i;
 
 	(void)st;
 	expect_descriptor("legi", ".json", NULL);
@@ -76,10 +46,9 @@ t_descriptor(void **st)
 	expect_type(&t[0], "article-officiel", "Article (texte officiel)",
 	    "Articles (textes officiels)");
 	assert_null(t[1].name);
-	for (i = 0; i < 5; i++)
-		expect_facet(&t[0].facets[i], keys[i], labels[i],
-		    i == 4 ? SAVOIR_FACET_YEAR : -1);
-	assert_null(t[0].facets[5].key);
+	expect_facet_decls(&t[0], "code=Code (keyword); article=Article "
+	    "(text); section=Section (keyword); etat=État (keyword); "
+	    "annee=Année (year)");
 }
 
 static void

@@ -31,10 +31,8 @@ t_descriptor(void **st)
 	expect_descriptor("notes", ".md", ".markdown", NULL);
 	for (i = 0, t = plugin->types; t->name != NULL; t++, i++) {
 		expect_type(t, names[i], labels[i], NULL);
-		expect_facet(&t->facets[0], "module", NULL, -1);
-		expect_facet(&t->facets[1], "theme", NULL, -1);
-		expect_facet(&t->facets[2], "pays", NULL, -1);
-		expect_facet(&t->facets[3], "annee", NULL, SAVOIR_FACET_YEAR);
+		expect_facet_decls(t, "module=Module (keyword); theme=Thème "
+		    "(keyword); pays=Pays (keyword); annee=Année (year)");
 	}
 	assert_int_equal(i, 4);
 	assert_string_equal(plugin->types[1].label_plural, "Études de cas");

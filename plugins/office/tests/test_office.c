@@ -186,9 +186,8 @@ t_descriptor(void **st)
 	expect_type(&t[0], "bureautique", "Document bureautique",
 	    "Documents bureautiques");
 	assert_null(t[1].name);
-	expect_facet(&t[0].facets[0], "annee", "Année", SAVOIR_FACET_YEAR);
-	expect_facet(&t[0].facets[1], "auteur", "Auteur", -1);
-	assert_null(t[0].facets[2].key);
+	expect_facet_decls(&t[0], "annee=Année (year); auteur=Auteur "
+	    "(keyword)");
 }
 
 static void

@@ -35,25 +35,15 @@ static void
 t_descriptor(void **st)
 {
 	const struct savoir_type_decl	*t = plugin->types;
-	static const char *const	 keys[] = { "pays",
-	    "type_collectivite", "theme", "statut", "annee", "financeur",
-	    "exemple", NULL };
-	size_t				 i;
 
 	expect_descriptor("partenariat", ".csv", ".jsonl", NULL);
 	expect_type(&t[0], "partenariat", "Fiche partenariat",
 	    "Fiches partenariat");
 	assert_null(t[1].name);
-	for (i = 0; keys[i] != NULL; i++)
-		expect_facet(&t[0].facets[i], keys[i], NULL, -1);
-	assert_null(t[0].facets[i].key);
-	expect_facet(&t[0].facets[0], "pays", NULL, SAVOIR_FACET_KEYWORD);
-	expect_facet(&t[0].facets[1], "type_collectivite",
-	    "Type de collectivité", -1);
-	expect_facet(&t[0].facets[2], "theme", "Thème", -1);
-	expect_facet(&t[0].facets[4], "annee", "Année de début",
-	    SAVOIR_FACET_YEAR);
-	expect_facet(&t[0].facets[6], "exemple", "Exemple fictif", -1);
+	expect_facet_decls(&t[0], "pays=Pays (keyword); type_collectivite=Type "
+	    "de collectivité (keyword); theme=Thème (keyword); statut=Statut "
+	    "(keyword); annee=Année de début (year); financeur=Financeur "
+	    "(keyword); exemple=Exemple fictif (keyword)");
 }
 
 static void

@@ -66,10 +66,8 @@ t_descriptor(void **st)
 	assert_string_equal(plugin->mime_types[0], "application/pdf");
 	expect_type(&t[0], "pdf", "Document PDF", "Documents PDF");
 	assert_null(t[1].name);
-	expect_facet(&t[0].facets[0], "annee", "Année", SAVOIR_FACET_YEAR);
-	expect_facet(&t[0].facets[1], "auteur", "Auteur",
-	    SAVOIR_FACET_KEYWORD);
-	assert_null(t[0].facets[2].key);
+	expect_facet_decls(&t[0], "annee=Année (year); auteur=Auteur "
+	    "(keyword)");
 }
 
 static void
