@@ -20,6 +20,17 @@ mkdoc(const char *id, const char *type, const char *title, const char *body)
 	return d;
 }
 
+/* Write mkdoc(id, type, title, body) as the one document of path. */
+static void
+put1(struct store *st, const char *path, const char *id, const char *type,
+    const char *title, const char *body)
+{
+	struct xdoc	*d = mkdoc(id, type, title, body);
+
+	t_put(st, path, &d, 1);
+	xdoc_free(d);
+}
+
 /* store_open must refuse the file at path, saying want; frees path. */
 static void
 refused(char *path, const char *want)
@@ -178,12 +189,9 @@ t_check_finds_damage(void **state)
 {
 	struct scratch	*sc = *state;
 	struct store	*st = sc->st;
-	struct xdoc	*d;
 	struct buf	 out;
 
-	d = mkdoc("t/a", "note", "Alpha", "texte");
-	t_put(st, "f.md", &d, 1);
-	xdoc_free(d);
+	put1(st, "f.md", "t/a", "note", "Alpha", "texte");
 	/* A document the full-text index forgot (its text is still there:
 	 * the index reads it from docs). */
 	assert_int_equal(sqlite3_exec(store_db(st), "INSERT INTO fts (fts, "
@@ -208,7 +216,6 @@ t_read_functions(void **state)
 {
 	struct scratch		*sc = *state;
 	struct store		*st = sc->st;
-	struct xdoc		*d;
 	struct store_doc	*doc;
 	struct store_link	*l;
 	struct store_type	*t;
@@ -217,17 +224,11 @@ t_read_functions(void **state)
 	char			*label, *cause = NULL;
 	size_t			 n;
 
-	d = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
-	t_put(st, "a.md", &d, 1);
-	xdoc_free(d);
+	put1(st, "a.md", "t/a", "note", "Alpha", "coopération décentralisée");
 	/* The target of the notes' links (its own link to itself is not
 	 * kept). */
-	d = mkdoc("cgct/L1115-1", "article", "Article L1115-1", "texte");
-	t_put(st, "b.md", &d, 1);
-	xdoc_free(d);
-	d = mkdoc("t/b", "note", "Beta", "jumelage");
-	t_put(st, "c.md", &d, 1);
-	xdoc_free(d);
+	put1(st, "b.md", "cgct/L1115-1", "article", "Article L1115-1", "texte");
+	put1(st, "c.md", "t/b", "note", "Beta", "jumelage");
 
 	assert_int_equal(store_doc(st, "t/a", STORE_DOC_TEXT, &doc, &cause),
 	    1);
@@ -319,14 +320,11 @@ t_read_errors(void **state)
 {
 	struct scratch		*sc = *state;
 	struct store		*st = sc->st;
-	struct xdoc		*d;
 	struct store_doc	*doc;
 	struct store_feed	 f;
 	char			*cause = NULL;
 
-	d = mkdoc("t/a", "note", "Alpha", "texte");
-	t_put(st, "a.md", &d, 1);
-	xdoc_free(d);
+	put1(st, "a.md", "t/a", "note", "Alpha", "texte");
 	assert_int_equal(sqlite3_exec(store_db(st), "WITH RECURSIVE c(i) AS "
 	    "(SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 5000) "
 	    "INSERT INTO changes (doc, op, at) SELECT 't/x' || i, 'put', 0 "

@@ -58,7 +58,8 @@ t_written(void **state)
 	assert_int_equal(scalar(st, "SELECT df FROM vocab WHERE word = "
 	    "'budget'"), 2);
 	/* The lower-case form wins over a title's capital. */
-	s = scalar_text(st, "SELECT form FROM vocab WHERE word = 'cooperation'");
+	s = scalar_text(st, "SELECT form FROM vocab WHERE word = "
+	    "'cooperation'");
 	assert_string_equal(s, "coopération");
 	free(s);
 	s = scalar_text(st, "SELECT form FROM vocab WHERE word = 'senegal'");
