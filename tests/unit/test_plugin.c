@@ -635,45 +635,48 @@ t_extract_crash(void **state)
 	xfile_clear(&xf);
 }
 
+/* Run the hang plugin under lim: it must fail with want; microseconds. */
+static int64_t
+run_hang(const struct extract_limits *lim, const char *want)
+{
+	struct xfile	 xf;
+	int64_t		 t0, dt;
+
+	t0 = mono_us();
+	assert_int_equal(run("x.hang", "...\n", lim, &xf), -1);
+	dt = mono_us() - t0;
+	assert_non_null(xf.error);
+	assert_string_equal(xf.error, want);
+	xfile_clear(&xf);
+	return dt;
+}
+
 static void
 t_extract_hang(void **state)
 {
 	struct extract_limits	 lim;
-	struct xfile		 xf;
-	int64_t			 t0, dt;
+	int64_t			 dt;
 
 	(void)state;
 	extract_limits_default(&lim);
 	lim.timeout_ms = 1000;
-	t0 = mono_us();
-	assert_int_equal(run("x.hang", "...\n", &lim, &xf), -1);
-	dt = mono_us() - t0;
-	assert_non_null(xf.error);
-	assert_string_equal(xf.error, "plugin hang: timed out after 1.0 s");
+	dt = run_hang(&lim, "plugin hang: timed out after 1.0 s");
 	/* About a second: not before, not much after. */
 	assert_true(dt >= 950000);
 	assert_true(dt < 4000000);
-	xfile_clear(&xf);
 }
 
 static void
 t_extract_cpu(void **state)
 {
 	struct extract_limits	 lim;
-	struct xfile		 xf;
-	int64_t			 t0, dt;
 
 	(void)state;
 	extract_limits_default(&lim);
 	lim.timeout_ms = 30000;
 	lim.cpu_s = 1;
-	t0 = mono_us();
-	assert_int_equal(run("x.hang", "...\n", &lim, &xf), -1);
-	dt = mono_us() - t0;
-	assert_non_null(xf.error);
-	assert_string_equal(xf.error, "plugin hang: CPU limit exceeded (1 s)");
-	assert_true(dt < 15000000);
-	xfile_clear(&xf);
+	assert_true(run_hang(&lim, "plugin hang: CPU limit exceeded (1 s)") <
+	    15000000);
 }
 
 /* Valgrind serves the child's memory itself and ignores RLIMIT_AS. */
