@@ -149,7 +149,6 @@ expect_top(const char *first, ...)
 static void
 t_all_words_first(void **state)
 {
-
 	(void)state;
 	run("coopération décentralisée Sénégal");
 	assert_true(res.total >= 3);
@@ -161,7 +160,6 @@ t_all_words_first(void **state)
 static void
 t_title_phrase_first(void **state)
 {
-
 	(void)state;
 	run("Chambéry Ouahigouya");
 	assert_true(res.total >= 2);
@@ -172,7 +170,6 @@ t_title_phrase_first(void **state)
 static void
 t_never_strict_and(void **state)
 {
-
 	(void)state;
 	run("Quelle est la coopération avec le Zanzibar ?");
 	assert_true(res.total >= 2);
@@ -183,7 +180,6 @@ t_never_strict_and(void **state)
 static void
 t_article_first(void **state)
 {
-
 	(void)state;
 	run("L. 1115-1");
 	assert_true(res.total >= 2);	/* the article and the one citing it */
@@ -371,7 +367,6 @@ t_filters_and_facets(void **state)
 static void
 t_snippets_escaped(void **state)
 {
-
 	(void)state;
 	run("script");
 	assert_int_equal(res.total, 1);

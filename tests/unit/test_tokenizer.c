@@ -381,10 +381,7 @@ t_random_input(void **state)
 static void
 t_fold(void **state)
 {
-	static const struct {
-		const char	*in;
-		const char	*out;
-	} cases[] = {
+	static const struct t_case cases[] = {
 		{ "Burkina Faso", "burkina faso" },
 		{ "Sénégal", "senegal" },
 		{ "Île-de-France", "ile de france" },
@@ -407,8 +404,9 @@ t_fold(void **state)
 	(void)state;
 	for (i = 0; i < nitems(cases); i++) {
 		f = fr_fold(cases[i].in, strlen(cases[i].in));
-		assert_non_null(f);
-		assert_string_equal(f, cases[i].out);
+		if (f == NULL || strcmp(f, cases[i].want) != 0)
+			fail_msg("\"%s\" folds to \"%s\", not \"%s\"",
+			    cases[i].in, f, cases[i].want);
 		free(f);
 	}
 	/* Only n bytes are read. */
