@@ -46,16 +46,15 @@ teardown(void **state)
 	return 0;
 }
 
-static const struct plugin *
-find(const struct plugins *p, const char *name)
+/* Whether p holds a plugin of this name. */
+static int
+has_plugin(const struct plugins *p, const char *name)
 {
 	size_t	 i;
 
-	for (i = 0; i < p->n; i++) {
-		if (strcmp(p->v[i].desc->name, name) == 0)
-			return &p->v[i];
-	}
-	return NULL;
+	for (i = 0; i < p->n && strcmp(p->v[i].desc->name, name) != 0; i++)
+		;
+	return i < p->n;
 }
 
 /* The refusal of path, or NULL. */
@@ -111,11 +110,11 @@ t_load(void **state)
 
 	(void)state;
 	for (l = loaded; *l != NULL; l++) {
-		if (find(ps, *l) == NULL)
+		if (!has_plugin(ps, *l))
 			fail_msg("plugin %s did not load", *l);
 	}
-	assert_null(find(ps, "bad_abi"));
-	assert_null(find(ps, "no_entry"));
+	assert_false(has_plugin(ps, "bad_abi"));
+	assert_false(has_plugin(ps, "no_entry"));
 
 	p = path2(plugdir, "bad_abi.so");
 	why = refusal(ps, p);
@@ -343,16 +342,17 @@ run(const char *rel, const char *content, const struct extract_limits *lim,
 	return extract_file(ps, scratch, rel, lim, xf);
 }
 
+/* The entry of l under key; fails the test if there is none. */
 static const struct kv *
 kv_find(const struct kvlist *l, const char *key)
 {
 	size_t	 i;
 
-	for (i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i].key, key) == 0)
-			return &l->v[i];
-	}
-	return NULL;
+	for (i = 0; i < l->n && strcmp(l->v[i].key, key) != 0; i++)
+		;
+	if (i == l->n)
+		fail_msg("no entry %s", key);
+	return &l->v[i];
 }
 
 static void

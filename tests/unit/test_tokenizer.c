@@ -290,22 +290,18 @@ rnd(uint32_t *s)
 	return *s;
 }
 
+/* c, below 0x10000, as UTF-8 into o; its length. */
 static size_t
 enc(uint32_t c, char *o)
 {
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xC0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	o[0] = (char)(0xE0 | (c >> 12));
-	o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-	o[2] = (char)(0x80 | (c & 0x3F));
-	return 3;
+	static const unsigned char	 lead[] = { 0, 0, 0xC0, 0xE0 };
+	size_t				 n, i;
+
+	n = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+	for (i = n - 1; i > 0; i--, c >>= 6)
+		o[i] = (char)(0x80 | (c & 0x3F));
+	o[0] = (char)(lead[n] | c);
+	return n;
 }
 
 static void
