@@ -181,16 +181,7 @@ cat >"$T_TMP/h.py" <<'EOF'
 # Small clients curl cannot play: raw bytes, keep-alive, concurrency, load,
 # a slow client.
 import concurrent.futures, http.client, os, select, socket, ssl, sys, threading, time
-
-_ctx = None
-def ctx():
-    # One context: loading the system's CA store costs ~100 ms each time.
-    global _ctx
-    if _ctx is None:
-        _ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        _ctx.check_hostname = False
-        _ctx.verify_mode = ssl.CERT_NONE
-    return _ctx
+from rawhttp import connect, read, tls_ctx as ctx
 
 def conn(port, tls, timeout=10):
     if tls:
@@ -200,19 +191,12 @@ def conn(port, tls, timeout=10):
 def raw(port, tls, data, timeout=5):
     """Send data; the response's status line, 'closed' or 'timeout'."""
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        if tls:
-            s = ctx().wrap_socket(s, server_hostname="localhost")
+        s = connect(port, tls, timeout)
         try:
             s.sendall(data)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             pass
-        buf = b""
-        while b"\r\n" not in buf:
-            x = s.recv(65536)
-            if not x:
-                break
-            buf += x
+        buf = read(s, lambda d: b"\r\n" in d)[0]
         line = buf.split(b"\r\n")[0].decode("latin-1")
         return line if line else "closed"
     except socket.timeout:
@@ -328,12 +312,7 @@ elif cmd == "malformed":    # each a raw request on its own connection
             bad.append("[%r -> %s]" % (rq[:40], out))
     print("bad", len(bad), *bad)
 elif cmd in ("slow", "slowtls"):  # one byte a second, never finishing the headers
-    s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    if cmd == "slowtls":
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        s = ctx.wrap_socket(s)
+    s = connect(port, cmd == "slowtls", 5, None)
     start = time.time()
     data = b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
     how = "still open"
@@ -421,15 +400,11 @@ status_is "another ETag gives the file" 200 "$S/static/css/test.css" -H 'If-None
 touch -d '+1 minute' "$www/static/css/test.css" 2>/dev/null || touch "$www/static/css/test.css"
 status_is "a changed file is sent again" 200 "$S/static/css/test.css" -H "If-None-Match: $etag"
 len=$("$PY" -c '
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+import sys
+from rawhttp import connect, read
+s = connect(int(sys.argv[1]), timeout=5)
 s.sendall(b"HEAD /static/css/test.css HTTP/1.0\r\n\r\n")
-d = b""
-while True:
-    x = s.recv(65536)
-    if not x: break
-    d += x
-print(len(d.partition(b"\r\n\r\n")[2]))' "$PH" 2>&1)
+print(len(read(s)[0].partition(b"\r\n\r\n")[2]))' "$PH" 2>&1)
 if [ "$len" = "0" ]; then ok "HEAD sends headers only"; else not_ok "HEAD sends headers only ($len body bytes)"; fi
 
 # --- security headers on every kind of response -----------------------------
@@ -584,32 +559,22 @@ else not_ok "traversal:$trav"; fi
 
 # --- a half-closed connection, an unknown SNI ------------------------------------
 "$PY" - "$PS" >"$T_TMP/edge" 2>&1 <<'PYEOF'
-import os, socket, ssl, sys
+import os, socket, sys
+from rawhttp import connect, read
 port = int(sys.argv[1])
-ctx = ssl.create_default_context()
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
 def read_all(t):
-    data = b""
-    try:
-        while True:
-            d = t.recv(65536)
-            if not d:
-                break
-            data += d
-    except (ssl.SSLError, OSError) as e:
+    data, e = read(t, catch=OSError)
+    if e is not None:
         data += b"\n[" + type(e).__name__.encode() + b"]"
     return data
 # The client sends its request, then shuts its side of the TCP connection.
-t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
-                    server_hostname="localhost")
+t = connect(port, True)
 t.sendall(b"GET /api/search?q=eau HTTP/1.1\r\nHost: localhost\r\n\r\n")
 socket.socket(fileno=os.dup(t.fileno())).shutdown(socket.SHUT_WR)
 d = read_all(t)
 print("halfclose", d.split(b"\r\n")[0].decode(), b'"total"' in d)
 # A name the server has no certificate for: its own certificate, and an answer.
-t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
-                    server_hostname="inconnu.invalid")
+t = connect(port, True, sni="inconnu.invalid")
 t.sendall(b"GET /healthz HTTP/1.1\r\nHost: inconnu.invalid\r\nConnection: close\r\n\r\n")
 print("sni", read_all(t).split(b"\r\n")[0].decode())
 PYEOF

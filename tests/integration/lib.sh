@@ -5,6 +5,9 @@ set -u
 : "${top_builddir:=$top_srcdir/_build}"
 : "${SAVOIR_PLUGINS:=$top_builddir/plugins-dev}"
 export SAVOIR_PLUGINS
+# The tests' Python clients import rawhttp.py from here.
+PYTHONPATH="$top_srcdir/tests/integration${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
 SAVOIR="$top_builddir/savoir"
 T_N=0
 T_FAILED=0

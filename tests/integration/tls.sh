@@ -49,39 +49,18 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
     -subj /CN=localhost -addext "$san" -keyout rsa.key -out rsa.crt 2>/dev/null
 cat >probe.py <<'EOF'
 # probe.py - raw-socket clients curl and s_client cannot be.
-import hashlib, os, signal, socket, ssl, sys, time
+import hashlib, os, signal, ssl, sys, time
+from rawhttp import connect, read, tls_ctx
 
 def conn(port):
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return s
+    return connect(port, nodelay=True)
 
 def until_eof(s):
-    data = b""
-    while True:
-        try:
-            d = s.recv(65536)
-        except ConnectionResetError:
-            return data
-        if not d:
-            return data
-        data += d
-
-def tls_ctx():
-    c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    c.check_hostname = False
-    c.verify_mode = ssl.CERT_NONE
-    return c
+    return read(s, catch=ConnectionResetError)[0]
 
 def get(t, path="/"):
     t.sendall(("GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % path).encode())
-    data = b""
-    while b"bonjour\n" not in data:
-        d = t.recv(4096)
-        if not d:
-            break
-        data += d
-    return data
+    return read(t, lambda d: b"bonjour\n" in d)[0]
 
 cmd, port = sys.argv[1], int(sys.argv[2])
 if cmd == "garbage":
@@ -142,31 +121,24 @@ elif cmd == "bytewise":
     sys.stdout.write(body.decode())
 elif cmd == "pipeline":
     # Three requests in one record: evhttp answers them in order.
-    t = tls_ctx().wrap_socket(conn(port), server_hostname="localhost")
+    t = connect(port, True, nodelay=True)
     t.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 2 +
               b"GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    data = b""
-    while True:
-        try:
-            d = t.recv(65536)
-        except (ssl.SSLEOFError, ConnectionResetError):
-            print("no close_notify")
-            break
-        if not d:
-            break
-        data += d
+    data, e = read(t, catch=(ssl.SSLEOFError, ConnectionResetError))
+    if e is not None:
+        print("no close_notify")
     print(data.count(b"HTTP/1.1 200 OK"), "answers,", len(data), "bytes")
 elif cmd == "reload":
     # A connection made before the reload keeps working after it; a new
     # one gets the new certificate.
     pid = int(sys.argv[3])
-    t1 = tls_ctx().wrap_socket(conn(port), server_hostname="localhost")
+    t1 = connect(port, True, nodelay=True)
     fp1 = hashlib.sha256(t1.getpeercert(True)).hexdigest()
     a = get(t1)
     os.kill(pid, signal.SIGHUP)
     time.sleep(1)
     b = get(t1)
-    t2 = tls_ctx().wrap_socket(conn(port), server_hostname="localhost")
+    t2 = connect(port, True, nodelay=True)
     fp2 = hashlib.sha256(t2.getpeercert(True)).hexdigest()
     print("before", fp1, b"bonjour" in a)
     print("inflight", b"bonjour" in b)

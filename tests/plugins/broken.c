@@ -317,39 +317,6 @@ out:
 }
 #endif /* GOOD */
 
-#ifdef BROKEN_CRASH
-/* Keep UBSan out of the way: the point is a real SIGSEGV. */
-__attribute__((no_sanitize("undefined")))
-static int
-crash_extract(void *state, const struct savoir_input *in,
-    struct savoir_sink *sink)
-{
-	volatile int *volatile	 p = NULL;
-
-	(void)state;
-	(void)in;
-	(void)sink;
-	*p = 1;
-	return 0;
-}
-#endif
-
-#ifdef BROKEN_HANG
-static int
-hang_extract(void *state, const struct savoir_input *in,
-    struct savoir_sink *sink)
-{
-	volatile unsigned long	 n = 0;
-
-	(void)state;
-	(void)in;
-	(void)sink;
-	for (;;)
-		n++;
-	return 0;
-}
-#endif
-
 #ifdef BROKEN_MEMHOG
 static int
 memhog_extract(void *state, const struct savoir_input *in,
@@ -373,14 +340,31 @@ memhog_extract(void *state, const struct savoir_input *in,
 }
 #endif
 
-#if defined(BROKEN_ABI) || defined(BROKEN_NO_ENTRY)
+#if !defined(GOOD) && !defined(BROKEN_MEMHOG)
+/*
+ * crash: a real SIGSEGV; hang: a loop that never ends; bad_abi and
+ * no_entry: never called. UBSan is kept out of the way of the SIGSEGV.
+ */
+__attribute__((no_sanitize("undefined")))
 static int
-noop_extract(void *state, const struct savoir_input *in,
+bad_extract(void *state, const struct savoir_input *in,
     struct savoir_sink *sink)
 {
+#if defined(BROKEN_CRASH)
+	volatile int *volatile	 p = NULL;
+#elif defined(BROKEN_HANG)
+	volatile unsigned long	 n = 0;
+#endif
+
 	(void)state;
 	(void)in;
 	(void)sink;
+#if defined(BROKEN_CRASH)
+	*p = 1;
+#elif defined(BROKEN_HANG)
+	for (;;)
+		n++;
+#endif
 	return 0;
 }
 #endif
@@ -405,14 +389,10 @@ static const struct savoir_plugin plugin = {
 	.fini = good_fini,
 	.probe = good_probe,
 	.extract = good_extract,
-#elif defined(BROKEN_CRASH)
-	.extract = crash_extract,
-#elif defined(BROKEN_HANG)
-	.extract = hang_extract,
 #elif defined(BROKEN_MEMHOG)
 	.extract = memhog_extract,
 #else
-	.extract = noop_extract,
+	.extract = bad_extract,
 #endif
 };
 

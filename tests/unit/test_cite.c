@@ -53,95 +53,123 @@ scan(const char *text)
 	return g.buf;
 }
 
+/*
+ * Scan every case (in: text; want: what scan() gives), report each that
+ * fails, then fail if any did.
+ */
+static void
+check_scans(const struct t_case *cases, size_t n)
+{
+	size_t		 i;
+	const char	*got;
+	int		 failed = 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(got = scan(cases[i].in), cases[i].want) != 0) {
+			print_error("\"%s\" links \"%s\", not \"%s\"\n",
+			    cases[i].in, got, cases[i].want);
+			failed++;
+		}
+	assert_int_equal(failed, 0);
+}
+
 static void
 t_codes(void **state)
 {
+	static const struct t_case cases[] = {
+		{ "Selon l'article L1115-1 du CGCT, les collectivités...",
+		    "cgct/L1115-1=L1115-1" },
+		{ "l'article L. 1115-1 du code général des "
+		    "collectivités territoriales", "cgct/L1115-1=L. 1115-1" },
+		{ "l’article L. 1221-1 du Code du travail",
+		    "ct/L1221-1=L. 1221-1" },
+		{ "l'article L110-1 du code de l’environnement",
+		    "cenv/L110-1=L110-1" },
+		{ "l'article L110-1 du code de l'environnement",
+		    "cenv/L110-1=L110-1" },
+		{ "(art. L1115-4-2 du C.G.C.T.)", "cgct/L1115-4-2=L1115-4-2" },
+		/* No code named: the default one. */
+		{ "voir L1115-4-2.", "cgct/L1115-4-2=L1115-4-2" },
+		{ "l'article R. 1115-8 du code", "cgct/R1115-8=R. 1115-8" },
+		/* A code we cannot name is not linked to the default one. */
+		{ "l'article L. 121-1 du code civil", "" },
+		/* "du même code" names the code cited before. */
+		{ "l'article L1221-1 du code du travail et "
+		    "l'article L1221-2 du même code",
+		    "ct/L1221-1=L1221-1 | ct/L1221-2=L1221-2" },
+		{ "l'article L. 121-1 du code civil et "
+		    "l'article L. 121-2 du même code", "" },
+		/* As written, no-break spaces included. */
+		{ "l’article L.\xc2\xa0" "1115-1",
+		    "cgct/L1115-1=L.\xc2\xa0" "1115-1" },
+	};
+
 	(void)state;
-	assert_string_equal(scan("Selon l'article L1115-1 du CGCT, les "
-	    "collectivités..."), "cgct/L1115-1=L1115-1");
-	assert_string_equal(scan("l'article L. 1115-1 du code général des "
-	    "collectivités territoriales"), "cgct/L1115-1=L. 1115-1");
-	assert_string_equal(scan("l’article L. 1221-1 du Code du travail"),
-	    "ct/L1221-1=L. 1221-1");
-	assert_string_equal(scan("l'article L110-1 du code de "
-	    "l’environnement"), "cenv/L110-1=L110-1");
-	assert_string_equal(scan("l'article L110-1 du code de "
-	    "l'environnement"), "cenv/L110-1=L110-1");
-	assert_string_equal(scan("(art. L1115-4-2 du C.G.C.T.)"),
-	    "cgct/L1115-4-2=L1115-4-2");
-	/* No code named: the default one. */
-	assert_string_equal(scan("voir L1115-4-2."),
-	    "cgct/L1115-4-2=L1115-4-2");
-	assert_string_equal(scan("l'article R. 1115-8 du code"),
-	    "cgct/R1115-8=R. 1115-8");
-	/* A code we cannot name is not linked to the default one. */
-	assert_string_equal(scan("l'article L. 121-1 du code civil"), "");
-	/* "du même code" names the code cited before. */
-	assert_string_equal(scan("l'article L1221-1 du code du travail et "
-	    "l'article L1221-2 du même code"),
-	    "ct/L1221-1=L1221-1 | ct/L1221-2=L1221-2");
-	assert_string_equal(scan("l'article L. 121-1 du code civil et "
-	    "l'article L. 121-2 du même code"), "");
-	/* As written, no-break spaces included. */
-	assert_string_equal(scan("l’article L.\xc2\xa0" "1115-1"),
-	    "cgct/L1115-1=L.\xc2\xa0" "1115-1");
+	check_scans(cases, nitems(cases));
 }
 
 static void
 t_old_numbering(void **state)
 {
+	static const struct t_case cases[] = {
+		{ "l'ancien article L1114-1 du CGCT", "" },
+		{ "l’Ancien article L. 1114-1", "" },
+		{ "ancien art. L1114-1", "" },
+		{ "les anciens articles L1114-1 et L1114-2", "" },
+		{ "l'article ex-L1114-1", "" },
+		{ "l'article ex L1114-1", "" },
+		{ "(Ex-L1114-1)", "" },
+		/* Old numbering next to a current one. */
+		{ "l'ancien article L1114-1, devenu l'article L1115-1",
+		    "cgct/L1115-1=L1115-1" },
+		{ "ex-L1114-1 et L1115-1", "cgct/L1115-1=L1115-1" },
+		/* "ex" only as a word: "index" is not "ex". */
+		{ "voir l'index L1115-1", "cgct/L1115-1=L1115-1" },
+		{ "un article ancien, L1115-1", "cgct/L1115-1=L1115-1" },
+	};
+
 	(void)state;
-	assert_string_equal(scan("l'ancien article L1114-1 du CGCT"), "");
-	assert_string_equal(scan("l’Ancien article L. 1114-1"), "");
-	assert_string_equal(scan("ancien art. L1114-1"), "");
-	assert_string_equal(scan("les anciens articles L1114-1 et L1114-2"),
-	    "");
-	assert_string_equal(scan("l'article ex-L1114-1"), "");
-	assert_string_equal(scan("l'article ex L1114-1"), "");
-	assert_string_equal(scan("(Ex-L1114-1)"), "");
-	/* Old numbering next to a current one. */
-	assert_string_equal(scan("l'ancien article L1114-1, devenu l'article "
-	    "L1115-1"), "cgct/L1115-1=L1115-1");
-	assert_string_equal(scan("ex-L1114-1 et L1115-1"),
-	    "cgct/L1115-1=L1115-1");
-	/* "ex" only as a word: "index" is not "ex". */
-	assert_string_equal(scan("voir l'index L1115-1"),
-	    "cgct/L1115-1=L1115-1");
-	assert_string_equal(scan("un article ancien, L1115-1"),
-	    "cgct/L1115-1=L1115-1");
+	check_scans(cases, nitems(cases));
 }
 
 static void
 t_lists(void **state)
 {
+	static const struct t_case cases[] = {
+		{ "les articles L1115-4 et L1115-5",
+		    "cgct/L1115-4=L1115-4 | cgct/L1115-5=L1115-5" },
+		{ "articles L1115-4, L1115-4-1 ou L. 1115-5 du code du travail",
+		    "ct/L1115-4=L1115-4 | ct/L1115-4-1=L1115-4-1 "
+		    "| ct/L1115-5=L. 1115-5" },
+		{ "L1115-1 du CGCT et L1221-1 du code du travail",
+		    "cgct/L1115-1=L1115-1 | ct/L1221-1=L1221-1" },
+		/* A sentence ends a list. */
+		{ "Voir L1115-1. L1221-1 du code du travail.",
+		    "cgct/L1115-1=L1115-1 | ct/L1221-1=L1221-1" },
+	};
+
 	(void)state;
-	assert_string_equal(scan("les articles L1115-4 et L1115-5"),
-	    "cgct/L1115-4=L1115-4 | cgct/L1115-5=L1115-5");
-	assert_string_equal(scan("articles L1115-4, L1115-4-1 ou L. 1115-5 du "
-	    "code du travail"), "ct/L1115-4=L1115-4 | ct/L1115-4-1=L1115-4-1 "
-	    "| ct/L1115-5=L. 1115-5");
-	assert_string_equal(scan("L1115-1 du CGCT et L1221-1 du code du "
-	    "travail"), "cgct/L1115-1=L1115-1 | ct/L1221-1=L1221-1");
-	/* A sentence ends a list. */
-	assert_string_equal(scan("Voir L1115-1. L1221-1 du code du travail."),
-	    "cgct/L1115-1=L1115-1 | ct/L1221-1=L1221-1");
+	check_scans(cases, nitems(cases));
 }
 
 static void
 t_not_citations(void **state)
 {
+	static const struct t_case cases[] = {
+		{ "la série L. 1114 du code", "" },
+		{ "l'Airbus A380 et la loi n° 92-125", "" },
+		{ "il y a 1000-1500 projets", "" },
+		{ "CL1115-1 et L1115-1a", "" },
+		/* Web addresses and lower-case slugs are not citations. */
+		{ "https://example.fr/article-l1115-5-of-the-code/", "" },
+		{ "voir https://x.fr/?art=L1115-1 ici", "" },
+		{ "la l1115-1 en minuscules", "" },
+		{ "(L1115-1)", "cgct/L1115-1=L1115-1" },
+		{ "", "" },
+	};
+
 	(void)state;
-	assert_string_equal(scan("la série L. 1114 du code"), "");
-	assert_string_equal(scan("l'Airbus A380 et la loi n° 92-125"), "");
-	assert_string_equal(scan("il y a 1000-1500 projets"), "");
-	assert_string_equal(scan("CL1115-1 et L1115-1a"), "");
-	/* Web addresses and lower-case slugs are not citations. */
-	assert_string_equal(scan("https://example.fr/article-l1115-5-of-the-"
-	    "code/"), "");
-	assert_string_equal(scan("voir https://x.fr/?art=L1115-1 ici"), "");
-	assert_string_equal(scan("la l1115-1 en minuscules"), "");
-	assert_string_equal(scan("(L1115-1)"), "cgct/L1115-1=L1115-1");
-	assert_string_equal(scan(""), "");
+	check_scans(cases, nitems(cases));
 }
 
 static void

@@ -42,16 +42,18 @@ set_mtime(const char *dir, const char *rel, time_t t)
 static void
 t_incremental(void **state)
 {
+	static const struct t_file tree[] = {
+		{ "a.good", "alpha\nbeta\n" },
+		{ "sub/b.good", "!id good/b\ngamma\n" },
+		{ "sub/skip.good", "ignored\n" },
+		{ "sub/.savoirignore", "# not documents\nskip.*\n" },
+		{ ".hidden.good", "hidden\n" },
+	};
 	struct index_stats	 s;
 	struct scratch		*sc = *state;
 	char			*p;
 
-	t_writes(sc->tree, "a.good", "alpha\nbeta\n");
-	t_writes(sc->tree, "sub/b.good", "!id good/b\ngamma\n");
-	t_writes(sc->tree, "sub/skip.good", "ignored\n");
-	t_writes(sc->tree, "sub/.savoirignore", "# not documents\nskip.*\n");
-	t_writes(sc->tree, ".hidden.good", "hidden\n");
-
+	t_write_files(sc->tree, tree, nitems(tree));
 	run(sc, &s);
 	assert_int_equal(s.files_seen, 2);
 	assert_int_equal(s.files_indexed, 2);
@@ -88,12 +90,15 @@ t_incremental(void **state)
 static void
 t_failure_keeps_last_good(void **state)
 {
+	static const struct t_file tree[] = {
+		{ "a.good", "one\ntwo\n" },
+		{ "boom.crash", "anything\n" },
+		{ "what.xyz", "no plugin\n" },
+	};
 	struct index_stats	 s;
 	struct scratch		*sc = *state;
 
-	t_writes(sc->tree, "a.good", "one\ntwo\n");
-	t_writes(sc->tree, "boom.crash", "anything\n");
-	t_writes(sc->tree, "what.xyz", "no plugin\n");
+	t_write_files(sc->tree, tree, nitems(tree));
 	run(sc, &s);
 	assert_int_equal(s.files_failed, 2);
 	assert_int_equal(s.files_indexed, 1);

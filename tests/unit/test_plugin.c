@@ -46,16 +46,15 @@ teardown(void **state)
 	return 0;
 }
 
-static const struct plugin *
-find(const struct plugins *p, const char *name)
+/* Whether p holds a plugin of this name. */
+static int
+has_plugin(const struct plugins *p, const char *name)
 {
 	size_t	 i;
 
-	for (i = 0; i < p->n; i++) {
-		if (strcmp(p->v[i].desc->name, name) == 0)
-			return &p->v[i];
-	}
-	return NULL;
+	for (i = 0; i < p->n && strcmp(p->v[i].desc->name, name) != 0; i++)
+		;
+	return i < p->n;
 }
 
 /* The refusal of path, or NULL. */
@@ -111,11 +110,11 @@ t_load(void **state)
 
 	(void)state;
 	for (l = loaded; *l != NULL; l++) {
-		if (find(ps, *l) == NULL)
+		if (!has_plugin(ps, *l))
 			fail_msg("plugin %s did not load", *l);
 	}
-	assert_null(find(ps, "bad_abi"));
-	assert_null(find(ps, "no_entry"));
+	assert_false(has_plugin(ps, "bad_abi"));
+	assert_false(has_plugin(ps, "no_entry"));
 
 	p = path2(plugdir, "bad_abi.so");
 	why = refusal(ps, p);
@@ -343,16 +342,17 @@ run(const char *rel, const char *content, const struct extract_limits *lim,
 	return extract_file(ps, scratch, rel, lim, xf);
 }
 
+/* The entry of l under key; fails the test if there is none. */
 static const struct kv *
 kv_find(const struct kvlist *l, const char *key)
 {
 	size_t	 i;
 
-	for (i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i].key, key) == 0)
-			return &l->v[i];
-	}
-	return NULL;
+	for (i = 0; i < l->n && strcmp(l->v[i].key, key) != 0; i++)
+		;
+	if (i == l->n)
+		fail_msg("no entry %s", key);
+	return &l->v[i];
 }
 
 static void
@@ -635,45 +635,48 @@ t_extract_crash(void **state)
 	xfile_clear(&xf);
 }
 
+/* Run the hang plugin under lim: it must fail with want; microseconds. */
+static int64_t
+run_hang(const struct extract_limits *lim, const char *want)
+{
+	struct xfile	 xf;
+	int64_t		 t0, dt;
+
+	t0 = mono_us();
+	assert_int_equal(run("x.hang", "...\n", lim, &xf), -1);
+	dt = mono_us() - t0;
+	assert_non_null(xf.error);
+	assert_string_equal(xf.error, want);
+	xfile_clear(&xf);
+	return dt;
+}
+
 static void
 t_extract_hang(void **state)
 {
 	struct extract_limits	 lim;
-	struct xfile		 xf;
-	int64_t			 t0, dt;
+	int64_t			 dt;
 
 	(void)state;
 	extract_limits_default(&lim);
 	lim.timeout_ms = 1000;
-	t0 = mono_us();
-	assert_int_equal(run("x.hang", "...\n", &lim, &xf), -1);
-	dt = mono_us() - t0;
-	assert_non_null(xf.error);
-	assert_string_equal(xf.error, "plugin hang: timed out after 1.0 s");
+	dt = run_hang(&lim, "plugin hang: timed out after 1.0 s");
 	/* About a second: not before, not much after. */
 	assert_true(dt >= 950000);
 	assert_true(dt < 4000000);
-	xfile_clear(&xf);
 }
 
 static void
 t_extract_cpu(void **state)
 {
 	struct extract_limits	 lim;
-	struct xfile		 xf;
-	int64_t			 t0, dt;
 
 	(void)state;
 	extract_limits_default(&lim);
 	lim.timeout_ms = 30000;
 	lim.cpu_s = 1;
-	t0 = mono_us();
-	assert_int_equal(run("x.hang", "...\n", &lim, &xf), -1);
-	dt = mono_us() - t0;
-	assert_non_null(xf.error);
-	assert_string_equal(xf.error, "plugin hang: CPU limit exceeded (1 s)");
-	assert_true(dt < 15000000);
-	xfile_clear(&xf);
+	assert_true(run_hang(&lim, "plugin hang: CPU limit exceeded (1 s)") <
+	    15000000);
 }
 
 /* Valgrind serves the child's memory itself and ignores RLIMIT_AS. */

@@ -404,38 +404,44 @@ t_errors_dir(void **state)
 static void
 t_shipped_templates(void **state)
 {
+	static const struct {
+		const char	*name;
+		const char	*json;
+		const char	*want[3];	/* in the page */
+	} pages[] = {
+		{ "error", "{\"status\": 404, \"title\": \"Page introuvable\", "
+		    "\"message\": \"Rien <ici>.\"}",
+		    { "lang=\"fr\"", "Rien &lt;ici&gt;.", "<main" } },
+		{ "search", "{\"q\": \"eau \\\"potable\\\"\", "
+		    "\"searched\": true, \"hits\": [{\"url\": "
+		    "\"/doc/a?q=eau\", \"title\": \"<T>\", \"snippet_html\": "
+		    "\"<mark>eau</mark>\"}]}",
+		    { "value=\"eau &quot;potable&quot;\"", "&lt;T&gt;",
+		    "<mark>eau</mark>" } },
+		{ "opensearch", "{\"base\": \"https://savoir.example\"}",
+		    { "https://savoir.example/recherche?q={searchTerms}" } },
+		{ "home", "{}", { NULL } },
+		{ "doc", "{}", { NULL } },
+	};
 	struct templates	*t;
 	char			*dir, *cause = NULL, *s;
+	size_t			 i, j;
 
 	(void)state;
 	dir = xsprintf("%s/www/templates", t_srcdir());
 	t = templates_load(dir, &cause);
 	if (t == NULL)
 		fail_msg("%s", cause);
-	s = render(t, "error", "{\"status\": 404, \"title\": \"Page "
-	    "introuvable\", \"message\": \"Rien <ici>.\"}");
-	assert_non_null(s);
-	assert_non_null(strstr(s, "lang=\"fr\""));
-	assert_non_null(strstr(s, "Rien &lt;ici&gt;."));
-	assert_non_null(strstr(s, "<main"));
-	free(s);
-	s = render(t, "search", "{\"q\": \"eau \\\"potable\\\"\", \"searched\": true,"
-	    " \"hits\": [{\"url\": \"/doc/a?q=eau\", \"title\": \"<T>\", "
-	    "\"snippet_html\": \"<mark>eau</mark>\"}]}");
-	assert_non_null(s);
-	assert_non_null(strstr(s, "value=\"eau &quot;potable&quot;\""));
-	assert_non_null(strstr(s, "&lt;T&gt;"));
-	assert_non_null(strstr(s, "<mark>eau</mark>"));
-	free(s);
-	s = render(t, "opensearch", "{\"base\": \"https://savoir.example\"}");
-	assert_non_null(s);
-	assert_non_null(strstr(s, "https://savoir.example/recherche?q="
-	    "{searchTerms}"));
-	free(s);
-	assert_non_null(s = render(t, "home", "{}"));
-	free(s);
-	assert_non_null(s = render(t, "doc", "{}"));
-	free(s);
+	for (i = 0; i < nitems(pages); i++) {
+		if ((s = render(t, pages[i].name, pages[i].json)) == NULL)
+			fail_msg("%s: not rendered", pages[i].name);
+		for (j = 0; j < nitems(pages[i].want); j++)
+			if (pages[i].want[j] != NULL &&
+			    strstr(s, pages[i].want[j]) == NULL)
+				fail_msg("%s: no %s in\n%s", pages[i].name,
+				    pages[i].want[j], s);
+		free(s);
+	}
 	templates_free(t);
 	free(dir);
 }

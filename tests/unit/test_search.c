@@ -12,6 +12,8 @@
 
 static char		*dir;
 static struct store	*st;
+/* The results of the last search (run, run_syn). */
+static struct results	 res;
 
 static void
 add(const char *id, const char *type, const char *title, const char *body,
@@ -80,14 +82,16 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	results_clear(&res);
 	store_close(st);
 	t_rmrf(dir);
 	free(dir);
 	return 0;
 }
 
+/* Search q into res, clearing the results of the search before. */
 static void
-run_syn(const char *q, const struct synonyms *syn, struct results *res)
+run_syn(const char *q, const struct synonyms *syn)
 {
 	struct search_opts	 o;
 	char			*cause = NULL;
@@ -98,23 +102,24 @@ run_syn(const char *q, const struct synonyms *syn, struct results *res)
 	o.want_snippets = 1;
 	o.budget_ms = 5000;
 	o.synonyms = syn;
-	if (search_run(st, q, &o, res, &cause) != 0)
+	results_clear(&res);
+	if (search_run(st, q, &o, &res, &cause) != 0)
 		fail_msg("search '%s' failed: %s", q, cause);
 }
 
 static void
-run(const char *q, struct results *res)
+run(const char *q)
 {
-	run_syn(q, NULL, res);
+	run_syn(q, NULL);
 }
 
 static int
-has_notice(const struct results *res, const char *part)
+has_notice(const char *part)
 {
 	size_t	 i;
 
-	for (i = 0; i < res->nnotices; i++)
-		if (strstr(res->notices[i], part) != NULL)
+	for (i = 0; i < res.nnotices; i++)
+		if (strstr(res.notices[i], part) != NULL)
 			return 1;
 	return 0;
 }
@@ -122,18 +127,18 @@ has_notice(const struct results *res, const char *part)
 /* The first hits must be these ids (up to NULL), in this order; fails
  * listing the hits there are. */
 static void
-expect_top(const struct results *res, ...)
+expect_top(const char *first, ...)
 {
 	va_list		 ap;
 	const char	*id;
 	size_t		 i = 0, j;
 
-	va_start(ap, res);
-	while ((id = va_arg(ap, const char *)) != NULL) {
-		if (i >= res->nhits || strcmp(res->hits[i].id, id) != 0) {
-			for (j = 0; j < res->nhits; j++)
+	va_start(ap, first);
+	for (id = first; id != NULL; id = va_arg(ap, const char *)) {
+		if (i >= res.nhits || strcmp(res.hits[i].id, id) != 0) {
+			for (j = 0; j < res.nhits; j++)
 				fprintf(stderr, "  hit %zu: %s\n", j,
-				    res->hits[j].id);
+				    res.hits[j].id);
 			fail_msg("hit %zu is not %s", i, id);
 		}
 		i++;
@@ -144,56 +149,43 @@ expect_top(const struct results *res, ...)
 static void
 t_all_words_first(void **state)
 {
-	struct results	 res;
-
 	(void)state;
-	run("coopération décentralisée Sénégal", &res);
+	run("coopération décentralisée Sénégal");
 	assert_true(res.total >= 3);
 	/* Partial matches follow; the page is not empty. */
-	expect_top(&res, "n/all", "n/two", NULL);
+	expect_top("n/all", "n/two", NULL);
 	assert_false(res.partial);
-	results_clear(&res);
 }
 
 static void
 t_title_phrase_first(void **state)
 {
-	struct results	 res;
-
 	(void)state;
-	run("Chambéry Ouahigouya", &res);
+	run("Chambéry Ouahigouya");
 	assert_true(res.total >= 2);
 	/* bm25 alone prefers the short record; the title phrase wins. */
-	expect_top(&res, "c/long", "p/rec", NULL);
-	results_clear(&res);
+	expect_top("c/long", "p/rec", NULL);
 }
 
 static void
 t_never_strict_and(void **state)
 {
-	struct results	 res;
-
 	(void)state;
-	run("Quelle est la coopération avec le Zanzibar ?", &res);
+	run("Quelle est la coopération avec le Zanzibar ?");
 	assert_true(res.total >= 2);
 	assert_true(res.partial);
-	assert_true(has_notice(&res, "tous les mots"));
-	results_clear(&res);
+	assert_true(has_notice("tous les mots"));
 }
 
 static void
 t_article_first(void **state)
 {
-	struct results	 res;
-
 	(void)state;
-	run("L. 1115-1", &res);
+	run("L. 1115-1");
 	assert_true(res.total >= 2);	/* the article and the one citing it */
 	assert_string_equal(res.hits[0].id, "cgct/L1115-1");
-	results_clear(&res);
-	run("article L1115-5 du CGCT", &res);
+	run("article L1115-5 du CGCT");
 	assert_string_equal(res.hits[0].id, "cgct/L1115-5");
-	results_clear(&res);
 }
 
 /* A synonyms file: accepted, or refused with its line and reason. */
@@ -249,12 +241,12 @@ t_synonyms_file(void **state)
 }
 
 static int
-has_hit(const struct results *res, const char *id)
+has_hit(const char *id)
 {
 	size_t	 i;
 
-	for (i = 0; i < res->nhits; i++)
-		if (strcmp(res->hits[i].id, id) == 0)
+	for (i = 0; i < res.nhits; i++)
+		if (strcmp(res.hits[i].id, id) == 0)
 			return 1;
 	return 0;
 }
@@ -263,7 +255,6 @@ static void
 t_synonyms_search(void **state)
 {
 	struct synonyms	*syn;
-	struct results	 res;
 	struct query	*q;
 	char		*cause = NULL, *d, *units, *fts;
 	static const char text[] = "AECT, action extérieure des collectivités "
@@ -274,22 +265,19 @@ t_synonyms_search(void **state)
 	assert_non_null(syn);
 
 	/* Without synonyms, "AECT" is in no document. */
-	run_syn("AECT", NULL, &res);
+	run_syn("AECT", NULL);
 	assert_int_equal(res.total, 0);
-	results_clear(&res);
 	/* With them, the article that writes it out in full is found, and
 	 * the page says why. */
-	run_syn("AECT", syn, &res);
+	run_syn("AECT", syn);
 	assert_int_equal(res.total, 1);
 	assert_string_equal(res.hits[0].id, "cgct/L1115-1");
-	assert_true(has_notice(&res, "« AECT » est aussi cherché sous : « "
+	assert_true(has_notice("« AECT » est aussi cherché sous : « "
 	    "action extérieure des collectivités territoriales »"));
-	results_clear(&res);
 	/* A run of words typed in full finds the acronym's group too. */
-	run_syn("Action Exterieure des collectivites territoriales", syn, &res);
-	assert_true(has_notice(&res, "aussi cherché sous : « AECT »"));
+	run_syn("Action Exterieure des collectivites territoriales", syn);
+	assert_true(has_notice("aussi cherché sous : « AECT »"));
 	assert_string_equal(res.hits[0].id, "cgct/L1115-1");
-	results_clear(&res);
 	/* A run of words keeps its words (a document with only some of
 	 * them still counts) and adds the group as an optional unit. */
 	q = query_parse("action extérieure des collectivités territoriales "
@@ -310,9 +298,8 @@ t_synonyms_search(void **state)
 	free(d);
 	query_free(q);
 	/* A quoted phrase is searched as typed. */
-	run_syn("\"AECT\"", syn, &res);
+	run_syn("\"AECT\"", syn);
 	assert_int_equal(res.total, 0);
-	results_clear(&res);
 
 	/* The expression: the group as one OR, the typed form first, and
 	 * one coverage unit for all its phrases. */
@@ -330,11 +317,10 @@ t_synonyms_search(void **state)
 	query_free(q);
 	/* A group matched twice in a row counts once: the note with both
 	 * words (Sénégal and the jumelage group) ranks first. */
-	run_syn("jumelage Sénégal", syn, &res);
+	run_syn("jumelage Sénégal", syn);
 	assert_string_equal(res.hits[0].id, "n/one");
 	assert_int_equal(res.hits[0].matched, 2);
-	assert_true(has_hit(&res, "n/all"));
-	results_clear(&res);
+	assert_true(has_hit("n/all"));
 	synonyms_free(syn);
 
 	/* What was typed ranks before what only a synonym matched, even
@@ -343,37 +329,32 @@ t_synonyms_search(void **state)
 	syn = synonyms_parse("Mali, jumelage\n", strlen("Mali, jumelage\n"),
 	    &cause);
 	assert_non_null(syn);
-	run_syn("Mali", syn, &res);
+	run_syn("Mali", syn);
 	assert_int_equal(res.total, 2);
-	expect_top(&res, "n/two", "n/one", NULL);
+	expect_top("n/two", "n/one", NULL);
 	assert_true(res.hits[0].score > res.hits[1].score);
-	results_clear(&res);
 	synonyms_free(syn);
 }
 
 static void
 t_filters_and_facets(void **state)
 {
-	struct results	 res;
 	size_t		 i;
 	int		 seen = 0;
 
 	(void)state;
-	run("collectivités pays:senegal", &res);
+	run("collectivités pays:senegal");
 	assert_int_equal(res.total, 1);
 	assert_string_equal(res.hits[0].id, "n/all");
-	results_clear(&res);
 
-	run("type:cas", &res);		/* browse by filter alone */
+	run("type:cas");		/* browse by filter alone */
 	assert_int_equal(res.total, 1);
 	assert_string_equal(res.hits[0].id, "n/one");
-	results_clear(&res);
 
-	run("collectivités annee:2000..2015", &res);
+	run("collectivités annee:2000..2015");
 	assert_int_equal(res.total, 2);
-	results_clear(&res);
 
-	run("collectivités", &res);
+	run("collectivités");
 	for (i = 0; i < res.nfacets; i++)
 		if (strcmp(res.facets[i].key, "type") == 0 &&
 		    strcmp(res.facets[i].value, "note") == 0) {
@@ -381,22 +362,18 @@ t_filters_and_facets(void **state)
 			seen = 1;
 		}
 	assert_true(seen);
-	results_clear(&res);
 }
 
 static void
 t_snippets_escaped(void **state)
 {
-	struct results	 res;
-
 	(void)state;
-	run("script", &res);
+	run("script");
 	assert_int_equal(res.total, 1);
 	assert_non_null(strstr(res.hits[0].snippet, "&lt;"));
 	assert_null(strstr(res.hits[0].snippet, "<script"));
 	assert_non_null(strstr(res.hits[0].snippet, "<mark>script</mark>"));
 	assert_non_null(strstr(res.hits[0].snippet, "&amp;"));
-	results_clear(&res);
 }
 
 static void
@@ -408,25 +385,20 @@ t_empty_and_hostile(void **state)
 		"pays:", "type:\"", "annee:1..2", "{a b}: c", "'; DROP TABLE docs;",
 		"\xff\xfe\xfd", "L.", "L. ", "article du", "a* * **", NULL
 	};
-	struct results	 res;
 	size_t		 i;
 
 	(void)state;
-	run("", &res);
+	run("");
 	assert_int_equal(res.total, 0);
 	assert_true(res.nnotices > 0);
-	results_clear(&res);
-	for (i = 0; nasty[i] != NULL; i++) {
-		run(nasty[i], &res);
-		results_clear(&res);
-	}
+	for (i = 0; nasty[i] != NULL; i++)
+		run(nasty[i]);
 }
 
 static void
 t_budget(void **state)
 {
 	struct search_opts	 o;
-	struct results		 res;
 	char			*cause = NULL, title[64];
 	int			 i;
 
@@ -444,12 +416,12 @@ t_budget(void **state)
 	o.want_facets = 1;
 	o.budget_ms = 1;
 	/* A phrase: FTS5 evaluates it, under the progress handler. */
+	results_clear(&res);
 	if (search_run(st, "\"coopération collectivités\" OR décentralisée "
 	    "OR action", &o, &res, &cause) != 0)
 		fail_msg("search failed: %s", cause);
 	assert_true(res.timeout);
-	assert_true(has_notice(&res, "trop coûteuse"));
-	results_clear(&res);
+	assert_true(has_notice("trop coûteuse"));
 }
 
 int

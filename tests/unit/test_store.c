@@ -8,37 +8,27 @@
 
 #include "teststore.h"
 
+/* A document that has a facet, a link and a meta field. */
 static struct xdoc *
 mkdoc(const char *id, const char *type, const char *title, const char *body)
 {
-	struct xdoc	*d = xdoc_new(id, type);
+	struct xdoc	*d = t_mkdoc(id, type, title, body);
 
-	buf_adds(&d->text[SAVOIR_COL_TITLE], title);
-	buf_adds(&d->text[SAVOIR_COL_BODY], body);
 	kvlist_add(&d->facets, "pays", NULL, "Sénégal");
 	kvlist_add(&d->links, "cgct/L1115-1", "L1115-1", "cite");
 	kvlist_add(&d->meta, "auteur", "Auteur", "Moi");
-	d->html = xstrdup("<p>x</p>");
 	return d;
 }
 
+/* Write mkdoc(id, type, title, body) as the one document of path. */
 static void
-put(struct store *st, const char *path, struct xdoc **docs, size_t n)
+put1(struct store *st, const char *path, const char *id, const char *type,
+    const char *title, const char *body)
 {
-	struct source	 src;
-	struct xfile	 xf;
-	char		*cause = NULL;
+	struct xdoc	*d = mkdoc(id, type, title, body);
 
-	memset(&src, 0, sizeof src);
-	memset(&xf, 0, sizeof xf);
-	src.size = 1;
-	snprintf(src.hash, sizeof src.hash, "h");
-	xf.docs = docs;
-	xf.ndocs = n;
-	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_put_file(st, "/root", path, &src, &xf, &cause),
-	    0);
-	assert_int_equal(store_commit(st), 0);
+	t_put(st, path, &d, 1);
+	xdoc_free(d);
 }
 
 /* store_open must refuse the file at path, saying want; frees path. */
@@ -122,7 +112,7 @@ t_put_replace_keep(void **state)
 
 	docs[0] = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
 	docs[1] = mkdoc("t/b", "note", "Beta", "jumelage");
-	put(st, "f.md", docs, 2);
+	t_put(st, "f.md", docs, 2);
 	xdoc_free(docs[0]);
 	xdoc_free(docs[1]);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 2);
@@ -139,7 +129,7 @@ t_put_replace_keep(void **state)
 	docs[0] = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
 	docs[1] = mkdoc("t/b", "note", "Beta", "jumelage franco-allemand");
 	docs[2] = mkdoc("t/c", "cas", "Gamma", "eau");
-	put(st, "f.md", docs, 3);
+	t_put(st, "f.md", docs, 3);
 	assert_int_equal(scalar(st, "SELECT seq FROM docs WHERE id = 't/a'"),
 	    seq_a);
 	assert_int_equal(scalar(st, "SELECT rowid FROM docs WHERE id = 't/a'"),
@@ -150,7 +140,7 @@ t_put_replace_keep(void **state)
 	    "MATCH 'allemand'"), 1);
 
 	/* Dropping b from the file deletes it and logs the deletion. */
-	put(st, "f.md", docs, 1);
+	t_put(st, "f.md", docs, 1);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 1);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM changes WHERE doc = "
 	    "'t/b' AND op = 'del'"), 1);
@@ -160,7 +150,7 @@ t_put_replace_keep(void **state)
 
 	/* Another file may not steal an id: its document of the same id
 	 * is kept beside, as id@plugin ("doublon" when none is named). */
-	put(st, "g.md", docs, 1);
+	t_put(st, "g.md", docs, 1);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM docs d JOIN sources "
 	    "s ON s.id = d.source WHERE d.id = 't/a' AND s.path = 'f.md'"), 1);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM docs d JOIN sources "
@@ -168,7 +158,7 @@ t_put_replace_keep(void **state)
 	    "'g.md'"), 1);
 	/* Again, unchanged: it keeps its row. */
 	rowid_a = scalar(st, "SELECT rowid FROM docs WHERE id = 't/a@doublon'");
-	put(st, "g.md", docs, 1);
+	t_put(st, "g.md", docs, 1);
 	assert_int_equal(scalar(st, "SELECT rowid FROM docs WHERE id = "
 	    "'t/a@doublon'"), rowid_a);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM docs"), 2);
@@ -199,12 +189,9 @@ t_check_finds_damage(void **state)
 {
 	struct scratch	*sc = *state;
 	struct store	*st = sc->st;
-	struct xdoc	*d;
 	struct buf	 out;
 
-	d = mkdoc("t/a", "note", "Alpha", "texte");
-	put(st, "f.md", &d, 1);
-	xdoc_free(d);
+	put1(st, "f.md", "t/a", "note", "Alpha", "texte");
 	/* A document the full-text index forgot (its text is still there:
 	 * the index reads it from docs). */
 	assert_int_equal(sqlite3_exec(store_db(st), "INSERT INTO fts (fts, "
@@ -229,7 +216,6 @@ t_read_functions(void **state)
 {
 	struct scratch		*sc = *state;
 	struct store		*st = sc->st;
-	struct xdoc		*d;
 	struct store_doc	*doc;
 	struct store_link	*l;
 	struct store_type	*t;
@@ -238,17 +224,11 @@ t_read_functions(void **state)
 	char			*label, *cause = NULL;
 	size_t			 n;
 
-	d = mkdoc("t/a", "note", "Alpha", "coopération décentralisée");
-	put(st, "a.md", &d, 1);
-	xdoc_free(d);
+	put1(st, "a.md", "t/a", "note", "Alpha", "coopération décentralisée");
 	/* The target of the notes' links (its own link to itself is not
 	 * kept). */
-	d = mkdoc("cgct/L1115-1", "article", "Article L1115-1", "texte");
-	put(st, "b.md", &d, 1);
-	xdoc_free(d);
-	d = mkdoc("t/b", "note", "Beta", "jumelage");
-	put(st, "c.md", &d, 1);
-	xdoc_free(d);
+	put1(st, "b.md", "cgct/L1115-1", "article", "Article L1115-1", "texte");
+	put1(st, "c.md", "t/b", "note", "Beta", "jumelage");
 
 	assert_int_equal(store_doc(st, "t/a", STORE_DOC_TEXT, &doc, &cause),
 	    1);
@@ -340,14 +320,11 @@ t_read_errors(void **state)
 {
 	struct scratch		*sc = *state;
 	struct store		*st = sc->st;
-	struct xdoc		*d;
 	struct store_doc	*doc;
 	struct store_feed	 f;
 	char			*cause = NULL;
 
-	d = mkdoc("t/a", "note", "Alpha", "texte");
-	put(st, "a.md", &d, 1);
-	xdoc_free(d);
+	put1(st, "a.md", "t/a", "note", "Alpha", "texte");
 	assert_int_equal(sqlite3_exec(store_db(st), "WITH RECURSIVE c(i) AS "
 	    "(SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 5000) "
 	    "INSERT INTO changes (doc, op, at) SELECT 't/x' || i, 'put', 0 "

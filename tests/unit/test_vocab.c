@@ -5,67 +5,7 @@
  */
 #include "config.h"
 
-#include "testutil.h"
-#include "index.h"
-#include "store_int.h"
-
-static struct xdoc *
-mkdoc(const char *id, const char *title, const char *body)
-{
-	struct xdoc	*d = xdoc_new(id, "note");
-
-	buf_adds(&d->text[SAVOIR_COL_TITLE], title);
-	buf_adds(&d->text[SAVOIR_COL_BODY], body);
-	d->html = xstrdup("<p>x</p>");
-	return d;
-}
-
-static void
-put(struct store *st, const char *path, struct xdoc **docs, size_t n)
-{
-	struct source	 src;
-	struct xfile	 xf;
-	char		*cause = NULL;
-
-	memset(&src, 0, sizeof src);
-	memset(&xf, 0, sizeof xf);
-	src.size = 1;
-	snprintf(src.hash, sizeof src.hash, "%s", path);
-	xf.docs = docs;
-	xf.ndocs = n;
-	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_put_file(st, "/root", path, &src, &xf, &cause),
-	    0);
-	assert_int_equal(store_commit(st), 0);
-}
-
-static int64_t
-scalar(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	int64_t		 v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
-static char *
-text(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	char		*v = NULL;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return v;
-}
+#include "teststore.h"
 
 static const char *const bodies[][3] = {
 	{ "a", "Coopération décentralisée au Sénégal",
@@ -81,25 +21,25 @@ static const char *const bodies[][3] = {
 	    "La fiscalité de la commune et le budget, les impôts locaux." },
 };
 
-static struct store *
-fill(const char *path)
+/* cmocka set-up: the scratch index holds the documents of bodies. */
+static int
+fill_setup(void **state)
 {
-	struct store	*st;
-	char		*cause = NULL, *p;
+	struct scratch	*sc;
+	struct xdoc	*d;
+	char		*p;
 	size_t		 i;
 
-	st = store_open(path, STORE_CREATE, &cause);
-	assert_non_null(st);
-	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
-		struct xdoc	*d = mkdoc(bodies[i][0], bodies[i][1],
-		    bodies[i][2]);
-
+	scratch_setup(state);
+	sc = *state;
+	for (i = 0; i < nitems(bodies); i++) {
+		d = t_mkdoc(bodies[i][0], "note", bodies[i][1], bodies[i][2]);
 		p = xsprintf("%s.md", bodies[i][0]);
-		put(st, p, &d, 1);
+		t_put(sc->st, p, &d, 1);
 		free(p);
 		xdoc_free(d);
 	}
-	return st;
+	return 0;
 }
 
 static void
@@ -108,23 +48,21 @@ t_written(void **state)
 	struct store		*st;
 	const struct speller	*sp;
 	struct spell_cand	 c;
-	char			*dir, *path, *s;
+	char			*s;
 	int64_t			 ndocs;
 
-	(void)state;
-	dir = t_mkdtemp();
-	path = xsprintf("%s/kb.db", dir);
-	st = fill(path);
+	st = ((struct scratch *)*state)->st;
 	/* One count a document, whatever its repeats and columns. */
 	assert_int_equal(scalar(st, "SELECT df FROM vocab WHERE word = "
 	    "'cooperation'"), 2);
 	assert_int_equal(scalar(st, "SELECT df FROM vocab WHERE word = "
 	    "'budget'"), 2);
 	/* The lower-case form wins over a title's capital. */
-	s = text(st, "SELECT form FROM vocab WHERE word = 'cooperation'");
+	s = scalar_text(st, "SELECT form FROM vocab WHERE word = "
+	    "'cooperation'");
 	assert_string_equal(s, "coopération");
 	free(s);
-	s = text(st, "SELECT form FROM vocab WHERE word = 'senegal'");
+	s = scalar_text(st, "SELECT form FROM vocab WHERE word = 'senegal'");
 	assert_string_equal(s, "Sénégal");
 	free(s);
 	/* Words, not numbers. */
@@ -137,23 +75,16 @@ t_written(void **state)
 	assert_string_equal(c.form, "coopération");
 	assert_int_equal(spell_suggest(sp, "senegl", 6, &c), 1);
 	assert_string_equal(c.form, "Sénégal");
-	store_close(st);
-	free(path);
-	t_rmrf(dir);
-	free(dir);
 }
 
 static void
 t_migrate(void **state)
 {
-	struct store	*st;
-	char		*dir, *path, *cause = NULL;
+	struct scratch	*sc = *state;
+	struct store	*st = sc->st;
+	char		*cause = NULL;
 	int64_t		 before;
 
-	(void)state;
-	dir = t_mkdtemp();
-	path = xsprintf("%s/kb.db", dir);
-	st = fill(path);
 	before = scalar(st, "SELECT count(*) FROM vocab");
 	assert_true(before > 20);
 	/* What a schema 2 index looks like: no vocabulary. */
@@ -161,21 +92,17 @@ t_migrate(void **state)
 	    "DROP TABLE refs; PRAGMA user_version = 2", NULL, NULL, NULL),
 	    SQLITE_OK);
 	store_close(st);
-	st = store_open(path, STORE_RDONLY, &cause);
-	assert_null(st);
+	sc->st = NULL;
+	assert_null(store_open(sc->path, STORE_RDONLY, &cause));
 	assert_non_null(strstr(cause, "run savoir index once"));
 	free(cause);
 	cause = NULL;
-	st = store_open(path, 0, &cause);
+	st = sc->st = store_open(sc->path, 0, &cause);
 	assert_non_null(st);
 	assert_int_equal(scalar(st, "PRAGMA user_version"), 3);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM vocab"), before);
 	assert_int_equal(scalar(st, "SELECT df FROM vocab WHERE word = "
 	    "'senegal'"), 2);
-	store_close(st);
-	free(path);
-	t_rmrf(dir);
-	free(dir);
 }
 
 static void
@@ -184,12 +111,9 @@ t_similar(void **state)
 	struct store		*st;
 	struct store_link	*l;
 	size_t			 n;
-	char			*dir, *path, *cause = NULL;
+	char			*cause = NULL;
 
-	(void)state;
-	dir = t_mkdtemp();
-	path = xsprintf("%s/kb.db", dir);
-	st = fill(path);
+	st = ((struct scratch *)*state)->st;
 	assert_int_equal(similar_docs(st, "a", 3, &l, &n, &cause), 1);
 	assert_true(n >= 1);
 	assert_string_equal(l[0].id, "b");
@@ -200,10 +124,6 @@ t_similar(void **state)
 	assert_string_equal(l[0].id, "d");
 	store_links_free(l, n);
 	assert_int_equal(similar_docs(st, "nope", 3, &l, &n, &cause), 0);
-	store_close(st);
-	free(path);
-	t_rmrf(dir);
-	free(dir);
 }
 
 static void
@@ -233,14 +153,10 @@ t_correct(void **state)
 	};
 	struct store		*st;
 	struct correction	 c;
-	char			*dir, *path;
 	size_t			 i;
 	int			 rc;
 
-	(void)state;
-	dir = t_mkdtemp();
-	path = xsprintf("%s/kb.db", dir);
-	st = fill(path);
+	st = ((struct scratch *)*state)->st;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		rc = query_correct(st, cases[i].typed, &c);
 		if (rc != (cases[i].replaced != NULL ||
@@ -257,20 +173,20 @@ t_correct(void **state)
 		free(c.replaced);
 		free(c.offered);
 	}
-	store_close(st);
-	free(path);
-	t_rmrf(dir);
-	free(dir);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_written),
-		cmocka_unit_test(t_migrate),
-		cmocka_unit_test(t_similar),
-		cmocka_unit_test(t_correct),
+		cmocka_unit_test_setup_teardown(t_written, fill_setup,
+		    scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_migrate, fill_setup,
+		    scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_similar, fill_setup,
+		    scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_correct, fill_setup,
+		    scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,6 +88,22 @@ t_writes(const char *dir, const char *rel, const char *s)
 	t_write(dir, rel, s, strlen(s));
 }
 
+/* A file of a test tree: its path under the tree and its text. */
+struct t_file {
+	const char	*rel;
+	const char	*text;
+};
+
+/* Write each of the n files under dir. */
+static inline void
+t_write_files(const char *dir, const struct t_file *files, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		t_writes(dir, files[i].rel, files[i].text);
+}
+
 /* rm -rf dir (scratch directories only). */
 static inline void
 t_rmrf(const char *dir)
