@@ -73,16 +73,17 @@ api_send(struct req *q, int status, json_t *j)
 	evbuffer_free(b);
 }
 
-/* The worker's index, or a 503 sent. */
-static struct store *
+/* The worker's index, or a 503 sent (JSON on /api, a page elsewhere). */
+struct store *
 api_store(struct req *q)
 {
 	struct store	*st;
 
 	if ((st = worker_store(q->w)) == NULL)
-		http_error(q, 503, "no_index", "L'index n'est pas encore "
-		    "disponible : le serveur n'a pas pu l'ouvrir. Réessayez "
-		    "dans un instant ; si cela dure, prévenez l'administrateur.");
+		http_error(q, 503, "no_index", "La bibliothèque n'est pas "
+		    "encore disponible : le serveur n'a pas pu ouvrir son "
+		    "index. Réessayez dans un instant ; si cela dure, "
+		    "prévenez l'administrateur.");
 	return st;
 }
 
@@ -239,15 +240,14 @@ api_doc_links(struct store *st, int64_t rowid, char **cause)
 	return a;
 }
 
-/* The documents citing or linking to id, each once. */
+/* Documents as [{id, title, type}], freed; NULL when reading failed. */
 static json_t *
-api_doc_cited_by(struct store *st, const char *id, char **cause)
+api_doc_list(struct store_link *v, size_t n, int rc)
 {
-	struct store_link	*v;
-	size_t			 n, i;
-	json_t			*a;
+	json_t	*a;
+	size_t	 i;
 
-	if (store_cited_by(st, id, 1, API_CITED_BY_MAX, &v, &n, cause) == -1)
+	if (rc == -1)
 		return NULL;
 	a = json_array();
 	for (i = 0; i < n; i++)
@@ -258,23 +258,28 @@ api_doc_cited_by(struct store *st, const char *id, char **cause)
 	return a;
 }
 
-/* The documents most like id (similar.c), best first; NULL on an error. */
+/* The documents citing or linking to id, each once. */
+static json_t *
+api_doc_cited_by(struct store *st, const char *id, char **cause)
+{
+	struct store_link	*v = NULL;
+	size_t			 n = 0;
+	int			 rc;
+
+	rc = store_cited_by(st, id, 1, API_CITED_BY_MAX, &v, &n, cause);
+	return api_doc_list(v, n, rc);
+}
+
+/* The documents most like id (similar.c), best first. */
 static json_t *
 api_doc_similar(struct store *st, const char *id, char **cause)
 {
-	struct store_link	*v;
-	size_t			 n, i;
-	json_t			*a;
+	struct store_link	*v = NULL;
+	size_t			 n = 0;
+	int			 rc;
 
-	if (similar_docs(st, id, API_SIMILAR_MAX, &v, &n, cause) == -1)
-		return NULL;
-	a = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "id",
-		    jstr(v[i].id), "title", jstr(v[i].title), "type",
-		    jstr(v[i].type)));
-	store_links_free(v, n);
-	return a;
+	rc = similar_docs(st, id, API_SIMILAR_MAX, &v, &n, cause);
+	return api_doc_list(v, n, rc);
 }
 
 /* The stored [[key, label, value], ...] as [{key, label, value}, ...]. */

@@ -151,17 +151,6 @@ facet_find(const struct sparams *sp, const char *key, const char *value)
 }
 
 static int
-facet_rank(const char *key)
-{
-	size_t	 i;
-
-	for (i = 0; facet_order[i] != NULL; i++)
-		if (strcmp(facet_order[i], key) == 0)
-			return (int)i;
-	return (int)i;
-}
-
-static int
 facet_year_cmp(const void *a, const void *b)
 {
 	const struct facet_count *x = *(const struct facet_count *const *)a;
@@ -215,7 +204,7 @@ facet_key_cmp(const void *a, const void *b)
 {
 	const char	*x = *(const char *const *)a;
 	const char	*y = *(const char *const *)b;
-	int		 rx = facet_rank(x), ry = facet_rank(y);
+	int		 rx = fmt_rank(facet_order, x), ry = fmt_rank(facet_order, y);
 
 	if (rx != ry)
 		return rx < ry ? -1 : 1;

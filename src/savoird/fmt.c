@@ -1,7 +1,8 @@
 /*
  * fmt.c - text as the pages show it and compare it: numbers and durations
- * written the French way, and values folded (fr_fold) to be compared
- * without accents or case.  Out of memory is fatal, as with xmalloc.
+ * written the French way, values folded (fr_fold) to be compared without
+ * accents or case, and names put in a page's order.  Out of memory is
+ * fatal, as with xmalloc.
  */
 #include "config.h"
 
@@ -54,4 +55,15 @@ fmt_duration(int64_t us)
 		return xsprintf("%lld ms", (long long)(us / 1000));
 	return xsprintf("%lld,%lld s", (long long)(us / 1000000),
 	    (long long)(us % 1000000 / 100000));
+}
+
+int
+fmt_rank(const char *const *order, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; order[i] != NULL; i++)
+		if (strcmp(order[i], name) == 0)
+			return (int)i;
+	return (int)i;
 }

@@ -57,19 +57,6 @@ route_types(struct req *q)
 	return types;
 }
 
-/* The worker's index, or a 503 sent. */
-static struct store *
-route_store(struct req *q)
-{
-	struct store	*st;
-
-	if ((st = worker_store(q->w)) == NULL)
-		http_error(q, 503, "no_index", "La bibliothèque n'est pas "
-		    "encore disponible : le serveur n'a pas pu ouvrir son "
-		    "index. Réessayez dans un instant ; si cela dure, "
-		    "prévenez l'administrateur.");
-	return st;
-}
 
 /* Render a template into a response; data is consumed. */
 static void
@@ -139,22 +126,11 @@ route_examples_json(void)
 }
 
 static int
-type_rank(const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; route_type_order[i] != NULL; i++)
-		if (strcmp(route_type_order[i], name) == 0)
-			return (int)i;
-	return (int)i;
-}
-
-static int
 type_cmp(const void *a, const void *b)
 {
 	json_t	*x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int	 rx = type_rank(jstr_get(x, "name"));
-	int	 ry = type_rank(jstr_get(y, "name"));
+	int	 rx = fmt_rank(route_type_order, jstr_get(x, "name"));
+	int	 ry = fmt_rank(route_type_order, jstr_get(y, "name"));
 
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
@@ -169,7 +145,7 @@ page_home(struct req *q)
 	json_int_t	 count, total = 0;
 	size_t		 i, n;
 
-	if (route_store(q) == NULL)
+	if (api_store(q) == NULL)
 		return;
 	if ((types = route_types(q)) == NULL)
 		types = json_array();
@@ -284,7 +260,7 @@ page_search(struct req *q)
 	size_t			 i;
 	int			 status = 200, searched;
 
-	if ((st = route_store(q)) == NULL)
+	if ((st = api_store(q)) == NULL)
 		return;
 	if ((types = route_types(q)) == NULL)
 		types = json_array();
@@ -557,7 +533,7 @@ page_doc(struct req *q, const char *id)
 		    "document, par exemple /doc/cgct/L1115-1.");
 		return;
 	}
-	if ((st = route_store(q)) == NULL)
+	if ((st = api_store(q)) == NULL)
 		return;
 	if ((text = http_arg(q, "q")) == NULL)
 		text = "";

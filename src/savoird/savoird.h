@@ -235,11 +235,15 @@ const char *jstr_get(json_t *, const char *key);
 char	*fmt_int(int64_t);		/* "12 345"; caller frees */
 char	*fmt_duration(int64_t us);	/* "0,4 ms"; caller frees */
 char	*fmt_fold(const char *, size_t);	/* fr_fold, fatal on OOM */
+/* name's place in order (NULL-terminated); unknown names come last. */
+int	 fmt_rank(const char *const *order, const char *name);
 
 /* api.c - JSON API */
 void	 api_search(struct req *);
 void	 api_doc(struct req *, const char *id);
 void	 api_similar(struct req *, const char *id);
+/* The worker's index, or a 503 sent (NULL). */
+struct store	*api_store(struct req *);
 void	 api_suggest(struct req *);
 void	 api_changes(struct req *);
 /* Send a JSON value (stolen) with status. */
