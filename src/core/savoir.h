@@ -416,6 +416,10 @@ const char	*spell_form(const struct speller *, const char *, size_t);
  * rare in it: 1 with *out, 0 when none is close enough. */
 int		 spell_suggest(const struct speller *, const char *, size_t,
 		    struct spell_cand *out);
+/* The word that the misspelled beginning of a word most likely starts
+ * (for suggestions as people type): 1 with *out, or 0. */
+int		 spell_complete(const struct speller *, const char *, size_t,
+		    struct spell_cand *out);
 /* Weighted edit distance in half edits (more than max: max + 1). */
 int		 spell_distance(const char *, size_t, const char *, size_t,
 		    int max);

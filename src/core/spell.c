@@ -429,3 +429,56 @@ spell_suggest(const struct speller *sp, const char *w, size_t n,
 	free(count);
 	return out->word != NULL;
 }
+
+/*
+ * The word a misspelled beginning is most likely the start of ("cooperasi"
+ * of "coopération"): among the words sharing its trigrams (the first one
+ * padded, so that it starts them), the one whose start of about the same
+ * length is closest, then the commonest.  1 with *out, or 0.
+ */
+int
+spell_complete(const struct speller *sp, const char *p, size_t n,
+    struct spell_cand *out)
+{
+	uint32_t	 tri[SP_WORD_MAX];
+	uint8_t		*count;
+	size_t		 nt, i, j, k, len;
+	int		 max, d, best;
+
+	memset(out, 0, sizeof *out);
+	if (sp == NULL || !sp->built || sp->n == 0 || n < 4 ||
+	    n > SP_WORD_MAX)
+		return 0;
+	max = sp_budget(n);
+	/* "\1p\2" without its last trigram: p is not the end of a word. */
+	nt = sp_trigrams(p, n, tri) - 1;
+	count = xcalloc(sp->n, 1);
+	for (i = 0; i < nt; i++) {
+		for (j = 0; j < i && tri[j] != tri[i]; j++)
+			;
+		if (j < i)
+			continue;
+		for (k = sp->start[tri[i]]; k < sp->start[tri[i] + 1]; k++)
+			if (count[sp->ids[k]] < 255)
+				count[sp->ids[k]]++;
+	}
+	for (i = 0; i < sp->n; i++) {
+		if (count[i] == 0 || (int)count[i] < (int)nt - 3 *
+		    (max / SP_SUB) || sp->v[i].len + 1 < n)
+			continue;
+		best = max + 1;
+		for (len = n - 1; len <= n + 1 && len <= sp->v[i].len; len++)
+			if ((d = spell_distance(p, n, sp_word(sp, i), len,
+			    max)) < best)
+				best = d;
+		if (best > max || !sp_better(out, best, sp->v[i].df))
+			continue;
+		out->word = sp_word(sp, i);
+		out->form = sp->words.data + sp->v[i].form;
+		out->df = sp->v[i].df;
+		out->dist = best;
+	}
+	free(count);
+	return out->word != NULL;
+}
+

@@ -692,32 +692,21 @@ api_suggest_head(const char *input)
  * ranking, the title query is ranked under a short time budget and falls
  * back to index order when the budget runs out.
  */
-void
-api_suggest(struct req *q)
+/*
+ * The suggestions for input into list: completed words when its last word
+ * is unfinished, then titles.  0, or -1 with *cause.
+ */
+static int
+api_suggest_list(struct store *st, const char *input, json_t *list,
+    char **cause)
 {
 	struct suggest		 sg;
-	struct store		*st;
 	struct store_link	*v;
-	const char		*input, *fmt;
-	char			*wexpr = NULL, *texpr = NULL, *last = NULL, *text;
-	char			*cause = NULL;
-	json_t			*list, *o, *texts;
+	char			*wexpr, *texpr, *last = NULL, *text;
 	size_t			 i, head, nv, n = 0;
-	int			 rc, opensearch, failed = 1;
+	int			 rc, ret = -1;
 
-	if ((input = http_arg(q, "q")) == NULL)
-		input = "";
-	fmt = http_arg(q, "format");
-	opensearch = fmt != NULL && strcmp(fmt, "opensearch") == 0;
-	if (strlen(input) > 200) {
-		http_error(q, 400, "bad_parameter", "Le début de recherche à "
-		    "compléter est trop long.");
-		return;
-	}
-	if ((st = api_store(q)) == NULL)
-		return;
 	memset(&sg, 0, sizeof sg);
-	list = json_array();
 	head = api_suggest_head(input);
 	wexpr = api_suggest_expr(input, "title headings", &last);
 	texpr = api_suggest_expr(input, "title", &text);
@@ -730,8 +719,8 @@ api_suggest(struct req *q)
 		sg.prefix = last;
 		sg.plen = strlen(last);
 		if (store_suggest_words(st, wexpr, API_SUGGEST_SCAN,
-		    api_suggest_row, &sg, &cause) == -1)
-			goto fail;
+		    api_suggest_row, &sg, cause) == -1)
+			goto out;
 		qsort(sg.words, sg.nwords, sizeof sg.words[0],
 		    api_suggest_word_cmp);
 		for (i = 0; i < sg.nwords && n < API_SUGGEST_TERMS; i++) {
@@ -750,24 +739,24 @@ api_suggest(struct req *q)
 	/* Titles: ranked if that fits the budget, else in index order. */
 	if (texpr != NULL) {
 		rc = store_suggest_titles(st, texpr, API_SUGGEST_MAX - (int)n,
-		    1, &v, &nv, &cause);
+		    1, &v, &nv, cause);
 		if (rc == 1) {
 			store_links_free(v, nv);
 			store_deadline(st, mono_us() +
 			    API_SUGGEST_BUDGET_MS * 1000);
 			rc = store_suggest_titles(st, texpr,
-			    API_SUGGEST_MAX - (int)n, 0, &v, &nv, &cause);
+			    API_SUGGEST_MAX - (int)n, 0, &v, &nv, cause);
 		}
 		if (rc == -1)
-			goto fail;
+			goto out;
 		for (i = 0; i < nv; i++)
 			json_array_append_new(list, json_pack("{s:o,s:s,s:o,"
 			    "s:o}", "text", jstr(v[i].title), "kind", "doc",
 			    "id", jstr(v[i].id), "type", jstr(v[i].type)));
 		store_links_free(v, nv);
 	}
-	failed = 0;
-fail:
+	ret = 0;
+out:
 	store_deadline(st, 0);
 	for (i = 0; i < sg.nwords; i++) {
 		free(sg.words[i].fold);
@@ -776,11 +765,71 @@ fail:
 	free(wexpr);
 	free(texpr);
 	free(last);
-	if (failed) {
-		json_decref(list);
-		api_read_error(q, cause);
+	return ret;
+}
+
+/*
+ * What was typed, its misspellings corrected: its whole words as a search
+ * would correct them, and its unfinished last word the start of the word
+ * it most likely begins ("cooperasi" -> "coopération").  NULL when nothing
+ * changes.
+ */
+static char *
+api_suggest_correct(struct store *st, const char *input)
+{
+	struct correction	 c;
+	struct spell_cand	 w;
+	const struct speller	*sp;
+	const char		*from, *last;
+	char			*fold, *out = NULL;
+	int64_t			 ndocs;
+
+	query_correct(st, input, &c);
+	from = c.replaced != NULL ? c.replaced : input;
+	last = strrchr(from, ' ');
+	last = last != NULL ? last + 1 : from;
+	fold = fr_fold(last, strlen(last));
+	if ((sp = store_speller(st, &ndocs)) != NULL && strchr(fold, ' ') ==
+	    NULL && spell_df(sp, fold, strlen(fold)) == 0 &&
+	    spell_complete(sp, fold, strlen(fold), &w))
+		out = xsprintf("%.*s%s", (int)(last - from), from, w.form);
+	else if (c.replaced != NULL)
+		out = xstrdup(c.replaced);
+	free(fold);
+	free(c.replaced);
+	free(c.offered);
+	return out;
+}
+
+void
+api_suggest(struct req *q)
+{
+	struct store		*st;
+	const char		*input, *fmt;
+	char			*cause = NULL, *corrected = NULL;
+	json_t			*list, *o, *texts, *answer;
+	size_t			 i;
+	int			 opensearch;
+
+	if ((input = http_arg(q, "q")) == NULL)
+		input = "";
+	fmt = http_arg(q, "format");
+	opensearch = fmt != NULL && strcmp(fmt, "opensearch") == 0;
+	if (strlen(input) > 200) {
+		http_error(q, 400, "bad_parameter", "Le début de recherche à "
+		    "compléter est trop long.");
 		return;
 	}
+	if ((st = api_store(q)) == NULL)
+		return;
+	list = json_array();
+	if (api_suggest_list(st, input, list, &cause) == -1)
+		goto fail;
+	/* Nothing for what was typed: for what it likely meant. */
+	if (json_array_size(list) == 0 &&
+	    (corrected = api_suggest_correct(st, input)) != NULL &&
+	    api_suggest_list(st, corrected, list, &cause) == -1)
+		goto fail;
 	if (opensearch) {
 		/* The OpenSearch suggestions format browsers read. */
 		texts = json_array();
@@ -788,10 +837,20 @@ fail:
 			json_array_append(texts, json_object_get(o, "text"));
 		json_decref(list);
 		api_send(q, 200, json_pack("[o,o]", jstr(input), texts));
+		free(corrected);
 		return;
 	}
-	api_send(q, 200, json_pack("{s:o,s:o}", "query", jstr(input),
-	    "suggestions", list));
+	answer = json_pack("{s:o,s:o}", "query", jstr(input), "suggestions",
+	    list);
+	if (corrected != NULL && json_array_size(list) > 0)
+		json_object_set_new(answer, "corrected", jstr(corrected));
+	free(corrected);
+	api_send(q, 200, answer);
+	return;
+fail:
+	free(corrected);
+	json_decref(list);
+	api_read_error(q, cause);
 }
 
 /* --- the change feed --------------------------------------------------- */
