@@ -66,6 +66,15 @@ void	 buf_addc(struct buf *, char);
 void	 buf_printf(struct buf *, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
 char	*buf_steal(struct buf *);		/* caller frees */
 
+/* html.c: s escaped for HTML, & < > always, " and ' as flags say. */
+#define HTML_QUOT	0x1	/* " as &quot; (attribute values) */
+#define HTML_APOS	0x2	/* ' as &#39; */
+#define HTML_QUOTES	(HTML_QUOT | HTML_APOS)
+void	 html_escape(struct buf *, const char *, size_t, int flags);
+/* The same in runs handed to add(arg, run, len), for other buffers. */
+void	 html_escape_cb(const char *, size_t, int flags,
+	    void (*add)(void *, const char *, size_t), void *arg);
+
 /* Is [s, s+len) valid UTF-8 (no overlongs, no surrogates)?  On failure
  * *bad gets the offset of the first bad byte. */
 int	 utf8_valid(const char *, size_t, size_t *bad);

@@ -85,37 +85,16 @@ tk_buf_printf(struct savoir_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+static void
+tk_html_add(void *b, const char *s, size_t n)
+{
+	tk_buf_add(b, s, n);
+}
+
 void
 tk_buf_html(struct savoir_buf *b, const char *s, size_t n)
 {
-	size_t		 i, start = 0;
-	const char	*rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		tk_buf_add(b, s + start, i - start);
-		tk_buf_adds(b, rep);
-		start = i + 1;
-	}
-	tk_buf_add(b, s + start, n - start);
+	html_escape_cb(s, n, HTML_QUOTES, tk_html_add, b);
 }
 
 size_t
