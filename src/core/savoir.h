@@ -66,6 +66,14 @@ void	 buf_addc(struct buf *, char);
 void	 buf_printf(struct buf *, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
 char	*buf_steal(struct buf *);		/* caller frees */
 
+/* hash.c */
+uint32_t hash_fnv1a(const char *, size_t);
+/* An empty slot table twice as large as *nslots (16 if none), and at
+ * least min: the old one is freed, the entries must be put again. */
+uint32_t *slots_grow(uint32_t *, size_t *nslots, size_t min);
+/* Entry i, of that hash, into the first free slot of its probe. */
+void	 slots_put(uint32_t *, size_t nslots, uint32_t hash, size_t i);
+
 /* html.c: s escaped for HTML, & < > always, " and ' as flags say. */
 #define HTML_QUOT	0x1	/* " as &quot; (attribute values) */
 #define HTML_APOS	0x2	/* ' as &#39; */
