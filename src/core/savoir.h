@@ -139,6 +139,8 @@ int	 tokenizer_fr_register_api(sqlite3 *, const sqlite3_api_routines *,
 char	*fr_fold(const char *, size_t);
 /* Is this folded word a French stopword (never required in a query)? */
 int	 fr_is_stopword(const char *folded, size_t len);
+/* Code point c as UTF-8 into out (up to 4 bytes); returns how many. */
+size_t	 utf8_encode(uint32_t, char *);
 /*
  * Find the next legal article reference (L1115-1, L. 1115-1, R1115-8,
  * LO1114-1, D. 1115-10) in text at or after *pos.  On success returns 1,
