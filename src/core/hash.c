@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "savoir.h"
 
@@ -37,6 +38,13 @@ slots_grow(uint32_t *slots, size_t *nslots, size_t min)
 	free(slots);
 	*nslots = n;
 	return xcalloc(n, sizeof *slots);
+}
+
+void
+slots_clear(uint32_t *slots, size_t nslots)
+{
+	if (slots != NULL)
+		memset(slots, 0, nslots * sizeof *slots);
 }
 
 void

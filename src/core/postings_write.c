@@ -164,8 +164,7 @@ pw_clear(struct pwriter *pw)
 		buf_free(&pw->terms[i].data);
 	}
 	pw->nterms = 0;
-	if (pw->slots != NULL)
-		memset(pw->slots, 0, pw->nslots * sizeof *pw->slots);
+	slots_clear(pw->slots, pw->nslots);
 	pw->ndocs = 0;
 	pw->bytes = 0;
 	memset(pw->tok, 0, sizeof pw->tok);

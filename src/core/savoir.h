@@ -71,6 +71,8 @@ uint32_t hash_fnv1a(const char *, size_t);
 /* An empty slot table twice as large as *nslots (16 if none), and at
  * least min: the old one is freed, the entries must be put again. */
 uint32_t *slots_grow(uint32_t *, size_t *nslots, size_t min);
+/* Every slot free again (the table may be NULL). */
+void	 slots_clear(uint32_t *, size_t nslots);
 /* Entry i, of that hash, into the first free slot of its probe. */
 void	 slots_put(uint32_t *, size_t nslots, uint32_t hash, size_t i);
 

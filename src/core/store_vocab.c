@@ -58,8 +58,7 @@ vw_clear(struct vwriter *vw)
 		free(vw->v[i].form);
 	}
 	vw->n = 0;
-	if (vw->slots != NULL)
-		memset(vw->slots, 0, vw->nslots * sizeof *vw->slots);
+	slots_clear(vw->slots, vw->nslots);
 }
 
 void
