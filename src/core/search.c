@@ -1071,28 +1071,7 @@ fast_worse(const struct fast_hit *x, const struct fast_hit *y)
 	return x->score < y->score || (x->score == y->score && x->doc > y->doc);
 }
 
-static void
-fast_sift(struct fast_hit *h, size_t n, size_t i)
-{
-	struct fast_hit	 t;
-	size_t		 l, r, m;
-
-	for (;;) {
-		l = 2 * i + 1;
-		r = l + 1;
-		m = i;
-		if (l < n && fast_worse(&h[l], &h[m]))
-			m = l;
-		if (r < n && fast_worse(&h[r], &h[m]))
-			m = r;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
+HEAP_SIFT(fast_sift, struct fast_hit, fast_worse)
 
 static int
 fast_hit_cmp(const void *a, const void *b)
