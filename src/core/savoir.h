@@ -50,6 +50,8 @@ char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
 int	 xvasprintf(char **, const char *, va_list) SAVOIR_PRINTFLIKE(2, 0);
 char	*xsprintf(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* returns */
+/* Free the n strings of v, then v (which may be NULL). */
+void	 strv_free(char **, size_t n);
 
 /* A growable byte buffer, always NUL-terminated. */
 struct buf {

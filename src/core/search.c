@@ -665,9 +665,7 @@ plan_free(struct plan *p)
 	free(p->f);
 	free(p->fts);
 	free(p->units);
-	for (i = 0; i < p->narticles; i++)
-		free(p->articles[i]);
-	free(p->articles);
+	strv_free(p->articles, p->narticles);
 	buf_free(&p->where);
 }
 
@@ -1935,9 +1933,7 @@ results_clear(struct results *res)
 		free(res->facets[i].value);
 	}
 	free(res->facets);
-	for (i = 0; i < res->nnotices; i++)
-		free(res->notices[i]);
-	free(res->notices);
+	strv_free(res->notices, res->nnotices);
 	free(res->corrected);
 	free(res->suggestion);
 	memset(res, 0, sizeof *res);

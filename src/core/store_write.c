@@ -760,9 +760,7 @@ store_delete_source(struct store *st, int64_t id)
 	if (sqlite3_step(stmt) == SQLITE_DONE)
 		ret = 0;
 out:
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	strv_free(ids, n);
 	free(rowids);
 	return ret;
 }

@@ -118,6 +118,18 @@ xsprintf(const char *fmt, ...)
 }
 
 void
+strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
 buf_init(struct buf *b)
 {
 	b->data = NULL;
