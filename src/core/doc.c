@@ -96,9 +96,7 @@ xfile_clear(struct xfile *f)
 	for (i = 0; i < f->ndocs; i++)
 		xdoc_free(f->docs[i]);
 	free(f->docs);
-	for (i = 0; i < f->nwarnings; i++)
-		free(f->warnings[i]);
-	free(f->warnings);
+	strv_free(f->warnings, f->nwarnings);
 	free(f->error);
 	free(f->plugin);
 	free(f->plugin_version);

@@ -38,13 +38,21 @@ facet_value_better(const struct facet_value *x, const struct facet_value *y)
 	return x->n > y->n || (x->n == y->n && strcmp(x->value, y->value) < 0);
 }
 
+static int
+facet_value_worse(const struct facet_value *x, const struct facet_value *y)
+{
+	return facet_value_better(y, x);
+}
+
+HEAP_SIFT(facet_value_sift, struct facet_value, facet_value_worse)
+
 /* Keep the SEARCH_FACET_TOP best of the values seen, in a heap whose top
  * is the worst kept. */
 static void
 facet_value_keep(struct facet_value *h, size_t *nh, const struct facet_value *c)
 {
 	struct facet_value	 t;
-	size_t			 i, l, r, m, n = *nh;
+	size_t			 i, n = *nh;
 
 	if (n < SEARCH_FACET_TOP) {
 		h[n] = *c;
@@ -60,21 +68,7 @@ facet_value_keep(struct facet_value *h, size_t *nh, const struct facet_value *c)
 	if (!facet_value_better(c, &h[0]))
 		return;
 	h[0] = *c;
-	for (i = 0;;) {
-		l = 2 * i + 1;
-		r = l + 1;
-		m = i;
-		if (l < n && facet_value_better(&h[m], &h[l]))
-			m = l;
-		if (r < n && facet_value_better(&h[m], &h[r]))
-			m = r;
-		if (m == i)
-			break;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
+	facet_value_sift(h, n, 0);
 }
 
 /*

@@ -56,20 +56,6 @@ log_vlog(int level, const char *fmt, va_list ap)
 		fprintf(stderr, "%s: %s\n", log_name, line);
 }
 
-#define LOG_FN(fn, level)					\
-void								\
-fn(const char *fmt, ...)					\
-{								\
-	va_list	 ap;						\
-								\
-	va_start(ap, fmt);					\
-	log_vlog(level, fmt, ap);				\
-	va_end(ap);						\
-}
-LOG_FN(log_debug, SAVOIR_LOG_DEBUG)
-LOG_FN(log_info, SAVOIR_LOG_INFO)
-LOG_FN(log_warnx, SAVOIR_LOG_WARN)
-
 static void
 log_vlog_str(int level, const char *msg, const char *err)
 {
@@ -94,34 +80,22 @@ log_errno(int level, const char *fmt, va_list ap)
 	log_vlog_str(level, msg, strerror(saved));
 }
 
-void
-log_warn(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_errno(SAVOIR_LOG_WARN, fmt, ap);
-	va_end(ap);
+/* The variadic front ends: vlog is log_vlog, or log_errno to add errno's
+ * text; then is what follows (the fatal ones exit). */
+#define LOG_FN(fn, vlog, level, then)				\
+void								\
+fn(const char *fmt, ...)					\
+{								\
+	va_list	 ap;						\
+								\
+	va_start(ap, fmt);					\
+	vlog(level, fmt, ap);					\
+	va_end(ap);						\
+	then;							\
 }
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_errno(SAVOIR_LOG_ERROR, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_vlog(SAVOIR_LOG_ERROR, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
+LOG_FN(log_debug, log_vlog, SAVOIR_LOG_DEBUG, )
+LOG_FN(log_info, log_vlog, SAVOIR_LOG_INFO, )
+LOG_FN(log_warnx, log_vlog, SAVOIR_LOG_WARN, )
+LOG_FN(log_warn, log_errno, SAVOIR_LOG_WARN, )
+LOG_FN(fatal, log_errno, SAVOIR_LOG_ERROR, exit(1))
+LOG_FN(fatalx, log_vlog, SAVOIR_LOG_ERROR, exit(1))

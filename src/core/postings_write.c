@@ -57,39 +57,21 @@ struct pwriter {
 	struct vwriter	*vw;		/* the vocabulary, flushed alongside */
 };
 
-static uint32_t
-pw_hash(const char *s, size_t n)
-{
-	uint32_t	 h = 2166136261u;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static void
 pw_grow_slots(struct pwriter *pw)
 {
-	size_t		 i, j, n = pw->nslots == 0 ? 4096 : pw->nslots * 2;
-	uint32_t	*s = xcalloc(n, sizeof *s);
+	size_t	 i;
 
-	for (i = 0; i < pw->nterms; i++) {
-		for (j = pw->terms[i].hash & (n - 1); s[j] != 0;
-		    j = (j + 1) & (n - 1))
-			;
-		s[j] = (uint32_t)i + 1;
-	}
-	free(pw->slots);
-	pw->slots = s;
-	pw->nslots = n;
+	pw->slots = slots_grow(pw->slots, &pw->nslots, 4096);
+	for (i = 0; i < pw->nterms; i++)
+		slots_put(pw->slots, pw->nslots, pw->terms[i].hash, i);
 }
 
 static struct pterm *
 pw_term(struct pwriter *pw, const char *s, size_t n)
 {
 	struct pterm	*t;
-	uint32_t	 h = pw_hash(s, n);
+	uint32_t	 h = hash_fnv1a(s, n);
 	size_t		 j;
 
 	if (pw->nterms * 2 >= pw->nslots)
@@ -182,8 +164,7 @@ pw_clear(struct pwriter *pw)
 		buf_free(&pw->terms[i].data);
 	}
 	pw->nterms = 0;
-	if (pw->slots != NULL)
-		memset(pw->slots, 0, pw->nslots * sizeof *pw->slots);
+	slots_clear(pw->slots, pw->nslots);
 	pw->ndocs = 0;
 	pw->bytes = 0;
 	memset(pw->tok, 0, sizeof pw->tok);

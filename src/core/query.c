@@ -873,9 +873,7 @@ query_free(struct query *q)
 	for (i = 0; i < q->nnodes; i++)
 		q_node_free(q->nodes[i]);
 	free(q->nodes);
-	for (i = 0; i < q->nnotices; i++)
-		free(q->notices[i]);
-	free(q->notices);
+	strv_free(q->notices, q->nnotices);
 	free(q);
 }
 

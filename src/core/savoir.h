@@ -50,6 +50,8 @@ char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
 int	 xvasprintf(char **, const char *, va_list) SAVOIR_PRINTFLIKE(2, 0);
 char	*xsprintf(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* returns */
+/* Free the n strings of v, then v (which may be NULL). */
+void	 strv_free(char **, size_t n);
 
 /* A growable byte buffer, always NUL-terminated. */
 struct buf {
@@ -65,6 +67,25 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, char);
 void	 buf_printf(struct buf *, const char *, ...) SAVOIR_PRINTFLIKE(2, 3);
 char	*buf_steal(struct buf *);		/* caller frees */
+
+/* hash.c */
+uint32_t hash_fnv1a(const char *, size_t);
+/* An empty slot table twice as large as *nslots (16 if none), and at
+ * least min: the old one is freed, the entries must be put again. */
+uint32_t *slots_grow(uint32_t *, size_t *nslots, size_t min);
+/* Every slot free again (the table may be NULL). */
+void	 slots_clear(uint32_t *, size_t nslots);
+/* Entry i, of that hash, into the first free slot of its probe. */
+void	 slots_put(uint32_t *, size_t nslots, uint32_t hash, size_t i);
+
+/* html.c: s escaped for HTML, & < > always, " and ' as flags say. */
+#define HTML_QUOT	0x1	/* " as &quot; (attribute values) */
+#define HTML_APOS	0x2	/* ' as &#39; */
+#define HTML_QUOTES	(HTML_QUOT | HTML_APOS)
+void	 html_escape(struct buf *, const char *, size_t, int flags);
+/* The same in runs handed to add(arg, run, len), for other buffers. */
+void	 html_escape_cb(const char *, size_t, int flags,
+	    void (*add)(void *, const char *, size_t), void *arg);
 
 /* Is [s, s+len) valid UTF-8 (no overlongs, no surrogates)?  On failure
  * *bad gets the offset of the first bad byte. */
@@ -122,6 +143,8 @@ int	 tokenizer_fr_register_api(sqlite3 *, const sqlite3_api_routines *,
 char	*fr_fold(const char *, size_t);
 /* Is this folded word a French stopword (never required in a query)? */
 int	 fr_is_stopword(const char *folded, size_t len);
+/* Code point c as UTF-8 into out (up to 4 bytes); returns how many. */
+size_t	 utf8_encode(uint32_t, char *);
 /*
  * Find the next legal article reference (L1115-1, L. 1115-1, R1115-8,
  * LO1114-1, D. 1115-10) in text at or after *pos.  On success returns 1,

@@ -665,9 +665,7 @@ plan_free(struct plan *p)
 	free(p->f);
 	free(p->fts);
 	free(p->units);
-	for (i = 0; i < p->narticles; i++)
-		free(p->articles[i]);
-	free(p->articles);
+	strv_free(p->articles, p->narticles);
 	buf_free(&p->where);
 }
 
@@ -1110,28 +1108,7 @@ fast_worse(const struct fast_hit *x, const struct fast_hit *y)
 	return x->score < y->score || (x->score == y->score && x->doc > y->doc);
 }
 
-static void
-fast_sift(struct fast_hit *h, size_t n, size_t i)
-{
-	struct fast_hit	 t;
-	size_t		 l, r, m;
-
-	for (;;) {
-		l = 2 * i + 1;
-		r = l + 1;
-		m = i;
-		if (l < n && fast_worse(&h[l], &h[m]))
-			m = l;
-		if (r < n && fast_worse(&h[r], &h[m]))
-			m = r;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
+HEAP_SIFT(fast_sift, struct fast_hit, fast_worse)
 
 static int
 fast_hit_cmp(const void *a, const void *b)
@@ -2010,9 +1987,7 @@ results_clear(struct results *res)
 		free(res->facets[i].value);
 	}
 	free(res->facets);
-	for (i = 0; i < res->nnotices; i++)
-		free(res->notices[i]);
-	free(res->notices);
+	strv_free(res->notices, res->nnotices);
 	free(res->corrected);
 	free(res->suggestion);
 	memset(res, 0, sizeof *res);

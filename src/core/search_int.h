@@ -10,6 +10,37 @@
 
 #define SEARCH_FACET_TOP	30	/* values kept a facet key */
 
+/*
+ * The top-k heaps of search.c (hits) and facet.c (values) keep the worst
+ * kept at the top.  HEAP_SIFT defines a static name(h, n, i) moving h[i]
+ * down to its place in h[0..n); worse(x, y) says *x is worse than *y.  A
+ * macro, not a function taking a comparator, so that search.c's ranking
+ * loop keeps its comparison inlined.
+ */
+#define HEAP_SIFT(name, type, worse)					\
+static void								\
+name(type *h, size_t n, size_t i)					\
+{									\
+	type	 t;							\
+	size_t	 l, r, m;						\
+									\
+	for (;;) {							\
+		l = 2 * i + 1;						\
+		r = l + 1;						\
+		m = i;							\
+		if (l < n && worse(&h[l], &h[m]))			\
+			m = l;						\
+		if (r < n && worse(&h[r], &h[m]))			\
+			m = r;						\
+		if (m == i)						\
+			return;						\
+		t = h[i];						\
+		h[i] = h[m];						\
+		h[m] = t;						\
+		i = m;							\
+	}								\
+}
+
 /* A query term as the snippet and the title phrase look for it. */
 struct qterm {
 	char	*s;

@@ -22,44 +22,23 @@ char *
 snippet_html(const char *s, size_t len)
 {
 	struct buf	 b;
-	size_t		 i;
+	size_t		 i, from = 0;
 	int		 open = 0;
 
 	buf_init(&b);
 	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&':
-			buf_adds(&b, "&amp;");
-			break;
-		case '<':
-			buf_adds(&b, "&lt;");
-			break;
-		case '>':
-			buf_adds(&b, "&gt;");
-			break;
-		case '"':
-			buf_adds(&b, "&quot;");
-			break;
-		case '\'':
-			buf_adds(&b, "&#39;");
-			break;
-		case '\x01':
-			if (!open)
-				buf_adds(&b, "<mark>");
-			open = 1;
-			break;
-		case '\x02':
-			if (open)
-				buf_adds(&b, "</mark>");
-			open = 0;
-			break;
-		case '\n':
+		if (s[i] != '\x01' && s[i] != '\x02' && s[i] != '\n')
+			continue;
+		html_escape(&b, s + from, i - from, HTML_QUOTES);
+		from = i + 1;
+		if (s[i] == '\n')
 			buf_addc(&b, ' ');
-			break;
-		default:
-			buf_addc(&b, s[i]);
+		else if ((s[i] == '\x01') != open) {
+			buf_adds(&b, open ? "</mark>" : "<mark>");
+			open = !open;
 		}
 	}
+	html_escape(&b, s + from, len - from, HTML_QUOTES);
 	if (open)
 		buf_adds(&b, "</mark>");
 	return buf_steal(&b);

@@ -57,17 +57,6 @@ struct speller {
 	int		   built;
 };
 
-static uint32_t
-sp_hash(const char *s, size_t n)
-{
-	uint32_t	 h = 2166136261u;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static const char *
 sp_word(const struct speller *sp, size_t i)
 {
@@ -141,7 +130,7 @@ sp_trigrams(const char *w, size_t n, uint32_t *out)
 	memcpy(p + 1, w, n);
 	p[n + 1] = '\2';
 	for (i = 0; i + 3 <= n + 2; i++)
-		out[i] = sp_hash(p + i, 3) & (SP_BUCKETS - 1);
+		out[i] = hash_fnv1a(p + i, 3) & (SP_BUCKETS - 1);
 	return n;
 }
 
@@ -156,16 +145,10 @@ spell_build(struct speller *sp)
 	if (sp->built)
 		return;
 	sp->built = 1;
-	sp->nslots = 16;
-	while (sp->nslots < sp->n * 2)
-		sp->nslots *= 2;
-	sp->slots = xcalloc(sp->nslots, sizeof *sp->slots);
-	for (i = 0; i < sp->n; i++) {
-		k = sp_hash(sp_word(sp, i), sp->v[i].len) & (sp->nslots - 1);
-		while (sp->slots[k] != 0)
-			k = (k + 1) & (sp->nslots - 1);
-		sp->slots[k] = (uint32_t)i + 1;
-	}
+	sp->slots = slots_grow(sp->slots, &sp->nslots, sp->n * 2);
+	for (i = 0; i < sp->n; i++)
+		slots_put(sp->slots, sp->nslots, hash_fnv1a(sp_word(sp, i),
+		    sp->v[i].len), i);
 	sp->start = xcalloc(SP_BUCKETS + 1, sizeof *sp->start);
 	for (i = 0; i < sp->n; i++) {
 		nt = sp_trigrams(sp_word(sp, i), sp->v[i].len, tri);
@@ -209,7 +192,7 @@ sp_find(const struct speller *sp, const char *w, size_t n)
 
 	if (!sp->built || sp->n == 0)
 		return -1;
-	k = sp_hash(w, n) & (sp->nslots - 1);
+	k = hash_fnv1a(w, n) & (sp->nslots - 1);
 	while ((s = sp->slots[k]) != 0) {
 		if (sp->v[s - 1].len == n && memcmp(sp_word(sp, s - 1), w,
 		    n) == 0)

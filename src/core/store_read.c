@@ -64,6 +64,39 @@ read_end(struct store *st, sqlite3_stmt *stmt, int rc, const char *what,
 	return 0;
 }
 
+/*
+ * Every row of stmt into a new array of size-byte elements, each filled
+ * by fill: the array (NULL when no row) into *v and its length into *n
+ * even on failure, for the caller's _free.  0 at DONE; with intr, 1 when
+ * the store's deadline stopped the statement; else -1 with the reason.
+ */
+static int
+read_rows(struct store *st, sqlite3_stmt *stmt, const char *what, int intr,
+    size_t size, void (*fill)(sqlite3_stmt *, void *), void **v, size_t *n,
+    char **cause)
+{
+	size_t	 cap = 0;
+	char	*p;
+	int	 rc;
+
+	*v = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap != 0 ? cap * 2 : 16;
+			*v = xreallocarray(*v, cap, size);
+		}
+		p = (char *)*v + (*n)++ * size;
+		memset(p, 0, size);
+		fill(stmt, p);
+	}
+	if (rc == SQLITE_INTERRUPT && intr) {
+		sqlite3_reset(stmt);
+		return 1;
+	}
+	return read_end(st, stmt, rc, what, cause);
+}
+
 /* A single count(*)-like row. */
 static int
 read_int(struct store *st, const char *sql, const char *what, int64_t *out,
@@ -144,46 +177,38 @@ store_doc_free(struct store_doc *d)
 	free(d);
 }
 
-/*
- * Rows (id, title, label, rel, type, exists) into a link array.  With
- * intr, a statement the deadline stopped returns 1 with the rows read.
- */
+/* A row (id, title, label, rel, type, exists) as a link. */
+static void
+read_link(sqlite3_stmt *stmt, void *p)
+{
+	struct store_link	*l = p;
+
+	l->id = col_str(stmt, 0);
+	l->title = col_dup(stmt, 1);
+	l->label = col_dup(stmt, 2);
+	l->rel = col_str(stmt, 3);
+	l->type = col_dup(stmt, 4);
+	l->exists = sqlite3_column_int(stmt, 5);
+}
+
+/* The rows as links; with intr, 1 (and the rows read) when the deadline
+ * stopped the statement. */
 static int
 read_links(struct store *st, sqlite3_stmt *stmt, const char *what, int intr,
     struct store_link **out, size_t *nout, char **cause)
 {
-	struct store_link	*v = NULL, *l;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	void	*v;
+	int	 rc;
 
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			v = xreallocarray(v, cap, sizeof *v);
-		}
-		l = &v[n++];
-		l->id = col_str(stmt, 0);
-		l->title = col_dup(stmt, 1);
-		l->label = col_dup(stmt, 2);
-		l->rel = col_str(stmt, 3);
-		l->type = col_dup(stmt, 4);
-		l->exists = sqlite3_column_int(stmt, 5);
-	}
-	if (rc == SQLITE_INTERRUPT && intr) {
-		sqlite3_reset(stmt);
-		*out = v;
-		*nout = n;
-		return 1;
-	}
-	if (read_end(st, stmt, rc, what, cause) == -1) {
-		store_links_free(v, n);
+	rc = read_rows(st, stmt, what, intr, sizeof **out, read_link, &v,
+	    nout, cause);
+	*out = v;
+	if (rc == -1) {
+		store_links_free(*out, *nout);
 		*out = NULL;
 		*nout = 0;
-		return -1;
 	}
-	*out = v;
-	*nout = n;
-	return 0;
+	return rc;
 }
 
 int
@@ -254,38 +279,37 @@ store_links_free(struct store_link *v, size_t n)
 	free(v);
 }
 
-/* Rows (name, label, label_plural, facets, count) into a type array. */
+/* A row (name, label, label_plural, facets, count) as a type. */
+static void
+read_type(sqlite3_stmt *stmt, void *p)
+{
+	struct store_type	*t = p;
+
+	t->name = col_str(stmt, 0);
+	t->label = col_str(stmt, 1);
+	t->label_plural = col_str(stmt, 2);
+	t->facets = col_str(stmt, 3);
+	t->count = sqlite3_column_int64(stmt, 4);
+}
+
 static int
 read_types(struct store *st, const char *sql, struct store_type **out,
     size_t *nout, char **cause)
 {
-	struct store_type	*v = NULL, *t;
-	sqlite3_stmt		*stmt;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	sqlite3_stmt	*stmt;
+	void		*v;
 
 	*out = NULL;
 	*nout = 0;
 	if ((stmt = read_stmt(st, sql, "types", cause)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			v = xreallocarray(v, cap, sizeof *v);
-		}
-		t = &v[n++];
-		t->name = col_str(stmt, 0);
-		t->label = col_str(stmt, 1);
-		t->label_plural = col_str(stmt, 2);
-		t->facets = col_str(stmt, 3);
-		t->count = sqlite3_column_int64(stmt, 4);
-	}
-	if (read_end(st, stmt, rc, "types", cause) == -1) {
-		store_types_free(v, n);
+	if (read_rows(st, stmt, "types", 0, sizeof **out, read_type, &v, nout,
+	    cause) == -1) {
+		store_types_free(v, *nout);
+		*nout = 0;
 		return -1;
 	}
 	*out = v;
-	*nout = n;
 	return 0;
 }
 
@@ -383,6 +407,18 @@ store_stats(struct store *st, struct store_stats *s, char **cause)
 	return read_end(st, stmt, rc, "stats", cause);
 }
 
+/* A row (seq, doc, op, at) as a change. */
+static void
+read_change(sqlite3_stmt *stmt, void *p)
+{
+	struct store_change	*c = p;
+
+	c->seq = sqlite3_column_int64(stmt, 0);
+	c->id = col_str(stmt, 1);
+	c->op = col_str(stmt, 2);
+	c->at = sqlite3_column_int64(stmt, 3);
+}
+
 int
 store_changes(struct store *st, int64_t since, int64_t limit,
     struct store_feed *f, char **cause)
@@ -391,10 +427,9 @@ store_changes(struct store *st, int64_t since, int64_t limit,
 	    "WHERE seq > ? ORDER BY seq LIMIT ?";
 	static const char max_sql[] = "SELECT coalesce(max(seq), 0) FROM "
 	    "changes";
-	struct store_change	*c;
-	sqlite3_stmt		*stmt;
-	size_t			 cap = 0;
-	int			 rc;
+	sqlite3_stmt	*stmt;
+	void		*v;
+	int		 rc;
 
 	memset(f, 0, sizeof *f);
 	if ((stmt = read_stmt(st, sql, "changes", cause)) == NULL)
@@ -402,25 +437,19 @@ store_changes(struct store *st, int64_t since, int64_t limit,
 	/* One row more than asked says whether there are more. */
 	sqlite3_bind_int64(stmt, 1, since);
 	sqlite3_bind_int64(stmt, 2, limit + 1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if ((int64_t)f->n == limit) {
-			f->more = 1;
-			continue;	/* to DONE, which LIMIT makes next */
-		}
-		if (f->n == cap) {
-			cap = cap != 0 ? cap * 2 : 64;
-			f->v = xreallocarray(f->v, cap, sizeof *f->v);
-		}
-		c = &f->v[f->n++];
-		c->seq = sqlite3_column_int64(stmt, 0);
-		c->id = col_str(stmt, 1);
-		c->op = col_str(stmt, 2);
-		c->at = sqlite3_column_int64(stmt, 3);
-	}
-	if (read_end(st, stmt, rc, "changes", cause) == -1 ||
+	rc = read_rows(st, stmt, "changes", 0, sizeof *f->v, read_change, &v,
+	    &f->n, cause);
+	f->v = v;
+	if (rc == -1 ||
 	    read_int(st, max_sql, "changes", &f->last, cause) == -1) {
 		store_feed_clear(f);
 		return -1;
+	}
+	if (limit >= 0 && (int64_t)f->n > limit) {
+		f->more = 1;
+		f->n--;
+		free(f->v[f->n].id);
+		free(f->v[f->n].op);
 	}
 	return 0;
 }

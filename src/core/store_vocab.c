@@ -39,17 +39,6 @@ struct vwriter {
 	uint64_t	 doc;		/* the current document, from 1 */
 };
 
-static uint32_t
-vw_hash(const char *s, size_t n)
-{
-	uint32_t	 h = 2166136261u;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 struct vwriter *
 vwriter_new(void)
 {
@@ -69,8 +58,7 @@ vw_clear(struct vwriter *vw)
 		free(vw->v[i].form);
 	}
 	vw->n = 0;
-	if (vw->slots != NULL)
-		memset(vw->slots, 0, vw->nslots * sizeof *vw->slots);
+	slots_clear(vw->slots, vw->nslots);
 }
 
 void
@@ -87,18 +75,11 @@ vwriter_free(struct vwriter *vw)
 static void
 vw_grow(struct vwriter *vw)
 {
-	size_t		 i, j, n = vw->nslots == 0 ? 4096 : vw->nslots * 2;
-	uint32_t	*s = xcalloc(n, sizeof *s);
+	size_t	 i;
 
-	for (i = 0; i < vw->n; i++) {
-		for (j = vw->v[i].hash & (n - 1); s[j] != 0;
-		    j = (j + 1) & (n - 1))
-			;
-		s[j] = (uint32_t)i + 1;
-	}
-	free(vw->slots);
-	vw->slots = s;
-	vw->nslots = n;
+	vw->slots = slots_grow(vw->slots, &vw->nslots, 4096);
+	for (i = 0; i < vw->n; i++)
+		slots_put(vw->slots, vw->nslots, vw->v[i].hash, i);
 }
 
 /* Lower case at its first letter (ASCII or a two-byte Latin capital)? */
@@ -126,7 +107,7 @@ vwriter_word(struct vwriter *vw, const char *word, size_t len,
 	if (len < 2 || len > VW_WORD_MAX || formlen == 0 ||
 	    formlen > 4 * VW_WORD_MAX)
 		return;
-	h = vw_hash(word, len);
+	h = hash_fnv1a(word, len);
 	if (vw->n * 2 >= vw->nslots)
 		vw_grow(vw);
 	for (j = h & (vw->nslots - 1); vw->slots[j] != 0;

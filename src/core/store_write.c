@@ -54,6 +54,17 @@ store_source_get(struct store *st, const char *root, const char *path,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Step a statement whose one row is an id: 0 and *id, or -1. */
+static int
+store_step_id(sqlite3_stmt *stmt, int64_t *id)
+{
+	if (sqlite3_step(stmt) != SQLITE_ROW)
+		return -1;
+	*id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
 void
 source_clear(struct source *src)
 {
@@ -467,10 +478,8 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 			norm = fr_fold(v, strlen(v));
 			sqlite3_bind_text(stmt, 2, norm, -1, free);
 			sqlite3_bind_text(stmt, 3, v, -1, SQLITE_STATIC);
-			if (sqlite3_step(stmt) != SQLITE_ROW)
+			if (store_step_id(stmt, &val) == -1)
 				goto sqlfail;
-			val = sqlite3_column_int64(stmt, 0);
-			sqlite3_reset(stmt);
 		}
 		if ((stmt = store_stmt(st, ins_fdoc)) == NULL)
 			goto sqlfail;
@@ -592,10 +601,8 @@ store_put_file(struct store *st, const char *root, const char *path,
 	sqlite3_bind_text(stmt, 6, plugin, -1, free);
 	sqlite3_bind_text(stmt, 7, xf->error, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 8, now_ms());
-	if (sqlite3_step(stmt) != SQLITE_ROW)
+	if (store_step_id(stmt, &sid) == -1)
 		goto sqlfail;
-	sid = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
 
 	if ((stmt = store_stmt(st, olds)) == NULL)
 		goto sqlfail;
@@ -780,9 +787,7 @@ store_delete_source(struct store *st, int64_t id)
 	if (sqlite3_step(stmt) == SQLITE_DONE)
 		ret = 0;
 out:
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	strv_free(ids, n);
 	free(rowids);
 	return ret;
 }

@@ -153,8 +153,9 @@ bad:
 	return 1;
 }
 
-static size_t
-utf8_enc(uint32_t c, char *out)
+/* Also the toolkit's: this file, not util.c, is in savoir_fr.la. */
+size_t
+utf8_encode(uint32_t c, char *out)
 {
 	if (c < 0x80) {
 		out[0] = (char)c;
@@ -314,7 +315,7 @@ fold_into(const char *s, size_t n, char *out, int how)
 			memcpy(out + o, rep, strlen(rep));
 			o += strlen(rep);
 		} else if (rep != NULL || words)
-			o += utf8_enc(c, out + o);
+			o += utf8_encode(c, out + o);
 		else {
 			memcpy(out + o, p + i, len);
 			o += len;

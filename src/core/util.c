@@ -118,6 +118,18 @@ xsprintf(const char *fmt, ...)
 }
 
 void
+strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
 buf_init(struct buf *b)
 {
 	b->data = NULL;
@@ -299,6 +311,41 @@ sha256_hex(const void *data, size_t len, char out[65])
 	sha256_out(md, out);
 }
 
+/* path opened for reading, a regular file, its status into *st: the
+ * descriptor, or -1 with *cause. */
+static int
+file_open_regular(const char *path, struct stat *st, char **cause)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		xasprintf(cause, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) == -1)
+		xasprintf(cause, "cannot stat: %s", strerror(errno));
+	else if (!S_ISREG(st->st_mode))
+		xasprintf(cause, "not a regular file");
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* read(2), again after a signal: what it read (0 at the end), or -1 with
+ * *cause. */
+static ssize_t
+file_read_some(int fd, void *p, size_t n, char **cause)
+{
+	ssize_t	 got;
+
+	while ((got = read(fd, p, n)) == -1 && errno == EINTR)
+		;
+	if (got == -1)
+		xasprintf(cause, "read error: %s", strerror(errno));
+	return got;
+}
+
 int
 file_sha256(const char *path, size_t max, char out[65], size_t *len,
     char **cause)
@@ -311,33 +358,14 @@ file_sha256(const char *path, size_t max, char out[65], size_t *len,
 	int			 fd, ret = -1;
 
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		xasprintf(cause, "cannot open: %s", strerror(errno));
+	if ((fd = file_open_regular(path, &st, cause)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		xasprintf(cause, "cannot stat: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		xasprintf(cause, "not a regular file");
-		close(fd);
-		return -1;
-	}
 	chunk = xmalloc(1 << 20);
 	mbedtls_sha256_init(&ctx);
 	mbedtls_sha256_starts_ret(&ctx, 0);
-	for (;;) {
-		n = read(fd, chunk, 1 << 20);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "read error: %s", strerror(errno));
+	while ((n = file_read_some(fd, chunk, 1 << 20, cause)) != 0) {
+		if (n == -1)
 			goto out;
-		}
-		if (n == 0)
-			break;
 		got += (size_t)n;
 		if (got > max) {
 			xasprintf(cause, "file too large (over %zu bytes)",
@@ -369,18 +397,8 @@ file_read(const char *path, size_t max, char **data, size_t *len,
 
 	*data = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		xasprintf(cause, "cannot open: %s", strerror(errno));
+	if ((fd = file_open_regular(path, &st, cause)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		xasprintf(cause, "cannot stat: %s", strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		xasprintf(cause, "not a regular file");
-		goto fail;
-	}
 	if ((uintmax_t)st.st_size > max) {
 		xasprintf(cause, "file too large (%jd bytes, limit %zu)",
 		    (intmax_t)st.st_size, max);
@@ -392,13 +410,10 @@ file_read(const char *path, size_t max, char **data, size_t *len,
 			xasprintf(cause, "file grew while being read");
 			goto fail;
 		}
-		n = read(fd, p + got, (size_t)st.st_size + 1 - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "read error: %s", strerror(errno));
+		n = file_read_some(fd, p + got, (size_t)st.st_size + 1 - got,
+		    cause);
+		if (n == -1)
 			goto fail;
-		}
 		if (n == 0)
 			break;
 		got += (size_t)n;

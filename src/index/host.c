@@ -257,6 +257,28 @@ sink_clean_str(struct savoir_sink *s, const char *p, size_t *outlen,
 	return sink_clean(s, p, strlen(p), outlen, tofree);
 }
 
+/*
+ * The len bytes of a doc_text or doc_html call (what: "text" or "html";
+ * label names it in the size error) checked and cleaned: 1 and the text
+ * in *t (with *tofree to free), 0 when empty, or -1 (the sink failed).
+ */
+static int
+sink_field(struct savoir_sink *s, const char *what, const char *label,
+    const char *p, size_t len, const char **t, size_t *n, char **tofree)
+{
+	if (p == NULL && len > 0)
+		return sink_fail(s, "document %s: doc_%s with NULL %s",
+		    s->docid, what, what);
+	if (len > X_FIELD_MAX)
+		return sink_fail(s, "document %s: %s over %zu MB", s->docid,
+		    label, X_FIELD_MAX >> 20);
+	if (len == 0)
+		return 0;
+	if ((*t = sink_clean(s, p, len, n, tofree)) == NULL)
+		return sink_fail(s, "document %s: out of memory", s->docid);
+	return 1;
+}
+
 static int
 host_doc_begin(struct savoir_sink *s, const char *id, const char *type)
 {
@@ -306,16 +328,9 @@ host_doc_text(struct savoir_sink *s, int column, const char *text,
 	if (column < SAVOIR_COL_TITLE || column > SAVOIR_COL_BODY)
 		return sink_fail(s, "document %s: doc_text to column %d "
 		    "(want 0-2)", s->docid, column);
-	if (text == NULL && len > 0)
-		return sink_fail(s, "document %s: doc_text with NULL text",
-		    s->docid);
-	if (len > X_FIELD_MAX)
-		return sink_fail(s, "document %s: text over %zu MB", s->docid,
-		    X_FIELD_MAX >> 20);
-	if (len == 0)
-		return 0;
-	if ((t = sink_clean(s, text, len, &n, &tofree)) == NULL)
-		return sink_fail(s, "document %s: out of memory", s->docid);
+	if ((r = sink_field(s, "text", "text", text, len, &t, &n,
+	    &tofree)) != 1)
+		return r;
 	/* The parent joins successive texts with a newline. */
 	add = n + (s->col[column] > 0 ? 1 : 0);
 	if (n == 0)
@@ -427,16 +442,11 @@ host_doc_html(struct savoir_sink *s, const char *html, size_t len)
 
 	if ((s = sink_get(s, "doc_html", 1)) == NULL)
 		return -1;
-	if (html == NULL && len > 0)
-		return sink_fail(s, "document %s: doc_html with NULL html",
-		    s->docid);
-	if (len > X_FIELD_MAX)
-		return sink_fail(s, "document %s: HTML over %zu MB", s->docid,
-		    X_FIELD_MAX >> 20);
-	if (len == 0)
+	if ((r = sink_field(s, "html", "HTML", html, len, &t, &n,
+	    &tofree)) == 0)
 		return sink_send1(s, REC_HTML, "", 0, 0);
-	if ((t = sink_clean(s, html, len, &n, &tofree)) == NULL)
-		return sink_fail(s, "document %s: out of memory", s->docid);
+	if (r == -1)
+		return -1;
 	/* Not sanitized here: the parent must sanitize what it reads
 	 * anyway (record_html), and twice would link citations twice. */
 	r = sink_send1(s, REC_HTML, t, n, 0);

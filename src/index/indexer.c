@@ -161,16 +161,6 @@ walk_dir(struct walk *w, const char *root, const char *rel, int depth,
 }
 
 static void
-walk_free(struct walk *w)
-{
-	size_t	 i;
-
-	for (i = 0; i < w->n; i++)
-		free(w->paths[i]);
-	free(w->paths);
-}
-
-static void
 fmt_duration(char *out, size_t len, int64_t s)
 {
 	if (s >= 3600)
@@ -730,7 +720,7 @@ out:
 		store_rollback(st);
 	if (opts->progress)
 		fprintf(stderr, "\r\033[K");
-	walk_free(&w);
+	strv_free(w.paths, w.n);
 	extract_zygote_stop(r.zygote);
 	stats->cpu_writer_us = cpu_us(RUSAGE_THREAD) - cpu0;
 	stats->cpu_extract_us = cpu_us(RUSAGE_CHILDREN) - cpu_kids;

@@ -354,9 +354,7 @@ plugins_free(struct plugins *ps)
 		plugin_free_copy(&ps->v[i]);
 	}
 	free(ps->v);
-	for (i = 0; i < ps->nrefused; i++)
-		free(ps->refused[i]);
-	free(ps->refused);
+	strv_free(ps->refused, ps->nrefused);
 	free(ps);
 }
 

@@ -138,39 +138,6 @@ san_in_list(const xmlChar *name, const char *const *list)
 	return 0;
 }
 
-static void
-san_escape(struct buf *b, const char *s, size_t len, int attr)
-{
-	size_t	 i, from = 0;
-	const char *rep;
-
-	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = attr ? "&quot;" : NULL;
-			break;
-		default:
-			rep = NULL;
-			break;
-		}
-		if (rep == NULL)
-			continue;
-		buf_add(b, s + from, i - from);
-		buf_adds(b, rep);
-		from = i + 1;
-	}
-	buf_add(b, s + from, len - from);
-}
-
 /*
  * A URL as a browser reads it: browsers drop tabs and newlines anywhere and
  * leading or trailing spaces and controls, so "java\tscript:" is a scheme.
@@ -368,7 +335,7 @@ san_open(struct san *s, xmlNode *n, const struct san_elem *e)
 				    a->name[i]));
 			}
 			buf_adds(&s->out, "=\"");
-			san_escape(&s->out, v, strlen(v), 1);
+			html_escape(&s->out, v, strlen(v), HTML_QUOT);
 			buf_addc(&s->out, '"');
 		}
 		free(v);
@@ -455,22 +422,22 @@ san_text(struct san *s, const char *text, size_t len)
 	size_t			 i, pos = 0, start, end;
 
 	if (s->in_a > 0) {
-		san_escape(&s->out, text, len, 0);
+		html_escape(&s->out, text, len, 0);
 		return;
 	}
 	cite_scan(text, len, s->code, cite_collect, &h);
 	for (i = 0; i < h.n; i++) {
 		if (!cite_locate(text, len, pos, &h.v[i], &start, &end))
 			continue;
-		san_escape(&s->out, text + pos, start - pos, 0);
+		html_escape(&s->out, text + pos, start - pos, 0);
 		buf_adds(&s->out, "<a href=\"/doc/");
 		san_url_path(&s->out, h.v[i].target);
 		buf_adds(&s->out, "\" class=\"cite\">");
-		san_escape(&s->out, text + start, end - start, 0);
+		html_escape(&s->out, text + start, end - start, 0);
 		buf_adds(&s->out, "</a>");
 		pos = end;
 	}
-	san_escape(&s->out, text + pos, len - pos, 0);
+	html_escape(&s->out, text + pos, len - pos, 0);
 	for (i = 0; i < h.n; i++) {
 		free(h.v[i].target);
 		free(h.v[i].label);

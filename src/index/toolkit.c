@@ -85,37 +85,16 @@ tk_buf_printf(struct savoir_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+static void
+tk_html_add(void *b, const char *s, size_t n)
+{
+	tk_buf_add(b, s, n);
+}
+
 void
 tk_buf_html(struct savoir_buf *b, const char *s, size_t n)
 {
-	size_t		 i, start = 0;
-	const char	*rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		tk_buf_add(b, s + start, i - start);
-		tk_buf_adds(b, rep);
-		start = i + 1;
-	}
-	tk_buf_add(b, s + start, n - start);
+	html_escape_cb(s, n, HTML_QUOTES, tk_html_add, b);
 }
 
 size_t
@@ -141,7 +120,7 @@ tk_buf_repair(struct savoir_buf *b, const char *s, size_t n)
 	const unsigned char	*p = (const unsigned char *)s;
 	uint32_t		 cp;
 	size_t			 ok;
-	char			 u[3];
+	char			 u[4];
 
 	while (n > 0) {
 		ok = tk_utf8_check(s, n);
@@ -152,16 +131,7 @@ tk_buf_repair(struct savoir_buf *b, const char *s, size_t n)
 		cp = *p < 0xA0 ? (*p >= 0x80 ? tk_cp1252[*p - 0x80] : 0) : *p;
 		if (cp == 0)
 			cp = 0xFFFD;
-		if (cp < 0x800) {
-			u[0] = (char)(0xC0 | (cp >> 6));
-			u[1] = (char)(0x80 | (cp & 0x3F));
-			tk_buf_add(b, u, 2);
-		} else {
-			u[0] = (char)(0xE0 | (cp >> 12));
-			u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-			u[2] = (char)(0x80 | (cp & 0x3F));
-			tk_buf_add(b, u, 3);
-		}
+		tk_buf_add(b, u, utf8_encode(cp, u));
 		s += ok + 1;
 		n -= ok + 1;
 	}
