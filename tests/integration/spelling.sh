@@ -16,7 +16,7 @@ for tool in curl python3; do
 	fi
 done
 PY=$(python3 -c 'import sys; print(sys.executable)')
-plan 21
+plan 23
 
 mkdir -p "$T_TMP/db" "$T_TMP/state"
 kb="$T_TMP/db/kb.db"
@@ -107,6 +107,16 @@ has "a document page shows « Documents proches »" \
 	'<h2 id="titre-proches">Documents proches</h2>' "$T_TMP/d1"
 get "/api/doc/cgct/L1115-1" d2
 is_ "/api/doc carries the similar documents" "$(js d2 'len(d["similar"])')" "5"
+
+# Suggestions as people type: a misspelled beginning still gets some.
+get "/api/suggest?q=cooperasi" g1
+is_ "/api/suggest completes the likely word of a misspelled beginning" \
+	"$(js g1 'str(d.get("corrected")) + " " + str(len(d["suggestions"]) > 0)')" \
+	"coopération True"
+get "/api/suggest?q=coop" g2
+is_ "and says nothing of corrections when what was typed completes" \
+	"$(js g2 'str(d.get("corrected")) + " " + d["suggestions"][0]["text"]')" \
+	"None coopération"
 
 # Laws and decisions: the document that presents the text comes first,
 # however the reference is written, and lists who cites it.
