@@ -1,8 +1,9 @@
-import random, sys, re
+#!/usr/bin/python3
 # bench/relevance/damage.py QUERIES [SEED] - the questions with one typing
 # slip each, for the typo figures of bench/README.md ("Search that forgives").
 # Damage one word (6+ letters) of each query with one random typing slip:
 # a deleted, doubled, swapped or replaced letter (seeded, reproducible).
+import random, sys, re
 rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
 letters = "abcdefghijklmnopqrstuvwxyz"
 for line in open(sys.argv[1], encoding="utf-8"):
