@@ -284,13 +284,10 @@ cmd_passwd(int argc, char **argv)
 	if ((ret = cli_parse("passwd", argc, argv, opts,
 	    passwd_usage)) != -1)
 		return ret;
-	ret = 2;
-	if (optind != argc - 1) {
-		cli_usage_error("passwd", "which user? e.g. savoir passwd "
-		    "--file /etc/savoir/users alice");
+	if ((user = cli_operand("passwd", argc, argv, "which user? e.g. "
+	    "savoir passwd --file /etc/savoir/users alice")) == NULL)
 		return 2;
-	}
-	user = argv[optind];
+	ret = 2;
 	if (!passwd_valid_user(user)) {
 		cli_usage_error("passwd", "'%s' is not a user name (1 to %d "
 		    "bytes, no ':', no space or control character)", user,
