@@ -270,7 +270,7 @@ cmd_passwd(int argc, char **argv)
 {
 	const char	*path = PASSWD_DEFAULT_FILE, *user;
 	struct stat	 sb;
-	char		*old = NULL, *cause = NULL, *hash = NULL, *text = NULL;
+	char		*old = NULL, *cause = NULL, *text = NULL;
 	char		 pw[PASSWD_MAX + 2];
 	size_t		 len;
 	int		 del = 0, exists, found, ret;
@@ -316,6 +316,8 @@ cmd_passwd(int argc, char **argv)
 			goto out;
 		}
 	} else {
+		char	*hash;
+
 		if (passwd_read(user, pw, sizeof pw) == -1)
 			goto out;
 		hash = passwd_hash(pw);
@@ -323,6 +325,7 @@ cmd_passwd(int argc, char **argv)
 		if (hash == NULL)
 			goto out;
 		text = passwd_edit(old, user, hash, &found);
+		free(hash);
 	}
 	if (passwd_write(path, text, exists ? &sb : NULL) == -1)
 		goto out;
@@ -331,7 +334,6 @@ cmd_passwd(int argc, char **argv)
 	ret = 0;
 out:
 	free(old);
-	free(hash);
 	free(text);
 	return ret;
 }
