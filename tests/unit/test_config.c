@@ -11,7 +11,7 @@
 
 struct fixture {
 	char	*dir;
-	char	*path;
+	char	 path[PATH_MAX];	/* dir/savoir.conf */
 };
 
 static int
@@ -20,8 +20,7 @@ setup(void **state)
 	struct fixture	*f = calloc(1, sizeof *f);
 
 	f->dir = t_mkdtemp();
-	if (asprintf(&f->path, "%s/savoir.conf", f->dir) == -1)
-		abort();
+	snprintf(f->path, sizeof f->path, "%s/savoir.conf", f->dir);
 	*state = f;
 	return 0;
 }
@@ -31,9 +30,7 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	t_rmrf(f->dir);
-	free(f->dir);
-	free(f->path);
+	t_rmdtemp(f->dir);
 	free(f);
 	return 0;
 }

@@ -84,8 +84,7 @@ teardown(void **state)
 	(void)state;
 	results_clear(&res);
 	store_close(st);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 	return 0;
 }
 
