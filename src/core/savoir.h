@@ -53,6 +53,17 @@ char	*xsprintf(const char *, ...) SAVOIR_PRINTFLIKE(1, 2);	/* returns */
 /* Free the n strings of v, then v (which may be NULL). */
 void	 strv_free(char **, size_t n);
 
+/*
+ * The growth under both growable strings, struct buf (which aborts) and
+ * the plugin toolkit's (which must not, and remembers the failure): room
+ * in the allocation *s of *cap bytes for n more bytes after len and a NUL
+ * (doubling from 64), or append n bytes of p and the NUL.  0, or -1 with
+ * *s unchanged when the size overflows or realloc fails.
+ */
+int	 mem_room(char **s, size_t len, size_t *cap, size_t n);
+int	 mem_append(char **s, size_t *len, size_t *cap, const void *p,
+	    size_t n);
+
 /* A growable byte buffer, always NUL-terminated. */
 struct buf {
 	char	*data;

@@ -407,6 +407,14 @@ store_stats(struct store *st, struct store_stats *s, char **cause)
 	return read_end(st, stmt, rc, "stats", cause);
 }
 
+/* What a change owns. */
+static void
+change_clear(struct store_change *c)
+{
+	free(c->id);
+	free(c->op);
+}
+
 /* A row (seq, doc, op, at) as a change. */
 static void
 read_change(sqlite3_stmt *stmt, void *p)
@@ -447,9 +455,7 @@ store_changes(struct store *st, int64_t since, int64_t limit,
 	}
 	if (limit >= 0 && (int64_t)f->n > limit) {
 		f->more = 1;
-		f->n--;
-		free(f->v[f->n].id);
-		free(f->v[f->n].op);
+		change_clear(&f->v[--f->n]);
 	}
 	return 0;
 }
@@ -457,14 +463,10 @@ store_changes(struct store *st, int64_t since, int64_t limit,
 void
 store_feed_clear(struct store_feed *f)
 {
-	size_t	 i;
-
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->n; i++) {
-		free(f->v[i].id);
-		free(f->v[i].op);
-	}
+	while (f->n > 0)
+		change_clear(&f->v[--f->n]);
 	free(f->v);
 	memset(f, 0, sizeof *f);
 }

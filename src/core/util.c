@@ -151,31 +151,43 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-static void
-buf_grow(struct buf *b, size_t more)
+int
+mem_room(char **s, size_t len, size_t *cap, size_t n)
 {
-	size_t	 want;
+	size_t	 c;
+	char	*t;
 
-	if (more > SIZE_MAX - b->len - 1)
-		fatalx("buffer overflow");
-	want = b->len + more + 1;
-	if (want <= b->cap)
-		return;
-	if (b->cap == 0)
-		b->cap = 64;
-	while (b->cap < want)
-		b->cap = b->cap > SIZE_MAX / 2 ? want : b->cap * 2;
-	b->data = xreallocarray(b->data, 1, b->cap);
+	if (n < *cap && len < *cap - n)
+		return 0;
+	if (n > SIZE_MAX / 2 - len)
+		return -1;
+	c = *cap > 0 ? *cap : 64;
+	while (c <= len + n)
+		c *= 2;
+	if ((t = realloc(*s, c)) == NULL)
+		return -1;
+	*s = t;
+	*cap = c;
+	return 0;
+}
+
+int
+mem_append(char **s, size_t *len, size_t *cap, const void *p, size_t n)
+{
+	if (mem_room(s, *len, cap, n) == -1)
+		return -1;
+	if (n != 0)
+		memcpy(*s + *len, p, n);
+	*len += n;
+	(*s)[*len] = '\0';
+	return 0;
 }
 
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	buf_grow(b, n);
-	if (n != 0)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
+	if (mem_append(&b->data, &b->len, &b->cap, p, n) == -1)
+		fatalx("out of memory (buffer of %zu + %zu bytes)", b->len, n);
 }
 
 void

@@ -22,57 +22,29 @@
 
 /* The code a bare "L1115-1" in running text refers to. */
 
-/* Elements kept, with their allowed attributes (plus id, class, lang). */
+/* Elements kept, with id, class and lang (san_any_attrs). */
+static const char *const san_kept[] = {
+	"a", "abbr", "article", "b", "blockquote", "br", "caption", "code",
+	"dd", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2",
+	"h3", "h4", "h5", "h6", "hr", "i", "img", "li", "mark", "ol", "p",
+	"pre", "s", "section", "small", "span", "strong", "sub", "sup",
+	"table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", NULL
+};
+
+/* The kept elements that are void or allow more attributes. */
 static const struct san_elem {
 	const char	*name;
 	int		 is_void;
 	const char	*attrs[4];
-} san_elems[] = {
+} san_special[] = {
 	{ "a", 0, { "href", "title" } },
 	{ "abbr", 0, { "title" } },
-	{ "article", 0, { NULL } },
-	{ "b", 0, { NULL } },
-	{ "blockquote", 0, { NULL } },
 	{ "br", 1, { NULL } },
-	{ "caption", 0, { NULL } },
-	{ "code", 0, { NULL } },
-	{ "dd", 0, { NULL } },
-	{ "div", 0, { NULL } },
-	{ "dl", 0, { NULL } },
-	{ "dt", 0, { NULL } },
-	{ "em", 0, { NULL } },
-	{ "figcaption", 0, { NULL } },
-	{ "figure", 0, { NULL } },
-	{ "h1", 0, { NULL } },
-	{ "h2", 0, { NULL } },
-	{ "h3", 0, { NULL } },
-	{ "h4", 0, { NULL } },
-	{ "h5", 0, { NULL } },
-	{ "h6", 0, { NULL } },
 	{ "hr", 1, { NULL } },
-	{ "i", 0, { NULL } },
 	{ "img", 1, { "src", "alt", "title" } },
-	{ "li", 0, { NULL } },
-	{ "mark", 0, { NULL } },
 	{ "ol", 0, { "start" } },
-	{ "p", 0, { NULL } },
-	{ "pre", 0, { NULL } },
-	{ "s", 0, { NULL } },
-	{ "section", 0, { NULL } },
-	{ "small", 0, { NULL } },
-	{ "span", 0, { NULL } },
-	{ "strong", 0, { NULL } },
-	{ "sub", 0, { NULL } },
-	{ "sup", 0, { NULL } },
-	{ "table", 0, { NULL } },
-	{ "tbody", 0, { NULL } },
 	{ "td", 0, { "colspan", "rowspan" } },
-	{ "tfoot", 0, { NULL } },
 	{ "th", 0, { "colspan", "rowspan" } },
-	{ "thead", 0, { NULL } },
-	{ "tr", 0, { NULL } },
-	{ "u", 0, { NULL } },
-	{ "ul", 0, { NULL } },
 };
 
 static const char *const san_any_attrs[] = { "id", "class", "lang", NULL };
@@ -115,17 +87,25 @@ struct cite_hits {
 	size_t		 cap;
 };
 
-static const struct san_elem *
-san_find_elem(const xmlChar *name)
+/* The kept element name (in any case) into *e: 0, or -1 if not kept. */
+static int
+san_find_elem(const xmlChar *name, struct san_elem *e)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof san_elems / sizeof san_elems[0]; i++) {
-		if (xmlStrcasecmp(name, (const xmlChar *)san_elems[i].name) ==
-		    0)
-			return &san_elems[i];
+	for (i = 0; san_kept[i] != NULL; i++) {
+		if (xmlStrcasecmp(name, (const xmlChar *)san_kept[i]) == 0)
+			break;
 	}
-	return NULL;
+	if (san_kept[i] == NULL)
+		return -1;
+	memset(e, 0, sizeof *e);
+	e->name = san_kept[i];
+	for (i = 0; i < sizeof san_special / sizeof san_special[0]; i++) {
+		if (strcmp(e->name, san_special[i].name) == 0)
+			*e = san_special[i];
+	}
+	return 0;
 }
 
 static int
@@ -280,21 +260,19 @@ san_attr_value(xmlAttr *a)
 }
 
 static enum san_kind
-san_classify(xmlNode *n, const struct san_elem **ep)
+san_classify(xmlNode *n, struct san_elem *e)
 {
-	const struct san_elem	*e;
-	xmlAttr			*a;
-	char			*v;
-	int			 ok = 0;
+	xmlAttr	*a;
+	char	*v;
+	int	 ok = 0;
 
-	*ep = NULL;
 	if (n->type == XML_DOCUMENT_NODE || n->type == XML_HTML_DOCUMENT_NODE)
 		return SAN_UNWRAP;
 	if (n->type != XML_ELEMENT_NODE)
 		return SAN_SKIP;
 	if (san_in_list(n->name, san_dropped))
 		return SAN_SKIP;
-	if ((e = san_find_elem(n->name)) == NULL)
+	if (san_find_elem(n->name, e) == -1)
 		return SAN_UNWRAP;
 	/* An image without an acceptable source shows nothing: drop it. */
 	if (strcmp(e->name, "img") == 0) {
@@ -309,7 +287,6 @@ san_classify(xmlNode *n, const struct san_elem **ep)
 		if (!ok)
 			return SAN_SKIP;
 	}
-	*ep = e;
 	return SAN_KEEP;
 }
 
@@ -450,7 +427,7 @@ san_text(struct san *s, const char *text, size_t len)
 static int
 san_enter(struct san *s, xmlNode *n)
 {
-	const struct san_elem	*e;
+	struct san_elem	 e;
 
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 		if (n->content != NULL)
@@ -464,8 +441,8 @@ san_enter(struct san *s, xmlNode *n)
 	case SAN_UNWRAP:
 		return 1;
 	case SAN_KEEP:
-		san_open(s, n, e);
-		return !e->is_void;
+		san_open(s, n, &e);
+		return !e.is_void;
 	}
 	return 0;
 }
@@ -473,14 +450,14 @@ san_enter(struct san *s, xmlNode *n)
 static void
 san_leave(struct san *s, xmlNode *n)
 {
-	const struct san_elem	*e;
+	struct san_elem	 e;
 
 	if (san_classify(n, &e) != SAN_KEEP)
 		return;
 	buf_adds(&s->out, "</");
-	buf_adds(&s->out, e->name);
+	buf_adds(&s->out, e.name);
 	buf_addc(&s->out, '>');
-	if (strcmp(e->name, "a") == 0)
+	if (strcmp(e.name, "a") == 0)
 		s->in_a--;
 }
 

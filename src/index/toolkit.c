@@ -17,43 +17,12 @@
 
 #include "index.h"
 
-/* Make room for n more bytes and the NUL; 0, or -1 (b->failed set). */
-static int
-tk_room(struct savoir_buf *b, size_t n)
-{
-	size_t	 cap;
-	char	*s;
-
-	if (b->failed)
-		return -1;
-	if (n < b->cap && b->len < b->cap - n)
-		return 0;
-	if (n > SIZE_MAX / 2 - b->len) {
-		b->failed = 1;
-		return -1;
-	}
-	cap = b->cap > 0 ? b->cap : 64;
-	while (cap <= b->len + n)
-		cap *= 2;
-	if ((s = realloc(b->s, cap)) == NULL) {
-		b->failed = 1;
-		return -1;
-	}
-	b->s = s;
-	b->cap = cap;
-	return 0;
-}
-
 void
 tk_buf_add(struct savoir_buf *b, const char *s, size_t n)
 {
 	/* An empty add still makes s a string, as the header promises. */
-	if (tk_room(b, n) == -1)
-		return;
-	if (n > 0)
-		memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
+	if (!b->failed && mem_append(&b->s, &b->len, &b->cap, s, n) == -1)
+		b->failed = 1;
 }
 
 void
@@ -77,8 +46,10 @@ tk_buf_printf(struct savoir_buf *b, const char *fmt, ...)
 		b->failed = 1;
 		return;
 	}
-	if (tk_room(b, (size_t)n) == -1)
+	if (mem_room(&b->s, b->len, &b->cap, (size_t)n) == -1) {
+		b->failed = 1;
 		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -111,6 +111,16 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, " (see 'savoir %s --help')\n", cmd);
 }
 
+const char *
+cli_operand(const char *cmd, int argc, char **argv, const char *want)
+{
+	if (optind != argc - 1) {
+		cli_usage_error(cmd, "%s", want);
+		return NULL;
+	}
+	return argv[optind];
+}
+
 void
 cli_cause(char *cause)
 {

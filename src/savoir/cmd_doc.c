@@ -39,6 +39,7 @@ cmd_doc(int argc, char **argv)
 	struct store		*st;
 	struct store_doc	*d = NULL;
 	struct store_link	*cites_v = NULL, *citedby_v = NULL;
+	const char		*id;
 	json_t			*o, *meta, *cites, *citedby, *v;
 	char			*cause = NULL;
 	size_t			 i, nout = 0, nin = 0;
@@ -52,29 +53,26 @@ cmd_doc(int argc, char **argv)
 
 	if ((ret = cli_parse("doc", argc, argv, opts, doc_usage)) != -1)
 		return ret;
-	ret = 0;
-	if (optind != argc - 1) {
-		cli_usage_error("doc", "which document? e.g. savoir doc "
-		    "cgct/L1115-1");
+	if ((id = cli_operand("doc", argc, argv, "which document? e.g. "
+	    "savoir doc cgct/L1115-1")) == NULL)
 		return 2;
-	}
+	ret = 0;
 	if ((st = cli_open(STORE_RDONLY)) == NULL)
 		return 2;
-	rc = store_doc(st, argv[optind], STORE_DOC_TEXT, &d, &cause);
+	rc = store_doc(st, id, STORE_DOC_TEXT, &d, &cause);
 	if (rc == 1 && !html && (store_links(st, d->rowid, &cites_v, &nout,
 	    &cause) == -1 || store_cited_by(st, d->id, 0, 0, &citedby_v, &nin,
 	    &cause) == -1))
 		rc = -1;
 	if (rc == -1) {
-		fprintf(stderr, "savoir: cannot read %s: %s\n", argv[optind],
+		fprintf(stderr, "savoir: cannot read %s: %s\n", id,
 		    cause);
 		free(cause);
 		ret = 2;
 		goto out;
 	}
 	if (rc == 0) {
-		fprintf(stderr, "savoir: no document with id '%s'\n",
-		    argv[optind]);
+		fprintf(stderr, "savoir: no document with id '%s'\n", id);
 		ret = 1;
 		goto out;
 	}

@@ -270,7 +270,7 @@ cmd_passwd(int argc, char **argv)
 {
 	const char	*path = PASSWD_DEFAULT_FILE, *user;
 	struct stat	 sb;
-	char		*old = NULL, *cause = NULL, *hash = NULL, *text = NULL;
+	char		*old = NULL, *cause = NULL, *text = NULL;
 	char		 pw[PASSWD_MAX + 2];
 	size_t		 len;
 	int		 del = 0, exists, found, ret;
@@ -284,13 +284,10 @@ cmd_passwd(int argc, char **argv)
 	if ((ret = cli_parse("passwd", argc, argv, opts,
 	    passwd_usage)) != -1)
 		return ret;
-	ret = 2;
-	if (optind != argc - 1) {
-		cli_usage_error("passwd", "which user? e.g. savoir passwd "
-		    "--file /etc/savoir/users alice");
+	if ((user = cli_operand("passwd", argc, argv, "which user? e.g. "
+	    "savoir passwd --file /etc/savoir/users alice")) == NULL)
 		return 2;
-	}
-	user = argv[optind];
+	ret = 2;
 	if (!passwd_valid_user(user)) {
 		cli_usage_error("passwd", "'%s' is not a user name (1 to %d "
 		    "bytes, no ':', no space or control character)", user,
@@ -319,6 +316,8 @@ cmd_passwd(int argc, char **argv)
 			goto out;
 		}
 	} else {
+		char	*hash;
+
 		if (passwd_read(user, pw, sizeof pw) == -1)
 			goto out;
 		hash = passwd_hash(pw);
@@ -326,6 +325,7 @@ cmd_passwd(int argc, char **argv)
 		if (hash == NULL)
 			goto out;
 		text = passwd_edit(old, user, hash, &found);
+		free(hash);
 	}
 	if (passwd_write(path, text, exists ? &sb : NULL) == -1)
 		goto out;
@@ -334,7 +334,6 @@ cmd_passwd(int argc, char **argv)
 	ret = 0;
 out:
 	free(old);
-	free(hash);
 	free(text);
 	return ret;
 }

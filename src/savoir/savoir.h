@@ -74,6 +74,13 @@ int		 cli_parse(const char *cmd, int argc, char **argv,
 		    void (*usage)(FILE *, const char *));
 void		 cli_usage_error(const char *cmd, const char *fmt, ...)
 		    SAVOIR_PRINTFLIKE(2, 3);
+/*
+ * The single operand of savoir cmd, after cli_parse(): argv[optind], or
+ * NULL once the usage error want (what to give, e.g. "which user?") is
+ * printed because there is none or more than one.
+ */
+const char	*cli_operand(const char *cmd, int argc, char **argv,
+		    const char *want);
 /* Print "savoir: cause" and free cause. */
 void		 cli_cause(char *cause);
 /* The index at cli.db, or NULL once the reason is printed. */

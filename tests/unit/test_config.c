@@ -11,7 +11,7 @@
 
 struct fixture {
 	char	*dir;
-	char	*path;
+	char	 path[PATH_MAX];	/* dir/savoir.conf */
 };
 
 static int
@@ -20,8 +20,7 @@ setup(void **state)
 	struct fixture	*f = calloc(1, sizeof *f);
 
 	f->dir = t_mkdtemp();
-	if (asprintf(&f->path, "%s/savoir.conf", f->dir) == -1)
-		abort();
+	snprintf(f->path, sizeof f->path, "%s/savoir.conf", f->dir);
 	*state = f;
 	return 0;
 }
@@ -31,9 +30,7 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	t_rmrf(f->dir);
-	free(f->dir);
-	free(f->path);
+	t_rmdtemp(f->dir);
 	free(f);
 	return 0;
 }
@@ -56,6 +53,36 @@ load_ok(struct fixture *f, const char *text, struct config *c)
 	if (load(f, text, c, &cause) != 0 || cause != NULL)
 		fail_msg("refused: %s\n%s", cause != NULL ? cause :
 		    "(no reason)", text);
+}
+
+/* "[server]\nkey = value\n" loads, with want as the int at off. */
+static void
+load_server_int(struct fixture *f, const char *key, const char *value,
+    size_t off, int want)
+{
+	struct config	 c;
+	char		*text;
+
+	if (asprintf(&text, "[server]\n%s = %s\n", key, value) == -1)
+		abort();
+	load_ok(f, text, &c);
+	assert_int_equal(*(const int *)((const char *)&c + off), want);
+	config_free(&c);
+	free(text);
+}
+
+/* Load text: it must give these numbers (the rest is not looked at). */
+static void
+load_numbers(struct fixture *f, const char *text, int page_size,
+    int budget_ms, int workers)
+{
+	struct config	 c;
+
+	load_ok(f, text, &c);
+	assert_int_equal(c.page_size, page_size);
+	assert_int_equal(c.budget_ms, budget_ms);
+	assert_int_equal(c.workers, workers);
+	config_free(&c);
 }
 
 /* Addresses as "host/port,host/port". */
@@ -238,37 +265,24 @@ t_values(void **state)
 	};
 	struct fixture	*f = *state;
 	struct config	 c;
-	char		*text;
 	size_t		 i;
 
-	for (i = 0; i < nitems(bools); i++) {
-		if (asprintf(&text, "[server]\nlog_queries = %s\n",
-		    bools[i].text) == -1)
-			abort();
-		load_ok(f, text, &c);
-		assert_int_equal(c.log_queries, bools[i].value);
-		config_free(&c);
-		free(text);
-	}
-	for (i = 0; i < nitems(levels); i++) {
-		if (asprintf(&text, "[server]\nlog_level = %s\n",
-		    levels[i].text) == -1)
-			abort();
-		load_ok(f, text, &c);
-		assert_int_equal(c.log_level, levels[i].level);
-		config_free(&c);
-		free(text);
-	}
+	for (i = 0; i < nitems(bools); i++)
+		load_server_int(f, "log_queries", bools[i].text,
+		    offsetof(struct config, log_queries), bools[i].value);
+	for (i = 0; i < nitems(levels); i++)
+		load_server_int(f, "log_level", levels[i].text,
+		    offsetof(struct config, log_level), levels[i].level);
 	load_ok(f, "[server]\nlog = stderr\n", &c);
 	assert_int_equal(c.use_syslog, 0);
 	config_free(&c);
 
 	/* Limits are inclusive. */
-	load_ok(f, "[search]\npage_size = 100\nbudget_ms = 10\n"
-	    "[server]\nworkers = 64\nlisten = [::]:443\n", &c);
-	assert_int_equal(c.page_size, 100);
-	assert_int_equal(c.budget_ms, 10);
-	assert_int_equal(c.workers, 64);
+	load_numbers(f, "[search]\npage_size = 100\nbudget_ms = 10\n"
+	    "[server]\nworkers = 64\n", 100, 10, 64);
+
+	/* An IPv6 address between brackets. */
+	load_ok(f, "[server]\nlisten = [::]:443\n", &c);
 	assert_string_equal(c.listen[0].host, "::");
 	assert_string_equal(c.listen[0].port, "443");
 	config_free(&c);
@@ -289,12 +303,8 @@ t_values(void **state)
 	config_free(&c);
 
 	/* Sections may come back, in any order. */
-	load_ok(f, "[search]\npage_size = 5\n[server]\n"
-	    "workers = 2\n[search]\nbudget_ms = 100\n", &c);
-	assert_int_equal(c.page_size, 5);
-	assert_int_equal(c.workers, 2);
-	assert_int_equal(c.budget_ms, 100);
-	config_free(&c);
+	load_numbers(f, "[search]\npage_size = 5\n[server]\n"
+	    "workers = 2\n[search]\nbudget_ms = 100\n", 5, 100, 2);
 
 	/* A line's value may be followed by a ; comment. */
 	load_ok(f, "[server]\nworkers = 2 ; two threads\n", &c);

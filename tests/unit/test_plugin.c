@@ -40,8 +40,7 @@ teardown(void **state)
 {
 	(void)state;
 	plugins_free(ps);
-	t_rmrf(scratch);
-	free(scratch);
+	t_rmdtemp(scratch);
 	free(plugdir);
 	return 0;
 }

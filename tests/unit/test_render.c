@@ -66,8 +66,7 @@ once(const char *tmpl, const char *json)
 		fail_msg("load: %s", cause);
 	s = render(t, "t", json);
 	templates_free(t);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 	return s;
 }
 
@@ -91,8 +90,7 @@ assert_load_fails(const char *tmpl, const char *want)
 	if (strstr(cause, want) == NULL)
 		fail_msg("wanted \"%s\" in \"%s\"", want, cause);
 	free(cause);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 }
 
 static void
@@ -289,8 +287,7 @@ t_partials(void **state)
 	/* An unknown template renders nothing and says so. */
 	assert_null(render(t, "nope", NULL));
 	templates_free(t);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 }
 
 static void
@@ -313,8 +310,7 @@ t_partial_recursion(void **state)
 	assert_string_equal(s, "(a(b(c))(d))");
 	free(s);
 	templates_free(t);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 	/* ... a loop fails instead of exhausting the stack. */
 	t = load(&dir, &cause, "a.html", "a{{> b}}", "b.html", "b{{> a}}",
 	    NULL);
@@ -322,8 +318,7 @@ t_partial_recursion(void **state)
 		fail_msg("load: %s", cause);
 	assert_null(render(t, "a", NULL));
 	templates_free(t);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 }
 
 static void
@@ -374,8 +369,7 @@ t_errors_dir(void **state)
 	assert_null(t);
 	assert_non_null(strstr(cause, "no template"));
 	free(cause);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 
 	t = templates_load("/nonexistent/templates", &cause);
 	assert_null(t);
@@ -387,8 +381,7 @@ t_errors_dir(void **state)
 	assert_null(t);
 	assert_non_null(strstr(cause, "another template is named \"a\""));
 	free(cause);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 
 	/* The error names the file among several good ones. */
 	t = load(&dir, &cause, "a.html", "{{> b}}", "b.html", "ok",
@@ -396,8 +389,7 @@ t_errors_dir(void **state)
 	assert_null(t);
 	assert_non_null(strstr(cause, "/c.html:2: section \"x\""));
 	free(cause);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 }
 
 /* The templates shipped in www/templates load and render the pages. */

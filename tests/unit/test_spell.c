@@ -11,39 +11,41 @@
 
 static struct speller	*sp;
 
-static const struct {
-	const char	*word, *form;
-	int64_t		 df;
-} vocab[] = {
-	{ "cooperation", "coopération", 120 },
-	{ "cooperations", "coopérations", 4 },
-	{ "decentralisee", "décentralisée", 80 },
-	{ "senegal", "Sénégal", 12 },
-	{ "oeuvre", "œuvre", 40 },
-	{ "action", "action", 300 },
-	{ "exterieure", "extérieure", 90 },
-	{ "collectivites", "collectivités", 250 },
-	{ "commune", "commune", 200 },
-	{ "communes", "communes", 150 },
-	{ "modalites", "modalités", 30 },
-	{ "loi", "loi", 400 },
-	{ "la", "la", 900 },
-	{ "mali", "Mali", 9 },
-	{ "maire", "maire", 70 },
-	{ "mairie", "mairie", 20 },
-	{ "dispositif", "dispositif", 25 },
-};
+/* The index's vocabulary: "word form df" a line. */
+static const char vocab[] =
+    "cooperation coopération 120\n"
+    "cooperations coopérations 4\n"
+    "decentralisee décentralisée 80\n"
+    "senegal Sénégal 12\n"
+    "oeuvre œuvre 40\n"
+    "action action 300\n"
+    "exterieure extérieure 90\n"
+    "collectivites collectivités 250\n"
+    "commune commune 200\n"
+    "communes communes 150\n"
+    "modalites modalités 30\n"
+    "loi loi 400\n"
+    "la la 900\n"
+    "mali Mali 9\n"
+    "maire maire 70\n"
+    "mairie mairie 20\n"
+    "dispositif dispositif 25\n";
+static size_t	 nvocab;
 
 static int
 setup(void **state)
 {
-	size_t	 i;
+	const char	*p;
+	char		 word[64], form[64];
+	long long	 df;
+	int		 used;
 
 	(void)state;
 	sp = spell_new();
-	for (i = 0; i < sizeof vocab / sizeof vocab[0]; i++)
-		spell_add(sp, vocab[i].word, strlen(vocab[i].word),
-		    vocab[i].form, strlen(vocab[i].form), vocab[i].df);
+	for (p = vocab; sscanf(p, "%63s %63s %lld\n%n", word, form, &df,
+	    &used) == 3; p += used, nvocab++)
+		spell_add(sp, word, strlen(word), form, strlen(form), df);
+	assert_true(*p == '\0');
 	spell_add(sp, "zero", 4, NULL, 0, 0);	/* no document: ignored */
 	spell_build(sp);
 	return 0;
@@ -101,42 +103,43 @@ suggest(const char *w)
 static void
 t_suggest(void **state)
 {
-	static const struct {
-		const char	*typed, *want, *form;
-	} cases[] = {
-		{ "cooperasion", "cooperation", "coopération" },
-		{ "cooperaton", "cooperation", "coopération" },
-		{ "coperation", "cooperation", "coopération" },
-		{ "senegl", "senegal", "Sénégal" },
-		{ "ceuvre", "oeuvre", "œuvre" },
-		{ "cornmune", "commune", "commune" },
-		{ "modalitcs", "modalites", "modalités" },
-		{ "clispositif", "dispositif", "dispositif" },
-		{ "decentralisee", NULL, NULL },	/* known: no change */
-		{ "exterieur", "exterieure", "extérieure" },
-		{ "xyzzy", NULL, NULL },
-		{ "zero", NULL, NULL },
-		{ "mai", NULL, NULL },	/* too short to guess */
-	};
+	/* "typed want form" a line; typed alone wants no change. */
+	static const char cases[] =
+	    "cooperasion cooperation coopération\n"
+	    "cooperaton cooperation coopération\n"
+	    "coperation cooperation coopération\n"
+	    "senegl senegal Sénégal\n"
+	    "ceuvre oeuvre œuvre\n"
+	    "cornmune commune commune\n"
+	    "modalitcs modalites modalités\n"
+	    "clispositif dispositif dispositif\n"
+	    "decentralisee\n"	/* known: no change */
+	    "exterieur exterieure extérieure\n"
+	    "xyzzy\n"
+	    "zero\n"
+	    "mai\n";	/* too short to guess */
 	struct spell_cand	 c;
-	size_t			 i;
+	const char		*p, *nl;
+	char			 line[200], typed[64], want[64], form[64];
+	int			 n;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		c = suggest(cases[i].typed);
-		if (cases[i].want == NULL) {
-			if (c.word != NULL && strcmp(c.word, cases[i].typed) &&
-			    !spell_df(sp, cases[i].typed,
-			    strlen(cases[i].typed)))
-				fail_msg("%s: got %s, want nothing",
-				    cases[i].typed, c.word);
+	for (p = cases; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		snprintf(line, sizeof line, "%.*s", (int)(nl - p), p);
+		n = sscanf(line, "%63s %63s %63s", typed, want, form);
+		assert_true(n == 1 || n == 3);
+		c = suggest(typed);
+		if (n == 1) {
+			if (c.word != NULL && strcmp(c.word, typed) &&
+			    !spell_df(sp, typed, strlen(typed)))
+				fail_msg("%s: got %s, want nothing", typed,
+				    c.word);
 			continue;
 		}
-		if (c.word == NULL || strcmp(c.word, cases[i].want) != 0)
-			fail_msg("%s: got %s, want %s", cases[i].typed,
-			    c.word != NULL ? c.word : "nothing",
-			    cases[i].want);
-		assert_string_equal(c.form, cases[i].form);
+		if (c.word == NULL || strcmp(c.word, want) != 0)
+			fail_msg("%s: got %s, want %s", typed,
+			    c.word != NULL ? c.word : "nothing", want);
+		assert_string_equal(c.form, form);
 		assert_null(c.word2);
 	}
 	/* Among equally close words, the commonest. */
@@ -170,7 +173,7 @@ t_lookup(void **state)
 	struct spell_cand c;
 
 	(void)state;
-	assert_int_equal(spell_size(sp), sizeof vocab / sizeof vocab[0]);
+	assert_int_equal(spell_size(sp), nvocab);
 	assert_int_equal(spell_df(sp, "loi", 3), 400);
 	assert_int_equal(spell_df(sp, "lois", 4), 0);
 	assert_int_equal(spell_df(sp, "zero", 4), 0);

@@ -68,8 +68,7 @@ t_create_and_reopen(void **state)
 	assert_non_null(st);
 	store_close(st);
 	free(path);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 }
 
 static void
@@ -97,8 +96,7 @@ t_refuse_foreign(void **state)
 	    0, 0, 0), 0);
 	store_close(st);
 	refused(path, "newer Savoir");
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 }
 
 static void

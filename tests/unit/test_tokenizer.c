@@ -430,38 +430,32 @@ t_fold_sql(void **state)
 }
 
 /* A reference article_ref_next() must find in a text, and where. */
-struct ref_case {
-	const char	*in;
-	const char	*norm;
-	size_t		 start;
-	size_t		 end;
-};
-
 static void
 t_article_ref_next(void **state)
 {
-	static const struct ref_case cases[] = {
-		{ "L1115-1", "L1115-1", 0, 7 },
-		{ "art. L. 1115-1.", "L1115-1", 5, 14 },
-		{ "(L.1115-1)", "L1115-1", 1, 9 },
-		{ "L 1115-1", "L1115-1", 0, 8 },
-		{ "L.\xc2\xa0" "1115-1", "L1115-1", 0, 10 },
-		{ "L\xe2\x80\xaf" "1115-1", "L1115-1", 0, 10 },
-		{ "l1115-1", "L1115-1", 0, 7 },
-		{ "voir l. 1115-1", "L1115-1", 5, 14 },
-		/* Sub-articles, organic laws, decrees, orders. */
-		{ "L1115-4-2,", "L1115-4-2", 0, 9 },
-		{ "LO1114-1", "LO1114-1", 0, 8 },
-		{ "lo 1114-1", "LO1114-1", 0, 9 },
-		{ "R. 1115-8", "R1115-8", 0, 9 },
-		{ "D. 1115-10", "D1115-10", 0, 10 },
-		{ "A. 123-4", "A123-4", 0, 8 },
-		/* Numbers without a dash; what stands next to a reference. */
-		{ "la série L. 1114", "L1114", 10, 17 },
-		{ "A380", "A380", 0, 4 },
-		{ "ex-L1114-1", "L1114-1", 3, 10 },
-		{ "L1115-1-", "L1115-1", 0, 7 },
-	};
+	/* "text|reference" a line, the reference's span in text between
+	 * brackets. */
+	static const char cases[] =
+	    "[L1115-1]|L1115-1\n"
+	    "art. [L. 1115-1].|L1115-1\n"
+	    "([L.1115-1])|L1115-1\n"
+	    "[L 1115-1]|L1115-1\n"
+	    "[L.\xc2\xa0" "1115-1]|L1115-1\n"
+	    "[L\xe2\x80\xaf" "1115-1]|L1115-1\n"
+	    "[l1115-1]|L1115-1\n"
+	    "voir [l. 1115-1]|L1115-1\n"
+	    /* Sub-articles, organic laws, decrees, orders. */
+	    "[L1115-4-2],|L1115-4-2\n"
+	    "[LO1114-1]|LO1114-1\n"
+	    "[lo 1114-1]|LO1114-1\n"
+	    "[R. 1115-8]|R1115-8\n"
+	    "[D. 1115-10]|D1115-10\n"
+	    "[A. 123-4]|A123-4\n"
+	    /* Numbers without a dash; what stands next to a reference. */
+	    "la série [L. 1114]|L1114\n"
+	    "[A380]|A380\n"
+	    "ex-[L1114-1]|L1114-1\n"
+	    "[L1115-1]-|L1115-1\n";
 	/* Not references. */
 	static const char *const none[] = {
 		"CL1115-1",	/* preceded by a letter */
@@ -480,21 +474,33 @@ t_article_ref_next(void **state)
 		"L12345678901234567890123456789012345-1",
 		"",
 	};
-	const struct ref_case	*c;
-	const char		*s;
-	size_t			 i, pos, start, end;
-	char			 norm[32];
+	const char		*s, *p, *nl, *bar;
+	size_t			 i, pos, start, end, wstart, wend;
+	char			 norm[32], in[64], want[32];
 
 	(void)state;
-	for (i = 0; i < nitems(cases); i++) {
-		c = &cases[i];
+	for (p = cases; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		/* in: the text without its brackets, which say the span. */
+		bar = memchr(p, '|', (size_t)(nl - p));
+		assert_non_null(bar);
+		for (i = 0, wstart = wend = 0; p < bar; p++) {
+			if (*p == '[')
+				wstart = i;
+			else if (*p == ']')
+				wend = i;
+			else
+				in[i++] = *p;
+		}
+		in[i] = '\0';
+		snprintf(want, sizeof want, "%.*s", (int)(nl - bar - 1),
+		    bar + 1);
 		pos = start = end = 0;
 		norm[0] = '\0';
-		if (!article_ref_next(c->in, strlen(c->in), &pos, &start, &end,
-		    norm) || strcmp(norm, c->norm) != 0 || start != c->start ||
-		    end != c->end)
+		if (!article_ref_next(in, strlen(in), &pos, &start, &end,
+		    norm) || strcmp(norm, want) != 0 || start != wstart ||
+		    end != wend)
 			fail_msg("%s: found \"%s\" at %zu-%zu, not %s at %zu-%zu",
-			    c->in, norm, start, end, c->norm, c->start, c->end);
+			    in, norm, start, end, want, wstart, wend);
 	}
 	for (i = 0; i < nitems(none); i++) {
 		pos = 0;

@@ -81,8 +81,7 @@ t_file_read(void **state)
 	assert_non_null(strstr(cause, "not a regular file"));
 	free(cause);
 	free(path);
-	t_rmrf(dir);
-	free(dir);
+	t_rmdtemp(dir);
 }
 
 static void

@@ -14,8 +14,8 @@
 
 struct scratch {
 	char		*dir;
-	char		*path;	/* dir/kb.db, open as st */
-	char		*tree;	/* dir/tree, empty */
+	char		 path[PATH_MAX];	/* dir/kb.db, open as st */
+	char		 tree[PATH_MAX];	/* dir/tree, empty */
 	struct store	*st;
 };
 
@@ -29,8 +29,8 @@ scratch_setup(void **state)
 	if ((sc = calloc(1, sizeof *sc)) == NULL)
 		abort();
 	sc->dir = t_mkdtemp();
-	sc->path = xsprintf("%s/kb.db", sc->dir);
-	sc->tree = xsprintf("%s/tree", sc->dir);
+	snprintf(sc->path, sizeof sc->path, "%s/kb.db", sc->dir);
+	snprintf(sc->tree, sizeof sc->tree, "%s/tree", sc->dir);
 	if (mkdir(sc->tree, 0755) == -1)
 		abort();
 	if ((sc->st = store_open(sc->path, STORE_CREATE, &cause)) == NULL) {
@@ -47,10 +47,7 @@ scratch_teardown(void **state)
 	struct scratch	*sc = *state;
 
 	store_close(sc->st);
-	t_rmrf(sc->dir);
-	free(sc->dir);
-	free(sc->path);
-	free(sc->tree);
+	t_rmdtemp(sc->dir);
 	free(sc);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef TESTUTIL_H
 #define TESTUTIL_H
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -115,6 +116,14 @@ t_rmrf(const char *dir)
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
 	free(cmd);
+}
+
+/* Undo t_mkdtemp(): remove dir and all it holds, and free the name. */
+static inline void
+t_rmdtemp(char *dir)
+{
+	t_rmrf(dir);
+	free(dir);
 }
 
 #endif
