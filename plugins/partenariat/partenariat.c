@@ -1421,14 +1421,14 @@ pt_extract(void *state, const struct savoir_input *in,
 		goto out;
 	if (f.failed || pt_prepare(&f) == -1)
 		goto oom;
-	for (i = 0; i < f.nrecs; i++) {
-		if (pt_emit(&f, i) == -1) {
-			if (f.failed)
-				goto oom;
-			goto out;
-		}
-	}
-	rc = 0;
+	for (i = 0; i < f.nrecs; i++)
+		if (pt_emit(&f, i) == -1)
+			break;
+	/* A record that failed said why, unless memory ran out. */
+	if (f.failed)
+		goto oom;
+	if (i == f.nrecs)
+		rc = 0;
 	goto out;
 oom:
 	host->error(sink, "out of memory");
