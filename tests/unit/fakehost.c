@@ -691,6 +691,24 @@ run_mem_timed(struct savoir_sink *s, const char *rel, const char *data,
 	return d;
 }
 
+/*
+ * run_mem_timed on an input made in code (by make, into an empty buffer):
+ * the many-elements and large-file tests of each format.
+ */
+const struct xdoc *
+run_made(struct savoir_sink *s, const char *rel, void (*make)(struct buf *),
+    int nwarnings)
+{
+	const struct xdoc	*d;
+	struct buf		 b;
+
+	buf_init(&b);
+	make(&b);
+	d = run_mem_timed(s, rel, b.data, b.len, nwarnings);
+	buf_free(&b);
+	return d;
+}
+
 /* More text than the host takes: the body cut short of 15 MB (but not by
  * more than 1 MB), with a warning. */
 void
@@ -701,6 +719,24 @@ expect_cut(const struct savoir_sink *s, const struct xdoc *d)
 	expect_warning(s, "the text was cut after 15 MB", 0);
 	if (n > (size_t)15 << 20 || n <= (size_t)14 << 20)
 		fail_msg("%s: a body of %zu bytes", d->id, n);
+}
+
+/*
+ * Append runs times: open, text repeated to about size bytes, close.  Big
+ * inputs come in runs: libxml2 keeps at most 10 MB in one text node.
+ */
+void
+fh_runs(struct buf *b, int runs, const char *open, const char *text,
+    size_t size, const char *close)
+{
+	size_t	 i;
+
+	while (runs-- > 0) {
+		buf_adds(b, open);
+		for (i = 0; i < size / strlen(text); i++)
+			buf_adds(b, text);
+		buf_adds(b, close);
+	}
 }
 
 /* A document's id, type and title; NULL skips one. */
@@ -777,6 +813,19 @@ expect_type(const struct savoir_type_decl *t, const char *name,
 		assert_string_equal(t->label, label);
 	if (plural != NULL)
 		assert_string_equal(t->label_plural, plural);
+}
+
+/* The plugin declares this one type, its facets as expect_facet_decls
+ * wants them. */
+void
+expect_one_type(const char *name, const char *label, const char *plural,
+    const char *facets)
+{
+	const struct savoir_type_decl	*t = plugin->types;
+
+	expect_type(&t[0], name, label, plural);
+	assert_null(t[1].name);
+	expect_facet_decls(&t[0], facets);
 }
 
 /*

@@ -21,12 +21,9 @@ setup(void **st)
 static void
 t_descriptor(void **st)
 {
-	const struct savoir_type_decl	*t = plugin->types;
-
 	expect_descriptor("legal", ".txt", NULL);
-	expect_type(&t[0], "article", "Article de loi", "Articles de loi");
-	assert_null(t[1].name);
-	expect_facet_decls(&t[0], "code=Code (keyword); article=Article "
+	expect_one_type("article", "Article de loi", "Articles de loi",
+	    "code=Code (keyword); article=Article "
 	    "(text); etat=État (keyword); theme=Thème (keyword); module=Module "
 	    "(keyword); annee=Année (year)");
 }

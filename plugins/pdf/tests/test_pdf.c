@@ -60,14 +60,10 @@ section(const char *html, int n)
 static void
 t_descriptor(void **st)
 {
-	const struct savoir_type_decl	*t = plugin->types;
-
 	expect_descriptor("pdf", ".pdf", NULL);
 	assert_string_equal(plugin->mime_types[0], "application/pdf");
-	expect_type(&t[0], "pdf", "Document PDF", "Documents PDF");
-	assert_null(t[1].name);
-	expect_facet_decls(&t[0], "annee=Année (year); auteur=Auteur "
-	    "(keyword)");
+	expect_one_type("pdf", "Document PDF", "Documents PDF", "annee=Année "
+	    "(year); auteur=Auteur (keyword)");
 }
 
 static void
