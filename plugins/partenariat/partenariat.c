@@ -505,15 +505,11 @@ pt_id_valid(const char *s)
 static int
 pt_http_url(const char *s)
 {
-	const char	*p;
+	size_t	 n = strncasecmp(s, "http://", 7) == 0 ? 7 :
+		    strncasecmp(s, "https://", 8) == 0 ? 8 : 0;
 
-	if (strncasecmp(s, "http://", 7) == 0)
-		p = s + 7;
-	else if (strncasecmp(s, "https://", 8) == 0)
-		p = s + 8;
-	else
-		return 0;
-	if (*p == '\0' || *p == '/')
+	/* A scheme, then a host. */
+	if (n == 0 || s[n] == '\0' || s[n] == '/')
 		return 0;
 	return strpbrk(s, " \t\n<>\"") == NULL;
 }

@@ -208,17 +208,15 @@ static void
 h_warn(struct savoir_sink *s, long line, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
 
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
 	s->f.warnings = xreallocarray(s->f.warnings, s->f.nwarnings + 1,
 	    sizeof *s->f.warnings);
 	s->wlines = xreallocarray(s->wlines, s->f.nwarnings + 1,
 	    sizeof *s->wlines);
 	s->wlines[s->f.nwarnings] = line;
-	s->f.warnings[s->f.nwarnings++] = msg;
+	va_start(ap, fmt);
+	xvasprintf(&s->f.warnings[s->f.nwarnings++], fmt, ap);
+	va_end(ap);
 }
 
 static void

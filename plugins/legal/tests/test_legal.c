@@ -224,7 +224,7 @@ t_edge_values(void **st)
 	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_mem_doc(s, "x.txt", text, strlen(text), 0, -1);
+	d = run_mem_doc(s, "x.txt", text, sizeof text - 1, 0, -1);
 	expect_doc(d, "loi/LO1114-1", NULL, "Article LO1114-1 du LOI — a");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Texte.");
 	assert_string_equal(facet(d, "annee", 0), "2001");
