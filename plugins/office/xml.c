@@ -134,7 +134,7 @@ office_set(struct office *o, char **dst, const xmlNode *n)
 static const struct {
 	const char	*ns;
 	const char	*name;
-	size_t		 field;	/* offset of a char * in struct office */
+	size_t		 field;	/* offset of a char * in the office */
 } office_meta_fields[] = {
 	{ NS_DC, "title", offsetof(struct office, title) },
 	{ NS_DC, "subject", offsetof(struct office, subject) },
