@@ -165,7 +165,6 @@ fm_list(yaml_document_t *doc, yaml_node_t *seq, struct fm_entry *e,
 	yaml_node_t	*item;
 	size_t		 i, n = fm_seq_len(seq);
 
-	e->kind = FM_LIST;
 	if ((e->items = calloc(n + 1, sizeof *e->items)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -260,7 +259,6 @@ fm_sources(struct frontmatter *fm, yaml_document_t *doc, yaml_node_t *seq,
 	yaml_node_t	*item;
 	size_t		 i, n = fm_seq_len(seq);
 
-	e->kind = FM_SOURCES;
 	if ((e->sources = calloc(n + 1, sizeof *e->sources)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -317,8 +315,11 @@ fm_entry(struct frontmatter *fm, yaml_document_t *doc, yaml_node_pair_t *pair,
 		    fm_strndup(v->data.scalar.value, v->data.scalar.length);
 		return e->value != NULL ? 0 : -1;
 	case YAML_SEQUENCE_NODE:
-		if (strcmp(e->key, "sources") == 0)
+		if (strcmp(e->key, "sources") == 0) {
+			e->kind = FM_SOURCES;
 			return fm_sources(fm, doc, v, e, cause);
+		}
+		e->kind = FM_LIST;
 		return fm_list(doc, v, e, cause);
 	default:
 		fm_cause(cause, "front matter line %ld: the value of `%s` must "

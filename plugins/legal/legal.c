@@ -81,6 +81,14 @@ struct legal {
 	struct savoir_buf	 text, html, s1, s2;
 };
 
+/* Say that memory ran out; -1. */
+static int
+legal_oom(struct legal *l)
+{
+	host->error(l->sink, "out of memory");
+	return -1;
+}
+
 /*
  * A .txt file is ours when its front matter has a top-level `code:` line.
  * This looks at the lines rather than parsing the YAML on purpose: a file
@@ -237,8 +245,7 @@ legal_split(struct legal *l, const char *p, const char *end, long line)
 				a->end = p;
 			v = reallocarray(l->art, l->nart + 1, sizeof *v);
 			if (v == NULL) {
-				host->error(l->sink, "out of memory");
-				return -1;
+				return legal_oom(l);
 			}
 			l->art = v;
 			a = &l->art[l->nart++];
@@ -477,7 +484,7 @@ legal_emit(struct legal *l, const struct article *a)
 	rc = 0;
 	goto out;
 oom:
-	host->error(sink, "out of memory");
+	legal_oom(l);
 out:
 	free(version);
 	free(fr);
@@ -510,8 +517,7 @@ legal_dups(struct legal *l)
 	size_t		  i;
 
 	if ((v = calloc(l->nart, sizeof *v)) == NULL) {
-		host->error(l->sink, "out of memory");
-		return -1;
+		return legal_oom(l);
 	}
 	for (i = 0; i < l->nart; i++)
 		v[i] = &l->art[i];
@@ -553,8 +559,7 @@ legal_header(struct legal *l)
 		}
 	}
 	if ((l->court_id = strdup(l->court)) == NULL) {
-		host->error(l->sink, "out of memory");
-		return -1;
+		return legal_oom(l);
 	}
 	for (i = 0; l->court_id[i] != '\0'; i++)
 		if (l->court_id[i] >= 'A' && l->court_id[i] <= 'Z')
@@ -570,14 +575,12 @@ static int
 legal_extract(void *state, const struct savoir_input *in,
     struct savoir_sink *sink)
 {
-	struct legal		 l;
+	struct legal		 l = { .sink = sink };
 	struct frontmatter	*fm;
 	const char		*data = (const char *)in->data;
 	size_t			 i;
 	int			 rc = -1;
 
-	memset(&l, 0, sizeof l);
-	l.sink = sink;
 	if (frontmatter_load(host, in, sink, &fm) == -1)
 		return -1;
 	l.fm = fm;

@@ -559,9 +559,7 @@ notes_emit_meta(struct notes *n)
 		host->error(sink, "out of memory");
 		goto out;
 	}
-	if (frontmatter_meta_sources(host, sink, n->fm) == -1)
-		goto out;
-	rc = 0;
+	rc = frontmatter_meta_sources(host, sink, n->fm);
 out:
 	free(fr);
 	host->buf_free(&b);

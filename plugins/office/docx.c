@@ -142,28 +142,6 @@ office_docx_note(struct office *o, const xmlNode *n)
 	office_note(o, NULL, &o->line);
 }
 
-static void
-office_meta_docx(struct office *o, const xmlNode *root)
-{
-	const xmlNode	*c;
-	char		*kw = NULL;
-
-	for (c = root->children; c != NULL; c = c->next) {
-		if (office_meta_dc(o, c))
-			continue;
-		if (office_is(c, NS_DC, "creator"))
-			office_set(o, &o->author, c);
-		else if (office_is(c, NS_CP, "keywords") && o->keywords.len ==
-		    0 && (kw = office_meta_text(o, c)) != NULL) {
-			office_host->buf_adds(&o->keywords, kw);
-			free(kw);
-		} else if (office_is(c, NS_DCTERMS, "created"))
-			office_set(o, &o->created, c);
-		else if (office_is(c, NS_DCTERMS, "modified"))
-			office_set(o, &o->modified, c);
-	}
-}
-
 /* A part name from a relationship target: package-absolute or relative to
  * the root (the source of _rels/.rels).  Caller frees. */
 static char *
@@ -227,7 +205,7 @@ office_read_docx(struct office *o)
 	if ((r = office_parse(o, core, 0, 0, &doc)) == -1)
 		goto out;
 	if (r == 0) {
-		office_meta_docx(o, xmlDocGetRootElement(doc));
+		office_meta(o, xmlDocGetRootElement(doc)->children);
 		xmlFreeDoc(doc);
 	}
 	if (office_parse(o, mainpart, 1, 1, NULL) == -1)

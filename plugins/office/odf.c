@@ -136,41 +136,6 @@ office_odf_para(struct office *o, const xmlNode *p, int heading)
 	office_para(o, level, o->list_depth > 0, &o->line);
 }
 
-static void
-office_meta_odf(struct office *o, const xmlNode *root)
-{
-	const xmlNode	*meta, *c;
-	char		*kw;
-
-	if ((meta = office_child(root, NS_OFFICE, "meta")) == NULL)
-		return;
-	for (c = meta->children; c != NULL; c = c->next) {
-		if (office_meta_dc(o, c))
-			continue;
-		if (office_is(c, NS_META, "initial-creator"))
-			office_set(o, &o->author, c);
-		else if (office_is(c, NS_DC, "creator"))
-			office_set(o, &o->creator, c);
-		else if (office_is(c, NS_META, "keyword") &&
-		    o->keywords.len < OFFICE_META_MAX &&
-		    (kw = office_meta_text(o, c)) != NULL) {
-			if (o->keywords.len > 0)
-				office_host->buf_adds(&o->keywords, ", ");
-			office_host->buf_adds(&o->keywords, kw);
-			free(kw);
-		} else if (office_is(c, NS_META, "creation-date"))
-			office_set(o, &o->created, c);
-		else if (office_is(c, NS_DC, "date"))
-			office_set(o, &o->modified, c);
-	}
-	/* dc:creator is whoever saved it last: the author only if no one
-	 * is named as the initial creator. */
-	if (o->author == NULL) {
-		o->author = o->creator;
-		o->creator = NULL;
-	}
-}
-
 /* Does the manifest say content.xml is encrypted (a password-protected
  * document: the zip is clear, the part is ciphertext)? */
 static int
@@ -221,7 +186,9 @@ office_read_odf(struct office *o)
 	if ((r = office_parse(o, "meta.xml", 0, 0, &doc)) == -1)
 		return -1;
 	if (r == 0) {
-		office_meta_odf(o, xmlDocGetRootElement(doc));
+		root = xmlDocGetRootElement(doc);
+		if ((c = office_child(root, NS_OFFICE, "meta")) != NULL)
+			office_meta(o, c->children);
 		xmlFreeDoc(doc);
 	}
 	return office_parse(o, "content.xml", 1, 1, NULL);

@@ -151,7 +151,7 @@ xmlNode		*office_child(const xmlNode *, const char *, const char *);
 int		 office_int(const char *, int);
 char		*office_meta_text(struct office *, const xmlNode *);
 void		 office_set(struct office *, char **, const xmlNode *);
-int		 office_meta_dc(struct office *, const xmlNode *);
+void		 office_meta(struct office *, const xmlNode *);
 
 /* container.c */
 int		 office_open(struct office *);

@@ -125,20 +125,68 @@ office_set(struct office *o, char **dst, const xmlNode *n)
 }
 
 /*
- * Keep c if it is one of the Dublin Core elements both formats mean the
- * same way (dc:title, dc:subject, dc:description; not dc:creator, the
- * author in .docx but the last to save in .odt).  0 if it is none.
+ * The metadata elements kept, each into one field (the first value wins).
+ * Their namespaces tell the formats apart (dcterms is .docx's, meta is
+ * .odt's); dc:creator is the author in .docx but the last to save in .odt:
+ * it is kept apart, and office_meta makes it the author only when no one
+ * is named as the initial creator.
  */
-int
-office_meta_dc(struct office *o, const xmlNode *c)
+static const struct {
+	const char	*ns;
+	const char	*name;
+	size_t		 field;	/* offset of a char * in the office */
+} office_meta_fields[] = {
+	{ NS_DC, "title", offsetof(struct office, title) },
+	{ NS_DC, "subject", offsetof(struct office, subject) },
+	{ NS_DC, "description", offsetof(struct office, description) },
+	{ NS_DC, "creator", offsetof(struct office, creator) },
+	{ NS_DC, "date", offsetof(struct office, modified) },
+	{ NS_DCTERMS, "created", offsetof(struct office, created) },
+	{ NS_DCTERMS, "modified", offsetof(struct office, modified) },
+	{ NS_META, "initial-creator", offsetof(struct office, author) },
+	{ NS_META, "creation-date", offsetof(struct office, created) },
+};
+
+/* Add the text of c to the keywords, after a comma when some came first,
+ * as long as they hold less than OFFICE_META_MAX bytes. */
+static void
+office_meta_keyword(struct office *o, const xmlNode *c)
 {
-	if (office_is(c, NS_DC, "title"))
-		office_set(o, &o->title, c);
-	else if (office_is(c, NS_DC, "subject"))
-		office_set(o, &o->subject, c);
-	else if (office_is(c, NS_DC, "description"))
-		office_set(o, &o->description, c);
-	else
-		return 0;
-	return 1;
+	char	*kw;
+
+	if (o->keywords.len >= OFFICE_META_MAX ||
+	    (kw = office_meta_text(o, c)) == NULL)
+		return;
+	if (o->keywords.len > 0)
+		office_host->buf_adds(&o->keywords, ", ");
+	office_host->buf_adds(&o->keywords, kw);
+	free(kw);
+}
+
+/* Read the metadata elements from c and its next siblings (the children of
+ * docProps/core.xml's root or of meta.xml's office:meta). */
+void
+office_meta(struct office *o, const xmlNode *c)
+{
+	size_t	 i;
+
+	for (; c != NULL; c = c->next) {
+		/* .docx holds every keyword in one element (the first one
+		 * wins), .odt one keyword an element. */
+		if ((office_is(c, NS_CP, "keywords") && o->keywords.len == 0) ||
+		    office_is(c, NS_META, "keyword")) {
+			office_meta_keyword(o, c);
+			continue;
+		}
+		for (i = 0; i < sizeof office_meta_fields /
+		    sizeof office_meta_fields[0]; i++)
+			if (office_is(c, office_meta_fields[i].ns,
+			    office_meta_fields[i].name))
+				office_set(o, (char **)((char *)o +
+				    office_meta_fields[i].field), c);
+	}
+	if (o->author == NULL) {
+		o->author = o->creator;
+		o->creator = NULL;
+	}
 }

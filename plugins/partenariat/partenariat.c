@@ -505,15 +505,11 @@ pt_id_valid(const char *s)
 static int
 pt_http_url(const char *s)
 {
-	const char	*p;
+	size_t	 n = strncasecmp(s, "http://", 7) == 0 ? 7 :
+		    strncasecmp(s, "https://", 8) == 0 ? 8 : 0;
 
-	if (strncasecmp(s, "http://", 7) == 0)
-		p = s + 7;
-	else if (strncasecmp(s, "https://", 8) == 0)
-		p = s + 8;
-	else
-		return 0;
-	if (*p == '\0' || *p == '/')
+	/* A scheme, then a host. */
+	if (n == 0 || s[n] == '\0' || s[n] == '/')
 		return 0;
 	return strpbrk(s, " \t\n<>\"") == NULL;
 }
@@ -1421,14 +1417,14 @@ pt_extract(void *state, const struct savoir_input *in,
 		goto out;
 	if (f.failed || pt_prepare(&f) == -1)
 		goto oom;
-	for (i = 0; i < f.nrecs; i++) {
-		if (pt_emit(&f, i) == -1) {
-			if (f.failed)
-				goto oom;
-			goto out;
-		}
-	}
-	rc = 0;
+	for (i = 0; i < f.nrecs; i++)
+		if (pt_emit(&f, i) == -1)
+			break;
+	/* A record that failed said why, unless memory ran out. */
+	if (f.failed)
+		goto oom;
+	if (i == f.nrecs)
+		rc = 0;
 	goto out;
 oom:
 	host->error(sink, "out of memory");

@@ -90,12 +90,9 @@ struct good_state {
 static int
 good_init(const struct savoir_host *h, void **state)
 {
-	struct good_state	*st;
-
-	if ((st = calloc(1, sizeof *st)) == NULL)
+	if ((*state = calloc(1, sizeof(struct good_state))) == NULL)
 		return -1;
 	h->log(SAVOIR_LOG_DEBUG, "good: init");
-	*state = st;
 	return 0;
 }
 

@@ -32,6 +32,17 @@ h_misuse(struct savoir_sink *s, const char *what)
 	s->misuse++;
 }
 
+/* Is a document begun?  If not, callback what misuses the ABI. */
+static int
+h_in_doc(struct savoir_sink *s, const char *what)
+{
+	if (s->cur != NULL)
+		return 1;
+	fprintf(stderr, "ABI misuse: %s outside a document\n", what);
+	s->misuse++;
+	return 0;
+}
+
 static int
 h_utf8(struct savoir_sink *s, const char *p, size_t len)
 {
@@ -104,10 +115,8 @@ h_doc_facet(struct savoir_sink *s, const char *key, const char *value)
 	const struct savoir_type_decl	*t;
 	const struct savoir_facet_decl	*fd;
 
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_facet outside a document");
+	if (!h_in_doc(s, "doc_facet"))
 		return -1;
-	}
 	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, value, strlen(value)))
 		return -1;
 	for (t = s->plugin->types; t->name != NULL; t++)
@@ -124,20 +133,26 @@ h_doc_facet(struct savoir_sink *s, const char *key, const char *value)
 	return 0;
 }
 
+/* A link or a meta entry into l: its strings valid UTF-8, label NULL
+ * (none) only if the caller allows it. */
+static int
+h_kv(struct savoir_sink *s, struct kvlist *l, const char *key,
+    const char *label, const char *value)
+{
+	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, value, strlen(value)) ||
+	    (label != NULL && !h_utf8(s, label, strlen(label))))
+		return -1;
+	kvlist_add(l, key, label, value);
+	return 0;
+}
+
 static int
 h_doc_link(struct savoir_sink *s, const char *target, const char *rel,
     const char *label)
 {
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_link outside a document");
+	if (!h_in_doc(s, "doc_link"))
 		return -1;
-	}
-	if (!h_utf8(s, target, strlen(target)) ||
-	    !h_utf8(s, rel, strlen(rel)) ||
-	    (label != NULL && !h_utf8(s, label, strlen(label))))
-		return -1;
-	kvlist_add(&s->cur->links, target, label, rel);
-	return 0;
+	return h_kv(s, &s->cur->links, target, label, rel);
 }
 
 static int
@@ -157,24 +172,18 @@ static int
 h_doc_meta(struct savoir_sink *s, const char *key, const char *label,
     const char *value)
 {
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_meta outside a document");
+	/* Unlike a link's, the label of a meta entry is required. */
+	if (!h_in_doc(s, "doc_meta") ||
+	    !h_utf8(s, label, label != NULL ? strlen(label) : 0))
 		return -1;
-	}
-	if (!h_utf8(s, key, strlen(key)) || !h_utf8(s, label, strlen(label)) ||
-	    !h_utf8(s, value, strlen(value)))
-		return -1;
-	kvlist_add(&s->cur->meta, key, label, value);
-	return 0;
+	return h_kv(s, &s->cur->meta, key, label, value);
 }
 
 static int
 h_doc_end(struct savoir_sink *s)
 {
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_end outside a document");
+	if (!h_in_doc(s, "doc_end"))
 		return -1;
-	}
 	s->f.docs = xreallocarray(s->f.docs, s->f.ndocs + 1,
 	    sizeof *s->f.docs);
 	s->f.docs[s->f.ndocs++] = s->cur;
@@ -185,10 +194,8 @@ h_doc_end(struct savoir_sink *s)
 static int
 h_doc_weight(struct savoir_sink *s, double weight)
 {
-	if (s->cur == NULL) {
-		h_misuse(s, "doc_weight outside a document");
+	if (!h_in_doc(s, "doc_weight"))
 		return -1;
-	}
 	if (!(weight >= 0.05 && weight <= 2.0)) {
 		h_misuse(s, "doc_weight out of [0.05, 2]");
 		return -1;
@@ -201,17 +208,15 @@ static void
 h_warn(struct savoir_sink *s, long line, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
 
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
 	s->f.warnings = xreallocarray(s->f.warnings, s->f.nwarnings + 1,
 	    sizeof *s->f.warnings);
 	s->wlines = xreallocarray(s->wlines, s->f.nwarnings + 1,
 	    sizeof *s->wlines);
 	s->wlines[s->f.nwarnings] = line;
-	s->f.warnings[s->f.nwarnings++] = msg;
+	va_start(ap, fmt);
+	xvasprintf(&s->f.warnings[s->f.nwarnings++], fmt, ap);
+	va_end(ap);
 }
 
 static void
@@ -684,6 +689,24 @@ run_mem_timed(struct savoir_sink *s, const char *rel, const char *data,
 	return d;
 }
 
+/*
+ * run_mem_timed on an input made in code (by make, into an empty buffer):
+ * the many-elements and large-file tests of each format.
+ */
+const struct xdoc *
+run_made(struct savoir_sink *s, const char *rel, void (*make)(struct buf *),
+    int nwarnings)
+{
+	const struct xdoc	*d;
+	struct buf		 b;
+
+	buf_init(&b);
+	make(&b);
+	d = run_mem_timed(s, rel, b.data, b.len, nwarnings);
+	buf_free(&b);
+	return d;
+}
+
 /* More text than the host takes: the body cut short of 15 MB (but not by
  * more than 1 MB), with a warning. */
 void
@@ -694,6 +717,24 @@ expect_cut(const struct savoir_sink *s, const struct xdoc *d)
 	expect_warning(s, "the text was cut after 15 MB", 0);
 	if (n > (size_t)15 << 20 || n <= (size_t)14 << 20)
 		fail_msg("%s: a body of %zu bytes", d->id, n);
+}
+
+/*
+ * Append runs times: open, text repeated to about size bytes, close.  Big
+ * inputs come in runs: libxml2 keeps at most 10 MB in one text node.
+ */
+void
+fh_runs(struct buf *b, int runs, const char *open, const char *text,
+    size_t size, const char *close)
+{
+	size_t	 i;
+
+	while (runs-- > 0) {
+		buf_adds(b, open);
+		for (i = 0; i < size / strlen(text); i++)
+			buf_adds(b, text);
+		buf_adds(b, close);
+	}
 }
 
 /* A document's id, type and title; NULL skips one. */
@@ -709,37 +750,19 @@ expect_doc(const struct xdoc *d, const char *id, const char *type,
 		assert_string_equal(d->text[SAVOIR_COL_TITLE].data, title);
 }
 
-static void
-expect_strs(int want, const char *hay, va_list ap)
+/* Each string up to NULL must be in hay (want), or none may be (!want). */
+void
+expect_strs(int want, const char *hay, ...)
 {
+	va_list		 ap;
 	const char	*needle;
 
 	assert_non_null(hay);
+	va_start(ap, hay);
 	while ((needle = va_arg(ap, const char *)) != NULL)
 		if ((strstr(hay, needle) != NULL) != want)
 			fail_msg("\"%s\" %s in:\n%s", needle,
 			    want ? "missing" : "found", hay);
-}
-
-/* Each string up to NULL must be in hay. */
-void
-expect_in(const char *hay, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, hay);
-	expect_strs(1, hay, ap);
-	va_end(ap);
-}
-
-/* No string up to NULL may be in hay. */
-void
-expect_not_in(const char *hay, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, hay);
-	expect_strs(0, hay, ap);
 	va_end(ap);
 }
 
@@ -788,6 +811,19 @@ expect_type(const struct savoir_type_decl *t, const char *name,
 		assert_string_equal(t->label, label);
 	if (plural != NULL)
 		assert_string_equal(t->label_plural, plural);
+}
+
+/* The plugin declares this one type, its facets as expect_facet_decls
+ * wants them. */
+void
+expect_one_type(const char *name, const char *label, const char *plural,
+    const char *facets)
+{
+	const struct savoir_type_decl	*t = plugin->types;
+
+	expect_type(&t[0], name, label, plural);
+	assert_null(t[1].name);
+	expect_facet_decls(&t[0], facets);
 }
 
 /*

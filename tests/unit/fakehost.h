@@ -86,16 +86,24 @@ const struct xdoc *run_mem_doc(struct savoir_sink *, const char *,
 	    const char *, size_t, uint32_t, int);
 const struct xdoc *run_mem_timed(struct savoir_sink *, const char *,
 	    const char *, size_t, int);
+const struct xdoc *run_made(struct savoir_sink *, const char *,
+	    void (*)(struct buf *), int);
+void	 fh_runs(struct buf *, int, const char *, const char *, size_t,
+	    const char *);
 void	 expect_cut(const struct savoir_sink *, const struct xdoc *);
 void	 expect_doc(const struct xdoc *, const char *, const char *,
 	    const char *);
-void	 expect_in(const char *, ...);
-void	 expect_not_in(const char *, ...);
+void	 expect_strs(int, const char *, ...);
+/* Each string up to NULL must be in hay; none may be. */
+#define expect_in(hay, ...)	expect_strs(1, (hay), __VA_ARGS__)
+#define expect_not_in(hay, ...)	expect_strs(0, (hay), __VA_ARGS__)
 void	 expect_kv(const struct kvlist *, size_t, const char *, const char *,
 	    const char *);
 void	 expect_descriptor(const char *, ...);
 void	 expect_type(const struct savoir_type_decl *, const char *,
 	    const char *, const char *);
 void	 expect_facet_decls(const struct savoir_type_decl *, const char *);
+void	 expect_one_type(const char *, const char *, const char *,
+	    const char *);
 
 #endif /* FAKEHOST_H */

@@ -21,12 +21,9 @@ setup(void **st)
 static void
 t_descriptor(void **st)
 {
-	const struct savoir_type_decl	*t = plugin->types;
-
 	expect_descriptor("legal", ".txt", NULL);
-	expect_type(&t[0], "article", "Article de loi", "Articles de loi");
-	assert_null(t[1].name);
-	expect_facet_decls(&t[0], "code=Code (keyword); article=Article "
+	expect_one_type("article", "Article de loi", "Articles de loi",
+	    "code=Code (keyword); article=Article "
 	    "(text); etat=État (keyword); theme=Thème (keyword); module=Module "
 	    "(keyword); annee=Année (year)");
 }
@@ -227,7 +224,7 @@ t_edge_values(void **st)
 	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	d = run_mem_doc(s, "x.txt", text, strlen(text), 0, -1);
+	d = run_mem_doc(s, "x.txt", text, sizeof text - 1, 0, -1);
 	expect_doc(d, "loi/LO1114-1", NULL, "Article LO1114-1 du LOI — a");
 	assert_string_equal(d->text[SAVOIR_COL_BODY].data, "Texte.");
 	assert_string_equal(facet(d, "annee", 0), "2001");

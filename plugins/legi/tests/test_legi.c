@@ -26,6 +26,14 @@ run_str(struct savoir_sink *s, const char *json, uint32_t flags)
 	return run_mem(s, "legi/code.json", json, strlen(json), flags);
 }
 
+/* Run mini-code.json (its 10 articles in force); its article id. */
+static const struct xdoc *
+mini_doc(struct savoir_sink *s, const char *id)
+{
+	run_ok(s, "mini-code.json", 0, 10, -1);
+	return must_doc(s, id);
+}
+
 static const char *
 body(const struct xdoc *d)
 {
@@ -36,19 +44,15 @@ body(const struct xdoc *d)
 static void
 t_descriptor(void **st)
 {
-	const struct savoir_type_decl	*t = plugin->types;
-
 	(void)st;
 	expect_descriptor("legi", ".json", NULL);
 	assert_non_null(plugin->probe);
 	/* Not "article": the legal plugin declares it, and the host
 	 * refuses a second plugin declaring the same type. */
-	expect_type(&t[0], "article-officiel", "Article (texte officiel)",
-	    "Articles (textes officiels)");
-	assert_null(t[1].name);
-	expect_facet_decls(&t[0], "code=Code (keyword); article=Article "
-	    "(text); section=Section (keyword); etat=État (keyword); "
-	    "annee=Année (year)");
+	expect_one_type("article-officiel", "Article (texte officiel)",
+	    "Articles (textes officiels)", "code=Code (keyword); "
+	    "article=Article (text); section=Section (keyword); etat=État "
+	    "(keyword); annee=Année (year)");
 }
 
 static void
@@ -240,14 +244,12 @@ static void
 t_html_cleaned(void **st)
 {
 	struct savoir_sink	*s = *st;
-	const struct xdoc	*d;
+	/* "R*1234-7": the star is not part of the id nor of the title, so
+	 * that "R1234-7" finds it; the page still shows it. */
+	const struct xdoc	*d = mini_doc(s, "ct/R1234-7");
 	const char		*h;
 	char			*clean;
 
-	run_ok(s, "mini-code.json", 0, 10, -1);
-	/* "R*1234-7": the star is not part of the id nor of the title, so
-	 * that "R1234-7" finds it; the page still shows it. */
-	d = must_doc(s, "ct/R1234-7");
 	expect_doc(d, NULL, NULL, "Article R1234-7 du Code du travail");
 	assert_string_equal(facet(d, "article", 0), "R1234-7");
 	assert_string_equal(facet(d, "section", 0), "Partie réglementaire > "
@@ -290,8 +292,7 @@ t_nota(void **st)
 	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	run_ok(s, "mini-code.json", 0, 10, -1);
-	d = must_doc(s, "ct/L1234-2");
+	d = mini_doc(s, "ct/L1234-2");
 	assert_string_equal(body(d), "Toute clause d'un contrat de travail "
 	    "fixant un préavis d'une durée inférieure à celui résultant des "
 	    "dispositions de l'article L. 1234-1 est nulle.\nNOTA :\nSe "
@@ -307,8 +308,7 @@ t_annexes(void **st)
 	struct savoir_sink	*s = *st;
 	const struct xdoc	*d;
 
-	run_ok(s, "mini-code.json", 0, 10, -1);
-	d = must_doc(s, "ct/Annexe-I");
+	d = mini_doc(s, "ct/Annexe-I");
 	expect_doc(d, NULL, NULL, "Annexe I du Code du travail");
 	assert_string_equal(body(d), "Première annexe.");
 	assert_string_equal(facet(d, "article", 0), "Annexe I");
@@ -359,8 +359,7 @@ t_citations(void **st)
 	char			*code;
 	size_t			 i;
 
-	run_ok(s, "mini-code.json", 0, 10, -1);
-	d = must_doc(s, "ct/L1234-2");
+	d = mini_doc(s, "ct/L1234-2");
 	code = fr_fold(facet(d, "code", 0), strlen(facet(d, "code", 0)));
 	assert_string_equal(code, "ct");
 	memset(&c, 0, sizeof c);

@@ -42,10 +42,9 @@ static void
 t_good(void **st)
 {
 	struct savoir_sink	*s = *st;
-	const struct xdoc	*d;
+	const struct xdoc	*d = run_doc(s, "good.md", 0, 0);
 	const char		*body, *heads;
 
-	d = run_doc(s, "good.md", 0, 0);
 	/* id: wins */
 	expect_doc(d, "notes/etapes", "note",
 	    "Les étapes législatives de l'action extérieure");

@@ -34,13 +34,9 @@ link_label(const struct xdoc *d, const char *target, const char *rel)
 static void
 t_descriptor(void **st)
 {
-	const struct savoir_type_decl	*t = plugin->types;
-
 	expect_descriptor("partenariat", ".csv", ".jsonl", NULL);
-	expect_type(&t[0], "partenariat", "Fiche partenariat",
-	    "Fiches partenariat");
-	assert_null(t[1].name);
-	expect_facet_decls(&t[0], "pays=Pays (keyword); type_collectivite=Type "
+	expect_one_type("partenariat", "Fiche partenariat",
+	    "Fiches partenariat", "pays=Pays (keyword); type_collectivite=Type "
 	    "de collectivité (keyword); theme=Thème (keyword); statut=Statut "
 	    "(keyword); annee=Année de début (year); financeur=Financeur "
 	    "(keyword); exemple=Exemple fictif (keyword)");

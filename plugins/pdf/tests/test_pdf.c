@@ -60,14 +60,10 @@ section(const char *html, int n)
 static void
 t_descriptor(void **st)
 {
-	const struct savoir_type_decl	*t = plugin->types;
-
 	expect_descriptor("pdf", ".pdf", NULL);
 	assert_string_equal(plugin->mime_types[0], "application/pdf");
-	expect_type(&t[0], "pdf", "Document PDF", "Documents PDF");
-	assert_null(t[1].name);
-	expect_facet_decls(&t[0], "annee=Année (year); auteur=Auteur "
-	    "(keyword)");
+	expect_one_type("pdf", "Document PDF", "Documents PDF", "annee=Année "
+	    "(year); auteur=Auteur (keyword)");
 }
 
 static void
@@ -93,9 +89,8 @@ static void
 t_good(void **st)
 {
 	struct savoir_sink	*s = *st;
-	const struct xdoc	*d;
+	const struct xdoc	*d = run_doc(s, "good.pdf", 0, 0);
 
-	d = run_doc(s, "good.pdf", 0, 0);
 	expect_doc(d, "docs/good", "pdf",
 	    "Guide de la coopération décentralisée");
 
@@ -153,10 +148,9 @@ static void
 t_html(void **st)
 {
 	struct savoir_sink	*s = *st;
-	const struct xdoc	*d;
+	const struct xdoc	*d = run_doc(s, "good.pdf", 0, 0);
 	char			*p2, *clean;
 
-	d = run_doc(s, "good.pdf", 0, 0);
 	assert_non_null(d->html);
 
 	/* The outline first, as nested lists linking to the pages (the
@@ -209,11 +203,10 @@ static void
 t_page_of_hit(void **st)
 {
 	struct savoir_sink	*s = *st;
-	const struct xdoc	*d;
+	const struct xdoc	*d = run_doc(s, "good.pdf", 0, 0);
 	const char		*body;
 	char			*p;
 
-	d = run_doc(s, "good.pdf", 0, 0);
 	body = d->text[SAVOIR_COL_BODY].data;
 	assert_int_equal(page_of(body, "jumelage-coopération"), 2);
 	assert_int_equal(page_of(body, "humanitaire"), 2);
@@ -293,9 +286,8 @@ static void
 t_title_fallback(void **st)
 {
 	struct savoir_sink	*s = *st;
-	const struct xdoc	*d;
+	const struct xdoc	*d = run_doc(s, "notitle.pdf", 0, 0);
 
-	d = run_doc(s, "notitle.pdf", 0, 0);
 	expect_doc(d, NULL, NULL, "Rapport d’activité 2021");
 	assert_int_equal(d->text[SAVOIR_COL_HEADINGS].len, 0);
 	/* Dot leaders are one ellipsis; three dots are text. */
@@ -320,9 +312,8 @@ static void
 t_blank(void **st)
 {
 	struct savoir_sink	*s = *st;
-	const struct xdoc	*d;
+	const struct xdoc	*d = run_doc(s, "blank.pdf", 0, 1);
 
-	d = run_doc(s, "blank.pdf", 0, 1);
 	expect_doc(d, NULL, NULL, "blank.pdf");
 	assert_int_equal(d->text[SAVOIR_COL_BODY].len, 0);
 	expect_warning(s, "no text on any of the 2 pages read (a "
@@ -338,9 +329,8 @@ static void
 t_odd(void **st)
 {
 	struct savoir_sink	*s = *st;
-	const struct xdoc	*d;
+	const struct xdoc	*d = run_doc(s, "odd.pdf", 0, 2);
 
-	d = run_doc(s, "odd.pdf", 0, 2);
 	/* "untitled" is no title. */
 	expect_doc(d, NULL, NULL, "Notes de terrain");
 	expect_warning(s, "creation date: year 1970 is not plausible", 0);
