@@ -17,7 +17,7 @@
  * security headers, JSON on /api/, French HTML elsewhere.  Pipelined
  * requests before it are answered first; nothing after it is read.  The
  * gate also refuses what evhttp would refuse with a page of its own (an
- * unknown method: 501, HTTP/2.0: 505, a head over max_header: 431, a
+ * unknown method: 501, HTTP/2.0: 400, a head over max_header: 431, a
  * Content-Length over max_body: 413, an Expect other than 100-continue:
  * 417), so evhttp never has to.
  *
@@ -132,8 +132,10 @@ h1_request_line(const char *p, size_t n, struct h1_head *h,
 	    !isdigit((unsigned char)p[k + 7]))
 		return 400;
 	if (p[k + 5] != '1') {
+		/* Not HTTP/1.x: not a request line we know (400, as
+		 * evhttp 2.1 answers). */
 		*code = "version_not_supported";
-		return 505;
+		return 400;
 	}
 	h->minor = p[k + 7] - '0';
 	for (k = 0; k < sizeof known / sizeof known[0]; k++)
@@ -292,8 +294,9 @@ h1_refuse(struct h1_gate *g, struct evbuffer *dst, int status,
 /*
  * Look for the end of the head at the start of held, from where the last
  * look stopped: 1 and *end (its length), 0 to wait for more, or a status
- * and *code.  Every LF must follow a CR; empty lines before a request
- * line are dropped (RFC 9112 2.2).
+ * and *code.  Every LF must follow a CR; one empty line before a request
+ * line is dropped (RFC 9112 2.2: after a body, some clients add one), a
+ * second is a bad request line.
  */
 static int
 h1_find_end(struct h1_gate *g, size_t *end, const char **code)
@@ -328,6 +331,10 @@ h1_find_end(struct h1_gate *g, size_t *end, const char **code)
 			return 400;
 		if (at == 1) {
 			/* CRLF before the request line. */
+			*code = "bad_request_line";
+			if (g->skipped)
+				return 400;
+			g->skipped = 1;
 			evbuffer_drain(g->held, 2);
 			g->scanned = 0;
 			len -= 2;
@@ -383,6 +390,7 @@ h1_gate_pass(struct h1_gate *g, struct evbuffer *src, struct evbuffer *dst,
 		}
 		evbuffer_remove_buffer(g->held, dst, end);
 		g->scanned = 0;
+		g->skipped = 0;
 		g->body = h.length;
 	}
 	return evbuffer_get_length(dst) - before;

@@ -21,6 +21,7 @@ struct h1_gate {
 	struct evbuffer	*held;		/* the start of a head; NULL: none */
 	uint64_t	 body;		/* body bytes still to pass as they are */
 	size_t		 scanned;	/* bytes of held searched for LF */
+	unsigned	 skipped:1;	/* an empty line before this head */
 	unsigned	 refused:1;	/* nothing more goes through */
 };
 
