@@ -400,6 +400,15 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 			evbuffer_add_printf(bufferevent_get_output(c->under),
 			    "HTTP/1.1 400 Bad Request\r\n"
 			    "Content-Type: text/plain; charset=utf-8\r\n"
+			    /* As on every answer (http.c's list; a text
+			     * page needs nothing from anywhere). */
+			    "Content-Security-Policy: default-src 'none'; "
+			    "frame-ancestors 'none'\r\n"
+			    "X-Content-Type-Options: nosniff\r\n"
+			    "Referrer-Policy: same-origin\r\n"
+			    "X-Frame-Options: DENY\r\n"
+			    "Cross-Origin-Opener-Policy: same-origin\r\n"
+			    "Cross-Origin-Resource-Policy: same-origin\r\n"
 			    "Content-Length: %zu\r\n"
 			    "Connection: close\r\n\r\n%s", sizeof body - 1,
 			    body);

@@ -6,7 +6,8 @@
 # (no Host on 1.1, obs-fold, bare LF, bad header names, NUL, spaces in the
 # target) each get one 400 and a closed connection, never a second answer
 # (the smuggled GET /metrics is never served); every refusal carries the
-# security headers and is JSON on /api/, French HTML elsewhere; valid
+# security headers and is JSON on /api/, French HTML elsewhere (and so
+# does the 400 for plain HTTP on the TLS port); valid
 # pipelined keep-alive requests, a head cut into single bytes and a body
 # announced by Content-Length still work.
 . "$(dirname "$0")/lib.sh"
@@ -317,6 +318,14 @@ data, _ = exchange(PR, False, [b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"],
                    until=lambda d: b"\r\n\r\n" in d)
 check("redirect: a valid request is still a 301",
       data.startswith(b"HTTP/1.1 301"), repr(data[:200]))
+# Plain HTTP sent to the TLS port: tls.c's own 400 has the headers too.
+data, closed = exchange(PS, False, [b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"])
+rs = responses(data)
+check("plain HTTP on the TLS port: 400 with the security headers",
+      len(rs) == 1 and rs[0][0] == 400 and closed
+      and rs[0][1].get("x-content-type-options") == "nosniff"
+      and "default-src" in rs[0][1].get("content-security-policy", ""),
+      repr(data[:300]))
 print("\n".join(results))
 EOF
 
