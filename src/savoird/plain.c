@@ -77,7 +77,10 @@ plain_in_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	if (keep > 0)
 		evbuffer_remove_buffer(buf, c->front, keep);
 	h1_gate_pass(&c->conn.h1, buf, c->front, c->conn.kind, c->conn.peer);
-	evbuffer_add_buffer(buf, c->front);
+	/* Only fails if the end of buf is frozen, which bufferevent_readcb
+	 * lifts around the read that calls us: never lose a request. */
+	if (evbuffer_add_buffer(buf, c->front) == -1)
+		conn_close(&c->conn, "cannot hand a request to evhttp; closing");
 	c->gating = 0;
 }
 
