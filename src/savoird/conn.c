@@ -1,11 +1,13 @@
 /*
  * conn.c - the part of a connection both listeners share (see conn.h):
  * the connection count, the deadline timer with the request clock on it,
- * and the close path that logs why.
+ * the close path that logs why, and the life of the connection's strict
+ * HTTP/1.1 gate (its checks are h1.c's).
  *
  * This file never reads or writes a connection's bytes and never frees
  * one: ending a connection is the listener's close callback, and freeing
- * it is evhttp's.  It allocates nothing but the timer.
+ * it is evhttp's.  It allocates nothing but the timer (and the gate its
+ * buffer).
  */
 #include "config.h"
 
@@ -31,6 +33,7 @@ conn_open(struct conn *c, struct event_base *base, atomic_llong *count,
 	c->expire = expire;
 	c->close = close;
 	c->arg = arg;
+	h1_gate_init(&c->h1);
 	c->request_ms = 0;
 	c->in_request = 0;
 	c->closing = 0;
@@ -40,6 +43,7 @@ conn_open(struct conn *c, struct event_base *base, atomic_llong *count,
 void
 conn_done(struct conn *c)
 {
+	h1_gate_free(&c->h1);
 	if (c->deadline != NULL) {
 		event_free(c->deadline);
 		c->deadline = NULL;

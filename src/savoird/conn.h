@@ -9,7 +9,9 @@
  * two callbacks: expire, when the deadline passes, and close, which ends
  * the connection its own way (plain: as if the client had gone; TLS: once
  * the alert or the 400 has left).  Everything runs on the worker's thread
- * but the count, which any thread may read.  Include after savoir.h.
+ * but the count, which any thread may read.  Each connection also has its
+ * strict HTTP/1.1 gate (h1.c), through which the listener passes every
+ * byte it reads before evhttp sees it.  Include after savoir.h.
  */
 #ifndef SAVOIR_CONN_H
 #define SAVOIR_CONN_H
@@ -17,6 +19,8 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
+
+#include "h1.h"
 
 struct event;
 struct event_base;
@@ -30,6 +34,7 @@ struct conn {
 	void			(*expire)(struct conn *, void *);
 	void			(*close)(struct conn *, void *);
 	void			*arg;
+	struct h1_gate		 h1;		/* h1_gate_pass */
 	int			 request_ms;	/* of the request running */
 	unsigned		 in_request:1;	/* request bytes, no answer */
 	unsigned		 closing:1;	/* conn_close was called */
@@ -39,7 +44,8 @@ struct conn {
 void	conn_open(struct conn *, struct event_base *, atomic_llong *count,
 	    const char *kind, void (*expire)(struct conn *, void *),
 	    void (*close)(struct conn *, void *), void *arg);
-/* Free the timer and leave the count; once, when the connection goes. */
+/* Free the timer and the gate and leave the count; once, when the
+ * connection goes. */
 void	conn_done(struct conn *);
 /* Call expire in ms milliseconds (0 or less: never). */
 void	conn_deadline(struct conn *, int ms);

@@ -4,6 +4,10 @@
  * 400, never guessed at), access control, routing, security headers,
  * error responses and the access log.  Handlers never write headers of
  * their own beyond content type and caching.
+ *
+ * Request heads are checked before evhttp parses them (h1.c); a head the
+ * check refused arrives here as a stand-in request, answered by
+ * http_refused like any other error, so that no error page is evhttp's.
  */
 #include "config.h"
 
@@ -157,10 +161,18 @@ http_reason_fr(int status)
 		return "Requête trop volumineuse";
 	case 414:
 		return "Adresse trop longue";
+	case 417:
+		return "Attente impossible à satisfaire";
 	case 429:
 		return "Trop de tentatives";
+	case 431:
+		return "En-têtes trop volumineux";
+	case 501:
+		return "Méthode non reconnue";
 	case 503:
 		return "Service momentanément indisponible";
+	case 505:
+		return "Version de HTTP non prise en charge";
 	default:
 		return "Erreur du serveur";
 	}
@@ -220,6 +232,76 @@ http_arg_int(struct req *q, const char *name, int min, int max, int def,
 		return -1;
 	}
 	return 0;
+}
+
+/* What h1.c's refusal codes mean, for people. */
+static const struct {
+	const char	*code;
+	const char	*message;
+} http_refusals[] = {
+	{ "bad_request_line", "La ligne de requête est mal formée (attendu : "
+	    "MÉTHODE, espace, adresse, espace, HTTP/1.1)." },
+	{ "bad_target", "L'adresse demandée est mal formée." },
+	{ "version_not_supported", "Savoir ne parle que HTTP/1.0 et "
+	    "HTTP/1.1." },
+	{ "not_implemented", "Cette méthode HTTP n'existe pas pour Savoir." },
+	{ "method_not_allowed", "Savoir ne répond qu'aux requêtes GET et "
+	    "HEAD." },
+	{ "bare_lf", "Chaque ligne de la requête doit se terminer par CR LF." },
+	{ "obs_fold", "Un en-tête replié sur plusieurs lignes n'est pas "
+	    "accepté." },
+	{ "bad_header_name", "Un nom d'en-tête est invalide (ou suivi d'une "
+	    "espace avant les deux-points)." },
+	{ "bad_header_value", "La valeur d'un en-tête contient un caractère "
+	    "de contrôle." },
+	{ "duplicate_content_length", "L'en-tête Content-Length est répété." },
+	{ "bad_content_length", "L'en-tête Content-Length est invalide." },
+	{ "transfer_encoding", "L'en-tête Transfer-Encoding n'est pas "
+	    "accepté : Savoir n'attend pas de corps de requête." },
+	{ "missing_host", "L'en-tête Host est obligatoire en HTTP/1.1." },
+	{ "duplicate_host", "L'en-tête Host est répété." },
+	{ "bad_host", "L'en-tête Host est invalide." },
+	{ "expectation_failed", "Seul « Expect: 100-continue » est accepté." },
+	{ "unexpected_body", "Cette requête ne peut pas avoir de corps." },
+	{ "body_too_large", "Le corps de la requête est trop volumineux." },
+	{ "header_too_large", "Les en-têtes de la requête sont trop "
+	    "volumineux." },
+};
+
+/*
+ * A request that h1.c put in place of a head it refused: answer it with
+ * the status and code it carries ("400 bare_lf").  It asked for
+ * "Connection: close": evhttp closes once the answer has left.  1 if it
+ * was one.
+ */
+static int
+http_refused(struct req *q)
+{
+	const char	*v, *uri, *message = "La requête est mal formée.";
+	char		 code[48];
+	size_t		 i;
+	int		 status;
+
+	v = evhttp_find_header(evhttp_request_get_input_headers(q->r),
+	    H1_REFUSED_HEADER);
+	if (v == NULL)
+		return 0;
+	if (sscanf(v, "%d %47s", &status, code) != 2 || status < 400 ||
+	    status > 599) {
+		status = 400;
+		snprintf(code, sizeof code, "bad_request");
+	}
+	for (i = 0; i < sizeof http_refusals / sizeof http_refusals[0]; i++)
+		if (strcmp(http_refusals[i].code, code) == 0)
+			message = http_refusals[i].message;
+	uri = evhttp_request_get_uri(q->r);
+	q->path = uri != NULL && strcmp(uri, "/api/") == 0 ? "/api/" : "/";
+	q->route = "other";
+	if (status == 405)
+		evhttp_add_header(evhttp_request_get_output_headers(q->r),
+		    "Allow", "GET, HEAD");
+	http_error(q, status, code, message);
+	return 1;
 }
 
 /* Every '%' must start a two-digit hex escape; the result must be UTF-8
@@ -336,6 +418,8 @@ http_handle(struct evhttp_request *r, struct worker *w, int tls)
 	q.path = "";
 	TAILQ_INIT(&q.args);
 
+	if (http_refused(&q))
+		return;
 	switch (evhttp_request_get_command(r)) {
 	case EVHTTP_REQ_GET:
 	case EVHTTP_REQ_HEAD:
@@ -413,6 +497,8 @@ http_dispatch_redirect(struct evhttp_request *r, void *arg)
 	q.start_us = mono_us();
 	q.route = "redirect";
 	q.path = "";
+	if (http_refused(&q))
+		return;
 	host = evhttp_find_header(evhttp_request_get_input_headers(r), "Host");
 	uri = evhttp_request_get_uri(r);
 	if (host == NULL || *host == '\0' || strlen(host) >= sizeof hostbuf ||

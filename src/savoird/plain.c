@@ -11,12 +11,17 @@
  * it (conn_request_started, conn_request_answered).  A connection out of
  * time is closed as a read error would close it (evhttp frees it).
  *
+ * The same input callback runs before evhttp's read callback, at each
+ * read, with the bytes just read at the end of the input buffer: it takes
+ * them out and puts back only what the strict HTTP/1.1 gate (h1.c) lets
+ * through, so evhttp never parses a head the gate has not checked.
+ *
  * We hold a reference on each bufferevent, so that the deadline never
  * touches freed memory: once evhttp has freed a connection (its
  * bufferevent has no event callback any more) a sweep each second drops
  * our reference, which closes the socket (BEV_OPT_CLOSE_ON_FREE; evhttp
  * has already shut it down), and leaves the count.  This file never
- * parses HTTP.  Everything runs on the worker's thread.
+ * parses HTTP (h1.c does).  Everything runs on the worker's thread.
  */
 #include "config.h"
 
@@ -37,7 +42,9 @@ struct plain_conn {
 	struct plain_watch	*pw;
 	struct plain_conn	*next;
 	struct bufferevent	*bev;
+	struct evbuffer		*front;		/* plain_in_cb's */
 	int			 swept;		/* seen by a sweep at least once */
+	int			 gating;	/* inside plain_in_cb */
 };
 
 struct plain_watch {
@@ -52,10 +59,29 @@ plain_in_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
     void *arg)
 {
 	struct plain_conn	*c = arg;
+	size_t			 keep;
 
-	(void)buf;
+	/* Our own moves below call us again: nothing new then. */
+	if (c->gating || info->n_added == 0)
+		return;
 	conn_request_started(&c->conn, info->n_added,
 	    atomic_load(&c->pw->request_ms));
+	/*
+	 * The new bytes are the last n_added (evbuffer_read just added
+	 * them); before them, what the gate passed and evhttp has not read
+	 * yet.  Set that aside, let the gate take the new bytes, and put
+	 * back both, in order: evhttp's read callback runs next.
+	 */
+	c->gating = 1;
+	keep = evbuffer_get_length(buf) - info->n_added;
+	if (keep > 0)
+		evbuffer_remove_buffer(buf, c->front, keep);
+	h1_gate_pass(&c->conn.h1, buf, c->front, c->conn.kind, c->conn.peer);
+	/* Only fails if the end of buf is frozen, which bufferevent_readcb
+	 * lifts around the read that calls us: never lose a request. */
+	if (evbuffer_add_buffer(buf, c->front) == -1)
+		conn_close(&c->conn, "cannot hand a request to evhttp; closing");
+	c->gating = 0;
 }
 
 static void
@@ -120,6 +146,8 @@ plain_bevcb(struct event_base *base, void *arg)
 	    plain_close, c);
 	c->pw = pw;
 	c->bev = bev;
+	if ((c->front = evbuffer_new()) == NULL)
+		fatalx("plain: cannot create a buffer");
 	bufferevent_incref(bev);
 	evbuffer_add_cb(bufferevent_get_input(bev), plain_in_cb, c);
 	evbuffer_add_cb(bufferevent_get_output(bev), plain_out_cb, c);
@@ -145,6 +173,7 @@ plain_sweep(evutil_socket_t fd, short what, void *arg)
 			    plain_out_cb, c);
 			conn_done(&c->conn);
 			bufferevent_decref(c->bev);
+			evbuffer_free(c->front);
 			free(c);
 			continue;
 		}
@@ -204,6 +233,7 @@ plain_watch_free(struct plain_watch *pw)
 			bufferevent_free(c->bev);	/* never handed over */
 		conn_done(&c->conn);
 		bufferevent_decref(c->bev);
+		evbuffer_free(c->front);
 		free(c);
 	}
 	event_free(pw->sweep);

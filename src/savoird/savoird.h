@@ -23,6 +23,7 @@
 
 #include "../core/savoir.h"
 #include "tls.h"
+#include "h1.h"
 
 #define SAVOIRD_MAX_LISTEN	8
 #define SAVOIRD_MAX_WORKERS	64

@@ -28,9 +28,11 @@
  *   - both bufferevents are BEV_OPT_CLOSE_ON_FREE: evhttp only calls
  *     shutdown().
  *
- * This file never reads certificate files (cert.c does), never parses HTTP
- * (but for recognising plain HTTP sent to the TLS port), never touches the
- * index and never blocks.
+ * Decrypted bytes reach evhttp only through the connection's strict
+ * HTTP/1.1 gate (h1.c), as plain.c's do.  This file never reads
+ * certificate files (cert.c does), never parses HTTP (but for recognising
+ * plain HTTP sent to the TLS port), never touches the index and never
+ * blocks.
  */
 #include "config.h"
 
@@ -87,6 +89,8 @@ struct tls_conn {
 	size_t			 sent;
 	/* Records bound for a direct write (see tls_pump); NULL otherwise. */
 	struct evbuffer		*stage;
+	/* Plaintext on its way to evhttp through the HTTP/1.1 gate. */
+	struct evbuffer		*clear;
 	int			 handshake_ms;
 	int			 request_ms;
 	unsigned		 started:1;	/* first bytes seen */
@@ -370,7 +374,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 	struct tls_conn	*c = arg;
 	struct iovec	 iov;
 	unsigned char	 first;
-	size_t		 total = 0;
+	size_t		 total = 0, passed;
 	char		 e[128];
 	int		 r;
 
@@ -396,6 +400,15 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 			evbuffer_add_printf(bufferevent_get_output(c->under),
 			    "HTTP/1.1 400 Bad Request\r\n"
 			    "Content-Type: text/plain; charset=utf-8\r\n"
+			    /* As on every answer (http.c's list; a text
+			     * page needs nothing from anywhere). */
+			    "Content-Security-Policy: default-src 'none'; "
+			    "frame-ancestors 'none'\r\n"
+			    "X-Content-Type-Options: nosniff\r\n"
+			    "Referrer-Policy: same-origin\r\n"
+			    "X-Frame-Options: DENY\r\n"
+			    "Cross-Origin-Opener-Policy: same-origin\r\n"
+			    "Cross-Origin-Resource-Policy: same-origin\r\n"
 			    "Content-Length: %zu\r\n"
 			    "Connection: close\r\n\r\n%s", sizeof body - 1,
 			    body);
@@ -431,23 +444,24 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 	/*
 	 * Read every record there is, so no plaintext is left inside
 	 * mbedTLS where nothing would wake us up for it.  evhttp sets no
-	 * read watermark, so lim is -1 in practice.
+	 * read watermark, so lim is -1 in practice.  The plaintext goes to
+	 * c->clear, and from there through the gate to evhttp (dst).
 	 */
 	(void)lim;
 	(void)mode;
 	for (;;) {
-		if (evbuffer_reserve_space(dst, MBEDTLS_SSL_IN_CONTENT_LEN,
-		    &iov, 1) < 1)
+		if (evbuffer_reserve_space(c->clear,
+		    MBEDTLS_SSL_IN_CONTENT_LEN, &iov, 1) < 1)
 			return BEV_ERROR;
 		r = mbedtls_ssl_read(&c->ssl, iov.iov_base, iov.iov_len);
 		if (r > 0) {
 			iov.iov_len = (size_t)r;
-			evbuffer_commit_space(dst, &iov, 1);
+			evbuffer_commit_space(c->clear, &iov, 1);
 			total += (size_t)r;
 			continue;
 		}
 		iov.iov_len = 0;
-		evbuffer_commit_space(dst, &iov, 1);
+		evbuffer_commit_space(c->clear, &iov, 1);
 		if (r == MBEDTLS_ERR_SSL_WANT_READ ||
 		    r == MBEDTLS_ERR_SSL_WANT_WRITE)
 			break;
@@ -461,11 +475,14 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 		evbuffer_drain(src, evbuffer_get_length(src));
 		tls_conn_fail(c, "cannot decrypt: %s",
 		    cert_strerror(r, e, sizeof e));
-		return total > 0 ? BEV_OK : BEV_ERROR;
+		passed = h1_gate_pass(&c->conn.h1, c->clear, dst, "tls",
+		    c->peer);
+		return passed > 0 ? BEV_OK : BEV_ERROR;
 	}
+	passed = h1_gate_pass(&c->conn.h1, c->clear, dst, "tls", c->peer);
 	if (!c->closed)
 		conn_request_started(&c->conn, total, c->request_ms);
-	return total > 0 ? BEV_OK : BEV_NEED_MORE;
+	return passed > 0 ? BEV_OK : BEV_NEED_MORE;
 }
 
 /*
@@ -609,6 +626,8 @@ tls_conn_free(void *arg)
 
 	if (c->kick != NULL)
 		event_free(c->kick);
+	if (c->clear != NULL)
+		evbuffer_free(c->clear);
 	conn_done(&c->conn);
 	mbedtls_ssl_free(&c->ssl);
 	tls_conf_free(c->conf);
@@ -657,6 +676,8 @@ tls_bevcb(struct event_base *base, void *arg)
 	evbuffer_add_cb(bufferevent_get_output(bev), tls_outbuf_cb, c);
 	if ((c->kick = event_new(base, -1, 0, tls_kick, c)) == NULL)
 		fatalx("tls: cannot create an event");
+	if ((c->clear = evbuffer_new()) == NULL)
+		fatalx("tls: cannot create a buffer");
 
 	c->handshake_ms = atomic_load(&w->handshake_ms);
 	c->request_ms = atomic_load(&w->request_ms);
