@@ -311,7 +311,5 @@ int	 verify_submit(struct worker *w, const char *password,
 /* After w's loop stopped, before its event_base is freed: its waiting
  * verifications are called back with -1. */
 void	 verify_worker_stop(struct worker *w);
-/* Passwords hashed since the start. */
-unsigned long long verify_count(void);
 
 #endif

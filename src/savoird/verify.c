@@ -55,7 +55,6 @@ static struct {
 	size_t			 queued;
 	int			 started;	/* threads running */
 	struct verify_port	 ports[SAVOIRD_MAX_WORKERS];
-	atomic_ullong		 hashed;	/* crypt_r runs */
 } vq = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.wake = PTHREAD_COND_INITIALIZER,
@@ -113,7 +112,6 @@ verify_hash(const char *password, const char *hash)
 	}
 	cd = xcalloc(1, sizeof *cd);
 	h = crypt_r(password, hash, cd);
-	atomic_fetch_add_explicit(&vq.hashed, 1, memory_order_relaxed);
 	n = strlen(hash);
 	if (h == NULL || *h == '*' || strlen(h) != n)
 		diff = 1;
@@ -286,10 +284,4 @@ verify_worker_stop(struct worker *w)
 	event_free(p->ev);
 	p->ev = NULL;
 	p->w = NULL;
-}
-
-unsigned long long
-verify_count(void)
-{
-	return atomic_load_explicit(&vq.hashed, memory_order_relaxed);
 }

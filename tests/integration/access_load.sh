@@ -84,7 +84,7 @@ if [ $up -ne 1 ]; then
 	diag <"$log"
 	exit 1
 fi
-plan 15
+plan 16
 
 # get URL [curl args]: prints the status; headers in hdr, body in body.
 get() {
@@ -204,6 +204,18 @@ async def burst(n, path):
     print(json.dumps({"codes": codes, "first": first}))
 
 
+async def leave(n):
+    """n wrong passwords whose clients hang up at once."""
+    for i in range(n):
+        s = socket.create_connection(("127.0.0.1", PORT), source_address=("127.0.0.200", 0))
+        auth = base64.b64encode(b"carol:gone%d" % i).decode()
+        s.sendall(("GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n" % auth).encode())
+        s.close()
+    await asyncio.sleep(0.1)
+    st, _, _ = await request("/healthz")
+    print(st)
+
+
 async def pipelined():
     """Two requests in one packet, the first waiting for its password."""
     r, w = await asyncio.open_connection("127.0.0.1", PORT)
@@ -216,6 +228,8 @@ async def pipelined():
 
 if sys.argv[2] == "load":
     load()
+elif sys.argv[2] == "leave":
+    asyncio.run(leave(int(sys.argv[3])))
 elif sys.argv[2] == "burst":
     asyncio.run(burst(int(sys.argv[3]), sys.argv[4]))
 else:
@@ -235,6 +249,12 @@ else not_ok "a wrong password, waited for off the event loop: 401 (got $n)"; fi
 n=$(timeout 15 "$PY" "$T_TMP/load.py" "$PH" pipelined 2>&1)
 if [ "$n" = 2 ]; then ok "two pipelined requests with a wrong password: two 401s"
 else not_ok "two pipelined requests with a wrong password: two 401s (got $n)"; fi
+
+n=$(timeout 15 "$PY" "$T_TMP/load.py" "$PH" leave 8 2>&1)
+sleep 1	# their verifications done, their answers dropped
+if [ "$n" = 200 ] && [ "$(get "$H/api/search?q=eau" -u 'bob:autre')" = 200 ]; then
+	ok "clients that hang up while their password is verified: served on"
+else not_ok "clients that hang up while their password is verified: served on (got $n)"; fi
 
 # --- SIGHUP forgets what was verified ---------------------------------------------
 reload
