@@ -54,6 +54,9 @@ config_defaults(struct config *c)
 	c->users = xstrdup("");
 	c->realm = xstrdup("Savoir");
 	c->auth_failures = 10;
+	c->verify_rate = 20;
+	c->verify_queue = 64;
+	c->verify_threads = 0;
 }
 
 static void
@@ -289,6 +292,12 @@ config_handler(void *arg, const char *section, const char *key,
 		return set_str(&c->realm, v);
 	if (IS("access", "max_failures"))
 		return parse_num(p, key, v, 1, 10000, &c->auth_failures);
+	if (IS("access", "verify_rate"))
+		return parse_num(p, key, v, 1, 10000, &c->verify_rate);
+	if (IS("access", "verify_queue"))
+		return parse_num(p, key, v, 1, 100000, &c->verify_queue);
+	if (IS("access", "verify_threads"))
+		return parse_num(p, key, v, 0, 8, &c->verify_threads);
 #undef IS
 	if (strcmp(section, "server") != 0 && strcmp(section, "tls") != 0 &&
 	    strcmp(section, "limits") != 0 && strcmp(section, "search") != 0 &&

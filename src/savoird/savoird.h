@@ -72,6 +72,9 @@ struct config {
 	char		*users;		/* user:hash file, "" = open */
 	char		*realm;
 	int		 auth_failures;	/* per address per minute */
+	int		 verify_rate;	/* verifications a second, all */
+	int		 verify_queue;	/* waiting for a verifier, at most */
+	int		 verify_threads;	/* 0: one, two from 4 CPUs */
 };
 /* Load and validate path (NULL: defaults only).  On error *cause says
  * "file:line: reason". */
@@ -289,7 +292,25 @@ void		 metrics_observe(struct metrics *, const char *route,
 void		 metrics_page(struct req *);
 
 /* access.c - optional HTTP Basic access control */
-/* 1 if the request may go on, 0 if a 401/429 was sent. */
+/*
+ * 1 if the request may go on; 0 if an answer was sent (401, 403, 429,
+ * 503) or if the request waits for its password to be verified: it is
+ * then answered later, or replayed through http_dispatch or
+ * http_dispatch_plain once verified (access_check then returns 1).
+ */
 int	 access_check(struct req *);
+
+/* verify.c - password hashing off the event loops */
+/* ok: 1 the password matches, 0 not, -1 the worker stopped (free arg and
+ * touch nothing else).  Called on the worker's thread. */
+typedef void verify_cb(int ok, void *arg);
+/* Queue a verification of password against hash (NULL: an unknown user,
+ * costing the same) for worker w, which must be the calling thread's;
+ * both are copied.  -1 when the queue is full (cb is never called). */
+int	 verify_submit(struct worker *w, const char *password,
+	    const char *hash, verify_cb *cb, void *arg);
+/* After w's loop stopped, before its event_base is freed: its waiting
+ * verifications are called back with -1. */
+void	 verify_worker_stop(struct worker *w);
 
 #endif

@@ -414,6 +414,7 @@ server_stop(struct server *s)
 		if (w->running)
 			pthread_join(w->thread, NULL);
 		w->running = 0;
+		verify_worker_stop(w);	/* before the base goes */
 		if (w->https != NULL)
 			evhttp_free(w->https);
 		if (w->http != NULL)
