@@ -627,7 +627,7 @@ void	 results_clear(struct results *);
 /* Change ranking parameters ("k1=1.2,wt=10,..."), for bench/relevance's
  * tuning only: process-wide, not thread-safe, never from savoird. */
 int	 search_tune(const char *spec, char **cause);
-/* Register search.c's FTS5 functions (savoir_rank, savoir_cover,
+/* Register search_fts.c's FTS5 functions (savoir_rank, savoir_cover,
  * savoir_titlephrase, savoir_tf) on a connection. */
 int	 search_register(sqlite3 *);
 /* Escape text for HTML and turn the FTS5 markers into <mark>. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # layering.sh - the store owns all SQL: no SQLite call and no raw handle
 # outside the core's store, search and postings files (store*.c,
-# search.c, postings*.c).  The daemon and the
+# search*.c, postings*.c).  The daemon and the
 # CLI read the index through the functions of savoir.h (store_read.c,
 # store_copy.c), which check every statement to its end; a statement
 # written anywhere else would be one more place where a failed read could
@@ -23,7 +23,7 @@ grep -nE '\<(store_db|store_stmt)\>|store_int\.h' "$src"/savoird/*.[ch] \
     "$src"/savoir/*.[ch] >"$T_TMP/raw" 2>/dev/null
 grep -lE 'sqlite3_' "$src"/core/*.c "$src"/index/*.c 2>/dev/null |
     sed "s|^$src/||" >"$T_TMP/users"
-grep -vE '^core/(store[a-z_]*|search|postings[a-z_]*|tokenizer_fr|textpack|sqlite_ext)\.c$' \
+grep -vE '^core/(store[a-z_]*|search[a-z_]*|postings[a-z_]*|tokenizer_fr|textpack|sqlite_ext)\.c$' \
     "$T_TMP/users" >"$T_TMP/others"
 grep -nE '\<(store_db|store_stmt)\>' "$src"/core/savoir.h \
     "$src"/index/*.h >"$T_TMP/decl" 2>/dev/null
