@@ -2,10 +2,10 @@
  * facet.c - facet counts over a match set, from the facet values of every
  * document kept in memory (postings.c's pfacets): for each key in byte
  * order, its SEARCH_FACET_TOP values held by the most documents, then by
- * value, as search.c's SQL path orders them.  Only the values the
+ * value, as search_fts.c's SQL path orders them.  Only the values the
  * documents hold are visited, so the cost follows the match set.
  *
- * It only counts: which documents passed is search.c's to say.
+ * It only counts: which documents passed is search_fast.c's to say.
  */
 #include "config.h"
 

@@ -1,7 +1,7 @@
 /*
  * postings.c - the ranked-retrieval index: for each term, the documents
  * that hold it and how often in each column, in segments that the writer
- * appends and merges, read by search.c to rank a query without FTS5's
+ * appends and merges, read by search_fast.c to rank a query without FTS5's
  * per-row machinery.  FTS5 stays the index of positions (phrases, prefixes,
  * snippets); this one holds what ranking needs and nothing else.
  *

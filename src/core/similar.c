@@ -4,7 +4,7 @@
  * A document is described by its most distinctive words: frequent in it,
  * rare in the index (tf × idf over the vocabulary of store_vocab.c, the title
  * counting thrice).  Those words are searched like a query typed by a
- * person (search.c ranks documents sharing more and rarer of them
+ * person (search_run ranks documents sharing more and rarer of them
  * higher), and the ranking is then nudged towards documents that link
  * with it either way and those of the same type and module or code (its
  * breadcrumb).  Cost: one search of a dozen words.

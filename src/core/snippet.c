@@ -1,11 +1,11 @@
 /*
  * snippet.c - the passage shown under a hit, and the escaping that makes
- * it HTML.  FTS5's snippet() (search.c's SQL path) and the postings path
+ * it HTML.  FTS5's snippet() (search_fts.c's SQL path) and the postings path
  * both end here: text in which the query's terms stand between the bytes
  * \x01 and \x02 becomes escaped HTML with <mark>.  For the postings path
  * it also finds the passage itself, from the row's text tokenized again.
  *
- * It never runs a statement: search.c reads the text and hands it over.
+ * It never runs a statement: search_fast.c reads the text and hands it over.
  */
 #include "config.h"
 

@@ -17,7 +17,7 @@
  * vocabulary.
  *
  * It never reads the index itself: the store hands it the vocabulary
- * (spell_add), search.c asks it for corrections.  Immutable once built,
+ * (spell_add), correct.c asks it for corrections.  Immutable once built,
  * so readers on several threads share one.
  */
 #include "config.h"
