@@ -120,8 +120,9 @@ if isinstance(data, dict):          # --jsonfile-pretty's layout
 counts = {}
 for f in data:
     sev = f.get("severity", "?")
-    counts[sev] = counts.get(sev, 0) + 1
     fid = f.get("id", "?")
+    key = "ignored" if fid in IGNORED else sev
+    counts[key] = counts.get(key, 0) + 1
     if RANK.get(sev, 0) >= 3:
         tag = "IGNORED" if fid in IGNORED else sev
         print("%s %s: %s" % (tag, fid, f.get("finding", "")))
