@@ -35,7 +35,9 @@ PORT=$(python3 -c '
 import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # Started as root, savoird becomes nobody: it must read (and for the -shm
-# file and the generated certificate, write) what is here.
+# file and the generated certificate, write) what is here, www/ included
+# (copied: the tree may be a clone under /root, mode 700).
+cp -r "$top_srcdir/www" "$T_TMP/www"
 runas=""
 if [ "$(id -u)" -eq 0 ]; then
 	runas="user = nobody"
@@ -50,7 +52,7 @@ workers = 2
 $runas
 state_dir = $T_TMP/state
 db = $T_TMP/db/kb.db
-www = $top_srcdir/www
+www = $T_TMP/www
 EOF
 log="$T_TMP/savoird.log"
 "$SAVOIRD" -f -c "$T_TMP/savoir.conf" >"$log" 2>&1 &
