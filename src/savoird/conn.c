@@ -1,7 +1,8 @@
 /*
  * conn.c - the part of a connection both listeners share (see conn.h):
  * the connection count, the deadline timer with the request clock on it,
- * and the close path that logs why.
+ * and the close path that logs why.  The worker's cap and shedding are
+ * pool.c's; this file tells it when a connection goes or makes progress.
  *
  * This file never reads or writes a connection's bytes and never frees
  * one: ending a connection is the listener's close callback, and freeing
@@ -34,12 +35,19 @@ conn_open(struct conn *c, struct event_base *base, atomic_llong *count,
 	c->request_ms = 0;
 	c->in_request = 0;
 	c->closing = 0;
+	c->pool = NULL;
+	c->addr = NULL;
+	c->pending = 0;
+	c->mark_us = 0;
+	c->fd = NULL;
+	c->busy = NULL;
 	atomic_fetch_add(count, 1);
 }
 
 void
 conn_done(struct conn *c)
 {
+	pool_leave(c);
 	if (c->deadline != NULL) {
 		event_free(c->deadline);
 		c->deadline = NULL;
@@ -90,6 +98,7 @@ conn_request_started(struct conn *c, size_t bytes, int ms)
 		return;
 	c->in_request = 1;
 	c->request_ms = ms;
+	pool_touch(c);
 	conn_deadline(c, ms);
 }
 
@@ -99,6 +108,7 @@ conn_request_answered(struct conn *c)
 	if (!c->in_request)
 		return;
 	c->in_request = 0;
+	pool_touch(c);
 	conn_deadline_stop(c);
 }
 

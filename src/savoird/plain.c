@@ -13,7 +13,7 @@
  *
  * We hold a reference on each bufferevent, so that the deadline never
  * touches freed memory: once evhttp has freed a connection (its
- * bufferevent has no event callback any more) a sweep each second drops
+ * bufferevent has no event callback any more) a sweep every 250 ms drops
  * our reference, which closes the socket (BEV_OPT_CLOSE_ON_FREE; evhttp
  * has already shut it down), and leaves the count.  This file never
  * parses HTTP.  Everything runs on the worker's thread.
@@ -43,6 +43,7 @@ struct plain_conn {
 struct plain_watch {
 	struct event		*sweep;
 	struct plain_conn	*conns;
+	struct pool		*pool;		/* the worker's; may be NULL */
 	atomic_int		 request_ms;
 	atomic_llong		 active;
 };
@@ -78,6 +79,24 @@ plain_freed(struct plain_conn *c)
 
 	bufferevent_getcb(c->bev, NULL, NULL, &eventcb, NULL);
 	return eventcb == NULL;
+}
+
+static int
+plain_fd(struct conn *conn, void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)conn;
+	return bufferevent_getfd(c->bev);
+}
+
+static int
+plain_busy(struct conn *conn, void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)conn;
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) > 0;
 }
 
 /* The request deadline has passed. */
@@ -125,6 +144,10 @@ plain_bevcb(struct event_base *base, void *arg)
 	evbuffer_add_cb(bufferevent_get_output(bev), plain_out_cb, c);
 	c->next = pw->conns;
 	pw->conns = c;
+	c->conn.fd = plain_fd;
+	c->conn.busy = plain_busy;
+	if (pw->pool != NULL)
+		pool_join(pw->pool, &c->conn);
 	return bev;
 }
 
@@ -157,7 +180,7 @@ struct plain_watch *
 plain_watch_new(struct event_base *base, int request_ms)
 {
 	struct plain_watch	*pw;
-	struct timeval		 tv = { 1, 0 };
+	struct timeval		 tv = { 0, 250000 };
 
 	pw = xcalloc(1, sizeof *pw);
 	atomic_init(&pw->request_ms, request_ms);
@@ -172,6 +195,12 @@ void
 plain_watch_attach(struct plain_watch *pw, struct evhttp *http)
 {
 	evhttp_set_bevcb(http, plain_bevcb, pw);
+}
+
+void
+plain_watch_set_pool(struct plain_watch *pw, struct pool *pool)
+{
+	pw->pool = pool;
 }
 
 void
