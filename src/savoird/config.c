@@ -49,7 +49,7 @@ config_defaults(struct config *c)
 	c->idle_timeout = 60;
 	c->max_connections = 1024;
 	c->max_per_address = 64;
-	c->shed_after_ms = 1000;
+	c->shed_after_ms = 500;
 	c->budget_ms = 2000;
 	c->page_size = 10;
 	c->synonyms_path = xstrdup("");

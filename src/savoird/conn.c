@@ -35,6 +35,7 @@ conn_open(struct conn *c, struct event_base *base, atomic_llong *count,
 	c->request_ms = 0;
 	c->in_request = 0;
 	c->closing = 0;
+	c->quiet = 0;
 	c->pool = NULL;
 	c->addr = NULL;
 	c->pending = 0;
@@ -120,6 +121,10 @@ conn_vclose(struct conn *c, const char *fmt, va_list ap)
 	if (c->closing)
 		return;
 	c->closing = 1;
+	if (c->quiet) {
+		c->close(c, c->arg);
+		return;
+	}
 	xvasprintf(&msg, fmt, ap);
 	if (c->peer != NULL)
 		log_info("%s: %s: %s", c->kind, c->peer, msg);

@@ -38,6 +38,7 @@ struct conn {
 	int			 request_ms;	/* of the request running */
 	unsigned		 in_request:1;	/* request bytes, no answer */
 	unsigned		 closing:1;	/* conn_close was called */
+	unsigned		 quiet:1;	/* conn_close logs nothing */
 	/* The worker's pool (pool.c), once joined; NULL: not in one. */
 	struct pool		*pool;
 	TAILQ_ENTRY(conn)	 entry;		/* in the pool */

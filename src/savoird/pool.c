@@ -74,7 +74,40 @@ struct pool {
 	atomic_ullong		 shed;
 	atomic_ullong		 refused_cap;
 	atomic_ullong		 refused_address;
+	/* Closes here are summed up at most once a second: a crowd of
+	 * reconnecting clients would otherwise flood the log. */
+	int64_t			 said_us;
+	unsigned long long	 said_shed, said_cap, said_address;
+	char			 said_host[INET6_ADDRSTRLEN];
 };
+
+static void
+pool_say(struct pool *p, int64_t now)
+{
+	unsigned long long	 shed = atomic_load(&p->shed),
+				 cap = atomic_load(&p->refused_cap),
+				 addr = atomic_load(&p->refused_address);
+
+	if (now - p->said_us < 1000000)
+		return;
+	if (shed > p->said_shed)
+		log_info("%llu stale connections shed for new clients "
+		    "(worker at its cap of %d, no progress for %d ms)",
+		    shed - p->said_shed, atomic_load(&p->cap),
+		    atomic_load(&p->shed_ms));
+	if (cap > p->said_cap)
+		log_warnx("%llu connections closed at once: worker at its "
+		    "cap of %d", cap - p->said_cap, atomic_load(&p->cap));
+	if (addr > p->said_address)
+		log_warnx("%llu connections closed at once: their address "
+		    "(last %s) already held %d connections (max_per_address)",
+		    addr - p->said_address, p->said_host,
+		    atomic_load(&p->per_address));
+	p->said_us = now;
+	p->said_shed = shed;
+	p->said_cap = cap;
+	p->said_address = addr;
+}
 
 static uint32_t
 pool_hash(const unsigned char *key)
@@ -216,10 +249,11 @@ pool_check_cb(evutil_socket_t fd, short what, void *arg)
 		    atomic_load(&p->per_address))) != NULL)
 			continue;
 		atomic_fetch_add(&p->refused_address, 1);
+		snprintf(p->said_host, sizeof p->said_host, "%s", host);
 		pool_out(c);
-		conn_close(c, "%s already holds %d connections "
-		    "(max_per_address); closing", host,
-		    atomic_load(&p->per_address));
+		c->quiet = 1;
+		conn_close(c, "max_per_address");
+		pool_say(p, mono_us());
 	}
 }
 
@@ -278,15 +312,16 @@ pool_join(struct pool *p, struct conn *c)
 			 * that fit: the count stays at the cap. */
 			atomic_fetch_add(&p->refused_cap, 1);
 			pool_set_paused(p, 1);
-			conn_close(c, "worker at its cap (%lld connections); "
-			    "closing", cap);
+			c->quiet = 1;
+			conn_close(c, "at the cap");
+			pool_say(p, now);
 			return;
 		}
 		atomic_fetch_add(&p->shed, 1);
 		pool_out(v);
-		conn_close(v, "shed for a new client: worker at its cap "
-		    "(%lld), no progress for %lld ms", cap,
-		    (long long)((now - v->mark_us) / 1000));
+		v->quiet = 1;
+		conn_close(v, "shed");
+		pool_say(p, now);
 	}
 	c->pool = p;
 	c->pending = 1;
@@ -321,6 +356,7 @@ pool_touch(struct conn *c)
 void
 pool_tick(struct pool *p)
 {
+	pool_say(p, mono_us());
 	if (p->paused && (atomic_load(&p->active) < atomic_load(&p->cap) ||
 	    pool_victim(p, mono_us()) != NULL))
 		pool_set_paused(p, 0);
