@@ -43,6 +43,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
 	-keyout "$T_TMP/test.key" -out "$T_TMP/test.crt" >"$T_TMP/openssl.out" 2>&1 ||
 	{ echo "Bail out! openssl"; cat "$T_TMP/openssl.out"; exit 1; }
+cp -r "$top_srcdir/www" "$T_TMP/www"
 runas=""
 if [ "$(id -u)" -eq 0 ]; then
 	runas="user = nobody"
@@ -66,6 +67,7 @@ workers = 2
 $runas
 state_dir = $T_TMP/state
 db = $kb
+www = $T_TMP/www
 log_level = info
 
 [tls]
