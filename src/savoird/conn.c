@@ -42,6 +42,7 @@ conn_open(struct conn *c, struct event_base *base, atomic_llong *count,
 	c->mark_us = 0;
 	c->fd = NULL;
 	c->busy = NULL;
+	c->settled = NULL;
 	atomic_fetch_add(count, 1);
 }
 

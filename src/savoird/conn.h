@@ -45,10 +45,13 @@ struct conn {
 	int64_t			 mark_us;	/* accepted, or last progress */
 	struct pool_addr	*addr;		/* counted for its address */
 	unsigned		 pending:1;	/* address not checked yet */
-	/* Set by the listener: the socket (-1: none yet), and whether an
-	 * answer is still leaving (such a connection is never shed). */
+	/* Set by the listener: the socket (-1: none yet), whether an
+	 * answer is still leaving (such a connection is never shed), and
+	 * (may be NULL) a call once evhttp has taken the connection over,
+	 * just after the accept. */
 	int			(*fd)(struct conn *, void *);
 	int			(*busy)(struct conn *, void *);
+	void			(*settled)(struct conn *, void *);
 };
 
 /* Count c in count and set it up; expire and close get arg. */
@@ -101,7 +104,9 @@ void		 pool_set(struct pool *, int cap, int per_address,
 /* A connection just accepted (after conn_open, with fd and busy set):
  * counts it, shedding a stale one at the cap, or closes it. */
 void		 pool_join(struct pool *, struct conn *);
-void		 pool_leave(struct conn *);	/* conn_done calls it */
+/* conn_done calls it; a listener may call it sooner, once the client is
+ * gone but the descriptor not yet closed. */
+void		 pool_leave(struct conn *);
 void		 pool_touch(struct conn *);	/* a request began or ended */
 void		 pool_tick(struct pool *);	/* timer: resume accepting */
 void		 pool_stats(struct pool *, struct pool_stats *);

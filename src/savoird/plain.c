@@ -99,6 +99,33 @@ plain_busy(struct conn *conn, void *arg)
 	return evbuffer_get_length(bufferevent_get_output(c->bev)) > 0;
 }
 
+/* evhttp closes the connection: the client no longer holds it, though
+ * the descriptor waits for the sweep. */
+static void
+plain_evclosed(struct evhttp_connection *evcon, void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)evcon;
+	pool_leave(&c->conn);
+}
+
+/* Just after the accept: evhttp's connection is the argument of the
+ * callbacks it set on our bufferevent (as in tls.c). */
+static void
+plain_settled(struct conn *conn, void *arg)
+{
+	struct plain_conn	*c = arg;
+	bufferevent_event_cb	 ecb;
+	void			*evcon;
+
+	(void)conn;
+	bufferevent_getcb(c->bev, NULL, NULL, &ecb, &evcon);
+	if (ecb != NULL && evcon != NULL &&
+	    evhttp_connection_get_bufferevent(evcon) == c->bev)
+		evhttp_connection_set_closecb(evcon, plain_evclosed, c);
+}
+
 /* The request deadline has passed. */
 static void
 plain_expire(struct conn *conn, void *arg)
@@ -146,6 +173,7 @@ plain_bevcb(struct event_base *base, void *arg)
 	pw->conns = c;
 	c->conn.fd = plain_fd;
 	c->conn.busy = plain_busy;
+	c->conn.settled = plain_settled;
 	if (pw->pool != NULL)
 		pool_join(pw->pool, &c->conn);
 	return bev;

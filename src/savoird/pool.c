@@ -227,8 +227,10 @@ pool_check_cb(evutil_socket_t fd, short what, void *arg)
 		TAILQ_REMOVE(&p->pending, c, entry);
 		TAILQ_INSERT_TAIL(&p->conns, c, entry);
 		c->pending = 0;
+		if (!c->closing && c->settled != NULL)
+			c->settled(c, c->arg);
 		len = sizeof ss;
-		if (c->closing || c->fd == NULL || (s = c->fd(c,
+		if (c->pool == NULL || c->closing || c->fd == NULL || (s = c->fd(c,
 		    c->arg)) == -1 || getpeername(s, (struct sockaddr *)&ss,
 		    &len) == -1)
 			continue;

@@ -217,6 +217,7 @@ tls_closecb(struct evhttp_connection *evcon, void *arg)
 	int		 fd;
 
 	c->closed = 1;
+	pool_leave(&c->conn);	/* the client no longer holds it */
 	if (c->handshaken && !c->conn.closing && !c->notified) {
 		c->notified = 1;
 		(void)mbedtls_ssl_close_notify(&c->ssl);

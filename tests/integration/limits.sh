@@ -32,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 14
+plan 15
 
 # --- an index, a certificate, a configuration ----------------------------------
 mkdir -p "$T_TMP/db"
@@ -243,4 +243,27 @@ has "(b) stale connections were shed for newcomers" \
 	'^savoir_connections_shed_total [1-9]' "$T_TMP/b.metrics"
 stop
 hasnt "(b) no accept error" 'accept: |Error from accept' "$log"
+
+# --- (c) a connection closed is no longer counted for its address ------------------
+# 600 requests one after the other, each on a connection of its own, from
+# 127.0.0.1 with the default max_per_address of 64.
+write_conf
+log="$T_TMP/c.log"
+start "$log"
+"$PY" - "$PH" >"$T_TMP/c.out" 2>&1 <<'PYEOF'
+import http.client, sys
+port, codes = int(sys.argv[1]), {}
+for _ in range(600):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        c.request("GET", "/healthz")
+        st = c.getresponse().status
+    except OSError as e:
+        st = type(e).__name__
+    codes[st] = codes.get(st, 0) + 1
+    c.close()
+print(codes)
+PYEOF
+has "(c) 600 short connections in a row from one address are all served" '^\{200: 600\}$' "$T_TMP/c.out"
+stop
 finish
