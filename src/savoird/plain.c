@@ -38,10 +38,12 @@ struct plain_conn {
 	struct plain_conn	*next;
 	struct bufferevent	*bev;
 	int			 swept;		/* seen by a sweep at least once */
+	int			 gone;		/* evhttp closed it */
 };
 
 struct plain_watch {
 	struct event		*sweep;
+	struct event		*reap;		/* a sweep right after a close */
 	struct plain_conn	*conns;
 	struct pool		*pool;		/* the worker's; may be NULL */
 	atomic_int		 request_ms;
@@ -108,6 +110,10 @@ plain_evclosed(struct evhttp_connection *evcon, void *arg)
 
 	(void)evcon;
 	pool_leave(&c->conn);
+	/* Close the descriptor once evhttp has let go, not at the next
+	 * sweep: a full worker sheds and accepts many in a second. */
+	c->gone = 1;
+	event_active(c->pw->reap, EV_TIMEOUT, 0);
 }
 
 /* Just after the accept: evhttp's connection is the argument of the
@@ -188,7 +194,7 @@ plain_sweep(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	for (pp = &pw->conns; (c = *pp) != NULL;) {
-		if (c->swept && plain_freed(c)) {
+		if ((c->swept || c->gone) && plain_freed(c)) {
 			*pp = c->next;
 			evbuffer_remove_cb(bufferevent_get_input(c->bev),
 			    plain_in_cb, c);
@@ -216,6 +222,8 @@ plain_watch_new(struct event_base *base, int request_ms)
 	    pw)) == NULL)
 		fatalx("plain: cannot create a timer");
 	event_add(pw->sweep, &tv);
+	if ((pw->reap = event_new(base, -1, 0, plain_sweep, pw)) == NULL)
+		fatalx("plain: cannot create an event");
 	return pw;
 }
 
@@ -264,5 +272,6 @@ plain_watch_free(struct plain_watch *pw)
 		free(c);
 	}
 	event_free(pw->sweep);
+	event_free(pw->reap);
 	free(pw);
 }

@@ -46,6 +46,13 @@
 #include "conn.h"
 
 #define POOL_ADDR_BUCKETS	4096
+/*
+ * Connections shed in one turn of the accept loop at most: a shed
+ * connection's descriptor is closed only once the loop has turned, so
+ * without this a full backlog would hold twice its length in descriptors
+ * for a moment.  The worker pauses and resumes once the turn is over.
+ */
+#define POOL_TURN_SHED		16
 
 /* How many connections one address holds, server-wide. */
 struct pool_addr {
@@ -67,6 +74,7 @@ struct pool {
 	void			(*pause)(void *, int);
 	void			*arg;
 	int			 paused;
+	int			 turn_shed;	/* shed since the last check */
 	atomic_int		 cap;
 	atomic_int		 per_address;	/* 0: no limit */
 	atomic_int		 shed_ms;	/* 0: never shed */
@@ -257,6 +265,8 @@ pool_check_cb(evutil_socket_t fd, short what, void *arg)
 		conn_close(c, "max_per_address");
 		pool_say(p, mono_us());
 	}
+	p->turn_shed = 0;
+	pool_tick(p);
 }
 
 struct pool *
@@ -324,6 +334,8 @@ pool_join(struct pool *p, struct conn *c)
 		v->quiet = 1;
 		conn_close(v, "shed");
 		pool_say(p, now);
+		if (++p->turn_shed >= POOL_TURN_SHED)
+			pool_set_paused(p, 1);
 	}
 	c->pool = p;
 	c->pending = 1;
@@ -359,7 +371,7 @@ void
 pool_tick(struct pool *p)
 {
 	pool_say(p, mono_us());
-	if (p->paused && (atomic_load(&p->active) < atomic_load(&p->cap) ||
+	if (p->paused && p->turn_shed < POOL_TURN_SHED && (atomic_load(&p->active) < atomic_load(&p->cap) ||
 	    pool_victim(p, mono_us()) != NULL))
 		pool_set_paused(p, 0);
 }
