@@ -48,6 +48,8 @@ config_defaults(struct config *c)
 	c->request_timeout = 20;
 	c->idle_timeout = 60;
 	c->max_connections = 1024;
+	c->max_per_address = 64;
+	c->shed_after_ms = 500;
 	c->budget_ms = 2000;
 	c->page_size = 10;
 	c->synonyms_path = xstrdup("");
@@ -280,6 +282,10 @@ config_handler(void *arg, const char *section, const char *key,
 		return parse_num(p, key, v, 1, 3600, &c->idle_timeout);
 	if (IS("limits", "max_connections"))
 		return parse_num(p, key, v, 1, 100000, &c->max_connections);
+	if (IS("limits", "max_per_address"))
+		return parse_num(p, key, v, 0, 1000000, &c->max_per_address);
+	if (IS("limits", "shed_after_ms"))
+		return parse_num(p, key, v, 0, 3600000, &c->shed_after_ms);
 	if (IS("search", "budget_ms"))
 		return parse_num(p, key, v, 10, 60000, &c->budget_ms);
 	if (IS("search", "page_size"))

@@ -2,7 +2,9 @@
  * conn.c - the part of a connection both listeners share (see conn.h):
  * the connection count, the deadline timer with the request clock on it,
  * the close path that logs why, and the life of the connection's strict
- * HTTP/1.1 gate (its checks are h1.c's).
+ * HTTP/1.1 gate (its checks are h1.c's).  The worker's cap and shedding
+ * are pool.c's; this file tells it when a connection goes or makes
+ * progress.
  *
  * This file never reads or writes a connection's bytes and never frees
  * one: ending a connection is the listener's close callback, and freeing
@@ -37,12 +39,21 @@ conn_open(struct conn *c, struct event_base *base, atomic_llong *count,
 	c->request_ms = 0;
 	c->in_request = 0;
 	c->closing = 0;
+	c->quiet = 0;
+	c->pool = NULL;
+	c->addr = NULL;
+	c->pending = 0;
+	c->mark_us = 0;
+	c->fd = NULL;
+	c->busy = NULL;
+	c->settled = NULL;
 	atomic_fetch_add(count, 1);
 }
 
 void
 conn_done(struct conn *c)
 {
+	pool_leave(c);
 	h1_gate_free(&c->h1);
 	if (c->deadline != NULL) {
 		event_free(c->deadline);
@@ -94,6 +105,7 @@ conn_request_started(struct conn *c, size_t bytes, int ms)
 		return;
 	c->in_request = 1;
 	c->request_ms = ms;
+	pool_touch(c);
 	conn_deadline(c, ms);
 }
 
@@ -103,6 +115,7 @@ conn_request_answered(struct conn *c)
 	if (!c->in_request)
 		return;
 	c->in_request = 0;
+	pool_touch(c);
 	conn_deadline_stop(c);
 }
 
@@ -114,6 +127,10 @@ conn_vclose(struct conn *c, const char *fmt, va_list ap)
 	if (c->closing)
 		return;
 	c->closing = 1;
+	if (c->quiet) {
+		c->close(c, c->arg);
+		return;
+	}
 	xvasprintf(&msg, fmt, ap);
 	if (c->peer != NULL)
 		log_info("%s: %s: %s", c->kind, c->peer, msg);

@@ -16,14 +16,19 @@
 #ifndef SAVOIR_CONN_H
 #define SAVOIR_CONN_H
 
+#include <sys/queue.h>
+
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "h1.h"
 
 struct event;
 struct event_base;
+struct pool;
+struct pool_addr;
 
 struct conn {
 	struct event_base	*base;
@@ -38,6 +43,20 @@ struct conn {
 	int			 request_ms;	/* of the request running */
 	unsigned		 in_request:1;	/* request bytes, no answer */
 	unsigned		 closing:1;	/* conn_close was called */
+	unsigned		 quiet:1;	/* conn_close logs nothing */
+	/* The worker's pool (pool.c), once joined; NULL: not in one. */
+	struct pool		*pool;
+	TAILQ_ENTRY(conn)	 entry;		/* in the pool */
+	int64_t			 mark_us;	/* accepted, or last progress */
+	struct pool_addr	*addr;		/* counted for its address */
+	unsigned		 pending:1;	/* address not checked yet */
+	/* Set by the listener: the socket (-1: none yet), whether an
+	 * answer is still leaving (such a connection is never shed), and
+	 * (may be NULL) a call once evhttp has taken the connection over,
+	 * just after the accept. */
+	int			(*fd)(struct conn *, void *);
+	int			(*busy)(struct conn *, void *);
+	void			(*settled)(struct conn *, void *);
 };
 
 /* Count c in count and set it up; expire and close get arg. */
@@ -69,5 +88,33 @@ void	conn_close(struct conn *, const char *, ...)
 	    SAVOIR_PRINTFLIKE(2, 3);
 void	conn_vclose(struct conn *, const char *, va_list)
 	    SAVOIR_PRINTFLIKE(2, 0);
+
+/*
+ * pool.c - a worker's connections: the exact cap, the per-address limit
+ * and shedding.  pause(arg, 1) must stop the worker's listeners at once
+ * (from inside the accept loop), pause(arg, 0) resume them.
+ */
+struct pool_stats {
+	long long		 active;
+	int			 cap;
+	unsigned long long	 shed;
+	unsigned long long	 refused_cap;
+	unsigned long long	 refused_address;
+};
+struct pool	*pool_new(struct event_base *, void (*pause)(void *, int),
+		    void *arg);
+void		 pool_free(struct pool *);	/* after its connections */
+/* cap per worker; per_address server-wide (0: none); shed_ms 0: never. */
+void		 pool_set(struct pool *, int cap, int per_address,
+		    int shed_ms);
+/* A connection just accepted (after conn_open, with fd and busy set):
+ * counts it, shedding a stale one at the cap, or closes it. */
+void		 pool_join(struct pool *, struct conn *);
+/* conn_done calls it; a listener may call it sooner, once the client is
+ * gone but the descriptor not yet closed. */
+void		 pool_leave(struct conn *);
+void		 pool_touch(struct conn *);	/* a request began or ended */
+void		 pool_tick(struct pool *);	/* timer: resume accepting */
+void		 pool_stats(struct pool *, struct pool_stats *);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "savoird.h"
+#include "conn.h"
 
 static const char *const metrics_routes[] = {
 	"/", "/recherche", "/doc", "/api/search", "/api/doc",
@@ -224,6 +225,48 @@ metrics_index(struct evbuffer *b, struct worker *w)
 	evbuffer_add_printf(b, "savoir_up %d\n", up);
 }
 
+/* Each worker's connections against its cap (pool.c). */
+static void
+metrics_pools(struct evbuffer *b, struct server *s)
+{
+	struct pool_stats	 st;
+	unsigned long long	 shed = 0, rcap = 0, raddr = 0, aerr = 0;
+	int			 i;
+
+	metrics_head(b, "savoir_connections", "gauge",
+	    "Connections a worker holds now (HTTPS and plain HTTP).");
+	for (i = 0; i < s->nworkers; i++) {
+		pool_stats(s->workers[i].pool, &st);
+		evbuffer_add_printf(b, "savoir_connections{worker=\"%d\"} "
+		    "%lld\n", i, st.active);
+		shed += st.shed;
+		rcap += st.refused_cap;
+		raddr += st.refused_address;
+		aerr += atomic_load(&s->workers[i].accept_errors);
+	}
+	metrics_head(b, "savoir_connections_max", "gauge",
+	    "A worker's cap: max_connections, or less if descriptors are "
+	    "short.");
+	for (i = 0; i < s->nworkers; i++) {
+		pool_stats(s->workers[i].pool, &st);
+		evbuffer_add_printf(b, "savoir_connections_max{worker=\"%d\"} "
+		    "%d\n", i, st.cap);
+	}
+	metrics_head(b, "savoir_connections_shed_total", "counter",
+	    "Idle or trickling connections closed for a new client at the "
+	    "cap.");
+	evbuffer_add_printf(b, "savoir_connections_shed_total %llu\n", shed);
+	metrics_head(b, "savoir_connections_refused_total", "counter",
+	    "Connections closed as soon as accepted, by reason.");
+	evbuffer_add_printf(b,
+	    "savoir_connections_refused_total{reason=\"cap\"} %llu\n"
+	    "savoir_connections_refused_total{reason=\"address\"} %llu\n",
+	    rcap, raddr);
+	metrics_head(b, "savoir_accept_errors_total", "counter",
+	    "accept() failures (out of descriptors): accepting paused.");
+	evbuffer_add_printf(b, "savoir_accept_errors_total %llu\n", aerr);
+}
+
 static void
 metrics_server(struct evbuffer *b, struct server *s)
 {
@@ -252,6 +295,7 @@ metrics_server(struct evbuffer *b, struct server *s)
 	    "TLS connections open now.");
 	evbuffer_add_printf(b, "savoir_tls_connections %lld\n",
 	    (long long)sum.active);
+	metrics_pools(b, s);
 	metrics_head(b, "savoir_tls_handshakes_total", "counter",
 	    "TLS handshakes, by outcome.");
 	evbuffer_add_printf(b,

@@ -18,7 +18,7 @@
  *
  * We hold a reference on each bufferevent, so that the deadline never
  * touches freed memory: once evhttp has freed a connection (its
- * bufferevent has no event callback any more) a sweep each second drops
+ * bufferevent has no event callback any more) a sweep every 250 ms drops
  * our reference, which closes the socket (BEV_OPT_CLOSE_ON_FREE; evhttp
  * has already shut it down), and leaves the count.  This file never
  * parses HTTP (h1.c does).  Everything runs on the worker's thread.
@@ -44,12 +44,15 @@ struct plain_conn {
 	struct bufferevent	*bev;
 	struct evbuffer		*front;		/* plain_in_cb's */
 	int			 swept;		/* seen by a sweep at least once */
+	int			 gone;		/* evhttp closed it */
 	int			 gating;	/* inside plain_in_cb */
 };
 
 struct plain_watch {
 	struct event		*sweep;
+	struct event		*reap;		/* a sweep right after a close */
 	struct plain_conn	*conns;
+	struct pool		*pool;		/* the worker's; may be NULL */
 	atomic_int		 request_ms;
 	atomic_llong		 active;
 };
@@ -106,6 +109,55 @@ plain_freed(struct plain_conn *c)
 	return eventcb == NULL;
 }
 
+static int
+plain_fd(struct conn *conn, void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)conn;
+	return bufferevent_getfd(c->bev);
+}
+
+static int
+plain_busy(struct conn *conn, void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)conn;
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) > 0;
+}
+
+/* evhttp closes the connection: the client no longer holds it, though
+ * the descriptor waits for the sweep. */
+static void
+plain_evclosed(struct evhttp_connection *evcon, void *arg)
+{
+	struct plain_conn	*c = arg;
+
+	(void)evcon;
+	pool_leave(&c->conn);
+	/* Close the descriptor once evhttp has let go, not at the next
+	 * sweep: a full worker sheds and accepts many in a second. */
+	c->gone = 1;
+	event_active(c->pw->reap, EV_TIMEOUT, 0);
+}
+
+/* Just after the accept: evhttp's connection is the argument of the
+ * callbacks it set on our bufferevent (as in tls.c). */
+static void
+plain_settled(struct conn *conn, void *arg)
+{
+	struct plain_conn	*c = arg;
+	bufferevent_event_cb	 ecb;
+	void			*evcon;
+
+	(void)conn;
+	bufferevent_getcb(c->bev, NULL, NULL, &ecb, &evcon);
+	if (ecb != NULL && evcon != NULL &&
+	    evhttp_connection_get_bufferevent(evcon) == c->bev)
+		evhttp_connection_set_closecb(evcon, plain_evclosed, c);
+}
+
 /* The request deadline has passed. */
 static void
 plain_expire(struct conn *conn, void *arg)
@@ -153,6 +205,11 @@ plain_bevcb(struct event_base *base, void *arg)
 	evbuffer_add_cb(bufferevent_get_output(bev), plain_out_cb, c);
 	c->next = pw->conns;
 	pw->conns = c;
+	c->conn.fd = plain_fd;
+	c->conn.busy = plain_busy;
+	c->conn.settled = plain_settled;
+	if (pw->pool != NULL)
+		pool_join(pw->pool, &c->conn);
 	return bev;
 }
 
@@ -165,7 +222,7 @@ plain_sweep(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	for (pp = &pw->conns; (c = *pp) != NULL;) {
-		if (c->swept && plain_freed(c)) {
+		if ((c->swept || c->gone) && plain_freed(c)) {
 			*pp = c->next;
 			evbuffer_remove_cb(bufferevent_get_input(c->bev),
 			    plain_in_cb, c);
@@ -186,7 +243,7 @@ struct plain_watch *
 plain_watch_new(struct event_base *base, int request_ms)
 {
 	struct plain_watch	*pw;
-	struct timeval		 tv = { 1, 0 };
+	struct timeval		 tv = { 0, 250000 };
 
 	pw = xcalloc(1, sizeof *pw);
 	atomic_init(&pw->request_ms, request_ms);
@@ -194,6 +251,8 @@ plain_watch_new(struct event_base *base, int request_ms)
 	    pw)) == NULL)
 		fatalx("plain: cannot create a timer");
 	event_add(pw->sweep, &tv);
+	if ((pw->reap = event_new(base, -1, 0, plain_sweep, pw)) == NULL)
+		fatalx("plain: cannot create an event");
 	return pw;
 }
 
@@ -201,6 +260,12 @@ void
 plain_watch_attach(struct plain_watch *pw, struct evhttp *http)
 {
 	evhttp_set_bevcb(http, plain_bevcb, pw);
+}
+
+void
+plain_watch_set_pool(struct plain_watch *pw, struct pool *pool)
+{
+	pw->pool = pool;
 }
 
 void
@@ -237,5 +302,6 @@ plain_watch_free(struct plain_watch *pw)
 		free(c);
 	}
 	event_free(pw->sweep);
+	event_free(pw->reap);
 	free(pw);
 }

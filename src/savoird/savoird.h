@@ -63,6 +63,8 @@ struct config {
 	int		 request_timeout;	/* s: whole request, slow clients */
 	int		 idle_timeout;		/* s: keep-alive */
 	int		 max_connections;	/* per worker */
+	int		 max_per_address;	/* server-wide; 0: none */
+	int		 shed_after_ms;		/* at the cap; 0: never */
 	/* [search] */
 	int		 budget_ms;
 	int		 page_size;
@@ -106,8 +108,17 @@ struct worker {
 	int			 nboundp;	/* http and redirect */
 	struct plain_watch	*plain;		/* their deadline, count */
 	struct event		*guard_ev;	/* connection cap check */
-	int			 paused;	/* accepting stopped (https) */
-	int			 pausedp;	/* (http and redirect) */
+	struct pool		*pool;		/* its connections (conn.h) */
+	int			 full;		/* paused: at the cap */
+	int			 starved;	/* paused: out of descriptors */
+	int			 listening;	/* listeners enabled */
+	int			 reserve;	/* /dev/null, given up on EMFILE */
+	struct event		*starve_ev;	/* resumes after EMFILE */
+	int64_t			 starve_logged;	/* mono_us */
+	unsigned long long	 starve_dropped; /* since the last message */
+	int64_t			 full_logged;	/* mono_us */
+	int			 full_said;	/* that pause was logged */
+	atomic_ullong		 accept_errors;	/* EMFILE and the like */
 	int64_t			 store_checked;	/* mono_us of last stat */
 	int64_t			 store_failed;	/* mono_us of last failure */
 	ino_t			 store_ino;
@@ -122,6 +133,7 @@ struct server {
 	struct tls_ctx		*tls;
 	struct worker		 workers[SAVOIRD_MAX_WORKERS];
 	int			 nworkers;
+	int			 fd_cap;	/* per worker, from RLIMIT_NOFILE */
 	struct metrics		*metrics;
 	int64_t			 started;	/* now_ms at start */
 	struct config		*retired_conf[SERVER_MAX_RETIRED];
@@ -144,6 +156,9 @@ void	 server_reload(struct server *, struct config *, struct tls_ctx *,
 struct plain_watch;
 struct plain_watch *plain_watch_new(struct event_base *, int request_ms);
 void		 plain_watch_attach(struct plain_watch *, struct evhttp *);
+struct pool;
+/* Connections join this pool (the worker's cap); NULL: none. */
+void		 plain_watch_set_pool(struct plain_watch *, struct pool *);
 void		 plain_watch_set_request_ms(struct plain_watch *, int);
 long long	 plain_watch_active(struct plain_watch *);
 void		 plain_watch_free(struct plain_watch *);	/* after evhttp_free */

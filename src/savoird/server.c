@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -34,8 +35,87 @@
 #include <event2/thread.h>
 
 #include "savoird.h"
+#include "conn.h"
 
 enum { KIND_HTTPS, KIND_HTTP, KIND_REDIRECT };
+
+/* How long a worker out of descriptors stops accepting. */
+#define SERVER_STARVE_US	250000
+
+/* For the accept error callback, which only gets a listener. */
+static struct server	*server_self;
+
+/*
+ * Descriptors besides connections: per worker its listeners, its
+ * event_base (epoll, a notification pair), the index (database, WAL,
+ * shared memory, a spare) and its reserve; for the process stdio, the
+ * log, the main event_base, files read on reload, and a margin for
+ * connections being closed.
+ */
+#define SERVER_FDS_WORKER	8
+#define SERVER_FDS_FIXED	64
+
+/*
+ * How many connections each worker may hold with the descriptors we have:
+ * raise the soft RLIMIT_NOFILE up to the hard one if workers x
+ * max_connections needs it, and when even that is short say what is
+ * reachable and return less than max_connections.
+ */
+static int
+server_fd_budget(struct server *s, const struct config *c)
+{
+	struct rlimit	 rl, nr;
+	long long	 per = c->nlisten + c->nhttp_listen +
+			    c->nredirect_listen + SERVER_FDS_WORKER;
+	long long	 need, cap;
+
+	need = (long long)s->nworkers * (c->max_connections + per) +
+	    SERVER_FDS_FIXED;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit");
+		return c->max_connections;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && (long long)rl.rlim_cur < need) {
+		nr.rlim_max = rl.rlim_max;
+		nr.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+		    (long long)rl.rlim_max >= need ? (rlim_t)need :
+		    rl.rlim_max;
+		if (nr.rlim_cur > rl.rlim_cur &&
+		    setrlimit(RLIMIT_NOFILE, &nr) == 0) {
+			log_info("descriptors: soft limit raised from %llu "
+			    "to %llu (%d workers x %d connections)",
+			    (unsigned long long)rl.rlim_cur,
+			    (unsigned long long)nr.rlim_cur, s->nworkers,
+			    c->max_connections);
+			rl.rlim_cur = nr.rlim_cur;
+		}
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || (long long)rl.rlim_cur >= need)
+		return c->max_connections;
+	cap = ((long long)rl.rlim_cur - SERVER_FDS_FIXED) / s->nworkers - per;
+	if (cap < 1)
+		cap = 1;
+	log_warnx("descriptors: the limit is %llu (hard %llu) but %d workers "
+	    "x %d connections need about %lld: serving at most %lld "
+	    "connections per worker, %lld in all; raise the limit "
+	    "(LimitNOFILE=, ulimit -n) or lower max_connections",
+	    (unsigned long long)rl.rlim_cur,
+	    (unsigned long long)rl.rlim_max, s->nworkers, c->max_connections,
+	    need, cap, cap * s->nworkers);
+	return (int)cap;
+}
+
+/* The worker's cap and shedding, from the configuration in force. */
+static void
+worker_pool_set(struct worker *w)
+{
+	struct config	*c = w->server->conf;
+	int		 cap = c->max_connections;
+
+	if (w->server->fd_cap > 0 && w->server->fd_cap < cap)
+		cap = w->server->fd_cap;
+	pool_set(w->pool, cap, c->max_per_address, c->shed_after_ms);
+}
 
 /* Bind one socket to addr; port_out gets the port actually bound. */
 static int
@@ -244,53 +324,137 @@ worker_reload_cb(evutil_socket_t fd, short ev, void *arg)
 	if (w->plain != NULL)
 		plain_watch_set_request_ms(w->plain,
 		    w->server->conf->request_timeout * 1000);
+	worker_pool_set(w);
 }
 
 /*
- * At max_connections TLS connections a worker stops accepting (the kernel
- * queues new ones in the backlog) until some close, rather than accepting
- * more than it can serve.
+ * A worker's listeners run while it is neither full (pool.c: at its cap
+ * with nobody to shed) nor starved (out of descriptors); evconnlistener's
+ * accept loop stops as soon as a callback disables its listener.
  */
-/* Stop or resume accepting on a group of listeners. */
 static void
-worker_pause(struct worker *w, struct evhttp_bound_socket **b, int n,
-    int *paused, long long active, const char *what)
+worker_listen(struct worker *w)
 {
-	int	 i, full = active >= w->server->conf->max_connections;
+	struct evconnlistener	*l;
+	int			 i, want = !w->full && !w->starved;
 
-	if (full == *paused)
+	if (want == w->listening)
 		return;
-	for (i = 0; i < n; i++) {
-		if (full)
-			evconnlistener_disable(
-			    evhttp_bound_socket_get_listener(b[i]));
+	for (i = 0; i < w->nbound + w->nboundp; i++) {
+		l = evhttp_bound_socket_get_listener(i < w->nbound ?
+		    w->bound[i] : w->boundp[i - w->nbound]);
+		if (want)
+			evconnlistener_enable(l);
 		else
-			evconnlistener_enable(
-			    evhttp_bound_socket_get_listener(b[i]));
+			evconnlistener_disable(l);
 	}
-	*paused = full;
-	if (full)
-		log_warnx("worker %d: %lld %s connections, the limit: not "
-		    "accepting until some close", w->id, active, what);
-	else
-		log_info("worker %d: accepting %s connections again", w->id,
-		    what);
+	w->listening = want;
+}
+
+/* pool.c's pause callback.  At most one message a second: with shedding
+ * a busy worker may pause and resume many times a second. */
+static void
+worker_full(void *arg, int full)
+{
+	struct worker	*w = arg;
+	struct pool_stats st;
+	int64_t		 now = mono_us();
+
+	w->full = full;
+	worker_listen(w);
+	if (full && now - w->full_logged >= 1000000) {
+		pool_stats(w->pool, &st);
+		w->full_logged = now;
+		w->full_said = 1;
+		log_warnx("worker %d: %lld connections, the limit: not "
+		    "accepting until some close or may be shed", w->id,
+		    st.active);
+	} else if (!full && w->full_said) {
+		w->full_said = 0;
+		if (w->nbound > 0)
+			log_info("worker %d: accepting HTTPS connections "
+			    "again", w->id);
+		if (w->nboundp > 0)
+			log_info("worker %d: accepting plain HTTP connections "
+			    "again", w->id);
+	}
+}
+
+static struct worker *
+worker_of_base(struct event_base *base)
+{
+	int	 i;
+
+	for (i = 0; i < server_self->nworkers; i++)
+		if (server_self->workers[i].base == base)
+			return &server_self->workers[i];
+	return NULL;
+}
+
+/*
+ * accept() failed for another reason than a retry (EMFILE, ENFILE,
+ * ENOBUFS...).  Without this callback libevent logs and retries at once,
+ * forever: 1.79 million lines in 6 s.  As OpenBSD httpd does: give up the
+ * reserve descriptor to take the oldest waiting client off the queue and
+ * close it (it learns at once rather than waiting for a slot), stop
+ * accepting for a while, then take the reserve back.
+ */
+static void
+worker_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct worker	*w = worker_of_base(evconnlistener_get_base(l));
+	struct timeval	 tv = { 0, SERVER_STARVE_US };
+	int		 err = EVUTIL_SOCKET_ERROR(), fd;
+	int64_t		 now = mono_us();
+
+	(void)arg;
+	if (w == NULL)
+		return;
+	atomic_fetch_add(&w->accept_errors, 1);
+	if (w->reserve != -1) {
+		close(w->reserve);
+		w->reserve = -1;
+	}
+	if ((fd = accept4(evconnlistener_get_fd(l), NULL, NULL,
+	    SOCK_CLOEXEC)) != -1) {
+		close(fd);
+		w->starve_dropped++;
+	}
+	w->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	w->starved = 1;
+	worker_listen(w);
+	evtimer_add(w->starve_ev, &tv);
+	if (now - w->starve_logged >= 1000000) {
+		log_warnx("worker %d: accept: %s; not accepting for %d ms "
+		    "(%llu waiting clients closed since the last message)",
+		    w->id, strerror(err), SERVER_STARVE_US / 1000,
+		    w->starve_dropped);
+		w->starve_logged = now;
+		w->starve_dropped = 0;
+	}
+}
+
+static void
+worker_starve_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker	*w = arg;
+	struct timeval	 tv = { 0, SERVER_STARVE_US };
+
+	if (w->reserve == -1 &&
+	    (w->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		evtimer_add(w->starve_ev, &tv);	/* still none free */
+		return;
+	}
+	w->starved = 0;
+	worker_listen(w);
 }
 
 static void
 worker_guard_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct worker		*w = arg;
-	struct tls_stats	 st;
+	struct worker	*w = arg;
 
-	if (w->tls != NULL) {
-		tls_worker_stats(w->tls, &st);
-		worker_pause(w, w->bound, w->nbound, &w->paused,
-		    (long long)st.active, "HTTPS");
-	}
-	if (w->plain != NULL)
-		worker_pause(w, w->boundp, w->nboundp, &w->pausedp,
-		    plain_watch_active(w->plain), "plain HTTP");
+	pool_tick(w->pool);
 }
 
 static void
@@ -341,6 +505,8 @@ worker_evhttp(struct worker *w, int kind,
 			return NULL;
 		}
 		w->fds[kind][i] = -1;	/* evhttp owns it now */
+		evconnlistener_set_error_cb(
+		    evhttp_bound_socket_get_listener(b), worker_accept_error);
 		if (kind == KIND_HTTPS)
 			w->bound[w->nbound++] = b;
 		else
@@ -355,6 +521,8 @@ server_start(struct server *s, char **cause)
 	struct worker	*w;
 	int		 i;
 
+	server_self = s;
+	s->fd_cap = server_fd_budget(s, s->conf);
 	for (i = 0; i < s->nworkers; i++) {
 		w = &s->workers[i];
 		w->id = i;
@@ -363,17 +531,29 @@ server_start(struct server *s, char **cause)
 			xasprintf(cause, "event_base_new failed");
 			return -1;
 		}
+		if ((w->reserve = open("/dev/null", O_RDONLY |
+		    O_CLOEXEC)) == -1) {
+			xasprintf(cause, "/dev/null: %s", strerror(errno));
+			return -1;
+		}
 		w->reload_ev = event_new(w->base, -1, 0, worker_reload_cb, w);
 		w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
+		w->starve_ev = evtimer_new(w->base, worker_starve_cb, w);
+		w->pool = pool_new(w->base, worker_full, w);
+		worker_pool_set(w);
 		if (w->nfds[KIND_HTTPS] > 0 && (w->tls = tls_worker_new(
 		    w->base, s->tls, s->conf->handshake_ms, cause)) == NULL)
 			return -1;
-		if (w->tls != NULL)
+		if (w->tls != NULL) {
 			tls_worker_set_request_ms(w->tls,
 			    s->conf->request_timeout * 1000);
-		if (w->nfds[KIND_HTTP] + w->nfds[KIND_REDIRECT] > 0)
+			tls_worker_set_pool(w->tls, w->pool);
+		}
+		if (w->nfds[KIND_HTTP] + w->nfds[KIND_REDIRECT] > 0) {
 			w->plain = plain_watch_new(w->base,
 			    s->conf->request_timeout * 1000);
+			plain_watch_set_pool(w->plain, w->pool);
+		}
 		if ((w->https = worker_evhttp(w, KIND_HTTPS, http_dispatch,
 		    cause)) == NULL && w->nfds[KIND_HTTPS] > 0)
 			return -1;
@@ -384,8 +564,11 @@ server_start(struct server *s, char **cause)
 		    http_dispatch_redirect, cause)) == NULL &&
 		    w->nfds[KIND_REDIRECT] > 0)
 			return -1;
-		if (w->tls != NULL || w->plain != NULL) {
-			struct timeval tv = { 0, 200000 };
+		w->listening = 1;
+		{
+			/* Resumes a full worker once somebody may be shed:
+			 * a newcomer waits at most this long for that. */
+			struct timeval tv = { 0, 100000 };
 
 			w->guard_ev = event_new(w->base, -1, EV_PERSIST,
 			    worker_guard_cb, w);
@@ -423,6 +606,12 @@ server_stop(struct server *s)
 			evhttp_free(w->redirect);
 		plain_watch_free(w->plain);
 		tls_worker_free(w->tls);
+		/* Connections still being finalized leave it first. */
+		pool_free(w->pool);
+		if (w->starve_ev != NULL)
+			event_free(w->starve_ev);
+		if (w->reserve > 0)
+			close(w->reserve);
 		if (w->reload_ev != NULL)
 			event_free(w->reload_ev);
 		if (w->stop_ev != NULL)
@@ -454,6 +643,7 @@ server_reload(struct server *s, struct config *c, struct tls_ctx *tls,
 		    s->templates : NULL;
 		s->nretired++;
 	}
+	s->fd_cap = server_fd_budget(s, c);
 	s->conf = c;
 	if (t != NULL)
 		s->templates = t;

@@ -221,6 +221,7 @@ tls_closecb(struct evhttp_connection *evcon, void *arg)
 	int		 fd;
 
 	c->closed = 1;
+	pool_leave(&c->conn);	/* the client no longer holds it */
 	if (c->handshaken && !c->conn.closing && !c->notified) {
 		c->notified = 1;
 		(void)mbedtls_ssl_close_notify(&c->ssl);
@@ -618,6 +619,26 @@ tls_under_event(struct bufferevent *under, short what, void *arg)
 	tls_conn_release(c);
 }
 
+static int
+tls_conn_fd(struct conn *conn, void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	(void)conn;
+	return bufferevent_getfd(c->under);
+}
+
+/* An answer still leaving: plaintext or ciphertext queued. */
+static int
+tls_conn_busy(struct conn *conn, void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	(void)conn;
+	return evbuffer_get_length(bufferevent_get_output(c->under)) > 0 ||
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0;
+}
+
 /* The filter's destructor: runs once both bufferevents are done. */
 static void
 tls_conn_free(void *arg)
@@ -692,7 +713,17 @@ tls_bevcb(struct event_base *base, void *arg)
 		return bev;
 	}
 	mbedtls_ssl_set_bio(&c->ssl, c, tls_bio_send, tls_bio_recv, NULL);
+	c->conn.fd = tls_conn_fd;
+	c->conn.busy = tls_conn_busy;
+	if (w->pool != NULL)
+		pool_join(w->pool, &c->conn);
 	return bev;
+}
+
+void
+tls_worker_set_pool(struct tls_worker *w, struct pool *pool)
+{
+	w->pool = pool;
 }
 
 void

@@ -114,6 +114,9 @@ void		 tls_worker_free(struct tls_worker *);
  * bufferevent callback).  http must run on the worker's event_base.
  */
 void		 tls_worker_attach(struct tls_worker *, struct evhttp *);
+struct pool;
+/* New connections join this pool (conn.h: the worker's cap). */
+void		 tls_worker_set_pool(struct tls_worker *, struct pool *);
 /*
  * Use ctx for the connections accepted from now on (takes its own
  * reference).  Safe from any thread: the worker builds its new

@@ -32,6 +32,7 @@ struct tls_worker {
 	_Atomic(struct tls_ctx *) pending;
 	atomic_int		 handshake_ms;
 	atomic_int		 request_ms;
+	struct pool		*pool;	/* the worker's cap; may be NULL */
 	struct {
 		atomic_ullong	 handshakes;
 		atomic_ullong	 resumed;

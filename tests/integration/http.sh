@@ -108,6 +108,8 @@ key = $T_TMP/test.key
 [limits]
 request_timeout = 3
 idle_timeout = 30
+# 200 concurrent clients and load from 127.0.0.1 alone.
+max_per_address = 1000
 
 [search]
 page_size = 10
@@ -618,7 +620,7 @@ write_conf
 # 20 idle connections over 2 workers with max_connections = 3 each: both
 # are full (a worker gets fewer than 3 of 20 with odds of 1 in 5,000); a new
 # client waits in the kernel's backlog until some close, then is served.
-write_conf "[limits]" "max_connections = 3"
+write_conf "[limits]" "max_connections = 3" "shed_after_ms = 0"
 kill -HUP $pid
 sleep 0.5
 for kind in plain tls; do
