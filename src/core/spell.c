@@ -309,6 +309,24 @@ spell_distance(const char *a, size_t na, const char *b, size_t nb, int max)
 	return d[na][nb];
 }
 
+/*
+ * Could a slip turn c into w at their start?  The same first letter, a
+ * scanner's confusion of it, or one of the first two letters dropped,
+ * added or swapped: people rarely mistype the first letter otherwise, and
+ * this test spares most candidates the distance.
+ */
+static int
+sp_start_ok(const char *w, size_t n, const char *c, size_t nc)
+{
+	if (c[0] == w[0] || sp_ocr1(c[0], w[0]))
+		return 1;
+	if (n > 1 && c[0] == w[1])
+		return 1;
+	if (nc > 1 && c[1] == w[0])
+		return 1;
+	return n > 1 && nc > 1 && sp_ocr2(w, c[0]);
+}
+
 /* The largest distance (half edits) allowed for a word of n bytes. */
 static int
 sp_budget(size_t n)
@@ -394,7 +412,8 @@ spell_suggest(const struct speller *sp, const char *w, size_t n,
 	for (i = 0; i < ntouched; i++) {
 		const struct spell_word	*c = &sp->v[touched[i]];
 
-		if (count[touched[i]] < need)
+		if (count[touched[i]] < need || !sp_start_ok(w, n,
+		    sp_word(sp, touched[i]), c->len))
 			continue;
 		if (c->len == n && memcmp(sp_word(sp, touched[i]), w, n) == 0)
 			continue;
