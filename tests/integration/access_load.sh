@@ -11,18 +11,7 @@
 # verifiers' queue alone, without the budget).
 . "$(dirname "$0")/lib.sh"
 
-SAVOIRD="${SAVOIRD:-$top_builddir/savoird}"
-for tool in curl python3; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 0
-	fi
-done
-if [ ! -x "$SAVOIRD" ]; then
-	echo "1..0 # SKIP $SAVOIRD is not built"
-	exit 0
-fi
-PY=$(python3 -c 'import sys; print(sys.executable)')
+daemon_prereqs curl python3
 # Binding a client to 127.0.0.2 needs the whole 127/8 on lo (Linux).
 if ! "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.51", 0))' 2>/dev/null; then
 	echo "1..0 # SKIP cannot bind to 127.0.0.51"
@@ -39,14 +28,9 @@ printf 'autre\n' | "$SAVOIR" passwd --file "$users" bob >/dev/null 2>&1
 printf 'encore\n' | "$SAVOIR" passwd --file "$users" carol >/dev/null 2>&1
 grep -q '^carol:\$y\$' "$users" || { echo "Bail out! savoir passwd failed"; exit 1; }
 
-runas=""
-if [ "$(id -u)" -eq 0 ]; then
-	runas="user = nobody"
-	chmod -R a+rwX "$T_TMP"
-	chmod 755 "$T_TMP"
-	chgrp nogroup "$users"
-fi
-PH=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+runas_setup
+[ -z "$runas" ] || chgrp nogroup "$users"
+PH=$(free_ports 1)
 conf="$T_TMP/savoir.conf"
 write_conf() {
 	cat >"$conf" <<EOF
@@ -73,17 +57,7 @@ log="$T_TMP/savoird.log"
 pid=$!
 trap 'kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
 H="http://127.0.0.1:$PH"
-up=0
-for _ in $(seq 1 100); do
-	if curl -s --max-time 1 -o /dev/null "$H/healthz"; then up=1; break; fi
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.1
-done
-if [ $up -ne 1 ]; then
-	echo "Bail out! savoird did not start"
-	diag <"$log"
-	exit 1
-fi
+daemon_wait $pid "$H/healthz" 10
 plan 16
 
 # get URL [curl args]: prints the status; headers in hdr, body in body.

@@ -8,20 +8,8 @@
 # and a clean SIGTERM.
 . "$(dirname "$0")/lib.sh"
 
-SAVOIRD="$top_builddir/savoird"
-for tool in curl openssl python3; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 0
-	fi
-done
-if [ ! -x "$SAVOIRD" ]; then
-	echo "1..0 # SKIP $SAVOIRD is not built"
-	exit 0
-fi
+daemon_prereqs curl openssl python3
 
-# The interpreter itself, not a version manager's shim (~0.7 s a start).
-PY=$(python3 -c 'import sys; print(sys.executable)')
 
 # --- a knowledge base, a www tree and a configuration ---------------------
 tree="$T_TMP/tree"
@@ -58,12 +46,7 @@ echo "HIDDEN-CONTENT" >"$www/static/.hidden.css"
 ln -s "$T_TMP/secret/secret.txt" "$www/static/out.txt"
 ln -s "$T_TMP/secret" "$www/static/outdir"
 
-# Three free loopback ports, taken together so they differ.
-read -r PS PH PX < <("$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(3)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
+read -r PS PH PX < <(free_ports 3)
 # A non-loopback address of this machine, to see plain HTTP refused with
 # access control (none: that check is skipped).
 ext=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.[0-9.]+$' | grep -v '^127\.' | head -1)
@@ -71,20 +54,10 @@ http_listen="127.0.0.1:$PH"
 [ -n "$ext" ] && http_listen="$http_listen, $ext:$PX"
 
 # Started as root, savoird becomes nobody: it must read everything here.
-runas=""
-if [ "$(id -u)" -eq 0 ]; then
-	runas="user = nobody"
-	chmod -R a+rwX "$T_TMP"
-	chmod 755 "$T_TMP"
-fi
+runas_setup
 
 # A test certificate (the self-signed one savoird makes is tls.sh's).
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
-	-keyout "$T_TMP/test.key" -out "$T_TMP/test.crt" >"$T_TMP/openssl.out" 2>&1 ||
-	{ echo "Bail out! openssl cannot make a test certificate"; cat "$T_TMP/openssl.out"; exit 1; }
-chmod 640 "$T_TMP/test.key"
-[ "$(id -u)" -eq 0 ] && chgrp nogroup "$T_TMP/test.key"
+test_cert
 
 printf '# test\nAECT, action extérieure des collectivités territoriales\nzyxwv, eau\n' \
 	>"$T_TMP/synonymes.txt"
@@ -142,17 +115,7 @@ pid=$!
 trap 'kill -9 $pid $npid 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$log" /tmp/http-sh.log; rm -rf "$T_TMP"' EXIT
 S="https://127.0.0.1:$PS"
 H="http://127.0.0.1:$PH"
-up=0
-for _ in $(seq 1 100); do
-	if curl -sk --max-time 1 -o /dev/null "$S/healthz"; then up=1; break; fi
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.1
-done
-if [ $up -ne 1 ]; then
-	echo "Bail out! savoird did not start"
-	diag <"$log"
-	exit 1
-fi
+daemon_wait $pid "$S/healthz" 10
 
 # --- helpers ----------------------------------------------------------------
 # get URL [curl args]: prints the status; headers in hdr, body in body.

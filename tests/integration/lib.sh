@@ -42,3 +42,73 @@ hasnt() {
 }
 
 finish() { exit $((T_FAILED > 0)); }
+
+# --- tests that start the real savoird -------------------------------------
+
+# daemon_prereqs TOOL...: skip the whole test unless the tools and savoird
+# are there; sets SAVOIRD (unless given) and PY, the interpreter itself
+# rather than a version manager's shim (~0.7 s a start).
+daemon_prereqs() {
+	local tool
+	SAVOIRD="${SAVOIRD:-$top_builddir/savoird}"
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null 2>&1; then
+			echo "1..0 # SKIP $tool is not installed"
+			exit 0
+		fi
+	done
+	if [ ! -x "$SAVOIRD" ]; then
+		echo "1..0 # SKIP $SAVOIRD is not built"
+		exit 0
+	fi
+	PY=$(python3 -c 'import sys; print(sys.executable)')
+}
+
+# free_ports N: N free loopback ports, taken together so they differ.
+free_ports() {
+	"$PY" -c '
+import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])' "$1"
+}
+
+# runas_setup: started as root, savoird becomes nobody: it must read
+# everything under T_TMP.  Sets runas, a line for [server].
+runas_setup() {
+	runas=""
+	if [ "$(id -u)" -eq 0 ]; then
+		runas="user = nobody"
+		chmod -R a+rwX "$T_TMP"
+		chmod 755 "$T_TMP"
+	fi
+}
+
+# daemon_wait PID URL [SECONDS]: wait until URL answers (curl -k), or bail
+# out with the daemon's log ($log) when it does not or the daemon died.
+daemon_wait() {
+	local i
+	for i in $(seq 1 $((${3:-30} * 10))); do
+		curl -sk --max-time 1 -o /dev/null "$2" && return 0
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "Bail out! savoird did not start"
+	diag <"$log"
+	exit 1
+}
+
+# test_cert: a P-256 certificate for localhost and 127.0.0.1 in
+# T_TMP/test.crt and test.key, the key readable by the group savoird
+# drops to when started as root (call after runas_setup).
+test_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -days 2 -subj /CN=localhost \
+	    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+	    -keyout "$T_TMP/test.key" -out "$T_TMP/test.crt" \
+	    >"$T_TMP/openssl.out" 2>&1 ||
+		{ echo "Bail out! openssl cannot make a test certificate"
+		  cat "$T_TMP/openssl.out"; exit 1; }
+	chmod 640 "$T_TMP/test.key"
+	[ -z "${runas:-}" ] || chgrp nogroup "$T_TMP/test.key"
+}

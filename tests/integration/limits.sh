@@ -13,18 +13,7 @@
 # here is stopped here.
 . "$(dirname "$0")/lib.sh"
 
-SAVOIRD="$top_builddir/savoird"
-for tool in curl openssl python3 prlimit; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 0
-	fi
-done
-if [ ! -x "$SAVOIRD" ]; then
-	echo "1..0 # SKIP $SAVOIRD is not built"
-	exit 0
-fi
-PY=$(python3 -c 'import sys; print(sys.executable)')
+daemon_prereqs curl openssl python3 prlimit
 
 pids=()
 cleanup() {
@@ -42,24 +31,10 @@ mkdir -p "$T_TMP/db"
 kb="$T_TMP/db/kb.db"
 "$SAVOIR" --db "$kb" index "$top_srcdir/tests/data/mini" >"$T_TMP/index.out" 2>&1 ||
 	{ echo "Bail out! cannot index"; cat "$T_TMP/index.out"; exit 1; }
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
-	-keyout "$T_TMP/test.key" -out "$T_TMP/test.crt" >"$T_TMP/openssl.out" 2>&1 ||
-	{ echo "Bail out! openssl"; cat "$T_TMP/openssl.out"; exit 1; }
 cp -r "$top_srcdir/www" "$T_TMP/www"
-runas=""
-if [ "$(id -u)" -eq 0 ]; then
-	runas="user = nobody"
-	chmod -R a+rwX "$T_TMP"
-	chmod 755 "$T_TMP"
-	chmod 640 "$T_TMP/test.key"
-	chgrp nogroup "$T_TMP/test.key"
-fi
-read -r PS PH < <("$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(2)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
+runas_setup
+test_cert
+read -r PS PH < <(free_ports 2)
 conf="$T_TMP/savoir.conf"
 write_conf() {
 	cat >"$conf" <<EOF

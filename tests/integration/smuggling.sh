@@ -12,41 +12,16 @@
 # announced by Content-Length still work.
 . "$(dirname "$0")/lib.sh"
 
-SAVOIRD="$top_builddir/savoird"
-for tool in openssl python3; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 0
-	fi
-done
-if [ ! -x "$SAVOIRD" ]; then
-	echo "1..0 # SKIP $SAVOIRD is not built"
-	exit 0
-fi
-PY=$(python3 -c 'import sys; print(sys.executable)')
+daemon_prereqs openssl python3
 
 # --- a small knowledge base, a certificate, three listeners -----------------
 mkdir -p "$T_TMP/db"
 kb="$T_TMP/db/kb.db"
 "$SAVOIR" --db "$kb" index "$top_srcdir/tests/data/mini" >"$T_TMP/index.out" 2>&1 ||
 	{ echo "Bail out! cannot index"; cat "$T_TMP/index.out"; exit 1; }
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
-	-keyout "$T_TMP/test.key" -out "$T_TMP/test.crt" >"$T_TMP/openssl.out" 2>&1 ||
-	{ echo "Bail out! openssl cannot make a test certificate"; cat "$T_TMP/openssl.out"; exit 1; }
-read -r PS PH PR < <("$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(3)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
-runas=""
-if [ "$(id -u)" -eq 0 ]; then
-	runas="user = nobody"
-	chmod -R a+rwX "$T_TMP"
-	chmod 755 "$T_TMP"
-	chmod 640 "$T_TMP/test.key"
-	chgrp nogroup "$T_TMP/test.key"
-fi
+read -r PS PH PR < <(free_ports 3)
+runas_setup
+test_cert
 conf="$T_TMP/savoir.conf"
 cat >"$conf" <<EOF
 [server]

@@ -8,31 +8,15 @@
 # the document that presents them.
 . "$(dirname "$0")/lib.sh"
 
-SAVOIRD="$top_builddir/savoird"
-for tool in curl python3; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 0
-	fi
-done
-PY=$(python3 -c 'import sys; print(sys.executable)')
+daemon_prereqs curl python3
 plan 23
 
 mkdir -p "$T_TMP/db" "$T_TMP/state"
 kb="$T_TMP/db/kb.db"
 "$SAVOIR" --db "$kb" index "$top_srcdir/corpus" >"$T_TMP/index.out" 2>&1 ||
 	{ echo "Bail out! cannot index the corpus"; cat "$T_TMP/index.out"; exit 1; }
-runas=""
-if [ "$(id -u)" -eq 0 ]; then
-	runas="user = nobody"
-	chmod -R a+rwX "$T_TMP"
-	chmod 755 "$T_TMP"
-fi
-read -r PS PH < <("$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(2)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
+runas_setup
+read -r PS PH < <(free_ports 2)
 cat >"$T_TMP/savoir.conf" <<CONF
 [server]
 listen = 127.0.0.1:$PS
@@ -49,12 +33,8 @@ CONF
 pid=$!
 trap 'kill -9 $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
 base="http://127.0.0.1:$PH"
-for _ in $(seq 1 300); do
-	curl -sf "$base/healthz" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-curl -sf "$base/healthz" >/dev/null 2>&1 ||
-	{ echo "Bail out! savoird did not start"; diag <"$T_TMP/savoird.log"; exit 1; }
+log="$T_TMP/savoird.log"
+daemon_wait $pid "$base/healthz"
 
 get() { curl -s "$base$1" >"$T_TMP/$2"; }
 # jq-like: python3 - FILE EXPR prints eval(EXPR) on the JSON document d.

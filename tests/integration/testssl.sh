@@ -8,22 +8,12 @@
 # protocol, cipher or vulnerability finding ever is.
 . "$(dirname "$0")/lib.sh"
 
-SAVOIRD="$top_builddir/savoird"
 TESTSSL=$(command -v testssl 2>/dev/null || command -v testssl.sh 2>/dev/null || true)
 if [ -z "$TESTSSL" ]; then
 	echo "1..0 # SKIP testssl.sh is not installed (Debian package testssl.sh; ./dev deps installs it)"
 	exit 0
 fi
-for tool in openssl python3 curl timeout; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 0
-	fi
-done
-if [ ! -x "$SAVOIRD" ]; then
-	echo "1..0 # SKIP $SAVOIRD is not built"
-	exit 0
-fi
+daemon_prereqs openssl python3 curl timeout
 plan 7
 
 # --- a small knowledge base and savoird on a free loopback port ---------
@@ -31,18 +21,12 @@ mkdir -p "$T_TMP/db" "$T_TMP/state"
 "$SAVOIR" --db "$T_TMP/db/kb.db" index "$top_srcdir/tests/data/mini" \
 	>"$T_TMP/index.out" 2>&1 ||
 	{ echo "Bail out! cannot index tests/data/mini"; diag <"$T_TMP/index.out"; exit 1; }
-PORT=$(python3 -c '
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_ports 1)
 # Started as root, savoird becomes nobody: it must read (and for the -shm
 # file and the generated certificate, write) what is here, www/ included
 # (copied: the tree may be a clone under /root, mode 700).
 cp -r "$top_srcdir/www" "$T_TMP/www"
-runas=""
-if [ "$(id -u)" -eq 0 ]; then
-	runas="user = nobody"
-	chmod -R a+rwX "$T_TMP"
-fi
+runas_setup
 # No [tls] section: savoird generates its self-signed certificate in
 # state_dir, as a fresh installation does.
 cat >"$T_TMP/savoir.conf" <<EOF
@@ -58,17 +42,7 @@ log="$T_TMP/savoird.log"
 "$SAVOIRD" -f -c "$T_TMP/savoir.conf" >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
-up=0
-for _ in $(seq 1 100); do
-	if curl -sk --max-time 1 -o /dev/null "https://127.0.0.1:$PORT/healthz"; then up=1; break; fi
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.1
-done
-if [ $up -ne 1 ]; then
-	echo "Bail out! savoird did not start"
-	diag <"$log"
-	exit 1
-fi
+daemon_wait $pid "https://127.0.0.1:$PORT/healthz" 10
 check "savoird serves its self-signed certificate" \
 	curl -sS --fail -o /dev/null --cacert "$T_TMP/state/selfsigned.crt" \
 	"https://127.0.0.1:$PORT/healthz"
