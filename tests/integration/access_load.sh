@@ -41,7 +41,7 @@ workers = 2
 $runas
 state_dir = $T_TMP/state
 db = $kb
-www = $top_srcdir/www
+www = $www
 log_level = info
 
 [access]

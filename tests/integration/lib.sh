@@ -74,8 +74,13 @@ print(*[s.getsockname()[1] for s in ss])' "$1"
 }
 
 # runas_setup: started as root, savoird becomes nobody: it must read
-# everything under T_TMP.  Sets runas, a line for [server].
+# everything under T_TMP, and re-reads its templates there on SIGHUP (a
+# checkout under /root, where ./dev fresh clones, is closed to nobody):
+# a copy of www/ in T_TMP/www unless the test made one.  Sets runas, a
+# line for [server], and www.
 runas_setup() {
+	www="$T_TMP/www"
+	[ -d "$www" ] || cp -r "$top_srcdir/www" "$www"
 	runas=""
 	if [ "$(id -u)" -eq 0 ]; then
 		runas="user = nobody"

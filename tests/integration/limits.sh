@@ -31,7 +31,6 @@ mkdir -p "$T_TMP/db"
 kb="$T_TMP/db/kb.db"
 "$SAVOIR" --db "$kb" index "$top_srcdir/tests/data/mini" >"$T_TMP/index.out" 2>&1 ||
 	{ echo "Bail out! cannot index"; cat "$T_TMP/index.out"; exit 1; }
-cp -r "$top_srcdir/www" "$T_TMP/www"
 runas_setup
 test_cert
 read -r PS PH < <(free_ports 2)

@@ -25,7 +25,7 @@ workers = 1
 $runas
 state_dir = $T_TMP/state
 db = $kb
-www = $top_srcdir/www
+www = $www
 [search]
 synonyms = $top_srcdir/corpus/glossaire/synonymes.txt
 CONF

@@ -25,7 +25,6 @@ PORT=$(free_ports 1)
 # Started as root, savoird becomes nobody: it must read (and for the -shm
 # file and the generated certificate, write) what is here, www/ included
 # (copied: the tree may be a clone under /root, mode 700).
-cp -r "$top_srcdir/www" "$T_TMP/www"
 runas_setup
 # No [tls] section: savoird generates its self-signed certificate in
 # state_dir, as a fresh installation does.
