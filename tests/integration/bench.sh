@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh - the benchmarks' own code, run small so that it cannot rot:
 # bench/relevance's export, plain FTS5 baseline and evaluation on the
-# course library, bench-query's timings, and bench/gen-legi.py writing a
-# synthetic code that savoir indexes.  The figures mean nothing here; that
+# course library, bench-query's timings, bench/gen-legi.py writing a
+# synthetic code that savoir indexes, and bench/similar.  The figures mean nothing here; that
 # every piece runs and says what it should is the test.  (Xapian, the
 # fiches and the codes need downloads: bench/relevance/run itself.)
 . "$(dirname "$0")/lib.sh"
@@ -69,5 +69,20 @@ check "gen-legi.py writes synthetic codes" "$PY" "$top_srcdir/bench/gen-legi.py"
 check "... two files" test "$(ls "$T_TMP/gen" | wc -l)" -eq 2
 "$SAVOIR" --db "$T_TMP/gen.db" index "$T_TMP/gen" >"$T_TMP/gen.out" 2>&1
 has "... that savoir indexes, every article a document" ' 300 documents' "$T_TMP/gen.out"
+# bench/similar: « Documents proches » against random documents of the
+# same type, through the real daemon (which becomes nobody as root: the
+# index in a directory it may read and write).
+mkdir -p "$T_TMP/sim"
+cp "$kb" "$T_TMP/sim/kb.db"
+chmod 755 "$T_TMP"
+chmod -R a+rwX "$T_TMP/sim"
+if BUILD="$top_builddir" "$PY" "$top_srcdir/bench/similar" --db "$T_TMP/sim/kb.db" \
+	--qrels "$top_srcdir/tests/relevance/qrels.tsv" --max-docs 12 \
+	>"$T_TMP/sim.out" 2>&1 && grep -q '^ratio ' "$T_TMP/sim.out"; then
+	ok "bench/similar compares similar documents with random ones"
+else
+	not_ok "bench/similar compares similar documents with random ones"
+	diag <"$T_TMP/sim.out"
+fi
 plan "$T_N"
 finish
