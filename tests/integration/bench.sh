@@ -2,7 +2,7 @@
 # bench.sh - the benchmarks' own code, run small so that it cannot rot:
 # bench/relevance's export, plain FTS5 baseline and evaluation on the
 # course library, bench-query's timings, bench/gen-legi.py writing a
-# synthetic code that savoir indexes, and bench/similar.  The figures mean nothing here; that
+# synthetic code that savoir indexes, bench/similar and bench/soak.  The figures mean nothing here; that
 # every piece runs and says what it should is the test.  (Xapian, the
 # fiches and the codes need downloads: bench/relevance/run itself.)
 . "$(dirname "$0")/lib.sh"
@@ -84,5 +84,14 @@ else
 	not_ok "bench/similar compares similar documents with random ones"
 	diag <"$T_TMP/sim.out"
 fi
+# bench/soak, a few seconds of it: keep-alive TLS clients, a SIGHUP and an
+# index run under load, then SIGKILL and a restart.  Its memory figure
+# needs the full minute; here every request must succeed.
+BUILD="$top_builddir" timeout 120 "$PY" "$top_srcdir/bench/soak" --duration 4 \
+	--conns 8 >"$T_TMP/soak.out" 2>&1
+has "bench/soak: requests under a reload and an index run, none failed" \
+	'requests .*, 0 errors , 0 non-2xx' "$T_TMP/soak.out"
+has "... and a restart after SIGKILL serves" 'restart: serving after' \
+	"$T_TMP/soak.out"
 plan "$T_N"
 finish
