@@ -49,7 +49,7 @@ struct run {
 	int64_t				 total_bytes;
 	int64_t				 total_files;
 	struct xzygote			*zygote;
-	struct index_stats		 done;	/* as of the last commit */
+	struct index_stats		 done;	/* at the last commit */
 };
 
 static int
@@ -255,8 +255,9 @@ run_maybe_commit(struct run *r, int force, char **cause)
 /*
  * The disk filled up: roll the batch back, fold the WAL in and truncate it
  * so the room it took comes back, and say so with figures.  The index
- * keeps every batch committed before, each whole.  Called before any other call on the store since the
- * failure, which store_disk_full and store_need read.
+ * keeps every batch committed before, each whole.  Called before any
+ * other call on the store since the failure, which store_disk_full and
+ * store_need read.
  */
 static void
 run_full(struct run *r, char **cause)
