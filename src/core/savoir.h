@@ -230,6 +230,19 @@ void		 store_close(struct store *);
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 int		 store_rollback(struct store *);
+/* Whether the last failure came from a full disk (store_commit also fails
+ * this way, before committing, when the index file has no room to grow by
+ * the batch).  Ask before any other call on the store. */
+int		 store_disk_full(struct store *);
+/* About how many bytes the failed batch needed (its WAL and the index
+ * file's growth); ask before the rollback. */
+int64_t		 store_need(struct store *);
+/* After a rollback: fold the WAL in and truncate it, so the room it took
+ * comes back; -1 if it could not be emptied (a reader, a full disk). */
+int		 store_truncate_wal(struct store *);
+/* Bytes free on the index's file system and its mount point (caller
+ * frees *mount). */
+int		 store_space(struct store *, int64_t *avail, char **mount);
 /* End of an indexing run: merge the postings where that pays. */
 int		 store_optimize(struct store *, char **cause);
 /* The postings as of now, for ranking; NULL when the index has none. */
@@ -287,6 +300,8 @@ int	 store_put_types(struct store *, const struct savoir_plugin *const *,
 /* Integrity: SQLite integrity_check, FTS5 integrity-check, schema.  Each
  * problem is appended to out; returns the number of problems or -1. */
 int	 store_check(struct store *, struct buf *out);
+/* The index file's path, as opened. */
+const char	*store_path(struct store *);
 /* The last SQLite error on the store's connection (never NULL). */
 const char	*store_errmsg(struct store *);
 /* Stop any statement of the store still running at the monotonic time

@@ -14,8 +14,11 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -478,6 +481,12 @@ store_db(struct store *st)
 }
 
 const char *
+store_path(struct store *st)
+{
+	return st->path;
+}
+
+const char *
 store_errmsg(struct store *st)
 {
 	return sqlite3_errmsg(st->db);
@@ -514,22 +523,172 @@ store_library_init(int threads)
 int
 store_begin(struct store *st)
 {
+	st->full = 0;
+	st->need = 0;
 	return store_exec(st, "BEGIN IMMEDIATE", NULL);
 }
 
-/* The pending postings are written in the transaction of their
- * documents, right before it commits. */
+/* Room a commit keeps on top of the index file's growth: the commit's own
+ * frame, the -shm file growing, the WAL header. */
+#define STORE_ROOM_SLACK	(256 * 1024)
+
+static int64_t
+store_wal_size(struct store *st)
+{
+	struct stat	 sb;
+	char		*wal;
+	int		 rc;
+
+	wal = xsprintf("%s-wal", st->path);
+	rc = stat(wal, &sb);
+	free(wal);
+	return rc == 0 ? (int64_t)sb.st_size : 0;
+}
+
+/* How much the index file grows when the open transaction is folded in:
+ * its pages beyond the file's size; -1 when SQLite cannot tell. */
+static int64_t
+store_growth(struct store *st)
+{
+	struct stat	 sb;
+	long long	 pages, psize;
+	int64_t		 grow;
+
+	if (store_pragma_int(st, "page_count", &pages) == -1 ||
+	    store_pragma_int(st, "page_size", &psize) == -1 ||
+	    stat(st->path, &sb) == -1)
+		return -1;
+	grow = (int64_t)pages * psize - (int64_t)sb.st_size;
+	return grow > 0 ? grow : 0;
+}
+
+/* Is there room to fold the batch, all in the WAL now, into the index
+ * file?  A file system that cannot say lets the commit try. */
+static int
+store_room(struct store *st)
+{
+	struct statvfs	 sv;
+	int64_t		 grow, avail;
+
+	if ((grow = store_growth(st)) == -1 || statvfs(st->path, &sv) == -1)
+		return 0;
+	avail = (int64_t)sv.f_bavail * (int64_t)sv.f_frsize;
+	if (grow + STORE_ROOM_SLACK <= avail)
+		return 0;
+	st->full = 1;
+	st->need = store_wal_size(st) + grow + STORE_ROOM_SLACK;
+	log_debug("%s: %lld bytes free, folding the batch in needs %lld",
+	    st->path, (long long)avail, (long long)grow + STORE_ROOM_SLACK);
+	return -1;
+}
+
+/*
+ * The pending postings are written in the transaction of their
+ * documents, right before it commits.
+ *
+ * A full disk must never leave a committed batch that the index file has
+ * no room to take in: the WAL could then neither be folded in nor
+ * truncated, and the disk would stay full.  So the batch's pages go to the
+ * WAL first (a full disk fails there, and the batch rolls back whole), the
+ * commit happens only if the file system has room for the index file to
+ * grow by the batch's new pages, and a checkpoint right after folds them
+ * in, so the next batch starts the WAL again from its beginning and a
+ * failed one leaves a WAL that store_truncate_wal can empty.
+ */
 int
 store_commit(struct store *st)
 {
 	char	*cause = NULL;
+	int	 rc;
 
 	if (st->pw != NULL && pwriter_flush(st->pw, &cause) == -1) {
 		log_warnx("%s: %s", st->path, cause);
 		free(cause);
 		return -1;
 	}
-	return store_exec(st, "COMMIT", NULL);
+	/* Its failure does not reach the connection's error code. */
+	if ((rc = sqlite3_db_cacheflush(st->db)) != SQLITE_OK) {
+		st->full = (rc & 0xff) == SQLITE_FULL ||
+		    ((rc & 0xff) == SQLITE_IOERR &&
+		    sqlite3_system_errno(st->db) == ENOSPC);
+		return -1;
+	}
+	if (store_room(st) == -1)
+		return -1;
+	if (store_exec(st, "COMMIT", NULL) == -1)
+		return -1;
+	/* Best effort: a reader still on an older snapshot keeps its
+	 * frames until it moves on; the commit stands either way. */
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK)
+		log_debug("%s: checkpoint: %s", st->path,
+		    sqlite3_errmsg(st->db));
+	return 0;
+}
+
+int
+store_disk_full(struct store *st)
+{
+	int	 code = sqlite3_extended_errcode(st->db) & 0xff;
+
+	if (st->full)
+		return 1;
+	return code == SQLITE_FULL || (code == SQLITE_IOERR &&
+	    sqlite3_system_errno(st->db) == ENOSPC);
+}
+
+int64_t
+store_need(struct store *st)
+{
+	int64_t	 wal, grow = -1;
+
+	if (st->need > 0)
+		return st->need;
+	wal = store_wal_size(st);
+	if (!sqlite3_get_autocommit(st->db))
+		grow = store_growth(st);
+	/* Rolled back already: its new pages would have taken about as
+	 * much room in the index file as in the WAL. */
+	if (grow <= 0)
+		grow = wal;
+	return wal + grow + STORE_ROOM_SLACK;
+}
+
+int
+store_truncate_wal(struct store *st)
+{
+	int	 rc;
+
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return rc == SQLITE_OK && store_wal_size(st) == 0 ? 0 : -1;
+}
+
+int
+store_space(struct store *st, int64_t *avail, char **mount)
+{
+	struct statvfs	 sv;
+	struct stat	 sb, up;
+	char		 real[PATH_MAX], dir[PATH_MAX], *parent;
+
+	*mount = NULL;
+	if (statvfs(st->path, &sv) == -1)
+		return -1;
+	*avail = (int64_t)sv.f_bavail * (int64_t)sv.f_frsize;
+	if (realpath(st->path, real) == NULL || stat(real, &sb) == -1)
+		return -1;
+	/* Up from the index's folder while the device stays the same. */
+	snprintf(dir, sizeof dir, "%s", dirname(real));
+	while (strcmp(dir, "/") != 0) {
+		snprintf(real, sizeof real, "%s", dir);
+		parent = dirname(real);
+		if (stat(parent, &up) == -1 || up.st_dev != sb.st_dev)
+			break;
+		memmove(dir, parent, strlen(parent) + 1);
+	}
+	*mount = xstrdup(dir);
+	return 0;
 }
 
 int

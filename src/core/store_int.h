@@ -39,6 +39,8 @@ struct store {
 	int		 dict_docs;
 	int64_t		 cache_noted;	/* its share of store_cache_total */
 	int64_t		 deadline;	/* store_deadline's, in mono_us */
+	int		 full;		/* store_commit found no room */
+	int64_t		 need;		/* the bytes it needed */
 };
 
 sqlite3		*store_db(struct store *);

@@ -49,6 +49,7 @@ struct run {
 	int64_t				 total_bytes;
 	int64_t				 total_files;
 	struct xzygote			*zygote;
+	struct index_stats		 done;	/* at the last commit */
 };
 
 static int
@@ -246,7 +247,59 @@ run_maybe_commit(struct run *r, int force, char **cause)
 	if (store_commit(r->st) == -1)
 		return run_fail(r, "cannot commit", cause);
 	r->in_tx = 0;
+	r->done = *r->stats;
+	r->done.bytes = r->bytes_done;
 	return 0;
+}
+
+/*
+ * The disk filled up: roll the batch back, fold the WAL in and truncate it
+ * so the room it took comes back, and say so with figures.  The index
+ * keeps every batch committed before, each whole.  Called before any
+ * other call on the store since the failure, which store_disk_full and
+ * store_need read.
+ */
+static void
+run_full(struct run *r, char **cause)
+{
+	const char		*db = store_path(r->st);
+	int64_t			 need, avail = -1;
+	char			*mount = NULL, *stuck = NULL, freebuf[64];
+
+	need = store_need(r->st);
+	store_rollback(r->st);
+	r->in_tx = 0;
+	if (store_truncate_wal(r->st) == -1)
+		stuck = xsprintf("; its journal %s-wal could not be emptied "
+		    "and stays until a run finds room", db);
+	if (store_space(r->st, &avail, &mount) == 0)
+		snprintf(freebuf, sizeof freebuf, "%.1f MB free on %s, ",
+		    avail / 1e6, mount);
+	else
+		freebuf[0] = '\0';
+	free(*cause);
+	xasprintf(cause, "cannot write the index %s: the disk is full (%sthe "
+	    "batch needed about %.1f MB); free space or move the index with "
+	    "--db%s", db, freebuf, need / 1e6, stuck != NULL ? stuck : "");
+	free(stuck);
+	free(mount);
+}
+
+/* A run that stopped: its counts go back to what the index holds, the
+ * batches committed before. */
+static void
+run_stopped(struct run *r)
+{
+	struct index_stats	*s = r->stats;
+
+	s->files_indexed = r->done.files_indexed;
+	s->files_unchanged = r->done.files_unchanged;
+	s->files_failed = r->done.files_failed;
+	s->files_removed = r->done.files_removed;
+	s->docs = r->done.docs;
+	s->warnings = r->done.warnings;
+	s->bytes = r->done.bytes;
+	s->elapsed_us = mono_us() - r->start;
 }
 
 struct cite_ctx {
@@ -716,6 +769,10 @@ out:
 			pthread_join(pend[i].thread, NULL);
 		pending_clear(&pend[i]);
 	}
+	if (ret == -1 && r.in_tx && store_disk_full(st))
+		run_full(&r, cause);
+	if (ret == -1)
+		run_stopped(&r);
 	if (r.in_tx)
 		store_rollback(st);
 	if (opts->progress)

@@ -110,10 +110,22 @@ cmd_index(int argc, char **argv)
 			cli_cause(cause);
 			cause = NULL;
 			ret = 2;
+			index_stats_add(&total, &st);
 			break;
 		}
 		index_stats_add(&total, &st);
 	}
+	/* Stopped on the way (a full disk, say): what the index holds. */
+	if (ret != 0 && total.files_seen > 0)
+		fprintf(stderr, "savoir: stopped; the index keeps what was "
+		    "written before: %lld files (%lld read, %lld unchanged, "
+		    "%lld removed, %lld failed): %lld documents\n",
+		    (long long)(total.files_indexed + total.files_unchanged +
+		    total.files_removed + total.files_failed),
+		    (long long)total.files_indexed,
+		    (long long)total.files_unchanged,
+		    (long long)total.files_removed,
+		    (long long)total.files_failed, (long long)total.docs);
 	if (ret == 0 && !quiet)
 		printf("indexed %lld files (%lld read, %lld unchanged, "
 		    "%lld removed, %lld failed, %lld warnings): %lld documents, "
