@@ -47,6 +47,21 @@ bad_url(const char *v, size_t n)
 	    strncmp(u, "vbscript:", 9) == 0;
 }
 
+/* Is it an attribute a browser follows as a URL? */
+static int
+url_attr(const char *name, size_t n)
+{
+	static const char *const urls[] = { "href", "src", "action",
+	    "formaction", "xlink:href", "data", "poster", "background",
+	    "cite", "srcset", "lowsrc", "dynsrc", NULL };
+	size_t	 i;
+
+	for (i = 0; urls[i] != NULL; i++)
+		if (strlen(urls[i]) == n && strncasecmp(name, urls[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Text may say "onerror=" or "javascript:"; a tag may not have a script,
  * style or iframe name, an on* attribute or a script URL.  The output is
@@ -83,7 +98,7 @@ bad_tag(const char *t, size_t len)
 		} else
 			for (v = t; t < end && !isspace((unsigned char)*t);)
 				t++;
-		if (bad_url(v, (size_t)(t - v)))
+		if (url_attr(name, nlen) && bad_url(v, (size_t)(t - v)))
 			return 1;
 		if (t < end)
 			t++;
