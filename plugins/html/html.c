@@ -280,7 +280,10 @@ hp_squash(const char *s, size_t max)
 
 	if (s == NULL)
 		return NULL;
-	for (; *s != '\0' && b.len < max; s++) {
+	/* Past max, so that buf_clip cuts between two characters: stopping
+	 * at max could leave half of one (invalid UTF-8, which fails the
+	 * file). */
+	for (; *s != '\0' && b.len <= max; s++) {
 		if (hp_space((unsigned char)*s)) {
 			space = b.len > 0;
 			continue;
@@ -291,6 +294,8 @@ hp_squash(const char *s, size_t max)
 		host->buf_add(&b, s, 1);
 	}
 	buf_clip(&b, max);
+	while (b.len > 0 && b.s[b.len - 1] == ' ')
+		buf_cut(&b, b.len - 1);
 	if (b.len == 0) {
 		host->buf_free(&b);
 		return NULL;

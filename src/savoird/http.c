@@ -304,36 +304,6 @@ http_refused(struct req *q)
 	return 1;
 }
 
-/* Every '%' must start a two-digit hex escape; the result must be UTF-8
- * without NUL. */
-static int
-http_valid_escapes(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s != '%')
-			continue;
-		if (!isxdigit((unsigned char)s[1]) ||
-		    !isxdigit((unsigned char)s[2]))
-			return 0;
-		if (s[1] == '0' && s[2] == '0')
-			return 0;	/* %00 would cut the text short */
-	}
-	return 1;
-}
-
-static int
-http_valid_args(struct req *q)
-{
-	struct evkeyval	*kv;
-
-	TAILQ_FOREACH(kv, &q->args, next) {
-		if (!utf8_valid(kv->key, strlen(kv->key), NULL) ||
-		    !utf8_valid(kv->value, strlen(kv->value), NULL))
-			return 0;
-	}
-	return 1;
-}
-
 /* Routes taking a rest-of-path argument ("/doc/" + id). */
 static const char *
 http_prefix(const char *path, const char *prefix)
@@ -404,9 +374,7 @@ static void
 http_handle(struct evhttp_request *r, struct worker *w, int tls)
 {
 	struct config			*c = w->server->conf;
-	struct evhttp_uri		*uri = NULL;
-	const char			*raw, *path, *query;
-	size_t				 len;
+	const char			*raw;
 	struct req			 q;
 
 	memset(&q, 0, sizeof q);
@@ -437,36 +405,27 @@ http_handle(struct evhttp_request *r, struct worker *w, int tls)
 		    "trop longue.");
 		return;
 	}
-	if (!http_valid_escapes(raw) ||
-	    (uri = evhttp_uri_parse_with_flags(raw, 0)) == NULL ||
-	    (path = evhttp_uri_get_path(uri)) == NULL || *path != '/') {
+	switch (url_decode(raw, &q.path_buf, &q.args)) {
+	case URL_BAD_FORM:
 		http_error(&q, 400, "bad_uri", "L'adresse demandée est mal "
 		    "formée (encodage « % » invalide ?).");
 		goto out;
-	}
-	q.path_buf = evhttp_uridecode(path, 0, &len);
-	if (q.path_buf == NULL || strlen(q.path_buf) != len ||
-	    !utf8_valid(q.path_buf, len, NULL)) {
+	case URL_BAD_PATH:
 		http_error(&q, 400, "bad_uri", "L'adresse demandée contient "
 		    "des caractères invalides.");
 		goto out;
-	}
-	q.path = q.path_buf;
-	query = evhttp_uri_get_query(uri);
-	if (query != NULL && (evhttp_parse_query_str(query, &q.args) == -1 ||
-	    !http_valid_args(&q))) {
+	case URL_BAD_QUERY:
 		http_error(&q, 400, "bad_query", "Les paramètres de l'adresse "
 		    "sont mal formés ou ne sont pas en UTF-8 valide.");
 		goto out;
 	}
+	q.path = q.path_buf;
 	if (!access_check(&q))
 		goto out;
 	http_route(&q);
 out:
 	evhttp_clear_headers(&q.args);
 	free(q.path_buf);
-	if (uri != NULL)
-		evhttp_uri_free(uri);
 }
 
 void

@@ -243,6 +243,18 @@ void	 url_param(struct buf *, const char *key, const char *value);
 char	*url_for_doc(const char *id, const char *q);
 /* The search page for q alone; caller frees. */
 char	*url_for_search(const char *q);
+/* Why url_decode refuses a request target. */
+enum {
+	URL_BAD_FORM = 1,	/* a '%' not starting %XX, %00, no /path */
+	URL_BAD_PATH,		/* the decoded path: a NUL or not UTF-8 */
+	URL_BAD_QUERY		/* parameters malformed or not UTF-8 */
+};
+/*
+ * Decode a request target: *path its path, percent-decoded (the caller
+ * frees it, even on failure), and its query's parameters added to args
+ * (the caller clears them, even on failure).  0, or a URL_BAD_ reason.
+ */
+int	 url_decode(const char *raw, char **path, struct evkeyvalq *args);
 
 /* jstr.c - JSON strings that are never NULL */
 json_t	*jstr(const char *);		/* NULL as "" */

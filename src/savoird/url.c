@@ -1,10 +1,13 @@
 /*
  * url.c - the links the pages hold, built with every value
  * percent-encoded: a query parameter, a document's /doc/ address, a
- * search's /recherche address.
+ * search's /recherche address; and the other way, a request's target
+ * decoded into its path and parameters, refused unless both are UTF-8
+ * without NUL.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,4 +74,64 @@ url_for_search(const char *q)
 	if (*q != '\0')
 		url_param(&b, "q", q);
 	return buf_steal(&b);
+}
+
+/* Every '%' must start a two-digit hex escape; none may be %00, which
+ * would cut the text short. */
+static int
+url_valid_escapes(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s != '%')
+			continue;
+		if (!isxdigit((unsigned char)s[1]) ||
+		    !isxdigit((unsigned char)s[2]))
+			return 0;
+		if (s[1] == '0' && s[2] == '0')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+url_valid_args(const struct evkeyvalq *args)
+{
+	struct evkeyval	*kv;
+
+	TAILQ_FOREACH(kv, args, next) {
+		if (!utf8_valid(kv->key, strlen(kv->key), NULL) ||
+		    !utf8_valid(kv->value, strlen(kv->value), NULL))
+			return 0;
+	}
+	return 1;
+}
+
+int
+url_decode(const char *raw, char **path, struct evkeyvalq *args)
+{
+	struct evhttp_uri	*uri;
+	const char		*p, *query;
+	size_t			 len;
+	int			 rc = URL_BAD_FORM;
+
+	*path = NULL;
+	if (!url_valid_escapes(raw) ||
+	    (uri = evhttp_uri_parse_with_flags(raw, 0)) == NULL)
+		return URL_BAD_FORM;
+	if ((p = evhttp_uri_get_path(uri)) == NULL || *p != '/')
+		goto out;
+	rc = URL_BAD_PATH;
+	*path = evhttp_uridecode(p, 0, &len);
+	if (*path == NULL || strlen(*path) != len ||
+	    !utf8_valid(*path, len, NULL))
+		goto out;
+	rc = URL_BAD_QUERY;
+	query = evhttp_uri_get_query(uri);
+	if (query != NULL && (evhttp_parse_query_str(query, args) == -1 ||
+	    !url_valid_args(args)))
+		goto out;
+	rc = 0;
+out:
+	evhttp_uri_free(uri);
+	return rc;
 }
