@@ -481,7 +481,6 @@ void		 vwriter_free(struct vwriter *);
 void		 vwriter_word(struct vwriter *, const char *word, size_t len,
 		    const char *form, size_t formlen);
 void		 vwriter_next_doc(struct vwriter *);
-int		 vwriter_pending(const struct vwriter *);
 void		 vwriter_discard(struct vwriter *);
 /* Add the pending counts to the table, in the caller's transaction. */
 int		 vwriter_flush(struct vwriter *, sqlite3 *, char **cause);

@@ -146,12 +146,6 @@ vwriter_next_doc(struct vwriter *vw)
 	vw->doc++;
 }
 
-int
-vwriter_pending(const struct vwriter *vw)
-{
-	return vw->n > 0;
-}
-
 void
 vwriter_discard(struct vwriter *vw)
 {
