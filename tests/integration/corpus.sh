@@ -3,7 +3,7 @@
 # document has a title, a type and its sources, every internal link and
 # cited article resolves, and a few searches give the expected first hit.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 26
 
 kb="$T_TMP/corpus.db"
 sv() { "$SAVOIR" --db "$kb" "$@"; }
@@ -19,6 +19,30 @@ q "SELECT id FROM docs WHERE type <> 'partenariat' AND NOT EXISTS
    (SELECT 1 FROM json_each(docs.meta) WHERE json_extract(value, '\$[0]') = 'source')" >"$T_TMP/nosrc"
 check "every document names its sources" test ! -s "$T_TMP/nosrc"
 diag <"$T_TMP/nosrc"
+# ... and each source gives an address a reader can follow (issue 15: a
+# reference library must be right, and say where it took what it says).
+q "SELECT id FROM docs WHERE type <> 'partenariat' AND NOT EXISTS
+   (SELECT 1 FROM json_each(docs.meta) WHERE json_extract(value, '\$[0]') = 'source'
+    AND json_extract(value, '\$[2]') GLOB '*http*://*')" >"$T_TMP/noaddr"
+check "every document's sources give at least one address" test ! -s "$T_TMP/noaddr"
+diag <"$T_TMP/noaddr"
+# Partnership rows: a real one has its source, a made-up one says so (flag
+# and "ex-" id).
+q "SELECT d.id FROM docs d WHERE d.type = 'partenariat' AND (
+     (SELECT json_extract(value, '\$[2]') FROM json_each(d.meta)
+      WHERE json_extract(value, '\$[0]') = 'exemple') IS NOT 'oui'
+     AND NOT EXISTS (SELECT 1 FROM json_each(d.meta)
+      WHERE json_extract(value, '\$[0]') = 'source'
+      AND json_extract(value, '\$[2]') GLOB 'http*://?*'))" >"$T_TMP/realnosrc"
+check "every real partnership row has a source address" test ! -s "$T_TMP/realnosrc"
+diag <"$T_TMP/realnosrc"
+q "SELECT d.id FROM docs d WHERE d.type = 'partenariat' AND
+     ((d.id GLOB 'partenariat/ex-*') <> ((SELECT json_extract(value, '\$[2]')
+      FROM json_each(d.meta) WHERE json_extract(value, '\$[0]') = 'exemple') IS 'oui'))" >"$T_TMP/flags"
+check "every made-up partnership row is flagged, and only those" test ! -s "$T_TMP/flags"
+diag <"$T_TMP/flags"
+q "SELECT count(*) FROM docs WHERE type = 'partenariat' AND id GLOB 'partenariat/ex-*'" >"$T_TMP/nex"
+check "the shipped rows hold made-up examples too (the checks above see both)" test "$(cat "$T_TMP/nex")" -gt 0
 q "SELECT d.id || ' -> ' || l.target FROM links l JOIN docs d ON d.rowid = l.src
    WHERE l.target NOT IN (SELECT id FROM docs) AND l.target NOT GLOB 'ref:*'" >"$T_TMP/broken"
 check "every internal link and cited article resolves" test ! -s "$T_TMP/broken"
