@@ -392,16 +392,13 @@ san_url_path(struct buf *b, const char *id)
 	}
 }
 
+/* Text outside links: article citations become /doc/ links. */
 static void
-san_text(struct san *s, const char *text, size_t len)
+san_cites(struct san *s, const char *text, size_t len)
 {
 	struct cite_hits	 h = { NULL, 0, 0 };
 	size_t			 i, pos = 0, start, end;
 
-	if (s->in_a > 0) {
-		html_escape(&s->out, text, len, 0);
-		return;
-	}
 	cite_scan(text, len, s->code, cite_collect, &h);
 	for (i = 0; i < h.n; i++) {
 		if (!cite_locate(text, len, pos, &h.v[i], &start, &end))
@@ -420,6 +417,58 @@ san_text(struct san *s, const char *text, size_t len)
 		free(h.v[i].label);
 	}
 	free(h.v);
+}
+
+/* A web address as a page shows it: its host when it is long. */
+static void
+san_url_label(struct san *s, const char *url, size_t n)
+{
+	size_t	 off, len;
+	int	 ellipsis;
+
+	len = autolink_label(url, n, &off, &ellipsis);
+	html_escape(&s->out, url + off, len, 0);
+	if (ellipsis)
+		buf_adds(&s->out, "/\xe2\x80\xa6");	/* "/…" */
+}
+
+/*
+ * Running text: web addresses written out become external links (checked
+ * as an href is), citations become /doc/ links.  Inside a kept <a>, text
+ * that is its own long address is shortened the same way.
+ */
+static void
+san_text(struct san *s, const char *text, size_t len)
+{
+	size_t	 pos = 0, at = 0, start, end;
+	char	*url;
+	int	 ok;
+
+	if (s->in_a > 0) {
+		if (autolink_whole(text, len))
+			san_url_label(s, text, len);
+		else
+			html_escape(&s->out, text, len, 0);
+		return;
+	}
+	while (autolink_next(text, len, &at, &start, &end)) {
+		url = xstrndup(text + start, end - start);
+		ok = san_href_ok(url);
+		if (ok) {
+			san_cites(s, text + pos, start - pos);
+			buf_adds(&s->out, "<a href=\"");
+			html_escape(&s->out, url, end - start, HTML_QUOT);
+			buf_adds(&s->out, "\" class=\"url\" rel=\"external "
+			    "noopener noreferrer\" title=\"");
+			html_escape(&s->out, url, end - start, HTML_QUOT);
+			buf_adds(&s->out, "\">");
+			san_url_label(s, text + start, end - start);
+			buf_adds(&s->out, "</a>");
+			pos = end;
+		}
+		free(url);
+	}
+	san_cites(s, text + pos, len - pos);
 }
 
 /* Write n's start (or its text); returns 1 if its children are visited and

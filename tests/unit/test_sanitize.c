@@ -385,6 +385,54 @@ t_citations_own_code(void **state)
 	free(out);
 }
 
+/* Web addresses written out in text become links, checked and escaped;
+ * a long one shows its host. */
+static void
+t_web_addresses(void **state)
+{
+	(void)state;
+	expect("<p>Voir https://www.senat.fr/rap.html.</p>",
+	    "<p>Voir <a href=\"https://www.senat.fr/rap.html\" class=\"url\" "
+	    "rel=\"external noopener noreferrer\" "
+	    "title=\"https://www.senat.fr/rap.html\">"
+	    "https://www.senat.fr/rap.html</a>.</p>");
+	/* Long: the host and "/…"; the whole address in href and title. */
+	expect("<p>(source : https://www.legifrance.gouv.fr/codes/article_lc/"
+	    "LEGIARTI000006389223)</p>",
+	    "<p>(source : <a href=\"https://www.legifrance.gouv.fr/codes/"
+	    "article_lc/LEGIARTI000006389223\" class=\"url\" rel=\"external "
+	    "noopener noreferrer\" title=\"https://www.legifrance.gouv.fr/codes/"
+	    "article_lc/LEGIARTI000006389223\">www.legifrance.gouv.fr/\xe2\x80"
+	    "\xa6</a>)</p>");
+	/* Balanced brackets stay, guillemets and quotes end it, & escaped. */
+	expect("<p>«\xc2\xa0http://ex.org/a_(b)?x=1&y=2\xc2\xa0» fin</p>",
+	    "<p>«\xc2\xa0<a href=\"http://ex.org/a_(b)?x=1&amp;y=2\" "
+	    "class=\"url\" rel=\"external noopener noreferrer\" "
+	    "title=\"http://ex.org/a_(b)?x=1&amp;y=2\">http://ex.org/a_(b)?x="
+	    "1&amp;y=2</a>\xc2\xa0» fin</p>");
+	/* No host, an attribute-breaking quote, or already in a link: text. */
+	expect("<p>http:// et https://.fr et http://x et xhttp://ex.org/</p>",
+	    "<p>http:// et https://.fr et http://x et xhttp://ex.org/</p>");
+	expect("<p>http://ex.org/\"onmouseover=alert(1)</p>",
+	    "<p><a href=\"http://ex.org/\" class=\"url\" rel=\"external "
+	    "noopener noreferrer\" title=\"http://ex.org/\">http://ex.org/</a>"
+	    "\"onmouseover=alert(1)</p>");
+	expect("<p><a href=\"https://ex.org/a\">https://ex.org/a</a></p>",
+	    "<p><a href=\"https://ex.org/a\">https://ex.org/a</a></p>");
+	/* A link showing its own long address shows the host. */
+	expect("<p><a href=\"https://www.cncd.fr/documents/rapport-2019-sur-"
+	    "la-cooperation.pdf\">https://www.cncd.fr/documents/rapport-2019-"
+	    "sur-la-cooperation.pdf</a></p>",
+	    "<p><a href=\"https://www.cncd.fr/documents/rapport-2019-sur-la-"
+	    "cooperation.pdf\">www.cncd.fr/\xe2\x80\xa6</a></p>");
+	/* Citations around an address are still found, not inside it. */
+	expect("<p>L1115-1 : https://ex.org/L1115-2</p>",
+	    "<p><a href=\"/doc/cgct/L1115-1\" class=\"cite\">L1115-1</a> : "
+	    "<a href=\"https://ex.org/L1115-2\" class=\"url\" rel=\"external "
+	    "noopener noreferrer\" title=\"https://ex.org/L1115-2\">"
+	    "https://ex.org/L1115-2</a></p>");
+}
+
 int
 main(void)
 {
@@ -402,6 +450,7 @@ main(void)
 		cmocka_unit_test(t_deep_nesting),
 		cmocka_unit_test(t_citations),
 		cmocka_unit_test(t_citations_own_code),
+		cmocka_unit_test(t_web_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
