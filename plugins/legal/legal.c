@@ -78,7 +78,7 @@ struct legal {
 	const char		*nature;
 	struct article		*art;
 	size_t			 nart;
-	struct savoir_buf	 text, html, s1, s2;
+	struct savoir_buf	 text, heads, html, s1, s2;
 };
 
 /* Say that memory ran out; -1. */
@@ -299,23 +299,76 @@ legal_split(struct legal *l, const char *p, const char *end, long line)
 	return 0;
 }
 
+/* Does the front matter list sources (shown by the page, with links)? */
+static int
+legal_has_sources(const struct legal *l)
+{
+	const struct fm_entry	*e = frontmatter_get(l->fm, "sources");
+
+	return e != NULL && ((e->kind == FM_SOURCES && e->nsources > 0) ||
+	    (e->kind == FM_LIST && e->nitems > 0));
+}
+
+/* A heading line, "## Title" (level 2) or "### Title" (3): its level and
+ * text, or 0. */
+static int
+legal_heading(const char *p, size_t n, const char **text, size_t *len)
+{
+	size_t	 hashes = 0;
+
+	while (hashes < n && p[hashes] == '#')
+		hashes++;
+	if (hashes < 2 || hashes > 3 || hashes >= n || p[hashes] != ' ')
+		return 0;
+	for (p += hashes, n -= hashes; n > 0 && *p == ' '; p++, n--)
+		;
+	if (n == 0)
+		return 0;
+	*text = p;
+	*len = n;
+	return (int)hashes;
+}
+
 /*
  * The article's text as plain lines (l->text: one line per paragraph or
- * list item) and as HTML (l->html, after the reference paragraph).
+ * list item; l->heads: its section headings) and as HTML (l->html, after
+ * the reference paragraph).  A "Sources" section is left out when the
+ * front matter lists the sources: the page shows them once, as links.
  */
 static void
 legal_body(struct legal *l, const struct article *a)
 {
-	const char	*p, *nl;
-	size_t		 n;
+	const char	*p, *nl, *ht;
+	size_t		 n, hl;
 	enum { NONE, PARA, ITEM } cur = NONE;
-	int		 inlist = 0;
+	int		 inlist = 0, level, skip = 0;
 
 	buf_reset(&l->text);
+	buf_reset(&l->heads);
 	for (p = a->body; p < a->end; p = nl + 1) {
 		nl = memchr(p, '\n', a->end - p);
 		n = line_trimmed(p, (nl != NULL ? nl : a->end) - p);
-		if (n == 0) {
+		if (n > 0 && (level = legal_heading(p, n, &ht, &hl)) > 0) {
+			if (cur != NONE)
+				host->buf_adds(&l->html, cur == PARA ?
+				    "</p>\n" : "</li>\n");
+			if (inlist)
+				host->buf_adds(&l->html, "</ul>\n");
+			cur = NONE;
+			inlist = 0;
+			skip = hl == 7 && strncmp(ht, "Sources", 7) == 0 &&
+			    legal_has_sources(l);
+			if (!skip) {
+				host->buf_printf(&l->html, "<h%d>", level);
+				host->buf_html(&l->html, ht, hl);
+				host->buf_printf(&l->html, "</h%d>\n", level);
+				if (l->heads.len > 0)
+					host->buf_adds(&l->heads, "\n");
+				host->buf_add(&l->heads, ht, hl);
+			}
+		} else if (skip) {
+			/* The sources the page shows from the front matter. */
+		} else if (n == 0) {
 			if (cur != NONE)
 				host->buf_adds(&l->html, cur == PARA ?
 				    "</p>\n" : "</li>\n");
@@ -439,7 +492,8 @@ legal_emit(struct legal *l, const struct article *a)
 	    (annee = strdup(frontmatter_scalar(l->fm, "annee"))) == NULL)
 		goto oom;
 
-	if (l->s1.failed || l->s2.failed || l->html.failed || l->text.failed)
+	if (l->s1.failed || l->s2.failed || l->html.failed || l->text.failed ||
+	    l->heads.failed)
 		goto oom;
 	if (host->doc_begin(sink, l->s1.s, "article") == -1)
 		goto out;
@@ -452,6 +506,9 @@ legal_emit(struct legal *l, const struct article *a)
 	if (l->s1.failed)
 		goto oom;
 	if (host->doc_text(sink, SAVOIR_COL_TITLE, l->s1.s, l->s1.len) == -1)
+		goto out;
+	if (l->heads.len > 0 && host->doc_text(sink, SAVOIR_COL_HEADINGS,
+	    l->heads.s, l->heads.len) == -1)
 		goto out;
 	if (l->text.len > 0 && host->doc_text(sink, SAVOIR_COL_BODY,
 	    l->text.s, l->text.len) == -1)
@@ -611,6 +668,7 @@ legal_extract(void *state, const struct savoir_input *in,
 	rc = 0;
 out:
 	host->buf_free(&l.text);
+	host->buf_free(&l.heads);
 	host->buf_free(&l.html);
 	host->buf_free(&l.s1);
 	host->buf_free(&l.s2);

@@ -395,6 +395,46 @@ notes_drop_title(cmark_node *root, const char *title)
 	host->buf_free(&text);
 }
 
+/*
+ * A "Sources" section (a heading of level 2 or 3 and what follows it up to
+ * the next heading as high) goes when the front matter lists the sources:
+ * the page shows those once, as links, and a list of references is no
+ * passage to quote.
+ */
+static void
+notes_drop_sources(struct notes *n, cmark_node *root)
+{
+	const struct fm_entry	*e = frontmatter_get(n->fm, "sources");
+	struct savoir_buf	 text = SAVOIR_BUF_INIT;
+	cmark_node		*h, *next, *x;
+	int			 level;
+
+	if (e == NULL || !((e->kind == FM_SOURCES && e->nsources > 0) ||
+	    (e->kind == FM_LIST && e->nitems > 0)))
+		return;
+	for (h = cmark_node_first_child(root); h != NULL; h = next) {
+		next = cmark_node_next(h);
+		if (cmark_node_get_type(h) != CMARK_NODE_HEADING ||
+		    (level = cmark_node_get_heading_level(h)) < 2 || level > 3)
+			continue;
+		buf_reset(&text);
+		notes_inlines(NULL, h, &text);
+		if (text.failed || text.len != 7 ||
+		    memcmp(buf_str(&text), "Sources", 7) != 0)
+			continue;
+		while ((x = next) != NULL && !(cmark_node_get_type(x) ==
+		    CMARK_NODE_HEADING && cmark_node_get_heading_level(x) <=
+		    level)) {
+			next = cmark_node_next(x);
+			cmark_node_unlink(x);
+			cmark_node_free(x);
+		}
+		cmark_node_unlink(h);
+		cmark_node_free(h);
+	}
+	host->buf_free(&text);
+}
+
 static void
 notes_free(struct notes *n)
 {
@@ -615,6 +655,7 @@ notes_extract(void *state, const struct savoir_input *in,
 	if ((root = cmark_parser_finish(parser)) == NULL)
 		goto oom;
 	notes_drop_title(root, title);
+	notes_drop_sources(&n, root);
 	if (notes_walk(&n, root) == -1)
 		goto oom;
 	if (n.body.len == 0 && n.headings.len == 0)

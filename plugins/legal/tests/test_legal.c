@@ -100,6 +100,34 @@ t_articles(void **st)
 	    "Une fiche sans titre, d'une seule phrase.");
 }
 
+/* "## " and "### " lines are headings (HTML and the headings column); a
+ * Sources section goes when the front matter lists the sources. */
+static void
+t_sections(void **st)
+{
+	struct savoir_sink	*s = *st;
+	const struct xdoc	*d;
+
+	run_ok(s, "fiche-sections.txt", 0, 2, 0);
+	d = must_doc(s, "cgct/L1115-2");
+	assert_string_equal(d->html,
+	    "<p class=\"ref\">Article L1115-2 du CGCT</p>\n"
+	    "<h2>Ce que dit l&#39;article</h2>\n"
+	    "<p>Le texte de l&#39;article.</p>\n"
+	    "<ul>\n<li>un point</li>\n</ul>\n"
+	    "<h2>Historique</h2>\n"
+	    "<h3>En 2007</h3>\n"
+	    "<p>Une date.\n#pas un titre, ni ####celui-ci</p>\n"
+	    "<h2>Après les sources</h2>\n"
+	    "<p>Encore du texte.</p>\n");
+	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
+	    "Ce que dit l'article\nHistorique\nEn 2007\nAprès les sources");
+	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "legifrance"));
+	d = must_doc(s, "cgct/L1115-3");
+	/* "##" alone is not a heading: a paragraph. */
+	assert_non_null(strstr(d->html, "<p>##</p>"));
+}
+
 static void
 t_repealed_skipped(void **st)
 {
@@ -263,6 +291,7 @@ main(void)
 		cmocka_unit_test(t_descriptor),
 		cmocka_unit_test(t_probe),
 		FH_TEST(t_articles),
+		FH_TEST(t_sections),
 		FH_TEST(t_repealed_skipped),
 		FH_TEST(t_duplicate),
 		FH_TEST(t_unknown_meta),

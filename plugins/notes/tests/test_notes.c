@@ -304,6 +304,43 @@ t_title_block(void **st)
 	assert_string_equal(facet(d, "theme", 0), "eau");
 }
 
+/* A "Sources" section goes when the front matter lists the sources (the
+ * page shows them as links), with what follows it up to the next heading
+ * as high; without sources in the front matter it stays. */
+static void
+t_sources_section(void **st)
+{
+	static const char with[] =
+	    "---\n"
+	    "title: T\n"
+	    "type: note\n"
+	    "sources:\n"
+	    "  - titre: Un rapport\n"
+	    "    url: https://ex.org/r\n"
+	    "---\n"
+	    "## Partie\n\nTexte.\n\n"
+	    "## Sources\n\n- Un rapport : https://ex.org/r\n\n"
+	    "### Sous-partie des sources\n\nRéférence.\n\n"
+	    "## Suite\n\nFin.\n";
+	static const char without[] =
+	    "---\n"
+	    "title: T\n"
+	    "type: note\n"
+	    "---\n"
+	    "## Sources\n\n- Un rapport\n";
+	struct savoir_sink	*s = *st;
+	const struct xdoc	*d;
+
+	d = run_mem_doc(s, "x.md", with, strlen(with), 0, -1);
+	assert_string_equal(d->html, "<h2>Partie</h2>\n<p>Texte.</p>\n"
+	    "<h2>Suite</h2>\n<p>Fin.</p>\n");
+	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
+	    "Partie\nSuite");
+	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "rapport"));
+	d = run_mem_doc(s, "y.md", without, strlen(without), 0, -1);
+	assert_non_null(strstr(d->html, "<h2>Sources</h2>"));
+}
+
 int
 main(void)
 {
@@ -321,6 +358,7 @@ main(void)
 		FH_TEST(t_front_matter_errors),
 		FH_TEST(t_lenient),
 		FH_TEST(t_title_block),
+		FH_TEST(t_sources_section),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);
