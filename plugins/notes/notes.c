@@ -376,23 +376,44 @@ notes_same_text(const char *a, size_t alen, const char *b)
 	return alen == blen && memcmp(a, b, alen) == 0;
 }
 
-/* Drop a first "# Title" that only repeats the front matter's title: the
- * page shows the title already. */
-static void
-notes_drop_title(cmark_node *root, const char *title)
+/*
+ * The page shows the title as its one h1.  A first "# …" heading is the
+ * document's title as written in the text: it goes from the page, and when
+ * it says something else than the front matter's title it is still
+ * searched as a heading (returned, for the caller to drop after the walk).
+ * Any later "# …" becomes a level 2 heading, so that no page has two h1.
+ */
+static cmark_node *
+notes_title_block(cmark_node *root, const char *title)
 {
-	cmark_node		*first = cmark_node_first_child(root);
+	cmark_node		*first = cmark_node_first_child(root), *x;
+	cmark_iter		*it;
+	cmark_event_type	 ev;
 	struct savoir_buf	 text = SAVOIR_BUF_INIT;
 
-	if (first == NULL || cmark_node_get_type(first) != CMARK_NODE_HEADING ||
-	    cmark_node_get_heading_level(first) != 1)
-		return;
+	if (first != NULL && (cmark_node_get_type(first) != CMARK_NODE_HEADING ||
+	    cmark_node_get_heading_level(first) != 1))
+		first = NULL;
+	if ((it = cmark_iter_new(root)) != NULL) {
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			x = cmark_iter_get_node(it);
+			if (ev == CMARK_EVENT_ENTER && x != first &&
+			    cmark_node_get_type(x) == CMARK_NODE_HEADING &&
+			    cmark_node_get_heading_level(x) == 1)
+				cmark_node_set_heading_level(x, 2);
+		}
+		cmark_iter_free(it);
+	}
+	if (first == NULL)
+		return NULL;
 	notes_inlines(NULL, first, &text);
 	if (!text.failed && notes_same_text(buf_str(&text), text.len, title)) {
 		cmark_node_unlink(first);
 		cmark_node_free(first);
+		first = NULL;
 	}
 	host->buf_free(&text);
+	return first;
 }
 
 /*
@@ -613,7 +634,7 @@ notes_extract(void *state, const struct savoir_input *in,
 	struct notes		 n;
 	struct frontmatter	*fm;
 	cmark_parser		*parser = NULL;
-	cmark_node		*root = NULL;
+	cmark_node		*root = NULL, *lead;
 	const char		*data = (const char *)in->data;
 	const char		*title, *type, *id;
 	char			*html = NULL;
@@ -654,10 +675,14 @@ notes_extract(void *state, const struct savoir_input *in,
 	cmark_parser_feed(parser, data + fm->body, in->len - fm->body);
 	if ((root = cmark_parser_finish(parser)) == NULL)
 		goto oom;
-	notes_drop_title(root, title);
+	lead = notes_title_block(root, title);
 	notes_drop_sources(&n, root);
 	if (notes_walk(&n, root) == -1)
 		goto oom;
+	if (lead != NULL) {
+		cmark_node_unlink(lead);
+		cmark_node_free(lead);
+	}
 	if (n.body.len == 0 && n.headings.len == 0)
 		host->warn(sink, n.line0, "the document has no text after its "
 		    "front matter");
