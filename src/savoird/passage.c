@@ -24,6 +24,9 @@ struct passage {
 	size_t	 end;
 	size_t	 mark;		/* the match it was built around */
 	int	 score;		/* how well it answers the query */
+	int	 cut_start;	/* the window starts mid-sentence */
+	int	 cut_end;	/* ... ends mid-sentence */
+	int	 prose;		/* from a paragraph of prose */
 };
 
 static int
@@ -55,6 +58,58 @@ passage_edge(const char *s, size_t len, size_t at, size_t limit, int forward)
 	return at;
 }
 
+/* The paragraph (a line of the body text) that holds at: [*ls, *le). */
+static void
+passage_line(const char *s, size_t len, size_t at, size_t *ls, size_t *le)
+{
+	const char	*p;
+	size_t		 i;
+
+	for (i = at; i > 0 && s[i - 1] != '\n'; i--)
+		;
+	*ls = i;
+	p = memchr(s + at, '\n', len - at);
+	*le = p != NULL ? (size_t)(p - s) : len;
+}
+
+/*
+ * Is the paragraph prose a reader can quote?  1 when it is, 0 when it may
+ * do for want of better (a few words that end as a sentence does), -1 for
+ * a web address or a line holding one (sources, bibliographies) and for
+ * fewer than four words (a list's items).
+ */
+static int
+passage_prose(const char *s, size_t n)
+{
+	size_t	 i, words = 0;
+	int	 in = 0;
+
+	if (memmem(s, n, "://", 3) != NULL || memmem(s, n, "www.", 4) != NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ')
+			in = 0;
+		else if (!in) {
+			in = 1;
+			words++;
+		}
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\x02'))
+		n--;
+	if (words < 4)
+		return -1;
+	return words >= 8 || (n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' ||
+	    s[n - 1] == '?'));
+}
+
+/* Does a sentence end at s[i] (". " and the like)? */
+static int
+passage_stop(const char *s, size_t len, size_t i)
+{
+	return (s[i] == '.' || s[i] == '!' || s[i] == '?') && i + 1 < len &&
+	    s[i + 1] == ' ' && i > 0 && s[i - 1] != ' ';
+}
+
 /*
  * The passages of the body that match the query, best first chosen then
  * shown in reading order: windows around the matches FTS5's highlight()
@@ -75,7 +130,7 @@ passage_list(struct store *st, const char *id, const char *text,
 	struct buf	 b;
 	char		*expr, *html, *s = NULL, *cause = NULL;
 	size_t		 len, nc = 0, nch = 0, i, j, k;
-	int		 best, distinct, marks, rc;
+	int		 best, distinct, marks, rc, any_prose = 0;
 
 	qr = query_parse(text, keys);
 	expr = query_fts_any(qr);
@@ -94,21 +149,50 @@ passage_list(struct store *st, const char *id, const char *text,
 	if (rc != 1)
 		goto out;
 
+	/*
+	 * A window stays inside its paragraph, and begins and ends with a
+	 * sentence where one begins or ends within reach.  Paragraphs that
+	 * are no prose (addresses, references, a few words of a list) give
+	 * no passage.
+	 */
 	for (m = s; nc < PASSAGE_MARKS &&
 	    (m = memchr(m, '\x01', len - (size_t)(m - s))) != NULL; m++) {
-		cand[nc].mark = (size_t)(m - s);
-		cand[nc].start = cand[nc].mark > PASSAGE_BEFORE ?
-		    cand[nc].mark - PASSAGE_BEFORE : 0;
-		cand[nc].end = cand[nc].mark + PASSAGE_AFTER < len ?
-		    cand[nc].mark + PASSAGE_AFTER : len;
+		size_t	 mk = (size_t)(m - s), ls, le, ws, we;
+		int	 prose;
+
+		passage_line(s, len, mk, &ls, &le);
+		if ((prose = passage_prose(s + ls, le - ls)) == -1)
+			continue;
+		ws = mk > ls + PASSAGE_BEFORE ? mk - PASSAGE_BEFORE : ls;
+		we = mk + PASSAGE_AFTER < le ? mk + PASSAGE_AFTER : le;
+		cand[nc].cut_start = ws > ls;
+		cand[nc].cut_end = we < le;
+		for (k = mk; k > ws; k--)
+			if (passage_stop(s, len, k - 1)) {
+				ws = k + 1;
+				cand[nc].cut_start = 0;
+				break;
+			}
+		for (k = mk + 1; k < we; k++)
+			if (passage_stop(s, len, k) && k > mk + 40) {
+				we = k + 1;
+				cand[nc].cut_end = 0;
+				break;
+			}
+		cand[nc].mark = mk;
+		cand[nc].start = ws;
+		cand[nc].end = we;
+		cand[nc].prose = prose;
+		cand[nc].score = 0;
+		any_prose |= prose;
 		k = strcspn(m + 1, "\x02");
 		words[nc] = fmt_fold(m + 1, k < 64 ? k : 64);
 		nc++;
 	}
 	/*
 	 * A passage is worth more for the different words it holds than for
-	 * one word repeated; a list of web addresses (sources, where words
-	 * repeat inside URLs) makes a poor passage.  Ties go to the earlier.
+	 * one word repeated, and prose for more than a short list item.
+	 * Ties go to the earlier.
 	 */
 	for (i = 0; i < nc; i++) {
 		distinct = marks = 0;
@@ -124,10 +208,7 @@ passage_list(struct store *st, const char *id, const char *text,
 			if (k == j)
 				distinct++;
 		}
-		cand[i].score = 10 * distinct + (marks < 5 ? marks : 5);
-		if (memmem(s + cand[i].start, cand[i].end - cand[i].start,
-		    "://", 3) != NULL)
-			cand[i].score -= 15;
+		cand[i].score += 10 * distinct + (marks < 5 ? marks : 5);
 	}
 	while (nch < PASSAGE_MAX) {
 		best = -1;
@@ -138,6 +219,8 @@ passage_list(struct store *st, const char *id, const char *text,
 					break;
 			if (k < nch)
 				continue;	/* overlaps one chosen */
+			if (any_prose && !cand[i].prose)
+				continue;	/* prose only, when there is */
 			if (best == -1 || cand[i].score > cand[best].score)
 				best = (int)i;
 		}
@@ -147,16 +230,16 @@ passage_list(struct store *st, const char *id, const char *text,
 	}
 	qsort(chosen, nch, sizeof *chosen, passage_cmp);
 	for (k = 0; k < nch; k++) {
-		i = chosen[k].start > 0 ? passage_edge(s, len, chosen[k].start,
-		    chosen[k].mark, 1) : 0;
-		j = chosen[k].end < len ? passage_edge(s, len, chosen[k].end,
-		    chosen[k].mark + 1, 0) : len;
+		i = chosen[k].cut_start ? passage_edge(s, len, chosen[k].start,
+		    chosen[k].mark, 1) : chosen[k].start;
+		j = chosen[k].cut_end ? passage_edge(s, len, chosen[k].end,
+		    chosen[k].mark + 1, 0) : chosen[k].end;
 		if (j <= i)
 			continue;
 		html = snippet_html(s + i, j - i);
 		buf_init(&b);
-		buf_printf(&b, "%s%s%s", i > 0 ? "…" : "", html,
-		    j < len ? "…" : "");
+		buf_printf(&b, "%s%s%s", chosen[k].cut_start ? "…" : "", html,
+		    chosen[k].cut_end ? "…" : "");
 		free(html);
 		json_array_append_new(a, json_pack("{s:o}", "snippet_html",
 		    jstr_free(buf_steal(&b))));

@@ -11,6 +11,31 @@ import html.parser, os, re, sqlite3, sys, unicodedata, urllib.parse, urllib.requ
 base, db, srcdir = sys.argv[1:4]
 
 
+class Passages(html.parser.HTMLParser):
+    """The texts of the "Passages correspondants" list."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.items, self.depth, self.cur = [], 0, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "section" and ("class", "passages") in attrs:
+            self.depth = 1
+        elif self.depth and tag == "li":
+            self.cur = ""
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "li" and self.cur is not None:
+            self.items.append(norm(self.cur))
+            self.cur = None
+        elif self.depth and tag == "section":
+            self.depth = 0
+
+    def handle_data(self, data):
+        if self.cur is not None:
+            self.cur += data
+
+
 class Outline(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -115,7 +140,7 @@ def txt_headings(path):
 
 con = sqlite3.connect(db)
 rows = con.execute("SELECT d.id, s.root || '/' || s.path FROM docs d JOIN sources s ON s.id = d.source ORDER BY d.id").fetchall()
-pages = nheads = 0
+pages = nheads = npass = 0
 txt_cache = {}
 for doc, path in rows:
     url = base + "/doc/" + urllib.parse.quote(doc, safe="/")
@@ -150,4 +175,15 @@ for doc, path in rows:
         nheads += 1
         if text not in page_heads:
             print("%s|source heading not a heading on the page: %s" % (doc, text))
-print("checked %d pages, %d source headings" % (pages, nheads))
+    # Passages for a word of the title: sentences of prose, never a
+    # source line or a bare address.
+    words = sorted(re.findall(r"\w{6,}", doc.split("/")[-1].replace("-", " ")), key=len)
+    if words:
+        with urllib.request.urlopen(url + "?q=" + urllib.parse.quote(words[-1]), timeout=10) as r:
+            pp = Passages()
+            pp.feed(r.read().decode("utf-8"))
+        npass += len(pp.items)
+        for item in pp.items:
+            if "://" in item or "www." in item:
+                print("%s|a passage holds a web address: %s" % (doc, item[:120]))
+print("checked %d pages, %d source headings, %d passages" % (pages, nheads, npass))
