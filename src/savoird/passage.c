@@ -2,9 +2,11 @@
  * passage.c - the passages of a document that match the query the reader
  * came with ("Passages correspondants" on the document page): windows
  * around the matches FTS5's highlight() marks in the body (read through
- * store_highlight), scored by the different words they hold, the best few
- * shown in reading order as HTML from snippet_html (escaped text with
- * <mark>).  Passages are an extra of the page: when they cannot be read
+ * store_highlight), each inside its paragraph and cut where sentences
+ * begin and end when it can be; prose only when the document has prose
+ * (never a paragraph holding a web address, nor a list's few words);
+ * scored by the different words they hold, the best few shown in reading
+ * order as HTML from snippet_html (escaped text with <mark>).  Passages are an extra of the page: when they cannot be read
  * the page goes without them.
  */
 #include "config.h"
