@@ -9,9 +9,10 @@
  * postings are flushed, in the same transaction.  Counts only grow: a
  * deleted document's words stay counted, which at worst offers a
  * correction that the postings then find rare (search.c checks them).
- * The form kept is the first one written in lower case when there is
- * one ("coopération" rather than a sentence's "Coopération"; "Sénégal"
- * stays as written).
+ * The form kept is the first one with accents, and among those the first
+ * written in lower case ("coopération" rather than a sentence's
+ * "Coopération" or an address's "cooperation"; "Sénégal" stays as
+ * written).
  */
 #include "config.h"
 
@@ -96,6 +97,27 @@ vw_lower(const char *s)
 	return 1;
 }
 
+/*
+ * How good a form is to show: one with accents beats one without (folding
+ * loses them; a bare "senegal" is most often a web address's), then lower
+ * case beats a capital (a sentence's first word).
+ */
+static int
+vw_rank_n(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	return (i < n) * 2 + vw_lower(s);
+}
+
+static int
+vw_rank(const char *s)
+{
+	return vw_rank_n(s, strlen(s));
+}
+
 void
 vwriter_word(struct vwriter *vw, const char *word, size_t len,
     const char *form, size_t formlen)
@@ -119,7 +141,7 @@ vwriter_word(struct vwriter *vw, const char *word, size_t len,
 				w->lastdoc = vw->doc;
 				w->df++;
 			}
-			if (!vw_lower(w->form) && vw_lower(form)) {
+			if (vw_rank_n(form, formlen) > vw_rank(w->form)) {
 				free(w->form);
 				w->form = xstrndup(form, formlen);
 			}
@@ -169,11 +191,12 @@ vwriter_flush(struct vwriter *vw, sqlite3 *db, char **cause)
 
 	if (vw->n == 0)
 		return 0;
-	/* A capitalised form gives way to one in lower case. */
+	/* The better form stays (vw_rank: accents, then lower case). */
 	if (sqlite3_prepare_v2(db, "INSERT INTO vocab (word, form, df) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (word) DO UPDATE SET "
-	    "df = df + excluded.df, form = CASE WHEN ?4 AND "
-	    "NOT savoir_lower_initial(form) THEN excluded.form ELSE form END",
+	    "df = df + excluded.df, form = CASE WHEN ?4 > "
+	    "(form GLOB '*[^\x01-\x7f]*') * 2 + savoir_lower_initial(form) "
+	    "THEN excluded.form ELSE form END",
 	    -1, &stmt, NULL) != SQLITE_OK)
 		return vw_sqlerr(db, "prepare", cause);
 	for (i = 0; i < vw->n && rc == 0; i++) {
@@ -181,7 +204,7 @@ vwriter_flush(struct vwriter *vw, sqlite3 *db, char **cause)
 		    SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, vw->v[i].form, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, vw->v[i].df);
-		sqlite3_bind_int(stmt, 4, vw_lower(vw->v[i].form));
+		sqlite3_bind_int(stmt, 4, vw_rank(vw->v[i].form));
 		if (sqlite3_step(stmt) != SQLITE_DONE)
 			rc = vw_sqlerr(db, "insert", cause);
 		sqlite3_reset(stmt);

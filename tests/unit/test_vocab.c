@@ -8,6 +8,8 @@
 #include "teststore.h"
 
 static const char *const bodies[][3] = {
+	/* First: its web address's bare word must give way to the accents. */
+	{ "e", "Adresse", "Voir https://ex.org/decentralisee/." },
 	{ "a", "Coopération décentralisée au Sénégal",
 	    "La coopération décentralisée relie des collectivités. Le "
 	    "jumelage de Podor et de Saint-Louis au Sénégal." },
@@ -57,7 +59,8 @@ t_written(void **state)
 	    "'cooperation'"), 2);
 	assert_int_equal(scalar(st, "SELECT df FROM vocab WHERE word = "
 	    "'budget'"), 2);
-	/* The lower-case form wins over a title's capital. */
+	/* The lower-case form wins over a title's capital; a form with
+	 * accents over one without (a web address's "senegal"). */
 	s = scalar_text(st, "SELECT form FROM vocab WHERE word = "
 	    "'cooperation'");
 	assert_string_equal(s, "coopération");
@@ -65,12 +68,16 @@ t_written(void **state)
 	s = scalar_text(st, "SELECT form FROM vocab WHERE word = 'senegal'");
 	assert_string_equal(s, "Sénégal");
 	free(s);
+	s = scalar_text(st, "SELECT form FROM vocab WHERE word = "
+	    "'decentralisee'");
+	assert_string_equal(s, "décentralisée");
+	free(s);
 	/* Words, not numbers. */
 	assert_int_equal(scalar(st, "SELECT count(*) FROM vocab WHERE word "
 	    "GLOB '*[0-9]*'"), 0);
 	sp = store_speller(st, &ndocs);
 	assert_non_null(sp);
-	assert_int_equal(ndocs, 4);
+	assert_int_equal(ndocs, 5);
 	assert_int_equal(spell_suggest(sp, "cooperasion", 11, &c), 1);
 	assert_string_equal(c.form, "coopération");
 	assert_int_equal(spell_suggest(sp, "senegl", 6, &c), 1);
