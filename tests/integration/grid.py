@@ -166,6 +166,16 @@ ok(got == want and len(got) == 8,
    "and each row holds the person's note then the cases' notes, as the "
    "cases' files give them", f"got {got}\nwant {want}")
 
+# « Modifier mes réponses »: the form again, filled in.
+m = re.search(r'href="(/grille\?[^"]+)">Modifier mes réponses', summ)
+st, _, again = get(html.unescape(m.group(1)) if m else "/grille")
+checked = re.findall(r'name="note-([a-z-]+)" value="([0-3])" checked', again)
+ok(st == 200 and sorted(checked) == sorted((k, str(v)) for k, v in
+                                          answers.items()) and
+   all(f"Preuve &lt;b&gt;{k}&lt;/b&gt; &amp; suite</textarea>" in again
+       for k in ids) and 'value="Ville de Testville"' in again,
+   "« Modifier mes réponses » gives the form back filled in", checked)
+
 # --- bad parameters: a French 400, never a 500 ------------------------------
 def bad(what, extra, needle):
     st, hd, page = get("/grille/synthese?" + urllib.parse.urlencode(
