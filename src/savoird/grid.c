@@ -208,6 +208,21 @@ grid_bad(struct req *q, const char *fmt, ...)
 	return -1;
 }
 
+/* What a person typed, quoted in a message: at most max bytes, cut
+ * before a UTF-8 sequence rather than inside it.  Caller frees. */
+static char *
+grid_quote(const char *s, size_t max)
+{
+	size_t	 n = strlen(s);
+
+	if (n <= max)
+		return xstrdup(s);
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return xsprintf("%.*s…", (int)n, s);
+}
+
 /* A single-line field has no control character. */
 static int
 grid_one_line(const char *s)
@@ -227,6 +242,7 @@ grid_params(struct req *q, json_t *grid, struct grid_in *in)
 {
 	struct evkeyval	*kv;
 	const char	*k, *v, *title;
+	char		*quoted;
 	int		 i, c;
 
 	memset(in, 0, sizeof *in);
@@ -239,13 +255,17 @@ grid_params(struct req *q, json_t *grid, struct grid_in *in)
 		if (strncmp(k, "note-", 5) == 0 ||
 		    strncmp(k, "commentaire-", 12) == 0) {
 			c = grid_find(strchr(k, '-') + 1);
-			if (c == -1)
-				return grid_bad(q, "Critère inconnu « %s » "
-				    "(paramètre « %s ») : la grille a huit "
-				    "critères, equilibre, appui-institutionnel, "
-				    "ancrage, participation, perennite, "
+			if (c == -1) {
+				quoted = grid_quote(strchr(k, '-') + 1, 40);
+				grid_bad(q, "Critère inconnu « %s » : la "
+				    "grille a huit critères, equilibre, "
+				    "appui-institutionnel, ancrage, "
+				    "participation, perennite, "
 				    "cadre-juridique, financement et "
-				    "evaluation.", strchr(k, '-') + 1, k);
+				    "evaluation.", quoted);
+				free(quoted);
+				return -1;
+			}
 			title = jstr_get(json_array_get(json_object_get(grid,
 			    "criteres"), c), "titre");
 			if (*k == 'n') {
@@ -254,10 +274,14 @@ grid_params(struct req *q, json_t *grid, struct grid_in *in)
 					    "« %s » est donnée deux fois.", title);
 				if (*v == '\0')
 					continue;
-				if (strlen(v) != 1 || *v < '0' || *v > '3')
-					return grid_bad(q, "La note du critère "
-					    "« %s » doit être 0, 1, 2 ou 3 "
-					    "(reçu « %.20s »).", title, v);
+				if (strlen(v) != 1 || *v < '0' || *v > '3') {
+					quoted = grid_quote(v, 20);
+					grid_bad(q, "La note du critère « %s » "
+					    "doit être 0, 1, 2 ou 3 (reçu « %s »).",
+					    title, quoted);
+					free(quoted);
+					return -1;
+				}
 				in->note[c] = *v - '0';
 			} else {
 				if (in->comment[c] != NULL)
@@ -276,8 +300,12 @@ grid_params(struct req *q, json_t *grid, struct grid_in *in)
 		for (i = 0; i < GF_N; i++)
 			if (strcmp(k, grid_fields[i].name) == 0)
 				break;
-		if (i == GF_N)
-			return grid_bad(q, "Paramètre inconnu « %.40s ».", k);
+		if (i == GF_N) {
+			quoted = grid_quote(k, 40);
+			grid_bad(q, "Paramètre inconnu « %s ».", quoted);
+			free(quoted);
+			return -1;
+		}
 		if (in->f[i] != NULL)
 			return grid_bad(q, "Le champ « %s » est donné deux "
 			    "fois.", grid_fields[i].label);

@@ -46,9 +46,19 @@ const browser = await chromium.launch({
 		'--disable-dev-shm-usage', '--ignore-certificate-errors'],
 });
 
-// force: without JavaScript, playwright cannot wait for an element to be
-// stable (it watches animation frames); the page does not move anyway.
-async function fill(page, force = false) {
+// keys: choose with the keyboard (focus, Space, Enter) rather than the
+// mouse.  Without JavaScript, playwright cannot wait for an element to be
+// stable before a click (it watches animation frames), and a forced click
+// may land before the layout is done.
+async function choose(page, sel, keys) {
+	if (keys) {
+		await page.focus(sel);
+		await page.keyboard.press('Space');
+	} else
+		await page.click(sel);
+}
+
+async function fill(page, keys = false) {
 	await page.goto(`${base}/grille`);
 	await page.fill('#g-collectivite', 'Ville de Testville');
 	await page.selectOption('#g-type', 'commune');
@@ -56,13 +66,18 @@ async function fill(page, force = false) {
 	await page.fill('#g-pays', 'Burkina Faso');
 	await page.fill('#g-annee', '2015');
 	await page.fill('#g-themes', 'eau, jeunesse');
-	await page.check('#g-exemple', { force });
+	await choose(page, keys ? '#g-exemple' : 'label[for="g-exemple"]', keys);
 	// Through the labels, as a person clicks them.
-	await page.click('label[for="note-equilibre-2"]', { force });
-	await page.click('label[for="note-evaluation-0"]', { force });
+	await choose(page, keys ? '#note-equilibre-2' :
+	    'label[for="note-equilibre-2"]', keys);
+	await choose(page, keys ? '#note-evaluation-0' :
+	    'label[for="note-evaluation-0"]', keys);
 	await page.fill('#commentaire-equilibre', 'Comité paritaire <script>');
+	if (keys)
+		await page.focus('.grille__bouton');
 	await Promise.all([page.waitForURL(/\/grille\/synthese\?/),
-		page.click('.grille__bouton', { force })]);
+		keys ? page.keyboard.press('Enter') :
+		page.click('.grille__bouton')]);
 }
 
 const consoleErrors = [];
@@ -119,7 +134,10 @@ await step('the form without JavaScript', async () => {
 		javaScriptEnabled: false });
 	const p = await ctx.newPage();
 	await fill(p, true);
-	ok(/Ville de Testville/.test(await p.locator('h1').textContent()),
+	const row = p.locator('tr', { has: p.locator('a[href="#synthese-equilibre"]') });
+	ok(/Ville de Testville/.test(await p.locator('h1').textContent()) &&
+	    (await row.locator('td').first().textContent()).trim() === '2/3' &&
+	    await p.locator('text=Enregistrer la fiche').count() === 1,
 	    'the form works with JavaScript switched off');
 	await ctx.close();
 });

@@ -191,6 +191,10 @@ bad("a 10 kB comment", [("commentaire-ancrage", "é" * 5000)], "trop long")
 bad("an unknown criterion", [("note-bonheur", "2")],
     "Critère inconnu « bonheur »")
 bad("an unknown parameter", [("couleur", "bleu")], "Paramètre inconnu")
+bad("a long note cut inside a letter", [("note-equilibre", "1" * 19 + "é")],
+    "(reçu « 1111111111111111111… »)")
+bad("a long unknown criterion", [("note-" + "x" * 60, "1")],
+    "Critère inconnu « " + "x" * 40 + "… »")
 bad("a note given twice", [("note-perennite", "1"), ("note-perennite", "2")],
     "deux fois")
 bad("a year that is not one", [("annee_debut", "15")], "quatre chiffres")
