@@ -118,6 +118,9 @@ else
 	not_ok "the record's page shows its grid as a table"; diag <"$T_TMP/f.out"
 fi
 
+curl -s "$base/metrics" >"$T_TMP/metrics"
+has "/metrics counts the grid's requests under their own route" \
+	'savoir_http_requests_total\{route="/grille",status="400"\} [1-9]' "$T_TMP/metrics"
 hasnt "no server error (5xx) in the access log" ' 5[0-9][0-9] [0-9]+ [0-9]+us$' "$T_TMP/savoird.log"
 kill $pid $pid2 2>/dev/null
 plan "$T_N"
