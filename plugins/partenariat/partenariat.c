@@ -830,6 +830,51 @@ pt_json_value(struct pt_file *f, struct pt_rec *r, enum pt_col col,
 	    flags & PT_NUMBER ? " or a whole number" : "");
 }
 
+/* One key of a criterion in a record's grid: 0, or -1 (row bad). */
+static int
+pt_json_grid_key(struct pt_file *f, struct pt_rec *r, const char *id, int k,
+    const char *key, json_t *x)
+{
+	json_int_t	 note;
+	int		 oom = 0;
+
+	if (strcmp(key, "note") == 0) {
+		if (!json_is_integer(x) || (note = json_integer_value(x)) < 0 ||
+		    note > 3) {
+			pt_rec_bad(f, r, "field grille.%s.note: must be a "
+			    "whole number from 0 to 3", id);
+			return -1;
+		}
+		r->grid_note[k] = (signed char)(note + 1);
+		return 0;
+	}
+	if (strcmp(key, "commentaire") != 0) {
+		pt_rec_bad(f, r, "field grille.%s: unknown key `%s` (note, "
+		    "commentaire)", id, key);
+		return -1;
+	}
+	if (json_is_null(x))
+		return 0;
+	if (!json_is_string(x)) {
+		pt_rec_bad(f, r, "field grille.%s.commentaire: must be text",
+		    id);
+		return -1;
+	}
+	if (json_string_length(x) > GRILLE_COMMENT_MAX) {
+		pt_rec_bad(f, r, "field grille.%s.commentaire: longer than %d "
+		    "bytes", id, GRILLE_COMMENT_MAX);
+		return -1;
+	}
+	free(r->grid_comment[k]);
+	r->grid_comment[k] = pt_clean(json_string_value(x),
+	    json_string_length(x), 0, &oom);
+	if (oom) {
+		f->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * The optional "grille" of a JSON Lines record: {"equilibre": {"note": 2,
  * "commentaire": "…"}, …}, criteria by their id (grille.h), notes from 0
@@ -840,8 +885,7 @@ pt_json_grid(struct pt_file *f, struct pt_rec *r, json_t *v)
 {
 	json_t		*c, *x;
 	const char	*id, *key;
-	json_int_t	 note;
-	int		 k, oom = 0;
+	int		 k;
 
 	if (json_is_null(v))
 		return;
@@ -861,45 +905,9 @@ pt_json_grid(struct pt_file *f, struct pt_rec *r, json_t *v)
 			    "{\"note\": 0 to 3, \"commentaire\": \"…\"}", id);
 			return;
 		}
-		json_object_foreach(c, key, x) {
-			if (strcmp(key, "note") == 0) {
-				if (!json_is_integer(x) ||
-				    (note = json_integer_value(x)) < 0 ||
-				    note > 3) {
-					pt_rec_bad(f, r, "field grille.%s.note: "
-					    "must be a whole number from 0 to 3",
-					    id);
-					return;
-				}
-				r->grid_note[k] = (signed char)(note + 1);
-			} else if (strcmp(key, "commentaire") == 0) {
-				if (json_is_null(x))
-					continue;
-				if (!json_is_string(x)) {
-					pt_rec_bad(f, r, "field grille.%s."
-					    "commentaire: must be text", id);
-					return;
-				}
-				if (json_string_length(x) > GRILLE_COMMENT_MAX) {
-					pt_rec_bad(f, r, "field grille.%s."
-					    "commentaire: longer than %d bytes",
-					    id, GRILLE_COMMENT_MAX);
-					return;
-				}
-				free(r->grid_comment[k]);
-				r->grid_comment[k] = pt_clean(
-				    json_string_value(x), json_string_length(x),
-				    0, &oom);
-				if (oom) {
-					f->failed = 1;
-					return;
-				}
-			} else {
-				pt_rec_bad(f, r, "field grille.%s: unknown key "
-				    "`%s` (note, commentaire)", id, key);
+		json_object_foreach(c, key, x)
+			if (pt_json_grid_key(f, r, id, k, key, x) == -1)
 				return;
-			}
-		}
 		if (r->grid_note[k] == 0) {
 			pt_rec_bad(f, r, "field grille.%s.note: missing", id);
 			return;

@@ -145,8 +145,8 @@ grid_load(const char *www, char **cause)
 		}
 		if (!grid_text(c, "titre") || !grid_text(c, "question") ||
 		    !grid_text(c, "recherche")) {
-			grid_fail(cause, path, i, "titre, question and recherche "
-			    "must be texts");
+			grid_fail(cause, path, i, "titre, question and "
+			    "recherche must be texts");
 			goto fail;
 		}
 		if (!grid_texts(c, "questions", 0)) {
@@ -233,6 +233,53 @@ grid_one_line(const char *s)
 	return 1;
 }
 
+/* A note-<id> or commentaire-<id> parameter: 0, or -1 with a 400 sent. */
+static int
+grid_param_crit(struct req *q, json_t *grid, struct grid_in *in,
+    const char *k, const char *v)
+{
+	const char	*id = strchr(k, '-') + 1, *title;
+	char		*quoted;
+	int		 c;
+
+	if ((c = grid_find(id)) == -1) {
+		quoted = grid_quote(id, 40);
+		grid_bad(q, "Critère inconnu « %s » : la grille a huit "
+		    "critères, equilibre, appui-institutionnel, ancrage, "
+		    "participation, perennite, cadre-juridique, financement "
+		    "et evaluation.", quoted);
+		free(quoted);
+		return -1;
+	}
+	title = jstr_get(json_array_get(json_object_get(grid, "criteres"), c),
+	    "titre");
+	if (*k == 'c') {
+		if (in->comment[c] != NULL)
+			return grid_bad(q, "Le commentaire du critère « %s » "
+			    "est donné deux fois.", title);
+		if (strlen(v) > GRID_COMMENT_MAX)
+			return grid_bad(q, "Le commentaire du critère « %s » "
+			    "est trop long (%zu octets ; %d au plus).", title,
+			    strlen(v), GRID_COMMENT_MAX);
+		in->comment[c] = v;
+		return 0;
+	}
+	if (in->note[c] != -1)
+		return grid_bad(q, "La note du critère « %s » est donnée deux "
+		    "fois.", title);
+	if (*v == '\0')
+		return 0;
+	if (strlen(v) != 1 || *v < '0' || *v > '3') {
+		quoted = grid_quote(v, 20);
+		grid_bad(q, "La note du critère « %s » doit être 0, 1, 2 ou 3 "
+		    "(reçu « %s »).", title, quoted);
+		free(quoted);
+		return -1;
+	}
+	in->note[c] = *v - '0';
+	return 0;
+}
+
 /*
  * Read and check every parameter: known names only, each once, within its
  * size, notes 0 to 3.  0, or -1 with a 400 sent.
@@ -241,9 +288,9 @@ static int
 grid_params(struct req *q, json_t *grid, struct grid_in *in)
 {
 	struct evkeyval	*kv;
-	const char	*k, *v, *title;
+	const char	*k, *v;
 	char		*quoted;
-	int		 i, c;
+	int		 i;
 
 	memset(in, 0, sizeof *in);
 	for (i = 0; i < GRID_N; i++)
@@ -254,47 +301,8 @@ grid_params(struct req *q, json_t *grid, struct grid_in *in)
 		in->any = 1;
 		if (strncmp(k, "note-", 5) == 0 ||
 		    strncmp(k, "commentaire-", 12) == 0) {
-			c = grid_find(strchr(k, '-') + 1);
-			if (c == -1) {
-				quoted = grid_quote(strchr(k, '-') + 1, 40);
-				grid_bad(q, "Critère inconnu « %s » : la "
-				    "grille a huit critères, equilibre, "
-				    "appui-institutionnel, ancrage, "
-				    "participation, perennite, "
-				    "cadre-juridique, financement et "
-				    "evaluation.", quoted);
-				free(quoted);
+			if (grid_param_crit(q, grid, in, k, v) == -1)
 				return -1;
-			}
-			title = jstr_get(json_array_get(json_object_get(grid,
-			    "criteres"), c), "titre");
-			if (*k == 'n') {
-				if (in->note[c] != -1)
-					return grid_bad(q, "La note du critère "
-					    "« %s » est donnée deux fois.", title);
-				if (*v == '\0')
-					continue;
-				if (strlen(v) != 1 || *v < '0' || *v > '3') {
-					quoted = grid_quote(v, 20);
-					grid_bad(q, "La note du critère « %s » "
-					    "doit être 0, 1, 2 ou 3 (reçu « %s »).",
-					    title, quoted);
-					free(quoted);
-					return -1;
-				}
-				in->note[c] = *v - '0';
-			} else {
-				if (in->comment[c] != NULL)
-					return grid_bad(q, "Le commentaire du "
-					    "critère « %s » est donné deux fois.",
-					    title);
-				if (strlen(v) > GRID_COMMENT_MAX)
-					return grid_bad(q, "Le commentaire du "
-					    "critère « %s » est trop long (%zu "
-					    "octets ; %d au plus).", title,
-					    strlen(v), GRID_COMMENT_MAX);
-				in->comment[c] = v;
-			}
 			continue;
 		}
 		for (i = 0; i < GF_N; i++)
