@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,9 +34,10 @@
 #include "../common/buf.h"
 #include "../common/decl.h"
 #include "../common/frontmatter.h"
+#include "../common/grille.h"
 #include "../common/url.h"
 
-#define NOTES_VERSION	"1.1.0"
+#define NOTES_VERSION	"1.2.0"
 #define NOTES_TYPES	"note, cas, fiche, glossaire"
 
 /* Set by the entry point: the only way to reach the host. */
@@ -67,6 +69,11 @@ struct notes_link {
 	char	*label;
 };
 
+/* One criterion of the grid a case applies (grille.h). */
+struct notes_grid {
+	char	*value;		/* "n/3 — comment"; NULL: not given */
+};
+
 struct notes {
 	struct savoir_sink	*sink;
 	const struct frontmatter *fm;
@@ -77,6 +84,7 @@ struct notes {
 	struct savoir_buf	 title;		/* on one line */
 	struct notes_link	*links;
 	size_t			 nlinks;
+	struct notes_grid	 grid[GRILLE_N];
 	int			 failed;	/* out of memory */
 };
 
@@ -470,6 +478,202 @@ notes_free(struct notes *n)
 		free(n->links[i].label);
 	}
 	free(n->links);
+	for (i = 0; i < GRILLE_N; i++)
+		free(n->grid[i].value);
+}
+
+/* --- the grid a case applies -------------------------------------- */
+
+#define NOTES_EMDASH	" \xe2\x80\x94 "	/* " — " */
+
+/* Is s "Application de la grille d'analyse" (either apostrophe)? */
+static int
+notes_grid_heading(const char *s, size_t len)
+{
+	static const char a[] = "Application de la grille d'analyse";
+	static const char b[] = "Application de la grille d\xe2\x80\x99"
+	    "analyse";
+
+	return notes_same_text(s, len, a) || notes_same_text(s, len, b);
+}
+
+/*
+ * The score after the dash, its final full stop gone: "2/3", or "0 puis
+ * 2" for a case graded twice (before and after), whose later note counts.
+ * The note, or -1.
+ */
+static int
+notes_grid_score(const char *s, size_t len)
+{
+	if (len == 3 && s[0] >= '0' && s[0] <= '3' && s[1] == '/' &&
+	    s[2] == '3')
+		return s[0] - '0';
+	if (len == 8 && s[0] >= '0' && s[0] <= '3' &&
+	    memcmp(s + 1, " puis ", 6) == 0 && s[7] >= '0' && s[7] <= '3')
+		return s[7] - '0';
+	return -1;
+}
+
+/*
+ * One item "**<Critère> — n/3.** comment" of the grid section: the
+ * criterion is named by its leading word (grille_find_label), the comment
+ * is the rest of the item's first paragraph.
+ */
+static void
+notes_grid_item(struct notes *n, cmark_node *item)
+{
+	struct savoir_buf	 label = SAVOIR_BUF_INIT;
+	struct savoir_buf	 text = SAVOIR_BUF_INIT;
+	struct savoir_buf	 value = SAVOIR_BUF_INIT;
+	cmark_node		*para, *strong, *x;
+	const char		*s, *dash, *p, *p2;
+	size_t			 slen, sc;
+	long			 line;
+	char			 num[8];
+	int			 k, note;
+
+	line = n->line0 + cmark_node_get_start_line(item) - 1;
+	para = cmark_node_first_child(item);
+	strong = para != NULL ? cmark_node_first_child(para) : NULL;
+	if (para == NULL || cmark_node_get_type(para) !=
+	    CMARK_NODE_PARAGRAPH || strong == NULL ||
+	    cmark_node_get_type(strong) != CMARK_NODE_STRONG) {
+		host->warn(n->sink, line, "grid item without a bold "
+		    "\"**<criterion> — n/3.**\" at its start (ignored)");
+		return;
+	}
+	notes_inlines(NULL, strong, &label);
+	for (x = cmark_node_next(strong); x != NULL; x = cmark_node_next(x))
+		notes_inlines(NULL, x, &text);
+	if (label.failed || text.failed) {
+		n->failed = 1;
+		goto out;
+	}
+	host->buf_rtrim(&label);
+	host->buf_rtrim(&text);
+	s = buf_str(&label);
+	slen = label.len;
+	/* The last " — ": a criterion's name may hold one, the score not. */
+	for (dash = NULL, p = s; (p = strstr(p, NOTES_EMDASH)) != NULL; p++)
+		dash = p;
+	if (dash == NULL) {
+		host->warn(n->sink, line, "grid item `%s`: no \" — n/3\" after "
+		    "the criterion (ignored)", s);
+		goto out;
+	}
+	p = dash + strlen(NOTES_EMDASH);
+	sc = slen - (size_t)(p - s);
+	if (sc > 0 && p[sc - 1] == '.')
+		sc--;
+	if ((note = notes_grid_score(p, sc)) == -1) {
+		host->warn(n->sink, line, "grid item `%s`: the score must read "
+		    "n/3 with n from 0 to 3, or \"a puis b\" (ignored)", s);
+		goto out;
+	}
+	if ((k = grille_find_label(s, (size_t)(dash - s))) == -1) {
+		host->warn(n->sink, line, "grid item `%.*s`: no criterion of "
+		    "the grid starts with that word (ignored)",
+		    (int)(dash - s), s);
+		goto out;
+	}
+	if (n->grid[k].value != NULL) {
+		host->warn(n->sink, line, "grid item `%.*s`: criterion %s is "
+		    "already graded (ignored)", (int)(dash - s), s,
+		    grille_criteria[k].id);
+		goto out;
+	}
+	snprintf(num, sizeof num, "%d/3", note);
+	host->buf_adds(&value, num);
+	for (p2 = buf_str(&text); *p2 == ' '; p2++)
+		;
+	if (sc != 3 || *p2 != '\0')
+		host->buf_adds(&value, NOTES_EMDASH);
+	if (sc != 3) {
+		/* "0 puis 2": the later note, the way there kept. */
+		host->buf_adds(&value, "(");
+		host->buf_add(&value, p, sc);
+		host->buf_adds(&value, *p2 != '\0' ? ") " : ")");
+	}
+	host->buf_adds(&value, p2);
+	if (value.failed) {
+		n->failed = 1;
+		goto out;
+	}
+	n->grid[k].value = value.s;
+	value.s = NULL;
+out:
+	host->buf_free(&label);
+	host->buf_free(&text);
+	host->buf_free(&value);
+}
+
+/*
+ * The section « Application de la grille d'analyse » (a heading and what
+ * follows it up to the next heading as high): each item of its lists
+ * grades one criterion.
+ */
+static void
+notes_grid(struct notes *n, cmark_node *root)
+{
+	struct savoir_buf	 text = SAVOIR_BUF_INIT;
+	struct savoir_buf	 missing = SAVOIR_BUF_INIT;
+	cmark_node		*x, *item;
+	int			 level = 0, found = 0, k;
+
+	for (x = cmark_node_first_child(root); x != NULL;
+	    x = cmark_node_next(x)) {
+		if (cmark_node_get_type(x) == CMARK_NODE_HEADING) {
+			if (level > 0 && cmark_node_get_heading_level(x) <=
+			    level)
+				level = 0;
+			buf_reset(&text);
+			notes_inlines(NULL, x, &text);
+			if (!text.failed && notes_grid_heading(buf_str(&text),
+			    text.len)) {
+				level = cmark_node_get_heading_level(x);
+				found = 1;
+			}
+			continue;
+		}
+		if (level == 0 || cmark_node_get_type(x) != CMARK_NODE_LIST)
+			continue;
+		for (item = cmark_node_first_child(x); item != NULL;
+		    item = cmark_node_next(item))
+			notes_grid_item(n, item);
+	}
+	if (text.failed)
+		n->failed = 1;
+	for (k = 0; found && k < GRILLE_N; k++) {
+		if (n->grid[k].value != NULL)
+			continue;
+		if (missing.len > 0)
+			host->buf_adds(&missing, ", ");
+		host->buf_adds(&missing, grille_criteria[k].id);
+	}
+	if (missing.len > 0 && !missing.failed)
+		host->warn(n->sink, n->line0, "the grid section does not grade "
+		    "%s", missing.s);
+	host->buf_free(&text);
+	host->buf_free(&missing);
+}
+
+/* The grid as metadata, in the grid's order. */
+static int
+notes_emit_grid(struct notes *n)
+{
+	int	 k;
+	char	 key[64];
+
+	for (k = 0; k < GRILLE_N; k++) {
+		if (n->grid[k].value == NULL)
+			continue;
+		snprintf(key, sizeof key, GRILLE_KEY "%s",
+		    grille_criteria[k].id);
+		if (host->doc_meta(n->sink, key, grille_criteria[k].title,
+		    n->grid[k].value) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 /* The value of a key that must be text, or NULL (with a warning if it is
@@ -677,7 +881,8 @@ notes_extract(void *state, const struct savoir_input *in,
 		goto oom;
 	lead = notes_title_block(root, title);
 	notes_drop_sources(&n, root);
-	if (notes_walk(&n, root) == -1)
+	notes_grid(&n, root);
+	if (n.failed || notes_walk(&n, root) == -1)
 		goto oom;
 	if (lead != NULL) {
 		cmark_node_unlink(lead);
@@ -704,7 +909,7 @@ notes_extract(void *state, const struct savoir_input *in,
 	if (n.body.len > 0 && host->doc_text(sink, SAVOIR_COL_BODY,
 	    n.body.s, n.body.len) == -1)
 		goto out;
-	if (notes_emit_meta(&n) == -1)
+	if (notes_emit_meta(&n) == -1 || notes_emit_grid(&n) == -1)
 		goto out;
 	if (host->doc_html(sink, html, strlen(html)) == -1)
 		goto out;

@@ -129,6 +129,39 @@ pt_html_paragraphs(struct savoir_buf *h, const char *s)
 	}
 }
 
+/* The analysis grid as metadata (grille.h): the page shows it as a
+ * table. */
+static int
+pt_emit_grid(struct pt_file *f, const struct pt_rec *r)
+{
+	struct savoir_buf	 v = SAVOIR_BUF_INIT;
+	char			 key[64], num[8];
+	int			 k, rc = 0;
+
+	for (k = 0; k < GRILLE_N && rc == 0; k++) {
+		if (r->grid_note[k] == 0)
+			continue;
+		buf_reset(&v);
+		snprintf(num, sizeof num, "%d/3", r->grid_note[k] - 1);
+		host->buf_adds(&v, num);
+		if (r->grid_comment[k] != NULL) {
+			host->buf_adds(&v, " \xe2\x80\x94 ");	/* " — " */
+			host->buf_adds(&v, r->grid_comment[k]);
+		}
+		if (v.failed) {
+			f->failed = 1;
+			rc = -1;
+			break;
+		}
+		snprintf(key, sizeof key, GRILLE_KEY "%s",
+		    grille_criteria[k].id);
+		rc = host->doc_meta(f->sink, key, grille_criteria[k].title,
+		    v.s);
+	}
+	host->buf_free(&v);
+	return rc;
+}
+
 /*
  * Metadata and the HTML card, from one table so the page and the metadata
  * say the same thing.
@@ -191,6 +224,8 @@ pt_emit_meta(struct pt_file *f, const struct pt_rec *r, struct savoir_buf *h)
 		host->buf_adds(h, "</a></dd>\n");
 	}
 	host->buf_adds(h, "</dl>\n");
+	if (pt_emit_grid(f, r) == -1)
+		goto out;
 	if (r->v[PT_DESCRIPTION] != NULL)
 		pt_html_paragraphs(h, r->v[PT_DESCRIPTION]);
 	host->buf_adds(h, "</article>\n");

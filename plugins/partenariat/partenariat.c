@@ -36,7 +36,7 @@
 #include "../common/decl.h"
 #include "partenariat.h"
 
-#define PT_VERSION	"1.0.0"
+#define PT_VERSION	"1.1.0"
 /* The host refuses ids over 200 bytes; keep room for the prefix. */
 #define PT_ID_MAX	(200 - (sizeof(PT_ID_PREFIX) - 1))
 /* Amounts above this are typing mistakes, not budgets (and fit a long long
@@ -289,6 +289,8 @@ pt_rec_free(struct pt_rec *r)
 	pt_list_free(&r->financeurs);
 	free(r->docid);
 	free(r->title);
+	for (i = 0; i < GRILLE_N; i++)
+		free(r->grid_comment[i]);
 }
 
 static void
@@ -828,6 +830,91 @@ pt_json_value(struct pt_file *f, struct pt_rec *r, enum pt_col col,
 	    flags & PT_NUMBER ? " or a whole number" : "");
 }
 
+/* One key of a criterion in a record's grid: 0, or -1 (row bad). */
+static int
+pt_json_grid_key(struct pt_file *f, struct pt_rec *r, const char *id, int k,
+    const char *key, json_t *x)
+{
+	json_int_t	 note;
+	int		 oom = 0;
+
+	if (strcmp(key, "note") == 0) {
+		if (!json_is_integer(x) || (note = json_integer_value(x)) < 0 ||
+		    note > 3) {
+			pt_rec_bad(f, r, "field grille.%s.note: must be a "
+			    "whole number from 0 to 3", id);
+			return -1;
+		}
+		r->grid_note[k] = (signed char)(note + 1);
+		return 0;
+	}
+	if (strcmp(key, "commentaire") != 0) {
+		pt_rec_bad(f, r, "field grille.%s: unknown key `%s` (note, "
+		    "commentaire)", id, key);
+		return -1;
+	}
+	if (json_is_null(x))
+		return 0;
+	if (!json_is_string(x)) {
+		pt_rec_bad(f, r, "field grille.%s.commentaire: must be text",
+		    id);
+		return -1;
+	}
+	if (json_string_length(x) > GRILLE_COMMENT_MAX) {
+		pt_rec_bad(f, r, "field grille.%s.commentaire: longer than %d "
+		    "bytes", id, GRILLE_COMMENT_MAX);
+		return -1;
+	}
+	free(r->grid_comment[k]);
+	r->grid_comment[k] = pt_clean(json_string_value(x),
+	    json_string_length(x), 0, &oom);
+	if (oom) {
+		f->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The optional "grille" of a JSON Lines record: {"equilibre": {"note": 2,
+ * "commentaire": "…"}, …}, criteria by their id (grille.h), notes from 0
+ * to 3.  Anything else costs the record, with the field it is in.
+ */
+static void
+pt_json_grid(struct pt_file *f, struct pt_rec *r, json_t *v)
+{
+	json_t		*c, *x;
+	const char	*id, *key;
+	int		 k;
+
+	if (json_is_null(v))
+		return;
+	if (!json_is_object(v)) {
+		pt_rec_bad(f, r, "field grille: must be an object like "
+		    "{\"equilibre\": {\"note\": 2, \"commentaire\": \"…\"}}");
+		return;
+	}
+	json_object_foreach(v, id, c) {
+		if ((k = grille_find_id(id)) == -1) {
+			pt_rec_bad(f, r, "field grille: unknown criterion `%s` "
+			    "(one of: " GRILLE_IDS ")", id);
+			return;
+		}
+		if (!json_is_object(c)) {
+			pt_rec_bad(f, r, "field grille.%s: must be an object "
+			    "{\"note\": 0 to 3, \"commentaire\": \"…\"}", id);
+			return;
+		}
+		json_object_foreach(c, key, x)
+			if (pt_json_grid_key(f, r, id, k, key, x) == -1)
+				return;
+		if (r->grid_note[k] == 0) {
+			pt_rec_bad(f, r, "field grille.%s.note: missing", id);
+			return;
+		}
+	}
+}
+
 /* One line of a .jsonl file. */
 static void
 pt_json_line(struct pt_file *f, const char *s, size_t len, long line)
@@ -855,6 +942,10 @@ pt_json_line(struct pt_file *f, const char *s, size_t len, long line)
 		return;
 	}
 	json_object_foreach(obj, key, v) {
+		if (strcmp(key, "grille") == 0) {
+			pt_json_grid(f, r, v);
+			continue;
+		}
 		if ((col = pt_col_find(key)) == -1) {
 			pt_warn(f, line, "unknown key `%s` (ignored)", key);
 			continue;

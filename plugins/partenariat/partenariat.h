@@ -17,6 +17,7 @@
 
 #include "savoir/plugin.h"
 #include "../common/buf.h"
+#include "../common/grille.h"
 
 #define PT_ID_PREFIX	"partenariat/"
 
@@ -68,6 +69,9 @@ struct pt_rec {
 	long long	 montant;	/* -1 without one */
 	char		*docid;
 	char		*title;
+	/* The analysis grid (JSON Lines only): note + 1, 0 where absent. */
+	signed char	 grid_note[GRILLE_N];
+	char		*grid_comment[GRILLE_N];	/* or NULL */
 	int		 bad;		/* a warning skips it */
 	/* Other records with the same authority / partner: a run of
 	 * pt_file.order[] sorted by that key. */

@@ -342,6 +342,10 @@ http_route(struct req *q)
 	} else if (strcmp(p, "/api/changes") == 0) {
 		q->route = "/api/changes";
 		api_changes(q);
+	} else if ((rest = http_prefix(p, "/grille")) != NULL &&
+	    (*rest == '\0' || *rest == '/')) {
+		q->route = "/grille";
+		page_grid(q, rest);
 	} else if (strcmp(p, "/opensearch.xml") == 0) {
 		q->route = "/opensearch.xml";
 		page_opensearch(q);

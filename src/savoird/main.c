@@ -72,10 +72,19 @@ load_templates(struct config *c, char **cause)
 {
 	struct templates	*t;
 	char			*dir;
+	json_t			*grid;
 
 	dir = xsprintf("%s/templates", c->www);
 	t = templates_load(dir, cause);
 	free(dir);
+	/* The analysis grid travels with the templates that show it. */
+	if (t != NULL) {
+		if ((grid = grid_load(c->www, cause)) == NULL) {
+			templates_free(t);
+			return NULL;
+		}
+		templates_set_grid(t, grid);
+	}
 	return t;
 }
 

@@ -71,6 +71,7 @@ struct tmpl {
 struct templates {
 	struct tmpl	*v;
 	size_t		 n;
+	json_t		*grid;		/* www/grille.json, or NULL */
 };
 
 struct parser {
@@ -520,7 +521,21 @@ templates_free(struct templates *t)
 		tlist_free(&t->v[i].body);
 	}
 	free(t->v);
+	json_decref(t->grid);
 	free(t);
+}
+
+void
+templates_set_grid(struct templates *t, json_t *grid)
+{
+	json_decref(t->grid);
+	t->grid = grid;
+}
+
+json_t *
+templates_grid(struct templates *t)
+{
+	return t->grid;
 }
 
 /* Rendering. */

@@ -59,7 +59,7 @@ route_types(struct req *q)
 
 
 /* Render a template into a response; data is consumed. */
-static void
+void
 route_render(struct req *q, int status, const char *name, const char *ctype,
     json_t *data)
 {
@@ -465,6 +465,24 @@ doc_source(const char *value)
 }
 
 /*
+ * An analysis grid entry (key grille-<id>, value "n/3 — comment",
+ * plugins/common/grille.h) as a row of the page's grid table.
+ */
+static json_t *
+doc_grid_row(const char *label, const char *value)
+{
+	static const char dash[] = " \xe2\x80\x94 ";	/* " — " */
+	const char	*sep = strstr(value, dash);
+
+	if (sep == NULL)
+		return json_pack("{s:s,s:s,s:s}", "critere", label, "note",
+		    value, "commentaire", "");
+	return json_pack("{s:s,s:o,s:s}", "critere", label, "note",
+	    jstr_free(xstrndup(value, sep - value)), "commentaire",
+	    sep + strlen(dash));
+}
+
+/*
  * The metadata as a description list, the sources apart, leaving out what
  * the body already shows: many plugins render their fields in the body
  * (a partnership's <dl>, the sources list of a note), and the same facts
@@ -474,6 +492,7 @@ static void
 doc_meta(json_t *doc, json_t *data)
 {
 	json_t		*meta = json_array(), *sources = json_array(), *m, *src;
+	json_t		*grid = json_array();
 	const char	*key, *label, *html = jstr_get(doc, "html"), *url;
 	char		*dt;
 	size_t		 i;
@@ -494,6 +513,11 @@ doc_meta(json_t *doc, json_t *data)
 				json_array_append_new(sources, src);
 			continue;
 		}
+		if (strncmp(key, "grille-", 7) == 0) {
+			json_array_append_new(grid, doc_grid_row(label,
+			    jstr_get(m, "value")));
+			continue;
+		}
 		dt = xsprintf("<dt>%s</dt>", label);
 		shown = strstr(html, dt) != NULL;
 		free(dt);
@@ -504,6 +528,7 @@ doc_meta(json_t *doc, json_t *data)
 	}
 	json_object_set_new(data, "meta", meta);
 	json_object_set_new(data, "sources", sources);
+	json_object_set_new(data, "grille", grid);
 }
 
 static int

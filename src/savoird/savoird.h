@@ -203,6 +203,16 @@ void	 page_home(struct req *);
 void	 page_search(struct req *);
 void	 page_doc(struct req *, const char *id);
 void	 page_opensearch(struct req *);
+/* Render template name into a response; data is consumed. */
+void	 route_render(struct req *, int status, const char *name,
+	    const char *ctype, json_t *data);
+
+/* grid.c - « Analyser un partenariat »: /grille, /grille/synthese,
+ * /grille/fiche.jsonl */
+/* www/grille.json, checked; NULL with *cause (caller frees). */
+json_t	*grid_load(const char *www, char **cause);
+/* rest: what follows /grille in the path. */
+void	 page_grid(struct req *, const char *rest);
 
 /* facet.c - a search's filters, and its facets as links */
 #define FACET_MAX_FILTERS	32
@@ -302,6 +312,10 @@ struct templates;
 /* Load every .html file of www/templates; -1 with *cause naming file and line. */
 struct templates *templates_load(const char *dir, char **cause);
 void	 templates_free(struct templates *);
+/* The analysis grid loaded with the templates (grid.c): set takes it
+ * over; get returns it borrowed, or NULL. */
+void	 templates_set_grid(struct templates *, json_t *);
+json_t	*templates_grid(struct templates *);
 /*
  * Render template name with data into out.  {{x}} inserts escaped text,
  * {{#x}}...{{/x}} repeats over arrays or shows when truthy, {{^x}} when

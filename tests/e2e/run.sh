@@ -135,6 +135,7 @@ ok "savoird serves the library on $url"
 (cd "$e2e_dir" && SAVOIR_URL="$url" E2E_OUT="$out" \
     timeout 300 node e2e.mjs) >"$T_TMP/e2e.out" 2>&1
 rc=$?
+(cd "$e2e_dir" && { [ -e grid.mjs ] || cp "$e2e_src/grid.mjs" .; } && SAVOIR_URL="$url" E2E_OUT="$out" timeout 120 node grid.mjs) >>"$T_TMP/e2e.out" 2>&1 || rc=1
 while IFS= read -r line; do
 	case $line in
 	"ok - "*) ok "${line#ok - }" ;;

@@ -341,6 +341,69 @@ t_sources_section(void **st)
 	assert_non_null(strstr(d->html, "<h2>Sources</h2>"));
 }
 
+/* The section « Application de la grille d'analyse » of a case: each item
+ * "**<Critère> — n/3.** comment" becomes the metadata grille-<id>, labelled
+ * with the grid's title, named by its leading word; bad items are warned
+ * about and left out, items elsewhere are not read. */
+static void
+t_grid(void **st)
+{
+	static const char text[] =
+	    "---\n"
+	    "title: Un cas\n"
+	    "type: cas\n"
+	    "---\n"
+	    "## Contexte\n\n"
+	    "- **Pérennité — 1/3.** Hors de la section : pas lu.\n\n"
+	    "## Application de la grille d'analyse\n\n"
+	    "Grille : voir la note.\n\n"
+	    "- **Équilibre et réciprocité — 2/3.** Des *flux* à sens "
+	    "unique.\n"
+	    "- **Appui institutionnel plutôt qu'infrastructures — 3/3.** "
+	    "Un service.\n"
+	    "- **Ancrage dans la politique locale — 0 puis 2.** Avant, "
+	    "après.\n"
+	    "- **Participation des acteurs — 7/3.** Hors échelle.\n"
+	    "- **Pérennité — 3/3.**\n"
+	    "- **Pérennité — 1/3.** Deux fois.\n"
+	    "- **Bonheur des élus — 2/3.** Pas un critère.\n"
+	    "- Sans gras.\n"
+	    "- **cadre juridique — 1/3.** Minuscule.\n\n"
+	    "**Total indicatif : 9/24.**\n\n"
+	    "## Suite\n\n"
+	    "- **Évaluation — 3/3.** Après la section : pas lu.\n";
+	struct savoir_sink	*s = *st;
+	const struct xdoc	*d;
+
+	d = run_mem_doc(s, "x.md", text, strlen(text), 0, -1);
+	assert_string_equal(meta(d, "grille-equilibre",
+	    "Équilibre et réciprocité"), "2/3 — Des flux à sens unique.");
+	assert_string_equal(meta(d, "grille-appui-institutionnel",
+	    "Appui institutionnel et place des infrastructures"),
+	    "3/3 — Un service.");
+	assert_string_equal(meta(d, "grille-ancrage",
+	    "Ancrage dans les politiques locales"),
+	    "2/3 — (0 puis 2) Avant, après.");
+	assert_string_equal(meta(d, "grille-perennite", "Pérennité"), "3/3");
+	assert_string_equal(meta(d, "grille-cadre-juridique",
+	    "Cadre juridique respecté"), "1/3 — Minuscule.");
+	assert_null(meta(d, "grille-participation", NULL));
+	assert_null(meta(d, "grille-evaluation", NULL));
+	assert_null(meta(d, "grille-financement", NULL));
+	assert_true(has_warning_with(s, "Participation des acteurs — 7/3",
+	    "n/3 with n from 0 to 3"));
+	assert_true(has_warning_with(s, "perennite is already graded",
+	    NULL));
+	assert_true(has_warning_with(s, "Bonheur des élus", "no criterion"));
+	assert_true(has_warning_with(s, "without a bold", NULL));
+	assert_true(has_warning_with(s, "does not grade", "participation, "
+	    "financement, evaluation"));
+	/* Grid entries come after the front matter's, in the grid's order. */
+	assert_string_equal(d->meta.v[d->meta.n - 5].key, "grille-equilibre");
+	assert_string_equal(d->meta.v[d->meta.n - 1].key,
+	    "grille-cadre-juridique");
+}
+
 int
 main(void)
 {
@@ -359,6 +422,7 @@ main(void)
 		FH_TEST(t_lenient),
 		FH_TEST(t_title_block),
 		FH_TEST(t_sources_section),
+		FH_TEST(t_grid),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fakehost_teardown);

@@ -413,6 +413,57 @@ t_bad_jsonl(void **st)
 	expect_warnings(s, warnings, nitems(warnings));
 }
 
+/* A JSON Lines record's "grille": metadata grille-<id> in the grid's
+ * order, labelled with the criterion's title; an unknown criterion, a note
+ * out of 0-3, a missing note or an unknown key cost the record, with the
+ * field named. */
+static void
+t_grid(void **st)
+{
+#define REC(id) "{\"id\": \"" id "\", \"collectivite\": \"C\", " \
+	"\"type_collectivite\": \"commune\", \"partenaire\": \"P\", " \
+	"\"pays\": \"Mali\", \"annee_debut\": 2001, \"themes\": [\"eau\"], " \
+	"\"statut\": \"actif\", \"exemple\": \"oui\", \"grille\": "
+	static const char text[] =
+	    REC("a") "{\"perennite\": {\"note\": 1}, \"equilibre\": {\"note\": "
+	    "3, \"commentaire\": \"  Codécision\\net suivi \"}}}\n"
+	    REC("b") "{\"bonheur\": {\"note\": 2}}}\n"
+	    REC("c") "{\"ancrage\": {\"note\": 4}}}\n"
+	    REC("d") "{\"ancrage\": {\"commentaire\": \"x\"}}}\n"
+	    REC("e") "{\"ancrage\": {\"note\": 2, \"couleur\": 1}}}\n"
+	    REC("f") "[1, 2]}\n"
+	    REC("g") "{\"ancrage\": {\"note\": \"2\"}}}\n"
+	    REC("h") "null}\n";
+	static const struct fh_warning warnings[] = {
+		{ "field grille: unknown criterion `bonheur` (one of: "
+		    "equilibre, appui-institutionnel", 2 },
+		{ "field grille.ancrage.note: must be a whole number from 0 "
+		    "to 3", 3 },
+		{ "field grille.ancrage.note: missing", 4 },
+		{ "field grille.ancrage: unknown key `couleur`", 5 },
+		{ "field grille: must be an object", 6 },
+		{ "field grille.ancrage.note: must be a whole number", 7 },
+	};
+	struct savoir_sink	*s = *st;
+	const struct xdoc	*d;
+#undef REC
+
+	run_mem_ok(s, "p/x.jsonl", text, strlen(text), 0, 2, -1);
+	d = s->f.docs[0];
+	expect_doc(d, "partenariat/a", NULL, NULL);
+	assert_string_equal(meta(d, "grille-equilibre",
+	    "Équilibre et réciprocité"), "3/3 — Codécision et suivi");
+	assert_string_equal(meta(d, "grille-perennite", "Pérennité"), "1/3");
+	assert_null(meta(d, "grille-ancrage", NULL));
+	/* In the grid's order, whatever the record's. */
+	assert_int_equal(nmeta(d, "grille-equilibre"), 1);
+	assert_string_equal(d->meta.v[d->meta.n - 2].key, "grille-equilibre");
+	assert_string_equal(d->meta.v[d->meta.n - 1].key, "grille-perennite");
+	expect_doc(s->f.docs[1], "partenariat/h", NULL, NULL);
+	assert_null(meta(s->f.docs[1], "grille-equilibre", NULL));
+	expect_warnings(s, warnings, nitems(warnings));
+}
+
 static void
 t_missing_columns(void **st)
 {
@@ -540,6 +591,7 @@ main(void)
 		cmocka_unit_test(t_crlf_bom),
 		FH_TEST(t_bad_rows),
 		FH_TEST(t_bad_jsonl),
+		FH_TEST(t_grid),
 		cmocka_unit_test(t_missing_columns),
 		cmocka_unit_test(t_encoding),
 		FH_TEST(t_empty),
