@@ -161,6 +161,41 @@ walk_dir(struct walk *w, const char *root, const char *rel, int depth,
 	return ret;
 }
 
+/*
+ * Whether the walk would skip rel: a hidden name on its way, or a name that
+ * a .savoirignore of the folder holding it matches.  For the paths a
+ * watcher hands over, which no walk filtered.
+ */
+static int
+walk_skipped(const char *root, const char *rel)
+{
+	char	*copy, *dir, *name, *slash, *pat[INDEXER_MAX_IGNORES];
+	size_t	 npat, i;
+	int	 skip = 0;
+
+	copy = xstrdup(rel);
+	for (name = copy; !skip && name != NULL; name = slash) {
+		if ((slash = strchr(name, '/')) != NULL)
+			*slash = '\0';
+		if (*name == '.' || *name == '\0') {
+			skip = 1;
+			break;
+		}
+		dir = name == copy ? xstrdup(root) : xsprintf("%s/%.*s", root,
+		    (int)(name - copy - 1), rel);
+		npat = walk_ignores(dir, pat, INDEXER_MAX_IGNORES);
+		for (i = 0; i < npat; i++) {
+			skip = skip || fnmatch(pat[i], name, FNM_PERIOD) == 0;
+			free(pat[i]);
+		}
+		free(dir);
+		if (slash != NULL)
+			slash++;
+	}
+	free(copy);
+	return skip;
+}
+
 static void
 fmt_duration(char *out, size_t len, int64_t s)
 {
@@ -623,15 +658,42 @@ out:
 /* The sources of a root whose file the walk did not find. */
 struct run_gone {
 	struct walk	*w;
+	char		**scope;	/* sorted; NULL: the whole root */
+	size_t		 nscope;
 	int64_t		*id;
 	size_t		 n;
 };
+
+/* Whether path is one of the scopes or lies under one. */
+static int
+run_in_scope(const struct run_gone *g, const char *path)
+{
+	char	*copy, *p;
+	int	 in = 0;
+
+	if (g->scope == NULL)
+		return 1;
+	copy = xstrdup(path);
+	for (p = copy; !in; *p++ = '/') {
+		p = strchr(p, '/');
+		if (p != NULL)
+			*p = '\0';
+		in = bsearch(&copy, g->scope, g->nscope, sizeof *g->scope,
+		    walk_cmp) != NULL;
+		if (p == NULL)
+			break;
+	}
+	free(copy);
+	return in;
+}
 
 static void
 run_gone_cb(int64_t id, const char *path, void *arg)
 {
 	struct run_gone	*g = arg;
 
+	if (!run_in_scope(g, path))
+		return;
 	if (bsearch(&path, g->w->paths, g->w->n, sizeof *g->w->paths,
 	    walk_cmp) != NULL)
 		return;
@@ -639,11 +701,13 @@ run_gone_cb(int64_t id, const char *path, void *arg)
 	g->id[g->n++] = id;
 }
 
-/* Delete the sources of this root whose file is gone. */
+/* Delete the sources of this root (in the scopes, if any) whose file
+ * is gone. */
 static int
-run_removed(struct run *r, struct walk *w, char **cause)
+run_removed(struct run *r, struct walk *w, char **scope, size_t nscope,
+    char **cause)
 {
-	struct run_gone	 g = { w, NULL, 0 };
+	struct run_gone	 g = { w, scope, nscope, NULL, 0 };
 	char		*why = NULL;
 	size_t		 i;
 	int		 ret = -1;
@@ -684,26 +748,29 @@ put_types(struct store *st, const struct plugins *pl)
 	return rc;
 }
 
-int
-indexer_run(struct store *st, const struct plugins *pl, const char *root,
-    const struct index_opts *opts, struct index_stats *stats, char **cause)
+/*
+ * The run itself, on root (a real path): every file when rels is NULL,
+ * else only the paths rels names (files, or folders walked), and the
+ * removal of what vanished among them.
+ */
+static int
+indexer_do(struct store *st, const struct plugins *pl, const char *real,
+    char **rels, size_t nrels, const struct index_opts *opts,
+    struct index_stats *stats, char **cause)
 {
 	struct walk	 w;
 	struct run	 r;
 	struct pending	 pend[2];
-	char		 real[PATH_MAX], *summary;
+	struct stat	 sb;
+	char		*summary, *path, **scope = NULL;
 	int64_t		 cpu0, cpu_kids;
-	size_t		 i;
+	size_t		 i, j, nscope = 0;
 	int		 ret = -1;
 
 	memset(stats, 0, sizeof *stats);
 	memset(&w, 0, sizeof w);
 	memset(&r, 0, sizeof r);
 	memset(pend, 0, sizeof pend);
-	if (realpath(root, real) == NULL) {
-		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
-		return -1;
-	}
 	r.st = st;
 	r.pl = pl;
 	r.opts = opts;
@@ -714,9 +781,47 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	cpu_kids = cpu_us(RUSAGE_CHILDREN);
 	r.zygote = extract_zygote_start(pl);
 
-	if (walk_dir(&w, real, "", 0, cause) == -1)
-		goto out;
+	if (rels == NULL) {
+		if (walk_dir(&w, real, "", 0, cause) == -1)
+			goto out;
+	} else {
+		scope = xreallocarray(NULL, nrels + 1, sizeof *scope);
+		for (i = 0; i < nrels; i++) {
+			/* A ".." is hidden to walk_skipped: never outside. */
+			if (*rels[i] == '\0' || *rels[i] == '/')
+				continue;
+			scope[nscope++] = rels[i];
+			if (walk_skipped(real, rels[i]))
+				continue;	/* removed if it was indexed */
+			path = xsprintf("%s/%s", real, rels[i]);
+			if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+				if (walk_dir(&w, real, rels[i], 1, cause) == -1) {
+					free(path);
+					goto out;
+				}
+			} else if (stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+				if (w.n == w.cap) {
+					w.cap = w.cap == 0 ? 256 : w.cap * 2;
+					w.paths = xreallocarray(w.paths, w.cap,
+					    sizeof *w.paths);
+				}
+				w.paths[w.n++] = xstrdup(rels[i]);
+				if (S_ISREG(sb.st_mode))
+					w.bytes += sb.st_size;
+			}
+			free(path);
+		}
+		qsort(scope, nscope, sizeof *scope, walk_cmp);
+	}
 	qsort(w.paths, w.n, sizeof *w.paths, walk_cmp);
+	/* A file named and found under a folder named: once. */
+	for (i = j = 0; i < w.n; i++) {
+		if (j > 0 && strcmp(w.paths[j - 1], w.paths[i]) == 0)
+			free(w.paths[i]);
+		else
+			w.paths[j++] = w.paths[i];
+	}
+	w.n = j;
 	r.total_files = (int64_t)w.n;
 	r.total_bytes = w.bytes;
 
@@ -738,7 +843,7 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	}
 	if (w.n > 0 && run_end(&r, &pend[(w.n - 1) % 2], cause) == -1)
 		goto out;
-	if (run_removed(&r, &w, cause) == -1)
+	if (run_removed(&r, &w, scope, nscope, cause) == -1)
 		goto out;
 	stats->bytes = r.bytes_done;
 	stats->elapsed_us = mono_us() - r.start;
@@ -778,6 +883,7 @@ out:
 	if (opts->progress)
 		fprintf(stderr, "\r\033[K");
 	strv_free(w.paths, w.n);
+	free(scope);
 	extract_zygote_stop(r.zygote);
 	stats->cpu_writer_us = cpu_us(RUSAGE_THREAD) - cpu0;
 	stats->cpu_extract_us = cpu_us(RUSAGE_CHILDREN) - cpu_kids;
@@ -790,4 +896,33 @@ out:
 			stats->rss_child_kb = ru.ru_maxrss;
 	}
 	return ret;
+}
+
+int
+indexer_run(struct store *st, const struct plugins *pl, const char *root,
+    const struct index_opts *opts, struct index_stats *stats, char **cause)
+{
+	char	 real[PATH_MAX];
+
+	memset(stats, 0, sizeof *stats);
+	if (realpath(root, real) == NULL) {
+		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
+		return -1;
+	}
+	return indexer_do(st, pl, real, NULL, 0, opts, stats, cause);
+}
+
+int
+indexer_run_paths(struct store *st, const struct plugins *pl,
+    const char *root, char **rels, size_t nrels,
+    const struct index_opts *opts, struct index_stats *stats, char **cause)
+{
+	char	 real[PATH_MAX];
+
+	memset(stats, 0, sizeof *stats);
+	if (realpath(root, real) == NULL) {
+		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
+		return -1;
+	}
+	return indexer_do(st, pl, real, rels, nrels, opts, stats, cause);
 }
