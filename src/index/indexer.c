@@ -26,6 +26,7 @@
 
 #define INDEXER_MAX_DEPTH	32
 #define INDEXER_MAX_IGNORES	256
+#define INDEXER_MAX_DEPTH_X	9	/* files in flight, at most */
 
 struct walk {
 	char	**paths;	/* relative to the root, sorted */
@@ -748,6 +749,19 @@ put_types(struct store *st, const struct plugins *pl)
 	return rc;
 }
 
+/* Files in flight with a zygote: one extracting per CPU, one writing. */
+static size_t
+indexer_depth(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > INDEXER_MAX_DEPTH_X - 1)
+		n = INDEXER_MAX_DEPTH_X - 1;
+	return (size_t)n + 1;
+}
+
 /*
  * The run itself, on root (a real path): every file when rels is NULL,
  * else only the paths rels names (files, or folders walked), and the
@@ -760,11 +774,11 @@ indexer_do(struct store *st, const struct plugins *pl, const char *real,
 {
 	struct walk	 w;
 	struct run	 r;
-	struct pending	 pend[2];
+	struct pending	 pend[INDEXER_MAX_DEPTH_X];
 	struct stat	 sb;
 	char		*summary, *path, **scope = NULL;
 	int64_t		 cpu0, cpu_kids;
-	size_t		 i, j, nscope = 0;
+	size_t		 i, j, nscope = 0, depth;
 	int		 ret = -1;
 
 	memset(stats, 0, sizeof *stats);
@@ -827,22 +841,32 @@ indexer_do(struct store *st, const struct plugins *pl, const char *real,
 
 	if (run_tx(&r, cause) == -1 || put_types(st, pl) == -1)
 		goto out;
-	/* Begin a file (its child and collecting thread start), then write
-	 * the one before while they work. */
+	/*
+	 * Begin a file (its child and collecting thread start), then write
+	 * the oldest one begun while they work.  With a zygote, one file a
+	 * CPU extracts at once (a small file's cost is the fork and the
+	 * jail: 500 notes take 3.6 s one at a time on 2 CPUs); without
+	 * one, extract_start forks here and no other thread may run.
+	 */
+	depth = r.zygote != NULL ? indexer_depth() : 2;
 	for (i = 0; i < w.n; i++) {
-		struct pending	*cur = &pend[i % 2], *prev = &pend[(i + 1) % 2];
+		struct pending	*cur = &pend[i % depth];
 
-		if (prev->threaded) {		/* no thread when forking */
-			pthread_join(prev->thread, NULL);
-			prev->threaded = 0;
-		}
+		if (r.zygote == NULL)
+			for (j = 0; j < depth; j++)
+				if (pend[j].threaded) {
+					pthread_join(pend[j].thread, NULL);
+					pend[j].threaded = 0;
+				}
 		if (run_begin(&r, w.paths[i], cur, cause) == -1)
 			goto out;
-		if (i > 0 && run_end(&r, prev, cause) == -1)
+		if (i + 1 >= depth && run_end(&r, &pend[(i + 1 - depth) %
+		    depth], cause) == -1)
 			goto out;
 	}
-	if (w.n > 0 && run_end(&r, &pend[(w.n - 1) % 2], cause) == -1)
-		goto out;
+	for (i = w.n + 1 > depth ? w.n + 1 - depth : 0; i < w.n; i++)
+		if (run_end(&r, &pend[i % depth], cause) == -1)
+			goto out;
 	if (run_removed(&r, &w, scope, nscope, cause) == -1)
 		goto out;
 	stats->bytes = r.bytes_done;
@@ -869,7 +893,7 @@ indexer_do(struct store *st, const struct plugins *pl, const char *real,
 	store_checkpoint(st);
 	ret = 0;
 out:
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < INDEXER_MAX_DEPTH_X; i++) {
 		if (pend[i].threaded)
 			pthread_join(pend[i].thread, NULL);
 		pending_clear(&pend[i]);
