@@ -886,7 +886,7 @@ indexer_do(struct store *st, const struct plugins *pl, const char *real,
 		goto out;
 	}
 	free(summary);
-	if (store_optimize(st, cause) == -1)
+	if (!opts->light && store_optimize(st, cause) == -1)
 		goto out;
 	if (run_maybe_commit(&r, 1, cause) == -1)
 		goto out;

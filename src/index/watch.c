@@ -302,6 +302,7 @@ static int
 watch_batch(struct watch *w, struct store *st, const struct plugins *pl,
     const struct index_opts *opts, char **cause)
 {
+	struct index_opts	 light = *opts;
 	struct index_stats	 s, total;
 	struct touched		*t;
 	char			**rels;
@@ -310,6 +311,7 @@ watch_batch(struct watch *w, struct store *st, const struct plugins *pl,
 	int			 overflow = w->overflow, rc;
 
 	start = mono_us();
+	light.light = 1;
 	memset(&total, 0, sizeof total);
 	w->overflow = 0;
 	w->first_us = w->last_us = 0;
@@ -341,7 +343,7 @@ watch_batch(struct watch *w, struct store *st, const struct plugins *pl,
 			w->tn[r] = n;
 			kept += n;
 			rc = indexer_run_paths(st, pl, w->roots[r], rels, nrels,
-			    opts, &s, cause);
+			    &light, &s, cause);
 			for (i = 0; i < nrels; i++)
 				free(rels[i]);
 			free(rels);
