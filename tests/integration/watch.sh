@@ -25,13 +25,15 @@ now_ms() { date +%s%3N; }
 
 # note FILE WORD: a note the notes plugin takes, with WORD in its text.
 note() {
-	printf -- '---\ntitle: "Note %s"\ntype: note\n---\n\nCe texte parle de %s.\n' \
+	printf -- '---\ntitle: "Note %s"\ntype: note\nsources:\n  - titre: "Essai"\n    url: "https://example.org/"\n---\n\nCe texte parle de %s.\n' \
 	    "$2" "$2" >"$1"
 }
 
-# found WORD: savoir search finds WORD (in at least one document).
+# found WORD [ID]: savoir search finds WORD (in the document ID, its path
+# without the extension).
 found() {
-	"$SAVOIR" --db "$db" search "$1" 2>/dev/null | grep -q "^1\. "
+	"$SAVOIR" --db "$db" search "$1" 2>/dev/null |
+		grep -qE "^ *[0-9]+\. .*  ${2:-[^ ]+}\$"
 }
 
 # within "description" COND ARGS...: COND ARGS becomes true within
@@ -70,12 +72,11 @@ done
 has "the first run indexes and then watches" "4 files .*watching 4 folders" "$wlog"
 
 note "$corpus/notes/nouveau.md" zorglubesque
-within "a new file is found" found zorglubesque
+within "a new file is found" found zorglubesque notes/nouveau
 
 mv "$corpus/notes/nouveau.md" "$corpus/cas/renomme.md"
-within "a renamed file is found under its new name" eval \
-	'"$SAVOIR" --db "$db" search zorglubesque 2>/dev/null | grep -q renomme'
-if "$SAVOIR" --db "$db" search zorglubesque 2>/dev/null | grep -q nouveau; then
+within "a renamed file is found under its new name" found zorglubesque cas/renomme
+if found zorglubesque notes/nouveau; then
 	not_ok "the old name is gone"
 else
 	ok "the old name is gone"
@@ -86,21 +87,27 @@ within "a deleted file is gone" gone zorglubesque
 
 # 500 files at once, as a git pull or an unpacked archive writes them.
 mkdir "$corpus/rafale"
+b0=$(grep -c "batch: " "$wlog")
 for i in $(seq 1 500); do
 	note "$corpus/rafale/f$i.md" "rafale$i"
 done
-within "a 500-file burst is found (the last file)" found rafale500
-found rafale1 && found rafale250 && ok "the burst's first files too" ||
+within "a 500-file burst is found (the last file)" found rafale500 rafale/f500
+found rafale1 rafale/f1 && found rafale250 rafale/f250 && ok "the burst's first files too" ||
 	not_ok "the burst's first files too"
-n=$(grep -c "batch: [1-9][0-9]* files read" "$wlog")
-[ "$n" -le 8 ] && ok "the burst took few batches ($n in all)" ||
-	not_ok "the burst took few batches ($n in all)"
+# The baseline, on this machine now: the same 500 files indexed at once
+# into a new index (the watcher's share is the rest).
+t0=$(now_ms)
+"$SAVOIR" --db "$T_TMP/base.db" index -q "$corpus/rafale" >/dev/null 2>&1
+echo "# baseline: savoir index of the 500 files at once: $(( $(now_ms) - t0 )) ms ($(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg))"
+n=$(( $(grep -c "batch: " "$wlog") - b0 ))
+[ "$n" -ge 1 ] && [ "$n" -le 3 ] && ok "the burst took 1 to 3 batches ($n)" ||
+	not_ok "the burst took 1 to 3 batches ($n)"
 
 # A folder moved in whole: its files were written before any watch.
 mkdir -p "$T_TMP/ailleurs/sous"
 note "$T_TMP/ailleurs/sous/deplace.md" pelicanesque
 mv "$T_TMP/ailleurs" "$corpus/ailleurs"
-within "a folder moved in is indexed" found pelicanesque
+within "a folder moved in is indexed" found pelicanesque ailleurs/sous/deplace
 rm -r "$corpus/rafale"
 within "a folder deleted is gone" gone rafale42
 
@@ -109,7 +116,8 @@ within "a folder deleted is gone" gone rafale42
 "$PY" - "$corpus/notes/lent.md" <<'EOF' &
 import sys, time
 with open(sys.argv[1], "w") as f:
-    f.write('---\ntitle: "Lent"\ntype: note\n---\n\nmoitiedebut ')
+    f.write('---\ntitle: "Lent"\ntype: note\nsources:\n  - titre: "Essai"\n'
+            '    url: "https://example.org/"\n---\n\nmoitiedebut ')
     f.flush()
     time.sleep(2.5)
     f.write("moitiefin\n")
@@ -122,7 +130,7 @@ while kill -0 $spid 2>/dev/null; do
 done
 [ "$half" -eq 0 ] && ok "a file being written is not indexed half-way" ||
 	not_ok "a file being written is not indexed half-way"
-within "the slow file is found once closed" found moitiefin
+within "the slow file is found once closed" found moitiefin notes/lent
 
 kill -TERM $wpid
 for i in $(seq 100); do kill -0 $wpid 2>/dev/null || break; sleep 0.1; done
@@ -198,10 +206,10 @@ side=$(side_pid)
 	not_ok "savoird has a side process"
 
 api_found() {
-	curl -sk "https://127.0.0.1:$PS/api/search?q=$1" | grep -q '"total": *[1-9]'
+	curl -sk "https://127.0.0.1:$PS/api/search?q=$1" | grep -q "\"id\": *\"$2\""
 }
 note "$scorpus/notes/api.md" cormoranesque
-within "a changed file shows in /api/search" api_found cormoranesque
+within "a changed file shows in /api/search" api_found cormoranesque notes/api
 
 # [sync]: once at start, then every 10 s, with url and pin.
 for i in $(seq 150); do
