@@ -38,6 +38,9 @@
 #define WATCH_QUIET_MS		300
 #define WATCH_MAX_MS		1000
 #define WATCH_MAX_DEPTH		32
+/* Past this many paths in one batch (a checkout of the whole tree), a
+ * full walk is cheaper than the list, which is searched linearly. */
+#define WATCH_MAX_TOUCHED	10000
 #define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
 	IN_DELETE | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | \
 	IN_DONT_FOLLOW)
@@ -99,8 +102,21 @@ static void
 watch_touch(struct watch *w, int root, const char *rel)
 {
 	struct touched	*t;
-	size_t		 i;
+	size_t		 i, r;
 
+	if (w->overflow)
+		goto stamp;		/* everything is read again anyway */
+	if (w->tn[root] >= WATCH_MAX_TOUCHED) {
+		log_info("more than %d paths changed: rescanning everything",
+		    WATCH_MAX_TOUCHED);
+		for (r = 0; r < w->nroots; r++) {
+			for (i = 0; i < w->tn[r]; i++)
+				free(w->tv[r][i].rel);
+			w->tn[r] = 0;
+		}
+		w->overflow = 1;
+		goto stamp;
+	}
 	for (i = 0; i < w->tn[root]; i++)
 		if (strcmp(w->tv[root][i].rel, rel) == 0)
 			break;
@@ -112,6 +128,7 @@ watch_touch(struct watch *w, int root, const char *rel)
 	}
 	t = &w->tv[root][i];
 	watch_stat(w->roots[root], rel, &t->size, &t->mtime_ns);
+stamp:
 	w->last_us = mono_us();
 	if (w->first_us == 0)
 		w->first_us = w->last_us;

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 daemon_prereqs curl openssl python3
-plan 29
+plan 31
 
 LIMIT_MS=${WATCH_LIMIT_MS:-2000}
 corpus="$T_TMP/corpus"
@@ -144,6 +144,20 @@ has "one log line per batch, with files and seconds" \
 
 fails "index --watch on a missing folder" 2 \
 	"$SAVOIR" --db "$db" index --watch "$T_TMP/absent"
+
+# The watched folder itself deleted: said, exit 2 (savoird restarts it).
+mkdir "$T_TMP/eph"
+"$SAVOIR" --db "$T_TMP/e.db" index --watch "$T_TMP/eph" >"$T_TMP/eph.log" 2>&1 &
+epid=$!
+pids="$pids $epid"
+for i in $(seq 100); do grep -q watching "$T_TMP/eph.log" && break; sleep 0.1; done
+rm -r "$T_TMP/eph"
+for i in $(seq 50); do kill -0 $epid 2>/dev/null || break; sleep 0.1; done
+wait $epid
+rc=$?
+[ "$rc" -eq 2 ] && ok "a watched folder deleted stops the watcher (exit $rc)" ||
+	not_ok "a watched folder deleted stops the watcher (exit $rc)"
+has "with the reason" "eph: the folder was deleted: stopped watching" "$T_TMP/eph.log"
 
 # --- the side process of savoird ----------------------------------------
 runas_setup
