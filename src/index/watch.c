@@ -244,6 +244,7 @@ watch_read(struct watch *w, char **cause)
 	ssize_t				 len;
 	char				*rel, *path;
 	char				*p;
+	int				 root;
 
 	for (;;) {
 		if ((len = read(w->fd, buf, sizeof buf)) == -1) {
@@ -290,25 +291,24 @@ watch_read(struct watch *w, char **cause)
 				continue;	/* hidden, editors' swap files */
 			rel = *dir->rel != '\0' ? xsprintf("%s/%s", dir->rel,
 			    ev->name) : xstrdup(ev->name);
+			root = dir->root;	/* watch_add moves w->dirs */
 			if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
 			    (ev->mask & IN_ISDIR)) {
-				if (watch_add(w, dir->root, rel, 1, 1,
-				    cause) == -1) {
+				if (watch_add(w, root, rel, 1, 1, cause) == -1) {
 					free(rel);
 					return -1;
 				}
-				watch_touch(w, dir->root, rel);
+				watch_touch(w, root, rel);
 			} else if (ev->mask & IN_CREATE) {
 				/* A file being written waits for its close;
 				 * a link is whole at once. */
-				path = xsprintf("%s/%s", w->roots[dir->root],
-				    rel);
+				path = xsprintf("%s/%s", w->roots[root], rel);
 				if (lstat(path, &sb) == 0 &&
 				    S_ISLNK(sb.st_mode))
-					watch_touch(w, dir->root, rel);
+					watch_touch(w, root, rel);
 				free(path);
 			} else
-				watch_touch(w, dir->root, rel);
+				watch_touch(w, root, rel);
 			free(rel);
 		}
 	}
