@@ -134,23 +134,38 @@ stamp:
 		w->first_us = w->last_us;
 }
 
+/* A number from a file of /proc (which says it has no size), or -1. */
+static long long
+watch_proc_number(const char *path)
+{
+	FILE		*f;
+	char		 line[32];
+	long long	 n = -1;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(line, sizeof line, f) != NULL)
+		n = strtoll(line, NULL, 10);
+	fclose(f);
+	return n;
+}
+
 static int
 watch_limit_error(const char *path, char **cause)
 {
-	char	*data = NULL, *why = NULL;
-	size_t	 len;
+	long long	 sys, ns;
+	char		 more[96] = "";
 
-	if (file_read("/proc/sys/fs/inotify/max_user_watches", 64, &data,
-	    &len, &why) == -1) {
-		free(why);
-		data = xstrdup("?");
-	}
-	data[strcspn(data, "\n")] = '\0';
+	sys = watch_proc_number("/proc/sys/fs/inotify/max_user_watches");
+	/* A user namespace (a container) may have a lower one of its own. */
+	ns = watch_proc_number("/proc/sys/user/max_inotify_watches");
+	if (ns >= 0 && (sys < 0 || ns < sys))
+		snprintf(more, sizeof more, "; user.max_inotify_watches = %lld "
+		    "in this user namespace", ns);
 	xasprintf(cause, "cannot watch %s: the limit of inotify watches is "
-	    "reached (fs.inotify.max_user_watches = %s, one per folder): "
+	    "reached (fs.inotify.max_user_watches = %lld%s; one per folder): "
 	    "raise it, e.g. sysctl fs.inotify.max_user_watches=524288",
-	    path, data);
-	free(data);
+	    path, sys, more);
 	return -1;
 }
 
