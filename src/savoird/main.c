@@ -210,8 +210,8 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	if (side_pid > 0)
 		side_reload(side_pid);
 	else if (c->nwatch > 0 || *c->sync_url != '\0')
-		log_warnx("reload: restart savoird to start the side process "
-		    "for [index] and [sync]");
+		log_warnx("reload: no side process (it ended): restart "
+		    "savoird to run [index] and [sync]");
 	if (tls != NULL) {
 		char *d = tls_ctx_describe(tls);
 		log_info("reloaded; certificate %s", d);

@@ -349,8 +349,8 @@ int	 verify_submit(struct worker *w, const char *password,
 void	 verify_worker_stop(struct worker *w);
 
 /* side.c - the side process and its background jobs */
-/* Fork the side process when c has [index] watch or [sync] url (0 when
- * not, or when it could not fork); call with no thread running. */
+/* Fork the side process, which runs c's [index] and [sync] jobs (0 when
+ * it could not fork); call with no thread running. */
 pid_t	 side_start(const struct config *c, int use_syslog);
 /* Have it read the configuration again (validated by the caller). */
 void	 side_reload(pid_t);

@@ -1,6 +1,7 @@
 /*
  * side.c - the side process: forked by savoird once, after binding and
- * the privilege drop and before any thread starts, it runs the background
+ * the privilege drop and before any thread starts (so that a reload can
+ * give it jobs, it is there even without any), it runs the background
  * jobs of [index] and [sync] as children (the savoir program):
  * savoir index --watch kept running (restarted with a backoff when it
  * dies), savoir sync every interval.  Their output goes to the log, one
@@ -307,6 +308,17 @@ side_stop_jobs(struct side *s)
 	}
 }
 
+static void
+side_describe(struct side *s, const char *what)
+{
+	int	 idx = s->jobs[JOB_INDEX].argv != NULL;
+	int	 sync = s->jobs[JOB_SYNC].argv != NULL;
+
+	log_info("%s, pid %ld: %s%s%s", what, (long)getpid(),
+	    idx ? "[index] watch" : "", idx && sync ? " and " : "",
+	    sync ? "[sync]" : !idx ? "no job" : "");
+}
+
 static __dead void
 side_main(struct side *s, pid_t parent)
 {
@@ -332,11 +344,7 @@ side_main(struct side *s, pid_t parent)
 		_exit(1);
 	}
 	(void)prctl(PR_SET_NAME, "savoird-side");
-	log_info("side process started, pid %ld: %s%s%s", (long)getpid(),
-	    s->jobs[JOB_INDEX].argv != NULL ? "index --watch" : "",
-	    s->jobs[JOB_INDEX].argv != NULL && s->jobs[JOB_SYNC].argv !=
-	    NULL ? ", " : "",
-	    s->jobs[JOB_SYNC].argv != NULL ? "sync" : "");
+	side_describe(s, "side process started");
 
 	for (;;) {
 		now = now_ms();
@@ -386,10 +394,10 @@ side_main(struct side *s, pid_t parent)
 				cause = NULL;
 				continue;
 			}
-			log_info("side: reloaded, restarting the jobs");
 			side_stop_jobs(s);
 			side_configure(s, &c);
 			config_free(&c);
+			side_describe(s, "side process reloaded");
 			continue;
 		}
 		break;				/* SIGTERM, SIGINT */
@@ -405,8 +413,6 @@ side_start(const struct config *c, int use_syslog)
 	struct side	 s;
 	pid_t		 parent = getpid(), pid;
 
-	if (c->nwatch == 0 && *c->sync_url == '\0')
-		return 0;
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
 		log_warnx("cannot start the side process: %s",

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 daemon_prereqs curl openssl python3
-plan 33
+plan 35
 
 LIMIT_MS=${WATCH_LIMIT_MS:-2000}
 corpus="$T_TMP/corpus"
@@ -288,6 +288,23 @@ for i in $(seq 100); do kill -0 "$watcher" 2>/dev/null || break; sleep 0.1; done
 [ -n "$watcher" ] && ! kill -0 "$watcher" 2>/dev/null &&
 	ok "and so does its index --watch job" ||
 	not_ok "and so does its index --watch job ($watcher)"
+
+# Without jobs the side process waits; a reload gives it some.
+write_conf troisieme
+sed -i '/^\[index\]/,$d' "$conf"
+SAVOIR_BIN="$stub" "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
+dpid=$!
+pids="$pids $dpid"
+daemon_wait $dpid "https://127.0.0.1:$PS/healthz"
+for i in $(seq 50); do grep -q "side process started" "$log" && break; sleep 0.1; done
+has "without jobs, the side process says it has none" "side process started, pid [0-9]+: no job" "$log"
+write_conf troisieme
+kill -HUP $dpid
+for i in $(seq 50); do grep -q "troisieme" "$T_TMP/side/calls" && break; sleep 0.1; done
+has "a reload that adds [sync] starts it" "sync https://127.0.0.1:9/troisieme" \
+	"$T_TMP/side/calls"
+kill -TERM $dpid
+wait $dpid
 
 # savoird -n: bad [index] and [sync] lines, each with its reason.
 bad() {
