@@ -221,6 +221,14 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	notify("READY=1\nSTATUS=Serving (configuration reloaded)");
 }
 
+/* In the side process: it never serves, the TLS key has no use there. */
+static void
+side_scrub(void)
+{
+	tls_ctx_free(server.tls);
+	server.tls = NULL;
+}
+
 /* The side process should live as long as savoird: say so if it died. */
 static void
 on_chld(evutil_socket_t sig, short ev, void *arg)
@@ -336,7 +344,7 @@ main(int argc, char **argv)
 	chown_state(c);
 	drop_privileges(c);
 	/* Before any thread: the side process is a plain fork. */
-	side_pid = side_start(c, c->use_syslog);
+	side_pid = side_start(c, c->use_syslog, side_scrub);
 
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");

@@ -350,8 +350,10 @@ void	 verify_worker_stop(struct worker *w);
 
 /* side.c - the side process and its background jobs */
 /* Fork the side process, which runs c's [index] and [sync] jobs (0 when
- * it could not fork); call with no thread running. */
-pid_t	 side_start(const struct config *c, int use_syslog);
+ * it could not fork); call with no thread running.  scrub, if not NULL,
+ * runs first in the side process, to wipe what it must not keep. */
+pid_t	 side_start(const struct config *c, int use_syslog,
+	    void (*scrub)(void));
 /* Have it read the configuration again (validated by the caller). */
 void	 side_reload(pid_t);
 /* Stop it and its jobs, and wait for it. */

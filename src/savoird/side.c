@@ -408,7 +408,7 @@ side_main(struct side *s, pid_t parent)
 }
 
 pid_t
-side_start(const struct config *c, int use_syslog)
+side_start(const struct config *c, int use_syslog, void (*scrub)(void))
 {
 	struct side	 s;
 	pid_t		 parent = getpid(), pid;
@@ -421,7 +421,10 @@ side_start(const struct config *c, int use_syslog)
 	}
 	if (pid > 0)
 		return pid;
-	/* No listener, no index connection, nothing of the server. */
+	/* No listener, no index connection, nothing of the server: its
+	 * secrets (the TLS key) wiped, its descriptors closed. */
+	if (scrub != NULL)
+		scrub();
 	if (use_syslog)
 		closelog();
 	closefrom(STDERR_FILENO + 1);
