@@ -280,7 +280,7 @@ daemon_wait $dpid "https://127.0.0.1:$PS/healthz"
 for i in $(seq 50); do side=$(side_pid); [ -n "$side" ] && break; sleep 0.1; done
 for i in $(seq 50); do grep -q "watching" "$log" && break; sleep 0.1; done
 watcher=$(pgrep -P "$side" | head -1)
-kill -9 $dpid
+{ kill -9 $dpid; wait $dpid; } 2>/dev/null
 for i in $(seq 100); do kill -0 "$side" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$side" 2>/dev/null && not_ok "the side process dies with savoird -9" ||
 	ok "the side process dies with savoird -9"
