@@ -26,6 +26,7 @@
 
 #define INDEXER_MAX_DEPTH	32
 #define INDEXER_MAX_IGNORES	256
+#define INDEXER_MAX_DEPTH_X	9	/* files in flight, at most */
 
 struct walk {
 	char	**paths;	/* relative to the root, sorted */
@@ -159,6 +160,41 @@ walk_dir(struct walk *w, const char *root, const char *rel, int depth,
 		free(pat[i]);
 	free(dir);
 	return ret;
+}
+
+/*
+ * Whether the walk would skip rel: a hidden name on its way, or a name that
+ * a .savoirignore of the folder holding it matches.  For the paths a
+ * watcher hands over, which no walk filtered.
+ */
+static int
+walk_skipped(const char *root, const char *rel)
+{
+	char	*copy, *dir, *name, *slash, *pat[INDEXER_MAX_IGNORES];
+	size_t	 npat, i;
+	int	 skip = 0;
+
+	copy = xstrdup(rel);
+	for (name = copy; !skip && name != NULL; name = slash) {
+		if ((slash = strchr(name, '/')) != NULL)
+			*slash = '\0';
+		if (*name == '.' || *name == '\0') {
+			skip = 1;
+			break;
+		}
+		dir = name == copy ? xstrdup(root) : xsprintf("%s/%.*s", root,
+		    (int)(name - copy - 1), rel);
+		npat = walk_ignores(dir, pat, INDEXER_MAX_IGNORES);
+		for (i = 0; i < npat; i++) {
+			skip = skip || fnmatch(pat[i], name, FNM_PERIOD) == 0;
+			free(pat[i]);
+		}
+		free(dir);
+		if (slash != NULL)
+			slash++;
+	}
+	free(copy);
+	return skip;
 }
 
 static void
@@ -623,15 +659,42 @@ out:
 /* The sources of a root whose file the walk did not find. */
 struct run_gone {
 	struct walk	*w;
+	char		**scope;	/* sorted; NULL: the whole root */
+	size_t		 nscope;
 	int64_t		*id;
 	size_t		 n;
 };
+
+/* Whether path is one of the scopes or lies under one. */
+static int
+run_in_scope(const struct run_gone *g, const char *path)
+{
+	char	*copy, *p;
+	int	 in = 0;
+
+	if (g->scope == NULL)
+		return 1;
+	copy = xstrdup(path);
+	for (p = copy; !in; *p++ = '/') {
+		p = strchr(p, '/');
+		if (p != NULL)
+			*p = '\0';
+		in = bsearch(&copy, g->scope, g->nscope, sizeof *g->scope,
+		    walk_cmp) != NULL;
+		if (p == NULL)
+			break;
+	}
+	free(copy);
+	return in;
+}
 
 static void
 run_gone_cb(int64_t id, const char *path, void *arg)
 {
 	struct run_gone	*g = arg;
 
+	if (!run_in_scope(g, path))
+		return;
 	if (bsearch(&path, g->w->paths, g->w->n, sizeof *g->w->paths,
 	    walk_cmp) != NULL)
 		return;
@@ -639,11 +702,13 @@ run_gone_cb(int64_t id, const char *path, void *arg)
 	g->id[g->n++] = id;
 }
 
-/* Delete the sources of this root whose file is gone. */
+/* Delete the sources of this root (in the scopes, if any) whose file
+ * is gone. */
 static int
-run_removed(struct run *r, struct walk *w, char **cause)
+run_removed(struct run *r, struct walk *w, char **scope, size_t nscope,
+    char **cause)
 {
-	struct run_gone	 g = { w, NULL, 0 };
+	struct run_gone	 g = { w, scope, nscope, NULL, 0 };
 	char		*why = NULL;
 	size_t		 i;
 	int		 ret = -1;
@@ -684,26 +749,42 @@ put_types(struct store *st, const struct plugins *pl)
 	return rc;
 }
 
-int
-indexer_run(struct store *st, const struct plugins *pl, const char *root,
-    const struct index_opts *opts, struct index_stats *stats, char **cause)
+/* Files in flight with a zygote: one extracting per CPU, one writing. */
+static size_t
+indexer_depth(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > INDEXER_MAX_DEPTH_X - 1)
+		n = INDEXER_MAX_DEPTH_X - 1;
+	return (size_t)n + 1;
+}
+
+/*
+ * The run itself, on root (a real path): every file when rels is NULL,
+ * else only the paths rels names (files, or folders walked), and the
+ * removal of what vanished among them.
+ */
+static int
+indexer_do(struct store *st, const struct plugins *pl, const char *real,
+    char **rels, size_t nrels, const struct index_opts *opts,
+    struct index_stats *stats, char **cause)
 {
 	struct walk	 w;
 	struct run	 r;
-	struct pending	 pend[2];
-	char		 real[PATH_MAX], *summary;
+	struct pending	 pend[INDEXER_MAX_DEPTH_X];
+	struct stat	 sb;
+	char		*summary, *path, **scope = NULL;
 	int64_t		 cpu0, cpu_kids;
-	size_t		 i;
+	size_t		 i, j, nscope = 0, depth;
 	int		 ret = -1;
 
 	memset(stats, 0, sizeof *stats);
 	memset(&w, 0, sizeof w);
 	memset(&r, 0, sizeof r);
 	memset(pend, 0, sizeof pend);
-	if (realpath(root, real) == NULL) {
-		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
-		return -1;
-	}
 	r.st = st;
 	r.pl = pl;
 	r.opts = opts;
@@ -714,31 +795,79 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 	cpu_kids = cpu_us(RUSAGE_CHILDREN);
 	r.zygote = extract_zygote_start(pl);
 
-	if (walk_dir(&w, real, "", 0, cause) == -1)
-		goto out;
+	if (rels == NULL) {
+		if (walk_dir(&w, real, "", 0, cause) == -1)
+			goto out;
+	} else {
+		scope = xreallocarray(NULL, nrels + 1, sizeof *scope);
+		for (i = 0; i < nrels; i++) {
+			/* A ".." is hidden to walk_skipped: never outside. */
+			if (*rels[i] == '\0' || *rels[i] == '/')
+				continue;
+			scope[nscope++] = rels[i];
+			if (walk_skipped(real, rels[i]))
+				continue;	/* removed if it was indexed */
+			path = xsprintf("%s/%s", real, rels[i]);
+			if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+				if (walk_dir(&w, real, rels[i], 1, cause) == -1) {
+					free(path);
+					goto out;
+				}
+			} else if (stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+				if (w.n == w.cap) {
+					w.cap = w.cap == 0 ? 256 : w.cap * 2;
+					w.paths = xreallocarray(w.paths, w.cap,
+					    sizeof *w.paths);
+				}
+				w.paths[w.n++] = xstrdup(rels[i]);
+				if (S_ISREG(sb.st_mode))
+					w.bytes += sb.st_size;
+			}
+			free(path);
+		}
+		qsort(scope, nscope, sizeof *scope, walk_cmp);
+	}
 	qsort(w.paths, w.n, sizeof *w.paths, walk_cmp);
+	/* A file named and found under a folder named: once. */
+	for (i = j = 0; i < w.n; i++) {
+		if (j > 0 && strcmp(w.paths[j - 1], w.paths[i]) == 0)
+			free(w.paths[i]);
+		else
+			w.paths[j++] = w.paths[i];
+	}
+	w.n = j;
 	r.total_files = (int64_t)w.n;
 	r.total_bytes = w.bytes;
 
 	if (run_tx(&r, cause) == -1 || put_types(st, pl) == -1)
 		goto out;
-	/* Begin a file (its child and collecting thread start), then write
-	 * the one before while they work. */
+	/*
+	 * Begin a file (its child and collecting thread start), then write
+	 * the oldest one begun while they work.  With a zygote, one file a
+	 * CPU extracts at once (a small file's cost is the fork and the
+	 * jail: 500 notes take 3.6 s one at a time on 2 CPUs); without
+	 * one, extract_start forks here and no other thread may run.
+	 */
+	depth = r.zygote != NULL ? indexer_depth() : 2;
 	for (i = 0; i < w.n; i++) {
-		struct pending	*cur = &pend[i % 2], *prev = &pend[(i + 1) % 2];
+		struct pending	*cur = &pend[i % depth];
 
-		if (prev->threaded) {		/* no thread when forking */
-			pthread_join(prev->thread, NULL);
-			prev->threaded = 0;
-		}
+		if (r.zygote == NULL)
+			for (j = 0; j < depth; j++)
+				if (pend[j].threaded) {
+					pthread_join(pend[j].thread, NULL);
+					pend[j].threaded = 0;
+				}
 		if (run_begin(&r, w.paths[i], cur, cause) == -1)
 			goto out;
-		if (i > 0 && run_end(&r, prev, cause) == -1)
+		if (i + 1 >= depth && run_end(&r, &pend[(i + 1 - depth) %
+		    depth], cause) == -1)
 			goto out;
 	}
-	if (w.n > 0 && run_end(&r, &pend[(w.n - 1) % 2], cause) == -1)
-		goto out;
-	if (run_removed(&r, &w, cause) == -1)
+	for (i = w.n + 1 > depth ? w.n + 1 - depth : 0; i < w.n; i++)
+		if (run_end(&r, &pend[i % depth], cause) == -1)
+			goto out;
+	if (run_removed(&r, &w, scope, nscope, cause) == -1)
 		goto out;
 	stats->bytes = r.bytes_done;
 	stats->elapsed_us = mono_us() - r.start;
@@ -757,14 +886,14 @@ indexer_run(struct store *st, const struct plugins *pl, const char *root,
 		goto out;
 	}
 	free(summary);
-	if (store_optimize(st, cause) == -1)
+	if (!opts->light && store_optimize(st, cause) == -1)
 		goto out;
 	if (run_maybe_commit(&r, 1, cause) == -1)
 		goto out;
 	store_checkpoint(st);
 	ret = 0;
 out:
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < INDEXER_MAX_DEPTH_X; i++) {
 		if (pend[i].threaded)
 			pthread_join(pend[i].thread, NULL);
 		pending_clear(&pend[i]);
@@ -778,6 +907,7 @@ out:
 	if (opts->progress)
 		fprintf(stderr, "\r\033[K");
 	strv_free(w.paths, w.n);
+	free(scope);
 	extract_zygote_stop(r.zygote);
 	stats->cpu_writer_us = cpu_us(RUSAGE_THREAD) - cpu0;
 	stats->cpu_extract_us = cpu_us(RUSAGE_CHILDREN) - cpu_kids;
@@ -790,4 +920,33 @@ out:
 			stats->rss_child_kb = ru.ru_maxrss;
 	}
 	return ret;
+}
+
+int
+indexer_run(struct store *st, const struct plugins *pl, const char *root,
+    const struct index_opts *opts, struct index_stats *stats, char **cause)
+{
+	char	 real[PATH_MAX];
+
+	memset(stats, 0, sizeof *stats);
+	if (realpath(root, real) == NULL) {
+		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
+		return -1;
+	}
+	return indexer_do(st, pl, real, NULL, 0, opts, stats, cause);
+}
+
+int
+indexer_run_paths(struct store *st, const struct plugins *pl,
+    const char *root, char **rels, size_t nrels,
+    const struct index_opts *opts, struct index_stats *stats, char **cause)
+{
+	char	 real[PATH_MAX];
+
+	memset(stats, 0, sizeof *stats);
+	if (realpath(root, real) == NULL) {
+		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
+		return -1;
+	}
+	return indexer_do(st, pl, real, rels, nrels, opts, stats, cause);
 }

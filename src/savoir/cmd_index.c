@@ -14,7 +14,7 @@ static void
 index_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: savoir index [--db FILE] [--strict] [--force] "
-	    "[--quiet] [--cpu]\n"
+	    "[--quiet] [--cpu] [--watch]\n"
 	    "                    [--timeout SECONDS] [--max-size MB] "
 	    "[--memory MB] DIR...\n\n"
 	    "Index every file under each DIR; run again, only what changed is "
@@ -22,6 +22,9 @@ index_usage(FILE *f, const char *cmd)
 	    "  --strict     exit 1 if any file or part of a file could not be "
 	    "indexed\n"
 	    "  --force      extract every file again\n"
+	    "  --watch      then follow the folders and index what changes "
+	    "(within 2 s),\n"
+	    "               until SIGINT or SIGTERM\n"
 	    "  --cpu        tell where the CPU time and the memory went\n"
 	    "  --with-repealed  keep repealed legal articles\n"
 	    "  --timeout S  time allowed per file (default 30)\n"
@@ -53,6 +56,7 @@ cmd_index(int argc, char **argv)
 	struct store		*store;
 	char			*cause = NULL;
 	int			 i, quiet = 0, cpu = 0, repealed = 0, ret;
+	int			 watch = 0;
 	int			 timeout = 0, max_size = 0, memory = 0;
 	struct cli_opt		 args[] = {
 		CLI_OPT_DB,
@@ -65,6 +69,7 @@ cmd_index(int argc, char **argv)
 		CLI_OPT_INT("max-size", 'm', &max_size, 1, 4096, "MB from "),
 		CLI_OPT_INT("memory", 'M', &memory, 16, 65536, "MB from "),
 		CLI_OPT_FLAG("with-repealed", 'r', &repealed),
+		CLI_OPT_FLAG("watch", 'w', &watch),
 		CLI_OPT_END
 	};
 
@@ -90,7 +95,7 @@ cmd_index(int argc, char **argv)
 		    "corpus/");
 		return 2;
 	}
-	opts.progress = !quiet && isatty(STDERR_FILENO);
+	opts.progress = !quiet && !watch && isatty(STDERR_FILENO);
 
 	pl = plugins_load(cli.plugins);
 	if (pl->n == 0) {
@@ -102,6 +107,17 @@ cmd_index(int argc, char **argv)
 	if ((store = cli_open(STORE_CREATE)) == NULL) {
 		plugins_free(pl);
 		return 2;
+	}
+	if (watch) {
+		/* The figures go to the log, one line per batch. */
+		if (watch_run(store, pl, argv + optind, (size_t)(argc - optind),
+		    &opts, &cause) == -1) {
+			cli_cause(cause);
+			ret = 2;
+		}
+		store_close(store);
+		plugins_free(pl);
+		return ret;
 	}
 	memset(&total, 0, sizeof total);
 	for (i = optind; i < argc; i++) {

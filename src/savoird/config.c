@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -59,6 +61,10 @@ config_defaults(struct config *c)
 	c->verify_rate = 20;
 	c->verify_queue = 64;
 	c->verify_threads = 0;
+	c->sync_url = xstrdup("");
+	c->sync_pin = xstrdup("");
+	c->sync_ca = xstrdup("");
+	c->sync_interval = 300;
 }
 
 static void
@@ -75,6 +81,8 @@ listen_free(struct listen_addr *a, int n)
 void
 config_free(struct config *c)
 {
+	int	 i;
+
 	if (c == NULL)
 		return;
 	listen_free(c->listen, c->nlisten);
@@ -92,6 +100,11 @@ config_free(struct config *c)
 	free(c->realm);
 	free(c->synonyms_path);
 	synonyms_free(c->synonyms);
+	for (i = 0; i < c->nwatch; i++)
+		free(c->watch[i]);
+	free(c->sync_url);
+	free(c->sync_pin);
+	free(c->sync_ca);
 	memset(c, 0, sizeof *c);
 }
 
@@ -202,6 +215,80 @@ set_str(char **field, const char *v)
 	return 1;
 }
 
+/* [index] watch: folders separated by spaces, each an existing folder. */
+static int
+parse_watch(struct parse *p, const char *v)
+{
+	struct config	*c = p->c;
+	struct stat	 sb;
+	char		*copy, *tok, *save;
+	int		 i;
+
+	for (i = 0; i < c->nwatch; i++)
+		free(c->watch[i]);
+	c->nwatch = 0;
+	copy = xstrdup(v);
+	for (tok = strtok_r(copy, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		if (c->nwatch == SAVOIRD_MAX_WATCH) {
+			free(copy);
+			return bad(p, "watch: at most %d folders",
+			    SAVOIRD_MAX_WATCH);
+		}
+		if (stat(tok, &sb) == -1) {
+			bad(p, "watch: %s: %s", tok, strerror(errno));
+			free(copy);
+			return 0;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			bad(p, "watch: %s is not a folder", tok);
+			free(copy);
+			return 0;
+		}
+		c->watch[c->nwatch++] = xstrdup(tok);
+	}
+	free(copy);
+	if (c->nwatch == 0)
+		return bad(p, "watch: which folders? e.g. watch = "
+		    "/srv/savoir/corpus");
+	return 1;
+}
+
+/* Plain http is only for the loopback: anything else goes over https. */
+static int
+parse_sync_url(struct parse *p, const char *v)
+{
+	static const char *const loop[] = { "127.0.0.1", "localhost",
+	    "[::1]" };
+	const char	*host;
+	size_t		 i, n;
+
+	for (i = 0; v[i] != '\0'; i++)
+		if ((unsigned char)v[i] <= ' ' || v[i] == 0x7f)
+			return bad(p, "url: spaces or control characters in "
+			    "'%s'", v);
+	if (i > 2048)
+		return bad(p, "url: longer than 2048 bytes");
+	if (strncmp(v, "https://", 8) == 0) {
+		host = v + 8;
+		if (*host == '\0' || *host == '/' || *host == ':')
+			return bad(p, "url: '%s' has no host", v);
+		return set_str(&p->c->sync_url, v);
+	}
+	if (strncmp(v, "http://", 7) == 0) {
+		host = v + 7;
+		for (i = 0; i < sizeof loop / sizeof loop[0]; i++) {
+			n = strlen(loop[i]);
+			if (strncmp(host, loop[i], n) == 0 && (host[n] ==
+			    '\0' || host[n] == ':' || host[n] == '/'))
+				return set_str(&p->c->sync_url, v);
+		}
+		return bad(p, "url: '%s': plain http only to this machine "
+		    "(127.0.0.1, [::1], localhost); use https://", v);
+	}
+	return bad(p, "url: '%s' is not an https:// address", v);
+}
+
 static int
 config_handler(void *arg, const char *section, const char *key,
     const char *v)
@@ -304,10 +391,28 @@ config_handler(void *arg, const char *section, const char *key,
 		return parse_num(p, key, v, 1, 100000, &c->verify_queue);
 	if (IS("access", "verify_threads"))
 		return parse_num(p, key, v, 0, 8, &c->verify_threads);
+	if (IS("index", "watch"))
+		return parse_watch(p, v);
+	if (IS("sync", "url"))
+		return parse_sync_url(p, v);
+	if (IS("sync", "pin")) {
+		if (*v == '\0' || strlen(v) > 256 || strpbrk(v, " \t") != NULL)
+			return bad(p, "pin: '%s' is not a certificate "
+			    "fingerprint (one word, at most 256 bytes)", v);
+		return set_str(&c->sync_pin, v);
+	}
+	if (IS("sync", "ca")) {
+		if (access(v, R_OK) == -1)
+			return bad(p, "ca: %s: %s", v, strerror(errno));
+		return set_str(&c->sync_ca, v);
+	}
+	if (IS("sync", "interval"))
+		return parse_num(p, key, v, 10, 604800, &c->sync_interval);
 #undef IS
 	if (strcmp(section, "server") != 0 && strcmp(section, "tls") != 0 &&
 	    strcmp(section, "limits") != 0 && strcmp(section, "search") != 0 &&
-	    strcmp(section, "access") != 0)
+	    strcmp(section, "access") != 0 && strcmp(section, "index") != 0 &&
+	    strcmp(section, "sync") != 0)
 		return bad(p, "unknown section [%s]", section);
 	return bad(p, "unknown key '%s' in [%s]", key, section);
 }
@@ -350,6 +455,11 @@ config_load(const char *path, struct config *c, char **cause)
 	if (c->nlisten + c->nhttp_listen == 0) {
 		xasprintf(cause, "%s: nothing to listen on: set [server] listen "
 		    "or http_listen", path);
+		goto fail;
+	}
+	if (*c->sync_url == '\0' && (*c->sync_pin != '\0' ||
+	    *c->sync_ca != '\0')) {
+		xasprintf(cause, "%s: [sync] pin and ca need a url", path);
 		goto fail;
 	}
 	/* A missing file is the corpus package removed: serve without

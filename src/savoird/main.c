@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +30,7 @@
 #include "savoird.h"
 
 static struct server	 server;
+static pid_t		 side_pid;	/* 0: none */
 static int		 foreground;
 
 static __dead void
@@ -214,6 +216,11 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 			    "savoird to apply them");
 	log_set_level(c->log_level);
 	server_reload(&server, c, tls, t);
+	if (side_pid > 0)
+		side_reload(side_pid);
+	else if (c->nwatch > 0 || *c->sync_url != '\0')
+		log_warnx("reload: no side process (it ended): restart "
+		    "savoird to run [index] and [sync]");
 	if (tls != NULL) {
 		char *d = tls_ctx_describe(tls);
 		log_info("reloaded; certificate %s", d);
@@ -221,6 +228,27 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	} else
 		log_info("reloaded");
 	notify("READY=1\nSTATUS=Serving (configuration reloaded)");
+}
+
+/* In the side process: it never serves, the TLS key has no use there. */
+static void
+side_scrub(void)
+{
+	tls_ctx_free(server.tls);
+	server.tls = NULL;
+}
+
+/* The side process should live as long as savoird: say so if it died. */
+static void
+on_chld(evutil_socket_t sig, short ev, void *arg)
+{
+	int	 status;
+
+	if (side_pid > 0 && waitpid(side_pid, &status, WNOHANG) == side_pid) {
+		log_warnx("the side process ended (status %d): [index] and "
+		    "[sync] jobs stopped until savoird restarts", status);
+		side_pid = 0;
+	}
 }
 
 static void
@@ -237,7 +265,7 @@ int
 main(int argc, char **argv)
 {
 	struct event_base	*base;
-	struct event		*ev_hup, *ev_term, *ev_int;
+	struct event		*ev_hup, *ev_term, *ev_int, *ev_chld;
 	struct config		*c;
 	struct tls_ctx		*tls;
 	struct templates	*t;
@@ -324,6 +352,8 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	chown_state(c);
 	drop_privileges(c);
+	/* Before any thread: the side process is a plain fork. */
+	side_pid = side_start(c, c->use_syslog, side_scrub);
 
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
@@ -333,6 +363,8 @@ main(int argc, char **argv)
 	evsignal_add(ev_hup, NULL);
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_int, NULL);
+	ev_chld = evsignal_new(base, SIGCHLD, on_chld, NULL);
+	evsignal_add(ev_chld, NULL);
 
 	if (server_start(&server, &cause) == -1)
 		fatalx("%s", cause);
@@ -356,7 +388,9 @@ main(int argc, char **argv)
 
 	event_base_dispatch(base);
 
+	side_stop(side_pid);
 	server_stop(&server);
+	event_free(ev_chld);
 	event_free(ev_hup);
 	event_free(ev_term);
 	event_free(ev_int);

@@ -27,6 +27,7 @@
 
 #define SAVOIRD_MAX_LISTEN	8
 #define SAVOIRD_MAX_WORKERS	64
+#define SAVOIRD_MAX_WATCH	16
 
 /* config.c */
 struct listen_addr {
@@ -77,6 +78,13 @@ struct config {
 	int		 verify_rate;	/* verifications a second, all */
 	int		 verify_queue;	/* waiting for a verifier, at most */
 	int		 verify_threads;	/* 0: one, two from 4 CPUs */
+	/* [index] and [sync]: the side process's jobs (side.c) */
+	char		*watch[SAVOIRD_MAX_WATCH];	/* index --watch */
+	int		 nwatch;
+	char		*sync_url;	/* "" = no sync */
+	char		*sync_pin;	/* "" = none */
+	char		*sync_ca;	/* "" = none */
+	int		 sync_interval;	/* seconds */
 };
 /* Load and validate path (NULL: defaults only).  On error *cause says
  * "file:line: reason". */
@@ -353,5 +361,16 @@ int	 verify_submit(struct worker *w, const char *password,
 /* After w's loop stopped, before its event_base is freed: its waiting
  * verifications are called back with -1. */
 void	 verify_worker_stop(struct worker *w);
+
+/* side.c - the side process and its background jobs */
+/* Fork the side process, which runs c's [index] and [sync] jobs (0 when
+ * it could not fork); call with no thread running.  scrub, if not NULL,
+ * runs first in the side process, to wipe what it must not keep. */
+pid_t	 side_start(const struct config *c, int use_syslog,
+	    void (*scrub)(void));
+/* Have it read the configuration again (validated by the caller). */
+void	 side_reload(pid_t);
+/* Stop it and its jobs, and wait for it. */
+void	 side_stop(pid_t);
 
 #endif

@@ -374,6 +374,38 @@ static const struct bad {
 	    "[tls] cert and key go together" },
 	{ "nothing to listen on", "[server]\nlisten =\n",
 	    "nothing to listen on" },
+	{ "watch a missing folder", "[index]\nwatch = /nonexistent/corpus\n",
+	    "line 2: watch: /nonexistent/corpus: No such file or directory" },
+	{ "watch a file", "[index]\nwatch = /dev/null\n",
+	    "line 2: watch: /dev/null is not a folder" },
+	{ "watch nothing", "[index]\nwatch =\n",
+	    "line 2: watch: which folders?" },
+	{ "unknown key in [index]", "[index]\nfolders = /tmp\n",
+	    "line 2: unknown key 'folders' in [index]" },
+	{ "sync over plain http", "[sync]\nurl = http://savoir.example.fr/\n",
+	    "line 2: url: 'http://savoir.example.fr/': plain http only to "
+	    "this machine" },
+	{ "sync to a look-alike of localhost",
+	    "[sync]\nurl = http://localhost.example.fr/\n",
+	    "plain http only to this machine" },
+	{ "sync without a scheme", "[sync]\nurl = savoir.example.fr\n",
+	    "line 2: url: 'savoir.example.fr' is not an https:// address" },
+	{ "sync without a host", "[sync]\nurl = https:///kb\n",
+	    "line 2: url: 'https:///kb' has no host" },
+	{ "sync url with a space", "[sync]\nurl = https://a b/\n",
+	    "line 2: url: spaces or control characters" },
+	{ "sync interval too short", "[sync]\nurl = https://a/\ninterval = 9\n",
+	    "line 3: interval: '9' is not a whole number from 10 to 604800" },
+	{ "sync interval not a number", "[sync]\ninterval = 5m\n",
+	    "line 2: interval: '5m' is not a whole number" },
+	{ "sync ca missing", "[sync]\nurl = https://a/\nca = /nonexistent.pem\n",
+	    "line 3: ca: /nonexistent.pem: No such file or directory" },
+	{ "sync pin with a space", "[sync]\npin = a b\n",
+	    "line 2: pin: 'a b' is not a certificate fingerprint" },
+	{ "sync pin without url", "[sync]\npin = sha256/abc\n",
+	    "[sync] pin and ca need a url" },
+	{ "unknown key in [sync]", "[sync]\nevery = 60\n",
+	    "line 2: unknown key 'every' in [sync]" },
 };
 
 static void
@@ -419,6 +451,52 @@ t_bad_files(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* [index] and [sync]: the side process's jobs; none by default. */
+static void
+t_side(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	 c;
+	char		*text;
+
+	load_ok(f, "", &c);
+	assert_int_equal(c.nwatch, 0);
+	assert_string_equal(c.sync_url, "");
+	assert_string_equal(c.sync_pin, "");
+	assert_string_equal(c.sync_ca, "");
+	assert_int_equal(c.sync_interval, 300);
+	config_free(&c);
+
+	if (asprintf(&text, "[index]\nwatch = %s  /tmp\n[sync]\n"
+	    "url = https://savoir.example.fr:8443/\npin = sha256/AbC=\n"
+	    "ca = %s\ninterval = 10\n", f->dir, f->path) == -1)
+		abort();
+	load_ok(f, text, &c);
+	assert_int_equal(c.nwatch, 2);
+	assert_string_equal(c.watch[0], f->dir);
+	assert_string_equal(c.watch[1], "/tmp");
+	assert_string_equal(c.sync_url, "https://savoir.example.fr:8443/");
+	assert_string_equal(c.sync_pin, "sha256/AbC=");
+	assert_string_equal(c.sync_ca, f->path);
+	assert_int_equal(c.sync_interval, 10);
+	config_free(&c);
+	assert_int_equal(c.nwatch, 0);
+	free(text);
+
+	/* Plain http to this machine only; the last watch line wins. */
+	load_ok(f, "[sync]\nurl = http://127.0.0.1:8080/\ninterval = "
+	    "604800\n[index]\nwatch = /tmp\nwatch = /\n", &c);
+	assert_string_equal(c.sync_url, "http://127.0.0.1:8080/");
+	assert_int_equal(c.sync_interval, 604800);
+	assert_int_equal(c.nwatch, 1);
+	assert_string_equal(c.watch[0], "/");
+	config_free(&c);
+	load_ok(f, "[sync]\nurl = http://[::1]/kb\n", &c);
+	config_free(&c);
+	load_ok(f, "[sync]\nurl = http://localhost\n", &c);
+	config_free(&c);
+}
+
 static void
 t_unreadable(void **state)
 {
@@ -446,6 +524,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_every_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_bad_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_side, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_unreadable, setup, teardown),
 	};
 
