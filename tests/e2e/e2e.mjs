@@ -467,8 +467,9 @@ await step('offline', async () => {
 	    !(await page.locator('[data-offline-promise]').isVisible()),
 	    'a document offers no pin and no promise either');
 	await page.goto(`${base}/hors-ligne`);
-	ok(/certificat reconnu/.test(await page.locator('[data-offline-details]').textContent()),
-	    '/hors-ligne explains why it cannot keep anything');
+	ok(await page.locator('.offline-notice').count() === 1 &&
+	    /certificat reconnu/.test(await page.locator('.offline-notice').textContent()),
+	    '/hors-ligne explains, once, why it cannot keep anything');
 	await screenshot(page, 'hors-ligne-certificat');
 });
 

@@ -260,12 +260,12 @@ await step('offline', async () => {
 	ok(new RegExp(`^${N} documents, `).test(await page.locator('.offline-details__summary').textContent()),
 	    '/hors-ligne gives the count, the size and the last update',
 	    await page.locator('.offline-details__summary').textContent());
+	await screenshot(page, 'hors-connexion-liste');
 	const link = page.locator('.offline-details__list a').nth(3);
 	const title = await link.textContent();
 	await Promise.all([page.waitForURL(/\/doc\//), link.click()]);
 	ok((await page.locator('h1').textContent()).trim() === title,
 	    'a title in the list opens its kept page', title);
-	await screenshot(page, 'hors-connexion-liste');
 	await page.goto(`${base}/doc/jamais/garde`);
 	ok(/Hors connexion/.test(await page.locator('h1').textContent()),
 	    'a page never kept gets the French offline page');

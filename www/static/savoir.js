@@ -720,10 +720,11 @@
 		tellWorker({ type: 'state' });
 	}
 
-	/* No service worker: a discreet word where the controls would be. */
+	/* No service worker: a discreet word where the controls would be
+	 * (once a page: /hors-ligne's list stays empty). */
 	function offlineUnavailable() {
-		var nodes = document.querySelectorAll('[data-offline-library], ' +
-		    '[data-offline-details]'), i;
+		var nodes = document.querySelectorAll('[data-offline-library]'),
+		    i;
 
 		for (i = 0; i < nodes.length; i++) {
 			clear(nodes[i]);
