@@ -219,6 +219,7 @@ await step('keep the whole library', async () => {
 		new MutationObserver(() => window.seen.push(s.textContent))
 		    .observe(s, { childList: true, characterData: true, subtree: true });
 	});
+	const t0 = Date.now();
 	await button.click();
 	await page.waitForFunction(() => /^Toute la bibliothèque est gardée hors ligne/
 	    .test(document.querySelector('.offline-box__status').textContent), null,
@@ -234,7 +235,8 @@ await step('keep the whole library', async () => {
 	    steps.some((s) => Number(s[1]) === Number(s[2])) &&
 	    steps.some((s) => Number(s[1]) < Number(s[2])),
 	    'the progress went from n / N to N / N', seen.slice(0, 5).concat(seen.slice(-3)).join('\n'));
-	console.log(`# ${steps.length} progress messages; last: ${seen[seen.length - 1]}`);
+	console.log(`# ${N} documents kept in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
+	    `${steps.length} progress messages; last: ${seen[seen.length - 1]}`);
 	await screenshot(page, 'bibliotheque-gardee');
 	const doc = await page.goto(`${base}/doc/${PINNED}`);
 	ok(doc.status() === 200, 'a kept document still opens online');

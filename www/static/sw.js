@@ -381,7 +381,11 @@ function syncLibrary(keepWhole, force) {
 				return tell();
 			});
 		}).then(function () {
-			return keepFiles(cache);
+			/* The files again only when the documents moved: the
+			 * offline search index follows them. */
+			if (todo.length > 0 || !library.complete ||
+			    library.files === 0)
+				return keepFiles(cache);
 		}).then(function () {
 			library.epoch = feed.epoch;
 			library.seq = feed.last;
@@ -628,8 +632,7 @@ self.addEventListener('fetch', function (event) {
 		return;
 	}
 	if (url.pathname.indexOf('/api/') === 0 || url.pathname === '/sw.js' ||
-	    url.pathname === '/healthz' || url.pathname === '/metrics' ||
-	    url.pathname === STATE_PATH)
+	    url.pathname === '/healthz' || url.pathname === '/metrics')
 		return;
 	if (url.pathname.indexOf('/static/') === 0 ||
 	    url.pathname === '/favicon.ico' ||
