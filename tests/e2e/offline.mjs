@@ -133,6 +133,11 @@ for (const id of ids.filter((i) => i !== PINNED && i !== EDITED &&
 }
 ok(three.length === 3 && three.every((t) => typeof t.title === 'string' && t.title !== ''),
     'three documents to read offline, with their titles', JSON.stringify(three));
+// The offline search page (offline.sh puts a stand-in if www/ has none).
+const searchPage = await fetch(`${base}/static/offline-search.html`);
+const searchTitle = (/<title>([^<]*)<\/title>/.exec(await searchPage.text()) || [])[1];
+ok(searchPage.status === 200 && searchTitle !== undefined,
+    'the offline search page is served', `${searchPage.status} ${searchTitle}`);
 
 const browser = await chromium.launch({
 	executablePath,
@@ -274,7 +279,9 @@ await step('offline', async () => {
 	ok(await page.locator('a[href="/hors-ligne"]').count() === 1,
 	    'which points to the documents kept');
 	await page.goto(`${base}/recherche?q=eau`);
-	ok(await page.locator('h1').count() === 1, 'a search offline gets a page, not the browser\'s error');
+	ok(await page.title() === searchTitle && /\/recherche\?q=eau$/.test(page.url()),
+	    'a search offline is answered by the offline search page, at /recherche?q=eau',
+	    `${await page.title()} at ${page.url()}`);
 	await page.goto(`${base}/`);
 	ok((await page.title()) === 'Savoir', 'the home page opens offline');
 	ok(messages.length === 0, 'no console message while offline', messages.join('\n'));

@@ -44,6 +44,14 @@ mkdir -p "$out"
 cp -r "$top_srcdir/corpus" "$T_TMP/corpus"
 cp -r "$top_srcdir/www" "$T_TMP/www"
 mkdir -p "$T_TMP/carried"
+# The offline search page is written apart; until it is in www/, a stand-in
+# checks sw.js's hook (a failed /recherche answered by that page).
+[ -f "$T_TMP/www/static/offline-search.html" ] ||
+	cat >"$T_TMP/www/static/offline-search.html" <<'EOC'
+<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Recherche hors ligne (essai)</title></head>
+<body><h1>Recherche hors ligne</h1></body></html>
+EOC
 runas=""
 if [ "$(id -u)" -eq 0 ]; then
 	# Started as root, savoird becomes nobody, who must read the file.

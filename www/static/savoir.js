@@ -479,9 +479,13 @@
 		    minute: '2-digit' });
 	}
 
+	/* The worker in control if any: a newer one may have replaced the
+	 * one this page first saw. */
 	function tellWorker(msg) {
-		if (offlineWorker !== null)
-			offlineWorker.postMessage(msg);
+		var w = navigator.serviceWorker.controller || offlineWorker;
+
+		if (w !== null)
+			w.postMessage(msg);
 	}
 
 	/* The worker's state as it saved it; null if nothing is kept.  Read
