@@ -502,10 +502,13 @@
 		});
 	}
 
+	var SAY_EVERY = 2000;		/* ms between spoken progress */
+
 	/* « Garder toute la bibliothèque hors ligne », with its progress. */
 	function Box(root) {
 		var self = this;
 
+		this.said = 0;
 		clear(root);
 		this.status = make('p', 'offline-box__status');
 		this.status.setAttribute('role', 'status');
@@ -542,8 +545,14 @@
 		if (s.busy) {
 			this.bar.max = Math.max(1, s.total);
 			this.bar.value = s.done;
-			this.status.textContent = 'Téléchargement : ' + s.done +
-			    ' / ' + documents(s.total);
+			/* The bar moves at each document; the words, which a
+			 * screen reader announces, every few seconds. */
+			if (s.done === 0 || s.done === s.total ||
+			    Date.now() - this.said > SAY_EVERY) {
+				this.said = Date.now();
+				this.status.textContent = 'Téléchargement : ' +
+				    s.done + ' / ' + documents(s.total);
+			}
 			return;
 		}
 		if (s.whole) {
