@@ -34,6 +34,13 @@ const carried = join(tmp, 'carried', 'savoir.db');
 const EDITED = 'cas/ecole-interreg';
 const EDITED_FILE = join(tmp, 'corpus', 'cas', 'ecole-interreg.md');
 const NEW_TITLE = 'Interreg à l’école : titre revu pour la lecture hors ligne';
+// Edited too, but its download fails once (the route aborts it).
+const BLOCKED = 'cas/ecole-reequilibrage';
+const BLOCKED_FILE = join(tmp, 'corpus', 'cas', 'ecole-reequilibrage.md');
+const BLOCKED_TITLE = 'Rééquilibrage : titre revu, téléchargé à la deuxième visite';
+// Removed from the corpus.
+const GONE = 'cas/ecole-urgence-humanitaire';
+const GONE_FILE = join(tmp, 'corpus', 'cas', 'ecole-urgence-humanitaire.md');
 
 let failed = 0;
 function ok(cond, what, detail) {
@@ -287,25 +294,49 @@ await step('offline', async () => {
 	ok(messages.length === 0, 'no console message while offline', messages.join('\n'));
 });
 
+const listed = (t) => [...document.querySelectorAll('.offline-details__list a')]
+    .some((a) => a.textContent === t);
+
 await step('update on the next visit', async () => {
-	const md = readFileSync(EDITED_FILE, 'utf8');
-	ok(/^title: /m.test(md), `${EDITED_FILE} has a title line`);
-	writeFileSync(EDITED_FILE, md.replace(/^title: .*$/m, `title: "${NEW_TITLE}"`));
+	for (const [file, title] of [[EDITED_FILE, NEW_TITLE], [BLOCKED_FILE, BLOCKED_TITLE]]) {
+		const md = readFileSync(file, 'utf8');
+		ok(/^title: /m.test(md), `${file} has a title line`);
+		writeFileSync(file, md.replace(/^title: .*$/m, `title: "${title}"`));
+	}
+	rmSync(GONE_FILE);
 	buildCarried();
 	serverLog = '';
 	await startServer(first.port);
+	// The worker's download of BLOCKED fails this time.
+	await context.route(`**/doc/${BLOCKED}`, (r) => r.abort());
 	await page.goto(`${base}/hors-ligne`);
-	await page.waitForFunction((t) => [...document.querySelectorAll('.offline-details__list a')]
-	    .some((a) => a.textContent === t), NEW_TITLE, { timeout: 60000 });
+	await page.waitForFunction(listed, NEW_TITLE, { timeout: 60000 });
 	ok(true, '/hors-ligne lists the edited title after the next visit');
 	const kept = await inLibrary(`/doc/${EDITED}`);
-	ok(kept !== null && kept.includes(NEW_TITLE.replace(/’/g, '’')),
+	ok(kept !== null && kept.includes(NEW_TITLE),
 	    'the library keeps the new version of the edited document');
-	await page.waitForTimeout(500);
+	ok(await inLibrary(`/doc/${GONE}`) === null &&
+	    await page.locator(`.offline-details__list a[href="/doc/${GONE}"]`).count() === 0,
+	    'the document removed from the corpus is dropped');
+	ok(await page.locator('.offline-details__list li').count() === N - 1, `${N - 1} documents now`);
+	const old = await inLibrary(`/doc/${BLOCKED}`);
+	ok(old !== null && !old.includes(BLOCKED_TITLE),
+	    'a failed download keeps the old copy');
+	const status = await page.locator('.offline-box__status').textContent();
+	ok(/: \d+ \/ \d+ documents/.test(status) && /1 document à reprendre à la prochaine visite/.test(status),
+	    'and is announced for the next visit', status);
+	await page.waitForTimeout(300);
 	const fetched = serverLog.split('\n').filter((l) => / GET \/doc\//.test(l));
 	ok(fetched.length === 1 && fetched[0].includes(EDITED),
 	    'only the edited document was downloaded again', fetched.join('\n'));
-	ok(await page.locator('.offline-details__list li').count() === N, `still ${N} documents`);
+	await context.unroute(`**/doc/${BLOCKED}`);
+	await page.goto(`${base}/hors-ligne`);
+	await page.waitForFunction(listed, BLOCKED_TITLE, { timeout: 60000 });
+	ok((await inLibrary(`/doc/${BLOCKED}`) || '').includes(BLOCKED_TITLE),
+	    'the next visit retries the failed download');
+	await page.locator('.offline-box__status', { hasText: `${N - 1} / ${N - 1} documents` }).waitFor();
+	ok(!/à reprendre/.test(await page.locator('.offline-box__status').textContent()),
+	    `then ${N - 1} / ${N - 1} documents, nothing left to retry`);
 });
 
 await step('remove everything', async () => {

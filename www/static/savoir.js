@@ -538,7 +538,7 @@
 	}
 
 	Box.prototype.show = function (s) {
-		var known = s.count + s.failed, text;
+		var known = s.count + (s.missing || 0), text;
 
 		this.bar.hidden = !s.busy;
 		this.button.disabled = s.busy;

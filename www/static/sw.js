@@ -168,16 +168,21 @@ function saveState() {
 /* What every page is told: enough to draw the controls. */
 function summary(extra) {
 	var s = library || emptyState(), ids = Object.keys(s.docs), size = 0,
-	    pinned = 0, i, out;
+	    pinned = 0, missing = 0, i, out;
 
 	for (i = 0; i < ids.length; i++) {
 		size += s.docs[ids[i]].size || 0;
 		if (s.docs[ids[i]].pinned)
 			pinned++;
 	}
+	/* Failed downloads of documents not kept at all yet. */
+	for (i = 0; i < s.failed.length; i++)
+		if (s.docs[s.failed[i]] === undefined)
+			missing++;
 	out = { type: 'library', whole: s.whole, count: ids.length,
 	    pinned: pinned, size: size + (s.files || 0), updated: s.updated,
-	    failed: s.failed.length, busy: progress !== null,
+	    failed: s.failed.length, missing: missing,
+	    busy: progress !== null,
 	    done: progress !== null ? progress.done : 0,
 	    total: progress !== null ? progress.total : 0 };
 	for (i in extra || {})
