@@ -339,6 +339,26 @@ await step('update on the next visit', async () => {
 	    `then ${N - 1} / ${N - 1} documents, nothing left to retry`);
 });
 
+await step('a new index starts over', async () => {
+	await stopServer();
+	rmSync(join(tmp, 'work.db'), { force: true });
+	rmSync(join(tmp, 'work.db-wal'), { force: true });
+	rmSync(join(tmp, 'work.db-shm'), { force: true });
+	buildCarried();
+	serverLog = '';
+	await startServer(first.port);
+	const epoch = (await (await fetch(`${base}/api/changes?limit=1`)).json()).epoch;
+	await page.goto(`${base}/hors-ligne`);
+	await page.waitForFunction((e) => caches.match('/hors-ligne/etat.json', { cacheName: 'savoir-library' })
+	    .then((r) => r.json()).then((s) => s.epoch === e), epoch, { timeout: 60000, polling: 200 });
+	await page.locator('.offline-box__status', { hasText: `${N - 1} / ${N - 1} documents` }).waitFor();
+	await page.waitForTimeout(300);
+	const fetched = serverLog.split('\n').filter((l) => / GET \/doc\//.test(l));
+	ok(fetched.length === N - 1, `a new index epoch: the ${N - 1} documents are downloaded again`,
+	    `${fetched.length} downloads`);
+	ok(await page.locator('.offline-details__list li').count() === N - 1, `still ${N - 1} documents listed`);
+});
+
 await step('remove everything', async () => {
 	await page.locator('.offline-details__clear').click();
 	await page.locator('.offline-details__empty').waitFor();
