@@ -366,6 +366,28 @@ await step('remove everything', async () => {
 	    '« Tout retirer » empties the library cache');
 });
 
+// Out of room (Chromium's quota lowered through CDP): the pass stops, says
+// so, and the next one, with room again, completes.
+await step('storage full', async () => {
+	await page.goto(`${base}/`);
+	const cdp = await context.newCDPSession(page);
+	const used = await page.evaluate(async () => (await navigator.storage.estimate()).usage);
+	await cdp.send('Storage.overrideQuotaForOrigin', { origin: base, quotaSize: used + 300 * 1024 });
+	await page.locator('.offline-box__button').click();
+	await page.locator('.offline-box__status', { hasText: 'plus assez de place' }).waitFor({ timeout: 60000 });
+	const text = await page.locator('.offline-box__status').textContent();
+	const m = /: (\d+) \/ (\d+) documents/.exec(text);
+	ok(m !== null && Number(m[1]) > 0 && Number(m[1]) < N - 1 && Number(m[2]) === N - 1 &&
+	    /^Une partie de la bibliothèque/.test(text),
+	    'out of room, the library says how much it kept and why it stopped', text);
+	await cdp.send('Storage.overrideQuotaForOrigin', { origin: base });
+	await page.locator('.offline-box__button', { hasText: 'Mettre à jour maintenant' }).click();
+	await page.locator('.offline-box__status', { hasText: `${N - 1} / ${N - 1} documents` })
+	    .waitFor({ timeout: 60000 });
+	ok(!/place|reprendre/.test(await page.locator('.offline-box__status').textContent()),
+	    `with room again, « Mettre à jour maintenant » completes: ${N - 1} / ${N - 1}`);
+});
+
 await browser.close();
 await stopServer();
 process.exit(failed > 0 ? 1 : 0);

@@ -556,7 +556,9 @@
 			return;
 		}
 		if (s.whole) {
-			text = 'Toute la bibliothèque est gardée hors ligne : ' +
+			text = (known > s.count ? 'Une partie de la ' +
+			    'bibliothèque est gardée hors ligne : ' : 'Toute ' +
+			    'la bibliothèque est gardée hors ligne : ') +
 			    s.count + ' / ' + documents(known) + ', ' +
 			    size(s.size);
 			if (s.updated > 0)
@@ -577,6 +579,10 @@
 		if (s.event === 'offline')
 			text += ' (serveur injoignable : mise à jour à la ' +
 			    'prochaine visite)';
+		if (s.event === 'full')
+			text += ' (plus assez de place dans ce navigateur : ' +
+			    'libérez de l\'espace, puis « Mettre à jour ' +
+			    'maintenant »)';
 		this.status.textContent = text + (/[.)]$/.test(text) ? '' :
 		    '.');
 	};

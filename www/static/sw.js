@@ -134,6 +134,7 @@ function emptyState() {
 var library = null;		/* the state, once read */
 var queue = Promise.resolve();	/* library operations, one at a time */
 var progress = null;		/* { done, total } while downloading */
+var full = false;		/* the browser's storage quota was reached */
 
 function serial(fn) {
 	var p = queue.then(fn);
@@ -157,8 +158,14 @@ function loadState() {
 	});
 }
 
+/* The old entry goes first: with the storage quota reached, its room is
+ * what lets the new one in. */
 function saveState() {
 	return caches.open(LIBRARY_CACHE).then(function (cache) {
+		return cache.delete(STATE_PATH).then(function () {
+			return cache;
+		});
+	}).then(function (cache) {
 		return cache.put(STATE_PATH, new Response(
 		    JSON.stringify(library), { headers:
 		    { 'Content-Type': 'application/json' } }));
@@ -222,7 +229,9 @@ function keepDoc(cache, id, seq, pinned) {
 				return true;
 			});
 		});
-	}).catch(function () {
+	}).catch(function (e) {
+		if (e && e.name === 'QuotaExceededError')
+			full = true;
 		return false;
 	});
 }
@@ -365,11 +374,18 @@ function syncLibrary(keepWhole, force) {
 				    library.docs[id].pinned });
 			});
 			progress = { done: 0, total: todo.length };
+			full = false;
 			return tell();
 		}).then(function () {
 			return throttle(todo, function (t) {
 				if (t.del)
 					return dropDoc(cache, t.id);
+				/* Out of room: the rest waits for the next pass
+				 * (deletions above still free some). */
+				if (full) {
+					failed.push(t.id);
+					return Promise.resolve();
+				}
 				return keepDoc(cache, t.id, t.seq, t.pinned)
 				    .then(function (ok) {
 					if (!ok)
@@ -400,15 +416,16 @@ function syncLibrary(keepWhole, force) {
 			progress = null;
 			return saveState();
 		}).then(function () {
-			return tell({ event: 'synced' });
+			return tell({ event: full ? 'full' : 'synced' });
 		});
 	}).catch(function () {
-		/* Offline or the server failing: the next visit tries again;
-		 * what was downloaded stays (the state is saved as it goes). */
+		/* Offline, the server failing, or no room left: the next
+		 * visit tries again; what was downloaded stays (the state is
+		 * saved as it goes). */
 		progress = null;
 		return (library !== null ? saveState() : Promise.resolve())
-		    .then(function () {
-			return tell({ event: 'offline' });
+		    .catch(function () {}).then(function () {
+			return tell({ event: full ? 'full' : 'offline' });
 		});
 	});
 }
