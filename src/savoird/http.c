@@ -178,6 +178,19 @@ http_reason_fr(int status)
 	}
 }
 
+/*
+ * Is this page served with the generated self-signed certificate?  Then
+ * the browser will refuse the service worker: the layout says so (an
+ * attribute savoir.js reads), so that the page does not try, which would
+ * log an error in the browser's console on every page.
+ */
+void
+http_mark_certificate(struct req *q, json_t *data)
+{
+	if (q->tls && *q->w->server->conf->cert == '\0')
+		json_object_set_new(data, "selfsigned", json_true());
+}
+
 void
 http_error(struct req *q, int status, const char *code, const char *message)
 {
@@ -192,6 +205,7 @@ http_error(struct req *q, int status, const char *code, const char *message)
 	b = evbuffer_new();
 	data = json_pack("{s:i,s:s,s:s,s:s}", "status", status, "title",
 	    http_reason_fr(status), "message", message, "code", code);
+	http_mark_certificate(q, data);
 	if (q->w->server->templates == NULL || templates_render(
 	    q->w->server->templates, "error", data, b) == -1) {
 		evbuffer_drain(b, evbuffer_get_length(b));
@@ -327,6 +341,9 @@ http_route(struct req *q)
 	} else if ((rest = http_prefix(p, "/doc/")) != NULL) {
 		q->route = "/doc";
 		page_doc(q, rest);
+	} else if (strcmp(p, "/hors-ligne") == 0) {
+		q->route = "/hors-ligne";
+		page_offline(q);
 	} else if (strcmp(p, "/api/search") == 0) {
 		q->route = "/api/search";
 		api_search(q);

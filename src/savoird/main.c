@@ -32,18 +32,25 @@
 static struct server	 server;
 static pid_t		 side_pid;	/* 0: none */
 static int		 foreground;
+static struct laptop_opts lopts = { .address = "127.0.0.1" };
 
 static __dead void
 usage(void)
 {
-	fprintf(stderr, "usage: savoird [-fnv] [-c savoir.conf]\n"
+	fprintf(stderr, "usage: savoird [-fnv] [-c savoir.conf] [--db FILE]\n"
+	    "       savoird --laptop [--db FILE] [--port N] "
+	    "[--address 127.0.0.1]\n"
 	    "  -c FILE  configuration (default: embedded defaults: "
 	    "https://127.0.0.1:8443,\n"
 	    "           ./savoir.db, a self-signed certificate in .)\n"
 	    "  -f       stay in the foreground, log to stderr\n"
 	    "  -n       check the configuration, certificate and templates, "
 	    "then exit\n"
-	    "  -v       verbose (debug log)\n");
+	    "  -v       verbose (debug log)\n"
+	    "  --db FILE  serve this index file, read-only\n"
+	    "  --laptop   this machine only: http://127.0.0.1:8080/ (or the "
+	    "next free port),\n"
+	    "             no certificate, in the foreground\n");
 	exit(2);
 }
 
@@ -64,6 +71,13 @@ load_tls(struct config *c, struct tls_ctx *prev, char **cause)
 	if (tls_selfsigned(c->state_dir, host, &cert, &key, cause) == -1)
 		return NULL;
 	ctx = tls_ctx_new(cert, key, prev, cause);
+	if (ctx != NULL)
+		log_warnx("the certificate is self-signed: browsers will not "
+		    "register the service worker, so offline reading is off; "
+		    "install a certificate they trust ([tls] cert and key, "
+		    "see \"Lecture hors connexion et certificat\" in "
+		    "doc/guide-admin.md), or run savoird --laptop on each "
+		    "machine");
 	free(cert);
 	free(key);
 	return ctx;
@@ -99,6 +113,10 @@ load_all(const char *path, struct config *c, struct tls_ctx *prev,
 	*t = NULL;
 	if (config_load(path, c, cause) == -1)
 		return -1;
+	if (laptop_apply(c, &lopts, cause) == -1) {
+		config_free(c);
+		return -1;
+	}
 	if ((*t = load_templates(c, cause)) == NULL)
 		goto fail;
 	if (c->nlisten > 0 && (*tls = load_tls(c, prev, cause)) == NULL)
@@ -269,6 +287,13 @@ main(int argc, char **argv)
 	struct config		*c;
 	struct tls_ctx		*tls;
 	struct templates	*t;
+	static const struct option longopts[] = {
+		{ "address",	required_argument,	NULL,	'A' },
+		{ "db",		required_argument,	NULL,	'D' },
+		{ "laptop",	no_argument,		NULL,	'L' },
+		{ "port",	required_argument,	NULL,	'P' },
+		{ NULL,		0,			NULL,	0 }
+	};
 	const char		*path = NULL;
 	char			*cause = NULL, *desc;
 	int			 ch, check = 0, verbose = 0, i;
@@ -284,8 +309,22 @@ main(int argc, char **argv)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
-	while ((ch = getopt(argc, argv, "c:fhnv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fhnv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'A':
+			lopts.address = optarg;
+			break;
+		case 'D':
+			lopts.db = optarg;
+			break;
+		case 'L':
+			lopts.laptop = 1;
+			foreground = 1;
+			break;
+		case 'P':
+			lopts.port = optarg;
+			break;
 		case 'c':
 			path = optarg;
 			break;
@@ -302,7 +341,8 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (!lopts.laptop && (lopts.port != NULL ||
+	    strcmp(lopts.address, "127.0.0.1") != 0)))
 		usage();
 	log_init("savoird", verbose ? SAVOIR_LOG_DEBUG : SAVOIR_LOG_INFO, 0);
 	store_library_init(1);
@@ -312,6 +352,13 @@ main(int argc, char **argv)
 
 	c = xcalloc(1, sizeof *c);
 	if (load_all(path, c, NULL, &tls, &t, &cause) == -1) {
+		fprintf(stderr, "savoird: %s\n", cause);
+		return 1;
+	}
+	/* A file named on the command line is checked now: a person is
+	 * waiting for the answer (a configured one may come later). */
+	if ((lopts.db != NULL || lopts.laptop) &&
+	    laptop_check_db(c->db, &cause) == -1) {
 		fprintf(stderr, "savoird: %s\n", cause);
 		return 1;
 	}
@@ -378,9 +425,16 @@ main(int argc, char **argv)
 		    strchr(c->listen[i].host, ':') ? "[" : "",
 		    c->listen[i].host, strchr(c->listen[i].host, ':') ? "]" :
 		    "", c->listen[i].port, server.nworkers);
-	for (i = 0; i < c->nhttp_listen; i++)
-		log_info("serving http://%s:%s/", c->http_listen[i].host,
-		    c->http_listen[i].port);
+	for (i = 0; i < c->nhttp_listen; i++) {
+		desc = laptop_url(&c->http_listen[i]);
+		log_info("serving %s on %s", c->db, desc);
+		if (lopts.laptop) {
+			printf("Savoir est ouvert sur %s\n(Ctrl+C pour "
+			    "l'arrêter)\n", desc);
+			fflush(stdout);
+		}
+		free(desc);
+	}
 	for (i = 0; i < c->nredirect_listen; i++)
 		log_info("redirecting http://%s:%s/ to https",
 		    c->redirect_listen[i].host, c->redirect_listen[i].port);

@@ -19,7 +19,7 @@
 static const char *const metrics_routes[] = {
 	"/", "/recherche", "/doc", "/api/search", "/api/doc",
 	"/api/suggest", "/api/changes", "/grille", "/opensearch.xml",
-	"/healthz", "/metrics", "/static", "redirect", "other"
+	"/healthz", "/metrics", "/static", "/hors-ligne", "redirect", "other"
 };
 #define METRICS_NROUTES	(sizeof metrics_routes / sizeof metrics_routes[0])
 #define METRICS_OTHER	(METRICS_NROUTES - 1)

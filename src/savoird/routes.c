@@ -67,6 +67,7 @@ route_render(struct req *q, int status, const char *name, const char *ctype,
 
 	if ((b = evbuffer_new()) == NULL)
 		fatalx("route_render: out of memory");
+	http_mark_certificate(q, data);
 	if (q->w->server->templates == NULL || templates_render(
 	    q->w->server->templates, name, data, b) == -1) {
 		evbuffer_free(b);
@@ -179,6 +180,18 @@ page_home(struct req *q)
 	json_object_set_new(data, "total", jstr_free(fmt_int(total)));
 	json_object_set_new(data, "examples", route_examples_json());
 	route_render(q, 200, "home", HTML_TYPE, data);
+}
+
+/* --- /hors-ligne -------------------------------------------------------- */
+
+/* The page that keeps the whole library offline.  Its content is drawn by
+ * savoir.js from what the browser keeps (Cache Storage): the server knows
+ * nothing of it, so the page needs no index and reads nothing. */
+void
+page_offline(struct req *q)
+{
+	route_render(q, 200, "offline", HTML_TYPE, route_page("hors-ligne",
+	    "Lecture hors ligne", ""));
 }
 
 /* --- /recherche --------------------------------------------------------- */

@@ -171,6 +171,20 @@ void		 plain_watch_set_request_ms(struct plain_watch *, int);
 long long	 plain_watch_active(struct plain_watch *);
 void		 plain_watch_free(struct plain_watch *);	/* after evhttp_free */
 
+/* laptop.c - --db and --laptop, applied over every configuration */
+struct laptop_opts {
+	int		 laptop;	/* --laptop */
+	const char	*db;		/* --db FILE, or NULL */
+	const char	*address;	/* --address, loopback only */
+	const char	*port;		/* --port, or NULL: 8080 or next free */
+	char		*chosen_port;	/* decided once, kept across reloads */
+};
+int	 laptop_apply(struct config *, struct laptop_opts *, char **cause);
+/* Open path read-only as a worker would; -1 with *cause if it cannot. */
+int	 laptop_check_db(const char *path, char **cause);
+/* "http://host:port/"; the caller frees it. */
+char	*laptop_url(const struct listen_addr *);
+
 /* http.c - shared request machinery */
 struct req {
 	struct evhttp_request	*r;
@@ -198,6 +212,8 @@ void	 http_send(struct req *, int status, const char *ctype,
 /* An error page (HTML) or error object (JSON under /api/). */
 void	 http_error(struct req *, int status, const char *code,
 	    const char *message_fr);
+/* Tell the layout the page is served with the self-signed certificate. */
+void	 http_mark_certificate(struct req *, json_t *data);
 /* A query parameter, NULL if absent; "" if present and empty. */
 const char *http_arg(struct req *, const char *name);
 /* Parse an integer parameter in [min, max]; def if absent; -1 on error
@@ -221,6 +237,7 @@ void	 route_render(struct req *, int status, const char *name,
 json_t	*grid_load(const char *www, char **cause);
 /* rest: what follows /grille in the path. */
 void	 page_grid(struct req *, const char *rest);
+void	 page_offline(struct req *);
 
 /* facet.c - a search's filters, and its facets as links */
 #define FACET_MAX_FILTERS	32

@@ -61,8 +61,11 @@ if [ ! -w "$e2e_src" ]; then
 	cp "$e2e_src/package.json" "$e2e_src/package-lock.json" \
 	    "$e2e_src/e2e.mjs" "$e2e_dir/"
 fi
+# run.sh and offline.sh may start together (make -j): one installs, under
+# a lock on the directory, the other then finds it done.
 if [ ! -d "$e2e_dir/node_modules/playwright-core" ]; then
-	(cd "$e2e_dir" && npm ci --no-audit --no-fund --loglevel=error) \
+	(cd "$e2e_dir" && flock . sh -c '[ -d node_modules/playwright-core ] ||
+	    npm ci --no-audit --no-fund --loglevel=error') \
 	    >"$T_TMP/npm.out" 2>&1 ||
 	    { echo "Bail out! npm ci failed in $e2e_dir"; diag <"$T_TMP/npm.out"; exit 1; }
 fi
