@@ -342,6 +342,9 @@ http_route(struct req *q)
 	} else if (strcmp(p, "/api/changes") == 0) {
 		q->route = "/api/changes";
 		api_changes(q);
+	} else if (strcmp(p, "/api/offline/index") == 0) {
+		q->route = "/api/offline/index";
+		offline_index(q);
 	} else if (strcmp(p, "/opensearch.xml") == 0) {
 		q->route = "/opensearch.xml";
 		page_opensearch(q);

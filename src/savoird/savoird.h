@@ -277,6 +277,9 @@ void	 api_similar(struct req *, const char *id);
 struct store	*api_store(struct req *);
 void	 api_suggest(struct req *);
 void	 api_changes(struct req *);
+
+/* offline.c */
+void	 offline_index(struct req *);
 /* Send a JSON value (stolen) with status. */
 void	 api_send(struct req *, int status, json_t *);
 /* One document as the API returns it (also used by the HTML page): id,
