@@ -1,7 +1,7 @@
 /*
  * store_offline.c - the offline copy of the index that a browser searches
  * when the server cannot be reached (www/static/offline-search.js): the
- * live documents (id, title, type label, the start of the body), their
+ * live documents (id, title, type label, the start of the body, type), their
  * norms, every term's postings as postings.c holds them, the word-to-term
  * map (each word of the vocabulary to the terms savoir_fr makes of it in a
  * query, so that the browser only folds and looks up, never stems), the
@@ -179,7 +179,7 @@ store_offline_build(struct store *st, const struct synonyms *syn, size_t max,
 	size_t		 i, k, bytes = 0;
 	int		 rc, ret = -1, in_tx = 0, prev;
 	char		*sum, *ver = NULL;
-	const char	*id, *title, *label, *body, *word, *form;
+	const char	*id, *title, *label, *body, *type, *word, *form;
 
 	*out = NULL;
 	*outlen = 0;
@@ -219,7 +219,7 @@ store_offline_build(struct store *st, const struct synonyms *syn, size_t max,
 	 * same way in the browser as on the server. */
 	if (sqlite3_prepare_v2(db, "SELECT d.rowid, d.id, d.title, "
 	    "coalesce((SELECT label FROM types t WHERE t.name = d.type), "
-	    "d.type), substr(savoir_part(d.text, 2), 1, 400) FROM docs d "
+	    "d.type), substr(savoir_part(d.text, 2), 1, 400), d.type FROM docs d "
 	    "ORDER BY d.rowid", -1, &stmt, NULL) != SQLITE_OK)
 		goto sqlfail;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -233,10 +233,11 @@ store_offline_build(struct store *st, const struct synonyms *syn, size_t max,
 		title = (const char *)sqlite3_column_text(stmt, 2);
 		label = (const char *)sqlite3_column_text(stmt, 3);
 		body = (const char *)sqlite3_column_text(stmt, 4);
+		type = (const char *)sqlite3_column_text(stmt, 5);
 		sum = off_summary(body);
-		json_array_append_new(docs, json_pack("[s,s,s,s]", id != NULL ?
-		    id : "", title != NULL ? title : "", label != NULL ? label :
-		    "", sum));
+		json_array_append_new(docs, json_pack("[s,s,s,s,s]", id !=
+		    NULL ? id : "", title != NULL ? title : "", label != NULL ?
+		    label : "", sum, type != NULL ? type : ""));
 		bytes += strlen(sum) + (title != NULL ? strlen(title) : 0) + 32;
 		free(sum);
 		for (k = 0; k < 4; k++)
