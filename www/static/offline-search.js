@@ -1105,9 +1105,11 @@ function loadIndex() {
 function fetchIndex(tries) {
 	return fetch(INDEX_URL, { credentials: 'same-origin' })
 	    .then(function (r) {
-		if (r.status === 503 && tries < 5)
+		/* 503: the server is preparing the copy (seconds for a
+		 * large library): try again, sooner first. */
+		if (r.status === 503 && tries < 12)
 			return new Promise(function (ok) {
-				setTimeout(ok, 1000);
+				setTimeout(ok, Math.min(250 << tries, 4000));
 			}).then(function () { return fetchIndex(tries + 1); });
 		if (!r.ok)
 			throw new Error('HTTP ' + r.status);
