@@ -10,7 +10,8 @@
  * index newer than it (73-130 ms for the 154 documents of corpus/, seconds
  * for tens of thousands: bench/offline/README.md): a worker's event loop
  * never waits on it.  Meanwhile the older copy is served, with its own
- * ETag; with none yet, a 503 with Retry-After.
+ * ETag; with none yet, a 503 with Retry-After.  The first copy is built
+ * as the daemon starts (offline_warm).
  */
 #include "config.h"
 
@@ -113,7 +114,7 @@ offline_thread(void *arg)
 	struct offline_job	*j = arg;
 	struct synonyms		*syn = NULL;
 	struct store		*st;
-	char			*cause = NULL;
+	char			*cause = NULL, *ver;
 
 	if (*j->synpath != '\0' && (syn = synonyms_load(j->synpath,
 	    &cause)) == NULL) {
@@ -122,10 +123,19 @@ offline_thread(void *arg)
 		cause = NULL;
 	}
 	if ((st = store_open(j->db, STORE_RDONLY, &cause)) == NULL) {
-		log_warnx("/api/offline/index: %s", cause);
+		log_debug("/api/offline/index: %s", cause);
 		free(cause);
 	} else {
-		offline_make(st, syn, j->etag);
+		/* At start-up the version is read here, off the loop. */
+		if (j->etag == NULL && (ver = store_offline_version(st,
+		    &cause)) != NULL) {
+			j->etag = xsprintf("\"%s-%zu\"", ver,
+			    synonyms_count(syn));
+			free(ver);
+		}
+		free(cause);
+		if (j->etag != NULL)
+			offline_make(st, syn, j->etag);
 		search_thread_done();
 		store_close(st);
 	}
@@ -139,6 +149,49 @@ offline_thread(void *arg)
 	free(j->etag);
 	free(j);
 	return NULL;
+}
+
+/* Build the copy of etag (NULL: of the index as it is) on a thread of its
+ * own, unless one is already building. */
+static void
+offline_spawn(const struct config *c, const char *etag)
+{
+	struct offline_job	*j;
+	pthread_t		 th;
+
+	pthread_mutex_lock(&oc.lock);
+	if (oc.building != NULL) {
+		pthread_mutex_unlock(&oc.lock);
+		return;
+	}
+	oc.building = xstrdup(etag != NULL ? etag : "");
+	pthread_mutex_unlock(&oc.lock);
+	j = xcalloc(1, sizeof *j);
+	j->db = xstrdup(c->db);
+	j->synpath = xstrdup(c->synonyms_path);
+	j->etag = etag != NULL ? xstrdup(etag) : NULL;
+	if (pthread_create(&th, NULL, offline_thread, j) != 0) {
+		log_warnx("/api/offline/index: cannot start a thread");
+		pthread_mutex_lock(&oc.lock);
+		free(oc.building);
+		oc.building = NULL;
+		pthread_mutex_unlock(&oc.lock);
+		free(j->db);
+		free(j->synpath);
+		free(j);
+		return;
+	}
+	pthread_detach(th);
+}
+
+/*
+ * At start-up: build the copy before anyone asks, so that a service worker
+ * installing itself finds it ready rather than a 503.
+ */
+void
+offline_warm(const struct config *c)
+{
+	offline_spawn(c, NULL);
 }
 
 /* Does an If-None-Match header name etag? */
@@ -167,11 +220,9 @@ offline_index(struct req *q)
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(q->r);
 	struct store		*st;
 	struct evbuffer		*b;
-	struct offline_job	*j;
-	pthread_t		 th;
 	const char		*ae;
 	char			*ver, *etag, *cause = NULL;
-	int			 gz, have, busy, failed;
+	int			 gz, have, failed;
 
 	if ((st = api_store(q)) == NULL)
 		return;
@@ -195,29 +246,10 @@ offline_index(struct req *q)
 
 	pthread_mutex_lock(&oc.lock);
 	have = oc.etag != NULL && strcmp(oc.etag, etag) == 0;
-	busy = oc.building != NULL;
 	failed = oc.failed != NULL && strcmp(oc.failed, etag) == 0;
-	if (!have && !busy && !failed)
-		oc.building = xstrdup(etag);
 	pthread_mutex_unlock(&oc.lock);
-	if (!have && !busy && !failed) {
-		j = xcalloc(1, sizeof *j);
-		j->db = xstrdup(c->db);
-		j->synpath = xstrdup(c->synonyms_path);
-		j->etag = xstrdup(etag);
-		if (pthread_create(&th, NULL, offline_thread, j) != 0) {
-			log_warnx("%s: cannot start a thread", q->route);
-			pthread_mutex_lock(&oc.lock);
-			free(oc.building);
-			oc.building = NULL;
-			pthread_mutex_unlock(&oc.lock);
-			free(j->db);
-			free(j->synpath);
-			free(j->etag);
-			free(j);
-		} else
-			pthread_detach(th);
-	}
+	if (!have && !failed)
+		offline_spawn(c, etag);
 
 	/* The copy held, even of an older version while the new one is
 	 * built: the browser revalidates and gets the new one later. */
