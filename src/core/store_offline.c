@@ -219,8 +219,8 @@ store_offline_build(struct store *st, const struct synonyms *syn, size_t max,
 	 * same way in the browser as on the server. */
 	if (sqlite3_prepare_v2(db, "SELECT d.rowid, d.id, d.title, "
 	    "coalesce((SELECT label FROM types t WHERE t.name = d.type), "
-	    "d.type), substr(savoir_part(d.text, 2), 1, 400), d.type FROM docs d "
-	    "ORDER BY d.rowid", -1, &stmt, NULL) != SQLITE_OK)
+	    "d.type), substr(savoir_part(d.text, 2), 1, 400), d.type "
+	    "FROM docs d ORDER BY d.rowid", -1, &stmt, NULL) != SQLITE_OK)
 		goto sqlfail;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		rowid = sqlite3_column_int64(stmt, 0);
@@ -260,9 +260,10 @@ store_offline_build(struct store *st, const struct synonyms *syn, size_t max,
 		goto sqlfail;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char	*term = sqlite3_column_blob(stmt, 0);
-		size_t		 tlen = (size_t)sqlite3_column_bytes(stmt, 0);
+		size_t		 tlen;
 		char		*key;
 
+		tlen = (size_t)sqlite3_column_bytes(stmt, 0);
 		if (term == NULL || tlen == 0 || memchr(term, '\0', tlen))
 			continue;
 		l.n = 0;

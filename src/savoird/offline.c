@@ -33,8 +33,8 @@ static struct {
 	size_t		 nraw;
 	unsigned char	*gz;
 	size_t		 ngz;
-	char		*building;	/* the etag a thread is building */
-	char		*failed;	/* the etag that could not be built */
+	char		*building;	/* the etag being built */
+	char		*failed;	/* the etag that failed */
 } oc = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, NULL, 0, NULL, NULL };
 
 /* gzip (deflate, level 6) of s[0, n): 0, or -1 out of memory. */
