@@ -132,9 +132,11 @@ function frFold(s) {
 	return foldInto(s, true);
 }
 
-/* A token as unicode61 hands it (lower case), folded as savoir_fr does. */
+/* A token as unicode61 hands it (lower case: its table also makes the
+ * micro sign a Greek mu), folded as savoir_fr does. */
 function tokenFold(tok) {
-	return foldInto(tok.toLowerCase(), false);
+	return foldInto(tok.toLowerCase().replace(/\u00B5/g, '\u03BC'),
+	    false);
 }
 
 /* Ligatures only (FOLD_LIGATURES): what the stemmer is given. */
