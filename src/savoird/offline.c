@@ -126,9 +126,10 @@ offline_thread(void *arg)
 		log_debug("/api/offline/index: %s", cause);
 		free(cause);
 	} else {
-		/* At start-up the version is read here, off the loop. */
-		if (j->etag == NULL && (ver = store_offline_version(st,
-		    &cause)) != NULL) {
+		/* The version as this store sees it (the index may have
+		 * changed since the request), read here, off the loop. */
+		if ((ver = store_offline_version(st, &cause)) != NULL) {
+			free(j->etag);
 			j->etag = xsprintf("\"%s-%zu\"", ver,
 			    synonyms_count(syn));
 			free(ver);
