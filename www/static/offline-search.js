@@ -365,37 +365,48 @@ Index.prototype.list = function (term) {
 };
 
 /* The union of lists (pcursor_union): each column's greatest count, the
- * smallest first place, the df counted. */
+ * smallest first place, the df counted.  The lists are in document order:
+ * merged two at a time. */
+function union2(x, y) {
+	var out = { doc: [], tf: [], first: [], df: 0 }, i = 0, j = 0, d, c,
+	    fx, fy;
+
+	while (i < x.doc.length || j < y.doc.length) {
+		if (j >= y.doc.length || (i < x.doc.length &&
+		    x.doc[i] < y.doc[j])) {
+			out.doc.push(x.doc[i]);
+			out.tf.push(x.tf[3 * i], x.tf[3 * i + 1], x.tf[3 * i + 2]);
+			out.first.push(x.first[i++]);
+		} else if (i >= x.doc.length || y.doc[j] < x.doc[i]) {
+			out.doc.push(y.doc[j]);
+			out.tf.push(y.tf[3 * j], y.tf[3 * j + 1], y.tf[3 * j + 2]);
+			out.first.push(y.first[j++]);
+		} else {
+			d = x.doc[i];
+			out.doc.push(d);
+			for (c = 0; c < 3; c++)
+				out.tf.push(Math.max(x.tf[3 * i + c],
+				    y.tf[3 * j + c]));
+			fx = x.first[i++];
+			fy = y.first[j++];
+			out.first.push(fx === 0 ? fy : fy === 0 ? fx :
+			    Math.min(fx, fy));
+		}
+	}
+	out.df = out.doc.length;
+	return out;
+}
+
 function unionLists(ls) {
 	ls = ls.filter(function (l) { return l !== null; });
 	if (ls.length === 0)
 		return null;
 	if (ls.length === 1)
 		return ls[0];
-	var m = new Map(), j, i, l, e, docs;
-	for (j = 0; j < ls.length; j++) {
-		l = ls[j];
-		for (i = 0; i < l.doc.length; i++) {
-			e = m.get(l.doc[i]);
-			if (e === undefined) {
-				e = [0, 0, 0, 0];
-				m.set(l.doc[i], e);
-			}
-			e[0] = Math.max(e[0], l.tf[3 * i]);
-			e[1] = Math.max(e[1], l.tf[3 * i + 1]);
-			e[2] = Math.max(e[2], l.tf[3 * i + 2]);
-			if (l.first[i] !== 0 && (e[3] === 0 || l.first[i] < e[3]))
-				e[3] = l.first[i];
-		}
-	}
-	docs = Array.from(m.keys()).sort(function (a, b) { return a - b; });
-	var out = { doc: docs, tf: [], first: [], df: docs.length };
-	for (i = 0; i < docs.length; i++) {
-		e = m.get(docs[i]);
-		out.tf.push(e[0], e[1], e[2]);
-		out.first.push(e[3]);
-	}
-	return out;
+	var u = ls[0];
+	for (var k = 1; k < ls.length; k++)
+		u = union2(u, ls[k]);
+	return u;
 }
 
 /*
@@ -896,19 +907,20 @@ Index.prototype.search = function (input, limit) {
 	var nunits = units.length, full = nunits >= 32 ? 0xffffffff :
 	    (1 << nunits) - 1;
 
-	/* Each document's sums, in phrase order as the server adds them. */
-	var score = new Map(), mask = new Map(), tmask = new Map(),
-	    fpos = [], previdf = 0, qt = [], ph, l, idf, w1, pidf, prox, bit;
-	function acc(doc) {
-		var s = score.get(doc);
-		if (s === undefined) {
-			score.set(doc, 0);
-			mask.set(doc, 0);
-			tmask.set(doc, 0);
-			return 0;
-		}
-		return s;
-	}
+	/* Each document's sums, in phrase order as the server adds them, in
+	 * single precision as the server's window (a Float32Array rounds
+	 * each sum as C's float does); the first places of the previous
+	 * phrase for the proximity hint, stamped as search_fast.c does. */
+	if (this.acc === undefined)
+		this.acc = { score: new Float32Array(this.ndocs),
+		    mask: new Uint32Array(this.ndocs),
+		    tmask: new Uint32Array(this.ndocs),
+		    touched: new Uint8Array(this.ndocs),
+		    fpos: [new Float64Array(this.ndocs),
+		    new Float64Array(this.ndocs)] };
+	var A = this.acc, seen = [], previdf = 0, qt = [], ph, l, idf, w1,
+	    pidf, prox, bit;
+	var STAMP = 4294967296;
 	for (i = 0; i < phrases.length; i++) {
 		ph = phrases[i];
 		var qterms = [];
@@ -917,7 +929,6 @@ Index.prototype.search = function (input, limit) {
 			for (j = 0; j < qterms.length; j++)
 				qt.push({ terms: qterms[j], unit: units.indexOf(
 				    ph.unit) });
-		fpos.push(null);
 		if (l === null || l.df === 0 || l.doc.length === 0) {
 			if (!ph.syn)
 				previdf = 0;
@@ -933,29 +944,33 @@ Index.prototype.search = function (input, limit) {
 		pidf = idf < previdf ? idf : previdf;
 		if (!ph.syn)
 			previdf = idf;
-		var here = new Map();
-		fpos[i] = here;
+		var cur = A.fpos[i % 2], prev = A.fpos[(i + 1) % 2];
+		var stamp = i + 1, ln = self.lnorm, no = d.norms;
+		var bonus = f32(P.prox * pidf);
 		for (k = 0; k < l.doc.length; k++) {
-			var doc = l.doc[k], s = acc(doc), fi = l.first[k];
-			if (fi > 0 && !ph.syn) {
-				here.set(doc, fi);
-				if (prox && fpos[i - 1] !== null &&
-				    fpos[i - 1].has(doc) &&
-				    Math.abs(fi - fpos[i - 1].get(doc)) <=
-				    P.near)
-					s = f32(s + f32(P.prox * pidf));
+			var doc = l.doc[k], fi = l.first[k];
+			if (A.touched[doc] === 0) {
+				A.touched[doc] = 1;
+				seen.push(doc);
 			}
-			var nr = 4 * doc, ln = self.lnorm, no = d.norms;
+			if (fi > 0 && !ph.syn) {
+				cur[doc] = stamp * STAMP + fi;
+				if (prox && Math.floor(prev[doc] / STAMP) ===
+				    stamp - 1 && Math.abs(fi - prev[doc] %
+				    STAMP) <= P.near)
+					A.score[doc] = A.score[doc] + bonus;
+			}
+			var nr = 4 * doc;
 			var f = l.tf[3 * k] * ln[no[nr] * 3] +
 			    l.tf[3 * k + 1] * ln[no[nr + 1] * 3 + 1] +
 			    l.tf[3 * k + 2] * ln[no[nr + 2] * 3 + 2];
 			if (f > 0) {
-				s = f32(s + f32(w1 * f / (f + P.k1)));
-				mask.set(doc, mask.get(doc) | bit);
+				A.score[doc] = A.score[doc] + f32(w1 * f /
+				    (f + P.k1));
+				A.mask[doc] |= bit;
 				if (l.tf[3 * k] > 0)
-					tmask.set(doc, tmask.get(doc) | bit);
+					A.tmask[doc] |= bit;
 			}
-			score.set(doc, s);
 		}
 	}
 
@@ -975,15 +990,21 @@ Index.prototype.search = function (input, limit) {
 	}
 
 	var hits = [], partial = true, total = 0;
-	score.forEach(function (fs, doc) {
-		var m = mask.get(doc);
+	var matched = new Set();
+	for (k = 0; k < seen.length; k++) {
+		var doc = seen[k], m = A.mask[doc], fs = A.score[doc],
+		    tm = A.tmask[doc];
+		A.score[doc] = 0;
+		A.mask[doc] = A.tmask[doc] = A.touched[doc] = 0;
+		A.fpos[0][doc] = A.fpos[1][doc] = 0;
 		if (m === 0 || out.has(doc) || (m & reqBits) !== reqBits)
-			return;
+			continue;
 		if (types.length > 0 && types.indexOf(frFold(d.docs[doc][4] ||
 		    '')) < 0)
-			return;
+			continue;
 		total++;
-		var h = { doc: doc, mask: m, tmask: tmask.get(doc),
+		matched.add(doc);
+		var h = { doc: doc, mask: m, tmask: tm,
 		    score: fs * d.norms[4 * doc + 3] / 100.0 };
 		if ((m & full) === full)
 			partial = false;
@@ -993,10 +1014,10 @@ Index.prototype.search = function (input, limit) {
 		if (articles.indexOf(doc) >= 0)
 			h.score += 1e12;
 		hits.push(h);
-	});
+	}
 	/* The named articles that matched no word still come first. */
 	articles.forEach(function (doc) {
-		if (!score.has(doc) || mask.get(doc) === 0) {
+		if (!matched.has(doc)) {
 			total++;
 			hits.push({ doc: doc, mask: 0, tmask: 0, score: 1e12 });
 		}
