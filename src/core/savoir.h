@@ -521,6 +521,17 @@ size_t		 synonyms_max_words(const struct synonyms *);
  * others, NULL-terminated (free the array only), or NULL when it belongs
  * to none. */
 const char	**synonyms_lookup(const struct synonyms *, const char *folded);
+/* Term i as written and its group number; NULL past the last term. */
+const char	*synonyms_term(const struct synonyms *, size_t i, size_t *group);
+
+/* store_offline.c - the index as a browser searches it offline */
+/* The index's version, "epoch-seq" (caller frees), or NULL with *cause. */
+char		*store_offline_version(struct store *, char **cause);
+/* The offline index as compact JSON (caller frees *out): documents,
+ * postings, the word-to-term map, ranking parameters, the synonym groups
+ * (syn may be NULL).  At most max bytes: -1 with *cause past it. */
+int		 store_offline_build(struct store *, const struct synonyms *,
+		    size_t max, char **out, size_t *len, char **cause);
 
 /* query.c - the query language */
 enum qnode_kind {

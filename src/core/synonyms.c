@@ -243,3 +243,14 @@ synonyms_lookup(const struct synonyms *s, const char *folded)
 	}
 	return out;
 }
+
+/* Term i as written and its group (terms of a group are adjacent), or
+ * NULL past the last: how a caller lists every group (store_offline.c). */
+const char *
+synonyms_term(const struct synonyms *s, size_t i, size_t *group)
+{
+	if (s == NULL || i >= s->nterms)
+		return NULL;
+	*group = s->terms[i].group;
+	return s->terms[i].text;
+}

@@ -363,6 +363,9 @@ http_route(struct req *q)
 	    (*rest == '\0' || *rest == '/')) {
 		q->route = "/grille";
 		page_grid(q, rest);
+	} else if (strcmp(p, "/api/offline/index") == 0) {
+		q->route = "/api/offline/index";
+		offline_index(q);
 	} else if (strcmp(p, "/opensearch.xml") == 0) {
 		q->route = "/opensearch.xml";
 		page_opensearch(q);

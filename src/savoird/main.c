@@ -415,6 +415,7 @@ main(int argc, char **argv)
 
 	if (server_start(&server, &cause) == -1)
 		fatalx("%s", cause);
+	offline_warm(c);
 	if (tls != NULL) {
 		desc = tls_ctx_describe(tls);
 		log_info("certificate %s", desc);

@@ -312,6 +312,11 @@ void	 api_similar(struct req *, const char *id);
 struct store	*api_store(struct req *);
 void	 api_suggest(struct req *);
 void	 api_changes(struct req *);
+
+/* offline.c */
+void	 offline_index(struct req *);
+/* Build the offline copy of the index in the background, at start-up. */
+void	 offline_warm(const struct config *);
 /* Send a JSON value (stolen) with status. */
 void	 api_send(struct req *, int status, json_t *);
 /* One document as the API returns it (also used by the HTML page): id,
