@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# sync.sh - savoir sync between two real savoird on loopback, each on its own
+# base: a first sync, then documents added, changed and deleted on A and
+# brought to B; the same documents (ids and hashes) and the same search
+# results on both; a sync killed after its first page resumes to the same
+# end; a wrong pin, an unknown CA and plain http to a remote address are
+# refused with nothing applied; a local document keeps its id against a
+# synced one; a rebuilt index on A (new epoch) is synced whole again and
+# what it no longer has goes; B's document page and facets name the origin.
+. "$(dirname "$0")/lib.sh"
+
+daemon_prereqs curl openssl python3 sqlite3
+
+plan 33
+
+tree="$T_TMP/tree"
+cp -r "$top_srcdir/tests/data/mini" "$tree"
+mkdir -p "$T_TMP/a" "$T_TMP/b" "$T_TMP/c"
+A="$T_TMP/a/kb.db"
+B="$T_TMP/b/kb.db"
+"$SAVOIR" --db "$A" index "$tree" >"$T_TMP/index.out" 2>&1 ||
+	{ echo "Bail out! cannot index $tree"; cat "$T_TMP/index.out"; exit 1; }
+
+runas_setup
+test_cert
+read -r PA PB < <(free_ports 2)
+
+# start_daemon NAME PORT DB: savoird serving DB; sets pid_NAME.
+start_daemon() {
+	cat >"$T_TMP/$1.conf" <<EOF
+[server]
+listen = 127.0.0.1:$2
+workers = 2
+$runas
+state_dir = $T_TMP/state-$1
+db = $3
+www = $www
+log_level = info
+
+[tls]
+cert = $T_TMP/test.crt
+key = $T_TMP/test.key
+EOF
+	log="$T_TMP/$1.log"
+	"$SAVOIRD" -f -c "$T_TMP/$1.conf" >"$log" 2>&1 &
+	eval "pid_$1=$!"
+	daemon_wait $! "https://127.0.0.1:$2/healthz" 10
+}
+pid_a=""
+pid_b=""
+trap 'kill -9 $pid_a $pid_b 2>/dev/null; rm -rf "$T_TMP"' EXIT
+start_daemon a "$PA" "$A"
+U="https://127.0.0.1:$PA"
+
+# --- the pin ------------------------------------------------------------------
+pin=$(sed -n 's/.*public key pin: //p' "$T_TMP/a.log" | head -1)
+want=sha256//$(openssl x509 -in "$T_TMP/test.crt" -pubkey -noout |
+	openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+is_pin() { [ -n "$pin" ] && [ "$pin" = "$want" ]; }
+check "savoird logs its public key pin, the certificate key's SHA-256 ($want)" is_pin
+"$SAVOIRD" -n -c "$T_TMP/a.conf" >"$T_TMP/n.out" 2>&1
+has "savoird -n prints the same pin" "public key pin: ${want//+/\\+}" "$T_TMP/n.out"
+
+ndocs() { sqlite3 "$1" "SELECT count(*) FROM docs" 2>/dev/null || echo none; }
+sync_b() { "$SAVOIR" --db "$B" sync "$@" >"$T_TMP/sync.out" 2>"$T_TMP/sync.err"; }
+
+# --- refusals: nothing applied --------------------------------------------------
+bad=sha256//$(printf 'not the key' | openssl dgst -sha256 -binary | base64)
+fails "a wrong pin is refused (exit 1)" 1 sync_b "$U" --pin "$bad"
+has "... saying the key does not match the pin" "does not match the pin" "$T_TMP/sync.err"
+is_zero() { [ "$(ndocs "$B")" = 0 ] || [ "$(ndocs "$B")" = none ]; }
+check "... and nothing is applied" is_zero
+fails "an unknown CA is refused (exit 1)" 1 sync_b "$U"
+has "... saying the certificate cannot be verified" "cannot verify the server's certificate" "$T_TMP/sync.err"
+check "... and nothing is applied" is_zero
+fails "a wrong pin is refused even with the right CA" 1 sync_b "$U" --ca "$T_TMP/test.crt" --pin "$bad"
+fails "plain http to a non-loopback address is refused" 2 sync_b "http://192.0.2.1:$PA"
+fails "a malformed pin is a usage error" 2 sync_b "$U" --pin "sha256//short"
+
+# --- a first sync, killed after its first page, resumed ---------------------------
+same_docs() {
+	sqlite3 "$A" "SELECT id, hash FROM docs ORDER BY id" >"$T_TMP/a.ids"
+	sqlite3 "$1" "SELECT d.id, d.hash FROM docs d JOIN sources s ON s.id = d.source WHERE s.plugin = 'savoir-sync' ORDER BY d.id" >"$T_TMP/b.ids"
+	[ -s "$T_TMP/a.ids" ] && cmp -s "$T_TMP/a.ids" "$T_TMP/b.ids"
+}
+queries="collectivités
+jumelage
+coopération décentralisée
+L1115-1
+action extérieure"
+same_search() {
+	local q
+	while read -r q; do
+		"$SAVOIR" --db "$A" search --json "$q" | "$PY" -c '
+import json, sys; print([h["id"] for h in json.load(sys.stdin)["hits"]])' >"$T_TMP/qa"
+		"$SAVOIR" --db "$1" search --json "$q" | "$PY" -c '
+import json, sys; print([h["id"] for h in json.load(sys.stdin)["hits"]])' >"$T_TMP/qb"
+		cmp -s "$T_TMP/qa" "$T_TMP/qb" || { diag <"$T_TMP/qa"; diag <"$T_TMP/qb"; return 1; }
+		grep -q "'" "$T_TMP/qa" || { echo "no hit for $q" | diag; return 1; }
+	done <<<"$queries${2:+
+$2}"
+}
+
+SAVOIR_SYNC_PAGE=2 SAVOIR_SYNC_KILL_AFTER=1 "$SAVOIR" --db "$B" sync "$U" \
+	--pin "$pin" >/dev/null 2>&1
+st=$?
+is_partial() { [ "$st" -eq 137 ] && [ "$(ndocs "$B")" -ge 1 ] && [ "$(ndocs "$B")" -lt "$(ndocs "$A")" ]; }
+check "a sync killed after its first page keeps that page only" is_partial
+SAVOIR_SYNC_PAGE=2 check "the sync resumes (hex pin)" sync_b "$U" \
+	--pin "$(openssl x509 -in "$T_TMP/test.crt" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 | sed 's/.*= //')"
+has "... with a summary line" "pages, .* puts, .* deletions, .* skipped \(local\)" "$T_TMP/sync.out"
+check "... to the same documents (ids and hashes) as A" same_docs "$B"
+check "... and the same search results" same_search "$B"
+"$SAVOIR" --db "$T_TMP/c/kb.db" sync -q "$U" --ca "$T_TMP/test.crt" >"$T_TMP/c.out" 2>&1
+check "an uninterrupted sync (--ca) ends the same" same_docs "$T_TMP/c/kb.db"
+check "-q prints nothing" test ! -s "$T_TMP/c.out"
+check "savoir check passes on the synced base" "$SAVOIR" --db "$B" check
+
+# --- changes on A --------------------------------------------------------------
+sed -i 's/Histoire des jumelages/Histoire des jumelages européens/' "$tree/notes/jumelage.md"
+cat >"$tree/notes/nouvelle.md" <<'EOF'
+---
+title: "Une note nouvelle sur le jumelage hydraulique"
+type: note
+module: "3-tests"
+themes: [eau]
+annee: 2024
+---
+
+Le jumelage hydraulique est un mot inventé pour ce test de synchronisation.
+EOF
+rm "$tree/cas/exemple.md"
+"$SAVOIR" --db "$A" index "$tree" >"$T_TMP/index.out" 2>&1
+check "an incremental sync" sync_b "$U" --pin "$pin"
+has "... brings 2 puts and 1 deletion" " 2 puts, 1 deletions" "$T_TMP/sync.out"
+check "... to the same documents as A" same_docs "$B"
+check "... and the same search results" same_search "$B" hydraulique
+
+# --- B's own document page and facets --------------------------------------------
+start_daemon b "$PB" "$B"
+curl -sk "https://127.0.0.1:$PB/doc/notes/nouvelle" >"$T_TMP/doc.html"
+has "B's document page says where the copy comes from" "Copie synchronisée depuis 127.0.0.1:$PA" "$T_TMP/doc.html"
+curl -sk "https://127.0.0.1:$PB/recherche?q=jumelage" >"$T_TMP/search.html"
+has "B's search offers the « Origine » facet" "Origine" "$T_TMP/search.html"
+
+# --- a local document keeps its id ------------------------------------------------
+mkdir -p "$T_TMP/local/notes"
+sed 's/Histoire des jumelages européens/Version locale des jumelages/' \
+	"$tree/notes/jumelage.md" >"$T_TMP/local/notes/jumelage.md"
+"$SAVOIR" --db "$B" index "$T_TMP/local" >"$T_TMP/index.out" 2>&1
+local_title() { sqlite3 "$B" "SELECT title FROM docs WHERE id = 'notes/jumelage'"; }
+is_local() { [ "$(local_title)" = "Version locale des jumelages" ]; }
+check "a local document replaces the synced one of its id" is_local
+sed -i 's/jumelages européens/jumelages en Europe/' "$tree/notes/jumelage.md"
+"$SAVOIR" --db "$A" index "$tree" >"$T_TMP/index.out" 2>&1
+check "a sync bringing that id again" sync_b "$U" --pin "$pin"
+has "... skips it, counted" " 1 skipped \(local\)" "$T_TMP/sync.out"
+check "... and the local document stays" is_local
+
+# --- A's index rebuilt: a new epoch ---------------------------------------------
+kill $pid_a; wait $pid_a 2>/dev/null
+rm "$tree/notes/nouvelle.md"
+rm -f "$A" "$A-wal" "$A-shm"
+"$SAVOIR" --db "$A" index "$tree" >"$T_TMP/index.out" 2>&1
+chmod -R a+rwX "$T_TMP/a"
+start_daemon a "$PA" "$A"
+check "after A's index is rebuilt, a sync" sync_b "$U" --pin "$pin"
+gone() { [ -z "$(sqlite3 "$B" "SELECT id FROM docs WHERE id = 'notes/nouvelle'")" ]; }
+check "... drops what the new index no longer has" gone
+same_but_local() {
+	sqlite3 "$A" "SELECT id, hash FROM docs WHERE id != 'notes/jumelage' ORDER BY id" >"$T_TMP/a.ids"
+	sqlite3 "$B" "SELECT d.id, d.hash FROM docs d JOIN sources s ON s.id = d.source WHERE s.plugin = 'savoir-sync' ORDER BY d.id" >"$T_TMP/b.ids"
+	[ -s "$T_TMP/a.ids" ] && cmp -s "$T_TMP/a.ids" "$T_TMP/b.ids"
+}
+check "... and holds A's documents again, the local one aside" same_but_local
+check "... the local document still there" is_local
+finish
