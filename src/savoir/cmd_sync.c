@@ -53,7 +53,9 @@ sync_usage(FILE *f, const char *cmd)
 	    "pin\n             (sha256//BASE64 as savoird prints it, or 64 hex "
 	    "digits),\n             even with a self-signed certificate\n"
 	    "  --ca FILE  trust the certificates this CA (PEM) signed\n"
-	    "  -q         no summary line\n");
+	    "  -q         no summary line\n"
+	    "An origin that asks for an account gets the one in "
+	    "SAVOIR_SYNC_USER and\nSAVOIR_SYNC_PASSWORD.\n");
 }
 
 static size_t
@@ -202,6 +204,16 @@ sync_curl(struct sync *s, const char *pin, const char *ca)
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* An origin with [access] users: the account from the environment,
+	 * never from the command line (ps would show it). */
+	if (getenv("SAVOIR_SYNC_USER") != NULL &&
+	    getenv("SAVOIR_SYNC_PASSWORD") != NULL) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME,
+		    getenv("SAVOIR_SYNC_USER"));
+		curl_easy_setopt(c, CURLOPT_PASSWORD,
+		    getenv("SAVOIR_SYNC_PASSWORD"));
+	}
 	if (ca != NULL)
 		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 	if (pin != NULL) {
@@ -282,6 +294,15 @@ sync_fetch(struct sync *s, int64_t since, int limit)
 	}
 	page = json_loadb(s->body.data != NULL ? s->body.data : "",
 	    s->body.len, 0, &jerr);
+	if (status == 401) {
+		fprintf(stderr, "savoir: sync: %s: the server asks for an "
+		    "account: set SAVOIR_SYNC_USER and SAVOIR_SYNC_PASSWORD "
+		    "in the environment%s\n", s->origin,
+		    getenv("SAVOIR_SYNC_USER") != NULL ? " (the ones set were "
+		    "refused)" : "");
+		json_decref(page);
+		return NULL;
+	}
 	if (status != 200) {
 		e = json_object_get(json_object_get(page, "error"), "message");
 		fprintf(stderr, "savoir: sync: %s: the server answered %ld%s%s"

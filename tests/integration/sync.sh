@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 33
+plan 36
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -23,17 +23,19 @@ B="$T_TMP/b/kb.db"
 
 runas_setup
 test_cert
-read -r PA PB < <(free_ports 2)
+read -r PA PB PC < <(free_ports 3)
 
 # start_daemon NAME PORT DB: savoird serving DB; sets pid_NAME.
 start_daemon() {
-	cat >"$T_TMP/$1.conf" <<EOF
+	local name=$1 port=$2 db=$3
+	shift 3
+	cat >"$T_TMP/$name.conf" <<EOF
 [server]
-listen = 127.0.0.1:$2
+listen = 127.0.0.1:$port
 workers = 2
 $runas
-state_dir = $T_TMP/state-$1
-db = $3
+state_dir = $T_TMP/state-$name
+db = $db
 www = $www
 log_level = info
 
@@ -41,14 +43,16 @@ log_level = info
 cert = $T_TMP/test.crt
 key = $T_TMP/test.key
 EOF
-	log="$T_TMP/$1.log"
-	"$SAVOIRD" -f -c "$T_TMP/$1.conf" >"$log" 2>&1 &
-	eval "pid_$1=$!"
-	daemon_wait $! "https://127.0.0.1:$2/healthz" 10
+	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$T_TMP/$name.conf"
+	log="$T_TMP/$name.log"
+	"$SAVOIRD" -f -c "$T_TMP/$name.conf" >"$log" 2>&1 &
+	eval "pid_$name=$!"
+	daemon_wait $! "https://127.0.0.1:$port/healthz" 10
 }
 pid_a=""
 pid_b=""
-trap 'kill -9 $pid_a $pid_b 2>/dev/null; rm -rf "$T_TMP"' EXIT
+pid_c=""
+trap 'kill -9 $pid_a $pid_b $pid_c 2>/dev/null; rm -rf "$T_TMP"' EXIT
 start_daemon a "$PA" "$A"
 U="https://127.0.0.1:$PA"
 
@@ -174,4 +178,17 @@ same_but_local() {
 }
 check "... and holds A's documents again, the local one aside" same_but_local
 check "... the local document still there" is_local
+
+# --- an origin that asks for an account ------------------------------------------
+printf 'correct horse\n' | "$SAVOIR" passwd --file "$T_TMP/users" replica >/dev/null 2>&1
+chmod a+r "$T_TMP/users"
+start_daemon c "$PC" "$A" "[access]" "users = $T_TMP/users"
+D="$T_TMP/d/kb.db"
+mkdir -p "$T_TMP/d"
+fails "an origin with accounts refuses a sync without one" 1 \
+	"$SAVOIR" --db "$D" sync "https://127.0.0.1:$PC" --pin "$pin"
+SAVOIR_SYNC_USER=replica SAVOIR_SYNC_PASSWORD='correct horse' \
+	check "... and takes the one in SAVOIR_SYNC_USER and SAVOIR_SYNC_PASSWORD" \
+	"$SAVOIR" --db "$D" sync -q "https://127.0.0.1:$PC" --pin "$pin"
+check "... which brings the documents" same_docs "$D"
 finish
