@@ -57,10 +57,31 @@ U="https://127.0.0.1:$port"
 s0=$(now)
 "$build/savoir" --db "$t/b/kb.db" sync "$U" --pin "$pin" >"$t/full.out"
 s1=$(now)
-# One document changed: the first file of the tree, a line added.
+# One document changed: the first note of the tree gets a line; in a tree
+# of LEGI codes (JSON), the first article in force of the first code.
 f=$(find "$t/tree" -type f -name '*.md' | sort | head -1)
-[ -n "$f" ] || f=$(find "$t/tree" -type f | sort | head -1)
-printf '\nUne ligne ajoutée pour la mesure.\n' >>"$f"
+if [ -n "$f" ]; then
+	printf '\nUne ligne ajoutée pour la mesure.\n' >>"$f"
+else
+	f=$(find "$t/tree" -type f -name '*.json' | sort | head -1)
+	python3 - "$f" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+def walk(v):
+    if isinstance(v, dict):
+        d = v.get("data", {})
+        if v.get("type") == "article" and d.get("etat") == "VIGUEUR":
+            d["texte"] += " Une phrase ajoutée pour la mesure."
+            d["texteHtml"] += "<p>Une phrase ajoutée pour la mesure.</p>"
+            return True
+        return any(walk(x) for x in v.values())
+    if isinstance(v, list):
+        return any(walk(x) for x in v)
+    return False
+walk(doc)
+json.dump(doc, open(sys.argv[1], "w"), ensure_ascii=False)
+EOF
+fi
 "$build/savoir" --db "$t/a/kb.db" index "$t/tree" >"$t/index2.out" 2>&1
 s2=$(now)
 "$build/savoir" --db "$t/b/kb.db" sync "$U" --pin "$pin" >"$t/incr.out"

@@ -448,8 +448,9 @@ void	 store_sync_state_clear(struct store_sync_state *);
 int	 store_sync_apply(struct store *, const char *origin,
 	    const char *label, struct json_t *page,
 	    struct store_sync_stats *, char **cause);
-/* After the last page: merge postings, checkpoint. */
-int	 store_sync_finish(struct store *, char **cause);
+/* After the last page of a run that changed so many documents: merge
+ * the postings (fully only after many changes), checkpoint. */
+int	 store_sync_finish(struct store *, int64_t changed, char **cause);
 
 /* store_copy.c - the index as one file, carried elsewhere */
 /* Documents in the index. */

@@ -412,7 +412,7 @@ cmd_sync(int argc, char **argv)
 		page = NULL;
 	}
 	if ((stats.puts > 0 || stats.dels > 0) &&
-	    store_sync_finish(st, &cause) == -1) {
+	    store_sync_finish(st, stats.puts + stats.dels, &cause) == -1) {
 		cli_cause(cause);
 		goto out;
 	}

@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 36
+plan 39
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -160,6 +160,14 @@ sed -i 's/jumelages européens/jumelages en Europe/' "$tree/notes/jumelage.md"
 check "a sync bringing that id again" sync_b "$U" --pin "$pin"
 has "... skips it, counted" " 1 skipped \(local\)" "$T_TMP/sync.out"
 check "... and the local document stays" is_local
+# Indexing here declares the local types again, without « Origine »; the
+# next sync, even an empty one, declares it again.
+"$SAVOIR" --db "$B" index "$T_TMP/local" >"$T_TMP/index.out" 2>&1
+curl -sk "https://127.0.0.1:$PB/recherche?q=jumelage" >"$T_TMP/search.html"
+hasnt "after a local index run, the « Origine » facet is gone" "Origine" "$T_TMP/search.html"
+check "an empty sync" sync_b "$U" --pin "$pin"
+curl -sk "https://127.0.0.1:$PB/recherche?q=jumelage" >"$T_TMP/search.html"
+has "... declares it again" "Origine" "$T_TMP/search.html"
 
 # --- A's index rebuilt: a new epoch ---------------------------------------------
 kill $pid_a; wait $pid_a 2>/dev/null
