@@ -405,9 +405,16 @@ cmd_sync(int argc, char **argv)
 			cli_cause(cause);
 			goto out;
 		}
-		since = ss.seq;
 		if (!json_is_true(json_object_get(page, "more")))
 			break;
+		if (ss.seq <= since) {
+			/* "more" without a change: it would never end. */
+			fprintf(stderr, "savoir: sync: %s: the server says there "
+			    "is more after change %lld but sends none\n",
+			    s.origin, (long long)since);
+			goto out;
+		}
+		since = ss.seq;
 		json_decref(page);
 		page = NULL;
 	}
