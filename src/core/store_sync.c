@@ -481,7 +481,8 @@ sync_xdoc(json_t *o, const char *label)
 		    (k = json_string_value(json_array_get(e, 0))) == NULL ||
 		    (v = json_string_value(json_array_get(e, 1))) == NULL)
 			goto bad;
-		if (strcmp(k, SYNC_FACET) != 0)
+		/* The store adds the type facet itself; « origine » is ours. */
+		if (strcmp(k, SYNC_FACET) != 0 && strcmp(k, "type") != 0)
 			kvlist_add(&d->facets, k, NULL, v);
 	}
 	kvlist_add(&d->facets, SYNC_FACET, NULL, label);

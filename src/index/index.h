@@ -31,7 +31,7 @@ void	 cite_scan(const char *text, size_t len, const char *default_code,
 /* Return sanitized HTML (caller frees): allowed elements and attributes
  * only, href restricted to http(s), mailto, relative and /doc/ links;
  * article citations in text become /doc/ links, in default_code unless the
- * text names another code. */
+ * text names another code ("": none do; NULL: cgct). */
 char	*html_sanitize(const char *html, size_t len, const char *default_code);
 void	 html_sanitize_init(void);
 

@@ -398,7 +398,8 @@ san_text(struct san *s, const char *text, size_t len)
 	struct cite_hits	 h = { NULL, 0, 0 };
 	size_t			 i, pos = 0, start, end;
 
-	if (s->in_a > 0) {
+	/* In a link already, or no citation links asked (code ""). */
+	if (s->in_a > 0 || *s->code == '\0') {
 		html_escape(&s->out, text, len, 0);
 		return;
 	}

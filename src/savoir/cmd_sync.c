@@ -262,6 +262,31 @@ sync_curl_error(struct sync *s, CURLcode rc)
 	}
 }
 
+/*
+ * The HTML of every document of the page through the indexer's
+ * allow-list sanitizer, as if extracted here: the document page inserts
+ * it as is, and this server vouches for what it serves, not the origin.
+ * No citation links are added (the origin's are kept).
+ */
+static void
+sync_sanitize(json_t *page)
+{
+	json_t		*c, *doc, *html;
+	size_t		 i;
+	char		*clean;
+
+	json_array_foreach(json_object_get(page, "changes"), i, c) {
+		doc = json_object_get(c, "doc");
+		if (!json_is_string(html = json_object_get(doc, "html")))
+			continue;
+		clean = html_sanitize(json_string_value(html),
+		    json_string_length(html), "");
+		json_object_set_new(doc, "html", json_string(clean != NULL ?
+		    clean : ""));
+		free(clean);
+	}
+}
+
 /* One page after since: the parsed answer, or NULL once said why. */
 static json_t *
 sync_fetch(struct sync *s, int64_t since, int limit)
@@ -366,6 +391,7 @@ cmd_sync(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
+	html_sanitize_init();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "savoir: sync: cannot start libcurl\n");
 		goto out;
@@ -393,6 +419,7 @@ cmd_sync(int argc, char **argv)
 			json_decref(page);
 			continue;
 		}
+		sync_sanitize(page);
 		if (store_sync_apply(st, s.origin, s.label, page, &stats,
 		    &cause) == -1) {
 			cli_cause(cause);

@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 39
+plan 45
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -199,4 +199,54 @@ SAVOIR_SYNC_USER=replica SAVOIR_SYNC_PASSWORD='correct horse' \
 	check "... and takes the one in SAVOIR_SYNC_USER and SAVOIR_SYNC_PASSWORD" \
 	"$SAVOIR" --db "$D" sync -q "https://127.0.0.1:$PC" --pin "$pin"
 check "... which brings the documents" same_docs "$D"
+
+# --- a hostile origin (plain http on loopback) -----------------------------------
+read -r PF < <(free_ports 1)
+"$PY" - "$PF" <<'PYEOF' &
+import http.server, json, sys
+h = "0" * 64
+doc = {"id": "hostile/x", "type": "note", "title": "Hostile", "headings": "",
+       "body": "un texte hostile", "meta": [], "facets": [], "links": [],
+       "hash": h, "updated_at": 0, "weight": 1.0,
+       "html": "<p onclick=\"alert(1)\">ok</p><script>alert(2)</script>"
+               "<a href=\"javascript:alert(3)\">lien</a>"}
+page = {"since": 0, "next": 1, "last": 1, "more": False, "epoch": "e1",
+        "changes": [{"seq": 1, "id": "hostile/x", "op": "put", "at": 0,
+                     "doc": doc}], "types": []}
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path.startswith("/redirect/"):
+            self.send_response(302)
+            self.send_header("Location", "http://192.0.2.1/")
+            self.end_headers()
+            return
+        body = json.dumps({"changes": 3} if self.path.startswith("/bad/")
+                          else page).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PYEOF
+pid_f=$!
+trap 'kill -9 $pid_a $pid_b $pid_c $pid_f 2>/dev/null; rm -rf "$T_TMP"' EXIT
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PF/" && break; sleep 0.1; done
+E="$T_TMP/e/kb.db"
+mkdir -p "$T_TMP/e"
+"$SAVOIR" --db "$E" sync "http://127.0.0.1:$PF/redirect" >/dev/null 2>"$T_TMP/e.err"
+st=$?
+is_refused() { [ "$st" -eq 1 ] && [ "$(ndocs "$E")" != 1 ]; }
+check "a redirect is not followed (exit 1, nothing applied)" is_refused
+has "... and said" "redirects to http://192.0.2.1/: not followed" "$T_TMP/e.err"
+"$SAVOIR" --db "$E" sync "http://127.0.0.1:$PF/bad" >/dev/null 2>"$T_TMP/e.err"
+st=$?
+check "a page that is not the feed is refused (exit 1, nothing applied)" is_refused
+check "plain http to a loopback address is accepted" \
+	"$SAVOIR" --db "$E" sync -q "http://127.0.0.1:$PF"
+"$SAVOIR" --db "$E" doc --html hostile/x >"$T_TMP/e.html" 2>&1
+has "the origin's HTML is sanitized here (the text kept)" ">ok<" "$T_TMP/e.html"
+hasnt "... no script, no event handler, no javascript: link" "script|onclick|javascript" "$T_TMP/e.html"
 finish
