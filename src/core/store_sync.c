@@ -787,8 +787,11 @@ store_sync_apply(struct store *st, const char *origin, const char *label,
 	}
 	if (store_sync_state(st, origin, &ss, cause) == -1)
 		goto fail;
-	if (strcmp(ss.epoch != NULL ? ss.epoch : "", epoch) != 0) {
-		/* A new index there (or the first sync): a full pass. */
+	if (strcmp(ss.epoch != NULL ? ss.epoch : "", epoch) != 0 ||
+	    (since == 0 && ss.seq != 0)) {
+		/* A new index there (or the first sync), or the caller
+		 * starting over (the origin's feed went back: an older copy
+		 * imported there): a full pass. */
 		if (since != 0) {
 			xasprintf(cause, "%s: its index changed (epoch %s): "
 			    "start over from 0", origin, epoch);

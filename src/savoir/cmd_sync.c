@@ -356,7 +356,7 @@ cmd_sync(int argc, char **argv)
 	json_t			*page = NULL;
 	const char		*url, *pin_arg = NULL, *ca = NULL, *e, *v;
 	char			*pin = NULL, *cause = NULL;
-	int64_t			 since, started = mono_us();
+	int64_t			 since, last, started = mono_us();
 	int			 quiet = 0, ret, limit = SYNC_PAGE_DEFAULT;
 	int			 kill_after = 0, restarted = 0;
 	struct cli_opt		 opts[] = {
@@ -409,9 +409,12 @@ cmd_sync(int argc, char **argv)
 		if ((page = sync_fetch(&s, since, limit)) == NULL)
 			goto out;
 		v = json_string_value(json_object_get(page, "epoch"));
+		last = json_integer_value(json_object_get(page, "last"));
 		if (since != 0 && v != NULL && ss.epoch != NULL &&
-		    strcmp(v, ss.epoch) != 0 && !restarted) {
-			/* Its index was built again: a full pass. */
+		    (strcmp(v, ss.epoch) != 0 || last < since) &&
+		    !restarted) {
+			/* Its index was built again, or its feed went back
+			 * (an older copy imported there): a full pass. */
 			log_info("%s: its index changed: syncing it whole",
 			    s.origin);
 			restarted = 1;

@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 45
+plan 48
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -105,6 +105,7 @@ import json, sys; print([h["id"] for h in json.load(sys.stdin)["hits"]])' >"$T_T
 $2}"
 }
 
+"$SAVOIR" --db "$A" export "$T_TMP/a-old.db" >/dev/null 2>&1
 SAVOIR_SYNC_PAGE=2 SAVOIR_SYNC_KILL_AFTER=1 "$SAVOIR" --db "$B" sync "$U" \
 	--pin "$pin" >/dev/null 2>&1
 st=$?
@@ -169,21 +170,32 @@ check "an empty sync" sync_b "$U" --pin "$pin"
 curl -sk "https://127.0.0.1:$PB/recherche?q=jumelage" >"$T_TMP/search.html"
 has "... declares it again" "Origine" "$T_TMP/search.html"
 
-# --- A's index rebuilt: a new epoch ---------------------------------------------
-kill $pid_a; wait $pid_a 2>/dev/null
-rm "$tree/notes/nouvelle.md"
-rm -f "$A" "$A-wal" "$A-shm"
-"$SAVOIR" --db "$A" index "$tree" >"$T_TMP/index.out" 2>&1
-chmod -R a+rwX "$T_TMP/a"
-start_daemon a "$PA" "$A"
-check "after A's index is rebuilt, a sync" sync_b "$U" --pin "$pin"
-gone() { [ -z "$(sqlite3 "$B" "SELECT id FROM docs WHERE id = 'notes/nouvelle'")" ]; }
-check "... drops what the new index no longer has" gone
 same_but_local() {
 	sqlite3 "$A" "SELECT id, hash FROM docs WHERE id != 'notes/jumelage' ORDER BY id" >"$T_TMP/a.ids"
 	sqlite3 "$B" "SELECT d.id, d.hash FROM docs d JOIN sources s ON s.id = d.source WHERE s.plugin = 'savoir-sync' ORDER BY d.id" >"$T_TMP/b.ids"
 	[ -s "$T_TMP/a.ids" ] && cmp -s "$T_TMP/a.ids" "$T_TMP/b.ids"
 }
+
+# --- an older copy of A's index imported there: its feed goes back ---------------
+"$SAVOIR" --db "$A" import --force "$T_TMP/a-old.db" >"$T_TMP/import.out" 2>&1
+check "after an older export is imported on A, a sync" sync_b "$U" --pin "$pin"
+check "... holds A's documents again, the local one aside" same_but_local
+back() {
+	sqlite3 "$B" "SELECT id FROM docs WHERE id = 'cas/exemple'" | grep -q . &&
+	    ! sqlite3 "$B" "SELECT id FROM docs WHERE id = 'notes/nouvelle'" | grep -q .
+}
+check "... the document deleted since is back, the one added since gone" back
+
+# --- A's index rebuilt: a new epoch ---------------------------------------------
+kill $pid_a; wait $pid_a 2>/dev/null
+rm "$tree/notes/cooperation.md"
+rm -f "$A" "$A-wal" "$A-shm"
+"$SAVOIR" --db "$A" index "$tree" >"$T_TMP/index.out" 2>&1
+chmod -R a+rwX "$T_TMP/a"
+start_daemon a "$PA" "$A"
+check "after A's index is rebuilt, a sync" sync_b "$U" --pin "$pin"
+gone() { [ -z "$(sqlite3 "$B" "SELECT id FROM docs WHERE id = 'notes/cooperation'")" ]; }
+check "... drops what the new index no longer has" gone
 check "... and holds A's documents again, the local one aside" same_but_local
 check "... the local document still there" is_local
 

@@ -303,6 +303,40 @@ t_epoch(void **state)
 	    "MATCH 'bis'"), 1);
 }
 
+/* Starting over with the same epoch (the origin's feed went back): a
+ * full pass all the same, whose end drops what it did not bring. */
+static void
+t_restart_same_epoch(void **state)
+{
+	struct pair		*p = *state;
+	struct store_sync_stats	 stats = { 0 };
+	struct store_sync_state	 ss;
+	json_t			*j;
+	char			*cause = NULL;
+
+	put_doc(p->a.st, "a.md", "notes/a", "un", 1.0);
+	put_doc(p->a.st, "b.md", "notes/b", "deux", 1.0);
+	j = page(p->a.st, 0, 100, 1 << 20);
+	assert_int_equal(apply(p->b.st, j, &stats), 0);
+	json_decref(j);
+	assert_int_equal(store_sync_state(p->b.st, ORIGIN, &ss, &cause), 0);
+	assert_int_equal(ss.gen, 1);
+	store_sync_state_clear(&ss);
+	j = page(p->a.st, 0, 1, 1 << 20);	/* notes/a alone */
+	json_object_set_new(j, "more", json_false());
+	json_object_set_new(j, "next", json_integer(1));
+	memset(&stats, 0, sizeof stats);
+	assert_int_equal(apply(p->b.st, j, &stats), 0);
+	json_decref(j);
+	assert_int_equal(stats.unchanged, 1);
+	assert_int_equal(stats.dels, 1);
+	assert_int_equal(store_sync_state(p->b.st, ORIGIN, &ss, &cause), 0);
+	assert_int_equal(ss.gen, 2);
+	assert_int_equal(ss.seq, 1);
+	store_sync_state_clear(&ss);
+	assert_int_equal(scalar(p->b.st, "SELECT count(*) FROM docs"), 1);
+}
+
 int
 main(void)
 {
@@ -317,6 +351,8 @@ main(void)
 		    pair_teardown),
 		cmocka_unit_test_setup_teardown(t_epoch, pair_setup,
 		    pair_teardown),
+		cmocka_unit_test_setup_teardown(t_restart_same_epoch,
+		    pair_setup, pair_teardown),
 	};
 
 	log_init("test_sync", SAVOIR_LOG_ERROR, 0);
