@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,68 @@ sync_fetch(struct sync *s, int64_t since, int limit)
 	return page;
 }
 
+/*
+ * The next page is fetched (and sanitized) on a thread while this one is
+ * applied: the origin builds a page about as long as the follower takes to
+ * index it.  Only one of the two threads uses the curl handle at a time.
+ */
+struct prefetch {
+	pthread_t	 thread;
+	struct sync	*s;
+	int64_t		 since;
+	int		 limit;
+	int		 asked;
+	int		 running;
+	json_t		*page;
+};
+
+static json_t *
+sync_page(struct sync *s, int64_t since, int limit)
+{
+	json_t	*page;
+
+	if ((page = sync_fetch(s, since, limit)) != NULL)
+		sync_sanitize(page);
+	return page;
+}
+
+static void *
+sync_prefetch_run(void *arg)
+{
+	struct prefetch	*pf = arg;
+
+	pf->page = sync_page(pf->s, pf->since, pf->limit);
+	return NULL;
+}
+
+static void
+sync_prefetch_start(struct prefetch *pf, struct sync *s, int64_t since,
+    int limit)
+{
+	pf->s = s;
+	pf->since = since;
+	pf->limit = limit;
+	pf->page = NULL;
+	pf->asked = 1;
+	pf->running = pthread_create(&pf->thread, NULL, sync_prefetch_run,
+	    pf) == 0;
+}
+
+/* The page asked for (NULL once said why), or NULL if none was asked.
+ * Without a thread it is fetched now. */
+static json_t *
+sync_prefetch_join(struct prefetch *pf)
+{
+	if (!pf->asked)
+		return NULL;
+	pf->asked = 0;
+	if (!pf->running)
+		return sync_page(pf->s, pf->since, pf->limit);
+	pthread_join(pf->thread, NULL);
+	pf->running = 0;
+	return pf->page;
+}
+
 int
 cmd_sync(int argc, char **argv)
 {
@@ -358,7 +421,9 @@ cmd_sync(int argc, char **argv)
 	char			*pin = NULL, *cause = NULL;
 	int64_t			 since, last, started = mono_us();
 	int			 quiet = 0, ret, limit = SYNC_PAGE_DEFAULT;
-	int			 kill_after = 0, restarted = 0;
+	int			 kill_after = 0, restarted = 0, more;
+	int64_t			 next;
+	struct prefetch		 pf;
 	struct cli_opt		 opts[] = {
 		CLI_OPT_DB,
 		CLI_OPT_STR("pin", 0, &pin_arg),
@@ -368,6 +433,7 @@ cmd_sync(int argc, char **argv)
 	};
 
 	memset(&s, 0, sizeof s);
+	memset(&pf, 0, sizeof pf);
 	memset(&ss, 0, sizeof ss);
 	memset(&stats, 0, sizeof stats);
 	buf_init(&s.body);
@@ -405,8 +471,9 @@ cmd_sync(int argc, char **argv)
 		goto out;
 	}
 	since = ss.seq;
+	page = sync_page(&s, since, limit);
 	for (;;) {
-		if ((page = sync_fetch(&s, since, limit)) == NULL)
+		if (page == NULL)
 			goto out;
 		v = json_string_value(json_object_get(page, "epoch"));
 		last = json_integer_value(json_object_get(page, "last"));
@@ -420,9 +487,15 @@ cmd_sync(int argc, char **argv)
 			restarted = 1;
 			since = 0;
 			json_decref(page);
+			page = sync_page(&s, since, limit);
 			continue;
 		}
-		sync_sanitize(page);
+		more = json_is_true(json_object_get(page, "more"));
+		next = json_integer_value(json_object_get(page, "next"));
+		/* The page that follows if this one applies (it then leaves
+		 * the state at next). */
+		if (more && next > since)
+			sync_prefetch_start(&pf, &s, next, limit);
 		if (store_sync_apply(st, s.origin, s.label, page, &stats,
 		    &cause) == -1) {
 			cli_cause(cause);
@@ -435,9 +508,9 @@ cmd_sync(int argc, char **argv)
 			cli_cause(cause);
 			goto out;
 		}
-		if (!json_is_true(json_object_get(page, "more")))
+		if (!more)
 			break;
-		if (ss.seq <= since) {
+		if (ss.seq <= since || ss.seq != next) {
 			/* "more" without a change: it would never end. */
 			fprintf(stderr, "savoir: sync: %s: the server says there "
 			    "is more after change %lld but sends none\n",
@@ -446,7 +519,7 @@ cmd_sync(int argc, char **argv)
 		}
 		since = ss.seq;
 		json_decref(page);
-		page = NULL;
+		page = sync_prefetch_join(&pf);
 	}
 	if ((stats.puts > 0 || stats.dels > 0) &&
 	    store_sync_finish(st, stats.puts + stats.dels, &cause) == -1) {
@@ -462,6 +535,8 @@ cmd_sync(int argc, char **argv)
 		    (double)(mono_us() - started) / 1e6);
 	ret = 0;
 out:
+	if (pf.running)
+		json_decref(sync_prefetch_join(&pf));
 	json_decref(page);
 	store_sync_state_clear(&ss);
 	store_close(st);
