@@ -52,7 +52,8 @@ sync_usage(FILE *f, const char *cmd)
 	    "documents.  Documents indexed here are never replaced.\n"
 	    "  --pin PIN  trust the server whose public key has this SHA-256 "
 	    "pin\n             (sha256//BASE64 as savoird prints it, or 64 hex "
-	    "digits),\n             even with a self-signed certificate\n"
+	    "digits;\n             several separated by ';'), even with a "
+	    "self-signed certificate\n"
 	    "  --ca FILE  trust the certificates this CA (PEM) signed\n"
 	    "  -q         no summary line\n"
 	    "An origin that asks for an account gets the one in "
@@ -118,6 +119,31 @@ sync_pin(const char *arg)
 	if (mbedtls_base64_encode(b64, sizeof b64, &olen, md, sizeof md) != 0)
 		return NULL;
 	return xsprintf("sha256//%.*s", (int)olen, b64);
+}
+
+/* One pin or several separated by ";" (a key and its successor, while
+ * the origin changes keys), each in either form, as curl takes them. */
+static char *
+sync_pins(const char *arg)
+{
+	struct buf	 b;
+	char		*copy, *p, *one, *pin;
+
+	buf_init(&b);
+	copy = p = xstrdup(arg);
+	while ((one = strsep(&p, ";")) != NULL) {
+		if ((pin = sync_pin(one)) == NULL) {
+			free(copy);
+			buf_free(&b);
+			return NULL;
+		}
+		if (b.len > 0)
+			buf_addc(&b, ';');
+		buf_adds(&b, pin);
+		free(pin);
+	}
+	free(copy);
+	return buf_steal(&b);
 }
 
 static int
@@ -442,9 +468,10 @@ cmd_sync(int argc, char **argv)
 	if ((url = cli_operand("sync", argc, argv, "which server (URL)?")) ==
 	    NULL)
 		return 2;
-	if (pin_arg != NULL && (pin = sync_pin(pin_arg)) == NULL) {
+	if (pin_arg != NULL && (pin = sync_pins(pin_arg)) == NULL) {
 		cli_usage_error("sync", "--pin wants sha256//BASE64 (44 "
-		    "characters) or 64 hex digits, not '%s'", pin_arg);
+		    "characters) or 64 hex digits, or several separated by "
+		    "';', not '%s'", pin_arg);
 		return 2;
 	}
 	/* Test knobs: changes a page, and a kill after so many pages. */

@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 48
+plan 49
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -80,6 +80,7 @@ check "... and nothing is applied" is_zero
 fails "a wrong pin is refused even with the right CA" 1 sync_b "$U" --ca "$T_TMP/test.crt" --pin "$bad"
 fails "plain http to a non-loopback address is refused" 2 sync_b "http://192.0.2.1:$PA"
 fails "a malformed pin is a usage error" 2 sync_b "$U" --pin "sha256//short"
+fails "a list of pins without the right one is refused" 1 sync_b "$U" --pin "$bad;$bad"
 
 # --- a first sync, killed after its first page, resumed ---------------------------
 same_docs() {
@@ -136,7 +137,7 @@ Le jumelage hydraulique est un mot inventé pour ce test de synchronisation.
 EOF
 rm "$tree/cas/exemple.md"
 "$SAVOIR" --db "$A" index "$tree" >"$T_TMP/index.out" 2>&1
-check "an incremental sync" sync_b "$U" --pin "$pin"
+check "an incremental sync (the pin in a list)" sync_b "$U" --pin "$bad;$pin"
 has "... brings 2 puts and 1 deletion" " 2 puts, 1 deletions" "$T_TMP/sync.out"
 check "... to the same documents as A" same_docs "$B"
 check "... and the same search results" same_search "$B" hydraulique
