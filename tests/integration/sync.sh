@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 49
+plan 50
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -78,6 +78,9 @@ fails "an unknown CA is refused (exit 1)" 1 sync_b "$U"
 has "... saying the certificate cannot be verified" "cannot verify the server's certificate" "$T_TMP/sync.err"
 check "... and nothing is applied" is_zero
 fails "a wrong pin is refused even with the right CA" 1 sync_b "$U" --ca "$T_TMP/test.crt" --pin "$bad"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-subj /CN=other -keyout "$T_TMP/other.key" -out "$T_TMP/other.crt" >/dev/null 2>&1
+fails "another CA than the server's is refused" 1 sync_b "$U" --ca "$T_TMP/other.crt"
 fails "plain http to a non-loopback address is refused" 2 sync_b "http://192.0.2.1:$PA"
 fails "a malformed pin is a usage error" 2 sync_b "$U" --pin "sha256//short"
 fails "a list of pins without the right one is refused" 1 sync_b "$U" --pin "$bad;$bad"
