@@ -15,10 +15,12 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -474,6 +476,11 @@ cmd_sync(int argc, char **argv)
 		    "';', not '%s'", pin_arg);
 		return 2;
 	}
+	if (ca != NULL && access(ca, R_OK) == -1) {
+		fprintf(stderr, "savoir: sync: cannot read the CA file %s: "
+		    "%s\n", ca, strerror(errno));
+		return 2;
+	}
 	/* Test knobs: changes a page, and a kill after so many pages. */
 	if ((e = getenv("SAVOIR_SYNC_PAGE")) != NULL)
 		limit = atoi(e) >= 1 && atoi(e) <= 1000 ? atoi(e) : limit;
@@ -491,14 +498,21 @@ cmd_sync(int argc, char **argv)
 	}
 	if (sync_curl(&s, pin, ca) == -1)
 		goto out;
+	/* A new index is made only once the origin has answered. */
+	since = 0;
+	if (access(cli.db, F_OK) == -1 &&
+	    (page = sync_page(&s, since, limit)) == NULL)
+		goto out;
 	if ((st = cli_open(STORE_CREATE)) == NULL)
 		goto out;
 	if (store_sync_state(st, s.origin, &ss, &cause) == -1) {
 		cli_cause(cause);
 		goto out;
 	}
-	since = ss.seq;
-	page = sync_page(&s, since, limit);
+	if (page == NULL) {
+		since = ss.seq;
+		page = sync_page(&s, since, limit);
+	}
 	for (;;) {
 		if (page == NULL)
 			goto out;
