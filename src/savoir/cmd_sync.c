@@ -161,6 +161,7 @@ sync_url(struct sync *s, const char *url)
 {
 	CURLU	*u;
 	char	*scheme = NULL, *host = NULL, *port = NULL, *q = NULL;
+	char	*full = NULL, *p;
 	size_t	 len;
 	int	 ret = -1;
 
@@ -192,7 +193,18 @@ sync_url(struct sync *s, const char *url)
 		goto out;
 	}
 	curl_url_get(u, CURLUPART_PORT, &port, 0);
-	s->origin = xstrdup(url);
+	/* As curl writes it, the host in lower case too: the name of the
+	 * origin's state and source, so HTTPS://A/ and https://a are one
+	 * origin. */
+	if (curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK)
+		s->origin = xstrdup(full);
+	else
+		s->origin = xstrdup(url);
+	if ((p = strstr(s->origin, "://")) != NULL)
+		for (p += 3; *p != '\0' && *p != '/'; p++)
+			*p = (char)tolower((unsigned char)*p);
+	for (p = host; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
 	len = strlen(s->origin);
 	while (len > 0 && s->origin[len - 1] == '/')
 		s->origin[--len] = '\0';
@@ -200,6 +212,7 @@ sync_url(struct sync *s, const char *url)
 	    xstrdup(host);
 	ret = 0;
 out:
+	curl_free(full);
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);

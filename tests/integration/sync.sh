@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 50
+plan 52
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -144,6 +144,8 @@ check "an incremental sync (the pin in a list)" sync_b "$U" --pin "$bad;$pin"
 has "... brings 2 puts and 1 deletion" " 2 puts, 1 deletions" "$T_TMP/sync.out"
 check "... to the same documents as A" same_docs "$B"
 check "... and the same search results" same_search "$B" hydraulique
+check "the same origin written otherwise (HTTPS://…/)" sync_b "HTTPS://127.0.0.1:$PA/" --pin "$pin"
+has "... is the same origin: nothing to bring, nothing skipped" " 0 puts, 0 deletions, 0 skipped" "$T_TMP/sync.out"
 
 # --- B's own document page and facets --------------------------------------------
 start_daemon b "$PB" "$B"
