@@ -216,7 +216,9 @@ psnap_live(const struct psnap *sn, int64_t doc)
 	return doc <= sn->maxdoc && !(sn->dead[doc / 8] & (1u << (doc % 8)));
 }
 
-/* The index's generation, or NULL. */
+/* The index's generation, or NULL.  The declared facets count: they say
+ * which keys the snapshot's facets hold (savoir sync declares « Origine »
+ * without a document changing). */
 static char *
 p_generation(sqlite3 *db)
 {
@@ -227,8 +229,9 @@ p_generation(sqlite3 *db)
 	    "':' || count(*) || ':' || coalesce(sum(ndocs), 0) || ':' || "
 	    "coalesce(max(maxdoc), 0) FROM pseg) || '/' || (SELECT count(*) "
 	    "|| ':' || coalesce(sum(doc), 0) FROM ptomb) || '/' || (SELECT "
-	    "coalesce(max(seq), 0) FROM changes)", -1, &stmt, NULL) !=
-	    SQLITE_OK)
+	    "coalesce(max(seq), 0) FROM changes) || '/' || (SELECT count(*) "
+	    "|| ':' || coalesce(sum(length(facets)), 0) FROM types)", -1,
+	    &stmt, NULL) != SQLITE_OK)
 		return NULL;
 	if (sqlite3_step(stmt) == SQLITE_ROW &&
 	    sqlite3_column_text(stmt, 0) != NULL)

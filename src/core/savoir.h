@@ -330,6 +330,7 @@ struct store_doc {
 	char	*html;
 	char	*text;		/* plain body; NULL unless asked for */
 	char	*source;	/* path of its file */
+	char	*origin;	/* the URL it was synced from; NULL if local */
 	int64_t	 seq;
 };
 #define STORE_DOC_TEXT	0x1	/* store_doc: also read the plain text */
@@ -414,6 +415,42 @@ int	 store_suggest_titles(struct store *, const char *expr, int max,
  * stopped it, -1. */
 int	 store_highlight(struct store *, const char *expr, const char *id,
 	    char **text, size_t *len, char **cause);
+
+/*
+ * store_sync.c - one instance following another (savoir sync).  The
+ * origin's side: a page of the change feed after since, at most limit
+ * changes and about budget bytes of text (the first change always goes),
+ * each put with its document, plus the types they need, as a JSON object
+ * (*out, caller decrefs); *cause must be NULL on entry.  The follower's
+ * side: apply such a page fetched from origin (a base URL), in one
+ * transaction with the sync state; label is the origin's « Origine »
+ * facet value (its host).
+ */
+struct json_t;
+struct store_sync_state {
+	char	*epoch;		/* of the origin's index; NULL never synced */
+	int64_t	 seq;		/* the last change applied */
+	int64_t	 gen;		/* full passes begun */
+	int	 full;		/* a full pass is under way */
+};
+struct store_sync_stats {
+	int64_t	 pages;
+	int64_t	 puts;
+	int64_t	 dels;
+	int64_t	 skipped;	/* puts of an id a local document holds */
+	int64_t	 unchanged;
+};
+int	 store_sync_page(struct store *, int64_t since, int64_t limit,
+	    size_t budget, struct json_t **out, char **cause);
+int	 store_sync_state(struct store *, const char *origin,
+	    struct store_sync_state *, char **cause);
+void	 store_sync_state_clear(struct store_sync_state *);
+int	 store_sync_apply(struct store *, const char *origin,
+	    const char *label, struct json_t *page,
+	    struct store_sync_stats *, char **cause);
+/* After the last page of a run that changed so many documents: merge
+ * the postings (fully only after many changes), checkpoint. */
+int	 store_sync_finish(struct store *, int64_t changed, char **cause);
 
 /* store_copy.c - the index as one file, carried elsewhere */
 /* Documents in the index. */

@@ -47,4 +47,15 @@ sqlite3		*store_db(struct store *);
 /* A prepared statement cached on the store (finalized by store_close). */
 sqlite3_stmt	*store_stmt(struct store *, const char *sql);
 
+/* store_write.c, for store_sync.c: one document in or out, in the
+ * caller's transaction, with its change. */
+int		 store_insert_doc(struct store *, int64_t source, int ord,
+		    const struct xdoc *, const char *hash, char **cause);
+int		 store_delete_doc(struct store *, int64_t rowid,
+		    const char *id);
+/* store_sync.c: a synced document gives way to a local one of its id
+ * (1 when one went, 0 none, -1 on an error). */
+int		 store_sync_yield(struct store *, const char *id,
+		    int64_t source);
+
 #endif /* SAVOIR_STORE_INT_H */

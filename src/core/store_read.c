@@ -124,7 +124,8 @@ store_doc(struct store *st, const char *id, int flags, struct store_doc **out,
 	    "d.seq, coalesce(t.label, d.type) || coalesce(' › ' || (SELECT "
 	    "value FROM facets f WHERE f.doc = d.rowid AND +f.key IN ('code', "
 	    "'module') ORDER BY f.key LIMIT 1), ''), CASE WHEN ?2 THEN "
-	    "(SELECT body FROM fts WHERE fts.rowid = d.rowid) END FROM docs d "
+	    "(SELECT body FROM fts WHERE fts.rowid = d.rowid) END, "
+	    "CASE WHEN s.plugin = 'savoir-sync' THEN s.root END FROM docs d "
 	    "JOIN sources s ON s.id = d.source "
 	    "LEFT JOIN types t ON t.name = d.type WHERE d.id = ?1";
 	sqlite3_stmt	*stmt;
@@ -150,6 +151,7 @@ store_doc(struct store *st, const char *id, int flags, struct store_doc **out,
 		d->breadcrumb = col_str(stmt, 9);
 		if (flags & STORE_DOC_TEXT)
 			d->text = col_str(stmt, 10);
+		d->origin = col_dup(stmt, 11);
 		rc = sqlite3_step(stmt);	/* ids are unique: DONE */
 	}
 	if (read_end(st, stmt, rc, "document", cause) == -1) {
@@ -174,6 +176,7 @@ store_doc_free(struct store_doc *d)
 	free(d->html);
 	free(d->text);
 	free(d->source);
+	free(d->origin);
 	free(d);
 }
 

@@ -334,8 +334,9 @@ store_prepare(const struct store_packer *pk, struct xfile *xf)
 	}
 }
 
-/* Insert one document and everything hanging off it. */
-static int
+/* Insert one document and everything hanging off it: 0, 1 when its id is
+ * another file's document's, -1 with *cause. */
+int
 store_insert_doc(struct store *st, int64_t source, int ord,
     const struct xdoc *d, const char *hash, char **cause)
 {
@@ -365,9 +366,10 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 	sqlite3_stmt	*stmt;
 	const char	*title;
 	char		*meta, *norm;
-	size_t		 tlen, i;
+	size_t		 tlen, i, olen = 0;
+	unsigned char	*owned = NULL;
 	int64_t		 rowid, seq;
-	int		 c, rc;
+	int		 c, rc, yielded = 0;
 
 	if (store_change(st, d->id, "put", &seq) == -1)
 		goto sqlfail;
@@ -393,8 +395,17 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 			goto sqlfail;
 		}
 	}
+	if (d->packed == NULL) {
+		const char	*part[5];
+		size_t		 len[5];
+
+		store_parts(d, meta, part, len);
+		owned = store_pack(st, part, len, 5, &olen);
+	}
+	free(meta);
+again:
 	if ((stmt = store_stmt(st, ins_doc)) == NULL) {
-		free(meta);
+		free(owned);
 		goto sqlfail;
 	}
 	sqlite3_bind_text(stmt, 1, d->id, -1, SQLITE_STATIC);
@@ -408,18 +419,22 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 	if (d->packed != NULL)
 		sqlite3_bind_blob(stmt, 9, d->packed, (int)d->packed_len,
 		    SQLITE_STATIC);
-	else {
-		const char	*part[5];
-		size_t		 len[5];
-		unsigned char	*packed;
-		size_t		 plen;
-
-		store_parts(d, meta, part, len);
-		packed = store_pack(st, part, len, 5, &plen);
-		sqlite3_bind_blob(stmt, 9, packed, (int)plen, free);
-	}
-	free(meta);
+	else
+		sqlite3_bind_blob(stmt, 9, owned, (int)olen, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE && !yielded) {
+		/* A synced copy gives way to a local document. */
+		yielded = 1;
+		if ((rc = store_sync_yield(st, d->id, source)) == 1)
+			goto again;
+		if (rc == -1) {
+			free(owned);
+			goto sqlfail;
+		}
+		rc = SQLITE_CONSTRAINT_UNIQUE;
+	}
+	free(owned);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		xasprintf(cause, "duplicate document id %s (already "
 		    "defined by another file)", d->id);
@@ -534,7 +549,7 @@ sqlfail:
 	return -1;
 }
 
-static int
+int
 store_delete_doc(struct store *st, int64_t rowid, const char *id)
 {
 	static const char sql[] = "DELETE FROM docs WHERE rowid = ?";

@@ -40,7 +40,8 @@ int	 autolink_whole(const char *s, size_t n);
 /* Return sanitized HTML (caller frees): allowed elements and attributes
  * only, href restricted to http(s), mailto, relative and /doc/ links;
  * article citations in text become /doc/ links, in default_code unless the
- * text names another code; web addresses in text become links. */
+ * text names another code ("": none do; NULL: cgct); web addresses in text
+ * become links. */
 char	*html_sanitize(const char *html, size_t len, const char *default_code);
 void	 html_sanitize_init(void);
 

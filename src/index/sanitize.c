@@ -399,6 +399,11 @@ san_cites(struct san *s, const char *text, size_t len)
 	struct cite_hits	 h = { NULL, 0, 0 };
 	size_t			 i, pos = 0, start, end;
 
+	/* No citation links asked (code ""). */
+	if (*s->code == '\0') {
+		html_escape(&s->out, text, len, 0);
+		return;
+	}
 	cite_scan(text, len, s->code, cite_collect, &h);
 	for (i = 0; i < h.n; i++) {
 		if (!cite_locate(text, len, pos, &h.v[i], &start, &end))

@@ -30,6 +30,7 @@ static const struct {
 	{ "export", cmd_export, "write the index to one file, to carry or keep" },
 	{ "import", cmd_import, "replace the index with an exported file" },
 	{ "passwd", cmd_passwd, "add or change a user of the access file" },
+	{ "sync", cmd_sync, "bring in what changed on another Savoir server" },
 };
 
 static void

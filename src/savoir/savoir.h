@@ -111,6 +111,9 @@ int	cmd_doc(int, char **);
 int	cmd_export(int, char **);
 int	cmd_import(int, char **);
 
+/* cmd_sync.c */
+int	cmd_sync(int, char **);
+
 /* cmd_passwd.c */
 int	cmd_passwd(int, char **);
 

@@ -303,6 +303,19 @@ api_doc_meta(const char *stored)
 	return out;
 }
 
+/* The host[:port] of a synced document's origin URL, or JSON null. */
+static json_t *
+api_doc_origin(const char *url)
+{
+	const char	*p, *e;
+
+	if (url == NULL)
+		return json_null();
+	p = (p = strstr(url, "://")) != NULL ? p + 3 : url;
+	e = p + strcspn(p, "/");
+	return jstr_free(xstrndup(p, (size_t)(e - p)));
+}
+
 int
 api_doc_json(struct worker *w, const char *id, json_t **out, char **cause)
 {
@@ -332,6 +345,8 @@ api_doc_json(struct worker *w, const char *id, json_t **out, char **cause)
 	    jstr(d->html), "source", jstr(d->source), "seq",
 	    (json_int_t)d->seq, "links", links, "cited_by", cited, "similar",
 	    similar);
+	if (*out != NULL)
+		json_object_set_new(*out, "origin", api_doc_origin(d->origin));
 	store_doc_free(d);
 	if (*out == NULL) {
 		xasprintf(cause, "document %s: cannot build its JSON", id);
@@ -855,6 +870,35 @@ fail:
 
 /* --- the change feed --------------------------------------------------- */
 
+/* Bytes of document text in one page of the full feed (the first change
+ * always goes, whatever its size). */
+#define API_CHANGES_BUDGET	(4 * 1024 * 1024)
+
+/*
+ * With full=1, each put carries its document as the index holds it and
+ * the page carries the declarations of its types (store_sync_page): what
+ * savoir sync applies.  "more" is also set when the byte budget cut the
+ * page short.
+ */
+static void
+api_changes_full(struct req *q, struct store *st, long long since,
+    long long limit)
+{
+	json_t	*page = NULL;
+	char	*cause = NULL;
+
+	if (store_sync_page(st, since, limit, API_CHANGES_BUDGET, &page,
+	    &cause) == -1) {
+		log_warnx("%s: cannot read the change feed: %s", q->route,
+		    cause != NULL ? cause : "unknown error");
+		free(cause);
+		http_error(q, 500, "internal", "Le fil des changements est "
+		    "illisible.");
+		return;
+	}
+	api_send(q, 200, page);
+}
+
 /*
  * Changes after since, oldest first.  The feed keeps only the latest
  * change of each document, so a follower that applies every row in order
@@ -884,6 +928,10 @@ api_changes(struct req *q)
 		return;
 	if ((st = api_store(q)) == NULL)
 		return;
+	if ((v = http_arg(q, "full")) != NULL && strcmp(v, "1") == 0) {
+		api_changes_full(q, st, since, limit);
+		return;
+	}
 	/* A feed cut short by an error would make a follower skip changes
 	 * for good: all of it or a 500. */
 	if (store_changes(st, since, limit, &f, &cause) == -1) {

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <mbedtls/base64.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
@@ -216,6 +217,27 @@ cert_describe(const mbedtls_x509_crt *crt)
 	return xsprintf("%s, expires %s, sha256 %s", subject, to, fp);
 }
 
+/*
+ * The certificate's public key pin as curl takes it (CURLOPT_PINNEDPUBLICKEY,
+ * savoir sync --pin): "sha256//" and the base64 of the SHA-256 of its
+ * SubjectPublicKeyInfo, DER-encoded.
+ */
+static char *
+cert_pin(mbedtls_x509_crt *crt)
+{
+	unsigned char	 der[4096], md[32], b64[64];
+	size_t		 olen;
+	int		 n;
+
+	/* Written at the end of the buffer. */
+	if ((n = mbedtls_pk_write_pubkey_der(&crt->pk, der, sizeof der)) <= 0)
+		return xstrdup("?");
+	mbedtls_sha256_ret(der + sizeof der - n, (size_t)n, md, 0);
+	if (mbedtls_base64_encode(b64, sizeof b64, &olen, md, sizeof md) != 0)
+		return xstrdup("?");
+	return xsprintf("sha256//%.*s", (int)olen, b64);
+}
+
 struct tls_ctx *
 tls_ctx_new(const char *cert, const char *key, struct tls_ctx *prev,
     char **cause)
@@ -248,6 +270,7 @@ tls_ctx_new(const char *cert, const char *key, struct tls_ctx *prev,
 		goto fail;
 	}
 	ctx->describe = cert_describe(&chain);
+	ctx->pin = cert_pin(&chain);
 	if (prev != NULL) {
 		ctx->shared = prev->shared;
 		atomic_fetch_add(&ctx->shared->refs, 1);
@@ -281,6 +304,7 @@ tls_ctx_free(struct tls_ctx *ctx)
 	}
 	free(ctx->cert_pem);
 	free(ctx->describe);
+	free(ctx->pin);
 	cert_shared_free(ctx->shared);
 	free(ctx);
 }
@@ -289,4 +313,10 @@ char *
 tls_ctx_describe(const struct tls_ctx *ctx)
 {
 	return xstrdup(ctx->describe);
+}
+
+const char *
+tls_ctx_pin(const struct tls_ctx *ctx)
+{
+	return ctx->pin;
 }

@@ -45,6 +45,7 @@ struct tls_ctx {
 	unsigned char		*key_pem;
 	size_t			 key_len;
 	char			*describe;
+	char			*pin;	/* "sha256//" base64 of the SPKI's SHA-256 */
 };
 
 /* mbedTLS's message for an error code, in a caller's buffer. */

@@ -242,6 +242,7 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	if (tls != NULL) {
 		char *d = tls_ctx_describe(tls);
 		log_info("reloaded; certificate %s", d);
+		log_info("public key pin: %s", tls_ctx_pin(tls));
 		free(d);
 	} else
 		log_info("reloaded");
@@ -368,6 +369,8 @@ main(int argc, char **argv)
 		if (tls != NULL) {
 			desc = tls_ctx_describe(tls);
 			printf("savoird: certificate %s\n", desc);
+			printf("savoird: public key pin: %s\n",
+			    tls_ctx_pin(tls));
 			free(desc);
 		}
 		tls_ctx_free(tls);
@@ -419,6 +422,7 @@ main(int argc, char **argv)
 	if (tls != NULL) {
 		desc = tls_ctx_describe(tls);
 		log_info("certificate %s", desc);
+		log_info("public key pin: %s", tls_ctx_pin(tls));
 		free(desc);
 	}
 	for (i = 0; i < c->nlisten; i++)

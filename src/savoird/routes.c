@@ -605,6 +605,10 @@ page_doc(struct req *q, const char *id)
 	    jstr(crumb_rest(jstr_get(doc, "breadcrumb"), jstr_get(doc,
 	    "type_label"))), "source",
 	    jstr(jstr_get(doc, "source"))));
+	/* A synced copy names its origin (« Copie synchronisée depuis »). */
+	if (json_is_string(json_object_get(doc, "origin")))
+		json_object_set(json_object_get(data, "doc"), "origin",
+		    json_object_get(doc, "origin"));
 	/* Sanitized by the indexer (sanitize.c): the one raw insertion. */
 	json_object_set_new(data, "body_html", jstr(jstr_get(doc, "html")));
 	doc_meta(doc, data);

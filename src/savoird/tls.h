@@ -70,6 +70,8 @@ void		 tls_ctx_free(struct tls_ctx *);
  * AB:CD:..."). Caller frees.
  */
 char		*tls_ctx_describe(const struct tls_ctx *);
+/* Its public key pin, "sha256//<base64>" (owned by the context). */
+const char	*tls_ctx_pin(const struct tls_ctx *);
 
 /*
  * The certificate used when none is configured.  In dir (created 0700 if

@@ -1,0 +1,943 @@
+/*
+ * store_sync.c - one instance following another: both ends of the
+ * change feed with content.  The origin's side reads a page of the feed
+ * with each put's document as the index holds it (its text, HTML,
+ * metadata, facets, links, hash, ranking weight) and the content types it
+ * needs, within a byte budget, in one read transaction.  The follower's
+ * side applies such a page in one write transaction together with the
+ * sync state of that origin (meta row "sync:<origin>": epoch, last
+ * applied seq, generation), so a sync killed half-way resumes exactly
+ * after the last page applied.
+ *
+ * Synced documents belong to one source row per origin (root = the
+ * origin's URL, plugin = "savoir-sync"); docs.ord holds the generation
+ * that last saw them, which is how a full pass after the origin's epoch
+ * changed finds the documents the new feed no longer has.  A synced put
+ * never replaces a document of another source (it is skipped and
+ * counted); a local document replaces a synced one of the same id
+ * (store_sync_yield, from store_insert_doc).  This file never talks to
+ * the network: cmd_sync.c fetches, this applies.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "savoir.h"
+#include "store_int.h"
+
+#define SYNC_PLUGIN	"savoir-sync"
+#define SYNC_FACET	"origine"
+
+/* A JSON string from index text, never NULL: a bad byte is repaired. */
+static json_t *
+sync_str(const char *s, size_t len)
+{
+	struct buf	 b;
+	json_t		*j;
+
+	if (s == NULL)
+		return json_string("");
+	if ((j = json_stringn(s, len)) != NULL)
+		return j;
+	buf_init(&b);
+	utf8_repair(s, len, &b);
+	j = json_stringn(b.data != NULL ? b.data : "", b.len);
+	buf_free(&b);
+	return j != NULL ? j : json_string("");
+}
+
+static json_t *
+sync_col(sqlite3_stmt *stmt, int i)
+{
+	return sync_str((const char *)sqlite3_column_text(stmt, i),
+	    (size_t)sqlite3_column_bytes(stmt, i));
+}
+
+/* The document's ranking weight, as its postings hold it (1 if none). */
+static double
+sync_weight(struct store *st, int64_t rowid)
+{
+	static const char sql[] = "SELECT substr(norms, (?1 - mindoc) * 4 + "
+	    "4, 1) FROM pseg WHERE ?1 BETWEEN mindoc AND maxdoc";
+	sqlite3_stmt		*stmt;
+	const unsigned char	*p;
+	double			 w = 1.0;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return w;
+	sqlite3_bind_int64(stmt, 1, rowid);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		p = sqlite3_column_blob(stmt, 0);
+		if (p != NULL && sqlite3_column_bytes(stmt, 0) == 1 &&
+		    p[0] != 0) {
+			w = p[0] / 100.0;
+			break;
+		}
+	}
+	sqlite3_reset(stmt);
+	return w;
+}
+
+/*
+ * The document id as the feed carries it, or NULL when the index has no
+ * such document; *size the bytes of its text, for the page's budget.
+ */
+static json_t *
+sync_doc_json(struct store *st, const char *id, size_t *size, char **cause)
+{
+	static const char doc_sql[] = "SELECT rowid, type, savoir_part(text, "
+	    "0), savoir_part(text, 1), savoir_part(text, 2), "
+	    "savoir_part(text, 3), savoir_part(text, 4), hash, updated_at "
+	    "FROM docs WHERE id = ?";
+	static const char facet_sql[] = "SELECT key, value FROM facets WHERE "
+	    "doc = ?1 AND NOT (key = 'type' AND value = ?2) AND key != '"
+	    SYNC_FACET "' ORDER BY key, value";
+	static const char link_sql[] = "SELECT target, rel, label FROM links "
+	    "WHERE src = ? ORDER BY rowid";
+	sqlite3_stmt	*stmt;
+	json_t		*d, *a, *meta;
+	int64_t		 rowid;
+	char		*type;
+	int		 rc, c;
+
+	*size = 0;
+	if ((stmt = store_stmt(st, doc_sql)) == NULL)
+		goto fail;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		if (rc == SQLITE_DONE)
+			return NULL;
+		goto fail;
+	}
+	rowid = sqlite3_column_int64(stmt, 0);
+	type = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+	meta = json_loads((const char *)sqlite3_column_text(stmt, 6), 0, NULL);
+	if (!json_is_array(meta)) {
+		json_decref(meta);
+		meta = json_array();
+	}
+	d = json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id",
+	    sync_str(id, strlen(id)), "type", type, "title",
+	    sync_col(stmt, 2), "headings", sync_col(stmt, 3), "body",
+	    sync_col(stmt, 4), "html", sync_col(stmt, 5), "meta", meta,
+	    "hash", sync_col(stmt, 7), "updated_at",
+	    (json_int_t)sqlite3_column_int64(stmt, 8));
+	for (c = 2; c <= 6; c++)
+		*size += (size_t)sqlite3_column_bytes(stmt, c);
+	sqlite3_reset(stmt);
+	if (d == NULL) {
+		free(type);
+		xasprintf(cause, "%s: cannot encode document %s", st->path,
+		    id);
+		return NULL;
+	}
+	json_object_set_new(d, "weight", json_real(sync_weight(st, rowid)));
+
+	if ((stmt = store_stmt(st, facet_sql)) == NULL)
+		goto faild;
+	a = json_array();
+	sqlite3_bind_int64(stmt, 1, rowid);
+	sqlite3_bind_text(stmt, 2, type, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_array_append_new(a, json_pack("[oo]", sync_col(stmt, 0),
+		    sync_col(stmt, 1)));
+		*size += (size_t)sqlite3_column_bytes(stmt, 1) + 16;
+	}
+	sqlite3_reset(stmt);
+	json_object_set_new(d, "facets", a);
+	if (rc != SQLITE_DONE)
+		goto faild;
+
+	if ((stmt = store_stmt(st, link_sql)) == NULL)
+		goto faild;
+	a = json_array();
+	sqlite3_bind_int64(stmt, 1, rowid);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_array_append_new(a, json_pack("[ooo]", sync_col(stmt, 0),
+		    sync_col(stmt, 1), sqlite3_column_type(stmt, 2) ==
+		    SQLITE_NULL ? json_null() : sync_col(stmt, 2)));
+		*size += (size_t)sqlite3_column_bytes(stmt, 0) + 32;
+	}
+	sqlite3_reset(stmt);
+	json_object_set_new(d, "links", a);
+	if (rc != SQLITE_DONE)
+		goto faild;
+	free(type);
+	return d;
+faild:
+	json_decref(d);
+	free(type);
+fail:
+	xasprintf(cause, "%s: cannot read document %s: %s", st->path, id,
+	    sqlite3_errmsg(st->db));
+	return NULL;
+}
+
+/* The declaration of type name into types (once), if it has one. */
+static int
+sync_type_json(struct store *st, const char *name, json_t *types,
+    json_t *seen)
+{
+	static const char sql[] = "SELECT label, label_plural, plugin, facets "
+	    "FROM types WHERE name = ?";
+	sqlite3_stmt	*stmt;
+	json_t		*facets;
+	int		 rc;
+
+	if (json_object_get(seen, name) != NULL)
+		return 0;
+	json_object_set_new(seen, name, json_true());
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		facets = json_loads((const char *)sqlite3_column_text(stmt, 3),
+		    0, NULL);
+		if (!json_is_array(facets)) {
+			json_decref(facets);
+			facets = json_array();
+		}
+		json_array_append_new(types, json_pack("{s:o,s:o,s:o,s:o,s:o}",
+		    "name", sync_str(name, strlen(name)), "label",
+		    sync_col(stmt, 0), "label_plural", sync_col(stmt, 1),
+		    "plugin", sync_col(stmt, 2), "facets", facets));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_sync_page(struct store *st, int64_t since, int64_t limit,
+    size_t budget, struct json_t **out, char **cause)
+{
+	static const char sql[] = "SELECT seq, doc, op, at FROM changes "
+	    "WHERE seq > ? ORDER BY seq LIMIT ?";
+	static const char max_sql[] = "SELECT coalesce(max(seq), 0) FROM "
+	    "changes";
+	sqlite3_stmt	*stmt;
+	json_t		*changes, *types, *seen, *doc, *ch;
+	struct {
+		int64_t	 seq, at;
+		char	*id;
+		int	 put;
+	}		*rows = NULL;
+	size_t		 nrows = 0, i, size, used = 0;
+	int64_t		 next = since, last = 0;
+	char		*epoch = NULL;
+	int		 rc, more = 0, ret = -1;
+
+	*out = NULL;
+	if (limit < 1)
+		limit = 1;
+	/* One snapshot for the page: a put's document is the one of its
+	 * change, not one written since. */
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	changes = json_array();
+	types = json_array();
+	seen = json_object();
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		goto sqlfail;
+	sqlite3_bind_int64(stmt, 1, since);
+	sqlite3_bind_int64(stmt, 2, limit + 1);
+	rows = xcalloc((size_t)limit + 1, sizeof *rows);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		rows[nrows].seq = sqlite3_column_int64(stmt, 0);
+		rows[nrows].id = xstrdup((const char *)
+		    sqlite3_column_text(stmt, 1));
+		rows[nrows].put = strcmp((const char *)
+		    sqlite3_column_text(stmt, 2), "put") == 0;
+		rows[nrows].at = sqlite3_column_int64(stmt, 3);
+		nrows++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	if ((int64_t)nrows > limit) {
+		more = 1;
+		nrows--;
+	}
+	for (i = 0; i < nrows; i++) {
+		doc = NULL;
+		size = 64;
+		if (rows[i].put) {
+			doc = sync_doc_json(st, rows[i].id, &size, cause);
+			if (doc == NULL && *cause != NULL)
+				goto out;
+		}
+		/* The first change always goes, however large. */
+		if (i > 0 && used + size > budget) {
+			json_decref(doc);
+			more = 1;
+			break;
+		}
+		used += size;
+		ch = json_pack("{s:I,s:o,s:s,s:I}", "seq",
+		    (json_int_t)rows[i].seq, "id", sync_str(rows[i].id,
+		    strlen(rows[i].id)), "op", rows[i].put ? "put" : "del",
+		    "at", (json_int_t)rows[i].at);
+		if (doc != NULL) {
+			if (sync_type_json(st, json_string_value(
+			    json_object_get(doc, "type")), types, seen) == -1) {
+				json_decref(doc);
+				json_decref(ch);
+				goto sqlfail;
+			}
+			json_object_set_new(ch, "doc", doc);
+		}
+		json_array_append_new(changes, ch);
+		next = rows[i].seq;
+	}
+	if ((stmt = store_stmt(st, max_sql)) == NULL)
+		goto sqlfail;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		last = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	epoch = store_meta_get(st, "created");
+	*out = json_pack("{s:I,s:I,s:I,s:b,s:s,s:O,s:O}", "since",
+	    (json_int_t)since, "next", (json_int_t)next, "last",
+	    (json_int_t)last, "more", more, "epoch", epoch != NULL ? epoch :
+	    "", "changes", changes, "types", types);
+	if (*out == NULL) {
+		xasprintf(cause, "%s: cannot encode the change feed", st->path);
+		goto out;
+	}
+	ret = 0;
+	goto out;
+sqlfail:
+	xasprintf(cause, "%s: cannot read the change feed: %s", st->path,
+	    sqlite3_errmsg(st->db));
+out:
+	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	for (i = 0; rows != NULL && i <= (size_t)limit; i++)
+		free(rows[i].id);
+	free(rows);
+	free(epoch);
+	json_decref(changes);
+	json_decref(types);
+	json_decref(seen);
+	return ret;
+}
+
+/* --- the follower's side --- */
+
+void
+store_sync_state_clear(struct store_sync_state *ss)
+{
+	if (ss == NULL)
+		return;
+	free(ss->epoch);
+	memset(ss, 0, sizeof *ss);
+}
+
+int
+store_sync_state(struct store *st, const char *origin,
+    struct store_sync_state *ss, char **cause)
+{
+	json_t		*j;
+	char		*key, *v;
+	const char	*e;
+
+	memset(ss, 0, sizeof *ss);
+	key = xsprintf("sync:%s", origin);
+	v = store_meta_get(st, key);
+	free(key);
+	if (v == NULL)
+		return 0;
+	j = json_loads(v, 0, NULL);
+	free(v);
+	if (j == NULL || json_unpack(j, "{s:s,s:I,s:I,s:b}", "epoch", &e,
+	    "seq", &ss->seq, "gen", &ss->gen, "full", &ss->full) == -1) {
+		json_decref(j);
+		xasprintf(cause, "%s: the sync state of %s is unreadable",
+		    st->path, origin);
+		return -1;
+	}
+	ss->epoch = xstrdup(e);
+	json_decref(j);
+	return 0;
+}
+
+static int
+sync_state_put(struct store *st, const char *origin,
+    const struct store_sync_state *ss)
+{
+	json_t	*j;
+	char	*key, *v;
+	int	 rc;
+
+	j = json_pack("{s:s,s:I,s:I,s:b}", "epoch", ss->epoch, "seq",
+	    (json_int_t)ss->seq, "gen", (json_int_t)ss->gen, "full", ss->full);
+	v = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	key = xsprintf("sync:%s", origin);
+	rc = v != NULL ? store_meta_set(st, key, v) : -1;
+	free(key);
+	free(v);
+	return rc;
+}
+
+/* The origin's source row, made the first time. */
+static int
+sync_source(struct store *st, const char *origin, int64_t *sid)
+{
+	static const char sql[] = "INSERT INTO sources (root, path, size, "
+	    "mtime_ns, hash, plugin, indexed_at) VALUES (?, '', 0, 0, '', '"
+	    SYNC_PLUGIN "', ?) ON CONFLICT (root, path) DO UPDATE SET "
+	    "indexed_at = excluded.indexed_at RETURNING id, plugin";
+	sqlite3_stmt	*stmt;
+	const char	*p;
+	int		 rc = -1;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, now_ms());
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*sid = sqlite3_column_int64(stmt, 0);
+		p = (const char *)sqlite3_column_text(stmt, 1);
+		rc = p != NULL && strcmp(p, SYNC_PLUGIN) == 0 ? 0 : -1;
+	}
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+/* A string member of a JSON object, or NULL. */
+static const char *
+sync_get(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int
+sync_text(struct buf *b, json_t *o, const char *key)
+{
+	json_t	*s = json_object_get(o, key);
+
+	if (!json_is_string(s))
+		return -1;
+	buf_add(b, json_string_value(s), json_string_length(s));
+	return 0;
+}
+
+static int
+sync_is_hash(const char *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < 64; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') ||
+		    (h[i] >= 'a' && h[i] <= 'f')))
+			return 0;
+	return h[64] == '\0';
+}
+
+/* The document a put carries, as an extracted one: NULL when malformed. */
+static struct xdoc *
+sync_xdoc(json_t *o, const char *label)
+{
+	struct xdoc	*d;
+	json_t		*a, *e, *l;
+	const char	*id, *type, *k, *v, *lab;
+	size_t		 i;
+	double		 w;
+
+	if ((id = sync_get(o, "id")) == NULL || *id == '\0' ||
+	    (type = sync_get(o, "type")) == NULL || *type == '\0' ||
+	    sync_get(o, "hash") == NULL || !sync_is_hash(sync_get(o, "hash")))
+		return NULL;
+	d = xdoc_new(id, type);
+	if (sync_text(&d->text[0], o, "title") == -1 ||
+	    sync_text(&d->text[1], o, "headings") == -1 ||
+	    sync_text(&d->text[2], o, "body") == -1 ||
+	    sync_get(o, "html") == NULL)
+		goto bad;
+	d->html = xstrdup(sync_get(o, "html"));
+	if (json_is_number(json_object_get(o, "weight"))) {
+		w = json_number_value(json_object_get(o, "weight"));
+		d->weight = w > 0 && w <= 2.0 ? w : 1.0;
+	}
+	if (!json_is_array(a = json_object_get(o, "meta")))
+		goto bad;
+	json_array_foreach(a, i, e) {
+		if (!json_is_array(e) || json_array_size(e) != 3 ||
+		    (k = json_string_value(json_array_get(e, 0))) == NULL ||
+		    (lab = json_string_value(json_array_get(e, 1))) == NULL ||
+		    (v = json_string_value(json_array_get(e, 2))) == NULL)
+			goto bad;
+		kvlist_add(&d->meta, k, lab, v);
+	}
+	if (!json_is_array(a = json_object_get(o, "facets")))
+		goto bad;
+	json_array_foreach(a, i, e) {
+		if (!json_is_array(e) || json_array_size(e) != 2 ||
+		    (k = json_string_value(json_array_get(e, 0))) == NULL ||
+		    (v = json_string_value(json_array_get(e, 1))) == NULL)
+			goto bad;
+		/* The store adds the type facet itself; « origine » is ours. */
+		if (strcmp(k, SYNC_FACET) != 0 && strcmp(k, "type") != 0)
+			kvlist_add(&d->facets, k, NULL, v);
+	}
+	kvlist_add(&d->facets, SYNC_FACET, NULL, label);
+	if (!json_is_array(a = json_object_get(o, "links")))
+		goto bad;
+	json_array_foreach(a, i, e) {
+		l = json_array_get(e, 2);
+		if (!json_is_array(e) || json_array_size(e) != 3 ||
+		    (k = json_string_value(json_array_get(e, 0))) == NULL ||
+		    (v = json_string_value(json_array_get(e, 1))) == NULL ||
+		    !(json_is_string(l) || json_is_null(l)))
+			goto bad;
+		kvlist_add(&d->links, k, json_string_value(l), v);
+	}
+	return d;
+bad:
+	xdoc_free(d);
+	return NULL;
+}
+
+/* A type the synced documents need: declared as the origin declares it
+ * unless this index declares it already, and with the « Origine » facet
+ * either way (savoir index declares its types again without it; the next
+ * sync adds it back). */
+static int
+sync_put_type(struct store *st, json_t *t)
+{
+	static const char get[] = "SELECT facets FROM types WHERE name = ?";
+	static const char put[] = "INSERT OR REPLACE INTO types (name, label, "
+	    "label_plural, plugin, facets) VALUES (?, ?, ?, ?, ?)";
+	static const char upd[] = "UPDATE types SET facets = ? WHERE name = ?";
+	sqlite3_stmt	*stmt;
+	json_t		*facets = NULL, *f;
+	const char	*name, *label, *plural, *plugin;
+	char		*s;
+	size_t		 i;
+	int		 rc, found;
+
+	if ((name = sync_get(t, "name")) == NULL || *name == '\0' ||
+	    (label = sync_get(t, "label")) == NULL ||
+	    (plural = sync_get(t, "label_plural")) == NULL ||
+	    (plugin = sync_get(t, "plugin")) == NULL ||
+	    !json_is_array(json_object_get(t, "facets")))
+		return 1;
+	if ((stmt = store_stmt(st, get)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		facets = json_loads((const char *)sqlite3_column_text(stmt, 0),
+		    0, NULL);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	found = rc == SQLITE_ROW;
+	if (!found) {
+		facets = json_deep_copy(json_object_get(t, "facets"));
+		/* Only well-formed declarations. */
+		for (i = 0; i < json_array_size(facets); i++) {
+			f = json_array_get(facets, i);
+			if (sync_get(f, "key") == NULL ||
+			    sync_get(f, "label") == NULL ||
+			    !json_is_integer(json_object_get(f, "kind"))) {
+				json_array_remove(facets, i);
+				i--;
+			}
+		}
+	}
+	if (!json_is_array(facets)) {
+		json_decref(facets);
+		facets = json_array();
+	}
+	json_array_foreach(facets, i, f)
+		if (strcmp(sync_get(f, "key") ? sync_get(f, "key") : "",
+		    SYNC_FACET) == 0)
+			break;
+	if (found && i < json_array_size(facets)) {
+		json_decref(facets);
+		return 0;
+	}
+	if (i == json_array_size(facets))
+		json_array_append_new(facets, json_pack("{s:s,s:s,s:i}", "key",
+		    SYNC_FACET, "label", "Origine", "kind", 0));
+	s = json_dumps(facets, JSON_COMPACT);
+	json_decref(facets);
+	if (s == NULL)
+		return -1;
+	if ((stmt = store_stmt(st, found ? upd : put)) == NULL) {
+		free(s);
+		return -1;
+	}
+	if (found) {
+		sqlite3_bind_text(stmt, 1, s, -1, free);
+		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, label, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, plural, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, plugin, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, s, -1, free);
+	}
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * At the end of a run: every type the origin's documents have declares
+ * the « Origine » facet again (savoir index declares its own types anew,
+ * without it).
+ */
+static int
+sync_retype(struct store *st, int64_t sid)
+{
+	static const char sql[] = "SELECT DISTINCT type FROM docs WHERE "
+	    "source = ?";
+	sqlite3_stmt	*stmt;
+	char		**names = NULL;
+	size_t		 n = 0, i;
+	json_t		*t;
+	int		 rc, ret = -1;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, sid);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrdup((const char *)sqlite3_column_text(stmt,
+		    0));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* Undeclared here: declared with the name for labels. */
+		t = json_pack("{s:s,s:s,s:s,s:s,s:[]}", "name", names[i],
+		    "label", names[i], "label_plural", names[i], "plugin",
+		    SYNC_PLUGIN, "facets");
+		rc = t != NULL ? sync_put_type(st, t) : 1;
+		json_decref(t);
+		if (rc == -1)
+			goto out;
+	}
+	ret = 0;
+out:
+	strv_free(names, n);
+	return ret;
+}
+
+/* The document of this id: 1 with its rowid, source and hash, 0 none. */
+static int
+sync_existing(struct store *st, const char *id, int64_t *rowid,
+    int64_t *source, char hash[65])
+{
+	static const char sql[] = "SELECT rowid, source, hash FROM docs "
+	    "WHERE id = ?";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*rowid = sqlite3_column_int64(stmt, 0);
+		*source = sqlite3_column_int64(stmt, 1);
+		snprintf(hash, 65, "%s", (const char *)
+		    sqlite3_column_text(stmt, 2));
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sync_set_gen(struct store *st, int64_t rowid, int64_t gen)
+{
+	static const char sql[] = "UPDATE docs SET ord = ? WHERE rowid = ?";
+	sqlite3_stmt	*stmt;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, gen);
+	sqlite3_bind_int64(stmt, 2, rowid);
+	return sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+}
+
+/* After a full pass: the origin's documents it did not bring again. */
+static int
+sync_sweep(struct store *st, int64_t sid, int64_t gen, int64_t *n)
+{
+	static const char sql[] = "SELECT rowid, id FROM docs WHERE source = ? "
+	    "AND ord < ?";
+	sqlite3_stmt	*stmt;
+	char		**ids = NULL;
+	int64_t		*rowids = NULL;
+	size_t		 nid = 0, i;
+	int		 rc, ret = -1;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, sid);
+	sqlite3_bind_int64(stmt, 2, gen);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, nid + 1, sizeof *ids);
+		rowids = xreallocarray(rowids, nid + 1, sizeof *rowids);
+		rowids[nid] = sqlite3_column_int64(stmt, 0);
+		ids[nid++] = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto out;
+	for (i = 0; i < nid; i++)
+		if (store_delete_doc(st, rowids[i], ids[i]) == -1)
+			goto out;
+	*n += (int64_t)nid;
+	ret = 0;
+out:
+	strv_free(ids, nid);
+	free(rowids);
+	return ret;
+}
+
+/* Apply one change; -1 on a store error, 1 when malformed. */
+static int
+sync_change(struct store *st, json_t *c, int64_t sid, int64_t gen,
+    const char *label, struct store_sync_stats *stats, char **cause)
+{
+	struct xdoc	*d;
+	const char	*id, *op;
+	json_t		*doc;
+	int64_t		 rowid = 0, source = 0;
+	char		 hash[65];
+	int		 rc;
+
+	if ((id = sync_get(c, "id")) == NULL || *id == '\0' ||
+	    (op = sync_get(c, "op")) == NULL)
+		return 1;
+	if ((rc = sync_existing(st, id, &rowid, &source, hash)) == -1)
+		return -1;
+	if (strcmp(op, "del") == 0) {
+		if (rc == 1 && source == sid) {
+			if (store_delete_doc(st, rowid, id) == -1)
+				return -1;
+			stats->dels++;
+		}
+		return 0;
+	}
+	if (strcmp(op, "put") != 0)
+		return 1;
+	if ((doc = json_object_get(c, "doc")) == NULL)
+		return 0;	/* gone before the page was read */
+	if (strcmp(sync_get(doc, "id") ? sync_get(doc, "id") : "", id) != 0)
+		return 1;
+	if (rc == 1 && source != sid) {
+		stats->skipped++;	/* a local document (or another
+					 * origin's) keeps its id */
+		return 0;
+	}
+	if (rc == 1 && strcmp(hash, sync_get(doc, "hash")) == 0) {
+		stats->unchanged++;
+		return sync_set_gen(st, rowid, gen);
+	}
+	if ((d = sync_xdoc(doc, label)) == NULL)
+		return 1;
+	if (rc == 1 && store_delete_doc(st, rowid, id) == -1) {
+		xdoc_free(d);
+		return -1;
+	}
+	rc = store_insert_doc(st, sid, (int)gen, d, sync_get(doc, "hash"),
+	    cause);
+	xdoc_free(d);
+	if (rc != 0)
+		return -1;
+	stats->puts++;
+	return 0;
+}
+
+int
+store_sync_apply(struct store *st, const char *origin, const char *label,
+    struct json_t *page, struct store_sync_stats *stats, char **cause)
+{
+	struct store_sync_state	 ss;
+	json_t			*changes, *c, *types;
+	const char		*epoch;
+	json_int_t		 since, next, seq, prev;
+	int64_t			 sid;
+	size_t			 i;
+	int			 more, rc;
+	char			*why = NULL;
+
+	if (json_unpack(page, "{s:I,s:I,s:b,s:s,s:o,s:o}", "since", &since,
+	    "next", &next, "more", &more, "epoch", &epoch, "changes",
+	    &changes, "types", &types) == -1 || !json_is_array(changes) ||
+	    !json_is_array(types) || *epoch == '\0') {
+		xasprintf(cause, "%s: not a page of the change feed with "
+		    "content (is it a Savoir server of this version?)", origin);
+		return -1;
+	}
+	if (store_begin(st) == -1) {
+		xasprintf(cause, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (store_sync_state(st, origin, &ss, cause) == -1)
+		goto fail;
+	if (strcmp(ss.epoch != NULL ? ss.epoch : "", epoch) != 0 ||
+	    (since == 0 && ss.seq != 0)) {
+		/* A new index there (or the first sync), or the caller
+		 * starting over (the origin's feed went back: an older copy
+		 * imported there): a full pass. */
+		if (since != 0) {
+			xasprintf(cause, "%s: its index changed (epoch %s): "
+			    "start over from 0", origin, epoch);
+			goto fail;
+		}
+		free(ss.epoch);
+		ss.epoch = xstrdup(epoch);
+		ss.gen++;
+		ss.full = 1;
+		ss.seq = 0;
+	}
+	if (since != ss.seq) {
+		xasprintf(cause, "%s: the page starts after change %lld, the "
+		    "last applied is %lld", origin, (long long)since,
+		    (long long)ss.seq);
+		goto fail;
+	}
+	if (sync_source(st, origin, &sid) == -1) {
+		xasprintf(cause, "%s: cannot record the origin %s: %s",
+		    st->path, origin, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	json_array_foreach(types, i, c)
+		if (sync_put_type(st, c) == -1)
+			goto sqlfail;
+	prev = since;
+	json_array_foreach(changes, i, c) {
+		if (!json_is_integer(json_object_get(c, "seq")) ||
+		    (seq = json_integer_value(json_object_get(c, "seq"))) <=
+		    prev || seq > next) {
+			xasprintf(cause, "%s: change %zu of the page is out of "
+			    "order", origin, i);
+			goto fail;
+		}
+		prev = seq;
+		rc = sync_change(st, c, sid, ss.gen, label, stats, &why);
+		if (rc == 1) {
+			xasprintf(cause, "%s: change %lld is malformed",
+			    origin, (long long)seq);
+			goto fail;
+		}
+		if (rc == -1) {
+			if (why != NULL) {
+				*cause = why;
+				why = NULL;
+				goto fail;
+			}
+			goto sqlfail;
+		}
+	}
+	if (next < prev) {
+		xasprintf(cause, "%s: the page's next change (%lld) is behind "
+		    "its changes", origin, (long long)next);
+		goto fail;
+	}
+	ss.seq = next;
+	if (!more && ss.full) {
+		if (sync_sweep(st, sid, ss.gen, &stats->dels) == -1)
+			goto sqlfail;
+		ss.full = 0;
+	}
+	if (!more && sync_retype(st, sid) == -1)
+		goto sqlfail;
+	if (sync_state_put(st, origin, &ss) == -1)
+		goto sqlfail;
+	if (store_commit(st) == -1) {
+		xasprintf(cause, "%s: cannot commit: %s", st->path,
+		    store_disk_full(st) ? "the disk is full" :
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	stats->pages++;
+	store_sync_state_clear(&ss);
+	return 0;
+sqlfail:
+	xasprintf(cause, "%s: %s", st->path, sqlite3_errmsg(st->db));
+fail:
+	store_rollback(st);
+	store_sync_state_clear(&ss);
+	return -1;
+}
+
+/*
+ * A local document takes the id of a synced one: the synced one goes
+ * (without a change of its own: the local put that follows is the
+ * change).  1 when one went, 0 when the id is not a synced document's
+ * (or source is a synced one itself), -1 on an error.
+ */
+int
+store_sync_yield(struct store *st, const char *id, int64_t source)
+{
+	static const char sel[] = "SELECT d.rowid FROM docs d JOIN sources s "
+	    "ON s.id = d.source WHERE d.id = ?1 AND s.plugin = '" SYNC_PLUGIN
+	    "' AND d.source != ?2 AND NOT EXISTS (SELECT 1 FROM sources "
+	    "WHERE id = ?2 AND plugin = '" SYNC_PLUGIN "')";
+	static const char del[] = "DELETE FROM docs WHERE rowid = ?";
+	sqlite3_stmt	*stmt;
+	int64_t		 rowid;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, sel)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, source);
+	rc = sqlite3_step(stmt);
+	rowid = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW || (stmt = store_stmt(st, del)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rowid);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* Documents a run changes above which it merges the postings as an
+ * indexing run does (all into one on an index under 200,000 documents):
+ * a replica that syncs a few documents a minute would otherwise rewrite
+ * its whole postings every minute (a second on 29,115 articles). */
+#define SYNC_OPTIMIZE_MIN	1000
+
+int
+store_sync_finish(struct store *st, int64_t changed, char **cause)
+{
+	int	 rc;
+
+	if (store_begin(st) == -1) {
+		xasprintf(cause, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (changed >= SYNC_OPTIMIZE_MIN)
+		rc = store_optimize(st, cause);
+	else
+		rc = postings_merge(st->db, 0, cause);	/* levels only */
+	if (rc == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	if (store_commit(st) == -1) {
+		xasprintf(cause, "%s: cannot commit: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		store_rollback(st);
+		return -1;
+	}
+	store_checkpoint(st);
+	return 0;
+}
