@@ -8,10 +8,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
 
 #include "savoir.h"
 
@@ -139,16 +144,93 @@ cli_open(int flags)
 	return st;
 }
 
+/* --synonyms FILE, or --synonyms '' for none (not even the
+ * configuration's). */
+static int	 cli_synonyms_given;
+
 int
 cli_synonyms(char *path, void *out)
 {
 	struct synonyms	**syn = out;
 	char		 *cause = NULL;
 
+	cli_synonyms_given = 1;
 	synonyms_free(*syn);
+	*syn = NULL;
+	if (*path == '\0')
+		return 0;
 	if ((*syn = synonyms_load(path, &cause)) == NULL) {
 		cli_cause(cause);
 		return -1;
 	}
+	return 0;
+}
+
+static int
+cli_ini(void *arg, const char *section, const char *name, const char *value)
+{
+	char	**out = arg;
+
+	if (strcmp(section, "search") == 0 && strcmp(name, "synonyms") == 0) {
+		free(*out);
+		*out = xstrdup(value);
+	}
+	return 1;
+}
+
+/*
+ * The synonyms savoird would search with: [search] synonyms of the
+ * configuration found as the server's would be (--config, else
+ * $SAVOIR_CONF, an empty one meaning none, else SYSCONFDIR/savoir/
+ * savoir.conf when there is one), unless --synonyms was given.  A file
+ * named but absent is searched without, as the server does; one that is
+ * wrong is an error.  0, or -1 with the message printed.
+ */
+int
+cli_config_synonyms(struct synonyms **syn)
+{
+	static const char	 dflt[] = SYSCONFDIR "/savoir/savoir.conf";
+	const char		*path = cli.config;
+	char			*val = NULL, *cause = NULL;
+	int			 rc, explicit = 1;
+
+	if (cli_synonyms_given)
+		return 0;
+	if (path == NULL && (path = getenv("SAVOIR_CONF")) == NULL) {
+		path = dflt;
+		explicit = 0;
+		if (access(path, F_OK) == -1)
+			return 0;
+	}
+	if (*path == '\0')
+		return 0;
+	if ((rc = ini_parse(path, cli_ini, &val)) != 0) {
+		free(val);
+		if (rc == -1)
+			log_warnx("%s: cannot read: %s%s", path,
+			    strerror(errno), explicit ? "" :
+			    " (searching without its synonyms)");
+		else
+			log_warnx("%s: line %d: not a 'key = value' line or a "
+			    "[section]", path, rc);
+		return explicit ? -1 : 0;
+	}
+	if (val == NULL || *val == '\0') {
+		free(val);
+		return 0;
+	}
+	if (access(val, F_OK) == -1) {
+		log_warnx("%s: [search] synonyms: %s does not exist: searching "
+		    "without synonyms", path, val);
+		free(val);
+		return 0;
+	}
+	if ((*syn = synonyms_load(val, &cause)) == NULL) {
+		log_warnx("%s: [search] synonyms: %s", path, cause);
+		free(cause);
+		free(val);
+		return -1;
+	}
+	free(val);
 	return 0;
 }

@@ -170,7 +170,8 @@ cmd_search(int argc, char **argv)
 		synonyms_free(syn);
 		return 2;
 	}
-	if ((st = cli_open(STORE_RDONLY)) == NULL) {
+	if (cli_config_synonyms(&syn) == -1 ||
+	    (st = cli_open(STORE_RDONLY)) == NULL) {
 		buf_free(&q);
 		free(filters);
 		synonyms_free(syn);

@@ -38,12 +38,14 @@ usage(FILE *f, const char *cmd)
 {
 	size_t	 i;
 
-	fprintf(f, "usage: savoir [--db FILE] [--plugins DIRS] [-v] COMMAND "
-	    "[ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: savoir [--db FILE] [--plugins DIRS] [--config FILE] "
+	    "[-v] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\n'savoir COMMAND --help' describes a command.\n"
-	    "The index is --db, else $SAVOIR_DB, else ./savoir.db.\n");
+	    "The index is --db, else $SAVOIR_DB, else ./savoir.db.\n"
+	    "search uses the [search] synonyms of --config, else $SAVOIR_CONF,\n"
+	    "else " SYSCONFDIR "/savoir/savoir.conf, as savoird would.\n");
 }
 
 static int
@@ -61,6 +63,7 @@ main(int argc, char **argv)
 	struct cli_opt	 opts[] = {
 		CLI_OPT_DB,
 		CLI_OPT_STR("plugins", 'p', &cli.plugins),
+		CLI_OPT_STR("config", 'c', &cli.config),
 		CLI_OPT_FLAG("verbose", 'v', &verbose),
 		CLI_OPT_ANSWER("version", 'V', version),
 		CLI_OPT_END

@@ -15,6 +15,7 @@
 struct cli {
 	const char	*db;		/* --db, $SAVOIR_DB or ./savoir.db */
 	const char	*plugins;	/* --plugins or plugins_default_dirs() */
+	const char	*config;	/* --config, for [search] synonyms */
 	int		 json;
 };
 
@@ -90,6 +91,8 @@ struct store	*cli_open(int flags);
  * synonyms of path, or -1 once the reason is printed (it is then NULL).
  */
 int		 cli_synonyms(char *path, void *out);
+/* The configuration's [search] synonyms, unless --synonyms was given. */
+int		 cli_config_synonyms(struct synonyms **);
 
 /* cmd_index.c */
 int	cmd_index(int, char **);

@@ -75,6 +75,7 @@ listen_free(struct listen_addr *a, int n)
 	for (i = 0; i < n; i++) {
 		free(a[i].host);
 		free(a[i].port);
+		free(a[i].bound);
 	}
 }
 

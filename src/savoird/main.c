@@ -426,10 +426,13 @@ main(int argc, char **argv)
 		free(desc);
 	}
 	for (i = 0; i < c->nlisten; i++)
-		log_info("serving https://%s%s%s:%s/ (%d workers)",
-		    strchr(c->listen[i].host, ':') ? "[" : "",
+		log_info("serving https://%s%s%s:%s/ (bound to %s%s, %d "
+		    "worker%s)", strchr(c->listen[i].host, ':') ? "[" : "",
 		    c->listen[i].host, strchr(c->listen[i].host, ':') ? "]" :
-		    "", c->listen[i].port, server.nworkers);
+		    "", c->listen[i].port, c->listen[i].bound != NULL ?
+		    c->listen[i].bound : "?", server_wildcard(c->listen[i].bound) ?
+		    ": every address of this machine" : "", server.nworkers,
+		    server.nworkers > 1 ? "s" : "");
 	for (i = 0; i < c->nhttp_listen; i++) {
 		desc = laptop_url(&c->http_listen[i]);
 		log_info("serving %s on %s", c->db, desc);

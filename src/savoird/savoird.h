@@ -33,6 +33,7 @@
 struct listen_addr {
 	char	*host;		/* "127.0.0.1", "::1", "0.0.0.0" */
 	char	*port;
+	char	*bound;		/* the address bound, numeric: "[::1]:8443" */
 };
 struct config {
 	char		*path;		/* NULL: embedded defaults */
@@ -150,6 +151,8 @@ struct server {
 };
 /* Bind every listener (before dropping privileges). */
 int	 server_bind(struct server *, char **cause);
+/* Is a bound address ("0.0.0.0:443", "[::]:443") every address? */
+int	 server_wildcard(const char *bound);
 /* Start the workers; returns when they run. */
 int	 server_start(struct server *, char **cause);
 /* Ask every worker to stop and join them. */

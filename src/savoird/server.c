@@ -117,12 +117,13 @@ worker_pool_set(struct worker *w)
 	pool_set(w->pool, cap, c->max_per_address, c->shed_after_ms);
 }
 
-/* Bind one socket to addr; port_out gets the port actually bound. */
+/* Bind one socket to addr; port_out gets the port actually bound, and
+ * bound (when not NULL) the numeric address, "127.0.0.1:8443". */
 static int
 server_socket(const struct listen_addr *a, const char *port_in,
-    char *port_out, size_t port_len, char **cause)
+    char *port_out, size_t port_len, char **bound, char **cause)
 {
-	char			 port[16];
+	char			 port[16], host[NI_MAXHOST];
 	struct addrinfo		 hints, *res = NULL;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof ss;
@@ -163,9 +164,14 @@ server_socket(const struct listen_addr *a, const char *port_in,
 		goto fail;
 	}
 	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 &&
-	    getnameinfo((struct sockaddr *)&ss, sslen, NULL, 0, port_out,
-	    port_len, NI_NUMERICSERV) == 0) {
-		/* port_out set */
+	    getnameinfo((struct sockaddr *)&ss, sslen, host, sizeof host,
+	    port_out, port_len, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+		if (bound != NULL) {
+			free(*bound);
+			*bound = xsprintf("%s%s%s:%s", ss.ss_family ==
+			    AF_INET6 ? "[" : "", host, ss.ss_family ==
+			    AF_INET6 ? "]" : "", port_out);
+		}
 	} else
 		snprintf(port_out, port_len, "%s", port);
 	freeaddrinfo(res);
@@ -217,6 +223,13 @@ server_port_free(const struct listen_addr *a, const char *port, char **cause)
 }
 
 int
+server_wildcard(const char *bound)
+{
+	return bound != NULL && (strncmp(bound, "0.0.0.0:", 8) == 0 ||
+	    strncmp(bound, "[::]:", 5) == 0);
+}
+
+int
 server_bind(struct server *s, char **cause)
 {
 	struct config		*c = s->conf;
@@ -238,7 +251,8 @@ server_bind(struct server *s, char **cause)
 				return -1;
 			for (j = 0; j < s->nworkers; j++) {
 				fd = server_socket(&addrs[k][i], port, port,
-				    sizeof port, cause);
+				    sizeof port, j == 0 ? &((struct listen_addr *)
+				    addrs[k])[i].bound : NULL, cause);
 				if (fd == -1)
 					return -1;
 				s->workers[j].fds[k][i] = fd;

@@ -257,6 +257,19 @@ await step('keep the whole library', async () => {
 	    'the pinned document says it is kept');
 });
 
+// Three searches, answered by the server now and by the browser's copy
+// once the server is gone: the same first result, the notice shown.
+const SEARCHES = ['eau assainissement', 'coopération décentralisée Sénégal', 'L1115-1'];
+const serverFirst = {};
+await step('searches on the server, before it goes', async () => {
+	for (const q of SEARCHES) {
+		const r = await fetch(`${base}/api/search?q=${encodeURIComponent(q)}&limit=1`);
+		const d = await r.json();
+		serverFirst[q] = d.hits && d.hits[0] ? d.hits[0].id : null;
+		ok(serverFirst[q] !== null, `the server finds « ${q} »`, JSON.stringify(d).slice(0, 200));
+	}
+});
+
 await step('offline', async () => {
 	await stopServer();
 	ok(server.exitCode !== null || server.signalCode !== null, 'savoird is stopped (killed)');
@@ -285,10 +298,23 @@ await step('offline', async () => {
 	    'a page never kept gets the French offline page');
 	ok(await page.locator('a[href="/hors-ligne"]').count() === 1,
 	    'which points to the documents kept');
-	await page.goto(`${base}/recherche?q=eau`);
-	ok(await page.title() === searchTitle && /\/recherche\?q=eau$/.test(page.url()),
-	    'a search offline is answered by the offline search page, at /recherche?q=eau',
-	    `${await page.title()} at ${page.url()}`);
+	for (const q of SEARCHES) {
+		await page.goto(`${base}/recherche?q=${encodeURIComponent(q)}`);
+		ok(await page.title() === searchTitle && /\/recherche\?q=/.test(page.url()),
+		    `offline, « ${q} » is answered by the offline search page at /recherche`,
+		    `${await page.title()} at ${page.url()}`);
+		await page.locator('#offline-hits li').first().waitFor({ timeout: 10000 });
+		ok(/Recherche hors ligne/.test(await page.locator('#offline-notice').textContent()) &&
+		    await page.locator('#offline-notice').isVisible(),
+		    '... says « Recherche hors ligne »');
+		const href = await page.locator('#offline-hits li a').first().getAttribute('href');
+		const id = decodeURIComponent(href.replace(/^\/doc\//, ''));
+		ok(id === serverFirst[q], `... with the server's first result (${serverFirst[q]})`, id);
+	}
+	await screenshot(page, 'hors-connexion-recherche');
+	const first = page.locator('#offline-hits li a').first();
+	await Promise.all([page.waitForURL(/\/doc\//), first.click()]);
+	ok((await page.locator('h1').count()) === 1, 'an offline result opens its kept page');
 	await page.goto(`${base}/`);
 	ok((await page.title()) === 'Savoir', 'the home page opens offline');
 	ok(messages.length === 0, 'no console message while offline', messages.join('\n'));

@@ -3,7 +3,7 @@
 # document has a title, a type and its sources, every internal link and
 # cited article resolves, and a few searches give the expected first hit.
 . "$(dirname "$0")/lib.sh"
-plan 26
+plan 32
 
 kb="$T_TMP/corpus.db"
 sv() { "$SAVOIR" --db "$kb" "$@"; }
@@ -67,6 +67,17 @@ has "... and widens an acronym to its expansions" 'AECT » est aussi cherché so
 n_plain=$(sv search --json AECT 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 n_syn=$(sv search --json --synonyms "$syn" AECT 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 check "... which finds documents that only write it out ($n_plain -> $n_syn)" test "${n_syn:-0}" -gt "${n_plain:-0}"
+# Without --synonyms, the CLI takes the configuration's, as savoird does.
+printf '[server]\nlisten = 127.0.0.1:1\n[search]\nsynonyms = %s\n' "$syn" >"$T_TMP/conf"
+check "savoir search takes the configuration's [search] synonyms (\$SAVOIR_CONF)" \
+    env SAVOIR_CONF="$T_TMP/conf" "$SAVOIR" --db "$kb" search AECT
+has "... and says so" 'AECT » est aussi cherché sous' "$T_TMP/out"
+check "... or --config's; --synonyms '' searches without" \
+    "$SAVOIR" --db "$kb" --config "$T_TMP/conf" search --synonyms '' AECT
+hasnt "... (no synonyms then)" 'est aussi cherché sous' "$T_TMP/out"
+fails "a configuration that cannot be read is an error" 2 \
+    "$SAVOIR" --db "$kb" --config "$T_TMP/absent.conf" search AECT
+has "... that names it" "absent.conf: cannot read" "$T_TMP/out"
 check "every synonym group names something the library contains" python3 - "$syn" "$SAVOIR" "$kb" <<'PYEOF'
 import json, subprocess, sys
 syn, savoir, kb = sys.argv[1:4]

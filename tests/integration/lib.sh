@@ -9,6 +9,10 @@ export SAVOIR_PLUGINS
 PYTHONPATH="$top_srcdir/tests/integration${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONPATH
 SAVOIR="$top_builddir/savoir"
+# The CLI reads the synonyms of the configuration it finds, as savoird
+# does: none here (a machine with the package installed has one in /etc).
+SAVOIR_CONF=
+export SAVOIR_CONF
 T_N=0
 T_FAILED=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/savoir-it.XXXXXX")

@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 52
+plan 55
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -267,4 +267,28 @@ check "plain http to a loopback address is accepted" \
 "$SAVOIR" --db "$E" doc --html hostile/x >"$T_TMP/e.html" 2>&1
 has "the origin's HTML is sanitized here (the text kept)" ">ok<" "$T_TMP/e.html"
 hasnt "... no script, no event handler, no javascript: link" "script|onclick|javascript" "$T_TMP/e.html"
+# --- [sync]: the daemon's side process follows A by itself -----------------------
+read -r PD < <(free_ports 1)
+mkdir -p "$T_TMP/d" "$T_TMP/empty"
+D="$T_TMP/d/kb.db"
+"$SAVOIR" --db "$D" index "$T_TMP/empty" >/dev/null 2>&1
+chmod -R a+rwX "$T_TMP/d"
+export SAVOIR_BIN="$top_builddir/savoir"
+pid_d=""
+trap 'kill -9 $pid_a $pid_b $pid_c $pid_f $pid_d 2>/dev/null; rm -rf "$T_TMP"' EXIT
+start_daemon d "$PD" "$D" "[sync]" "url = $U" "pin = $pin" "interval = 10"
+want=$(sqlite3 "$A" "SELECT id FROM docs ORDER BY id LIMIT 1")
+synced_in=""
+for i in $(seq 1 150); do
+	if [ "$(curl -sk -o /dev/null -w '%{http_code}' \
+	    "https://127.0.0.1:$PD/api/doc/$want")" = 200 ]; then
+		synced_in=$((i * 100))
+		break
+	fi
+	sleep 0.1
+done
+check "with [sync], savoird's side process brings A's documents (${synced_in:-no} ms)" \
+	test -n "$synced_in"
+check "... all of them" test "$(ndocs "$D")" = "$(ndocs "$A")"
+has "... and its log says so" "sync: .* puts" "$T_TMP/d.log"
 finish
