@@ -216,6 +216,21 @@ notes_is(cmark_node *node, const char *type)
  * "https://…/cooperation-decentralisee-…" would otherwise match searches
  * and fill snippets with URL fragments.  The page itself keeps them.
  */
+/* Where a web address ends: at white space, a closing bracket, or a
+ * French closing guillemet (two bytes: never cut a character in two). */
+static const char *
+notes_url_end(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == ')' ||
+		    *p == ']' || *p == '>')
+			break;
+		if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xBB)
+			break;
+	}
+	return p;
+}
+
 static void
 notes_add_text(struct savoir_buf *out, const char *s)
 {
@@ -229,7 +244,7 @@ notes_add_text(struct savoir_buf *out, const char *s)
 			continue;
 		}
 		host->buf_add(out, s, (size_t)(url - s));
-		s = url + strcspn(url, " \t\n»)]>");
+		s = notes_url_end(url);
 	}
 	host->buf_adds(out, s);
 }

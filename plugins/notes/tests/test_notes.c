@@ -404,6 +404,28 @@ t_grid(void **st)
 	    "grille-cadre-juridique");
 }
 
+/* A web address leaves the indexed text whole, never half a character
+ * (fuzz: "»" was two separate stop bytes, and a BOM inside an address
+ * lost its first byte only). */
+static void
+t_address_cut(void **st)
+{
+	static const char text[] =
+	    "---\n"
+	    "title: T\n"
+	    "type: note\n"
+	    "---\n"
+	    "Voir https://ex.org/a\xef\xbb\xbf;b fin, « https://ex.org/é » et "
+	    "(https://ex.org/c).\n";
+	struct savoir_sink	*s = *st;
+	const struct xdoc	*d;
+
+	d = run_mem_doc(s, "x.md", text, strlen(text), 0, -1);
+	assert_string_equal(d->text[SAVOIR_COL_BODY].data,
+	    "Voir  fin, «  » et ().");
+	assert_int_equal(s->misuse, 0);
+}
+
 int
 main(void)
 {
@@ -422,6 +444,7 @@ main(void)
 		FH_TEST(t_lenient),
 		FH_TEST(t_title_block),
 		FH_TEST(t_sources_section),
+		FH_TEST(t_address_cut),
 		FH_TEST(t_grid),
 	};
 
