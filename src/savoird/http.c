@@ -309,7 +309,8 @@ http_refused(struct req *q)
 		if (strcmp(http_refusals[i].code, code) == 0)
 			message = http_refusals[i].message;
 	uri = evhttp_request_get_uri(q->r);
-	q->path = uri != NULL && strcmp(uri, "/api/") == 0 ? "/api/" : "/";
+	q->path = uri != NULL && strncmp(uri, "/api/", 5) == 0 ? "/api/" :
+	    "/";
 	q->route = "other";
 	if (status == 405)
 		evhttp_add_header(evhttp_request_get_output_headers(q->r),
@@ -412,6 +413,10 @@ http_handle(struct evhttp_request *r, struct worker *w, int tls)
 
 	if (http_refused(&q))
 		return;
+	/* Until the path is decoded, an error is JSON for what asks /api/. */
+	raw = evhttp_request_get_uri(r);
+	if (raw != NULL && strncmp(raw, "/api/", 5) == 0)
+		q.path = "/api/";
 	switch (evhttp_request_get_command(r)) {
 	case EVHTTP_REQ_GET:
 	case EVHTTP_REQ_HEAD:

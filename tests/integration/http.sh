@@ -506,6 +506,21 @@ out=$(hpy malformed "$PH")
 if [ "$out" = "bad 0" ]; then ok "malformed requests get a 4xx or a closed connection"
 else not_ok "malformed requests: $out"; fi
 status_is "still serving after malformed requests" 200 "$S/healthz"
+# Under /api/, whatever stops a request answers in the API's shape: JSON
+# {"error": {"code", "message"}} with the status (the API is a contract).
+api_err() {
+	local d=$1 want=$2; shift 2
+	curl -sk -o "$T_TMP/apierr" -w '%{http_code} %{content_type}' "$@" >"$T_TMP/apihead"
+	if grep -q "^$want application/json" "$T_TMP/apihead" && "$PY" -c '
+import json, sys
+e = json.load(open(sys.argv[1]))["error"]
+assert e["code"] and e["message"]' "$T_TMP/apierr" 2>/dev/null; then ok "$d"
+	else not_ok "$d ($(cat "$T_TMP/apihead"))"; head -c 300 "$T_TMP/apierr" | diag; fi
+}
+api_err "/api/: POST is a JSON 405" 405 -X POST "$S/api/search?q=eau"
+api_err "/api/: a 5000-byte URI is a JSON 414" 414 "$S/api/search?q=$long"
+api_err "/api/: a NUL in the query is a JSON 400" 400 "$S/api/search?q=a%00b"
+api_err "/api/: a bad percent sign is a JSON 400" 400 "$S/api/search?q=%zz"
 
 # --- traversal: never the file ------------------------------------------------
 trav=""
