@@ -213,6 +213,43 @@ plan_where(struct plan *p, const char *rowid)
 	}
 }
 
+/*
+ * Filters that no document of the index can pass (a value misspelt, or
+ * of another key): a notice each, so that an empty answer says why
+ * rather than nothing.  Read only when a search found nothing.
+ */
+static void
+search_unmatched_filters(struct store *st, const struct plan *p,
+    struct results *res)
+{
+	static const char sql[] = "SELECT 1 FROM fval WHERE key = ?1 AND "
+	    "(CASE WHEN ?3 > 0 THEN CAST(norm AS INTEGER) BETWEEN ?3 AND ?4 "
+	    "ELSE norm = ?2 OR norm LIKE ?2 || ' %' END) LIMIT 1";
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+	char		*msg;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return;
+	for (i = 0; i < p->nf; i++) {
+		sqlite3_bind_text(stmt, 1, p->f[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, p->f[i].norm, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, p->f[i].from);
+		sqlite3_bind_int(stmt, 4, p->f[i].to);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			continue;	/* a document has it, or an error */
+		msg = xsprintf("Aucun document n'a « %s » pour « %s » : ce "
+		    "filtre ne peut rien trouver (valeur mal écrite ?).",
+		    p->f[i].norm, p->f[i].key);
+		results_notice(res, msg);
+		free(msg);
+	}
+	sqlite3_clear_bindings(stmt);
+}
+
 /* Bind the filter values in plan_where's order, from index *n. */
 void
 plan_bind(struct plan *p, sqlite3_stmt *stmt, int *n)
@@ -433,6 +470,8 @@ search_run(struct store *st, const char *input, const struct search_opts *o,
 		res->units = (int)query_units(q);
 	if (res->total_all < 0 && res->units <= 1)
 		res->total_all = res->total;
+	if (res->total == 0 && p.nf > 0)
+		search_unmatched_filters(st, &p, res);
 	if (res->total == 0)
 		results_notice(res, "Aucun document ne correspond à cette "
 		    "recherche.");

@@ -107,6 +107,40 @@ api_type_label(struct store *st, json_t *labels, const char *type)
 	return json_string_value(j);
 }
 
+/* The parameters /api/search reads besides the filters. */
+static const char *const api_search_args[] = {
+	"q", "page", "limit", "exact", NULL
+};
+
+/* A notice for each parameter /api/search does not read: a misspelt one
+ * ("limt") would otherwise be ignored without a word. */
+static void
+api_unknown_args(struct req *q, json_t *notices)
+{
+	struct evkeyval	*kv;
+	size_t		 i;
+	char		*msg;
+
+	TAILQ_FOREACH(kv, &q->args, next) {
+		for (i = 0; api_search_args[i] != NULL; i++)
+			if (strcmp(kv->key, api_search_args[i]) == 0)
+				break;
+		if (api_search_args[i] != NULL)
+			continue;
+		for (i = 0; api_filter_keys[i] != NULL; i++)
+			if (strcmp(kv->key, api_filter_keys[i]) == 0)
+				break;
+		if (api_filter_keys[i] != NULL)
+			continue;
+		msg = xsprintf("Paramètre inconnu ignoré : « %s » "
+		    "(paramètres reconnus : q, page, limit, exact, type, "
+		    "pays, annee, theme, module, code).", strlen(kv->key) <=
+		    64 ? kv->key : "…");
+		json_array_append_new(notices, jstr(msg));
+		free(msg);
+	}
+}
+
 void
 api_search(struct req *q)
 {
@@ -200,6 +234,7 @@ api_search(struct req *q)
 	notices = json_array();
 	for (i = 0; i < res.nnotices; i++)
 		json_array_append_new(notices, jstr(res.notices[i]));
+	api_unknown_args(q, notices);
 	o = json_pack("{s:o,s:I,s:f,s:I,s:I,s:b,s:o,s:o,s:o}", "query",
 	    jstr(text), "total", (json_int_t)res.total, "took_ms",
 	    (double)res.took_us / 1000.0, "page", (json_int_t)page, "limit",

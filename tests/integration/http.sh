@@ -521,6 +521,20 @@ api_err "/api/: POST is a JSON 405" 405 -X POST "$S/api/search?q=eau"
 api_err "/api/: a 5000-byte URI is a JSON 414" 414 "$S/api/search?q=$long"
 api_err "/api/: a NUL in the query is a JSON 400" 400 "$S/api/search?q=a%00b"
 api_err "/api/: a bad percent sign is a JSON 400" 400 "$S/api/search?q=%zz"
+# An empty answer says why: a filter value no document has, an unknown
+# parameter (a typo in "limit") is named instead of silently ignored.
+notice_has() {
+	curl -sk "$2" >"$T_TMP/notice.json"
+	if "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert any(sys.argv[2] in n for n in d["notices"]), d["notices"]' "$T_TMP/notice.json" "$3" 2>"$T_TMP/notice.err"
+	then ok "$1"; else not_ok "$1"; diag <"$T_TMP/notice.err"; fi
+}
+notice_has "/api/search: type=bogus says no document has that type" \
+	"$S/api/search?q=a&type=bogus" "Aucun document n'a « bogus » pour « type »"
+notice_has "/api/search: an unknown parameter is named" \
+	"$S/api/search?q=a&limt=3" "Paramètre inconnu ignoré : « limt »"
 
 # --- traversal: never the file ------------------------------------------------
 trav=""
