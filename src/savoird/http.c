@@ -356,7 +356,7 @@ http_route(struct req *q)
 		api_similar(q, rest);
 	} else if (strcmp(p, "/api/suggest") == 0) {
 		q->route = "/api/suggest";
-		api_suggest(q);
+		suggest_api(q);
 	} else if (strcmp(p, "/api/changes") == 0) {
 		q->route = "/api/changes";
 		api_changes(q);

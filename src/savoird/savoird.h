@@ -311,15 +311,11 @@ int	 fmt_rank(const char *const *order, const char *name);
 void	 api_search(struct req *);
 void	 api_doc(struct req *, const char *id);
 void	 api_similar(struct req *, const char *id);
+void	 api_changes(struct req *);
 /* The worker's index, or a 503 sent (NULL). */
 struct store	*api_store(struct req *);
-void	 api_suggest(struct req *);
-void	 api_changes(struct req *);
-
-/* offline.c */
-void	 offline_index(struct req *);
-/* Build the offline copy of the index in the background, at start-up. */
-void	 offline_warm(const struct config *);
+/* An index read failed: logged, a French 500; frees cause. */
+void	 api_read_error(struct req *, char *cause);
 /* Send a JSON value (stolen) with status. */
 void	 api_send(struct req *, int status, json_t *);
 /* One document as the API returns it (also used by the HTML page): id,
@@ -333,6 +329,15 @@ int	 api_doc_json(struct worker *, const char *id, json_t **out,
  * [{name,label,label_plural,count,facets:[{key,label,kind}]}]; NULL with
  * *cause (caller frees) when they cannot be read. */
 json_t	*api_types_json(struct worker *, char **cause);
+
+/* suggest.c - /api/suggest */
+void	 suggest_api(struct req *);
+
+/* offline.c - /api/offline/index */
+void	 offline_index(struct req *);
+/* Build the offline copy of the index in the background, at start-up. */
+void	 offline_warm(const struct config *);
+
 /* The worker's read-only index, opened on first use (NULL if absent: the
  * caller answers 503). */
 struct store *worker_store(struct worker *);
