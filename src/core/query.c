@@ -40,6 +40,7 @@ struct qparse {
 	size_t			 nterms;
 	int			 full;	/* QUERY_MAX_TERMS reached */
 	int			 pending_or;
+	int			 pending_not;	/* NOT: exclude what follows */
 	struct qart		*arts;
 	size_t			 narts;
 	size_t			 ai;	/* first article not behind i */
@@ -722,6 +723,21 @@ q_lex_word(struct qparse *p, size_t i, int exclude)
 			p->pending_or = 1;
 		free(text);
 		goto done;
+	} else if (!exclude && (strcmp(text, "AND") == 0 ||
+	    strcmp(text, "ET") == 0)) {
+		/* What every search does already: the words together. */
+		free(text);
+		goto done;
+	} else if (!exclude && strcmp(text, "NOT") == 0) {
+		/* As "-": the next word or phrase must not be there. */
+		p->pending_not = 1;
+		free(text);
+		goto done;
+	} else if (!exclude && strcmp(text, "NEAR") == 0 && after == '(') {
+		/* FTS5's NEAR(a b): the words, the closest together first,
+		 * which is how every search ranks them. */
+		free(text);
+		goto done;
 	} else if (!exclude && (strcmp(f, "article") == 0 ||
 	    strcmp(f, "articles") == 0 || strcmp(f, "art") == 0)) {
 		/* "article L1115-1": the word only announces the reference. */
@@ -797,6 +813,10 @@ q_parse(struct qparse *p)
 			exclude = 1;
 			t = p->i + 1;
 			c = q_at(p, t);
+		}
+		if (p->pending_not && (q_is_word(c) || q_is_open_quote(c))) {
+			exclude = 1;
+			p->pending_not = 0;
 		}
 		if ((a = q_article_at(p, t)) != NULL)
 			q_lex_article(p, a, exclude);

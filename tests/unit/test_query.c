@@ -459,6 +459,16 @@ t_or(void **state)
 	/* OR does not join an exclusion or a filter. */
 	query_free(parse_as("-chat OR chien pays:Mali OR x",
 	    "-chat | chien | pays:Mali | x"));
+
+	/* Other operators people type, read as they mean them: AND (and
+	 * ET) is what every search does, NOT excludes what follows, FTS5's
+	 * NEAR( is the words; in lower case they are words. */
+	query_free(parse_as("chat AND chien ET poisson", "chat | chien | "
+	    "poisson"));
+	query_free(parse_as("chat NOT chien NOT \"poisson rouge\"",
+	    "chat | -chien | -\"poisson rouge\""));
+	query_free(parse_as("NEAR(chat chien)", "chat | chien"));
+	query_free(parse_as("near chat not", "near | chat | not"));
 }
 
 static void
@@ -684,11 +694,13 @@ t_fts_text(void **state)
 	assert_fts("x\"y", "\"x\" AND \"y\"", "\"y\" AND \"x\"");
 	assert_fts("«il dit \"oui\"»", "\"il dit \"\"oui\"\"\"",
 	    "\"il dit \"\"oui\"\"\"");
+	/* FTS5's operators typed are read as meant (query.c), never passed
+	 * on: NEAR( and AND are the words, NOT excludes. */
 	assert_fts("NEAR(chat chien) AND noir^ NOT souris",
-	    "\"NEAR\" AND \"chat\" AND \"chien\" AND \"AND\" AND \"noir\" AND "
-	    "\"NOT\" AND \"souris\"",
-	    "\"NEAR\" OR \"chat\" OR \"chien\" OR \"AND\" OR \"noir\" OR "
-	    "\"NOT\" OR \"souris\"");
+	    "(\"chat\" AND \"chien\" AND \"noir\") NOT \"souris\"",
+	    "(\"chat\" OR \"chien\" OR \"noir\") NOT \"souris\"");
+	assert_fts("near(chat) and", "\"near\" AND \"chat\" AND \"and\"",
+	    "\"near\" OR \"chat\" OR \"and\"");
 	assert_fts("", NULL, NULL);
 	assert_fts("pays:Mali -chat", NULL, NULL);
 

@@ -709,6 +709,7 @@ function parseQuery(input) {
 		nodes.push(exclude ? { kind: 'not', kid: n } : n);
 	}
 
+	var pendingNot = false;	/* NOT: exclude what follows (query.c) */
 	while (i < s.length && nodes.length < 32) {
 		var ch = cpAt(i), exclude = false, t = i, a;
 		while (ri < refs.length && refs[ri].start < i)
@@ -724,6 +725,10 @@ function parseQuery(input) {
 			exclude = true;
 			t = i + 1;
 			ch = cpAt(t);
+		}
+		if (pendingNot && (isWordChar(ch) || isOpenQuote(ch))) {
+			exclude = true;
+			pendingNot = false;
 		}
 		if ((a = articleAt(t)) !== null) {
 			var code = articleCode(a.end);
@@ -759,6 +764,12 @@ function parseQuery(input) {
 			if (after === '*') {
 				i = e + 1;
 			} else if (!exclude && w === 'OR') {
+				continue;
+			} else if (!exclude && (w === 'AND' || w === 'ET' ||
+			    (w === 'NEAR' && after === '('))) {
+				continue;	/* what every search does */
+			} else if (!exclude && w === 'NOT') {
+				pendingNot = true;
 				continue;
 			} else if (!exclude && (f === 'article' ||
 			    f === 'articles' || f === 'art')) {
