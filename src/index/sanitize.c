@@ -70,10 +70,14 @@ enum san_kind {
 	SAN_KEEP	/* element and children */
 };
 
+#define SAN_MAX_IDS	256	/* heading ids made on one page */
+
 struct san {
 	struct buf	 out;
 	int		 in_a;		/* depth of kept <a> elements */
 	const char	*code;		/* citations' default code */
+	char		*ids[SAN_MAX_IDS];	/* heading ids given */
+	size_t		 nids;
 };
 
 struct cite_hit {
@@ -290,15 +294,80 @@ san_classify(xmlNode *n, struct san_elem *e)
 	return SAN_KEEP;
 }
 
+/*
+ * An id for a section heading (h2, h3) that has none, so that a page can
+ * link to it (the table of contents of a document page): "s-" and its
+ * words in ASCII, unique on the page.  NULL when the heading has an id of
+ * its own, no words, or the page too many headings.
+ */
+static char *
+san_heading_id(struct san *s, xmlNode *n, const struct san_elem *e)
+{
+	xmlAttr		*a;
+	xmlChar		*text;
+	char		*fold, *id, *p;
+	struct buf	 b;
+	size_t		 i, k;
+	int		 dash = 0;
+
+	if ((strcmp(e->name, "h2") != 0 && strcmp(e->name, "h3") != 0) ||
+	    s->nids == SAN_MAX_IDS)
+		return NULL;
+	for (a = n->properties; a != NULL; a = a->next)
+		if (a->type == XML_ATTRIBUTE_NODE &&
+		    xmlStrcasecmp(a->name, (const xmlChar *)"id") == 0)
+			return NULL;
+	if ((text = xmlNodeGetContent(n)) == NULL)
+		return NULL;
+	fold = fr_fold((const char *)text, strlen((const char *)text));
+	xmlFree(text);
+	buf_init(&b);
+	buf_adds(&b, "s-");
+	for (p = fold; *p != '\0' && b.len < 50; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
+			if (dash && b.len > 2)
+				buf_addc(&b, '-');
+			dash = 0;
+			buf_addc(&b, *p);
+		} else
+			dash = 1;
+	}
+	free(fold);
+	if (b.len == 2) {
+		buf_free(&b);
+		return NULL;
+	}
+	id = buf_steal(&b);
+	for (k = 2; ; k++) {
+		for (i = 0; i < s->nids && strcmp(s->ids[i], id) != 0; i++)
+			;
+		if (i == s->nids)
+			break;
+		p = xsprintf("%.*s-%zu", (int)(strrchr(id, '-') != NULL &&
+		    k > 2 ? (size_t)(strrchr(id, '-') - id) : strlen(id)), id,
+		    k);
+		free(id);
+		id = p;
+	}
+	s->ids[s->nids++] = id;
+	return id;
+}
+
 static void
 san_open(struct san *s, xmlNode *n, const struct san_elem *e)
 {
 	xmlAttr	*a;
 	char	*v;
+	const char *hid;
 	size_t	 i;
 
 	buf_addc(&s->out, '<');
 	buf_adds(&s->out, e->name);
+	if ((hid = san_heading_id(s, n, e)) != NULL) {
+		buf_adds(&s->out, " id=\"");
+		html_escape(&s->out, hid, strlen(hid), HTML_QUOT);
+		buf_addc(&s->out, '"');
+	}
 	for (a = n->properties; a != NULL; a = a->next) {
 		if (a->type != XML_ATTRIBUTE_NODE || a->ns != NULL)
 			continue;
@@ -568,6 +637,7 @@ html_sanitize(const char *html, size_t len, const char *default_code)
 
 	buf_init(&s.out);
 	s.in_a = 0;
+	s.nids = 0;
 	s.code = default_code != NULL ? default_code : "cgct";
 	if (len == 0 || len > INT32_MAX)
 		return buf_steal(&s.out);
@@ -587,5 +657,7 @@ html_sanitize(const char *html, size_t len, const char *default_code)
 		return buf_steal(&s.out);
 	san_walk(&s, (xmlNode *)doc);
 	xmlFreeDoc(doc);
+	while (s.nids > 0)
+		free(s.ids[--s.nids]);
 	return buf_steal(&s.out);
 }

@@ -330,6 +330,10 @@ int	 api_doc_json(struct worker *, const char *id, json_t **out,
  * *cause (caller frees) when they cannot be read. */
 json_t	*api_types_json(struct worker *, char **cause);
 
+/* toc.c - « Sommaire »: [{level, id, text}] of the h2/h3 with an id in
+ * the sanitizer's HTML of a document. */
+json_t	*toc_from_html(const char *html);
+
 /* suggest.c - /api/suggest */
 void	 suggest_api(struct req *);
 

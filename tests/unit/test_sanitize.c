@@ -229,7 +229,7 @@ t_allowed_markup(void **state)
 		"<section><article><div><figure><img src=\"a.png\" alt=\"a\">"
 		    "<figcaption>Légende</figcaption></figure></div></article>"
 		    "</section>",
-		"<h1>1</h1><h3>3</h3><h4>4</h4><h5>5</h5><h6>6</h6>"
+		"<h1>1</h1><h3 id=\"x\">3</h3><h4>4</h4><h5>5</h5><h6>6</h6>"
 		    "<p>a<br>b</p>",
 		NULL
 	};
@@ -433,6 +433,21 @@ t_web_addresses(void **state)
 	    "https://ex.org/L1115-2</a></p>");
 }
 
+/* Section headings without an id get one (a page links to them), from
+ * their words, unique on the page; one of their own is kept. */
+static void
+t_heading_ids(void **state)
+{
+	(void)state;
+	expect("<h2>Ce que dit l'article</h2><h3>Ce que dit l’article !</h3>"
+	    "<h3>Ce que dit l'article</h3><h2 id=\"a\">Historique</h2>"
+	    "<h2>« ! »</h2><h4>Quatre</h4>",
+	    "<h2 id=\"s-ce-que-dit-l-article\">Ce que dit l'article</h2>"
+	    "<h3 id=\"s-ce-que-dit-l-article-2\">Ce que dit l’article !</h3>"
+	    "<h3 id=\"s-ce-que-dit-l-article-3\">Ce que dit l'article</h3>"
+	    "<h2 id=\"a\">Historique</h2><h2>« ! »</h2><h4>Quatre</h4>");
+}
+
 int
 main(void)
 {
@@ -451,6 +466,7 @@ main(void)
 		cmocka_unit_test(t_citations),
 		cmocka_unit_test(t_citations_own_code),
 		cmocka_unit_test(t_web_addresses),
+		cmocka_unit_test(t_heading_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
