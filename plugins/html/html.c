@@ -272,14 +272,32 @@ hp_attr(const xmlNode *n, const char *name)
 
 /* Squash white space in s to single spaces, none at the ends, cut to max
  * bytes.  Returns a new string, NULL if empty.  Caller frees. */
+/*
+ * s as UTF-8: libxml2 hands back as they were the bytes it could not
+ * convert (text read before a <meta charset> that comes late, say), and
+ * the host takes UTF-8 only.  Returns s, or its repair in tmp.
+ */
+static const char *
+hp_utf8(const char *s, struct savoir_buf *tmp)
+{
+	size_t	 n = strlen(s);
+
+	if (host->utf8_check(s, n) == n)
+		return s;
+	buf_reset(tmp);
+	host->buf_repair(tmp, s, n);
+	return tmp->failed ? "" : buf_str(tmp);
+}
+
 static char *
 hp_squash(const char *s, size_t max)
 {
-	struct savoir_buf	 b = SAVOIR_BUF_INIT;
+	struct savoir_buf	 b = SAVOIR_BUF_INIT, tmp = SAVOIR_BUF_INIT;
 	int			 space = 0;
 
 	if (s == NULL)
 		return NULL;
+	s = hp_utf8(s, &tmp);
 	/* Past max, so that buf_clip cuts between two characters: stopping
 	 * at max could leave half of one (invalid UTF-8, which fails the
 	 * file). */
@@ -293,6 +311,7 @@ hp_squash(const char *s, size_t max)
 		space = 0;
 		host->buf_add(&b, s, 1);
 	}
+	host->buf_free(&tmp);
 	buf_clip(&b, max);
 	while (b.len > 0 && b.s[b.len - 1] == ' ')
 		buf_cut(&b, b.len - 1);
@@ -651,7 +670,10 @@ hp_link(struct hp *h, const xmlNode *n)
 	int		 emit, opened = 0;
 
 	if ((href = hp_attr(n, "href")) != NULL) {
-		hp_href(h, href, &out, &target);
+		struct savoir_buf	 tmp = SAVOIR_BUF_INIT;
+
+		hp_href(h, hp_utf8(href, &tmp), &out, &target);
+		host->buf_free(&tmp);
 		xmlFree(href);
 	}
 	emit = out != NULL && !h->in_a && (h->ctx == CTX_FLOW ||
@@ -927,18 +949,22 @@ hp_elem(struct hp *h, const xmlNode *n)
 static void
 hp_children(struct hp *h, const xmlNode *n)
 {
-	const xmlNode	*c;
+	const xmlNode		*c;
+	struct savoir_buf	 tmp = SAVOIR_BUF_INIT;
+	const char		*text;
 
 	for (c = n->children; c != NULL && !h->full; c = c->next) {
 		if (c->type == XML_TEXT_NODE ||
 		    c->type == XML_CDATA_SECTION_NODE) {
 			if (c->content == NULL)
 				continue;
-			hp_text_plain(h, (const char *)c->content);
-			hp_text_html(h, (const char *)c->content);
+			text = hp_utf8((const char *)c->content, &tmp);
+			hp_text_plain(h, text);
+			hp_text_html(h, text);
 		} else if (c->type == XML_ELEMENT_NODE)
 			hp_elem(h, c);
 	}
+	host->buf_free(&tmp);
 }
 
 /* The next node after n in document order, within top (no recursion:

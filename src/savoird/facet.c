@@ -194,9 +194,12 @@ facet_group(json_t *types, const struct sparams *sp,
 		    jstr_free(url), "active", active >= 0));
 	}
 	free(v);
-	return json_pack("{s:o,s:o,s:o,s:o,s:I}", "key", jstr(key), "label",
-	    jstr(facet_label(types, key)), "values", values, "more", more,
-	    "more_count", (json_int_t)json_array_size(more));
+	return json_pack("{s:o,s:o,s:o,s:o,s:I,s:o}", "key", jstr(key),
+	    "label", jstr(facet_label(types, key)), "values", values, "more",
+	    more, "more_count", (json_int_t)json_array_size(more),
+	    "more_label", jstr_free(json_array_size(more) == 1 ?
+	    xstrdup("1 autre valeur") : xsprintf("%zu autres valeurs",
+	    json_array_size(more))));
 }
 
 static int

@@ -639,6 +639,9 @@ page_doc(struct req *q, const char *id)
 	json_object_set_new(data, "cited_by", a);
 	json_object_set_new(data, "cited_by_more_count",
 	    json_integer((json_int_t)json_array_size(more)));
+	json_object_set_new(data, "cited_by_more_label", jstr_free(
+	    json_array_size(more) == 1 ? xstrdup("1 autre document") :
+	    xsprintf("%zu autres documents", json_array_size(more))));
 	json_object_set_new(data, "cited_by_more", more);
 
 	/* « Documents proches »: alike by their rarer words, links and
