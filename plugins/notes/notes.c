@@ -286,8 +286,9 @@ notes_inlines(struct notes *n, cmark_node *block, struct savoir_buf *out)
 			url = cmark_node_get_url(node);
 			if (n != NULL && url != NULL && !out->failed &&
 			    strncmp(url, "/doc/", 5) == 0)
-				notes_add_link(n, url, out->s + linkstart,
-				    out->len - linkstart, n->line0 + line - 1);
+				notes_add_link(n, url, buf_str(out) +
+				    linkstart, out->len - linkstart,
+				    n->line0 + line - 1);
 			break;
 		default:
 			if (ev == CMARK_EVENT_ENTER &&
