@@ -337,6 +337,7 @@ t_sources_section(void **st)
 	assert_string_equal(d->text[SAVOIR_COL_HEADINGS].data,
 	    "Partie\nSuite");
 	assert_null(strstr(d->text[SAVOIR_COL_BODY].data, "rapport"));
+	sink_clear(s);
 	d = run_mem_doc(s, "y.md", without, strlen(without), 0, -1);
 	assert_non_null(strstr(d->html, "<h2>Sources</h2>"));
 }
