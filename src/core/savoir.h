@@ -553,6 +553,8 @@ struct synonyms	*synonyms_load(const char *path, char **cause);
 struct synonyms	*synonyms_parse(const char *data, size_t len, char **cause);
 void		 synonyms_free(struct synonyms *);
 size_t		 synonyms_count(const struct synonyms *);	/* groups */
+/* The text parsed, to parse again elsewhere (NULL, 0 for none). */
+const char	*synonyms_source(const struct synonyms *, size_t *len);
 size_t		 synonyms_max_words(const struct synonyms *);
 /* The folded term's group as written, the term itself first, then the
  * others, NULL-terminated (free the array only), or NULL when it belongs

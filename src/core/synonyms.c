@@ -33,6 +33,8 @@ struct synonyms {
 	size_t		 nterms;
 	size_t		 ngroups;
 	size_t		 maxwords;	/* the longest term, in words */
+	char		*src;		/* the text parsed (synonyms_source) */
+	size_t		 srclen;
 };
 
 void
@@ -47,7 +49,24 @@ synonyms_free(struct synonyms *s)
 		free(s->terms[i].folded);
 	}
 	free(s->terms);
+	free(s->src);
 	free(s);
+}
+
+/*
+ * The text the groups were parsed from: a thread that needs its own copy
+ * parses it again (savoird's offline index, after the privilege drop, when
+ * the file itself may no longer be readable).
+ */
+const char *
+synonyms_source(const struct synonyms *s, size_t *len)
+{
+	if (s == NULL || s->src == NULL) {
+		*len = 0;
+		return NULL;
+	}
+	*len = s->srclen;
+	return s->src;
 }
 
 static size_t
@@ -149,6 +168,10 @@ synonyms_parse(const char *data, size_t len, char **cause)
 	int		 lineno = 0;
 
 	s = xcalloc(1, sizeof *s);
+	s->src = xmalloc(len + 1);
+	memcpy(s->src, data, len);
+	s->src[len] = '\0';
+	s->srclen = len;
 	if (!utf8_valid(data, len, &bad)) {
 		for (lineno = 1; bad > 0; bad--)
 			lineno += data[bad - 1] == '\n';

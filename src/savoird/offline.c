@@ -104,7 +104,8 @@ offline_make(struct store *st, const struct synonyms *syn, const char *etag)
 
 struct offline_job {
 	char	*db;
-	char	*synpath;
+	char	*syntext;	/* the configuration's synonyms, as parsed */
+	size_t	 synlen;
 	char	*etag;
 };
 
@@ -116,8 +117,10 @@ offline_thread(void *arg)
 	struct store		*st;
 	char			*cause = NULL, *ver;
 
-	if (*j->synpath != '\0' && (syn = synonyms_load(j->synpath,
-	    &cause)) == NULL) {
+	/* Parsed again from the text the configuration read (as root,
+	 * perhaps): the file itself may not be readable any more. */
+	if (j->syntext != NULL && (syn = synonyms_parse(j->syntext,
+	    j->synlen, &cause)) == NULL) {
 		log_warnx("/api/offline/index: %s", cause);
 		free(cause);
 		cause = NULL;
@@ -146,7 +149,7 @@ offline_thread(void *arg)
 	oc.building = NULL;
 	pthread_mutex_unlock(&oc.lock);
 	free(j->db);
-	free(j->synpath);
+	free(j->syntext);
 	free(j->etag);
 	free(j);
 	return NULL;
@@ -159,6 +162,7 @@ offline_spawn(const struct config *c, const char *etag)
 {
 	struct offline_job	*j;
 	pthread_t		 th;
+	const char		*text;
 
 	pthread_mutex_lock(&oc.lock);
 	if (oc.building != NULL) {
@@ -169,7 +173,10 @@ offline_spawn(const struct config *c, const char *etag)
 	pthread_mutex_unlock(&oc.lock);
 	j = xcalloc(1, sizeof *j);
 	j->db = xstrdup(c->db);
-	j->synpath = xstrdup(c->synonyms_path);
+	if ((text = synonyms_source(c->synonyms, &j->synlen)) != NULL) {
+		j->syntext = xmalloc(j->synlen + 1);
+		memcpy(j->syntext, text, j->synlen + 1);
+	}
 	j->etag = etag != NULL ? xstrdup(etag) : NULL;
 	if (pthread_create(&th, NULL, offline_thread, j) != 0) {
 		log_warnx("/api/offline/index: cannot start a thread");
@@ -178,7 +185,7 @@ offline_spawn(const struct config *c, const char *etag)
 		oc.building = NULL;
 		pthread_mutex_unlock(&oc.lock);
 		free(j->db);
-		free(j->synpath);
+		free(j->syntext);
 		free(j);
 		return;
 	}
