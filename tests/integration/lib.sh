@@ -93,6 +93,29 @@ runas_setup() {
 	fi
 }
 
+# runas_programs: the savoir program and the plugins, where the user
+# savoird drops to can run them (savoird's side process runs savoir):
+# the build's own when not root; copies under T_TMP when root, since a
+# checkout in /root (where ./dev fresh and a CI clone live) is closed to
+# nobody.  Sets RUN_SAVOIR and RUN_PLUGINS.  A later chmod -R a+rwX of
+# T_TMP must spare T_TMP/bin and T_TMP/plugins (runas_protect).
+runas_programs() {
+	RUN_SAVOIR=$SAVOIR
+	RUN_PLUGINS=$SAVOIR_PLUGINS
+	[ -n "${runas:-}" ] || return 0
+	mkdir -p "$T_TMP/bin" "$T_TMP/plugins"
+	cp "$SAVOIR" "$T_TMP/bin/savoir"
+	cp -L "$SAVOIR_PLUGINS"/*.so "$T_TMP/plugins/" 2>/dev/null
+	# Not writable by others: savoir refuses such plugins.
+	chmod -R a+rX,go-w "$T_TMP/bin" "$T_TMP/plugins"
+	RUN_SAVOIR=$T_TMP/bin/savoir
+	RUN_PLUGINS=$T_TMP/plugins
+}
+
+runas_protect() {
+	[ -z "${runas:-}" ] || chmod -R go-w "$T_TMP/bin" "$T_TMP/plugins"
+}
+
 # daemon_wait PID URL [SECONDS]: wait until URL answers (curl -k), or bail
 # out with the daemon's log ($log) when it does not or the daemon died.
 daemon_wait() {

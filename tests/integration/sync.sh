@@ -273,7 +273,8 @@ mkdir -p "$T_TMP/d" "$T_TMP/empty"
 D="$T_TMP/d/kb.db"
 "$SAVOIR" --db "$D" index "$T_TMP/empty" >/dev/null 2>&1
 chmod -R a+rwX "$T_TMP/d"
-export SAVOIR_BIN="$top_builddir/savoir"
+runas_programs
+export SAVOIR_BIN="$RUN_SAVOIR"
 pid_d=""
 trap 'kill -9 $pid_a $pid_b $pid_c $pid_f $pid_d 2>/dev/null; rm -rf "$T_TMP"' EXIT
 start_daemon d "$PD" "$D" "[sync]" "url = $U" "pin = $pin" "interval = 10"

@@ -196,6 +196,7 @@ fi
 
 # --- the side process of savoird ----------------------------------------
 runas_setup
+runas_programs
 test_cert
 sdb="$T_TMP/db/kb.db"
 mkdir -p "$T_TMP/db" "$T_TMP/side"
@@ -213,10 +214,11 @@ if [ "\$3" = sync ]; then
 	echo "stub sync ran"
 	exit 0
 fi
-exec "$SAVOIR" "\$@"
+exec "$RUN_SAVOIR" "\$@"
 EOF
 chmod 755 "$stub"
 [ -z "$runas" ] || chmod -R a+rwX "$T_TMP"
+runas_protect
 read -r PS < <(free_ports 1)
 conf="$T_TMP/savoir.conf"
 write_conf() {
@@ -244,7 +246,7 @@ EOF
 }
 write_conf premier
 log="$T_TMP/savoird.log"
-SAVOIR_BIN="$stub" "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
+SAVOIR_BIN="$stub" SAVOIR_PLUGINS="$RUN_PLUGINS" "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
 dpid=$!
 pids="$pids $dpid"
 daemon_wait $dpid "https://127.0.0.1:$PS/healthz"
@@ -293,7 +295,7 @@ kill -0 "$side" 2>/dev/null && not_ok "the side process stops with savoird" ||
 	ok "the side process stops with savoird"
 
 # kill -9: the side process notices (PR_SET_PDEATHSIG) and its jobs stop.
-SAVOIR_BIN="$stub" "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
+SAVOIR_BIN="$stub" SAVOIR_PLUGINS="$RUN_PLUGINS" "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
 dpid=$!
 pids="$pids $dpid"
 daemon_wait $dpid "https://127.0.0.1:$PS/healthz"
@@ -312,7 +314,7 @@ for i in $(seq 100); do kill -0 "$watcher" 2>/dev/null || break; sleep 0.1; done
 # Without jobs the side process waits; a reload gives it some.
 write_conf troisieme
 sed -i '/^\[index\]/,$d' "$conf"
-SAVOIR_BIN="$stub" "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
+SAVOIR_BIN="$stub" SAVOIR_PLUGINS="$RUN_PLUGINS" "$SAVOIRD" -f -c "$conf" >"$log" 2>&1 &
 dpid=$!
 pids="$pids $dpid"
 daemon_wait $dpid "https://127.0.0.1:$PS/healthz"
