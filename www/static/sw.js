@@ -421,8 +421,16 @@ function syncLibrary(keepWhole, force) {
 	}).catch(function () {
 		/* Offline, the server failing, or no room left: the next
 		 * visit tries again; what was downloaded stays (the state is
-		 * saved as it goes). */
+		 * saved as it goes), and what is still to fetch is counted as
+		 * missing, so the page never says « toute la bibliothèque »
+		 * of a pass cut short. */
 		progress = null;
+		if (library !== null)
+			todo.forEach(function (t) {
+				if (!t.del && library.docs[t.id] === undefined &&
+				    library.failed.indexOf(t.id) < 0)
+					library.failed.push(t.id);
+			});
 		return (library !== null ? saveState() : Promise.resolve())
 		    .catch(function () {}).then(function () {
 			return tell({ event: full ? 'full' : 'offline' });
