@@ -926,14 +926,7 @@ int
 indexer_run(struct store *st, const struct plugins *pl, const char *root,
     const struct index_opts *opts, struct index_stats *stats, char **cause)
 {
-	char	 real[PATH_MAX];
-
-	memset(stats, 0, sizeof *stats);
-	if (realpath(root, real) == NULL) {
-		xasprintf(cause, "cannot index %s: %s", root, strerror(errno));
-		return -1;
-	}
-	return indexer_do(st, pl, real, NULL, 0, opts, stats, cause);
+	return indexer_run_paths(st, pl, root, NULL, 0, opts, stats, cause);
 }
 
 int

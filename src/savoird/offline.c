@@ -109,6 +109,20 @@ struct offline_job {
 	char	*etag;
 };
 
+/* A build over (or never started): another may start; j is freed. */
+static void
+offline_job_end(struct offline_job *j)
+{
+	pthread_mutex_lock(&oc.lock);
+	free(oc.building);
+	oc.building = NULL;
+	pthread_mutex_unlock(&oc.lock);
+	free(j->db);
+	free(j->syntext);
+	free(j->etag);
+	free(j);
+}
+
 static void *
 offline_thread(void *arg)
 {
@@ -144,14 +158,7 @@ offline_thread(void *arg)
 		store_close(st);
 	}
 	synonyms_free(syn);
-	pthread_mutex_lock(&oc.lock);
-	free(oc.building);
-	oc.building = NULL;
-	pthread_mutex_unlock(&oc.lock);
-	free(j->db);
-	free(j->syntext);
-	free(j->etag);
-	free(j);
+	offline_job_end(j);
 	return NULL;
 }
 
@@ -180,13 +187,7 @@ offline_spawn(const struct config *c, const char *etag)
 	j->etag = etag != NULL ? xstrdup(etag) : NULL;
 	if (pthread_create(&th, NULL, offline_thread, j) != 0) {
 		log_warnx("/api/offline/index: cannot start a thread");
-		pthread_mutex_lock(&oc.lock);
-		free(oc.building);
-		oc.building = NULL;
-		pthread_mutex_unlock(&oc.lock);
-		free(j->db);
-		free(j->syntext);
-		free(j);
+		offline_job_end(j);
 		return;
 	}
 	pthread_detach(th);

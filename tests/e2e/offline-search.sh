@@ -8,31 +8,9 @@
 # bench/relevance/evaluate.py, nDCG@10 side by side.  Skipped only when
 # node or Chromium is truly absent.
 . "$(dirname "$0")/../integration/lib.sh"
-
-e2e_src="$top_srcdir/tests/e2e"
-SAVOIRD="$top_builddir/savoird"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export CHROMIUM
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	echo "1..1"; echo "ok 1 # SKIP node or npm is not installed"; exit 0
-fi
-if [ ! -x "$CHROMIUM" ]; then
-	echo "1..1"; echo "ok 1 # SKIP $CHROMIUM is not installed"; exit 0
-fi
-[ -x "$SAVOIRD" ] || { echo "Bail out! $SAVOIRD is not built"; exit 1; }
-
-e2e_dir=$e2e_src
-if [ ! -w "$e2e_src" ]; then
-	e2e_dir="$top_builddir/tests/e2e"
-	mkdir -p "$e2e_dir"
-	cp "$e2e_src/package.json" "$e2e_src/package-lock.json" \
-	    "$e2e_src/offline-search.mjs" "$e2e_src/offline-fold.mjs" "$e2e_dir/"
-fi
-if [ ! -d "$e2e_dir/node_modules/playwright-core" ]; then
-	(cd "$e2e_dir" && npm ci --no-audit --no-fund --loglevel=error) \
-	    >"$T_TMP/npm.out" 2>&1 ||
-	    { echo "Bail out! npm ci failed in $e2e_dir"; diag <"$T_TMP/npm.out"; exit 1; }
-fi
+. "$(dirname "$0")/lib.sh"
+e2e_prereqs
+e2e_install "$e2e_src/offline-search.mjs" "$e2e_src/offline-fold.mjs"
 out="$e2e_dir/out"
 mkdir -p "$out"
 
@@ -73,17 +51,6 @@ for _ in $(seq 1 100); do
 done
 [ "$up" -eq 1 ] || { echo "Bail out! savoird did not start on $url"; diag <"$T_TMP/savoird.log"; exit 1; }
 
-tap() {
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) ok "${line#ok - }" ;;
-		"not ok - "*) not_ok "${line#not ok - }" ;;
-		"#"*) echo "$line" ;;
-		*) echo "# $line" ;;
-		esac
-	done
-}
-
 # The C side's folding, as it wrote it into the index.
 python3 - "$kb" "$T_TMP/vocab.tsv" "$T_TMP/facets.tsv" <<'PYEOF'
 import sqlite3, sys
@@ -99,14 +66,14 @@ PYEOF
 (cd "$e2e_dir" && OFFLINE_JS="$top_srcdir/www/static/offline-search.js" \
     node offline-fold.mjs "$T_TMP/vocab.tsv" "$T_TMP/facets.tsv") \
     >"$T_TMP/fold.out" 2>&1 || true
-tap <"$T_TMP/fold.out"
+e2e_tap <"$T_TMP/fold.out"
 
 (cd "$e2e_dir" && SAVOIR_URL="$url" E2E_OUT="$out" \
     QUERIES="$top_srcdir/tests/relevance/queries.tsv" \
     RUN_OFFLINE="$T_TMP/run-offline.tsv" RUN_SERVER="$T_TMP/run-server.tsv" \
     timeout 300 node offline-search.mjs) >"$T_TMP/offline.out" 2>&1
 rc=$?
-tap <"$T_TMP/offline.out"
+e2e_tap <"$T_TMP/offline.out"
 [ "$rc" -eq 0 ] || [ "$T_FAILED" -gt 0 ] || not_ok "offline-search.mjs ran to the end (exit $rc)"
 
 if [ -s "$T_TMP/run-offline.tsv" ] && python3 "$top_srcdir/bench/relevance/evaluate.py" \

@@ -140,7 +140,7 @@ for (const id of ids.filter((i) => i !== PINNED && i !== EDITED &&
 }
 ok(three.length === 3 && three.every((t) => typeof t.title === 'string' && t.title !== ''),
     'three documents to read offline, with their titles', JSON.stringify(three));
-// The offline search page (offline.sh puts a stand-in if www/ has none).
+// The offline search page (www/static/offline-search.html).
 const searchPage = await fetch(`${base}/static/offline-search.html`);
 const searchTitle = (/<title>([^<]*)<\/title>/.exec(await searchPage.text()) || [])[1];
 ok(searchPage.status === 200 && searchTitle !== undefined,

@@ -7,39 +7,10 @@
 # only when node or Chromium is truly absent; run.sh checks the locked
 # playwright-core against Debian 12's Node.
 . "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
+e2e_prereqs
 
-e2e_src="$top_srcdir/tests/e2e"
-SAVOIRD="$top_builddir/savoird"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export CHROMIUM
-
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	echo "1..1"
-	echo "ok 1 # SKIP node or npm is not installed"
-	exit 0
-fi
-if [ ! -x "$CHROMIUM" ]; then
-	echo "1..1"
-	echo "ok 1 # SKIP $CHROMIUM is not installed"
-	exit 0
-fi
-[ -x "$SAVOIRD" ] || { echo "Bail out! $SAVOIRD is not built"; exit 1; }
-
-e2e_dir=$e2e_src
-if [ ! -w "$e2e_src" ]; then
-	e2e_dir="$top_builddir/tests/e2e"
-	mkdir -p "$e2e_dir"
-	cp "$e2e_src/package.json" "$e2e_src/package-lock.json" \
-	    "$e2e_src/offline.mjs" "$e2e_dir/"
-fi
-# run.sh and offline.sh may start together (make -j): one installs, under
-# a lock on the directory, the other then finds it done.
-if [ ! -d "$e2e_dir/node_modules/playwright-core" ]; then
-	(cd "$e2e_dir" && flock . sh -c '[ -d node_modules/playwright-core ] ||
-	    npm ci --no-audit --no-fund --loglevel=error') \
-	    >"$T_TMP/npm.out" 2>&1 ||
-	    { echo "Bail out! npm ci failed in $e2e_dir"; diag <"$T_TMP/npm.out"; exit 1; }
-fi
+e2e_install "$e2e_src/offline.mjs"
 out="$e2e_dir/out-offline"
 rm -rf "$out"
 mkdir -p "$out"
@@ -47,14 +18,6 @@ mkdir -p "$out"
 cp -r "$top_srcdir/corpus" "$T_TMP/corpus"
 cp -r "$top_srcdir/www" "$T_TMP/www"
 mkdir -p "$T_TMP/carried"
-# The offline search page is written apart; until it is in www/, a stand-in
-# checks sw.js's hook (a failed /recherche answered by that page).
-[ -f "$T_TMP/www/static/offline-search.html" ] ||
-	cat >"$T_TMP/www/static/offline-search.html" <<'EOC'
-<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>Recherche hors ligne (essai)</title></head>
-<body><h1>Recherche hors ligne</h1></body></html>
-EOC
 runas=""
 if [ "$(id -u)" -eq 0 ]; then
 	# Started as root, savoird becomes nobody, who must read the file.
@@ -72,14 +35,7 @@ EOC
 (cd "$e2e_dir" && SAVOIRD="$SAVOIRD" SAVOIR="$SAVOIR" E2E_TMP="$T_TMP" \
     E2E_OUT="$out" timeout 400 node offline.mjs) >"$T_TMP/e2e.out" 2>&1
 rc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) ok "${line#ok - }" ;;
-	"not ok - "*) not_ok "${line#not ok - }" ;;
-	"#"*) echo "$line" ;;
-	*) echo "# $line" ;;
-	esac
-done <"$T_TMP/e2e.out"
+e2e_tap <"$T_TMP/e2e.out"
 if [ "$rc" -ne 0 ] && [ "$T_FAILED" -eq 0 ]; then
 	not_ok "offline.mjs ran to the end (exit $rc)"
 fi

@@ -6,23 +6,8 @@
 # tests/e2e/out/ (or the build tree's when the sources are read-only).
 # Skipped only when node or Chromium is truly absent.
 . "$(dirname "$0")/../integration/lib.sh"
-
-e2e_src="$top_srcdir/tests/e2e"
-SAVOIRD="$top_builddir/savoird"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export CHROMIUM
-
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	echo "1..1"
-	echo "ok 1 # SKIP node or npm is not installed"
-	exit 0
-fi
-if [ ! -x "$CHROMIUM" ]; then
-	echo "1..1"
-	echo "ok 1 # SKIP $CHROMIUM is not installed"
-	exit 0
-fi
-[ -x "$SAVOIRD" ] || { echo "Bail out! $SAVOIRD is not built"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+e2e_prereqs
 
 # The README promises a fresh Debian 12, whose nodejs is 18: the locked
 # playwright-core must accept it, whatever Node this machine happens to
@@ -53,22 +38,7 @@ else
 fi
 command -v curl >/dev/null 2>&1 || { echo "Bail out! curl is needed"; exit 1; }
 
-# playwright-core, pinned by package-lock.json; it brings no browser.
-e2e_dir=$e2e_src
-if [ ! -w "$e2e_src" ]; then
-	e2e_dir="$top_builddir/tests/e2e"
-	mkdir -p "$e2e_dir"
-	cp "$e2e_src/package.json" "$e2e_src/package-lock.json" \
-	    "$e2e_src/e2e.mjs" "$e2e_dir/"
-fi
-# run.sh and offline.sh may start together (make -j): one installs, under
-# a lock on the directory, the other then finds it done.
-if [ ! -d "$e2e_dir/node_modules/playwright-core" ]; then
-	(cd "$e2e_dir" && flock . sh -c '[ -d node_modules/playwright-core ] ||
-	    npm ci --no-audit --no-fund --loglevel=error') \
-	    >"$T_TMP/npm.out" 2>&1 ||
-	    { echo "Bail out! npm ci failed in $e2e_dir"; diag <"$T_TMP/npm.out"; exit 1; }
-fi
+e2e_install "$e2e_src/e2e.mjs" "$e2e_src/grid.mjs"
 out="$e2e_dir/out"
 rm -rf "$out"
 mkdir -p "$out"
@@ -138,15 +108,9 @@ ok "savoird serves the library on $url"
 (cd "$e2e_dir" && SAVOIR_URL="$url" E2E_OUT="$out" \
     timeout 300 node e2e.mjs) >"$T_TMP/e2e.out" 2>&1
 rc=$?
-(cd "$e2e_dir" && { [ -e grid.mjs ] || cp "$e2e_src/grid.mjs" .; } && SAVOIR_URL="$url" E2E_OUT="$out" timeout 120 node grid.mjs) >>"$T_TMP/e2e.out" 2>&1 || rc=1
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) ok "${line#ok - }" ;;
-	"not ok - "*) not_ok "${line#not ok - }" ;;
-	"#"*) echo "$line" ;;
-	*) echo "# $line" ;;
-	esac
-done <"$T_TMP/e2e.out"
+(cd "$e2e_dir" && SAVOIR_URL="$url" E2E_OUT="$out" timeout 120 node grid.mjs) \
+    >>"$T_TMP/e2e.out" 2>&1 || rc=1
+e2e_tap <"$T_TMP/e2e.out"
 if [ "$rc" -ne 0 ] && [ "$T_FAILED" -eq 0 ]; then
 	not_ok "e2e.mjs ran to the end (exit $rc)"
 fi
