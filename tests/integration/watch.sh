@@ -99,17 +99,23 @@ done
 # share, 2 s at most on top; the time is printed beside the baseline
 # (the issue asks 2 s in all, which 2 loaded CPUs do not reach: see
 # doc/savoir.1).
+# Polled through sqlite3, which costs the indexer far less CPU than a
+# savoir process every 100 ms: a document is searchable once its row is
+# committed (text, postings and vocabulary go in the same transaction),
+# which the searches right after confirm.
 t0=$(now_ms)
 t_burst=""
 while [ $(( $(now_ms) - t0 )) -le 15000 ]; do
-	if found rafale500 rafale/f500; then
+	if [ -n "$(sqlite3 -readonly "$db" "SELECT 1 FROM docs WHERE id =
+	    'rafale/f500'" 2>/dev/null)" ]; then
 		t_burst=$(( $(now_ms) - t0 ))
 		break
 	fi
 	sleep 0.1
 done
-found rafale1 rafale/f1 && found rafale250 rafale/f250 && ok "the burst's first files too" ||
-	not_ok "the burst's first files too"
+found rafale500 rafale/f500 && found rafale1 rafale/f1 &&
+	found rafale250 rafale/f250 && ok "the burst's files are found by savoir search" ||
+	not_ok "the burst's files are found by savoir search"
 t0=$(now_ms)
 "$SAVOIR" --db "$T_TMP/base.db" index -q "$corpus/rafale" >/dev/null 2>&1
 t_base=$(( $(now_ms) - t0 ))
