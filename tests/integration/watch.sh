@@ -92,13 +92,10 @@ b0=$(grep -c "batch: " "$wlog")
 for i in $(seq 1 500); do
 	note "$corpus/rafale/f$i.md" "rafale$i"
 done
-# How long until the last file is searchable, against the same 500 files
-# indexed at once into a new index in the same run (the indexer's own
-# cost, which a burst pays anyway: about 3 ms a file on 2 CPUs, mostly
-# forking the jailed extractors).  The test holds the watcher to its own
-# share, 2 s at most on top; the time is printed beside the baseline
-# (the issue asks 2 s in all, which 2 loaded CPUs do not reach: see
-# doc/savoir.1).
+# How long until the last file is searchable (the issue asks 2 s), printed
+# beside the same 500 files indexed at once into a new index in the same
+# run: the indexer's own cost, which a burst pays anyway (about 1.3 ms a
+# file on 2 idle CPUs, mostly cloning the jailed extractors).
 # Polled through sqlite3, which costs the indexer far less CPU than a
 # savoir process every 100 ms: a document is searchable once its row is
 # committed (text, postings and vocabulary go in the same transaction),
@@ -120,10 +117,10 @@ t0=$(now_ms)
 "$SAVOIR" --db "$T_TMP/base.db" index -q "$corpus/rafale" >/dev/null 2>&1
 t_base=$(( $(now_ms) - t0 ))
 echo "# burst: the last of 500 files searchable after ${t_burst:-(never)} ms; baseline: savoir index of the 500 files at once: $t_base ms ($(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg))"
-if [ -n "$t_burst" ] && [ "$t_burst" -le $(( t_base + LIMIT_MS )) ]; then
-	ok "a 500-file burst is found (the last file) within ${LIMIT_MS} ms of a plain index of it ($t_burst ms, baseline $t_base ms)"
+if [ -n "$t_burst" ] && [ "$t_burst" -le "$LIMIT_MS" ]; then
+	ok "a 500-file burst is found (the last file) within ${LIMIT_MS} ms ($t_burst ms, baseline $t_base ms)"
 else
-	not_ok "a 500-file burst is found (the last file) within ${LIMIT_MS} ms of a plain index of it (${t_burst:-never} ms, baseline $t_base ms)"
+	not_ok "a 500-file burst is found (the last file) within ${LIMIT_MS} ms (${t_burst:-never} ms, baseline $t_base ms)"
 	tail -20 "$wlog" | diag
 fi
 n=$(( $(grep -c "batch: " "$wlog") - b0 ))
