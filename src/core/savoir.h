@@ -451,6 +451,11 @@ int	 store_sync_apply(struct store *, const char *origin,
 /* After the last page of a run that changed so many documents: merge
  * the postings (fully only after many changes), checkpoint. */
 int	 store_sync_finish(struct store *, int64_t changed, char **cause);
+/* At the end of an indexing run, in its transaction: the ids a local
+ * document held against an origin that no local document holds any more
+ * send that origin's next sync through a full pass, which brings its
+ * copies back (*back: how many). */
+int	 store_sync_local_done(struct store *, int64_t *back, char **cause);
 
 /* store_copy.c - the index as one file, carried elsewhere */
 /* Documents in the index. */

@@ -394,6 +394,7 @@ store_open(const char *path, int flags, char **cause)
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	st->flags = flags;
+	st->followed = -1;
 	if (stat(path, &sb) == -1) {
 		if (errno != ENOENT || !(flags & STORE_CREATE)) {
 			xasprintf(cause, "cannot open index %s: %s%s", path,
@@ -525,6 +526,7 @@ store_begin(struct store *st)
 {
 	st->full = 0;
 	st->need = 0;
+	st->followed = -1;
 	return store_exec(st, "BEGIN IMMEDIATE", NULL);
 }
 

@@ -41,6 +41,8 @@ struct store {
 	int64_t		 deadline;	/* store_deadline's, in mono_us */
 	int		 full;		/* store_commit found no room */
 	int64_t		 need;		/* the bytes it needed */
+	int		 followed;	/* holds synced documents: 1, 0, or
+					 * -1 not yet known this transaction */
 };
 
 sqlite3		*store_db(struct store *);
@@ -57,5 +59,10 @@ int		 store_delete_doc(struct store *, int64_t rowid,
  * (1 when one went, 0 none, -1 on an error). */
 int		 store_sync_yield(struct store *, const char *id,
 		    int64_t source);
+/* store_sync.c: 1 when the index holds an origin's documents (local ones
+ * then carry « Origine » = « Locale »), 0 not, -1 on an error. */
+int		 store_sync_followed(struct store *);
+#define STORE_SYNC_FACET	"origine"
+#define STORE_SYNC_LOCAL	"Locale"
 
 #endif /* SAVOIR_STORE_INT_H */

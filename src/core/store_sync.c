@@ -15,8 +15,13 @@
  * changed finds the documents the new feed no longer has.  A synced put
  * never replaces a document of another source (it is skipped and
  * counted); a local document replaces a synced one of the same id
- * (store_sync_yield, from store_insert_doc).  This file never talks to
- * the network: cmd_sync.c fetches, this applies.
+ * (store_sync_yield, from store_insert_doc).  Either way the id is
+ * remembered (meta row "shadow:<id>" = the origin): when the local
+ * document goes, the end of that indexing run (store_sync_local_done)
+ * sends the origin's next sync through a full pass, which brings the
+ * synced copy back.  Once an index follows an origin, its local
+ * documents are « Locale » in the « Origine » facet.  This file never
+ * talks to the network: cmd_sync.c fetches, this applies.
  */
 #include "config.h"
 
@@ -29,7 +34,7 @@
 #include "store_int.h"
 
 #define SYNC_PLUGIN	"savoir-sync"
-#define SYNC_FACET	"origine"
+#define SYNC_FACET	STORE_SYNC_FACET
 
 /* A JSON string from index text, never NULL: a bad byte is repaired. */
 static json_t *
@@ -406,7 +411,81 @@ sync_source(struct store *st, const char *origin, int64_t *sid)
 		rc = p != NULL && strcmp(p, SYNC_PLUGIN) == 0 ? 0 : -1;
 	}
 	sqlite3_reset(stmt);
+	if (rc == 0)
+		st->followed = 1;
 	return rc;
+}
+
+int
+store_sync_followed(struct store *st)
+{
+	static const char sql[] = "SELECT 1 FROM sources WHERE plugin = '"
+	    SYNC_PLUGIN "' LIMIT 1";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (st->followed != -1)
+		return st->followed;
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	st->followed = rc == SQLITE_ROW;
+	return st->followed;
+}
+
+/* Remember that a local document holds an id origin has too. */
+static int
+sync_shadow(struct store *st, const char *id, const char *origin)
+{
+	char	*key;
+	int	 rc;
+
+	key = xsprintf("shadow:%s", id);
+	rc = store_meta_set(st, key, origin);
+	free(key);
+	return rc;
+}
+
+/*
+ * The local documents of this index lacking an « Origine » value get
+ * « Locale »: those indexed before the first sync (later ones get it as
+ * they go in, store_insert_doc).
+ */
+static int
+sync_tag_local(struct store *st)
+{
+	static const char ins[] = "INSERT INTO fval (key, value, norm) "
+	    "VALUES ('" SYNC_FACET "', '" STORE_SYNC_LOCAL "', ?) ON CONFLICT "
+	    "DO NOTHING";
+	static const char tag[] = "INSERT OR IGNORE INTO fdoc (val, doc) "
+	    "SELECT v.id, d.rowid FROM docs d JOIN sources s ON s.id = "
+	    "d.source JOIN fval v ON v.key = '" SYNC_FACET "' AND v.value = '"
+	    STORE_SYNC_LOCAL "' AND v.norm = ?1 WHERE s.plugin IS NOT '"
+	    SYNC_PLUGIN "' AND NOT EXISTS (SELECT 1 FROM fdoc f JOIN fval w ON "
+	    "w.id = f.val WHERE f.doc = d.rowid AND w.key = '" SYNC_FACET "')";
+	sqlite3_stmt	*stmt;
+	char		*norm;
+	int		 rc;
+
+	norm = fr_fold(STORE_SYNC_LOCAL, strlen(STORE_SYNC_LOCAL));
+	if ((stmt = store_stmt(st, ins)) == NULL) {
+		free(norm);
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, norm, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE && (stmt = store_stmt(st, tag)) != NULL) {
+		sqlite3_bind_text(stmt, 1, norm, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+	} else if (rc == SQLITE_DONE)
+		rc = SQLITE_ERROR;
+	free(norm);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* A string member of a JSON object, or NULL. */
@@ -589,15 +668,13 @@ sync_put_type(struct store *st, json_t *t)
 }
 
 /*
- * At the end of a run: every type the origin's documents have declares
- * the « Origine » facet again (savoir index declares its own types anew,
- * without it).
+ * At the end of a run: every type of the index declares the « Origine »
+ * facet (a type only local documents have as well: they are « Locale »).
  */
 static int
-sync_retype(struct store *st, int64_t sid)
+sync_retype(struct store *st)
 {
-	static const char sql[] = "SELECT DISTINCT type FROM docs WHERE "
-	    "source = ?";
+	static const char sql[] = "SELECT DISTINCT type FROM docs";
 	sqlite3_stmt	*stmt;
 	char		**names = NULL;
 	size_t		 n = 0, i;
@@ -606,7 +683,6 @@ sync_retype(struct store *st, int64_t sid)
 
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, sid);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		names = xreallocarray(names, n + 1, sizeof *names);
 		names[n++] = xstrdup((const char *)sqlite3_column_text(stmt,
@@ -708,7 +784,8 @@ out:
 /* Apply one change; -1 on a store error, 1 when malformed. */
 static int
 sync_change(struct store *st, json_t *c, int64_t sid, int64_t gen,
-    const char *label, struct store_sync_stats *stats, char **cause)
+    const char *origin, const char *label, struct store_sync_stats *stats,
+    char **cause)
 {
 	struct xdoc	*d;
 	const char	*id, *op;
@@ -739,7 +816,7 @@ sync_change(struct store *st, json_t *c, int64_t sid, int64_t gen,
 	if (rc == 1 && source != sid) {
 		stats->skipped++;	/* a local document (or another
 					 * origin's) keeps its id */
-		return 0;
+		return sync_shadow(st, id, origin);
 	}
 	if (rc == 1 && strcmp(hash, sync_get(doc, "hash")) == 0) {
 		stats->unchanged++;
@@ -827,7 +904,8 @@ store_sync_apply(struct store *st, const char *origin, const char *label,
 			goto fail;
 		}
 		prev = seq;
-		rc = sync_change(st, c, sid, ss.gen, label, stats, &why);
+		rc = sync_change(st, c, sid, ss.gen, origin, label, stats,
+		    &why);
 		if (rc == 1) {
 			xasprintf(cause, "%s: change %lld is malformed",
 			    origin, (long long)seq);
@@ -853,7 +931,7 @@ store_sync_apply(struct store *st, const char *origin, const char *label,
 			goto sqlfail;
 		ss.full = 0;
 	}
-	if (!more && sync_retype(st, sid) == -1)
+	if (!more && (sync_retype(st) == -1 || sync_tag_local(st) == -1))
 		goto sqlfail;
 	if (sync_state_put(st, origin, &ss) == -1)
 		goto sqlfail;
@@ -883,13 +961,14 @@ fail:
 int
 store_sync_yield(struct store *st, const char *id, int64_t source)
 {
-	static const char sel[] = "SELECT d.rowid FROM docs d JOIN sources s "
-	    "ON s.id = d.source WHERE d.id = ?1 AND s.plugin = '" SYNC_PLUGIN
-	    "' AND d.source != ?2 AND NOT EXISTS (SELECT 1 FROM sources "
-	    "WHERE id = ?2 AND plugin = '" SYNC_PLUGIN "')";
+	static const char sel[] = "SELECT d.rowid, s.root FROM docs d JOIN "
+	    "sources s ON s.id = d.source WHERE d.id = ?1 AND s.plugin = '"
+	    SYNC_PLUGIN "' AND d.source != ?2 AND NOT EXISTS (SELECT 1 FROM "
+	    "sources WHERE id = ?2 AND plugin = '" SYNC_PLUGIN "')";
 	static const char del[] = "DELETE FROM docs WHERE rowid = ?";
 	sqlite3_stmt	*stmt;
 	int64_t		 rowid;
+	char		*origin;
 	int		 rc;
 
 	if ((stmt = store_stmt(st, sel)) == NULL)
@@ -898,15 +977,81 @@ store_sync_yield(struct store *st, const char *id, int64_t source)
 	sqlite3_bind_int64(stmt, 2, source);
 	rc = sqlite3_step(stmt);
 	rowid = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	origin = rc == SQLITE_ROW ? xstrdup((const char *)
+	    sqlite3_column_text(stmt, 1)) : NULL;
 	sqlite3_reset(stmt);
 	if (rc == SQLITE_DONE)
 		return 0;
-	if (rc != SQLITE_ROW || (stmt = store_stmt(st, del)) == NULL)
+	if (rc != SQLITE_ROW || sync_shadow(st, id, origin) == -1 ||
+	    (stmt = store_stmt(st, del)) == NULL) {
+		free(origin);
 		return -1;
+	}
+	free(origin);
 	sqlite3_bind_int64(stmt, 1, rowid);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_sync_local_done(struct store *st, int64_t *back, char **cause)
+{
+	static const char sel[] = "SELECT key, value FROM meta WHERE key >= "
+	    "'shadow:' AND key < 'shadow;' AND NOT EXISTS (SELECT 1 FROM docs "
+	    "WHERE id = substr(meta.key, 8))";
+	static const char del[] = "DELETE FROM meta WHERE key = ?";
+	struct store_sync_state	 ss;
+	sqlite3_stmt		*stmt;
+	char			**keys = NULL, **origins = NULL;
+	size_t			 n = 0, i;
+	int			 rc, ret = -1;
+
+	*back = 0;
+	if ((stmt = store_stmt(st, sel)) == NULL)
+		goto sqlfail;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		keys = xreallocarray(keys, n + 1, sizeof *keys);
+		origins = xreallocarray(origins, n + 1, sizeof *origins);
+		keys[n] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		origins[n++] = xstrdup((const char *)sqlite3_column_text(stmt,
+		    1));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	for (i = 0; i < n; i++) {
+		if ((stmt = store_stmt(st, del)) == NULL)
+			goto sqlfail;
+		sqlite3_bind_text(stmt, 1, keys[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			goto sqlfail;
+		if (store_sync_state(st, origins[i], &ss, cause) == -1)
+			goto out;
+		/* Followed still, and not already going back to 0. */
+		if (ss.epoch != NULL && !(ss.full && ss.seq == 0)) {
+			ss.seq = 0;
+			ss.gen++;
+			ss.full = 1;
+			if (sync_state_put(st, origins[i], &ss) == -1) {
+				store_sync_state_clear(&ss);
+				goto sqlfail;
+			}
+		}
+		if (ss.epoch != NULL)
+			(*back)++;
+		store_sync_state_clear(&ss);
+	}
+	ret = 0;
+	goto out;
+sqlfail:
+	xasprintf(cause, "%s: %s", st->path, sqlite3_errmsg(st->db));
+out:
+	strv_free(keys, n);
+	strv_free(origins, n);
+	return ret;
 }
 
 /* Documents a run changes above which it merges the postings as an

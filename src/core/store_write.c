@@ -334,6 +334,18 @@ store_prepare(const struct store_packer *pk, struct xfile *xf)
 	}
 }
 
+/* Whether the document has a value for facet key. */
+static int
+store_has_facet(const struct xdoc *d, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->facets.n; i++)
+		if (strcmp(d->facets.v[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
 /* Insert one document and everything hanging off it: 0, 1 when its id is
  * another file's document's, -1 with *cause. */
 int
@@ -369,7 +381,7 @@ store_insert_doc(struct store *st, int64_t source, int ord,
 	size_t		 tlen, i, olen = 0;
 	unsigned char	*owned = NULL;
 	int64_t		 rowid, seq;
-	int		 c, rc, yielded = 0;
+	int		 c, rc, local, yielded = 0;
 
 	if (store_change(st, d->id, "put", &seq) == -1)
 		goto sqlfail;
@@ -463,11 +475,20 @@ again:
 	    pwriter_flush(st->pw, cause) == -1)
 		return -1;
 
-	for (i = 0; i <= d->facets.n; i++) {
+	/* A local document of an index that follows another instance is
+	 * « Locale » in the « Origine » facet (synced ones carry their
+	 * origin's host). */
+	local = 0;
+	if (!store_has_facet(d, STORE_SYNC_FACET)) {
+		if ((local = store_sync_followed(st)) == -1)
+			goto sqlfail;
+	}
+	for (i = 0; i <= d->facets.n + (size_t)local; i++) {
 		/* The type is a facet like any other: type:note. */
-		const char *k = i < d->facets.n ? d->facets.v[i].key : "type";
+		const char *k = i < d->facets.n ? d->facets.v[i].key :
+		    i == d->facets.n ? "type" : STORE_SYNC_FACET;
 		const char *v = i < d->facets.n ? d->facets.v[i].value :
-		    d->type;
+		    i == d->facets.n ? d->type : STORE_SYNC_LOCAL;
 		int64_t	    val;
 
 		norm = fr_fold(v, strlen(v));
@@ -819,14 +840,26 @@ store_put_types(struct store *st, const struct savoir_plugin *const *pl,
 	json_t				*a;
 	char				*s;
 	size_t				 i;
+	int				 followed, own;
 
+	/* An index that follows another instance has « Origine » on every
+	 * type (store_sync.c). */
+	if ((followed = store_sync_followed(st)) == -1)
+		return -1;
 	for (i = 0; i < npl; i++) {
 		for (t = pl[i]->types; t->name != NULL; t++) {
 			a = json_array();
-			for (f = t->facets; f != NULL && f->key != NULL; f++)
+			own = 0;
+			for (f = t->facets; f != NULL && f->key != NULL; f++) {
 				json_array_append_new(a, json_pack("{s:s,s:s,"
 				    "s:i}", "key", f->key, "label", f->label ?
 				    f->label : f->key, "kind", f->kind));
+				own |= strcmp(f->key, STORE_SYNC_FACET) == 0;
+			}
+			if (followed && !own)
+				json_array_append_new(a, json_pack("{s:s,s:s,"
+				    "s:i}", "key", STORE_SYNC_FACET, "label",
+				    "Origine", "kind", 0));
 			s = json_dumps(a, JSON_COMPACT);
 			json_decref(a);
 			if ((stmt = store_stmt(st, sql)) == NULL) {

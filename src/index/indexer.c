@@ -777,6 +777,7 @@ indexer_do(struct store *st, const struct plugins *pl, const char *real,
 	struct pending	 pend[INDEXER_MAX_DEPTH_X];
 	struct stat	 sb;
 	char		*summary, *path, **scope = NULL;
+	int64_t		 back;
 	int64_t		 cpu0, cpu_kids;
 	size_t		 i, j, nscope = 0, depth;
 	int		 ret = -1;
@@ -873,6 +874,12 @@ indexer_do(struct store *st, const struct plugins *pl, const char *real,
 	stats->elapsed_us = mono_us() - r.start;
 	if (run_tx(&r, cause) == -1)
 		goto out;
+	if (store_sync_local_done(st, &back, cause) == -1)
+		goto out;
+	if (back > 0)
+		log_info("%lld local document(s) gone held an id an origin "
+		    "has: its next sync brings its copies back",
+		    (long long)back);
 	summary = xsprintf("{\"at\":%lld,\"files\":%lld,\"indexed\":%lld,"
 	    "\"failed\":%lld,\"removed\":%lld,\"docs\":%lld,\"ms\":%lld}",
 	    (long long)now_ms(), (long long)stats->files_seen,

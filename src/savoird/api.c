@@ -109,33 +109,65 @@ static const char *const api_search_args[] = {
 	"q", "page", "limit", "exact", NULL
 };
 
+/* Whether key is one of the comma-separated names of list. */
+static int
+api_listed(const struct buf *list, const char *key)
+{
+	const char	*p = list->data, *end = list->data + list->len;
+	size_t		 n = strlen(key);
+
+	while (p != NULL && p < end) {
+		if ((size_t)(end - p) >= n && memcmp(p, key, n) == 0 &&
+		    (p + n == end || p[n] == ','))
+			return 1;
+		p = memchr(p, ',', (size_t)(end - p));
+		if (p != NULL)
+			p += 2;
+	}
+	return 0;
+}
+
 /* A notice for each parameter /api/search does not read: a misspelt one
- * ("limt") would otherwise be ignored without a word. */
+ * ("limt") would otherwise be ignored without a word.  The filters it
+ * reads are the fixed ones and the facets the index declares. */
 static void
-api_unknown_args(struct req *q, json_t *notices)
+api_unknown_args(struct req *q, json_t *types, json_t *notices)
 {
 	struct evkeyval	*kv;
-	size_t		 i;
+	struct buf	 known;
+	json_t		*t, *f;
+	size_t		 i, j;
 	char		*msg;
 
+	buf_init(&known);
 	TAILQ_FOREACH(kv, &q->args, next) {
 		for (i = 0; api_search_args[i] != NULL; i++)
 			if (strcmp(kv->key, api_search_args[i]) == 0)
 				break;
-		if (api_search_args[i] != NULL)
+		if (api_search_args[i] != NULL || facet_key_known(types,
+		    kv->key))
 			continue;
-		for (i = 0; api_filter_keys[i] != NULL; i++)
-			if (strcmp(kv->key, api_filter_keys[i]) == 0)
-				break;
-		if (api_filter_keys[i] != NULL)
-			continue;
+		if (known.len == 0) {
+			for (i = 0; api_search_args[i] != NULL; i++)
+				buf_printf(&known, "%s%s", i ? ", " : "",
+				    api_search_args[i]);
+			for (i = 0; api_filter_keys[i] != NULL; i++)
+				buf_printf(&known, ", %s", api_filter_keys[i]);
+			json_array_foreach(types, i, t)
+				json_array_foreach(json_object_get(t,
+				    "facets"), j, f)
+					if (!api_listed(&known,
+					    jstr_get(f, "key")))
+						buf_printf(&known, ", %s",
+						    jstr_get(f, "key"));
+		}
 		msg = xsprintf("Paramètre inconnu ignoré : « %s » "
-		    "(paramètres reconnus : q, page, limit, exact, type, "
-		    "pays, annee, theme, module, code).", strlen(kv->key) <=
-		    64 ? kv->key : "…");
+		    "(paramètres reconnus : %.*s).", strlen(kv->key) <= 64 ?
+		    kv->key : "…", (int)known.len, known.data);
 		json_array_append_new(notices, jstr(msg));
 		free(msg);
 	}
+	buf_free(&known);
 }
 
 void
@@ -148,6 +180,7 @@ api_search(struct req *q)
 	struct evkeyval		*kv;
 	const char		*text, *s, *filters[2 * API_MAX_FILTERS + 1];
 	json_t			*o, *hits, *facets, *vals, *notices, *labels;
+	json_t			*types, *flabels;
 	char			*cause = NULL;
 	long long		 page, limit;
 	size_t			 i, nf = 0;
@@ -162,13 +195,16 @@ api_search(struct req *q)
 	if (http_arg_int(q, "page", 1, 10000, 1, &page) == -1 ||
 	    http_arg_int(q, "limit", 1, 100, c->page_size, &limit) == -1)
 		return;
+	if ((types = api_types_json(q->w, &cause)) == NULL) {
+		free(cause);
+		cause = NULL;
+		types = json_array();
+	}
 	TAILQ_FOREACH(kv, &q->args, next) {
-		for (i = 0; api_filter_keys[i] != NULL; i++)
-			if (strcmp(kv->key, api_filter_keys[i]) == 0)
-				break;
-		if (api_filter_keys[i] == NULL || *kv->value == '\0')
+		if (!facet_key_known(types, kv->key) || *kv->value == '\0')
 			continue;
 		if (nf == API_MAX_FILTERS) {
+			json_decref(types);
 			http_error(q, 400, "bad_parameter", "Trop de filtres "
 			    "dans une même recherche.");
 			return;
@@ -178,8 +214,10 @@ api_search(struct req *q)
 		nf++;
 	}
 	filters[2 * nf] = NULL;
-	if ((st = api_store(q)) == NULL)
+	if ((st = api_store(q)) == NULL) {
+		json_decref(types);
 		return;
+	}
 
 	memset(&so, 0, sizeof so);
 	so.limit = (int)limit;
@@ -194,12 +232,14 @@ api_search(struct req *q)
 	if (search_run(st, text, &so, &res, &cause) == -1) {
 		log_warnx("/api/search: %s", cause);
 		free(cause);
+		json_decref(types);
 		http_error(q, 500, "internal", "La recherche a échoué à cause "
 		    "d'une erreur interne.");
 		return;
 	}
 	if (res.timeout) {
 		results_clear(&res);
+		json_decref(types);
 		http_error(q, 503, "query_budget", "Requête trop coûteuse : "
 		    "elle a dépassé le temps permis. Précisez-la (plus de "
 		    "mots, un filtre) et réessayez.");
@@ -217,21 +257,28 @@ api_search(struct req *q)
 		    jstr(res.hits[i].breadcrumb), "snippet",
 		    jstr(res.hits[i].snippet), "matched", res.hits[i].matched));
 	json_decref(labels);
+	/* Each value with its label (a type's plural name), each key's
+	 * label in facet_labels. */
 	facets = json_object();
+	flabels = json_object();
 	for (i = 0; i < res.nfacets; i++) {
 		if ((vals = json_object_get(facets, res.facets[i].key)) ==
 		    NULL) {
 			vals = json_array();
 			json_object_set_new(facets, res.facets[i].key, vals);
+			json_object_set_new(flabels, res.facets[i].key,
+			    jstr(facet_label(types, res.facets[i].key)));
 		}
-		json_array_append_new(vals, json_pack("{s:o,s:I}", "value",
-		    jstr(res.facets[i].value), "count",
+		json_array_append_new(vals, json_pack("{s:o,s:o,s:I}", "value",
+		    jstr(res.facets[i].value), "label", jstr(facet_value_label(
+		    types, res.facets[i].key, res.facets[i].value)), "count",
 		    (json_int_t)res.facets[i].count));
 	}
 	notices = json_array();
 	for (i = 0; i < res.nnotices; i++)
 		json_array_append_new(notices, jstr(res.notices[i]));
-	api_unknown_args(q, notices);
+	api_unknown_args(q, types, notices);
+	json_decref(types);
 	o = json_pack("{s:o,s:I,s:f,s:I,s:I,s:b,s:o,s:o,s:o}", "query",
 	    jstr(text), "total", (json_int_t)res.total, "took_ms",
 	    (double)res.took_us / 1000.0, "page", (json_int_t)page, "limit",
@@ -242,6 +289,7 @@ api_search(struct req *q)
 	/* How many documents hold every unit (word, phrase, group) of the
 	 * query, out of total; a hit whose matched is below units misses
 	 * some. */
+	json_object_set_new(o, "facet_labels", flabels);
 	json_object_set_new(o, "total_all", json_integer(res.total_all));
 	json_object_set_new(o, "units", json_integer(res.units));
 	if (res.corrected != NULL)

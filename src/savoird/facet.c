@@ -88,7 +88,7 @@ facet_value_label(json_t *types, const char *key, const char *value)
 	return value;
 }
 
-static int
+int
 facet_key_known(json_t *types, const char *key)
 {
 	size_t	 i;

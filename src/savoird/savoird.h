@@ -265,6 +265,8 @@ json_t	*facet_groups(json_t *types, const struct sparams *,
 /* Labels from the content types, falling back to the name or key. */
 const char *facet_type_label(json_t *types, const char *name, int plural);
 const char *facet_label(json_t *types, const char *key);
+/* A key a filter may use: a fixed one or a facet the index declares. */
+int	 facet_key_known(json_t *types, const char *key);
 const char *facet_value_label(json_t *types, const char *key,
 	    const char *value);
 

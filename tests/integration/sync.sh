@@ -11,7 +11,7 @@
 
 daemon_prereqs curl openssl python3 sqlite3
 
-plan 55
+plan 62
 
 tree="$T_TMP/tree"
 cp -r "$top_srcdir/tests/data/mini" "$tree"
@@ -167,14 +167,30 @@ sed -i 's/jumelages européens/jumelages en Europe/' "$tree/notes/jumelage.md"
 check "a sync bringing that id again" sync_b "$U" --pin "$pin"
 has "... skips it, counted" " 1 skipped \(local\)" "$T_TMP/sync.out"
 check "... and the local document stays" is_local
-# Indexing here declares the local types again, without « Origine »; the
-# next sync, even an empty one, declares it again.
+# Indexing here declares the local types again, « Origine » with them;
+# local documents are « Locale » there, and it filters.
 "$SAVOIR" --db "$B" index "$T_TMP/local" >"$T_TMP/index.out" 2>&1
 curl -sk "https://127.0.0.1:$PB/recherche?q=jumelage" >"$T_TMP/search.html"
-hasnt "after a local index run, the « Origine » facet is gone" "Origine" "$T_TMP/search.html"
+has "after a local index run, the « Origine » facet stays" "Origine" "$T_TMP/search.html"
+has "... with « Locale » for the local document" ">Locale<" "$T_TMP/search.html"
+# origin_hits VALUE: the ids /api/search?q=jumelages&origine=VALUE finds.
+origin_hits() {
+	curl -sk -G "https://127.0.0.1:$PB/api/search" --data-urlencode "q=jumelages" \
+	    --data-urlencode "origine=$1" | python3 -c '
+import json, sys
+print(" ".join(sorted(h["id"] for h in json.load(sys.stdin)["hits"])))'
+}
+only_local() { [ "$(origin_hits Locale)" = "notes/jumelage" ]; }
+check "origine=Locale finds the local document only" only_local
+no_local() {
+	local ids
+	ids=$(origin_hits "127.0.0.1:$PA")
+	[ -n "$ids" ] && ! printf '%s\n' $ids | grep -qx notes/jumelage
+}
+check "origine=<the origin's host> finds synced documents, not the local one" no_local
 check "an empty sync" sync_b "$U" --pin "$pin"
 curl -sk "https://127.0.0.1:$PB/recherche?q=jumelage" >"$T_TMP/search.html"
-has "... declares it again" "Origine" "$T_TMP/search.html"
+has "... keeps the « Origine » facet" "Origine" "$T_TMP/search.html"
 
 same_but_local() {
 	sqlite3 "$A" "SELECT id, hash FROM docs WHERE id != 'notes/jumelage' ORDER BY id" >"$T_TMP/a.ids"
@@ -204,6 +220,23 @@ gone() { [ -z "$(sqlite3 "$B" "SELECT id FROM docs WHERE id = 'notes/cooperation
 check "... drops what the new index no longer has" gone
 check "... and holds A's documents again, the local one aside" same_but_local
 check "... the local document still there" is_local
+
+# --- the local document goes: the synced copy comes back -------------------------
+rm "$T_TMP/local/notes/jumelage.md"
+"$SAVOIR" --db "$B" index "$T_TMP/local" >"$T_TMP/index.out" 2>&1
+has "removing the local document says its copy comes back at the next sync" \
+	"next sync brings its copies back" "$T_TMP/index.out"
+check "the next sync" sync_b "$U" --pin "$pin"
+synced_back() {
+	[ "$(sqlite3 "$B" "SELECT s.plugin FROM docs d JOIN sources s ON s.id = d.source WHERE d.id = 'notes/jumelage'")" = savoir-sync ]
+}
+check "... brings A's copy of that id back" synced_back
+same_all() {
+	sqlite3 "$A" "SELECT id, hash FROM docs ORDER BY id" >"$T_TMP/a.ids"
+	sqlite3 "$B" "SELECT id, hash FROM docs ORDER BY id" >"$T_TMP/b.ids"
+	cmp -s "$T_TMP/a.ids" "$T_TMP/b.ids"
+}
+check "... and B holds exactly A's documents" same_all
 
 # --- an origin that asks for an account ------------------------------------------
 printf 'correct horse\n' | "$SAVOIR" passwd --file "$T_TMP/users" replica >/dev/null 2>&1
