@@ -831,4 +831,13 @@ int	 store_sources_each(struct store *, const char *root,
 	    void (*cb)(int64_t id, const char *path, void *), void *,
 	    char **cause);
 
+/* autolink.c - web addresses written out in running text */
+/* The next http(s) address in text[*pos..len): 1 and its span, or 0. */
+int	 autolink_next(const char *text, size_t len, size_t *pos,
+	    size_t *start, size_t *end);
+/* The part of a long address a page shows (its host): length, offset. */
+size_t	 autolink_label(const char *url, size_t n, size_t *off,
+	    int *ellipsis);
+int	 autolink_whole(const char *s, size_t n);
+
 #endif /* SAVOIR_H */

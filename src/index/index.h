@@ -27,15 +27,6 @@ void	 cite_scan(const char *text, size_t len, const char *default_code,
 	    void (*cb)(const char *target, const char *label, void *),
 	    void *arg);
 
-/* autolink.c - web addresses written out in running text */
-/* The next http(s) address in text[*pos..len): 1 and its span, or 0. */
-int	 autolink_next(const char *text, size_t len, size_t *pos,
-	    size_t *start, size_t *end);
-/* The part of a long address a page shows (its host): length, offset. */
-size_t	 autolink_label(const char *url, size_t n, size_t *off,
-	    int *ellipsis);
-int	 autolink_whole(const char *s, size_t n);
-
 /* sanitize.c - the allow-list HTML sanitizer (libxml2) */
 /* Return sanitized HTML (caller frees): allowed elements and attributes
  * only, href restricted to http(s), mailto, relative and /doc/ links;

@@ -457,12 +457,16 @@ doc_link_groups(json_t *links)
 	return groups;
 }
 
-/* A source "Title — https://…" as text and link. */
+/* A source "Title — https://…" as text and link; the link shows a long
+ * address as its host (autolink.c), the whole of it in its title. */
 static json_t *
 doc_source(const char *value)
 {
 	static const char dash[] = " \xe2\x80\x94 ";	/* " — " */
 	const char	*sep = NULL, *p, *url;
+	size_t		 off, n;
+	int		 ellipsis;
+	char		*label;
 
 	for (p = value; (p = strstr(p, dash)) != NULL; p++)
 		sep = p;
@@ -470,11 +474,12 @@ doc_source(const char *value)
 	if ((strncmp(url, "https://", 8) != 0 &&
 	    strncmp(url, "http://", 7) != 0) || strpbrk(url, " \t\n") != NULL)
 		return json_pack("{s:o}", "text", jstr(value));
-	if (sep == NULL)
-		return json_pack("{s:o,s:o}", "text", jstr(value), "url",
-		    jstr(url));
-	return json_pack("{s:o,s:o}", "text", jstr_free(xstrndup(value,
-	    sep - value)), "url", jstr(url));
+	n = autolink_label(url, strlen(url), &off, &ellipsis);
+	label = xsprintf("%.*s%s", (int)n, url + off, ellipsis ?
+	    "/\xe2\x80\xa6" : "");
+	return json_pack("{s:o,s:o,s:o}", "text", sep == NULL ? jstr("") :
+	    jstr_free(xstrndup(value, sep - value)), "url", jstr(url),
+	    "label", jstr_free(label));
 }
 
 /*

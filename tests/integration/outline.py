@@ -36,6 +36,29 @@ class Passages(html.parser.HTMLParser):
             self.cur += data
 
 
+class Links(html.parser.HTMLParser):
+    """The texts of the links to other sites (a long address is shown as
+    its host, the whole of it in the link's title)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts, self.cur = [], None
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and href.startswith(("http://", "https://")):
+            self.cur = ["", href]
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.cur is not None:
+            self.texts.append((norm(self.cur[0]), self.cur[1]))
+            self.cur = None
+
+    def handle_data(self, data):
+        if self.cur is not None:
+            self.cur[0] += data
+
+
 class Outline(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -140,7 +163,7 @@ def txt_headings(path):
 
 con = sqlite3.connect(db)
 rows = con.execute("SELECT d.id, s.root || '/' || s.path FROM docs d JOIN sources s ON s.id = d.source ORDER BY d.id").fetchall()
-pages = nheads = npass = 0
+pages = nheads = npass = nlinks = 0
 txt_cache = {}
 for doc, path in rows:
     url = base + "/doc/" + urllib.parse.quote(doc, safe="/")
@@ -170,6 +193,12 @@ for doc, path in rows:
         want = txt_cache[full].get(doc, [])
     if [t for _, t in p.heads].count("Sources") > 1:
         print("%s|two Sources blocks" % doc)
+    ln = Links()
+    ln.feed(page)
+    nlinks += len(ln.texts)
+    for text, href in ln.texts:
+        if len(text) > 60 and "://" in text:
+            print("%s|a long web address shown whole: %s" % (doc, text[:80]))
     page_heads = set(t for _, t in p.heads)
     for level, text in want:
         nheads += 1
@@ -186,4 +215,4 @@ for doc, path in rows:
         for item in pp.items:
             if "://" in item or "www." in item:
                 print("%s|a passage holds a web address: %s" % (doc, item[:120]))
-print("checked %d pages, %d source headings, %d passages" % (pages, nheads, npass))
+print("checked %d pages, %d source headings, %d passages, %d outside links" % (pages, nheads, npass, nlinks))

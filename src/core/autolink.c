@@ -4,7 +4,8 @@
  * the short label a page shows for a long one (its host).
  *
  * The sanitizer (sanitize.c) turns the spans found here into links, after
- * its own checks of the scheme; this file never writes HTML.  Only
+ * its own checks of the scheme, and savoird labels a document's sources
+ * the same way; this file never writes HTML.  Only
  * http:// and https:// addresses with a plausible host are taken: a bare
  * "www.example.org" or an address cut by a line end stays text.
  */
@@ -12,7 +13,7 @@
 
 #include <string.h>
 
-#include "index.h"
+#include "savoir.h"
 
 #define AUTOLINK_MAX	2048	/* longer is not an address a person wrote */
 #define AUTOLINK_SHORT	48	/* longer is shown as its host */
