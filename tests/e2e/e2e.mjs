@@ -427,19 +427,64 @@ await step('accessibility', async () => {
 	await a11y.close();
 });
 
-// 9. A 320 px wide phone: nothing sticks out sideways.
+// 9. A 320 px wide phone: nothing sticks out sideways, on every kind of
+//    page (a document of each type, the grid, the offline page, an empty
+//    search, a page that does not exist); and at 360 px the search box is
+//    whole and usable.
 await step('phone', async () => {
 	const phone = await context.newPage();
 	await phone.setViewportSize({ width: 320, height: 640 });
-	for (const [name, path] of [['telephone-accueil', '/'],
+	const pages = [['telephone-accueil', '/'],
 		['telephone-resultats', `/recherche?q=${encodeURIComponent(QUERY)}`],
-		['telephone-document', new URL(docUrl).pathname + new URL(docUrl).search]]) {
+		['telephone-document', new URL(docUrl).pathname + new URL(docUrl).search],
+		['telephone-aide', '/recherche'],
+		['telephone-sans-resultat', '/recherche?q=zzqxwv'],
+		['telephone-grille', '/grille'],
+		['telephone-hors-ligne', '/hors-ligne'],
+		['telephone-404', '/pas-de-page-ici']];
+	expectedStatus.add(`${base}/pas-de-page-ici`);
+	for (const type of ['note', 'article', 'fiche', 'cas', 'partenariat', 'glossaire']) {
+		const r = await phone.request.get(`${base}/api/search?q=&type=${type}&limit=1`);
+		const hit = r.ok() ? (await r.json()).hits[0] : undefined;
+		if (hit === undefined) {
+			const any = await phone.request.get(`${base}/api/search?q=coop%C3%A9ration&type=${type}&limit=1`);
+			const h2 = any.ok() ? (await any.json()).hits[0] : undefined;
+			if (h2 !== undefined)
+				pages.push([`telephone-${type}`, `/doc/${h2.id}`]);
+			else
+				ok(false, `a ${type} document to look at on a phone`);
+			continue;
+		}
+		pages.push([`telephone-${type}`, `/doc/${hit.id}`]);
+	}
+	for (const [name, path] of pages) {
 		await phone.goto(base + path);
-		const wide = await phone.evaluate(() =>
-			document.documentElement.scrollWidth - document.documentElement.clientWidth);
-		ok(wide <= 0, `${path} fits a 320 px screen`, `${wide} px too wide`);
+		const [wide, culprits] = await phone.evaluate(() => {
+			const w = document.documentElement.clientWidth;
+			const out = [];
+			for (const e of document.body.querySelectorAll('*')) {
+				const r = e.getBoundingClientRect();
+				if (r.right > w + 1 && out.length < 5)
+					out.push(`${e.tagName.toLowerCase()}.${e.className} right=${Math.round(r.right)}`);
+			}
+			return [document.documentElement.scrollWidth - w, out.join('\n')];
+		});
+		ok(wide <= 0, `${path} fits a 320 px screen`, `${wide} px too wide\n${culprits}`);
 		await screenshot(phone, name);
 	}
+	await phone.setViewportSize({ width: 360, height: 640 });
+	await phone.goto(base + '/');
+	const box = await phone.locator('#q').boundingBox();
+	const button = await phone.locator('form[role=search] button[type=submit], form[role=search] input[type=submit]').first().boundingBox();
+	ok(box !== null && box.width >= 180 && box.x >= 0 && box.x + box.width <= 360,
+	    'at 360 px the search field is whole and at least 180 px wide', JSON.stringify(box));
+	ok(button !== null && button.x >= 0 && button.x + button.width <= 360 && button.height >= 24,
+	    'at 360 px the search button is on the screen and big enough to press', JSON.stringify(button));
+	await phone.locator('#q').fill('jumelage');
+	await Promise.all([phone.waitForNavigation(), phone.locator('#q').press('Enter')]);
+	ok(/\/recherche\?q=jumelage/.test(phone.url()) &&
+	    await phone.locator('.hits li.hit').count() > 0,
+	    'at 360 px a search typed in the box gives results', phone.url());
 	await phone.close();
 });
 
