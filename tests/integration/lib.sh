@@ -130,6 +130,32 @@ daemon_wait() {
 	exit 1
 }
 
+# daemon_start DB [LINE...]: savoird serving DB with 2 workers, plain
+# HTTP on a loopback port beside its HTTPS one, as the daemon's user when
+# root (call runas_setup first), the LINEs appended to its configuration
+# (T_TMP/savoir.conf); waits until it answers.  Sets pid, base (the
+# http:// address), tls_base (https://) and log (T_TMP/savoird.log), and
+# kills it and removes T_TMP at exit.
+daemon_start() {
+	local db=$1 ps ph
+	shift
+	read -r ps ph < <(free_ports 2)
+	mkdir -p "$T_TMP/state"
+	{
+		printf '[server]\nlisten = 127.0.0.1:%s\nhttp_listen = 127.0.0.1:%s\n' "$ps" "$ph"
+		printf 'workers = 2\n%s\nstate_dir = %s\ndb = %s\nwww = %s\n' \
+		    "${runas:-}" "$T_TMP/state" "$db" "$www"
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+	} >"$T_TMP/savoir.conf"
+	log="$T_TMP/savoird.log"
+	"$SAVOIRD" -f -c "$T_TMP/savoir.conf" >"$log" 2>&1 &
+	pid=$!
+	trap 'kill -9 $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
+	base="http://127.0.0.1:$ph"
+	tls_base="https://127.0.0.1:$ps"
+	daemon_wait $pid "$base/healthz"
+}
+
 # test_cert: a P-256 certificate for localhost and 127.0.0.1 in
 # T_TMP/test.crt and test.key, the key readable by the group savoird
 # drops to when started as root (call after runas_setup).

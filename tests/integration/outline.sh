@@ -38,23 +38,7 @@ EOF
 "$SAVOIR" --db "$kb" index "$top_srcdir/corpus" "$T_TMP/extra" >"$T_TMP/index.out" 2>&1 ||
 	{ echo "Bail out! cannot index the corpus"; cat "$T_TMP/index.out"; exit 1; }
 runas_setup
-read -r PS PH < <(free_ports 2)
-cat >"$T_TMP/savoir.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PS
-http_listen = 127.0.0.1:$PH
-workers = 1
-$runas
-state_dir = $T_TMP/state
-db = $kb
-www = $www
-CONF
-"$SAVOIRD" -f -c "$T_TMP/savoir.conf" >"$T_TMP/savoird.log" 2>&1 &
-pid=$!
-trap 'kill -9 $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
-base="http://127.0.0.1:$PH"
-log="$T_TMP/savoird.log"
-daemon_wait $pid "$base/healthz"
+daemon_start "$kb"
 
 "$PY" "$top_srcdir/tests/integration/outline.py" "$base" "$kb" \
     "$top_srcdir/corpus" >"$T_TMP/outline" 2>&1

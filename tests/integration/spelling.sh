@@ -16,25 +16,7 @@ kb="$T_TMP/db/kb.db"
 "$SAVOIR" --db "$kb" index "$top_srcdir/corpus" >"$T_TMP/index.out" 2>&1 ||
 	{ echo "Bail out! cannot index the corpus"; cat "$T_TMP/index.out"; exit 1; }
 runas_setup
-read -r PS PH < <(free_ports 2)
-cat >"$T_TMP/savoir.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PS
-http_listen = 127.0.0.1:$PH
-workers = 1
-$runas
-state_dir = $T_TMP/state
-db = $kb
-www = $www
-[search]
-synonyms = $top_srcdir/corpus/glossaire/synonymes.txt
-CONF
-"$SAVOIRD" -f -c "$T_TMP/savoir.conf" >"$T_TMP/savoird.log" 2>&1 &
-pid=$!
-trap 'kill -9 $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
-base="http://127.0.0.1:$PH"
-log="$T_TMP/savoird.log"
-daemon_wait $pid "$base/healthz"
+daemon_start "$kb" '[search]' "synonyms = $top_srcdir/corpus/glossaire/synonymes.txt"
 
 get() { curl -s "$base$1" >"$T_TMP/$2"; }
 # jq-like: python3 - FILE EXPR prints eval(EXPR) on the JSON document d.
