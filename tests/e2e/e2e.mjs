@@ -8,62 +8,21 @@
 //   CHROMIUM     the browser (default /usr/bin/chromium)
 // Prints one line per check: "ok - what" or "not ok - what", with "# "
 // lines of detail; run.sh numbers them into TAP.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { launch, ok, screenshots, status, step } from './lib.mjs';
 
 const base = process.env.SAVOIR_URL;
 const outDir = process.env.E2E_OUT || 'out';
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const origin = new URL(base).origin;
 const QUERY = 'coopération décentralisée Sénégal';
 const TIMEOUT = 15000;
 
-let failed = 0;
-function ok(cond, what, detail) {
-	if (cond) {
-		console.log(`ok - ${what}`);
-	} else {
-		failed++;
-		console.log(`not ok - ${what}`);
-		if (detail !== undefined)
-			for (const l of String(detail).split('\n'))
-				console.log(`# ${l}`);
-	}
-	return cond;
-}
+const screenshot = screenshots(outDir);
 
-// Run one step; an exception fails it with its message, and the steps
-// after it still run where they can.
-async function step(what, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		ok(false, what, e && e.stack ? e.stack : e);
-	}
-}
-
-mkdirSync(outDir, { recursive: true });
-let shot = 0;
-async function screenshot(page, name) {
-	shot++;
-	const file = join(outDir, `${String(shot).padStart(2, '0')}-${name}.png`);
-	await page.screenshot({ path: file, fullPage: true });
-	return file;
-}
-
-const browser = await chromium.launch({
-	executablePath,
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-		'--no-first-run', '--disable-background-networking',
-		'--disable-component-update', '--disable-sync',
-		'--disable-dev-shm-usage'],
-	// ignoreHTTPSErrors covers pages, not the service worker's script:
-	// as for a person who clicked through the warning, the self-signed
-	// certificate stops the worker (offline.mjs tests it over
-	// http://127.0.0.1, where it registers).
-});
+// ignoreHTTPSErrors covers pages, not the service worker's script: as for
+// a person who clicked through the warning, the self-signed certificate
+// stops the worker (offline.mjs tests it over http://127.0.0.1, where it
+// registers).
+const browser = await launch();
 const context = await browser.newContext({
 	ignoreHTTPSErrors: true,
 	locale: 'fr-FR',
@@ -535,4 +494,4 @@ await step('certificate premise', async () => {
 console.log(`# screenshots in ${outDir}`);
 
 await browser.close();
-process.exit(failed > 0 ? 1 : 0);
+process.exit(status());

@@ -7,44 +7,14 @@
 //   E2E_OUT      where screenshots go
 //   CHROMIUM     the browser (default /usr/bin/chromium)
 // Prints "ok - what" / "not ok - what" and "# " detail lines.
-import { chromium } from 'playwright-core';
 import { join } from 'node:path';
+import { launch, ok, status, step } from './lib.mjs';
 
 const base = process.env.SAVOIR_URL;
 const outDir = process.env.E2E_OUT || 'out';
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 15000;
 
-let failed = 0;
-function ok(cond, what, detail) {
-	if (cond) {
-		console.log(`ok - ${what}`);
-	} else {
-		failed++;
-		console.log(`not ok - ${what}`);
-		if (detail !== undefined)
-			for (const l of String(detail).split('\n'))
-				console.log(`# ${l}`);
-	}
-	return cond;
-}
-
-async function step(what, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		ok(false, what, e && e.stack ? e.stack : e);
-	}
-}
-
-const browser = await chromium.launch({
-	executablePath,
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-		'--no-first-run', '--disable-background-networking',
-		'--disable-component-update', '--disable-sync',
-		'--disable-dev-shm-usage', '--ignore-certificate-errors'],
-});
+const browser = await launch(['--ignore-certificate-errors']);
 
 // keys: choose with the keyboard (focus, Space, Enter) rather than the
 // mouse.  Without JavaScript, playwright cannot wait for an element to be
@@ -145,4 +115,4 @@ await step('the form without JavaScript', async () => {
 ok(consoleErrors.length === 0, 'no error in the console on the grid pages',
     consoleErrors.join('\n'));
 await browser.close();
-process.exit(failed > 0 ? 1 : 0);
+process.exit(status());

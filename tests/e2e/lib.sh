@@ -26,7 +26,7 @@ e2e_prereqs() {
 	[ -x "$SAVOIRD" ] || { echo "Bail out! $SAVOIRD is not built"; exit 1; }
 }
 
-# e2e_install SCRIPT...: sets e2e_dir, where the scripts run beside
+# e2e_install SCRIPT...: sets e2e_dir, where the scripts (and lib.mjs) run beside
 # node_modules/playwright-core (pinned by package-lock.json; it brings no
 # browser): the sources, or a copy in the build tree when they are
 # read-only.
@@ -35,7 +35,8 @@ e2e_install() {
 	if [ ! -w "$e2e_src" ]; then
 		e2e_dir="$top_builddir/tests/e2e"
 		mkdir -p "$e2e_dir"
-		cp "$e2e_src/package.json" "$e2e_src/package-lock.json" "$@" \
+		cp "$e2e_src/package.json" "$e2e_src/package-lock.json" \
+		    "$e2e_src/lib.mjs" "$@" \
 		    "$e2e_dir/"
 	fi
 	[ -d "$e2e_dir/node_modules/playwright-core" ] && return 0

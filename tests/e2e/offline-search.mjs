@@ -11,9 +11,9 @@
 //   SAVOIR_URL  https://127.0.0.1:PORT   QUERIES  queries.tsv
 //   RUN_OFFLINE, RUN_SERVER  where the runs go   E2E_OUT  screenshots
 // Prints "ok - what" / "not ok - what" and "# " details.
-import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { launch, ok, status } from './lib.mjs';
 
 const base = process.env.SAVOIR_URL;
 const outDir = process.env.E2E_OUT || 'out';
@@ -23,18 +23,6 @@ const FIRST_HREF = process.env.FIRST_HREF || '/doc/glossaire/cooperation-decentr
 const CUT_QUERY = process.env.CUT_QUERY || 'jumelage';
 const P95_MAX_MS = 50;
 
-let failed = 0;
-function ok(cond, what, detail) {
-	console.log(`${cond ? 'ok' : 'not ok'} - ${what}`);
-	if (!cond) {
-		failed++;
-		if (detail !== undefined)
-			for (const l of String(detail).split('\n'))
-				console.log(`# ${l}`);
-	}
-	return cond;
-}
-
 const queries = readFileSync(process.env.QUERIES, 'utf8').split('\n')
     .filter((l) => l.trim() !== '').map((l) => {
 	const [qid, , q] = l.split('\t');
@@ -42,14 +30,7 @@ const queries = readFileSync(process.env.QUERIES, 'utf8').split('\n')
     });
 
 mkdirSync(outDir, { recursive: true });
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-		'--no-first-run', '--disable-background-networking',
-		'--disable-component-update', '--disable-sync',
-		'--disable-dev-shm-usage', '--ignore-certificate-errors'],
-});
+const browser = await launch(['--ignore-certificate-errors']);
 const context = await browser.newContext({
 	ignoreHTTPSErrors: true,
 	locale: 'fr-FR',
@@ -153,4 +134,4 @@ try {
 	ok(false, 'the offline page runs to the end', e && e.stack ? e.stack : e);
 }
 await browser.close();
-process.exit(failed > 0 ? 1 : 0);
+process.exit(status());

@@ -19,16 +19,15 @@
 //   E2E_OUT      where screenshots go
 //   CHROMIUM     the browser (default /usr/bin/chromium)
 // Prints "ok - what" / "not ok - what" / "# detail" lines, as e2e.mjs.
-import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { launch, ok, screenshots, status, step } from './lib.mjs';
 
 const SAVOIRD = process.env.SAVOIRD;
 const SAVOIR = process.env.SAVOIR;
 const tmp = process.env.E2E_TMP;
 const outDir = process.env.E2E_OUT || 'out';
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 15000;
 const carried = join(tmp, 'carried', 'savoir.db');
 const EDITED = 'cas/ecole-interreg';
@@ -42,35 +41,7 @@ const BLOCKED_TITLE = 'Rééquilibrage : titre revu, téléchargé à la deuxiè
 const GONE = 'cas/ecole-urgence-humanitaire';
 const GONE_FILE = join(tmp, 'corpus', 'cas', 'ecole-urgence-humanitaire.md');
 
-let failed = 0;
-function ok(cond, what, detail) {
-	if (cond) {
-		console.log(`ok - ${what}`);
-	} else {
-		failed++;
-		console.log(`not ok - ${what}`);
-		if (detail !== undefined)
-			for (const l of String(detail).split('\n'))
-				console.log(`# ${l}`);
-	}
-	return cond;
-}
-
-async function step(what, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		ok(false, what, e && e.stack ? e.stack : e);
-	}
-}
-
-mkdirSync(outDir, { recursive: true });
-let shot = 0;
-async function screenshot(page, name) {
-	shot++;
-	await page.screenshot({ path: join(outDir,
-	    `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
+const screenshot = screenshots(outDir);
 
 // The index, exported as one file a participant carries (savoir export).
 function buildCarried() {
@@ -146,14 +117,7 @@ const searchTitle = (/<title>([^<]*)<\/title>/.exec(await searchPage.text()) || 
 ok(searchPage.status === 200 && searchTitle !== undefined,
     'the offline search page is served', `${searchPage.status} ${searchTitle}`);
 
-const browser = await chromium.launch({
-	executablePath,
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-		'--no-first-run', '--disable-background-networking',
-		'--disable-component-update', '--disable-sync',
-		'--disable-dev-shm-usage'],
-});
+const browser = await launch();
 const context = await browser.newContext({
 	locale: 'fr-FR',
 	viewport: { width: 1280, height: 900 },
@@ -416,4 +380,4 @@ await step('storage full', async () => {
 
 await browser.close();
 await stopServer();
-process.exit(failed > 0 ? 1 : 0);
+process.exit(status());
