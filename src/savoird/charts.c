@@ -10,7 +10,7 @@
  * its number counts; beside every chart, a table holds the same numbers
  * and links: the SVG is aria-hidden and its links are out of the tab
  * order, the table is what a screen reader or a keyboard reads.  Shapes
- * come from www/carte/pays.json (make-map.py: Natural Earth, public
+ * come from www/carte/pays.json (tools/make-map.py: Natural Earth, public
  * domain), read once, the first time a map is drawn.
  *
  * Like routes.c it writes no markup itself: it computes coordinates and
@@ -665,6 +665,15 @@ chrono_kind(const char *id, int *year)
 			return (int)k;
 		}
 	return -1;
+}
+
+/* Is this document on the timeline (its page links to it)? */
+int
+chrono_has(const char *type, const char *id)
+{
+	int	 y;
+
+	return strcmp(type, "fiche") == 0 && chrono_kind(id, &y) != -1;
 }
 
 void

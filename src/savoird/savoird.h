@@ -247,6 +247,8 @@ void	 page_offline(struct req *);
  * theme; « Chronologie du cadre juridique » (/chronologie) */
 void	 page_partnerships(struct req *);
 void	 page_chronology(struct req *);
+/* 1 when the document of this type and id is on /chronologie. */
+int	 chrono_has(const char *type, const char *id);
 
 /* facet.c - a search's filters, and its facets as links */
 #define FACET_MAX_FILTERS	32

@@ -283,7 +283,15 @@ ok([d for d, _, _ in items] == ["%04d-%02d-%02d" % k if k[1] else "%04d" % k[0]
                                  for k, _, _ in legal],
    "each with its date, as its title gives it")
 ok("<ol" in chrono, "the timeline is an ordered list")
-bad = [h for _, h, _ in items if get(h)[0] != 200]
-ok(items and not bad, "each link of the timeline answers 200", bad)
+bad = []
+for _, h, _ in items:
+    st, _, body = get(h)
+    if st != 200 or 'href="/chronologie"' not in body:
+        bad.append((h, st))
+ok(items and not bad, "each link of the timeline answers 200, a page that "
+   "links back to the timeline", bad)
+st, _, body = get("/doc/cgct/L1115-1")
+ok(st == 200 and 'href="/chronologie"' not in body,
+   "an article of the CGCT, not on the timeline, does not link to it", st)
 
 sys.exit(1 if failed else 0)

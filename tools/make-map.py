@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""make-map.py - turn Natural Earth's 1:110m countries (the TopoJSON of the
-npm package world-atlas@2, countries-110m.json) into www/carte/pays.json,
-the shapes savoird draws the « Partenariats » world map with.
+"""tools/make-map.py - turn Natural Earth's 1:110m countries (the TopoJSON
+of the npm package world-atlas@2, countries-110m.json) into
+www/carte/pays.json, the shapes savoird draws the « Partenariats » world
+map with.
 
 Each country becomes one SVG path (equirectangular projection, longitudes
 -180..180 and latitudes 84..-58 on a 1000-unit-wide box, Antarctica left
@@ -11,7 +12,7 @@ iso-codes package (the JSON list and the French translation catalogue), so
 that savoird can place a partnership recorded as « Sénégal » or
 « Vietnam ».  Nothing is fetched: the inputs are files on this machine.
 
-Usage: make-map.py countries-110m.json > www/carte/pays.json
+Usage: tools/make-map.py countries-110m.json > www/carte/pays.json
 """
 import gettext
 import json
