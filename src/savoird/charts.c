@@ -11,7 +11,8 @@
  * and links: the SVG is aria-hidden and its links are out of the tab
  * order, the table is what a screen reader or a keyboard reads.  Shapes
  * come from www/carte/pays.json (tools/make-map.py: Natural Earth, public
- * domain), read once, the first time a map is drawn.
+ * domain), read once, the first time a map is drawn (a reload that
+ * changes [server] www keeps the shapes read first).
  *
  * Like routes.c it writes no markup itself: it computes coordinates and
  * hands them to the partenariats and chronologie templates, which render.c
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -37,6 +39,7 @@
 #define MAP_LEVELS	4	/* shades of a country with partnerships */
 #define BAR_WIDTH	400	/* viewBox width of a bar chart */
 #define BAR_ROW		34	/* height of one bar and its label */
+#define BAR_MAX		60	/* bars drawn; the table holds them all */
 #define COL_HEIGHT	160	/* plot height of the year chart */
 #define CHRONO_PAGE	100	/* documents read a search */
 #define CHRONO_MAX	1000	/* laws and decisions shown, at most */
@@ -116,9 +119,14 @@ map_read(const char *www, char **cause)
 	size_t		 i, k;
 
 	path = xsprintf("%s/" MAP_FILE, www);
-	if (stat(path, &sb) == -1 || sb.st_size > MAP_MAX_FILE) {
-		xasprintf(cause, "%s: %s", path, sb.st_size > MAP_MAX_FILE ?
-		    "too large" : "cannot be read");
+	if (stat(path, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	if (sb.st_size > MAP_MAX_FILE) {
+		xasprintf(cause, "%s: larger than %d bytes", path,
+		    MAP_MAX_FILE);
 		free(path);
 		return NULL;
 	}
@@ -390,6 +398,12 @@ chart_bars(const char *id, const char *title, const char *col,
 		max = fc[i].count > max ? fc[i].count : max;
 	for (i = 0; i < n; i++) {
 		url = chart_url(key, fc[i].value);
+		json_array_append_new(rows, chart_row(fc[i].value, url,
+		    fc[i].count));
+		if (i >= BAR_MAX) {
+			free(url);
+			continue;
+		}
 		y = (double)i * BAR_ROW;
 		w = (BAR_WIDTH - 40) * (double)fc[i].count / (double)max;
 		t = count_text(fc[i].count);
@@ -400,8 +414,6 @@ chart_bars(const char *id, const char *title, const char *col,
 		    "w", num(w < 1 ? 1 : w), "tx", num((w < 1 ? 1 : w) + 5),
 		    "ty", num(y + 28), "count", jstr_free(fmt_int(
 		    fc[i].count))));
-		json_array_append_new(rows, chart_row(fc[i].value, url,
-		    fc[i].count));
 		free(t);
 		free(url);
 	}
@@ -409,7 +421,11 @@ chart_bars(const char *id, const char *title, const char *col,
 	json_object_set_new(o, "titre", jstr(title));
 	json_object_set_new(o, "col", jstr(col));
 	json_object_set_new(o, "viewbox", jstr_free(xsprintf("0 0 %d %zu",
-	    BAR_WIDTH, n * BAR_ROW + 4)));
+	    BAR_WIDTH, (n < BAR_MAX ? n : BAR_MAX) * BAR_ROW + 4)));
+	if (n > BAR_MAX)
+		json_object_set_new(o, "partiel", jstr_free(xsprintf("Le "
+		    "graphique montre les %d plus fréquents ; le tableau les "
+		    "donne tous (%zu).", BAR_MAX, n)));
 	json_object_set_new(o, "bars", bars);
 	json_object_set_new(o, "rows", rows);
 	return o;
@@ -540,8 +556,8 @@ page_partnerships(struct req *q)
 	store_facet_counts_free(fc, n);
 	json_object_set_new(data, "total", jstr_free(count_text(
 	    (int64_t)total_docs)));
-	json_object_set_new(data, "total_url", jstr_free(chart_url("type",
-	    CHART_TYPE)));
+	json_object_set_new(data, "total_url", jstr("/recherche?type="
+	    CHART_TYPE));
 	if (total_docs == 0)
 		json_object_set_new(data, "vide", json_true());
 
