@@ -83,6 +83,45 @@ else
 	not_ok "without www/carte/pays.json the page answers (HTTP $code)"; head -c 2000 "$T_TMP/nomap.html" | diag
 fi
 has "and savoird says why in its log" 'world map: .*carte/pays.json' "$T_TMP/savoird2.log"
+# tools/make-map.py on a made-up TopoJSON: French names from iso-codes, a
+# ring across the antimeridian kept inside the map, not drawn across it.
+if [ -f /usr/share/iso-codes/json/iso_3166-1.json ] &&
+    [ -f /usr/share/locale/fr/LC_MESSAGES/iso_3166-1.mo ]; then
+	cat >"$T_TMP/topo.json" <<'JSON'
+{"type":"Topology","transform":{"scale":[1,1],"translate":[-180,-90]},
+ "objects":{"countries":{"type":"GeometryCollection","geometries":[
+  {"type":"Polygon","arcs":[[0]],"id":"686","properties":{"name":"Senegal"}},
+  {"type":"Polygon","arcs":[[1]],"id":"242","properties":{"name":"Fiji"}},
+  {"type":"Polygon","arcs":[[2]],"id":"010","properties":{"name":"Antarctica"}}]}},
+ "arcs":[[[163,104],[3,0],[0,3],[-3,0],[0,-3]],
+         [[358,72],[3,0],[-359,2],[-2,0],[358,-2]],
+         [[0,5],[359,0],[0,3],[-359,0],[0,-3]]]}
+JSON
+	/usr/bin/python3 "$top_srcdir/tools/make-map.py" "$T_TMP/topo.json" 	    >"$T_TMP/pays.json" 2>"$T_TMP/make-map.err"
+	"$PY" - "$T_TMP/pays.json" >"$T_TMP/make-map.out" 2>&1 <<'PY'
+import json, re, sys
+m = json.load(open(sys.argv[1]))
+by = {c["iso"]: c for c in m["pays"]}
+assert set(by) == {"SEN", "FJI"}, sorted(by)      # Antarctica left out
+assert by["SEN"]["nom"] == "Sénégal", by["SEN"]["nom"]
+assert by["FJI"]["nom"] == "Fidji", by["FJI"]["nom"]
+for c in by.values():
+    d = c["d"]
+    assert re.fullmatch(r"[0-9Mlz .-]+", d), d
+    x, y = map(float, re.match(r"M(-?[\d.]+) (-?[\d.]+)", d).group(1, 2))
+    nums = [float(v) for v in re.findall(r"-?[\d.]+", d.split("l", 1)[1])]
+    for dx, dy in zip(nums[::2], nums[1::2]):
+        assert abs(dx) < 100, (c["iso"], dx)  # no line across the map
+        x += dx
+        assert -0.1 <= x <= m["largeur"] + 0.1, (c["iso"], x)
+print("fine")
+PY
+	if [ "$(cat "$T_TMP/make-map.out")" = fine ]; then
+		ok "tools/make-map.py: French names from iso-codes, no ring drawn across the antimeridian"
+	else
+		not_ok "tools/make-map.py on a made-up TopoJSON"; cat "$T_TMP/make-map.err" "$T_TMP/make-map.out" | diag
+	fi
+fi
 hasnt "no server error (5xx) in the access logs" ' 5[0-9][0-9] [0-9]+ [0-9]+us$' "$T_TMP/savoird.log"
 kill $pid 2>/dev/null
 wait $pid 2>/dev/null
