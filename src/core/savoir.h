@@ -373,6 +373,13 @@ void	 store_types_free(struct store_type *, size_t);
 /* A type's label; 0 with *label NULL when it is not declared. */
 int	 store_type_label(struct store *, const char *type, char **label,
 	    char **cause);
+/* Every value of facet key on the documents of type, with its number of
+ * documents, most held first (facet values and counts, key set): not cut
+ * to a search's top values.  Free with store_facet_counts_free. */
+struct facet_count;
+int	 store_facet_counts(struct store *, const char *type, const char *key,
+	    struct facet_count **, size_t *, char **cause);
+void	 store_facet_counts_free(struct facet_count *, size_t);
 
 struct store_stats {
 	int64_t	 docs;

@@ -578,3 +578,61 @@ store_sources_each(struct store *st, const char *root,
 		    (const char *)sqlite3_column_text(stmt, 1), arg);
 	return read_end(st, stmt, rc, "sources", cause);
 }
+
+/*
+ * Every value of facet key on the documents of type, with the number of
+ * documents holding it, by decreasing count then value: the whole list,
+ * where a search's facets keep the top SEARCH_FACET_TOP (the partnership
+ * charts of savoird draw them all).  Values are grouped as the filters
+ * match them, by their folded form; the first spelling stands for them.
+ */
+int
+store_facet_counts(struct store *st, const char *type, const char *key,
+    struct facet_count **out, size_t *n, char **cause)
+{
+	static const char sql[] = "SELECT min(f.value), count(DISTINCT "
+	    "f.doc) AS c FROM facets f JOIN docs d ON d.rowid = f.doc "
+	    "WHERE d.type = ? AND f.key = ? GROUP BY f.norm "
+	    "ORDER BY c DESC, min(f.value)";
+	sqlite3_stmt	*stmt;
+	size_t		 cap = 0;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = read_stmt(st, sql, "facet counts", cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 32 : cap * 2;
+			*out = xreallocarray(*out, cap, sizeof **out);
+		}
+		(*out)[*n].key = xstrdup(key);
+		(*out)[*n].value = col_str(stmt, 0);
+		(*out)[*n].count = sqlite3_column_int64(stmt, 1);
+		(*n)++;
+	}
+	if (read_end(st, stmt, rc, "facet counts", cause) == -1) {
+		store_facet_counts_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_facet_counts_free(struct facet_count *v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}

@@ -364,6 +364,12 @@ http_route(struct req *q)
 	    (*rest == '\0' || *rest == '/')) {
 		q->route = "/grille";
 		page_grid(q, rest);
+	} else if (strcmp(p, "/partenariats") == 0) {
+		q->route = "/partenariats";
+		page_partnerships(q);
+	} else if (strcmp(p, "/chronologie") == 0) {
+		q->route = "/chronologie";
+		page_chronology(q);
 	} else if (strcmp(p, "/api/offline/index") == 0) {
 		q->route = "/api/offline/index";
 		offline_index(q);

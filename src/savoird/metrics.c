@@ -18,7 +18,8 @@
 
 static const char *const metrics_routes[] = {
 	"/", "/recherche", "/doc", "/api/search", "/api/doc",
-	"/api/suggest", "/api/changes", "/grille", "/opensearch.xml",
+	"/api/suggest", "/api/changes", "/grille", "/partenariats",
+	"/chronologie", "/opensearch.xml",
 	"/healthz", "/metrics", "/static", "/hors-ligne", "redirect", "other"
 };
 #define METRICS_NROUTES	(sizeof metrics_routes / sizeof metrics_routes[0])

@@ -618,6 +618,8 @@ page_doc(struct req *q, const char *id)
 	json_object_set_new(data, "body_html", jstr(jstr_get(doc, "html")));
 	json_object_set_new(data, "toc", toc_from_html(jstr_get(doc, "html")));
 	doc_meta(doc, data);
+	if (chrono_has(type, jstr_get(doc, "id")))
+		json_object_set_new(data, "chronologie", json_true());
 	json_object_set_new(data, "link_groups", doc_link_groups(
 	    json_object_get(doc, "links")));
 

@@ -242,6 +242,14 @@ json_t	*grid_load(const char *www, char **cause);
 void	 page_grid(struct req *, const char *rest);
 void	 page_offline(struct req *);
 
+/* charts.c - « Partenariats » (/partenariats): the partnership records by
+ * country on a world map (www/carte/pays.json) and by year, funder and
+ * theme; « Chronologie du cadre juridique » (/chronologie) */
+void	 page_partnerships(struct req *);
+void	 page_chronology(struct req *);
+/* 1 when the document of this type and id is on /chronologie. */
+int	 chrono_has(const char *type, const char *id);
+
 /* facet.c - a search's filters, and its facets as links */
 #define FACET_MAX_FILTERS	32
 /* The query and the filters of a search page, pointing into its args. */

@@ -38,7 +38,7 @@ else
 fi
 command -v curl >/dev/null 2>&1 || { echo "Bail out! curl is needed"; exit 1; }
 
-e2e_install "$e2e_src/e2e.mjs" "$e2e_src/grid.mjs"
+e2e_install "$e2e_src/e2e.mjs" "$e2e_src/grid.mjs" "$e2e_src/charts.mjs"
 out="$e2e_dir/out"
 rm -rf "$out"
 mkdir -p "$out"
@@ -109,6 +109,8 @@ ok "savoird serves the library on $url"
     timeout 300 node e2e.mjs) >"$T_TMP/e2e.out" 2>&1
 rc=$?
 (cd "$e2e_dir" && SAVOIR_URL="$url" E2E_OUT="$out" timeout 120 node grid.mjs) \
+    >>"$T_TMP/e2e.out" 2>&1 || rc=1
+(cd "$e2e_dir" && SAVOIR_URL="$url" E2E_OUT="$out" timeout 120 node charts.mjs) \
     >>"$T_TMP/e2e.out" 2>&1 || rc=1
 e2e_tap <"$T_TMP/e2e.out"
 if [ "$rc" -ne 0 ] && [ "$T_FAILED" -eq 0 ]; then

@@ -2,7 +2,8 @@
  * test_store.c - the index file: creation, refusal of foreign or newer
  * files, replacing a file's documents, unchanged documents kept as they
  * were, the change feed, integrity checks, and the read functions of
- * store_read.c: whole answers, or an error, never a short list.
+ * store_read.c (facet counts too): whole answers, or an error, never a
+ * short list.
  */
 #include "config.h"
 
@@ -357,6 +358,76 @@ t_read_errors(void **state)
 	free(cause);
 }
 
+/*
+ * store_facet_counts: every value of a key on one type's documents, not a
+ * search's top 30; spellings that fold alike counted together; other
+ * types and keys left out; an error when the table is gone.
+ */
+static void
+t_facet_counts(void **state)
+{
+	struct scratch		*sc = *state;
+	struct store		*st = sc->st;
+	struct facet_count	*fc;
+	struct xdoc		*d[41];
+	char			*id, *v, *cause = NULL;
+	size_t			 i, n;
+
+	/* 40 partnerships, theme-0 .. theme-39; the first 5 hold a second
+	 * theme, the first 3 « Sénégal », the next 2 « SENEGAL ». */
+	for (i = 0; i < 40; i++) {
+		id = xsprintf("p/%zu", i);
+		d[i] = t_mkdoc(id, "partenariat", id, "texte");
+		free(id);
+		v = xsprintf("theme-%02zu", i);
+		kvlist_add(&d[i]->facets, "theme", NULL, v);
+		free(v);
+		if (i < 5)
+			kvlist_add(&d[i]->facets, "theme", NULL, "eau");
+		if (i < 5)
+			kvlist_add(&d[i]->facets, "pays", NULL, i < 3 ?
+			    "Sénégal" : "SENEGAL");
+	}
+	d[40] = t_mkdoc("n/1", "note", "Note", "texte");
+	kvlist_add(&d[40]->facets, "theme", NULL, "eau");
+	kvlist_add(&d[40]->facets, "pays", NULL, "Mali");
+	t_put(st, "p.csv", d, 41);
+	for (i = 0; i < 41; i++)
+		xdoc_free(d[i]);
+
+	assert_int_equal(store_facet_counts(st, "partenariat", "theme", &fc,
+	    &n, &cause), 0);
+	assert_int_equal(n, 41);
+	assert_string_equal(fc[0].key, "theme");
+	assert_string_equal(fc[0].value, "eau");
+	assert_int_equal(fc[0].count, 5);	/* not the note's */
+	assert_string_equal(fc[1].value, "theme-00");
+	assert_string_equal(fc[40].value, "theme-39");
+	assert_int_equal(fc[40].count, 1);
+	store_facet_counts_free(fc, n);
+
+	assert_int_equal(store_facet_counts(st, "partenariat", "pays", &fc,
+	    &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(fc[0].count, 5);
+	store_facet_counts_free(fc, n);
+
+	assert_int_equal(store_facet_counts(st, "cas", "pays", &fc, &n,
+	    &cause), 0);
+	assert_int_equal(n, 0);
+	assert_null(fc);
+
+	assert_int_equal(sqlite3_exec(store_db(st), "DROP VIEW facets", 0,
+	    0, 0), SQLITE_OK);
+	assert_int_equal(store_facet_counts(st, "partenariat", "theme", &fc,
+	    &n, &cause), -1);
+	assert_non_null(cause);
+	assert_null(fc);
+	assert_int_equal(n, 0);
+	free(cause);
+	store_facet_counts_free(NULL, 0);
+}
+
 int
 main(void)
 {
@@ -370,6 +441,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_read_functions,
 		    scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(t_read_errors,
+		    scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(t_facet_counts,
 		    scratch_setup, scratch_teardown),
 	};
 
