@@ -104,6 +104,63 @@ api_type_label(struct store *st, json_t *labels, const char *type)
 	return json_string_value(j);
 }
 
+/*
+ * A hit's passage as plain text and where its matches stand in it:
+ * snippet_text, and snippet_matches as [[start, length], ...] counted in
+ * Unicode code points of that text (what a client's string functions
+ * index, not bytes).  The text is the HTML snippet's, unescaped: a line
+ * end is a space, a bad byte U+FFFD, as jstr would make it.
+ */
+static void
+api_snippet_text(json_t *hit, const char *marked)
+{
+	struct buf	 text;
+	json_t		*m;
+	const char	*p, *e;
+	size_t		 cp = 0, start = 0, from, i;
+	int		 open = 0;
+
+	buf_init(&text);
+	m = json_array();
+	for (p = marked != NULL ? marked : ""; *p != '\0'; p = e) {
+		if (*p == '\n') {
+			buf_addc(&text, ' ');
+			cp++;
+			e = p + 1;
+			continue;
+		}
+		if (*p == '\x01' || *p == '\x02') {
+			if ((*p == '\x01') == open)
+				;	/* a stray marker: ignored, as in HTML */
+			else if (!open) {
+				start = cp;
+				open = 1;
+			} else {
+				if (cp > start)
+					json_array_append_new(m, json_pack(
+					    "[I,I]", (json_int_t)start,
+					    (json_int_t)(cp - start)));
+				open = 0;
+			}
+			e = p + 1;
+			continue;
+		}
+		e = p + strcspn(p, "\x01\x02\n");
+		from = text.len;
+		utf8_repair(p, (size_t)(e - p), &text);
+		for (i = from; i < text.len; i++)
+			if (((unsigned char)text.data[i] & 0xC0) != 0x80)
+				cp++;
+	}
+	if (open && cp > start)
+		json_array_append_new(m, json_pack("[I,I]", (json_int_t)start,
+		    (json_int_t)(cp - start)));
+	json_object_set_new(hit, "snippet_text", json_stringn(text.data !=
+	    NULL ? text.data : "", text.len));
+	json_object_set_new(hit, "snippet_matches", m);
+	buf_free(&text);
+}
+
 /* The parameters /api/search reads besides the filters. */
 static const char *const api_search_args[] = {
 	"q", "page", "limit", "exact", NULL
@@ -248,14 +305,16 @@ api_search(struct req *q)
 
 	labels = json_object();
 	hits = json_array();
-	for (i = 0; i < res.nhits; i++)
-		json_array_append_new(hits, json_pack("{s:o,s:o,s:o,s:o,s:o,"
-		    "s:o,s:i}", "id", jstr(res.hits[i].id), "type",
-		    jstr(res.hits[i].type), "type_label", jstr(
-		    api_type_label(st, labels, res.hits[i].type)), "title",
-		    jstr(res.hits[i].title), "breadcrumb",
-		    jstr(res.hits[i].breadcrumb), "snippet",
-		    jstr(res.hits[i].snippet), "matched", res.hits[i].matched));
+	for (i = 0; i < res.nhits; i++) {
+		o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:i}", "id",
+		    jstr(res.hits[i].id), "type", jstr(res.hits[i].type),
+		    "type_label", jstr(api_type_label(st, labels,
+		    res.hits[i].type)), "title", jstr(res.hits[i].title),
+		    "breadcrumb", jstr(res.hits[i].breadcrumb), "snippet",
+		    jstr(res.hits[i].snippet), "matched", res.hits[i].matched);
+		api_snippet_text(o, res.hits[i].snippet_marked);
+		json_array_append_new(hits, o);
+	}
 	json_decref(labels);
 	/* Each value with its label (a type's plural name), each key's
 	 * label in facet_labels. */

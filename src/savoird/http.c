@@ -278,6 +278,7 @@ static const struct {
 	{ "expectation_failed", "Seul « Expect: 100-continue » est accepté." },
 	{ "unexpected_body", "Cette requête ne peut pas avoir de corps." },
 	{ "body_too_large", "Le corps de la requête est trop volumineux." },
+	{ "uri_too_long", "L'adresse demandée est trop longue." },
 	{ "header_too_large", "Les en-têtes de la requête sont trop "
 	    "volumineux." },
 };
