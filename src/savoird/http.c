@@ -365,6 +365,10 @@ http_route(struct req *q)
 	    (*rest == '\0' || *rest == '/')) {
 		q->route = "/grille";
 		page_grid(q, rest);
+	} else if (strcmp(p, "/api/openapi.json") == 0) {
+		/* The API's description, a static file (doc/api.md). */
+		q->route = "/static";
+		static_serve(q, "openapi.json");
 	} else if (strcmp(p, "/api/offline/index") == 0) {
 		q->route = "/api/offline/index";
 		offline_index(q);
