@@ -185,7 +185,8 @@ api_listed(const struct buf *list, const char *key)
 }
 
 /* A notice for each parameter /api/search does not read: a misspelt one
- * ("limt") would otherwise be ignored without a word.  The filters it
+ * ("limt") would otherwise be ignored without a word; and for each it
+ * reads that came more than once.  The filters it
  * reads are the fixed ones and the facets the index declares. */
 static void
 api_unknown_args(struct req *q, json_t *types, json_t *notices)
@@ -225,6 +226,19 @@ api_unknown_args(struct req *q, json_t *types, json_t *notices)
 		free(msg);
 	}
 	buf_free(&known);
+	/* A parameter given twice ("q=a&q=b"): only the first is read. */
+	for (i = 0; api_search_args[i] != NULL; i++) {
+		j = 0;
+		TAILQ_FOREACH(kv, &q->args, next)
+			if (strcmp(kv->key, api_search_args[i]) == 0)
+				j++;
+		if (j < 2)
+			continue;
+		msg = xsprintf("Paramètre répété : seule la première valeur de "
+		    "« %s » est lue.", api_search_args[i]);
+		json_array_append_new(notices, jstr(msg));
+		free(msg);
+	}
 }
 
 void

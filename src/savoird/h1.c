@@ -315,7 +315,8 @@ h1_refuse(struct h1_gate *g, struct evbuffer *dst, int status,
 	if (strncmp(start, "HEAD ", 5) == 0)
 		method = "HEAD";
 	if ((sp = strchr(start, ' ')) != NULL &&
-	    strncmp(sp + 1, "/api/", 5) == 0)
+	    strncmp(sp + 1, "/api", 4) == 0 && strchr("/? ", sp[5]) != NULL &&
+	    sp[5] != '\0')
 		target = "/api/";
 	log_info("%s: %s: refused a request head: %d %s", kind,
 	    peer != NULL ? peer : "-", status, code);

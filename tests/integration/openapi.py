@@ -179,6 +179,9 @@ calls += [
     ("/api/search", "/api/search?q=eau&type=bogus&theme=nope&limitt=2"),  # notices
     ("/api/search", "/api/search?q=%22unterminated&limit=2"),
     ("/api/search", "/api/search?q=NEAR(&limit=2"),
+    ("/api/search", "/api/search?q=%22coop%C3%A9ration&limit=2"),
+    ("/api/search", "/api/search?q=NEAR(eau&limit=2"),
+    ("/api/search", "/api/search?q=eau&q=feu&limit=2&limit=3"),
     ("/api/search", "/api/search?q=" + urllib.parse.quote("énergie déchets") + "&limit=10"),
     ("/api/suggest", "/api/suggest?q=cooperasi"),                       # corrected
     ("/api/suggest", "/api/suggest?q=coop"),
@@ -236,6 +239,33 @@ ok(not wrong and checked > 0, "snippet_matches select the <mark>ed words of snip
    "\n".join(map(str, wrong[:5])))
 ok(nonascii > 0, "... counted in code points, after accented text too (%d)" % nonascii)
 
+# --- notices instead of silence ---------------------------------------------
+def answer(target):
+    for path, t, pointer, j in answers:
+        if t == target:
+            return j
+    return {}
+
+
+def notices(target):
+    return " ".join(answer(target).get("notices", []))
+
+
+ok("limitt" in notices("/api/search?q=eau&type=bogus&theme=nope&limitt=2"),
+   "an unknown parameter gets a notice", notices("/api/search?q=eau&type=bogus&theme=nope&limitt=2"))
+ok("bogus" in notices("/api/search?q=eau&type=bogus&theme=nope&limitt=2") and
+   "nope" in notices("/api/search?q=eau&type=bogus&theme=nope&limitt=2"),
+   "a filter value no document has gets a notice")
+ok("répété" in notices("/api/search?q=eau&q=feu&limit=2&limit=3") and
+   answer("/api/search?q=eau&q=feu&limit=2&limit=3").get("limit") == 2,
+   "a parameter given twice: the first is read, with a notice",
+   answer("/api/search?q=eau&q=feu&limit=2&limit=3").get("notices"))
+ok(answer("/api/search?q=%22coop%C3%A9ration&limit=2").get("total", 0) > 0 and
+   answer("/api/search?q=NEAR(eau&limit=2").get("total", 0) > 0,
+   "an unterminated quote or NEAR( is read as the words typed")
+ok(answer("/api/search?q=cooperasion&limit=2").get("corrected") == "coopération",
+   "a misspelt word is searched corrected")
+
 # --- errors: our JSON shape, a documented code, a status listed -----------------
 codes = set(spec["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"])
 L = b"a" * 10000
@@ -266,6 +296,10 @@ errors = [
     ("/api/doc/{id}", b"GET /api/doc/ HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
     ("/api/similar/{id}", b"GET /api/similar/nope HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
     (None, b"GET /api/nope HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
+    (None, b"GET /api HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
+    (None, b"GET /api?q=x HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
+    (None, b"POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405, "method_not_allowed"),
+    (None, b"GET /api?q=" + L + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
 ]
 for path, raw, want, code in errors:
     status, hdrs, body = request(raw)
