@@ -9,7 +9,8 @@
 # one answer, every error is our JSON shape with a documented code and a
 # status the operation lists, and snippet_matches are checked against the
 # <mark>s of the HTML snippet, in code points.  TAP on stdout.
-# Usage: openapi.py PORT SPEC_FILE [DAEMON_LOG]
+# Usage: openapi.py PORT SPEC_FILE [DAEMON_LOG [NOINDEX_PORT]]
+# NOINDEX_PORT: a savoird whose index cannot be opened (503 no_index).
 import copy, html, json, re, sys, urllib.parse
 
 import jsonschema
@@ -19,6 +20,7 @@ import rawhttp
 PORT = int(sys.argv[1])
 SPEC_FILE = sys.argv[2]
 LOG = sys.argv[3] if len(sys.argv) > 3 else None
+NOINDEX_PORT = int(sys.argv[4]) if len(sys.argv) > 4 else None
 n = 0
 failed = 0
 
@@ -36,14 +38,14 @@ def ok(cond, desc, diag=None):
     return cond
 
 
-def request(raw):
+def request(raw, port=None):
     """Send raw bytes, return (status, headers dict, body bytes)."""
     def complete(d):
         head, sep, body = d.partition(b"\r\n\r\n")
         m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
         return sep and m and len(body) >= int(m.group(1))
 
-    s = rawhttp.connect(PORT)
+    s = rawhttp.connect(port or PORT)
     s.sendall(raw)
     # Our errors keep the connection open unless the head was refused.
     data, _ = rawhttp.read(s, until=complete)
@@ -314,6 +316,23 @@ for path, raw, want, code in errors:
        and hdrs.get("content-type", "").startswith("application/json"),
        "%s...: %d %s, the documented error shape" % (raw[:40].decode("latin-1").split(" HTTP")[0], want, code),
        "status %d %s\n%s\n%s" % (status, "(not listed)" if not listed else "", body[:300], verrs[:2]))
+
+# Without an index, every route that reads it says so, as documented.
+if NOINDEX_PORT is not None:
+    for path, item in spec["paths"].items():
+        if path == "/api/openapi.json":
+            continue
+        target = example_target(path, item["get"]).encode()
+        status, hdrs, body = request(b"GET " + target + b" HTTP/1.1\r\n"
+                                     b"Host: x\r\nConnection: close\r\n\r\n", NOINDEX_PORT)
+        try:
+            j = json.loads(body)
+            verrs = list(validator("#/components/schemas/Error").iter_errors(j))
+        except ValueError as e:
+            j, verrs = {}, [e]
+        ok(status == 503 and not verrs and j["error"]["code"] == "no_index" and
+           "503" in item["get"]["responses"],
+           "no index: %s is a documented 503 no_index" % path, (status, body[:200]))
 
 if LOG is not None:
     log = open(LOG, encoding="utf-8", errors="replace").read()
