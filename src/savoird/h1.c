@@ -17,10 +17,9 @@
  * security headers, JSON on /api/, French HTML elsewhere.  Pipelined
  * requests before it are answered first; nothing after it is read.  The
  * gate also refuses what evhttp would refuse with a page of its own (an
- * unknown method: 501, HTTP/2.0: 400, a head over max_header: 431 (414
- * when the target alone is over max_uri), a
- * Content-Length over max_body: 413, an Expect other than 100-continue:
- * 417), so evhttp never has to.
+ * unknown method: 501, HTTP/2.0: 400, a head over max_header: 431, or 414
+ * when the target alone is over max_uri, a Content-Length over max_body:
+ * 413, an Expect other than 100-continue: 417), so evhttp never has to.
  *
  * Bodies are never copied nor looked at (moved chain by chain); a head is
  * made contiguous once, when complete, and is at most max_header bytes.
