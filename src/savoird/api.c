@@ -161,6 +161,27 @@ api_snippet_text(json_t *hit, const char *marked)
 	buf_free(&text);
 }
 
+/*
+ * A switch parameter (exact, full): 1 when it is "1", 0 when absent,
+ * empty or "0", -1 with a 400 sent for any other value, which a client
+ * would otherwise believe taken.
+ */
+static int
+api_flag(struct req *q, const char *name)
+{
+	const char	*v = http_arg(q, name);
+	char		*msg;
+
+	if (v == NULL || *v == '\0' || strcmp(v, "0") == 0)
+		return 0;
+	if (strcmp(v, "1") == 0)
+		return 1;
+	msg = xsprintf("Le paramètre « %s » vaut 1 (oui) ou 0 (non).", name);
+	http_error(q, 400, "bad_parameter", msg);
+	free(msg);
+	return -1;
+}
+
 /* The parameters /api/search reads besides the filters. */
 static const char *const api_search_args[] = {
 	"q", "page", "limit", "exact", NULL
@@ -249,12 +270,13 @@ api_search(struct req *q)
 	struct results		 res;
 	struct store		*st;
 	struct evkeyval		*kv;
-	const char		*text, *s, *filters[2 * API_MAX_FILTERS + 1];
+	const char		*text, *filters[2 * API_MAX_FILTERS + 1];
 	json_t			*o, *hits, *facets, *vals, *notices, *labels;
 	json_t			*types, *flabels;
 	char			*cause = NULL;
 	long long		 page, limit;
 	size_t			 i, nf = 0;
+	int			 exact;
 
 	if ((text = http_arg(q, "q")) == NULL)
 		text = "";
@@ -264,7 +286,8 @@ api_search(struct req *q)
 		return;
 	}
 	if (http_arg_int(q, "page", 1, 10000, 1, &page) == -1 ||
-	    http_arg_int(q, "limit", 1, 100, c->page_size, &limit) == -1)
+	    http_arg_int(q, "limit", 1, 100, c->page_size, &limit) == -1 ||
+	    (exact = api_flag(q, "exact")) == -1)
 		return;
 	if ((types = api_types_json(q->w, &cause)) == NULL) {
 		free(cause);
@@ -298,8 +321,7 @@ api_search(struct req *q)
 	so.want_facets = 1;
 	so.want_snippets = 1;
 	so.filters = filters;
-	so.no_correct = (s = http_arg(q, "exact")) != NULL &&
-	    strcmp(s, "1") == 0;
+	so.no_correct = exact;
 	if (search_run(st, text, &so, &res, &cause) == -1) {
 		log_warnx("/api/search: %s", cause);
 		free(cause);
@@ -653,12 +675,29 @@ api_changes(struct req *q)
 {
 	struct store		*st;
 	struct store_feed	 f;
+	struct evkeyval		*kv;
 	const char		*v;
 	json_t			*a;
-	char			*epoch, *cause = NULL;
+	char			*epoch, *msg, *cause = NULL;
 	long long		 since = 0, limit;
 	int64_t			 next;
 	size_t			 i;
+	int			 full;
+
+	/* A program reads this feed: a misspelt parameter ("sinse") would
+	 * silently read from the start, so it is an error. */
+	TAILQ_FOREACH(kv, &q->args, next) {
+		if (strcmp(kv->key, "since") == 0 ||
+		    strcmp(kv->key, "limit") == 0 ||
+		    strcmp(kv->key, "full") == 0)
+			continue;
+		msg = xsprintf("Paramètre inconnu : « %s » (paramètres "
+		    "reconnus : since, limit, full).", strlen(kv->key) <= 64 ?
+		    kv->key : "…");
+		http_error(q, 400, "bad_parameter", msg);
+		free(msg);
+		return;
+	}
 
 	if ((v = http_arg(q, "since")) != NULL && *v != '\0' &&
 	    parse_int(v, 0, LLONG_MAX, &since) == -1) {
@@ -667,11 +706,12 @@ api_changes(struct req *q)
 		    "nul).");
 		return;
 	}
-	if (http_arg_int(q, "limit", 1, API_CHANGES_MAX, 100, &limit) == -1)
+	if (http_arg_int(q, "limit", 1, API_CHANGES_MAX, 100, &limit) == -1 ||
+	    (full = api_flag(q, "full")) == -1)
 		return;
 	if ((st = api_store(q)) == NULL)
 		return;
-	if ((v = http_arg(q, "full")) != NULL && strcmp(v, "1") == 0) {
+	if (full) {
 		api_changes_full(q, st, since, limit);
 		return;
 	}

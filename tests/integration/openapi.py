@@ -188,6 +188,8 @@ calls += [
     ("/api/suggest", "/api/suggest?q=cooperasi"),                       # corrected
     ("/api/suggest", "/api/suggest?q=coop"),
     ("/api/changes", "/api/changes?since=5&limit=2"),
+    ("/api/changes", "/api/changes?since=5&limit=2&full=0"),
+    ("/api/search", "/api/search?q=cooperasion&exact=0&limit=1"),
 ]
 answers = []    # (path template, target, body)
 for path, target in calls:
@@ -294,6 +296,10 @@ errors = [
     ("/api/changes", b"GET /api/changes?since=-1 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_parameter"),
     ("/api/changes", b"GET /api/changes?limit=1001 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_parameter"),
     ("/api/suggest", b"GET /api/suggest?q=" + b"a" * 201 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_parameter"),
+    ("/api/suggest", b"GET /api/suggest?q=a&format=xml HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_parameter"),
+    ("/api/search", b"GET /api/search?q=a&exact=yes HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_parameter"),
+    ("/api/changes", b"GET /api/changes?full=true HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_parameter"),
+    ("/api/changes", b"GET /api/changes?sinse=3 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_parameter"),
     ("/api/doc/{id}", b"GET /api/doc/nope/nope HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
     ("/api/doc/{id}", b"GET /api/doc/ HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
     ("/api/similar/{id}", b"GET /api/similar/nope HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
