@@ -663,6 +663,9 @@ struct hit {
 	char	*type;
 	char	*title;
 	char	*snippet;	/* HTML: escaped text with <mark> */
+	/* The same passage as text, its matches between SNIPPET_OPEN and
+	 * SNIPPET_CLOSE (what the API gives as text and offsets). */
+	char	*snippet_marked;
 	char	*breadcrumb;
 	double	 score;
 	int	 matched;	/* units matched */
@@ -708,6 +711,9 @@ int	 search_tune(const char *spec, char **cause);
 int	 search_register(sqlite3 *);
 /* Escape text for HTML and turn the FTS5 markers into <mark>. */
 char	*snippet_html(const char *text, size_t len);
+/* Set hit's snippet (HTML) and snippet_marked from marked, which is
+ * freed. */
+void	 snippet_set(struct hit *, char *marked);
 #define SNIPPET_OPEN	"\x01"
 #define SNIPPET_CLOSE	"\x02"
 

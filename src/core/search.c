@@ -498,6 +498,7 @@ results_clear(struct results *res)
 		free(res->hits[i].type);
 		free(res->hits[i].title);
 		free(res->hits[i].snippet);
+		free(res->hits[i].snippet_marked);
 		free(res->hits[i].breadcrumb);
 	}
 	free(res->hits);

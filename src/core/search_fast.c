@@ -850,9 +850,9 @@ search_fast(struct store *st, struct plan *p, const struct search_opts *o,
 			break;
 		}
 		sqlite3_reset(row);
-		hit->snippet = o->want_snippets ? fast_snippet(pi, snip,
+		snippet_set(hit, o->want_snippets ? fast_snippet(pi, snip,
 		    heap[i].doc, qt, nqt, heap[i].minf,
-		    heap[i].last) : xstrdup("");
+		    heap[i].last) : NULL);
 		hit->score = heap[i].score >= 1e12 ? heap[i].score - 1e12 :
 		    heap[i].score;
 		hit->matched = __builtin_popcount(heap[i].mask & full);

@@ -428,7 +428,7 @@ hit_snippet(sqlite3_stmt *snip, sqlite3_int64 rowid)
 	sqlite3_bind_int64(snip, 2, rowid);
 	s = sqlite3_step(snip) == SQLITE_ROW ?
 	    (const char *)sqlite3_column_text(snip, 0) : NULL;
-	out = s != NULL ? snippet_html(s, strlen(s)) : xstrdup("");
+	out = xstrdup(s != NULL ? s : "");
 	sqlite3_reset(snip);
 	return out;
 }
@@ -527,12 +527,11 @@ search_hits(struct store *st, struct plan *p, const struct search_opts *o,
 		h->type = col_dup(stmt, 1);
 		h->title = col_dup(stmt, 2);
 		if (snip != NULL)
-			h->snippet = hit_snippet(snip,
-			    sqlite3_column_int64(stmt, 3));
+			snippet_set(h, hit_snippet(snip,
+			    sqlite3_column_int64(stmt, 3)));
 		else {
 			s = (const char *)sqlite3_column_text(stmt, 7);
-			h->snippet = s != NULL ? snippet_html(s, strlen(s)) :
-			    xstrdup("");
+			snippet_set(h, xstrdup(s != NULL ? s : ""));
 		}
 		h->matched = sqlite3_column_int(stmt, 4);
 		h->score = -sqlite3_column_double(stmt, 5);

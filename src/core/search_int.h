@@ -160,8 +160,8 @@ int	 snippet_token(void *, int pos, const char *term, int len, int start,
 	    int end);
 /*
  * The snippet of a text s of n bytes (a column of one row, body when it
- * is the body): allocated HTML, the best window of the query's terms in
- * <mark>.  first and last are the first and last first places of the
+ * is the body): allocated text, the best window of the query's terms
+ * between SNIPPET_OPEN and SNIPPET_CLOSE (snippet_set makes it HTML).  first and last are the first and last first places of the
  * query's words in the body, from the postings (0: unknown).
  */
 char	*snippet_make(struct pindex *, const char *s, size_t n, int body,

@@ -1,9 +1,11 @@
 /*
  * snippet.c - the passage shown under a hit, and the escaping that makes
- * it HTML.  FTS5's snippet() (search_fts.c's SQL path) and the postings path
- * both end here: text in which the query's terms stand between the bytes
- * \x01 and \x02 becomes escaped HTML with <mark>.  For the postings path
- * it also finds the passage itself, from the row's text tokenized again.
+ * it HTML.  FTS5's snippet() (search_fts.c's SQL path) and the postings
+ * path both end here: text in which the query's terms stand between the
+ * bytes \x01 and \x02 becomes escaped HTML with <mark>; the hit keeps
+ * that marked text too (the API gives it as text and offsets).  For the
+ * postings path it also finds the passage itself, from the row's text
+ * tokenized again.
  *
  * It never runs a statement: search_fast.c reads the text and hands it over.
  */
@@ -42,6 +44,15 @@ snippet_html(const char *s, size_t len)
 	if (open)
 		buf_adds(&b, "</mark>");
 	return buf_steal(&b);
+}
+
+void
+snippet_set(struct hit *h, char *marked)
+{
+	if (marked == NULL)
+		marked = xstrdup("");
+	h->snippet = snippet_html(marked, strlen(marked));
+	h->snippet_marked = marked;
 }
 
 /*
@@ -114,7 +125,6 @@ snippet_make(struct pindex *pi, const char *s, size_t n, int body,
 	struct buf	 b;
 	size_t		 i, best = 0, from, to;
 	int		 c, cnt[32], distinct, matches, score, bestscore = -1;
-	char		*out;
 
 	if (n > SNIPPET_MAX_TEXT)
 		n = SNIPPET_MAX_TEXT;
@@ -140,8 +150,7 @@ snippet_make(struct pindex *pi, const char *s, size_t n, int body,
 	if ((pindex_tokenize(pi, s, n, 1, snippet_token, &sr) == -1 &&
 	    sr.n == 0) || sr.n == 0) {
 		free(sr.v);
-		out = snippet_html(s, n < 220 ? n : 220);
-		return out;
+		return xstrndup(s, n < 220 ? n : 220);
 	}
 	/* The best window, sliding. */
 	memset(cnt, 0, sizeof cnt);
@@ -194,8 +203,8 @@ snippet_make(struct pindex *pi, const char *s, size_t n, int body,
 	}
 	if (to < sr.n)
 		buf_adds(&b, "…");
-	out = snippet_html(b.data != NULL ? b.data : "", b.len);
-	buf_free(&b);
 	free(sr.v);
-	return out;
+	if (b.data == NULL)
+		return xstrdup("");
+	return buf_steal(&b);
 }

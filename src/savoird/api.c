@@ -104,6 +104,84 @@ api_type_label(struct store *st, json_t *labels, const char *type)
 	return json_string_value(j);
 }
 
+/*
+ * A hit's passage as plain text and where its matches stand in it:
+ * snippet_text, and snippet_matches as [[start, length], ...] counted in
+ * Unicode code points of that text (what a client's string functions
+ * index, not bytes).  The text is the HTML snippet's, unescaped: a line
+ * end is a space, a bad byte U+FFFD, as jstr would make it.
+ */
+static void
+api_snippet_text(json_t *hit, const char *marked)
+{
+	struct buf	 text;
+	json_t		*m;
+	const char	*p, *e;
+	size_t		 cp = 0, start = 0, from, i;
+	int		 open = 0;
+
+	buf_init(&text);
+	m = json_array();
+	for (p = marked != NULL ? marked : ""; *p != '\0'; p = e) {
+		if (*p == '\n') {
+			buf_addc(&text, ' ');
+			cp++;
+			e = p + 1;
+			continue;
+		}
+		if (*p == '\x01' || *p == '\x02') {
+			if ((*p == '\x01') == open)
+				;	/* a stray marker: ignored, as in HTML */
+			else if (!open) {
+				start = cp;
+				open = 1;
+			} else {
+				if (cp > start)
+					json_array_append_new(m, json_pack(
+					    "[I,I]", (json_int_t)start,
+					    (json_int_t)(cp - start)));
+				open = 0;
+			}
+			e = p + 1;
+			continue;
+		}
+		e = p + strcspn(p, "\x01\x02\n");
+		from = text.len;
+		utf8_repair(p, (size_t)(e - p), &text);
+		for (i = from; i < text.len; i++)
+			if (((unsigned char)text.data[i] & 0xC0) != 0x80)
+				cp++;
+	}
+	if (open && cp > start)
+		json_array_append_new(m, json_pack("[I,I]", (json_int_t)start,
+		    (json_int_t)(cp - start)));
+	json_object_set_new(hit, "snippet_text", json_stringn(text.data !=
+	    NULL ? text.data : "", text.len));
+	json_object_set_new(hit, "snippet_matches", m);
+	buf_free(&text);
+}
+
+/*
+ * A switch parameter (exact, full): 1 when it is "1", 0 when absent,
+ * empty or "0", -1 with a 400 sent for any other value, which a client
+ * would otherwise believe taken.
+ */
+static int
+api_flag(struct req *q, const char *name)
+{
+	const char	*v = http_arg(q, name);
+	char		*msg;
+
+	if (v == NULL || *v == '\0' || strcmp(v, "0") == 0)
+		return 0;
+	if (strcmp(v, "1") == 0)
+		return 1;
+	msg = xsprintf("Le paramètre « %s » vaut 1 (oui) ou 0 (non).", name);
+	http_error(q, 400, "bad_parameter", msg);
+	free(msg);
+	return -1;
+}
+
 /* The parameters /api/search reads besides the filters. */
 static const char *const api_search_args[] = {
 	"q", "page", "limit", "exact", NULL
@@ -128,7 +206,8 @@ api_listed(const struct buf *list, const char *key)
 }
 
 /* A notice for each parameter /api/search does not read: a misspelt one
- * ("limt") would otherwise be ignored without a word.  The filters it
+ * ("limt") would otherwise be ignored without a word; and for each it
+ * reads that came more than once.  The filters it
  * reads are the fixed ones and the facets the index declares. */
 static void
 api_unknown_args(struct req *q, json_t *types, json_t *notices)
@@ -168,6 +247,19 @@ api_unknown_args(struct req *q, json_t *types, json_t *notices)
 		free(msg);
 	}
 	buf_free(&known);
+	/* A parameter given twice ("q=a&q=b"): only the first is read. */
+	for (i = 0; api_search_args[i] != NULL; i++) {
+		j = 0;
+		TAILQ_FOREACH(kv, &q->args, next)
+			if (strcmp(kv->key, api_search_args[i]) == 0)
+				j++;
+		if (j < 2)
+			continue;
+		msg = xsprintf("Paramètre répété : seule la première valeur de "
+		    "« %s » est lue.", api_search_args[i]);
+		json_array_append_new(notices, jstr(msg));
+		free(msg);
+	}
 }
 
 void
@@ -178,12 +270,13 @@ api_search(struct req *q)
 	struct results		 res;
 	struct store		*st;
 	struct evkeyval		*kv;
-	const char		*text, *s, *filters[2 * API_MAX_FILTERS + 1];
+	const char		*text, *filters[2 * API_MAX_FILTERS + 1];
 	json_t			*o, *hits, *facets, *vals, *notices, *labels;
 	json_t			*types, *flabels;
 	char			*cause = NULL;
 	long long		 page, limit;
 	size_t			 i, nf = 0;
+	int			 exact;
 
 	if ((text = http_arg(q, "q")) == NULL)
 		text = "";
@@ -193,7 +286,8 @@ api_search(struct req *q)
 		return;
 	}
 	if (http_arg_int(q, "page", 1, 10000, 1, &page) == -1 ||
-	    http_arg_int(q, "limit", 1, 100, c->page_size, &limit) == -1)
+	    http_arg_int(q, "limit", 1, 100, c->page_size, &limit) == -1 ||
+	    (exact = api_flag(q, "exact")) == -1)
 		return;
 	if ((types = api_types_json(q->w, &cause)) == NULL) {
 		free(cause);
@@ -227,8 +321,7 @@ api_search(struct req *q)
 	so.want_facets = 1;
 	so.want_snippets = 1;
 	so.filters = filters;
-	so.no_correct = (s = http_arg(q, "exact")) != NULL &&
-	    strcmp(s, "1") == 0;
+	so.no_correct = exact;
 	if (search_run(st, text, &so, &res, &cause) == -1) {
 		log_warnx("/api/search: %s", cause);
 		free(cause);
@@ -248,14 +341,16 @@ api_search(struct req *q)
 
 	labels = json_object();
 	hits = json_array();
-	for (i = 0; i < res.nhits; i++)
-		json_array_append_new(hits, json_pack("{s:o,s:o,s:o,s:o,s:o,"
-		    "s:o,s:i}", "id", jstr(res.hits[i].id), "type",
-		    jstr(res.hits[i].type), "type_label", jstr(
-		    api_type_label(st, labels, res.hits[i].type)), "title",
-		    jstr(res.hits[i].title), "breadcrumb",
-		    jstr(res.hits[i].breadcrumb), "snippet",
-		    jstr(res.hits[i].snippet), "matched", res.hits[i].matched));
+	for (i = 0; i < res.nhits; i++) {
+		o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:i}", "id",
+		    jstr(res.hits[i].id), "type", jstr(res.hits[i].type),
+		    "type_label", jstr(api_type_label(st, labels,
+		    res.hits[i].type)), "title", jstr(res.hits[i].title),
+		    "breadcrumb", jstr(res.hits[i].breadcrumb), "snippet",
+		    jstr(res.hits[i].snippet), "matched", res.hits[i].matched);
+		api_snippet_text(o, res.hits[i].snippet_marked);
+		json_array_append_new(hits, o);
+	}
 	json_decref(labels);
 	/* Each value with its label (a type's plural name), each key's
 	 * label in facet_labels. */
@@ -580,12 +675,29 @@ api_changes(struct req *q)
 {
 	struct store		*st;
 	struct store_feed	 f;
+	struct evkeyval		*kv;
 	const char		*v;
 	json_t			*a;
-	char			*epoch, *cause = NULL;
+	char			*epoch, *msg, *cause = NULL;
 	long long		 since = 0, limit;
 	int64_t			 next;
 	size_t			 i;
+	int			 full;
+
+	/* A program reads this feed: a misspelt parameter ("sinse") would
+	 * silently read from the start, so it is an error. */
+	TAILQ_FOREACH(kv, &q->args, next) {
+		if (strcmp(kv->key, "since") == 0 ||
+		    strcmp(kv->key, "limit") == 0 ||
+		    strcmp(kv->key, "full") == 0)
+			continue;
+		msg = xsprintf("Paramètre inconnu : « %s » (paramètres "
+		    "reconnus : since, limit, full).", strlen(kv->key) <= 64 ?
+		    kv->key : "…");
+		http_error(q, 400, "bad_parameter", msg);
+		free(msg);
+		return;
+	}
 
 	if ((v = http_arg(q, "since")) != NULL && *v != '\0' &&
 	    parse_int(v, 0, LLONG_MAX, &since) == -1) {
@@ -594,11 +706,12 @@ api_changes(struct req *q)
 		    "nul).");
 		return;
 	}
-	if (http_arg_int(q, "limit", 1, API_CHANGES_MAX, 100, &limit) == -1)
+	if (http_arg_int(q, "limit", 1, API_CHANGES_MAX, 100, &limit) == -1 ||
+	    (full = api_flag(q, "full")) == -1)
 		return;
 	if ((st = api_store(q)) == NULL)
 		return;
-	if ((v = http_arg(q, "full")) != NULL && strcmp(v, "1") == 0) {
+	if (full) {
 		api_changes_full(q, st, since, limit);
 		return;
 	}

@@ -17,9 +17,9 @@
  * security headers, JSON on /api/, French HTML elsewhere.  Pipelined
  * requests before it are answered first; nothing after it is read.  The
  * gate also refuses what evhttp would refuse with a page of its own (an
- * unknown method: 501, HTTP/2.0: 400, a head over max_header: 431, a
- * Content-Length over max_body: 413, an Expect other than 100-continue:
- * 417), so evhttp never has to.
+ * unknown method: 501, HTTP/2.0: 400, a head over max_header: 431, or 414
+ * when the target alone is over max_uri, a Content-Length over max_body:
+ * 413, an Expect other than 100-continue: 417), so evhttp never has to.
  *
  * Bodies are never copied nor looked at (moved chain by chain); a head is
  * made contiguous once, when complete, and is at most max_header bytes.
@@ -43,6 +43,7 @@
 /* evhttp's defaults until the configuration says (config.c's). */
 static atomic_size_t	h1_max_header = 8192;
 static atomic_ullong	h1_max_body = 65536;
+static atomic_size_t	h1_max_uri = 4096;	/* config.c's default */
 
 /* What the checks learn from a valid head. */
 struct h1_head {
@@ -57,6 +58,39 @@ h1_set_limits(size_t max_header, uint64_t max_body)
 {
 	atomic_store(&h1_max_header, max_header);
 	atomic_store(&h1_max_body, max_body);
+}
+
+void
+h1_set_max_uri(size_t max_uri)
+{
+	atomic_store(&h1_max_uri, max_uri);
+}
+
+/*
+ * A head over max_header: 414 when its request line alone holds a target
+ * over max_uri (a long query, what http.c would call too long had the
+ * head fitted), 431 otherwise.  The line may not have ended yet.
+ */
+static int
+h1_too_large(struct evbuffer *held, const char **code)
+{
+	struct evbuffer_ptr	 lf, sp;
+	size_t			 line, target;
+
+	lf = evbuffer_search(held, "\n", 1, NULL);
+	line = lf.pos == -1 ? evbuffer_get_length(held) : (size_t)lf.pos;
+	sp = evbuffer_search_range(held, " ", 1, NULL, lf.pos == -1 ? NULL :
+	    &lf);
+	/* Method and space before the target; " HTTP/1.1\r" after it. */
+	target = sp.pos == -1 ? 0 : line - (size_t)sp.pos - 1;
+	if (lf.pos != -1)
+		target = target > 10 ? target - 10 : 0;
+	if (target > atomic_load(&h1_max_uri)) {
+		*code = "uri_too_long";
+		return 414;
+	}
+	*code = "header_too_large";
+	return 431;
 }
 
 void
@@ -280,7 +314,8 @@ h1_refuse(struct h1_gate *g, struct evbuffer *dst, int status,
 	if (strncmp(start, "HEAD ", 5) == 0)
 		method = "HEAD";
 	if ((sp = strchr(start, ' ')) != NULL &&
-	    strncmp(sp + 1, "/api/", 5) == 0)
+	    strncmp(sp + 1, "/api", 4) == 0 && strchr("/? ", sp[5]) != NULL &&
+	    sp[5] != '\0')
 		target = "/api/";
 	log_info("%s: %s: refused a request head: %d %s", kind,
 	    peer != NULL ? peer : "-", status, code);
@@ -343,13 +378,11 @@ h1_find_end(struct h1_gate *g, size_t *end, const char **code)
 		g->scanned = at + 1;
 		if (at >= 3 && b[0] == '\r' && b[1] == '\n') {
 			*end = at + 1;
-			*code = "header_too_large";
-			return *end > max ? 431 : 1;
+			return *end > max ? h1_too_large(g->held, code) : 1;
 		}
 	}
 	g->scanned = len;
-	*code = "header_too_large";
-	return len > max ? 431 : 0;
+	return len > max ? h1_too_large(g->held, code) : 0;
 }
 
 size_t

@@ -27,6 +27,9 @@ struct h1_gate {
 
 /* The header size and body size limits (those set on evhttp); any thread. */
 void	h1_set_limits(size_t max_header, uint64_t max_body);
+/* The target size limit (http.c's 414), to tell a head over max_header
+ * because of its target from one with too many headers; any thread. */
+void	h1_set_max_uri(size_t max_uri);
 void	h1_gate_init(struct h1_gate *);
 void	h1_gate_free(struct h1_gate *);
 /*

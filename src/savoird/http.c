@@ -191,13 +191,21 @@ http_mark_certificate(struct req *q, json_t *data)
 		json_object_set_new(data, "selfsigned", json_true());
 }
 
+/* Is this path or raw target the API's: /api, /api/..., /api?...? */
+static int
+http_is_api(const char *s)
+{
+	return s != NULL && strncmp(s, "/api", 4) == 0 && (s[4] == '\0' ||
+	    s[4] == '/' || s[4] == '?');
+}
+
 void
 http_error(struct req *q, int status, const char *code, const char *message)
 {
 	struct evbuffer	*b;
 	json_t		*data;
 
-	if (strncmp(q->path != NULL ? q->path : "", "/api/", 5) == 0) {
+	if (http_is_api(q->path)) {
 		api_send(q, status, json_pack("{s:{s:s,s:s}}", "error", "code",
 		    code, "message", message));
 		return;
@@ -278,6 +286,7 @@ static const struct {
 	{ "expectation_failed", "Seul « Expect: 100-continue » est accepté." },
 	{ "unexpected_body", "Cette requête ne peut pas avoir de corps." },
 	{ "body_too_large", "Le corps de la requête est trop volumineux." },
+	{ "uri_too_long", "L'adresse demandée est trop longue." },
 	{ "header_too_large", "Les en-têtes de la requête sont trop "
 	    "volumineux." },
 };
@@ -309,8 +318,7 @@ http_refused(struct req *q)
 		if (strcmp(http_refusals[i].code, code) == 0)
 			message = http_refusals[i].message;
 	uri = evhttp_request_get_uri(q->r);
-	q->path = uri != NULL && strncmp(uri, "/api/", 5) == 0 ? "/api/" :
-	    "/";
+	q->path = http_is_api(uri) ? "/api/" : "/";
 	q->route = "other";
 	if (status == 405)
 		evhttp_add_header(evhttp_request_get_output_headers(q->r),
@@ -370,6 +378,10 @@ http_route(struct req *q)
 	} else if (strcmp(p, "/chronologie") == 0) {
 		q->route = "/chronologie";
 		page_chronology(q);
+	} else if (strcmp(p, "/api/openapi.json") == 0) {
+		/* The API's description, a static file (doc/api.md). */
+		q->route = "/static";
+		static_serve(q, "openapi.json");
 	} else if (strcmp(p, "/api/offline/index") == 0) {
 		q->route = "/api/offline/index";
 		offline_index(q);
@@ -421,7 +433,7 @@ http_handle(struct evhttp_request *r, struct worker *w, int tls)
 		return;
 	/* Until the path is decoded, an error is JSON for what asks /api/. */
 	raw = evhttp_request_get_uri(r);
-	if (raw != NULL && strncmp(raw, "/api/", 5) == 0)
+	if (http_is_api(raw))
 		q.path = "/api/";
 	switch (evhttp_request_get_command(r)) {
 	case EVHTTP_REQ_GET:

@@ -313,6 +313,7 @@ worker_apply(struct worker *w, struct evhttp *h)
 	evhttp_set_max_headers_size(h, (ev_ssize_t)c->max_header);
 	evhttp_set_max_body_size(h, (ev_ssize_t)c->max_body);
 	h1_set_limits((size_t)c->max_header, (uint64_t)c->max_body);
+	h1_set_max_uri((size_t)c->max_uri);
 	evhttp_set_timeout(h, c->idle_timeout);
 	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |

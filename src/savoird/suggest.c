@@ -391,6 +391,11 @@ suggest_api(struct req *q)
 		input = "";
 	fmt = http_arg(q, "format");
 	opensearch = fmt != NULL && strcmp(fmt, "opensearch") == 0;
+	if (fmt != NULL && *fmt != '\0' && !opensearch) {
+		http_error(q, 400, "bad_parameter", "Le paramètre « format » "
+		    "ne connaît que la valeur « opensearch ».");
+		return;
+	}
 	if (strlen(input) > 200) {
 		http_error(q, 400, "bad_parameter", "Le début de recherche à "
 		    "compléter est trop long.");

@@ -379,6 +379,11 @@ t_snippets_escaped(void **state)
 	assert_null(strstr(res.hits[0].snippet, "<script"));
 	assert_non_null(strstr(res.hits[0].snippet, "<mark>script</mark>"));
 	assert_non_null(strstr(res.hits[0].snippet, "&amp;"));
+	/* The same passage unescaped, its match between the markers. */
+	assert_non_null(res.hits[0].snippet_marked);
+	assert_non_null(strstr(res.hits[0].snippet_marked,
+	    "<" SNIPPET_OPEN "script" SNIPPET_CLOSE ">"));
+	assert_null(strstr(res.hits[0].snippet_marked, "&lt;"));
 }
 
 static void
