@@ -253,7 +253,7 @@ done
 } | tee "$logdir/summary.txt"
 
 # The next run's upgrade test starts from these packages.
-if [ $status -eq 0 ]; then
+if [ $status -eq 0 ] && [ -z "${SAVOIR_DEBQA_SKIP:-}" ]; then
 	rm -rf "$previous.tmp"
 	mkdir -p "$previous.tmp"
 	cp "${debs[@]}" "$previous.tmp/"
