@@ -199,11 +199,14 @@ run_reprotest() {
 	if [ ! -e /dev/fuse ] || ! command -v disorderfs >/dev/null; then
 		vary="$vary,-fileordering"
 	fi
-	if ! command -v sudo >/dev/null; then
+	# user_group builds as another user (through sudo): ./dev deb
+	# creates the system user savoir-reprotest for that.
+	if command -v sudo >/dev/null && getent passwd savoir-reprotest >/dev/null
+	then
+		vary="$vary,user_group.available+=savoir-reprotest:savoir-reprotest"
+	else
 		vary="$vary,-user_group"
 	fi
-	# domain_host changes the host and domain names through a new UTS
-	# namespace, which needs sudo when the build does not run as root.
 	mkdir -p "$src"
 	tar -C "$src" -xzf "$tarball_src"
 	local top
@@ -215,9 +218,20 @@ run_reprotest() {
 	    -c 'DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b' \
 	    . '../*.deb') >"$log" 2>&1
 	rc=$?
-	applied=$(grep -oE 'variations: .*|Will vary: .*|Build variations: .*' "$log" |
-	    head -3 | paste -sd ' ')
-	[ -n "$applied" ] || applied="requested: $vary"
+	# What the second build varied, and how (reprotest's own words).
+	applied=$(sed -n 's/^INFO:reprotest:build "experiment-1": //p' "$log" |
+	    sed 's/vary //g')
+	applied="varied: ${applied:-?}"
+	local how ignored
+	how=$(sed -n 's/^INFO:reprotest.build:\(BUILD_PATH\|FAKETIME\|LOCALE\|TIMEZONE\|UMASK\|HOME\|DOMAIN_HOST\|DISORDERFS\|KERNEL\) variation: //p' "$log" |
+	    paste -sd ';' | sed 's/;/; /g')
+	ignored=$(sed -n 's/^WARNING:reprotest.build:IGNORING \([a-z_]*\) variation.*/\1/p' "$log" |
+	    paste -sd ' ')
+	[ -n "$how" ] && applied="$applied (${how})"
+	case $vary in *-fileordering*) ignored="$ignored fileordering" ;; esac
+	case $vary in *-user_group*) ignored="$ignored user_group" ;; esac
+	ignored=$(echo $ignored)
+	[ -n "$ignored" ] && applied="$applied; not varied here: $ignored"
 	if [ $rc -eq 0 ] && grep -q -i 'reproduc' "$log"; then
 		record reprotest PASS $(($(date +%s) - start)) "$log" "$applied"
 	else
