@@ -178,14 +178,35 @@ run_piuparts() {
 		record "piuparts upgrade" SKIP 0 "$log" \
 		    "no previous build in $previous (the first run keeps this one's)"
 	elif grep -q 'PASS: Installation, upgrade and purging tests' "$log"; then
-		up=$(cd "$previous" && ls *.deb | paste -sd ' ')
-		record "piuparts upgrade" PASS 0 "$log" "from $up"
+		up="from $previous ($(cd "$previous" && ls *.deb | wc -l) packages"
+		# Byte for byte the same packages: apt had nothing to upgrade.
+		if (cd "$previous" && sha256sum *.deb) |
+		    (cd "$debdir" && sha256sum --quiet -c -) >/dev/null 2>&1; then
+			up="$up, identical to these: nothing was upgraded)"
+		else
+			up="$up, $(grep -c '^  Unpacking .* over ' "$log") unpacked over them)"
+		fi
+		record "piuparts upgrade" PASS 0 "$log" "$up"
 	else
 		record "piuparts upgrade" FAIL 0 "$log" \
 		    "$(grep -m1 -E 'ERROR|FAIL|Can.t test' "$log" | cut -c1-160)"
 	fi
 	[ $rc -eq 0 ] || [ "${results[-1]}${results[-2]}" != PASSPASS ] ||
 	    results[-1]=FAIL
+
+	# savoir alone: the postinst's other path (an empty index, no
+	# corpus), and a purge with no corpus ever installed.
+	log="$logdir/piuparts-savoir-alone.log"
+	start=$(date +%s)
+	rm -f "$log"
+	piuparts --basetgz="$base" --mirror="$mirror main" -d bookworm \
+	    --log-file="$log" "$debdir"/savoir_*.deb >/dev/null 2>&1
+	if grep -q 'PASS: Installation and purging test' "$log"; then
+		record "piuparts savoir alone" PASS $(($(date +%s) - start)) "$log" ""
+	else
+		record "piuparts savoir alone" FAIL $(($(date +%s) - start)) "$log" \
+		    "$(grep -m1 -E 'ERROR|FAIL' "$log" | cut -c1-160)"
+	fi
 }
 
 # --- reprotest -----------------------------------------------------------------
