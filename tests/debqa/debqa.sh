@@ -175,7 +175,7 @@ run_piuparts() {
 		    "$(grep -m1 -E 'ERROR|FAIL' "$log" | cut -c1-160)"
 	fi
 	if [ ${#args[@]} -eq 0 ]; then
-		record "piuparts upgrade" SKIP 0 "$log" \
+		record "piuparts upgrade" SKIP - "$log" \
 		    "no previous build in $previous (the first run keeps this one's)"
 	elif grep -q 'PASS: Installation, upgrade and purging tests' "$log"; then
 		up="from $previous ($(cd "$previous" && ls *.deb | wc -l) packages"
@@ -186,9 +186,9 @@ run_piuparts() {
 		else
 			up="$up, $(grep -c '^  Unpacking .* over ' "$log") unpacked over them)"
 		fi
-		record "piuparts upgrade" PASS 0 "$log" "$up"
+		record "piuparts upgrade" PASS - "$log" "$up (in the run above)"
 	else
-		record "piuparts upgrade" FAIL 0 "$log" \
+		record "piuparts upgrade" FAIL - "$log" \
 		    "$(grep -m1 -E 'ERROR|FAIL|Can.t test' "$log" | cut -c1-160)"
 	fi
 	[ $rc -eq 0 ] || [ "${results[-1]}${results[-2]}" != PASSPASS ] ||
@@ -237,10 +237,11 @@ run_reprotest() {
 	rc=$?
 	# What the second build varied, and how (reprotest's own words).
 	applied=$(sed -n 's/^INFO:reprotest:build "experiment-1": //p' "$log" |
-	    sed 's/vary //g')
+	    tr ',' '\n' | sed -n 's/^ *vary //p' | paste -sd ',' | sed 's/,/, /g')
 	applied="varied: ${applied:-?}"
 	local how ignored
-	how=$(sed -n 's/^INFO:reprotest.build:\(BUILD_PATH\|FAKETIME\|LOCALE\|TIMEZONE\|UMASK\|HOME\|DOMAIN_HOST\|DISORDERFS\|KERNEL\) variation: //p' "$log" |
+	how=$(sed -n '/^INFO:reprotest:build "experiment-1"/,$p' "$log" |
+	    sed -n 's/^INFO:reprotest.build:\(BUILD_PATH\|FAKETIME\|LOCALE\|TIMEZONE\|UMASK\|HOME\|DOMAIN_HOST\|DISORDERFS\|KERNEL\|NUM_CPUS\) variation: //p' |
 	    paste -sd ';' | sed 's/;/; /g')
 	ignored=$(sed -n 's/^WARNING:reprotest.build:IGNORING \([a-z_]*\) variation.*/\1/p' "$log" |
 	    paste -sd ' ')
@@ -275,8 +276,10 @@ done
 {
 	echo "== deb QA summary ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs)"
 	for i in "${!names[@]}"; do
-		printf '%-30s %-4s %5ss  %s\n' "${names[$i]}" "${results[$i]}" \
-		    "${times[$i]}" "${logs[$i]}"
+		t=${times[$i]}
+		[ "$t" = - ] || t="${t}s"
+		printf '%-30s %-4s %6s  %s\n' "${names[$i]}" "${results[$i]}" \
+		    "$t" "${logs[$i]}"
 		if [ -n "${notes[$i]}" ]; then
 			printf '%-30s %s\n' "" "${notes[$i]}"
 		fi
