@@ -153,7 +153,7 @@ run_autopkgtest() {
 # to these, removed and purged.
 run_piuparts() {
 	local log="$logdir/piuparts.log" start rc args=() prevrepo="$work/previous"
-	local names_now up
+	local up
 	start=$(date +%s)
 	rm -f "$log"
 	if ls "$previous"/*.deb >/dev/null 2>&1; then
