@@ -183,14 +183,16 @@ cli_ini(void *arg, const char *section, const char *name, const char *value)
  * configuration found as the server's would be (--config, else
  * $SAVOIR_CONF, an empty one meaning none, else SYSCONFDIR/savoir/
  * savoir.conf when there is one), unless --synonyms was given.  A file
- * named but absent is searched without, as the server does; one that is
- * wrong is an error.  0, or -1 with the message printed.
+ * named but absent is searched without, as the server does (with a
+ * warning, unless its path starts with '-'); one that is wrong is an
+ * error.  0, or -1 with the message printed.
  */
 int
 cli_config_synonyms(struct synonyms **syn)
 {
 	static const char	 dflt[] = SYSCONFDIR "/savoir/savoir.conf";
 	const char		*path = cli.config;
+	const char		*file;
 	char			*val = NULL, *cause = NULL;
 	int			 rc, explicit = 1;
 
@@ -215,17 +217,20 @@ cli_config_synonyms(struct synonyms **syn)
 			    "[section]", path, rc);
 		return explicit ? -1 : 0;
 	}
-	if (val == NULL || *val == '\0') {
+	/* "-PATH": a file that may be absent, quietly (as savoird). */
+	file = val == NULL ? "" : val + (*val == '-');
+	if (*file == '\0') {
 		free(val);
 		return 0;
 	}
-	if (access(val, F_OK) == -1) {
-		log_warnx("%s: [search] synonyms: %s does not exist: searching "
-		    "without synonyms", path, val);
+	if (access(file, F_OK) == -1) {
+		if (file == val)
+			log_warnx("%s: [search] synonyms: %s does not exist: "
+			    "searching without synonyms", path, file);
 		free(val);
 		return 0;
 	}
-	if ((*syn = synonyms_load(val, &cause)) == NULL) {
+	if ((*syn = synonyms_load(file, &cause)) == NULL) {
 		log_warnx("%s: [search] synonyms: %s", path, cause);
 		free(cause);
 		free(val);

@@ -422,7 +422,8 @@ int
 config_load(const char *path, struct config *c, char **cause)
 {
 	struct parse	 p;
-	int		 rc;
+	const char	*syn;
+	int		 rc, syn_optional;
 
 	config_defaults(c);
 	if (path == NULL)
@@ -464,13 +465,22 @@ config_load(const char *path, struct config *c, char **cause)
 		goto fail;
 	}
 	/* A missing file is the corpus package removed: serve without
-	 * synonyms.  A file that is there but wrong is refused. */
-	if (*c->synonyms_path != '\0' && access(c->synonyms_path, F_OK) ==
-	    -1 && errno == ENOENT)
-		log_warnx("%s: [search] synonyms: %s does not exist: searching "
-		    "without synonyms", path, c->synonyms_path);
-	else if (*c->synonyms_path != '\0' && (c->synonyms =
-	    synonyms_load(c->synonyms_path, &p.cause)) == NULL) {
+	 * synonyms, with a warning, or quietly when the path starts with
+	 * '-' (as systemd's EnvironmentFile=-): the packaged configuration
+	 * names the file of a package that may not be installed.  A file
+	 * that is there but wrong is refused. */
+	syn = c->synonyms_path;
+	if ((syn_optional = (*syn == '-')))
+		syn++;
+	if (*syn != '\0' && access(syn, F_OK) == -1 && errno == ENOENT) {
+		if (syn_optional)
+			log_debug("%s: [search] synonyms: %s is not installed: "
+			    "searching without synonyms", path, syn);
+		else
+			log_warnx("%s: [search] synonyms: %s does not exist: "
+			    "searching without synonyms", path, syn);
+	} else if (*syn != '\0' && (c->synonyms = synonyms_load(syn,
+	    &p.cause)) == NULL) {
 		xasprintf(cause, "%s: [search] synonyms: %s", path, p.cause);
 		goto fail;
 	}

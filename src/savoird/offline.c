@@ -73,12 +73,24 @@ offline_make(struct store *st, const struct synonyms *syn, const char *etag)
 	char		*raw = NULL, *cause = NULL;
 	unsigned char	*gz = NULL;
 	size_t		 nraw = 0, ngz = 0;
-	int64_t		 t0 = mono_us(), t1;
+	int64_t		 t0 = mono_us(), t1, ndocs = -1;
+	int		 built = 0;
 
-	if (store_offline_build(st, syn, OFFLINE_MAX_BYTES, &raw, &nraw,
-	    &cause) == -1 || offline_gzip(raw, nraw, &gz, &ngz) == -1) {
+	/* An empty index (a new install, savoir without savoir-corpus) has
+	 * no postings and nothing to take offline: not worth a warning. */
+	if (store_count_docs(st, &ndocs, &cause) == -1) {
+		free(cause);	/* the build below says what is wrong */
+		cause = NULL;
+	}
+	if (ndocs == 0)
+		log_debug("/api/offline/index: the index is empty");
+	else if (store_offline_build(st, syn, OFFLINE_MAX_BYTES, &raw, &nraw,
+	    &cause) == 0 && offline_gzip(raw, nraw, &gz, &ngz) == 0)
+		built = 1;
+	else
 		log_warnx("/api/offline/index: %s", cause != NULL ? cause :
 		    "cannot compress");
+	if (!built) {
 		free(cause);
 		free(raw);
 		pthread_mutex_lock(&oc.lock);

@@ -3,7 +3,7 @@
 # document has a title, a type and its sources, every internal link and
 # cited article resolves, and a few searches give the expected first hit.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 38
 
 kb="$T_TMP/corpus.db"
 sv() { "$SAVOIR" --db "$kb" "$@"; }
@@ -78,6 +78,19 @@ hasnt "... (no synonyms then)" 'est aussi cherché sous' "$T_TMP/out"
 fails "a configuration that cannot be read is an error" 2 \
     "$SAVOIR" --db "$kb" --config "$T_TMP/absent.conf" search AECT
 has "... that names it" "absent.conf: cannot read" "$T_TMP/out"
+# "-PATH" (the package's configuration): used when there, quiet when not.
+printf '[search]\nsynonyms = -%s\n' "$syn" >"$T_TMP/conf-opt"
+check "[search] synonyms = -PATH takes the file when it is there" \
+    "$SAVOIR" --db "$kb" --config "$T_TMP/conf-opt" search AECT
+has "... and says so" 'AECT » est aussi cherché sous' "$T_TMP/out"
+printf '[search]\nsynonyms = %s/absent.txt\n' "$T_TMP" >"$T_TMP/conf-abs"
+check "a synonyms file that is not there: searching without" \
+    "$SAVOIR" --db "$kb" --config "$T_TMP/conf-abs" search AECT
+has "... with a warning" 'absent.txt does not exist' "$T_TMP/out"
+printf '[search]\nsynonyms = -%s/absent.txt\n' "$T_TMP" >"$T_TMP/conf-abs"
+check "... and no warning when its path starts with '-'" \
+    "$SAVOIR" --db "$kb" --config "$T_TMP/conf-abs" search AECT
+hasnt "... (none)" 'synonyms|does not exist|est aussi cherché' "$T_TMP/out"
 check "every synonym group names something the library contains" python3 - "$syn" "$SAVOIR" "$kb" <<'PYEOF'
 import json, subprocess, sys
 syn, savoir, kb = sys.argv[1:4]

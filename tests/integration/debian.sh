@@ -43,7 +43,7 @@ for p in $PKGS; do
 	fi
 done
 
-plan 85
+plan 87
 
 chmod 0755 "$T_TMP"		# the savoir user reads a test file here
 export DEBIAN_FRONTEND=noninteractive
@@ -349,6 +349,10 @@ sv stats >"$T_TMP/stats" 2>&1
 check "the trigger removed the corpus from the index" \
 	grep -qE '^documents +0 ' "$T_TMP/stats"
 check "... and left no corpus directory" test ! -e /usr/share/savoir/corpus
+check "savoird -n accepts the configuration without the corpus" \
+	runuser -u savoir -- savoird -n -c /etc/savoir/savoir.conf
+hasnt "... and says nothing of the synonyms file savoir-corpus took away" \
+	'synonym|does not exist' "$T_TMP/out"
 check "apt installs savoir-corpus again" $APT install "$(deb savoir-corpus all)"
 sv stats >"$T_TMP/stats" 2>&1
 check "the trigger indexed it again" grep -qE "^documents +${ndocs:-x} " "$T_TMP/stats"

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+
 #include "testutil.h"
 
 #include "savoird.h"
@@ -515,6 +517,95 @@ t_unreadable(void **state)
 	free(path);
 }
 
+/*
+ * Load text with stderr (where log lines go) sent to a file; returns
+ * config_load's result and what was logged in *logged (caller frees).
+ */
+static int
+load_logged(struct fixture *f, const char *text, struct config *c,
+    char **cause, char **logged)
+{
+	char	 path[PATH_MAX];
+	FILE	*fp;
+	long	 len;
+	int	 fd, saved, rc;
+
+	snprintf(path, sizeof path, "%s/stderr", f->dir);
+	fflush(stderr);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    (saved = dup(STDERR_FILENO)) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1)
+		abort();
+	close(fd);
+	rc = load(f, text, c, cause);
+	fflush(stderr);
+	if (dup2(saved, STDERR_FILENO) == -1)
+		abort();
+	close(saved);
+	if ((fp = fopen(path, "r")) == NULL || fseek(fp, 0, SEEK_END) != 0 ||
+	    (len = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
+	    (*logged = calloc(1, len + 1)) == NULL ||
+	    fread(*logged, 1, len, fp) != (size_t)len)
+		abort();
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * [search] synonyms: a missing file is a warning, or nothing at all when
+ * the path starts with '-' (the packaged configuration names the file of
+ * savoir-corpus, which may not be installed); a bad file is refused
+ * either way.
+ */
+static void
+t_synonyms(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	 c;
+	char		*cause, *logged, *text;
+
+	log_set_level(SAVOIR_LOG_INFO);
+	if (asprintf(&text, "[search]\nsynonyms = %s/absent.txt\n",
+	    f->dir) == -1)
+		abort();
+	assert_int_equal(load_logged(f, text, &c, &cause, &logged), 0);
+	assert_null(c.synonyms);
+	assert_non_null(strstr(logged, "absent.txt does not exist"));
+	config_free(&c);
+	free(logged);
+	free(text);
+
+	if (asprintf(&text, "[search]\nsynonyms = -%s/absent.txt\n",
+	    f->dir) == -1)
+		abort();
+	assert_int_equal(load_logged(f, text, &c, &cause, &logged), 0);
+	assert_null(c.synonyms);
+	assert_string_equal(logged, "");
+	config_free(&c);
+	free(logged);
+	free(text);
+
+	t_writes(f->dir, "syn.txt", "AECT, action ext\xc3\xa9rieure\n");
+	if (asprintf(&text, "[search]\nsynonyms = -%s/syn.txt\n",
+	    f->dir) == -1)
+		abort();
+	assert_int_equal(load_logged(f, text, &c, &cause, &logged), 0);
+	assert_non_null(c.synonyms);
+	assert_int_equal(synonyms_count(c.synonyms), 1);
+	assert_string_equal(logged, "");
+	config_free(&c);
+	free(logged);
+
+	t_writes(f->dir, "syn.txt", "AECT\n");
+	assert_int_equal(load_logged(f, text, &c, &cause, &logged), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "[search] synonyms: "));
+	assert_non_null(strstr(cause, "syn.txt: line 1"));
+	free(cause);
+	free(logged);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -526,6 +617,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_bad_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_side, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_unreadable, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_synonyms, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
