@@ -104,6 +104,9 @@ int	 utf8_valid(const char *, size_t, size_t *bad);
 /* Copy s into out with every invalid sequence replaced by U+FFFD and every
  * C0 control but \t and \n dropped; returns how many were replaced. */
 size_t	 utf8_repair(const char *, size_t, struct buf *);
+/* data gzipped (deflate level 6 with a gzip header; caller frees), its
+ * length in *outlen: NULL if zlib fails. */
+unsigned char *gzip_mem(const void *data, size_t len, size_t *outlen);
 /* Lower-case hex SHA-256 of a buffer, into out[65]. */
 void	 sha256_hex(const void *, size_t, char out[65]);
 /* The same of a file read in 1 MB pieces, up to max bytes; its length

@@ -1,6 +1,6 @@
 /*
  * util.c - allocation that cannot fail, growable buffers, UTF-8 checks,
- * hashing, whole-file reads and atomic whole-file replacement.  Allocation
+ * hashing, gzip, whole-file reads and atomic whole-file replacement.  Allocation
  * failure is fatal: the callers are a CLI and a daemon whose memory use is
  * bounded by their limits.
  */
@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include <mbedtls/sha256.h>
+#include <zlib.h>
 
 #include "savoir.h"
 
@@ -226,6 +228,34 @@ buf_steal(struct buf *b)
 	p = b->data;
 	buf_init(b);
 	return p;
+}
+
+unsigned char *
+gzip_mem(const void *data, size_t len, size_t *outlen)
+{
+	z_stream	 z;
+	unsigned char	*out;
+	uLong		 cap;
+
+	memset(&z, 0, sizeof z);
+	/* 15 + 16: a gzip header, which every browser takes. */
+	if (len > UINT_MAX || deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	cap = deflateBound(&z, (uLong)len) + 32;
+	out = xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
 
 #include "savoird.h"
 
@@ -36,35 +35,6 @@ static struct {
 	char		*building;	/* the etag being built */
 	char		*failed;	/* the etag that failed */
 } oc = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, NULL, 0, NULL, NULL };
-
-/* gzip (deflate, level 6) of s[0, n): 0, or -1 out of memory. */
-static int
-offline_gzip(const char *s, size_t n, unsigned char **out, size_t *nout)
-{
-	z_stream	 z;
-	uLong		 cap;
-	unsigned char	*b;
-
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return -1;
-	cap = deflateBound(&z, (uLong)n) + 32;
-	b = xmalloc(cap);
-	z.next_in = (Bytef *)(uintptr_t)s;
-	z.avail_in = (uInt)n;
-	z.next_out = b;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&z);
-		free(b);
-		return -1;
-	}
-	*nout = z.total_out;
-	*out = b;
-	deflateEnd(&z);
-	return 0;
-}
 
 /* Build the copy of etag and keep it (the lock not held). */
 static void
@@ -85,7 +55,7 @@ offline_make(struct store *st, const struct synonyms *syn, const char *etag)
 	if (ndocs == 0)
 		log_debug("/api/offline/index: the index is empty");
 	else if (store_offline_build(st, syn, OFFLINE_MAX_BYTES, &raw, &nraw,
-	    &cause) == 0 && offline_gzip(raw, nraw, &gz, &ngz) == 0)
+	    &cause) == 0 && (gz = gzip_mem(raw, nraw, &ngz)) != NULL)
 		built = 1;
 	else
 		log_warnx("/api/offline/index: %s", cause != NULL ? cause :

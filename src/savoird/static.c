@@ -25,7 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
 
 #include "savoird.h"
 
@@ -215,29 +214,13 @@ static_read(int fd, size_t len, char **out)
 static char *
 static_gzip(const char *data, size_t len, size_t *outlen)
 {
-	z_stream	 zs;
-	char		*out;
-	uLong		 bound;
+	unsigned char	*out;
 
-	memset(&zs, 0, sizeof zs);
-	/* 15 + 16: a gzip header, which every browser takes. */
-	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	bound = deflateBound(&zs, (uLong)len);
-	out = xmalloc(bound);
-	zs.next_in = (Bytef *)(uintptr_t)data;
-	zs.avail_in = (uInt)len;
-	zs.next_out = (Bytef *)out;
-	zs.avail_out = (uInt)bound;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END || zs.total_out >= len) {
-		deflateEnd(&zs);
+	if ((out = gzip_mem(data, len, outlen)) != NULL && *outlen >= len) {
 		free(out);
-		return NULL;
+		out = NULL;
 	}
-	*outlen = zs.total_out;
-	deflateEnd(&zs);
-	return out;
+	return (char *)out;
 }
 
 /* Fill f from the open file. */

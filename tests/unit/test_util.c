@@ -1,7 +1,10 @@
 /*
- * test_util.c - buffers, UTF-8 validation and repair, hashing, file reads.
+ * test_util.c - buffers, UTF-8 validation and repair, hashing, gzip, file
+ * reads.
  */
 #include "config.h"
+
+#include <zlib.h>
 
 #include "testutil.h"
 #include "savoir.h"
@@ -59,6 +62,44 @@ t_sha256(void **state)
 	    "b00361a396177a9cb410ff61f20015ad");
 }
 
+/* gzip_mem: a gzip stream (the magic bytes) that inflates to the input. */
+static void
+t_gzip(void **state)
+{
+	struct buf	 in;
+	z_stream	 z;
+	unsigned char	*gz, back[64 * 1024];
+	size_t		 n = 0;
+	int		 i;
+
+	(void)state;
+	buf_init(&in);
+	for (i = 0; i < 2000; i++)
+		buf_printf(&in, "coopération décentralisée %d ", i % 50);
+	gz = gzip_mem(in.data, in.len, &n);
+	assert_non_null(gz);
+	assert_true(n > 18 && n < in.len / 4);
+	assert_int_equal(gz[0], 0x1f);
+	assert_int_equal(gz[1], 0x8b);
+	memset(&z, 0, sizeof z);
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = gz;
+	z.avail_in = (uInt)n;
+	z.next_out = back;
+	z.avail_out = sizeof back;
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.total_out, in.len);
+	assert_memory_equal(back, in.data, in.len);
+	inflateEnd(&z);
+	free(gz);
+	/* Empty input is a valid (empty) stream. */
+	gz = gzip_mem("", 0, &n);
+	assert_non_null(gz);
+	assert_true(n >= 18);
+	free(gz);
+	buf_free(&in);
+}
+
 static void
 t_file_read(void **state)
 {
@@ -106,6 +147,7 @@ main(void)
 		cmocka_unit_test(t_buf),
 		cmocka_unit_test(t_utf8),
 		cmocka_unit_test(t_sha256),
+		cmocka_unit_test(t_gzip),
 		cmocka_unit_test(t_file_read),
 		cmocka_unit_test(t_parse_int),
 	};
