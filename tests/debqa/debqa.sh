@@ -64,28 +64,9 @@ srcdir=$(find "$debdir" -mindepth 2 -maxdepth 2 -name debian -type d | head -1)
 srcdir=${srcdir%/debian}
 [ -n "$srcdir" ] || die "no unpacked source tree in $debdir"
 
-# Debian's URI for a suite from the host's apt sources (one-line or
-# deb822), as tests/fresh/fresh.sh finds it.
-apt_uri() {
-	local suite=$1
-	{
-		grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		    awk -v s="$suite" '{ u = ""; for (i = 2; i <= NF; i++) {
-			if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; continue }
-			if (u == "") { u = $i; continue }
-			if ($i == s) { print u; exit } break } }'
-		for f in /etc/apt/sources.list.d/*.sources; do
-			[ -f "$f" ] || continue
-			awk -v s="$suite" 'BEGIN { RS = ""; FS = "\n" }
-			{ u = ""; ok = 0; en = 1
-			  for (i = 1; i <= NF; i++) {
-				if ($i ~ /^URIs:/) { u = $i; sub(/^URIs:[ \t]*/, "", u); sub(/[ \t].*/, "", u) }
-				if ($i ~ /^Suites:/) { n = split($i, a, /[ \t]+/); for (j = 2; j <= n; j++) if (a[j] == s) ok = 1 }
-				if ($i ~ /^Enabled:[ \t]*no/) en = 0 }
-			  if (ok && en && u != "") { print u; exit } }' "$f"
-		done
-	} 2>/dev/null | head -1
-}
+# Debian's URI for a suite from the host's apt sources, as ./dev fresh
+# finds it.
+. "$(dirname "$0")/../fresh/apt.sh"
 mirror=$(apt_uri bookworm)
 mirror=${mirror:-http://deb.debian.org/debian}
 

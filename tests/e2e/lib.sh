@@ -1,8 +1,9 @@
 # lib.sh - what the browser tests (run.sh, offline.sh, offline-search.sh)
 # share, on top of tests/integration/lib.sh: the skip when node or
-# Chromium is truly absent, playwright-core installed once (under a lock:
-# make -j starts them together), and the TAP of a .mjs script numbered
-# here.  Source it after tests/integration/lib.sh.
+# Chromium is truly absent, and playwright-core installed once (under a
+# lock: make -j starts them together); a .mjs script's lines become TAP
+# through tests/integration/lib.sh's script_tap.  Source it after
+# tests/integration/lib.sh.
 
 e2e_src="$top_srcdir/tests/e2e"
 SAVOIRD="$top_builddir/savoird"
@@ -44,18 +45,4 @@ e2e_install() {
 	    npm ci --no-audit --no-fund --loglevel=error') \
 	    >"$T_TMP/npm.out" 2>&1 ||
 	    { echo "Bail out! npm ci failed in $e2e_dir"; diag <"$T_TMP/npm.out"; exit 1; }
-}
-
-# e2e_tap: a script's "ok - what" / "not ok - what" / "# detail" lines
-# (stdin) as numbered TAP; anything else as a comment.
-e2e_tap() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) ok "${line#ok - }" ;;
-		"not ok - "*) not_ok "${line#not ok - }" ;;
-		"#"*) echo "$line" ;;
-		*) echo "# $line" ;;
-		esac
-	done
 }

@@ -66,14 +66,14 @@ PYEOF
 (cd "$e2e_dir" && OFFLINE_JS="$top_srcdir/www/static/offline-search.js" \
     node offline-fold.mjs "$T_TMP/vocab.tsv" "$T_TMP/facets.tsv") \
     >"$T_TMP/fold.out" 2>&1 || true
-e2e_tap <"$T_TMP/fold.out"
+script_tap <"$T_TMP/fold.out"
 
 (cd "$e2e_dir" && SAVOIR_URL="$url" E2E_OUT="$out" \
     QUERIES="$top_srcdir/tests/relevance/queries.tsv" \
     RUN_OFFLINE="$T_TMP/run-offline.tsv" RUN_SERVER="$T_TMP/run-server.tsv" \
     timeout 300 node offline-search.mjs) >"$T_TMP/offline.out" 2>&1
 rc=$?
-e2e_tap <"$T_TMP/offline.out"
+script_tap <"$T_TMP/offline.out"
 [ "$rc" -eq 0 ] || [ "$T_FAILED" -gt 0 ] || not_ok "offline-search.mjs ran to the end (exit $rc)"
 
 if [ -s "$T_TMP/run-offline.tsv" ] && python3 "$top_srcdir/bench/relevance/evaluate.py" \

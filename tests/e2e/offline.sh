@@ -35,7 +35,7 @@ EOC
 (cd "$e2e_dir" && SAVOIRD="$SAVOIRD" SAVOIR="$SAVOIR" E2E_TMP="$T_TMP" \
     E2E_OUT="$out" timeout 400 node offline.mjs) >"$T_TMP/e2e.out" 2>&1
 rc=$?
-e2e_tap <"$T_TMP/e2e.out"
+script_tap <"$T_TMP/e2e.out"
 if [ "$rc" -ne 0 ] && [ "$T_FAILED" -eq 0 ]; then
 	not_ok "offline.mjs ran to the end (exit $rc)"
 fi

@@ -112,7 +112,7 @@ rc=$?
     >>"$T_TMP/e2e.out" 2>&1 || rc=1
 (cd "$e2e_dir" && SAVOIR_URL="$url" E2E_OUT="$out" timeout 120 node charts.mjs) \
     >>"$T_TMP/e2e.out" 2>&1 || rc=1
-e2e_tap <"$T_TMP/e2e.out"
+script_tap <"$T_TMP/e2e.out"
 if [ "$rc" -ne 0 ] && [ "$T_FAILED" -eq 0 ]; then
 	not_ok "e2e.mjs ran to the end (exit $rc)"
 fi

@@ -35,28 +35,13 @@ www = $1
 CONF
 }
 conf "$www" >"$T_TMP/savoir.conf"
-"$SAVOIRD" -f -c "$T_TMP/savoir.conf" >"$T_TMP/savoird.log" 2>&1 &
-pid=$!
-trap 'kill -9 $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
-base="http://127.0.0.1:$PH"
-log="$T_TMP/savoird.log"
-daemon_wait $pid "$base/healthz"
+daemon_run "$T_TMP/savoir.conf" "$PH"
 
 # charts.py prints "ok - what" / "not ok - what" / "# detail".
-tap() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) ok "${line#ok - }" ;;
-		"not ok - "*) not_ok "${line#not ok - }" ;;
-		*) echo "# $line" ;;
-		esac
-	done
-}
 "$PY" "$top_srcdir/tests/integration/charts.py" "$base" "$top_srcdir" \
     "$T_TMP/extra/atlantide.jsonl" >"$T_TMP/charts.out" 2>&1
 rc=$?
-tap <"$T_TMP/charts.out"
+script_tap <"$T_TMP/charts.out"
 [ "$rc" -eq 0 ] || [ "$T_FAILED" -gt 0 ] || not_ok "charts.py ran to the end (exit $rc)"
 
 curl -s "$base/metrics" >"$T_TMP/metrics"

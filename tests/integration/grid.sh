@@ -60,29 +60,15 @@ else
 fi
 check "savoird -n accepts the shipped grid" "$SAVOIRD" -n -c "$T_TMP/savoir.conf"
 
-"$SAVOIRD" -f -c "$T_TMP/savoir.conf" >"$T_TMP/savoird.log" 2>&1 &
-pid=$!
+daemon_run "$T_TMP/savoir.conf" "$PH"
 pid2=""
 trap 'kill -9 $pid $pid2 2>/dev/null; rm -rf "$T_TMP"' EXIT
-base="http://127.0.0.1:$PH"
-log="$T_TMP/savoird.log"
-daemon_wait $pid "$base/healthz"
 
 # grid.py prints "ok - what" / "not ok - what" / "# detail": numbered here.
-tap() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) ok "${line#ok - }" ;;
-		"not ok - "*) not_ok "${line#not ok - }" ;;
-		*) echo "# $line" ;;
-		esac
-	done
-}
 "$PY" "$top_srcdir/tests/integration/grid.py" "$base" "$top_srcdir" "$T_TMP" \
     >"$T_TMP/grid.out" 2>&1
 rc=$?
-tap <"$T_TMP/grid.out"
+script_tap <"$T_TMP/grid.out"
 [ "$rc" -eq 0 ] || [ "$T_FAILED" -gt 0 ] || not_ok "grid.py ran to the end (exit $rc)"
 
 # The downloaded records, indexed as they are into a scratch base.

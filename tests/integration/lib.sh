@@ -147,13 +147,34 @@ daemon_start() {
 		    "${runas:-}" "$T_TMP/state" "$db" "$www"
 		[ $# -eq 0 ] || printf '%s\n' "$@"
 	} >"$T_TMP/savoir.conf"
+	tls_base="https://127.0.0.1:$ps"
+	daemon_run "$T_TMP/savoir.conf" "$ph"
+}
+
+# daemon_run CONF PORT: savoird -f -c CONF, whose plain HTTP is on PORT;
+# sets pid, base, log as daemon_start does, kills it and removes T_TMP at
+# exit, and waits until it answers.
+daemon_run() {
 	log="$T_TMP/savoird.log"
-	"$SAVOIRD" -f -c "$T_TMP/savoir.conf" >"$log" 2>&1 &
+	"$SAVOIRD" -f -c "$1" >"$log" 2>&1 &
 	pid=$!
 	trap 'kill -9 $pid 2>/dev/null; rm -rf "$T_TMP"' EXIT
-	base="http://127.0.0.1:$ph"
-	tls_base="https://127.0.0.1:$ps"
+	base="http://127.0.0.1:$2"
 	daemon_wait $pid "$base/healthz"
+}
+
+# script_tap: a helper script's "ok - what" / "not ok - what" / "# detail"
+# lines (stdin) as numbered TAP; anything else as a comment.
+script_tap() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) not_ok "${line#not ok - }" ;;
+		"#"*) echo "$line" ;;
+		*) echo "# $line" ;;
+		esac
+	done
 }
 
 # test_cert: a P-256 certificate for localhost and 127.0.0.1 in
