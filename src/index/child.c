@@ -105,6 +105,17 @@ child_limits(const struct extract_limits *lim)
 #endif
 }
 
+/* /dev/null opened ahead by the zygote (child_keep_null), whose filter
+ * then refuses an open for writing to it and to its children. */
+static int	 x_null = -1;
+
+void
+child_keep_null(void)
+{
+	if (x_null == -1)
+		x_null = open("/dev/null", O_RDWR | O_CLOEXEC);
+}
+
 /*
  * Descriptors: 0 and 1 on /dev/null, 2 inherited (logs), the result pipe
  * on 3, nothing else: the parent's sockets and database files stay out of
@@ -139,7 +150,7 @@ child_setup(int fd, pid_t parent)
 	if ((hi = fcntl(fd, F_DUPFD, 10)) == -1)
 		_exit(2);
 	close(fd);
-	if ((null = open("/dev/null", O_RDWR)) == -1)
+	if ((null = x_null) == -1 && (null = open("/dev/null", O_RDWR)) == -1)
 		_exit(2);
 	dup2(null, STDIN_FILENO);
 	dup2(null, STDOUT_FILENO);

@@ -92,6 +92,8 @@ struct xcollect {
 /* child.c */
 /* Run plugins on abspath in this new process, writing records on fd
  * (either end of the pipe, any number); never returns. */
+/* In the zygote, before its filter: /dev/null kept for its children. */
+void		 child_keep_null(void);
 __dead void	 child_run(const struct plugins *, const struct plugin **,
 		    size_t, const char *, const char *,
 		    const struct extract_limits *, int, pid_t);

@@ -130,11 +130,15 @@ void		 extract_zygote_stop(struct xzygote *);
 
 /* jail.c - the extractor child's jail */
 /* jail_probe, in the parent before it forks, finds the layers the
- * kernel offers and warns once for each it does not; jail_enter, in the child, confines it to reading the plugins,
- * the input file and the system's libraries, with no network, no exec, no
- * new process.  A layer that fails is logged and the others still hold. */
+ * kernel offers and warns once for each it does not; jail_enter, in the
+ * child, confines it to reading the plugins, the input file and the
+ * system's libraries, with no network, no exec, no new process.  A layer
+ * that fails is logged and the others still hold.  jail_zygote, in the
+ * zygote, enters the part of the filter it can live under, which its
+ * children then inherit instead of attaching it each. */
 void	 jail_probe(void);
 void	 jail_enter(const struct plugins *, const char *abspath);
+void	 jail_zygote(void);
 
 /* indexer.c - walking a tree and keeping the index in step */
 struct index_opts {
@@ -147,6 +151,11 @@ struct index_opts {
 	 * (0.4-1 s at 29,000 documents); the levels still bound their
 	 * number and the next full run merges them. */
 	int			 light;
+	/* A zygote kept across runs (savoir index --watch): started by the
+	 * caller while its process is small, as a run starts its own, since
+	 * one forked from a watcher grown by its runs makes every child
+	 * dearer to clone.  NULL: each run starts and stops its own. */
+	struct xzygote		*zygote;
 };
 struct index_stats {
 	int64_t	 files_seen;

@@ -794,7 +794,8 @@ indexer_do(struct store *st, const struct plugins *pl, const char *real,
 	r.start = mono_us();
 	cpu0 = cpu_us(RUSAGE_THREAD);
 	cpu_kids = cpu_us(RUSAGE_CHILDREN);
-	r.zygote = extract_zygote_start(pl);
+	r.zygote = opts->zygote != NULL ? opts->zygote :
+	    extract_zygote_start(pl);
 
 	if (rels == NULL) {
 		if (walk_dir(&w, real, "", 0, cause) == -1)
@@ -915,7 +916,8 @@ out:
 		fprintf(stderr, "\r\033[K");
 	strv_free(w.paths, w.n);
 	free(scope);
-	extract_zygote_stop(r.zygote);
+	if (r.zygote != opts->zygote)
+		extract_zygote_stop(r.zygote);
 	stats->cpu_writer_us = cpu_us(RUSAGE_THREAD) - cpu0;
 	stats->cpu_extract_us = cpu_us(RUSAGE_CHILDREN) - cpu_kids;
 	{

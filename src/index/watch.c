@@ -428,6 +428,7 @@ watch_run(struct store *st, const struct plugins *pl, char **roots,
 {
 	struct watch		 w;
 	struct index_stats	 s;
+	struct index_opts	 o = *opts;
 	struct sigaction	 sa, old_int, old_term;
 	struct pollfd		 pfd;
 	struct timespec		 ts, *tp;
@@ -435,7 +436,7 @@ watch_run(struct store *st, const struct plugins *pl, char **roots,
 	char			 real[PATH_MAX];
 	int64_t			 now, due;
 	size_t			 i;
-	int			 ret = -1, n;
+	int			 ret = -1, n, own;
 
 	memset(&w, 0, sizeof w);
 	w.fd = -1;
@@ -443,6 +444,13 @@ watch_run(struct store *st, const struct plugins *pl, char **roots,
 	w.tv = xcalloc(nroots, sizeof *w.tv);
 	w.tn = xcalloc(nroots, sizeof *w.tn);
 	w.nroots = nroots;
+	/* One zygote for every run and batch, forked now that the process
+	 * is small (before the signals are held: it ignores SIGINT itself
+	 * and dies with us). */
+	own = o.zygote == NULL;
+	if (own)
+		o.zygote = extract_zygote_start(pl);
+	opts = &o;
 
 	/* Held but during the wait: a signal stops us between batches. */
 	watch_stop = 0;
@@ -524,6 +532,8 @@ out:
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	if (own)
+		extract_zygote_stop(o.zygote);
 	watch_free(&w);
 	return ret;
 }

@@ -272,6 +272,8 @@ extract_zygote_start(const struct plugins *ps)
 		if (getppid() != writer)
 			_exit(0);
 		signal(SIGINT, SIG_IGN);	/* the writer decides */
+		child_keep_null();
+		jail_zygote();
 		req = xmalloc(ZYGOTE_REQ_MAX);
 		while ((n = zygote_recv(sv[1], req, ZYGOTE_REQ_MAX, NULL)) > 0)
 			zygote_serve(ps, sv[1], writer, req, (size_t)n);
