@@ -86,9 +86,11 @@ static const char *const j_read_paths[] = {
 /* Set by jail_probe: -1 not probed yet, 0 not offered, else the ABI. */
 static int	 j_landlock_abi = -1;
 static int	 j_seccomp_ok = -1;
+#ifndef SAVOIR_SANITIZERS
 /* Set in the zygote once it is under the common part of the filter, and
  * so in every child cloned from it. */
 static int	 j_common_in = 0;
+#endif
 
 #ifndef SAVOIR_SANITIZERS
 #define J_COMMON	0x1	/* the part the zygote can live under */
