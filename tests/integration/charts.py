@@ -19,18 +19,9 @@ from collections import Counter
 from html.parser import HTMLParser
 
 base, top, extra = sys.argv[1], sys.argv[2], sys.argv[3]
-failed = 0
-
-
-def ok(cond, what, detail=None):
-    global failed
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        failed += 1
-        if detail is not None:
-            for line in str(detail).splitlines()[:30]:
-                print("# " + line)
-    return cond
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tapout  # noqa: E402
+from tapout import ok  # noqa: E402
 
 
 def get(path):
@@ -294,4 +285,4 @@ st, _, body = get("/doc/cgct/L1115-1")
 ok(st == 200 and 'href="/chronologie"' not in body,
    "an article of the CGCT, not on the timeline, does not link to it", st)
 
-sys.exit(1 if failed else 0)
+sys.exit(tapout.status())

@@ -16,18 +16,9 @@ import urllib.request
 from html.parser import HTMLParser
 
 base, top, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
-failed = 0
-
-
-def ok(cond, what, detail=None):
-    global failed
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        failed += 1
-        if detail is not None:
-            for line in str(detail).splitlines()[:30]:
-                print("# " + line)
-    return cond
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tapout  # noqa: E402
+from tapout import ok  # noqa: E402
 
 
 def get(path, url=None):
@@ -249,4 +240,4 @@ for path, notes in sorted(cases.items()):
     want = [(c["titre"], notes[c["id"]]) for c in crits if c["id"] in notes]
     ok(st == 200 and [(html.unescape(a), b) for a, b in rows] == want and
        len(want) == 8, f"{path} shows its grid as a table of 8 rows", rows)
-sys.exit(1 if failed else 0)
+sys.exit(tapout.status())
