@@ -365,9 +365,11 @@ struct store_type {
 	char	*facets;	/* declared facets, JSON */
 	int64_t	 count;		/* its documents */
 };
-/* Declared types and types with documents, by label. */
-int	 store_types(struct store *, struct store_type **, size_t *,
-	    char **cause);
+/* Declared types and types with documents, by label; without counts
+ * (count 0), the declared ones only: what labels and filters need, read
+ * without counting the documents (5 ms a request on 29,000 articles). */
+int	 store_types(struct store *, int counts, struct store_type **,
+	    size_t *, char **cause);
 /* Only types with documents (facets "[]"): by name, or by_count by
  * decreasing number of documents. */
 int	 store_type_counts(struct store *, int by_count, struct store_type **,

@@ -317,8 +317,8 @@ read_types(struct store *st, const char *sql, struct store_type **out,
 }
 
 int
-store_types(struct store *st, struct store_type **out, size_t *n,
-    char **cause)
+store_types(struct store *st, int counts, struct store_type **out,
+    size_t *n, char **cause)
 {
 	/* Types with documents but no declaration (a plugin since removed)
 	 * are listed too, under their name. */
@@ -327,8 +327,10 @@ store_types(struct store *st, struct store_type **out, size_t *n,
 	    "FROM types t UNION ALL SELECT d.type, d.type, d.type, '[]', "
 	    "count(*) FROM docs d WHERE d.type NOT IN (SELECT name FROM "
 	    "types) GROUP BY d.type ORDER BY 2";
+	static const char decl_sql[] = "SELECT name, label, label_plural, "
+	    "facets, 0 FROM types ORDER BY label";
 
-	return read_types(st, sql, out, n, cause);
+	return read_types(st, counts ? sql : decl_sql, out, n, cause);
 }
 
 int

@@ -289,7 +289,7 @@ api_search(struct req *q)
 	    http_arg_int(q, "limit", 1, 100, c->page_size, &limit) == -1 ||
 	    (exact = api_flag(q, "exact")) == -1)
 		return;
-	if ((types = api_types_json(q->w, &cause)) == NULL) {
+	if ((types = api_types_json(q->w, 0, &cause)) == NULL) {
 		free(cause);
 		cause = NULL;
 		types = json_array();
@@ -596,7 +596,7 @@ api_facet_kind(json_int_t kind)
 }
 
 json_t *
-api_types_json(struct worker *w, char **cause)
+api_types_json(struct worker *w, int counts, char **cause)
 {
 	struct store		*st;
 	struct store_type	*v;
@@ -607,7 +607,7 @@ api_types_json(struct worker *w, char **cause)
 		xasprintf(cause, "no index");
 		return NULL;
 	}
-	if (store_types(st, &v, &n, cause) == -1)
+	if (store_types(st, counts, &v, &n, cause) == -1)
 		return NULL;
 	a = json_array();
 	for (j = 0; j < n; j++) {
@@ -624,10 +624,13 @@ api_types_json(struct worker *w, char **cause)
 			    json_integer_value(json_object_get(f, "kind")))));
 		}
 		json_decref(decl);
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:I,s:o}",
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o}",
 		    "name", jstr(v[j].name), "label", jstr(v[j].label),
-		    "label_plural", jstr(v[j].label_plural), "count",
-		    (json_int_t)v[j].count, "facets", facets));
+		    "label_plural", jstr(v[j].label_plural), "facets",
+		    facets));
+		if (counts)
+			json_object_set_new(json_array_get(a, j), "count",
+			    json_integer((json_int_t)v[j].count));
 	}
 	store_types_free(v, n);
 	return a;

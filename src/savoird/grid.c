@@ -697,7 +697,7 @@ grid_summary(struct req *q, json_t *grid, const struct grid_in *in)
 		    "partenaire.");
 		return;
 	}
-	if ((types = api_types_json(q->w, &s)) == NULL) {
+	if ((types = api_types_json(q->w, 0, &s)) == NULL) {
 		log_warnx("%s: content types: %s", q->route, s);
 		free(s);
 		types = json_array();

@@ -40,17 +40,18 @@ static const char *const route_examples[] = {
 };
 
 /*
- * The content types, for labels and filters.  A page is still worth
- * showing without them (labels fall back to names): a read error is
- * logged, and the caller uses an empty list.
+ * The content types, for labels and filters (and with counts, for the
+ * home page).  A page is still worth showing without them (labels fall
+ * back to names): a read error is logged, and the caller uses an empty
+ * list.
  */
 static json_t *
-route_types(struct req *q)
+route_types(struct req *q, int counts)
 {
 	json_t	*types;
 	char	*cause = NULL;
 
-	if ((types = api_types_json(q->w, &cause)) == NULL) {
+	if ((types = api_types_json(q->w, counts, &cause)) == NULL) {
 		log_warnx("%s: content types: %s", q->route, cause);
 		free(cause);
 	}
@@ -148,7 +149,7 @@ page_home(struct req *q)
 
 	if (api_store(q) == NULL)
 		return;
-	if ((types = route_types(q)) == NULL)
+	if ((types = route_types(q, 1)) == NULL)
 		types = json_array();
 	n = json_array_size(types);
 	sorted = xcalloc(n + 1, sizeof *sorted);
@@ -275,7 +276,7 @@ page_search(struct req *q)
 
 	if ((st = api_store(q)) == NULL)
 		return;
-	if ((types = route_types(q)) == NULL)
+	if ((types = route_types(q, 0)) == NULL)
 		types = json_array();
 	if (facet_params(q, types, &sp) == -1 ||
 	    http_arg_int(q, "page", 1, ROUTE_MAX_PAGE, 1, &page) == -1) {
@@ -598,7 +599,7 @@ page_doc(struct req *q, const char *id)
 		free(msg);
 		return;
 	}
-	if ((types = route_types(q)) == NULL)
+	if ((types = route_types(q, 0)) == NULL)
 		types = json_array();
 	type = jstr_get(doc, "type");
 

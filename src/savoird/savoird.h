@@ -338,7 +338,8 @@ int	 api_doc_json(struct worker *, const char *id, json_t **out,
 /* The content types with French labels, document counts and facets:
  * [{name,label,label_plural,count,facets:[{key,label,kind}]}]; NULL with
  * *cause (caller frees) when they cannot be read. */
-json_t	*api_types_json(struct worker *, char **cause);
+/* The content types as JSON (with their documents' count if counts). */
+json_t	*api_types_json(struct worker *, int counts, char **cause);
 
 /* toc.c - « Sommaire »: [{level, id, text}] of the h2/h3 with an id in
  * the sanitizer's HTML of a document. */

@@ -264,7 +264,7 @@ t_read_functions(void **state)
 	assert_int_equal(n, 1);
 	store_links_free(l, n);
 
-	assert_int_equal(store_types(st, &t, &n, &cause), 0);
+	assert_int_equal(store_types(st, 1, &t, &n, &cause), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(t[0].name, "article");
 	assert_int_equal(t[0].count, 1);
