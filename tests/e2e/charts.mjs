@@ -10,7 +10,7 @@
 //   CHROMIUM     the browser (default /usr/bin/chromium)
 // Prints "ok - what" / "not ok - what" and "# " detail lines.
 import { join } from 'node:path';
-import { launch, ok, status, step } from './lib.mjs';
+import { consoleErrors as watchConsole, launch, ok, status, step } from './lib.mjs';
 
 const base = process.env.SAVOIR_URL;
 const origin = new URL(base).origin;
@@ -18,7 +18,6 @@ const outDir = process.env.E2E_OUT || 'out';
 const TIMEOUT = 15000;
 
 const browser = await launch(['--ignore-certificate-errors']);
-const consoleErrors = [];
 const elsewhere = [];
 const context = await browser.newContext({
 	ignoreHTTPSErrors: true, locale: 'fr-FR',
@@ -35,13 +34,7 @@ await context.route('**/*', (route) => {
 	}
 	return route.continue();
 });
-context.on('page', (p) => {
-	p.on('console', (m) => {
-		if (m.type() === 'error')
-			consoleErrors.push(`${p.url()}: ${m.text()}`);
-	});
-	p.on('pageerror', (e) => consoleErrors.push(`${p.url()}: ${e.message}`));
-});
+const consoleErrors = watchConsole(context);
 const page = await context.newPage();
 
 async function overflow(p) {

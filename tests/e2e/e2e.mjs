@@ -8,7 +8,7 @@
 //   CHROMIUM     the browser (default /usr/bin/chromium)
 // Prints one line per check: "ok - what" or "not ok - what", with "# "
 // lines of detail; run.sh numbers them into TAP.
-import { launch, ok, screenshots, status, step } from './lib.mjs';
+import { consoleErrors as watchConsole, launch, ok, screenshots, status, step } from './lib.mjs';
 
 const base = process.env.SAVOIR_URL;
 const outDir = process.env.E2E_OUT || 'out';
@@ -34,7 +34,6 @@ context.setDefaultTimeout(TIMEOUT);
 // Everything the pages ask for must come from Savoir itself, and nothing
 // may complain in the console.
 const foreign = [];
-const consoleErrors = [];
 const failedRequests = [];
 context.on('request', (r) => {
 	const u = r.url();
@@ -48,18 +47,9 @@ context.on('requestfailed', (r) => {
 });
 // Pages we ask for an error status on purpose log that status.
 const expectedStatus = new Set();
-function watch(page) {
-	page.on('console', (m) => {
-		if (m.type() !== 'error')
-			return;
-		if (expectedStatus.has(page.url()) &&
-		    /^Failed to load resource: the server responded with a status of 40[04]/.test(m.text()))
-			return;
-		consoleErrors.push(`${page.url()}: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
-}
-context.on('page', watch);
+const consoleErrors = watchConsole(context, (p, text) =>
+    expectedStatus.has(p.url()) &&
+    /^Failed to load resource: the server responded with a status of 40[04]/.test(text));
 
 const page = await context.newPage();
 

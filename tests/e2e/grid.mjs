@@ -8,7 +8,7 @@
 //   CHROMIUM     the browser (default /usr/bin/chromium)
 // Prints "ok - what" / "not ok - what" and "# " detail lines.
 import { join } from 'node:path';
-import { launch, ok, status, step } from './lib.mjs';
+import { consoleErrors as watchConsole, launch, ok, status, step } from './lib.mjs';
 
 const base = process.env.SAVOIR_URL;
 const outDir = process.env.E2E_OUT || 'out';
@@ -50,19 +50,12 @@ async function fill(page, keys = false) {
 		page.click('.grille__bouton')]);
 }
 
-const consoleErrors = [];
 const context = await browser.newContext({
 	ignoreHTTPSErrors: true, locale: 'fr-FR', acceptDownloads: true,
 	viewport: { width: 1280, height: 900 },
 });
 context.setDefaultTimeout(TIMEOUT);
-context.on('page', (p) => {
-	p.on('console', (m) => {
-		if (m.type() === 'error')
-			consoleErrors.push(`${p.url()}: ${m.text()}`);
-	});
-	p.on('pageerror', (e) => consoleErrors.push(`${p.url()}: ${e.message}`));
-});
+const consoleErrors = watchConsole(context);
 const page = await context.newPage();
 
 await step('the grid form', async () => {

@@ -59,3 +59,18 @@ export function launch(extra = []) {
 			'--disable-dev-shm-usage', ...extra],
 	});
 }
+
+// The console errors and uncaught exceptions of every page the context
+// opens, as "url: message"; skip(page, message) leaves out those a test
+// causes on purpose.
+export function consoleErrors(context, skip = () => false) {
+	const errors = [];
+	context.on('page', (p) => {
+		p.on('console', (m) => {
+			if (m.type() === 'error' && !skip(p, m.text()))
+				errors.push(`${p.url()}: ${m.text()}`);
+		});
+		p.on('pageerror', (e) => errors.push(`${p.url()}: ${e.message}`));
+	});
+	return errors;
+}
